@@ -1,0 +1,40 @@
+import { Command } from '@commander-js/extra-typings';
+import type { ContextSeed } from './context.js';
+import { registerCaptureCommand } from './commands/capture.js';
+import { registerGroupCommands } from './commands/group.js';
+import { registerHostCommands } from './commands/host.js';
+import { registerImageCommands } from './commands/image.js';
+import { registerInventoryCommands } from './commands/inventory.js';
+import { rootcastVersion } from '../version.js';
+
+const overview = `
+Typical flow:
+  rootcast capture root@golden --image web      pull a golden machine into web@1, web@2, ...
+  rootcast image list                           see images and versions
+  rootcast image diff web@1 web@2               what changed between two versions
+  rootcast group add web --image web            map a group of hosts to an image
+  rootcast host add 'web[01-03]' --group web --ip 10.0.0.11
+  rootcast inventory check                      validate the inventory, every error at once
+
+Everything lives under --home DIR (or ROOTCAST_HOME); without either, images and state are in
+/var/lib/rootcast and the inventory is /etc/rootcast/rootcast.yaml.
+Exit statuses: 0 ok, 64 usage, 65 bad data, 66 not found, 69 unavailable, 70 internal,
+75 temporary failure (retry), 77 permission/authentication.`;
+
+/** Builds the whole command tree; `seed` lets tests and embedders replace effects. */
+export const buildProgram = (seed: ContextSeed = {}): Command => {
+  const program: Command = new Command()
+    .name('rootcast')
+    .description('Capture a golden Linux machine as a versioned image and stamp it onto a fleet.')
+    .version(rootcastVersion, '-V, --version')
+    .option('--home <dir>', 'keep images, inventory and state under DIR (env ROOTCAST_HOME)')
+    .option('--json', 'print machine-readable JSON instead of text')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', overview);
+  registerCaptureCommand(program, seed);
+  registerImageCommands(program, seed);
+  registerHostCommands(program, seed);
+  registerGroupCommands(program, seed);
+  registerInventoryCommands(program, seed);
+  return program as unknown as Command;
+};

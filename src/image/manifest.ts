@@ -1,0 +1,63 @@
+/** Where a version's content came from. */
+export type ManifestSource =
+  | { kind: 'ssh'; user: string; host: string; port: number }
+  | { kind: 'dir'; path: string }
+  | { kind: 'shell'; from: string; command: string }
+  | { kind: 'copy'; from: string };
+
+export interface DistroFootprint {
+  id: string;
+  versionId?: string;
+  name?: string;
+  prettyName?: string;
+  idLike: string[];
+}
+
+/** One line of the golden client's /proc/mounts, as seen at capture time. */
+export interface MountEntry {
+  device: string;
+  mountPoint: string;
+  fsType: string;
+  options: string;
+}
+
+/** A block device as lsblk reported it on the golden client. */
+export interface DiskEntry {
+  name: string;
+  type: string;
+  sizeBytes: number;
+  fsType?: string;
+  mountPoint?: string;
+  uuid?: string;
+}
+
+export interface SecretFinding {
+  /** Path inside the image, starting with "/". */
+  path: string;
+  kind: 'private-key' | 'keytab' | 'password-hash' | 'credentials';
+  detail: string;
+}
+
+/** manifest.json of one immutable version. */
+export interface ImageManifest {
+  formatVersion: 1;
+  image: string;
+  version: number;
+  /** The version whose unchanged files this one hard-links to. */
+  parentVersion?: number;
+  createdAt: string;
+  source: ManifestSource;
+  rootcastVersion: string;
+  sizeBytes: number;
+  fileCount: number;
+  distro?: DistroFootprint;
+  /** Kernel versions found in /boot (vmlinuz-VERSION). */
+  kernels: string[];
+  mounts: MountEntry[];
+  disks: DiskEntry[];
+  /** rsync exclude patterns in force for this capture. */
+  excludes: string[];
+  /** Likely secrets left in the image, so an admin can decide before deploying it to a fleet. */
+  secrets: SecretFinding[];
+  note?: string;
+}
