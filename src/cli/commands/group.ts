@@ -1,8 +1,83 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { ContextSeed } from '../context.js';
+import { RootcastError } from '../../errors/rootcast-error.js';
+import { parseGroupAddRequest, planGroupAdd, planGroupRemove } from '../../inventory/group-edit.js';
+import { loadInventory, writeInventory } from '../../inventory/load.js';
+import { dash, formatVars, formatWarnings, issueJson, renderGroupDetails, summariseGroup, type GroupSummary } from '../../inventory/present.js';
+import { buildContext, type ContextSeed } from '../context.js';
+import { dryRunNote, formatTable, printResult } from '../output.js';
 
-/** Placeholder until the group commands land. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const renderGroupTable = (groups: readonly GroupSummary[]): string =>
+  formatTable(
+    ['NAME', 'IMAGE', 'NETWORK', 'HOSTS', 'VARS'],
+    groups.map((group) => [group.name, dash(group.image), dash(group.network), String(group.hosts.length), dash(formatVars(group.vars))]),
+  );
+
+/** `rootcast group add|list|show|rm`. */
 export const registerGroupCommands = (program: Command, seed: ContextSeed): void => {
-  void program;
-  void seed;
+  const group = program.command('group').description('add, list, show and remove host groups in the inventory');
+
+  group
+    .command('add')
+    .description('add a group: image, network and vars its hosts share')
+    .argument('<name>', 'group name')
+    .option('--image <ref>', 'image for the group: web, web@3 or web@stable')
+    .option('--network <name>', 'network from the inventory')
+    .option('--var <name=value>', 'a group var, repeatable', collect, [] as string[])
+    .option('--description <text>', 'a free-text description')
+    .option('--dry-run', 'print the group that would be added and change nothing')
+    .action(async (name, options, command) => {
+      const ctx = buildContext(command, seed);
+      const planned = parseGroupAddRequest({ name, image: options.image, network: options.network, vars: options.var, description: options.description });
+      const plan = planGroupAdd(await loadInventory(ctx.paths), planned);
+      const dryRun = options.dryRun === true;
+      if (!dryRun) await writeInventory(plan.file, plan.edit.text);
+      if (!ctx.json) ctx.stderr.write(formatWarnings(plan.edit.newWarnings));
+      const summary = `${dryRun ? 'would add' : 'added'} group ${name} to ${plan.file}`;
+      printResult(ctx, { dryRun, file: plan.file, added: plan.group, warnings: plan.edit.newWarnings.map(issueJson) }, () =>
+        [dryRun ? dryRunNote(summary) : summary, renderGroupDetails({ ...plan.group, hosts: [] })].join('\n'),
+      );
+    });
+
+  group
+    .command('list')
+    .description('list groups with their image, network, host count and vars')
+    .action(async (_options, command) => {
+      const ctx = buildContext(command, seed);
+      const { validation, file } = await loadInventory(ctx.paths);
+      const { groups, hosts } = validation.inventory;
+      const summaries = Object.values(groups).map((entry) => summariseGroup(entry, hosts));
+      printResult(ctx, summaries, (list) => (list.length === 0 ? `no groups (inventory: ${file})` : renderGroupTable(list)));
+    });
+
+  group
+    .command('show')
+    .description('show one group and the hosts in it')
+    .argument('<name>', 'group name')
+    .action(async (name, _options, command) => {
+      const ctx = buildContext(command, seed);
+      const { validation, file } = await loadInventory(ctx.paths);
+      const found = validation.inventory.groups[name];
+      if (found === undefined) {
+        throw new RootcastError('NOT_FOUND', `group "${name}" is not in the inventory ${file}`, {
+          hint: 'run "rootcast group list" to see the groups',
+        });
+      }
+      printResult(ctx, summariseGroup(found, validation.inventory.hosts), renderGroupDetails);
+    });
+
+  group
+    .command('rm')
+    .description('remove a group no host uses')
+    .argument('<name>', 'group name')
+    .option('--dry-run', 'print what would be removed and change nothing')
+    .action(async (name, options, command) => {
+      const ctx = buildContext(command, seed);
+      const plan = planGroupRemove(await loadInventory(ctx.paths), name);
+      const dryRun = options.dryRun === true;
+      if (!dryRun) await writeInventory(plan.file, plan.edit.text);
+      const summary = `${dryRun ? 'would remove' : 'removed'} group ${name} from ${plan.file}`;
+      printResult(ctx, { dryRun, file: plan.file, removed: plan.group }, () => (dryRun ? dryRunNote(summary) : summary));
+    });
 };

@@ -1,8 +1,110 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { ContextSeed } from '../context.js';
+import { RootcastError } from '../../errors/rootcast-error.js';
+import { parseHostSpec } from '../../inventory/arguments.js';
+import { parseHostAddRequest, planHostAdd, type PlannedHost } from '../../inventory/host-add.js';
+import { planHostRemove } from '../../inventory/host-remove.js';
+import { loadInventory, writeInventory } from '../../inventory/load.js';
+import { dash, formatVars, formatWarnings, issueJson, renderHostDetails } from '../../inventory/present.js';
+import { resolveHosts, type ResolvedHost } from '../../inventory/resolve.js';
+import { buildContext, type ContextSeed } from '../context.js';
+import { dryRunNote, formatTable, printResult } from '../output.js';
 
-/** Placeholder until the host commands land. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+const renderHostTable = (hosts: readonly ResolvedHost[]): string =>
+  formatTable(
+    ['NAME', 'IP', 'MAC', 'IMAGE', 'GROUPS'],
+    hosts.map((host) => [host.name, dash(host.ip), dash(host.macs.join(',')), dash(host.image?.ref), dash(host.groups.join(','))]),
+  );
+
+const renderPlannedHosts = (hosts: readonly PlannedHost[]): string =>
+  formatTable(
+    ['NAME', 'IP', 'MAC', 'IMAGE', 'GROUPS', 'VARS'],
+    hosts.map((host) => [host.name, dash(host.ip), dash(host.macs.join(',')), dash(host.image), dash(host.groups.join(',')), dash(formatVars(host.vars))]),
+  );
+
+/** `rootcast host add|list|show|rm`. */
 export const registerHostCommands = (program: Command, seed: ContextSeed): void => {
-  void program;
-  void seed;
+  const host = program.command('host').description('add, list, show and remove hosts in the inventory');
+
+  host
+    .command('add')
+    .description("add a host or a range of hosts ('web[01-03]'), one inventory entry per host")
+    .argument('<hosts>', "a host name or a range such as 'web[01-03]'")
+    .option('--image <ref>', 'image for these hosts: web, web@3 or web@stable (else their first group with one)')
+    .option('--group <group>', 'a group, repeatable; the order given is the override order', collect, [] as string[])
+    .option('--ip <address>', 'IPv4 address; a range counts up from it')
+    .option('--mac <mac>', 'MAC address, repeatable (single host only)', collect, [] as string[])
+    .option('--network <name>', 'network from the inventory (else their first group with one)')
+    .option('--var <name=value>', 'a host var, repeatable', collect, [] as string[])
+    .option('--dry-run', 'print the hosts that would be added and change nothing')
+    .action(async (spec, options, command) => {
+      const ctx = buildContext(command, seed);
+      const hosts = parseHostAddRequest({
+        spec,
+        image: options.image,
+        groups: options.group,
+        ip: options.ip,
+        macs: options.mac,
+        network: options.network,
+        vars: options.var,
+      });
+      const plan = planHostAdd(await loadInventory(ctx.paths), spec, hosts);
+      const dryRun = options.dryRun === true;
+      if (!dryRun) await writeInventory(plan.file, plan.edit.text);
+      if (!ctx.json) ctx.stderr.write(formatWarnings(plan.edit.newWarnings));
+      const summary = `${dryRun ? 'would add' : 'added'} ${plural(hosts.length, 'host')} to ${plan.file}`;
+      printResult(ctx, { dryRun, file: plan.file, added: hosts, warnings: plan.edit.newWarnings.map(issueJson) }, () =>
+        `${dryRun ? dryRunNote(summary) : summary}\n${renderPlannedHosts(hosts)}`,
+      );
+    });
+
+  host
+    .command('list')
+    .description('list hosts with their effective image and groups')
+    .option('--group <group>', 'only hosts in this group')
+    .option('--image <image>', 'only hosts whose effective image is this name or reference')
+    .action(async (options, command) => {
+      const ctx = buildContext(command, seed);
+      const loaded = await loadInventory(ctx.paths);
+      const hosts = resolveHosts(loaded.validation.inventory).filter(
+        (entry) =>
+          (options.group === undefined || entry.groups.includes(options.group)) &&
+          (options.image === undefined || entry.image?.name === options.image || entry.image?.ref === options.image),
+      );
+      printResult(ctx, hosts, (list) => (list.length === 0 ? `no hosts${options.group !== undefined || options.image !== undefined ? ' match' : ''} (inventory: ${loaded.file})` : renderHostTable(list)));
+    });
+
+  host
+    .command('show')
+    .description('show one host: effective image, network, groups and merged vars, and where each comes from')
+    .argument('<name>', 'host name')
+    .action(async (name, _options, command) => {
+      const ctx = buildContext(command, seed);
+      const loaded = await loadInventory(ctx.paths);
+      const found = resolveHosts(loaded.validation.inventory).find((entry) => entry.name === name);
+      if (found === undefined) {
+        throw new RootcastError('NOT_FOUND', `host "${name}" is not in the inventory ${loaded.file}`, {
+          hint: 'run "rootcast host list" to see the hosts',
+        });
+      }
+      printResult(ctx, found, renderHostDetails);
+    });
+
+  host
+    .command('rm')
+    .description("remove hosts (a name or a range such as 'web[01-03]')")
+    .argument('<hosts>', 'a host name or range')
+    .option('--dry-run', 'print the hosts that would be removed and change nothing')
+    .action(async (spec, options, command) => {
+      const ctx = buildContext(command, seed);
+      parseHostSpec(spec);
+      const plan = planHostRemove(await loadInventory(ctx.paths), spec);
+      const dryRun = options.dryRun === true;
+      if (!dryRun) await writeInventory(plan.file, plan.edit.text);
+      const summary = `${dryRun ? 'would remove' : 'removed'} ${plural(plan.hosts.length, 'host')} from ${plan.file}: ${plan.hosts.join(', ')}`;
+      printResult(ctx, { dryRun, file: plan.file, removed: plan.hosts, keys: plan.keys }, () => (dryRun ? dryRunNote(summary) : summary));
+    });
 };

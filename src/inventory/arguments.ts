@@ -1,0 +1,59 @@
+import { RootcastError } from '../errors/rootcast-error.js';
+import { parseImageRef } from '../image/ref.js';
+import { expandHostPattern } from './host-pattern.js';
+import { allocateIpv4 } from './ipv4.js';
+import { normaliseMac } from './mac.js';
+import { entityNameProblem, hostNameProblem, varNameProblem } from './names.js';
+
+// Values typed on the command line: a bad one is a usage error (64), before the inventory is even read.
+const invalid = (message: string, hint?: string): RootcastError =>
+  new RootcastError('INVALID_ARGUMENT', message, hint === undefined ? {} : { hint });
+
+/** `role=web` pairs from repeated --var options; later ones win. */
+export const parseVarAssignments = (assignments: readonly string[]): Record<string, string> => {
+  const vars: Record<string, string> = {};
+  for (const assignment of assignments) {
+    const equals = assignment.indexOf('=');
+    if (equals <= 0) throw invalid(`--var "${assignment}" is not NAME=VALUE`, 'write --var role=web');
+    const name = assignment.slice(0, equals);
+    const problem = varNameProblem(name);
+    if (problem !== undefined) throw invalid(`--var "${assignment}": ${problem}`);
+    vars[name] = assignment.slice(equals + 1);
+  }
+  return vars;
+};
+
+/** Host names from a name or range typed by the user (`web[01-03]`). */
+export const parseHostSpec = (spec: string): string[] => {
+  const expansion = expandHostPattern(spec);
+  if (!expansion.ok) throw invalid(`host range ${expansion.problem}`, "write a name like web01 or a range like 'web[01-03]' (quote it for the shell)");
+  const problem = expansion.names.map(hostNameProblem).find((found) => found !== undefined);
+  if (problem !== undefined) throw invalid(problem);
+  return expansion.names;
+};
+
+export const checkEntityArgument = (kind: 'group' | 'network', name: string): string => {
+  const problem = entityNameProblem(kind, name);
+  if (problem !== undefined) throw invalid(problem);
+  return name;
+};
+
+/** Validates `web`, `web@3`, `web@stable` (parseImageRef throws INVALID_ARGUMENT) and returns it as typed. */
+export const checkImageArgument = (ref: string): string => {
+  parseImageRef(ref);
+  return ref;
+};
+
+/** One address per host, counting up from `start`. */
+export const allocateArgumentAddresses = (start: string, count: number): string[] => {
+  const allocation = allocateIpv4(start, count);
+  if (!allocation.ok) throw invalid(`--ip ${allocation.problem}`);
+  return allocation.addresses;
+};
+
+export const parseMacArguments = (macs: readonly string[]): string[] =>
+  macs.map((text) => {
+    const parsed = normaliseMac(text);
+    if (!parsed.ok) throw invalid(`--mac ${parsed.problem}`);
+    return parsed.mac;
+  });

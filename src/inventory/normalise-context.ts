@@ -1,0 +1,67 @@
+import type { ZodType, ZodTypeDef } from 'zod';
+import { isRootcastError } from '../errors/rootcast-error.js';
+import { parseImageRef } from '../image/ref.js';
+import type { InventoryIssue, IssuePath } from './issue.js';
+import { varNameProblem } from './names.js';
+import { shapeIssues, valueAt } from './shape-issues.js';
+import type { Locator } from './source.js';
+
+/** What the normalising steps share: the raw document value, a line finder and the issues found so far. */
+export interface NormaliseContext {
+  root: unknown;
+  locate: Locator;
+  issues: InventoryIssue[];
+}
+
+export const addError = (ctx: NormaliseContext, path: IssuePath, message: string): void => {
+  ctx.issues.push({ severity: 'error', path, message });
+};
+
+export const addWarning = (ctx: NormaliseContext, path: IssuePath, message: string): void => {
+  ctx.issues.push({ severity: 'warning', path, message });
+};
+
+/** Checks one entry's shape; an entry written as `name:` (nothing) is an empty map. */
+export const parseEntry = <T>(ctx: NormaliseContext, schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, path: IssuePath): T | undefined => {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  ctx.issues.push(...shapeIssues(result.error.issues, ctx.root, path));
+  return undefined;
+};
+
+/** Why text is not an image reference (`web`, `web@3`, `web@stable`), or undefined. */
+export const imageRefProblem = (text: string): string | undefined => {
+  try {
+    parseImageRef(text);
+    return undefined;
+  } catch (error) {
+    if (isRootcastError(error)) return error.message;
+    throw error;
+  }
+};
+
+/** The image name part of a reference: `web@3` → `web`. */
+export const imageNameOf = (ref: string): string => ref.split('@')[0] ?? ref;
+
+/** Keeps vars whose names templates can use; reports the others. */
+export const checkVars = (ctx: NormaliseContext, vars: Record<string, unknown> | undefined, path: IssuePath): Record<string, unknown> => {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(vars ?? {})) {
+    const problem = varNameProblem(name);
+    if (problem === undefined) kept[name] = value;
+    else addError(ctx, [...path, name], problem);
+  }
+  return kept;
+};
+
+/** The keys of a section in file order, ignoring a section written as `hosts:` with nothing. */
+export const sectionEntries = (section: Record<string, unknown> | null | undefined): [string, unknown][] =>
+  Object.entries(section ?? {});
+
+/** `{key: value}` when value is defined, else `{}`: keeps absent settings out of JSON output. */
+export const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+/** The path of a list item, or of the list itself when it was written as one string (`dns: 10.0.0.1`). */
+export const itemPath = (ctx: NormaliseContext, listPath: IssuePath, index: number): IssuePath =>
+  Array.isArray(valueAt(ctx.root, listPath)) ? [...listPath, index] : listPath;

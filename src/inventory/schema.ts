@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+// A single string where a list is expected is accepted as a one-item list (`dns: 10.0.0.1`).
+const stringList = z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.string()));
+
+// Any YAML value but null: templates may read lists and maps, but an empty var is almost always a mistake.
+const varValue = z.custom<NonNullable<unknown>>((value) => value !== null && value !== undefined, {
+  message: 'a var needs a value',
+});
+const vars = z.record(z.string(), varValue);
+
+export const networkSchema = z
+  .object({
+    subnet: z.string(),
+    gateway: z.string().optional(),
+    dns: stringList.optional(),
+    domain: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const imageSchema = z.object({ description: z.string().optional() }).strict();
+
+export const groupSchema = z
+  .object({
+    image: z.string().optional(),
+    network: z.string().optional(),
+    vars: vars.optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const hostSchema = z
+  .object({
+    mac: z.string().optional(),
+    macs: stringList.optional(),
+    ip: z.string().optional(),
+    image: z.string().optional(),
+    network: z.string().optional(),
+    groups: stringList.optional(),
+    vars: vars.optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+// Each entry is checked on its own so one bad entry does not hide the errors of the others.
+const section = z.record(z.string(), z.unknown()).nullable().optional();
+
+/** The top level of rootcast.yaml; entries are parsed one by one with the schemas above. */
+export const inventoryFileSchema = z
+  .object({ networks: section, images: section, groups: section, hosts: section })
+  .strict()
+  .nullable();
+
+export type RawSections = NonNullable<z.infer<typeof inventoryFileSchema>>;
+export type RawImage = z.infer<typeof imageSchema>;
+export type RawNetwork = z.infer<typeof networkSchema>;
+export type RawGroup = z.infer<typeof groupSchema>;
+export type RawHost = z.infer<typeof hostSchema>;
+
+/** Every key each object accepts, to suggest the closest one for a typo. */
+export const knownKeys = {
+  top: Object.keys(inventoryFileSchema.unwrap().shape),
+  networks: Object.keys(networkSchema.shape),
+  images: Object.keys(imageSchema.shape),
+  groups: Object.keys(groupSchema.shape),
+  hosts: Object.keys(hostSchema.shape),
+} as const;

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { expandHostPattern, isHostPattern, maxPatternHosts } from '../../../src/inventory/host-pattern.js';
+import { hostNameProblem } from '../../../src/inventory/names.js';
+
+const names = (pattern: string): string[] => {
+  const result = expandHostPattern(pattern);
+  if (!result.ok) throw new Error(result.problem);
+  return result.names;
+};
+
+const problem = (pattern: string): string => {
+  const result = expandHostPattern(pattern);
+  if (result.ok) throw new Error(`${pattern} unexpectedly expanded to ${result.names.join(',')}`);
+  return result.problem;
+};
+
+describe('expandHostPattern', () => {
+  it('keeps zero padding from the pattern', () => {
+    expect(names('web[01-03]')).toEqual(['web01', 'web02', 'web03']);
+    expect(names('web[098-101]')).toEqual(['web098', 'web099', 'web100', 'web101']);
+  });
+
+  it('does not pad an unpadded range', () => {
+    expect(names('n[8-11]')).toEqual(['n8', 'n9', 'n10', 'n11']);
+  });
+
+  it('expands several bracket groups as a cartesian product, in order', () => {
+    expect(names('rack[1-2]-n[01-02]')).toEqual(['rack1-n01', 'rack1-n02', 'rack2-n01', 'rack2-n02']);
+  });
+
+  it('keeps text after the last group and allows a one-element range', () => {
+    expect(names('[1-2]x')).toEqual(['1x', '2x']);
+    expect(names('web[5-5]')).toEqual(['web5']);
+  });
+
+  it('returns a plain name as itself', () => {
+    expect(names('db01')).toEqual(['db01']);
+    expect(isHostPattern('db01')).toBe(false);
+    expect(isHostPattern('web[01-02]')).toBe(true);
+  });
+
+  it.each([
+    ['web[5-1]', '"web[5-1]": range [5-1] runs backwards (5 > 1)'],
+    ['web[01-', '"web[01-": has "[" without a closing "]"'],
+    ['web01]', '"web01]": has "]" without a matching "["'],
+    ['web[a-z]', '"web[a-z]": "[a-z]" is not a numeric range like [01-99]'],
+    ['web[]', '"web[]": "[]" is not a numeric range like [01-99]'],
+    ['web[7]', '"web[7]": "[7]" is not a numeric range like [01-99]'],
+    ['web[1-[2]]', '"web[1-[2]]": has a "[" inside brackets'],
+    ['web[01-100]', '"web[01-100]": range [01-100] mixes paddings; write both ends with the same number of digits'],
+  ])('rejects %s', (pattern, message) => {
+    expect(problem(pattern)).toBe(message);
+  });
+
+  it(`rejects more than ${maxPatternHosts} hosts, also across groups`, () => {
+    expect(problem('web[1-10001]')).toBe('"web[1-10001]" expands to 10001 hosts; at most 10000 are allowed');
+    expect(problem('r[1-101]n[1-100]')).toBe('"r[1-101]n[1-100]" expands to 10100 hosts; at most 10000 are allowed');
+    expect(names('web[1-10000]')).toHaveLength(10_000);
+  });
+});
+
+describe('hostNameProblem', () => {
+  it('accepts RFC 1123 labels', () => {
+    for (const name of ['web01', '1rack', 'a', 'a-b', 'x'.repeat(63)]) expect(hostNameProblem(name)).toBeUndefined();
+  });
+
+  it.each([
+    ['', 'host name is empty'],
+    ['-web', 'host name "-web" is not a DNS label (a-z, 0-9 and "-", not starting or ending with "-")'],
+    ['web-', 'host name "web-" is not a DNS label (a-z, 0-9 and "-", not starting or ending with "-")'],
+    ['Web01', 'host name "Web01" is not a DNS label (a-z, 0-9 and "-", not starting or ending with "-")'],
+    ['web_01', 'host name "web_01" is not a DNS label (a-z, 0-9 and "-", not starting or ending with "-")'],
+    ['web.lab', 'host name "web.lab" is not a DNS label (a-z, 0-9 and "-", not starting or ending with "-")'],
+    ['x'.repeat(64), `host name "${'x'.repeat(64)}" is longer than 63 characters`],
+  ])('rejects %j', (name, message) => {
+    expect(hostNameProblem(name)).toBe(message);
+  });
+});
