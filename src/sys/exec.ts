@@ -13,6 +13,8 @@ export interface ExecRequest {
   input?: string | Buffer;
   /** Show the child's stdout on our stderr as it runs (progress), while still capturing it. @default false */
   echoStdout?: boolean;
+  /** Give the child our terminal (stdin, stdout and stderr inherited; nothing captured), e.g. an interactive shell. @default false */
+  interactive?: boolean;
   /** Exit codes that count as success. @default [0] */
   allowedExitCodes?: readonly number[];
   signal?: AbortSignal;
@@ -57,9 +59,13 @@ export const execProcess: Exec = async (request) => {
     extendEnv: request.cleanEnv !== true,
     ...(request.env === undefined ? {} : { env: request.env }),
     ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
-    ...(request.input === undefined ? { stdin: 'ignore' as const } : { input: request.input }),
-    stdout: request.echoStdout === true ? ['pipe', 2] : 'pipe',
-    stderr: 'pipe',
+    ...(request.interactive === true
+      ? { stdin: 'inherit' as const, stdout: 'inherit' as const, stderr: 'inherit' as const }
+      : {
+          ...(request.input === undefined ? { stdin: 'ignore' as const } : { input: request.input }),
+          stdout: request.echoStdout === true ? (['pipe', 2] as const) : ('pipe' as const),
+          stderr: 'pipe' as const,
+        }),
     ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
     ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
   });

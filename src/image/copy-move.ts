@@ -1,0 +1,111 @@
+import { lstat, rename, rm } from 'node:fs/promises';
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { HomePaths } from '../home/paths.js';
+import { syncDirectory } from '../sys/atomic-write.js';
+import type { Exec } from '../sys/exec.js';
+import { runRsync } from '../sys/rsync.js';
+import { deployedVersions } from './host-state.js';
+import { imageLayout } from './layout.js';
+import { withImageLock } from './lock.js';
+import type { ImageManifest } from './manifest.js';
+import { assertImageName } from './name.js';
+import { parseImageRef } from './ref.js';
+import { abortStaging, beginStaging, commitStaging, removeEmptyImageDir } from './staging.js';
+import { listVersions, readManifest, resolveParsedRef, type ResolvedVersion } from './versions.js';
+
+export interface CopyPlan {
+  from: string;
+  to: string;
+  image: string;
+}
+
+export interface MovePlan {
+  from: string;
+  to: string;
+  versions: number[];
+  /** Hosts whose state still names the old image (only with --force). */
+  orphanedHosts: string[];
+}
+
+const imageDirExists = (paths: HomePaths, image: string): Promise<boolean> =>
+  lstat(imageLayout(paths).imageDir(image)).then(() => true, () => false);
+
+const assertFreeName = async (paths: HomePaths, image: string): Promise<void> => {
+  const versions = await listVersions(paths, image);
+  if (versions.length > 0 || (await imageDirExists(paths, image))) {
+    throw new RootcastError('ALREADY_EXISTS', `image "${image}" already exists${versions.length > 0 ? ` (versions ${versions.join(', ')})` : ''}`, {
+      hint: `pick another name, or remove it first with "rootcast image rm ${image} --all"`,
+    });
+  }
+};
+
+/** Reads and checks everything `image cp` needs; throws before anything is written. */
+export const planCopy = async (paths: HomePaths, sourceRef: string, newName: string): Promise<{ plan: CopyPlan; source: ResolvedVersion }> => {
+  const ref = parseImageRef(sourceRef);
+  const image = assertImageName(newName);
+  const source = await resolveParsedRef(paths, ref);
+  await assertFreeName(paths, image);
+  return { plan: { from: source.ref, to: `${image}@1`, image }, source };
+};
+
+/** `image cp`: a new image whose version 1 hard-links every file of the source version. */
+export const applyCopy = async (paths: HomePaths, exec: Exec, now: () => Date, source: ResolvedVersion, plan: CopyPlan): Promise<ImageManifest> => {
+  try {
+    return await withImageLock(paths, source.image, () =>
+      withImageLock(paths, plan.image, async () => {
+        if ((await listVersions(paths, plan.image)).length > 0) await assertFreeName(paths, plan.image);
+        const base = await readManifest(paths, source.image, source.version);
+        const staging = await beginStaging(paths, plan.image);
+        try {
+          await runRsync(exec, { sources: [`${source.root}/`], destination: `${staging.root}/`, includes: [], excludes: [], linkDest: [source.root] });
+          const { parentVersion: _parent, ...rest } = base;
+          return await commitStaging(paths, staging, (version) => ({
+            ...rest,
+            image: plan.image,
+            version,
+            createdAt: now().toISOString(),
+            source: { kind: 'copy', from: source.ref },
+          }));
+        } catch (error) {
+          await abortStaging(staging);
+          throw error;
+        }
+      }),
+    );
+  } finally {
+    await removeEmptyImageDir(paths, plan.image);
+  }
+};
+
+/** Reads and checks everything `image mv` needs; a deployed image moves only with --force. */
+export const planMove = async (paths: HomePaths, oldName: string, newName: string, force: boolean): Promise<MovePlan> => {
+  const from = assertImageName(oldName);
+  const to = assertImageName(newName);
+  const versions = await listVersions(paths, from);
+  if (versions.length === 0) {
+    throw new RootcastError('NOT_FOUND', `image "${from}" does not exist`, { hint: 'run "rootcast image list" to see images' });
+  }
+  await assertFreeName(paths, to);
+  const deployed = [...(await deployedVersions(paths, from)).entries()];
+  const orphanedHosts = deployed.flatMap(([, hosts]) => hosts).sort();
+  if (orphanedHosts.length > 0 && !force) {
+    throw new RootcastError('IN_USE', `image "${from}" is deployed on ${orphanedHosts.join(', ')}`, {
+      details: deployed.map(([version, hosts]) => `${from}@${version}: deployed on ${hosts.join(', ')}`),
+      hint: 'those hosts record the old name; pass --force to rename anyway',
+    });
+  }
+  return { from, to, versions, orphanedHosts };
+};
+
+/** `image mv`: one rename of the image directory, so readers see the old name or the new one. */
+export const applyMove = async (paths: HomePaths, plan: MovePlan): Promise<void> => {
+  const layout = imageLayout(paths);
+  await withImageLock(paths, plan.from, async () => {
+    await assertFreeName(paths, plan.to);
+    await rename(layout.imageDir(plan.from), layout.imageDir(plan.to));
+    await syncDirectory(layout.imageDir(plan.to));
+    await syncDirectory(paths.imagesDir);
+    // Our lock file moved along with the directory.
+    await rm(layout.lockFile(plan.to), { force: true });
+  });
+};

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { HomePaths } from '../home/paths.js';
+import { syncDirectory } from '../sys/atomic-write.js';
+import { deployedVersions } from './host-state.js';
+import { imageLayout } from './layout.js';
+import { withImageLock } from './lock.js';
+import { assertImageName } from './name.js';
+import { parseImageRef } from './ref.js';
+import { planPrune, planRemoval, type ImageState, type PruneDecision, type RemovalPlan } from './removal-plan.js';
+import { writeTags } from './tags-store.js';
+import { listVersions, readTags, resolveParsedRef } from './versions.js';
+
+/** Reads everything a removal or prune plan depends on. */
+export const readImageState = async (paths: HomePaths, image: string): Promise<ImageState> => ({
+  image,
+  versions: await listVersions(paths, image),
+  tags: await readTags(paths, image),
+  deployed: await deployedVersions(paths, image),
+});
+
+const trashName = (label: string): string => `${process.pid}-${label}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * Applies a removal plan (caller holds the image lock). Each version leaves the store in one rename
+ * (into .staging, which the next capture cleans if we die), so readers never see half a version.
+ */
+export const applyRemoval = async (paths: HomePaths, plan: RemovalPlan): Promise<void> => {
+  const layout = imageLayout(paths);
+  if (plan.whole) {
+    const trash = join(paths.imagesDir, `.trash-${trashName(plan.image)}`);
+    await rename(layout.imageDir(plan.image), trash);
+    await syncDirectory(paths.imagesDir);
+    await rm(trash, { recursive: true, force: true });
+    return;
+  }
+  if (plan.dropTags.length > 0) {
+    const tags = await readTags(paths, plan.image);
+    for (const tag of plan.dropTags) delete tags[tag];
+    await writeTags(paths, plan.image, tags);
+  }
+  const staging = layout.stagingDir(plan.image);
+  await mkdir(staging, { recursive: true });
+  const trashed: string[] = [];
+  for (const version of plan.versions) {
+    const trash = join(staging, trashName(`removed-${version}`));
+    await rename(layout.versionDir(plan.image, version), trash);
+    trashed.push(trash);
+  }
+  await syncDirectory(layout.imageDir(plan.image));
+  for (const trash of trashed) await rm(trash, { recursive: true, force: true });
+};
+
+export interface RemoveOptions {
+  /** Remove the whole image when the reference has no "@". @default false */
+  all?: boolean;
+  /** Remove tagged or deployed versions too (drops the tags). @default false */
+  force?: boolean;
+}
+
+/** Reads the store and plans `image rm REF`; every refusal happens here, before any lock or write. */
+export const planRemove = async (paths: HomePaths, refText: string, options: RemoveOptions): Promise<RemovalPlan> => {
+  const ref = parseImageRef(refText);
+  const whole = !refText.includes('@');
+  if (whole && options.all !== true) {
+    throw new RootcastError('USAGE', `"${refText}" names the whole image "${ref.image}"`, {
+      hint: `remove one version with "rootcast image rm ${ref.image}@N", or every version and tag with "rootcast image rm ${ref.image} --all"`,
+    });
+  }
+  if (!whole && options.all === true) {
+    throw new RootcastError('USAGE', `--all removes a whole image; "${refText}" names one version`, {
+      hint: `run "rootcast image rm ${ref.image} --all" or drop --all`,
+    });
+  }
+  const version = whole ? undefined : (await resolveParsedRef(paths, ref)).version;
+  const state = await readImageState(paths, ref.image);
+  if (state.versions.length === 0) {
+    throw new RootcastError('NOT_FOUND', `image "${ref.image}" does not exist`, { hint: 'run "rootcast image list" to see images' });
+  }
+  return planRemoval(state, { version, force: options.force === true });
+};
+
+/** Parses `--keep N`: a whole number from 1 (keeping nothing is `image rm NAME --all`). */
+export const parseKeepCount = (text: string): number => {
+  const keep = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(keep) || keep < 1) {
+    throw new RootcastError('INVALID_ARGUMENT', `--keep "${text}" is not a whole number from 1`, {
+      hint: 'e.g. --keep 3 keeps the three newest versions plus tagged and deployed ones',
+    });
+  }
+  return keep;
+};
+
+export interface PrunePlan {
+  image: string;
+  keep: number;
+  decisions: PruneDecision[];
+  removal: RemovalPlan;
+}
+
+export const planPruneRun = async (paths: HomePaths, nameText: string, keepText: string): Promise<PrunePlan> => {
+  const image = assertImageName(nameText);
+  const keep = parseKeepCount(keepText);
+  const state = await readImageState(paths, image);
+  if (state.versions.length === 0) {
+    throw new RootcastError('NOT_FOUND', `image "${image}" does not exist`, { hint: 'run "rootcast image list" to see images' });
+  }
+  const decisions = planPrune(state, keep);
+  const versions = decisions.filter((d) => d.action === 'remove').map((d) => d.version);
+  return { image, keep, decisions, removal: { image, whole: false, versions, dropTags: [], orphanedHosts: [] } };
+};
+
+/** Applies a removal under the image lock, re-planned from a fresh read so a concurrent tag or deploy is honoured. */
+export const applyRemovalLocked = async (paths: HomePaths, plan: RemovalPlan, force: boolean): Promise<void> => {
+  if (plan.versions.length === 0 && !plan.whole) return;
+  await withImageLock(paths, plan.image, async () => {
+    const state = await readImageState(paths, plan.image);
+    const fresh = plan.whole ? planRemoval(state, { version: undefined, force }) : mergePlans(plan, plan.versions.map((version) => planRemoval(state, { version, force })));
+    await applyRemoval(paths, fresh);
+  });
+};
+
+const mergePlans = (plan: RemovalPlan, parts: RemovalPlan[]): RemovalPlan => ({
+  ...plan,
+  dropTags: parts.flatMap((p) => p.dropTags),
+  orphanedHosts: parts.flatMap((p) => p.orphanedHosts),
+});

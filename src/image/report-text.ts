@@ -1,0 +1,75 @@
+import { dryRunNote, formatBytes, formatTable } from '../cli/output.js';
+import { formatSource, type ImageSummary, type VersionDetails, type VersionSummary } from './image-summary.js';
+import type { PrunePlan } from './remove.js';
+import type { RemovalPlan } from './removal-plan.js';
+
+const day = (iso: string): string => iso.replace('T', ' ').slice(0, 16);
+
+export const renderImageList = (rows: readonly ImageSummary[]): string => {
+  if (rows.length === 0) return 'no images yet; create one with "rootcast capture root@HOST --image NAME"';
+  return formatTable(
+    ['IMAGE', 'VERSIONS', 'LATEST', 'TAGS', 'SIZE', 'FILES', 'CREATED'],
+    rows.map((row) => [
+      row.image,
+      String(row.versions.length),
+      `@${row.latest}`,
+      Object.entries(row.tags).map(([tag, version]) => `${tag}=@${version}`).join(',') || '-',
+      formatBytes(row.sizeBytes),
+      String(row.fileCount),
+      day(row.createdAt),
+    ]),
+  );
+};
+
+export const renderVersionList = (rows: readonly VersionSummary[]): string =>
+  formatTable(
+    ['VERSION', 'CREATED', 'SIZE', 'FILES', 'TAGS', 'DEPLOYED', 'SOURCE'],
+    rows.map((row) => [
+      row.ref,
+      day(row.createdAt),
+      formatBytes(row.sizeBytes),
+      String(row.fileCount),
+      row.tags.join(',') || '-',
+      row.deployedOn.length === 0 ? '-' : row.deployedOn.join(','),
+      `${row.source}${row.secrets > 0 ? ` [${row.secrets} secrets!]` : ''}`,
+    ]),
+  );
+
+export const renderVersionDetails = (details: VersionDetails): string => {
+  const m = details.manifest;
+  const lines = [
+    `${details.ref}`,
+    `  created:   ${m.createdAt} by rootcast ${m.rootcastVersion}`,
+    `  source:    ${formatSource(m.source)}${m.parentVersion === undefined ? '' : ` (files shared with ${details.image}@${m.parentVersion})`}`,
+    `  distro:    ${m.distro === undefined ? 'unknown' : (m.distro.prettyName ?? `${m.distro.id} ${m.distro.versionId ?? ''}`.trim())}`,
+    `  kernels:   ${m.kernels.join(', ') || 'none in /boot'}`,
+    `  size:      ${formatBytes(m.sizeBytes)} in ${m.fileCount} files`,
+    `  excludes:  ${m.excludes.length === 0 ? 'none' : m.excludes.join(' ')}`,
+    `  tags:      ${details.tags.join(', ') || 'none'}`,
+    `  deployed:  ${details.deployedOn.join(', ') || 'nowhere'}`,
+  ];
+  if (m.note !== undefined) lines.push(`  note:      ${m.note}`);
+  if (m.secrets.length === 0) {
+    lines.push('  secrets:   none found');
+  } else {
+    lines.push(`  WARNING: ${m.secrets.length} likely secret(s) were captured into this image; every host deployed from it gets them:`);
+    for (const secret of m.secrets) lines.push(`    ${secret.path} (${secret.kind}: ${secret.detail})`);
+  }
+  return lines.join('\n');
+};
+
+export const renderRemoval = (plan: RemovalPlan, dryRun: boolean): string => {
+  const what = plan.whole ? `image ${plan.image} (versions ${plan.versions.join(', ')})` : plan.versions.map((v) => `${plan.image}@${v}`).join(', ');
+  return [
+    dryRun ? dryRunNote(`would remove ${what}`) : `removed ${what}`,
+    ...(plan.dropTags.length > 0 && !plan.whole ? [`${dryRun ? 'would drop' : 'dropped'} tags: ${plan.dropTags.join(', ')}`] : []),
+    ...(plan.orphanedHosts.length > 0 ? [`warning: still recorded as running a removed version: ${plan.orphanedHosts.join(', ')}`] : []),
+  ].join('\n');
+};
+
+export const renderPrune = (plan: PrunePlan, dryRun: boolean): string => {
+  const lines = plan.decisions.map((d) => `${d.action === 'keep' ? 'keep  ' : 'remove'}  ${plan.image}@${d.version}  (${d.reasons.join('; ')})`);
+  const removed = plan.removal.versions.length;
+  lines.push(removed === 0 ? 'nothing to prune' : dryRun ? dryRunNote(`would remove ${removed} version(s)`) : `${removed} version(s) removed`);
+  return lines.join('\n');
+};

@@ -1,0 +1,67 @@
+import type { Exec, ExecResult } from './exec.js';
+import { formatRsyncShellCommand } from './ssh-options.js';
+
+/** One rsync run, as plain data (printed by --dry-run, asserted by unit tests). */
+export interface RsyncTransfer {
+  /** `user@host:/path` or a local path; a trailing "/" copies the directory's contents. */
+  sources: string[];
+  destination: string;
+  /** Patterns re-included before the excludes apply (first matching rule wins in rsync). */
+  includes: string[];
+  excludes: string[];
+  /** Absolute directories whose identical files are hard-linked instead of copied (at most 20). */
+  linkDest: string[];
+  /** argv of the remote shell (`-e`), for SSH sources. */
+  remoteShell?: string[];
+  /** Keep source paths below the transfer root (`-R`), used for extra mounted filesystems. @default false */
+  relative?: boolean;
+  /** Show --info=progress2 (only on a terminal). @default false */
+  progress?: boolean;
+  /** List what would change without changing anything. @default false */
+  dryRun?: boolean;
+}
+
+/** rsync accepts at most this many --link-dest directories. */
+export const maxLinkDest = 20;
+
+/**
+ * Everything that makes a faithful copy: hard links, ACLs, xattrs, sparse files, numeric owners,
+ * devices/specials (-a), never crossing into another filesystem (-x keeps mount points as empty dirs).
+ */
+export const buildRsyncArgs = (transfer: RsyncTransfer): string[] => [
+  '-aHAXS',
+  '--numeric-ids',
+  '--delete',
+  '-x',
+  ...(transfer.relative === true ? ['--relative'] : []),
+  '--stats',
+  ...(transfer.progress === true ? ['--info=progress2'] : []),
+  ...(transfer.dryRun === true ? ['--dry-run', '--itemize-changes'] : []),
+  ...transfer.linkDest.slice(0, maxLinkDest).map((dir) => `--link-dest=${dir}`),
+  ...transfer.includes.map((pattern) => `--include=${pattern}`),
+  ...transfer.excludes.map((pattern) => `--exclude=${pattern}`),
+  ...(transfer.remoteShell === undefined ? [] : ['-e', formatRsyncShellCommand(transfer.remoteShell)]),
+  '--',
+  ...transfer.sources,
+  transfer.destination,
+];
+
+export interface RsyncRunOptions {
+  signal?: AbortSignal;
+  /** Echo rsync's stdout (progress) to our stderr. @default false */
+  echo?: boolean;
+}
+
+/** rsync exit 24: files vanished on a live system while it ran; the copy is still consistent enough to keep. */
+export const rsyncVanishedExitCode = 24;
+
+/** Runs one transfer; the caller maps failures (SubprocessError) with `describeRsyncFailure`. */
+export const runRsync = (exec: Exec, transfer: RsyncTransfer, options: RsyncRunOptions = {}): Promise<ExecResult> =>
+  exec({
+    command: 'rsync',
+    args: buildRsyncArgs(transfer),
+    env: { LC_ALL: 'C' },
+    allowedExitCodes: [0, rsyncVanishedExitCode],
+    ...(options.echo === true ? { echoStdout: true } : {}),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });

@@ -1,0 +1,101 @@
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import { withImageLock } from '../../src/image/lock.js';
+import type { ImageManifest } from '../../src/image/manifest.js';
+import { beginStaging, commitStaging } from '../../src/image/staging.js';
+import { listVersions } from '../../src/image/versions.js';
+import { imageLayout } from '../../src/image/layout.js';
+import { execProcess } from '../../src/sys/exec.js';
+import { runRsync } from '../../src/sys/rsync.js';
+import { writeFileAtomic } from '../../src/sys/atomic-write.js';
+
+/** A throwaway --home for one test. */
+export const makeTempHome = async (prefix = 'rootcast-image-'): Promise<HomePaths> =>
+  resolveHomePaths({ home: await mkdtemp(join(tmpdir(), prefix)) });
+
+export const minimalManifest = (image: string, version: number, overrides: Partial<ImageManifest> = {}): ImageManifest => ({
+  formatVersion: 1,
+  image,
+  version,
+  ...(version > 1 ? { parentVersion: version - 1 } : {}),
+  createdAt: new Date(Date.UTC(2024, 0, version)).toISOString(),
+  source: { kind: 'dir', path: '/test/source' },
+  rootcastVersion: '0.0.0-test',
+  sizeBytes: 1000 * version,
+  fileCount: 10 * version,
+  kernels: [],
+  mounts: [],
+  disks: [],
+  excludes: ['/proc/*'],
+  secrets: [],
+  ...overrides,
+});
+
+/**
+ * Adds the next version of `image` exactly as capture does: real rsync of `sourceDir` into a
+ * staging root, hard-linking unchanged files to the previous version, then commitStaging.
+ */
+export const addVersion = async (paths: HomePaths, image: string, sourceDir: string, overrides: Partial<ImageManifest> = {}): Promise<number> =>
+  withImageLock(paths, image, async () => {
+    const versions = await listVersions(paths, image);
+    const previous = versions[versions.length - 1];
+    const staging = await beginStaging(paths, image);
+    await runRsync(execProcess, {
+      sources: [`${sourceDir}/`],
+      destination: `${staging.root}/`,
+      includes: [],
+      excludes: [],
+      linkDest: previous === undefined ? [] : [imageLayout(paths).versionRoot(image, previous)],
+    });
+    const manifest = await commitStaging(paths, staging, (version) => minimalManifest(image, version, overrides));
+    return manifest.version;
+  });
+
+/** Writes state/hosts/<host>.json the way deploy will. */
+export const recordDeployment = async (paths: HomePaths, host: string, image: string, version: number): Promise<void> => {
+  const dir = imageLayout(paths).hostStateDir();
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, `${host}.json`), `${JSON.stringify({ host, image, version, deployedAt: '2024-01-01T00:00:00Z' })}\n`);
+};
+
+/** Every path under DIR with its inode, mode, size and mtime: equal snapshots mean nothing changed. */
+export const snapshotTree = (dir: string): string[] => {
+  const lines: string[] = [];
+  const walk = (path: string): void => {
+    const stats = lstatSync(path, { bigint: true });
+    lines.push(`${path} ino=${stats.ino} mode=${stats.mode.toString(8)} size=${stats.size} mtime=${stats.mtimeNs} uid=${stats.uid}`);
+    if (stats.isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
+  };
+  walk(dir);
+  return lines;
+};
+
+export const removeHome = async (paths: HomePaths): Promise<void> => {
+  await rm(paths.home, { recursive: true, force: true });
+};
+
+export const inodeOf = async (path: string): Promise<bigint> => (await stat(path, { bigint: true })).ino;
+
+export const namesIn = async (dir: string): Promise<string[]> => (await readdir(dir).catch(() => [] as string[])).sort();
+
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `rootcast --home HOME ...args` in-process and captures its output. */
+export const runRootcast = async (paths: HomePaths, args: readonly string[]): Promise<CliRun> => {
+  const { runCli } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(['--home', paths.home, ...args], {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+  });
+  return { status, stdout, stderr };
+};

@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, chown, mkdir, mkdtemp, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import { imageLayout } from '../../src/image/layout.js';
+import { addVersion, inodeOf, runRootcast } from '../helpers/image-builder.js';
+
+let paths: HomePaths;
+let work: string;
+const old = new Date('2020-01-01T00:00:00Z');
+
+const put = async (root: string, path: string | Buffer, content: string): Promise<void> => {
+  const full = typeof path === 'string' ? join(root, path) : Buffer.concat([Buffer.from(`${root}/`), path]);
+  await writeFile(full, content);
+  await utimes(full, old, old);
+};
+
+/** web@1 and web@2 differ in exactly eight objects, one of each kind the diff must see. */
+beforeAll(async () => {
+  paths = resolveHomePaths({ home: await mkdtemp(join(tmpdir(), 'rootcast-diff-')) });
+  work = await mkdtemp(join(tmpdir(), 'rootcast-diff-src-'));
+  const a = join(work, 'a');
+  const b = join(work, 'b');
+  for (const dir of ['etc/alternatives', 'usr/bin', 'srv', 'var']) await mkdir(join(a, dir), { recursive: true });
+  await put(a, 'etc/hosts', '127.0.0.1 localhost\n');
+  await put(a, 'etc/old.conf', 'going away\n');
+  await put(a, 'etc/app.conf', 'color = blue\n');
+  await put(a, 'usr/bin/tool', '#!/bin/sh\necho tool\n');
+  await chmod(join(a, 'usr/bin/tool'), 0o755);
+  await put(a, 'srv/data', 'payload\n');
+  await symlink('/usr/bin/vi', join(a, 'etc/alternatives/editor'));
+  await put(a, Buffer.from([0x76, 0x61, 0x72, 0x2f, 0x78, 0xff]), 'latin-1 name\n');
+  await put(a, 'var/big.txt', Array.from({ length: 10_000 }, (_, i) => `line ${i} of the old file`).join('\n'));
+  execFileSync('cp', ['-a', a, b]);
+  await unlink(join(b, 'etc/old.conf'));
+  await put(b, 'etc/new.conf', 'arrived\n');
+  await writeFile(join(b, 'etc/app.conf'), 'color = pink\n'); // same size, new content, new mtime
+  await chmod(join(b, 'usr/bin/tool'), 0o4755);
+  await chown(join(b, 'srv/data'), 1234, 1234);
+  await unlink(join(b, 'etc/alternatives/editor'));
+  await symlink('/usr/bin/nano', join(b, 'etc/alternatives/editor'));
+  await put(b, 'var/a\nb', 'newline in my name\n');
+  await unlink(Buffer.from(`${b}/var/x\xff`, 'latin1'));
+  await addVersion(paths, 'web', a);
+  await addVersion(paths, 'web', b);
+  // The fully rewritten big file lives in a third version so the exact-diff test stays small.
+  await put(b, 'var/big.txt', Array.from({ length: 10_000 }, (_, i) => `completely different ${i * 7}`).join('\n'));
+  await addVersion(paths, 'web', b);
+});
+
+afterAll(async () => {
+  await rm(paths.home, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('image diff', () => {
+  test('reports exactly the eight differences, sorted by path, with the changed fields', async () => {
+    const result = await runRootcast(paths, ['image', 'diff', 'web@1', 'web@2']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'M /etc/alternatives/editor target /usr/bin/vi→/usr/bin/nano',
+      'M /etc/app.conf content',
+      'A /etc/new.conf',
+      'D /etc/old.conf',
+      'M /srv/data uid 0→1234 gid 0→1234',
+      'M /usr/bin/tool mode 0755→4755',
+      'A /var/a\\nb',
+      'D /var/x\\xff',
+      'web@1 → web@2: 2 added, 2 removed, 4 changed',
+      '',
+    ]);
+  });
+
+  test('unchanged files are hard links shared by both versions (same inode, never read)', async () => {
+    const layout = imageLayout(paths);
+    expect(await inodeOf(join(layout.versionRoot('web', 1), 'etc/hosts'))).toBe(await inodeOf(join(layout.versionRoot('web', 2), 'etc/hosts')));
+  });
+
+  test('--json gives the same changes as data', async () => {
+    const result = await runRootcast(paths, ['--json', 'image', 'diff', 'web@1', 'web@2']);
+    const report = JSON.parse(result.stdout);
+    expect(report.summary).toEqual({ added: 2, removed: 2, changed: 4 });
+    expect(report.changes.map((c: { change: string; path: string }) => `${c.change} ${c.path}`)).toEqual([
+      'changed /etc/alternatives/editor',
+      'changed /etc/app.conf',
+      'added /etc/new.conf',
+      'removed /etc/old.conf',
+      'changed /srv/data',
+      'changed /usr/bin/tool',
+      'added /var/a\\nb',
+      'removed /var/x\\xff',
+    ]);
+    const tool = report.changes.find((c: { path: string }) => c.path === '/usr/bin/tool');
+    expect(tool).toEqual({ change: 'changed', path: '/usr/bin/tool', type: 'file', fields: [{ field: 'mode', from: '0755', to: '4755' }] });
+  });
+
+  test('--text adds a unified diff of the changed text file', async () => {
+    const result = await runRootcast(paths, ['image', 'diff', 'web@1', 'web@2', '--text']);
+    expect(result.stdout).toContain('--- a/etc/app.conf');
+    expect(result.stdout).toContain('+++ b/etc/app.conf');
+    expect(result.stdout).toContain('-color = blue');
+    expect(result.stdout).toContain('+color = pink');
+  });
+
+  test('a fully rewritten 10,000-line file does not hang --text: it is reported as too different', async () => {
+    const result = await runRootcast(paths, ['image', 'diff', 'web@2', 'web@3', '--text']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('M /var/big.txt size');
+    expect(result.stdout).toContain('--- /var/big.txt: too different to diff');
+  });
+
+  test('a version compared with itself is identical', async () => {
+    const result = await runRootcast(paths, ['image', 'diff', 'web@2', 'web@2']);
+    expect(result.stdout).toBe('web@2 and web@2 are identical\n');
+  });
+});

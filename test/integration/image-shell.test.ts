@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import { imageLayout } from '../../src/image/layout.js';
+import { listVersions } from '../../src/image/versions.js';
+import { addVersion, inodeOf, namesIn, runRootcast, snapshotTree } from '../helpers/image-builder.js';
+import { buildMinimalRoot } from '../helpers/minimal-root.js';
+
+let source: string;
+let paths: HomePaths;
+const pinned = new Date('2001-01-01T00:00:00Z');
+
+/** Content, inode, mode, owner and mtime of every object (not ctime/nlink: each new hard link bumps those). */
+const fingerprint = (root: string): string[] => {
+  const lines: string[] = [];
+  const walk = (path: string): void => {
+    const s = lstatSync(path, { bigint: true });
+    const body = s.isFile() ? createHash('sha256').update(readFileSync(path)).digest('hex') : s.isSymbolicLink() ? readlinkSync(path) : '';
+    lines.push(`${path.slice(root.length)} ino=${s.ino} mode=${s.mode.toString(8)} uid=${s.uid} mtime=${s.mtimeNs} ${body}`);
+    if (s.isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
+  };
+  walk(root);
+  return lines;
+};
+
+const mountsUnder = (dir: string): string[] => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((line) => line.includes(dir));
+
+beforeAll(async () => {
+  source = await mkdtemp(join(tmpdir(), 'rootcast-shell-src-'));
+  buildMinimalRoot(source);
+  await mkdir(join(source, 'etc'), { recursive: true });
+  await writeFile(join(source, 'etc/motd'), 'welcome\n');
+  await writeFile(join(source, 'etc/keep'), 'unchanged\n');
+  await writeFile(join(source, 'etc/gone'), 'delete me\n');
+  await writeFile(join(source, 'etc/pinned'), 'AAAA\n');
+  await utimes(join(source, 'etc/pinned'), pinned, pinned);
+});
+
+afterAll(async () => {
+  await rm(source, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  paths = resolveHomePaths({ home: await mkdtemp(join(tmpdir(), 'rootcast-shell-')) });
+  await addVersion(paths, 'web', source, { distro: { id: 'debian', versionId: '12', idLike: [] }, excludes: ['/proc/*'] });
+});
+
+afterEach(async () => {
+  expect(mountsUnder(paths.home)).toEqual([]);
+  await rm(paths.home, { recursive: true, force: true });
+});
+
+const root = (version: number): string => imageLayout(paths).versionRoot('web', version);
+
+describe('image shell --command', () => {
+  test('an edit becomes version 2; unchanged files share inodes with version 1, which is untouched', async () => {
+    const before = fingerprint(imageLayout(paths).versionDir('web', 1));
+    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'echo changed > /etc/motd']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('committed web@2 (1 change(s) on top of web@1)\n');
+    expect(await listVersions(paths, 'web')).toEqual([1, 2]);
+    expect(await readFile(join(root(2), 'etc/motd'), 'utf8')).toBe('changed\n');
+    expect(await readFile(join(root(1), 'etc/motd'), 'utf8')).toBe('welcome\n');
+    expect(await inodeOf(join(root(2), 'etc/keep'))).toBe(await inodeOf(join(root(1), 'etc/keep')));
+    expect(await inodeOf(join(root(2), 'bin/sh'))).toBe(await inodeOf(join(root(1), 'bin/sh')));
+    expect(await inodeOf(join(root(2), 'etc/motd'))).not.toBe(await inodeOf(join(root(1), 'etc/motd')));
+    expect(fingerprint(imageLayout(paths).versionDir('web', 1))).toEqual(before);
+    const manifest = JSON.parse(await readFile(imageLayout(paths).manifestFile('web', 2), 'utf8'));
+    expect(manifest).toMatchObject({
+      image: 'web',
+      version: 2,
+      parentVersion: 1,
+      source: { kind: 'shell', from: 'web@1', command: 'echo changed > /etc/motd' },
+      distro: { id: 'debian' },
+      excludes: ['/proc/*'],
+    });
+    expect(manifest.fileCount).toBeGreaterThan(5);
+    // Only the committed version is left: no upper/work/merged in it, nothing in staging.
+    expect(await namesIn(imageLayout(paths).versionDir('web', 2))).toEqual(['manifest.json', 'root']);
+    expect(await namesIn(imageLayout(paths).stagingDir('web'))).toEqual([]);
+  });
+
+  test('a command that changes nothing creates nothing, and its output is shown', async () => {
+    const before = snapshotTree(paths.home);
+    const result = await runRootcast(paths, ['image', 'shell', 'web@1', '--command', 'cat /etc/motd']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('welcome\nno changes; no new version (web@1 unchanged)\n');
+    expect(await listVersions(paths, 'web')).toEqual([1]);
+    expect(snapshotTree(imageLayout(paths).versionDir('web', 1))).toEqual(before.filter((line) => line.startsWith(`${imageLayout(paths).versionDir('web', 1)}`)));
+    expect(await namesIn(imageLayout(paths).stagingDir('web'))).toEqual([]);
+  });
+
+  test('a failing command commits nothing and reports its exit status', async () => {
+    const before = fingerprint(imageLayout(paths).versionDir('web', 1));
+    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'echo half-done > /etc/motd; exit 3']);
+    expect(result.status).toBe(70);
+    expect(result.stderr).toContain('[SUBPROCESS_FAILED]: the shell on web@1 exited with status 3; no new version');
+    expect(result.stderr).toContain('command: echo half-done > /etc/motd; exit 3');
+    expect(await listVersions(paths, 'web')).toEqual([1]);
+    expect(await namesIn(imageLayout(paths).stagingDir('web'))).toEqual([]);
+    expect(fingerprint(imageLayout(paths).versionDir('web', 1))).toEqual(before);
+  });
+
+  test('a file deleted in the shell (an overlay whiteout) is absent from the new version only', async () => {
+    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'rm /etc/gone']);
+    expect(result.status).toBe(0);
+    expect(await namesIn(join(root(2), 'etc'))).not.toContain('gone');
+    expect(await readFile(join(root(1), 'etc/gone'), 'utf8')).toBe('delete me\n');
+    const diff = await runRootcast(paths, ['image', 'diff', 'web@1', 'web@2']);
+    expect(diff.stdout.split('\n')[0]).toBe('D /etc/gone');
+  });
+
+  test('an edit that keeps size and mtime is still committed (never mistaken for the shared base file)', async () => {
+    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', "printf 'BBBB\\n' > /etc/pinned && touch -d '2001-01-01 00:00:00' /etc/pinned"]);
+    expect(result.stderr).toBe('');
+    expect(await readFile(join(root(2), 'etc/pinned'), 'utf8')).toBe('BBBB\n');
+    expect(await readFile(join(root(1), 'etc/pinned'), 'utf8')).toBe('AAAA\n');
+  });
+
+  test('the chroot gets a clean environment', async () => {
+    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'echo "home=$HOME path=$PATH leak=${NODE_OPTIONS-unset}" > /root/env']);
+    expect(result.status).toBe(0);
+    expect(await readFile(join(root(2), 'root/env'), 'utf8')).toBe('home=/root path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin leak=unset\n');
+  });
+
+  test('--dry-run prints the planned script and changes nothing', async () => {
+    const before = snapshotTree(paths.home);
+    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'touch /x', '--dry-run']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('dry-run: would open "touch /x" on web@1');
+    expect(result.stdout).toContain(`mount -t overlay overlay -o 'lowerdir=${root(1)},upperdir=`);
+    expect(snapshotTree(paths.home)).toEqual(before);
+  });
+});

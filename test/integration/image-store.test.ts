@@ -1,0 +1,222 @@
+import { mkdtemp, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { HomePaths } from '../../src/home/paths.js';
+import { imageLayout } from '../../src/image/layout.js';
+import { resolveImageRef } from '../../src/image/versions.js';
+import { addVersion, inodeOf, minimalManifest, namesIn, recordDeployment, runRootcast, snapshotTree } from '../helpers/image-builder.js';
+
+let paths: HomePaths;
+let source: string;
+const layout = () => imageLayout(paths);
+
+/** web@1..3, each differing from the last in one file; tag stable → 2. */
+const buildWeb = async (): Promise<void> => {
+  await mkdir(join(source, 'etc'), { recursive: true });
+  await writeFile(join(source, 'etc/hosts'), '127.0.0.1 localhost\n');
+  for (const round of [1, 2, 3]) {
+    await writeFile(join(source, 'etc/motd'), `round ${round}\n`);
+    // rsync's quick check trusts size+mtime; same-size edits within one clock tick need distinct mtimes.
+    await utimes(join(source, 'etc/motd'), 1_700_000_000 + round, 1_700_000_000 + round);
+    await addVersion(paths, 'web', source, round === 3 ? { secrets: [{ path: '/root/.ssh/id_ed25519', kind: 'private-key', detail: 'OpenSSH private key' }] } : {});
+  }
+  await writeFile(layout().tagsFile('web'), JSON.stringify({ stable: 2 }));
+};
+
+beforeEach(async () => {
+  const home = await mkdtemp(join(tmpdir(), 'rootcast-store-'));
+  paths = { home, inventoryFile: join(home, 'rootcast.yaml'), imagesDir: join(home, 'images'), overridesDir: join(home, 'overrides'), stateDir: join(home, 'state') };
+  source = await mkdtemp(join(tmpdir(), 'rootcast-src-'));
+  await buildWeb();
+});
+
+afterEach(async () => {
+  await rm(paths.home, { recursive: true, force: true });
+  await rm(source, { recursive: true, force: true });
+});
+
+describe('reference resolution', () => {
+  test('latest, a version number, a tag and @latest resolve to committed versions', async () => {
+    expect((await resolveImageRef(paths, 'web')).version).toBe(3);
+    expect((await resolveImageRef(paths, 'web@latest')).version).toBe(3);
+    expect((await resolveImageRef(paths, 'web@1')).version).toBe(1);
+    expect((await resolveImageRef(paths, 'web@stable')).version).toBe(2);
+  });
+
+  test('versions share unchanged files by hard link (link-dest), changed ones do not', async () => {
+    expect(await inodeOf(join(layout().versionRoot('web', 1), 'etc/hosts'))).toBe(await inodeOf(join(layout().versionRoot('web', 3), 'etc/hosts')));
+    expect(await inodeOf(join(layout().versionRoot('web', 1), 'etc/motd'))).not.toBe(await inodeOf(join(layout().versionRoot('web', 2), 'etc/motd')));
+  });
+});
+
+describe('image list / show', () => {
+  test('list --json gives versions, latest, tags and the latest manifest figures', async () => {
+    const result = await runRootcast(paths, ['--json', 'image', 'list']);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      { image: 'web', versions: [1, 2, 3], latest: 3, tags: { stable: 2 }, sizeBytes: 3000, fileCount: 30, createdAt: minimalManifest('web', 3).createdAt },
+    ]);
+    const text = await runRootcast(paths, ['image', 'list']);
+    expect(text.stdout).toMatch(/^IMAGE\s+VERSIONS\s+LATEST\s+TAGS/);
+    expect(text.stdout).toMatch(/web\s+3\s+@3\s+stable=@2/);
+  });
+
+  test('list NAME lists versions with tags and deployed hosts', async () => {
+    await recordDeployment(paths, 'web01', 'web', 1);
+    const result = await runRootcast(paths, ['--json', 'image', 'list', 'web']);
+    const rows = JSON.parse(result.stdout) as { ref: string; tags: string[]; deployedOn: string[]; secrets: number }[];
+    expect(rows.map((r) => [r.ref, r.tags, r.deployedOn, r.secrets])).toEqual([
+      ['web@1', [], ['web01'], 0],
+      ['web@2', ['stable'], [], 0],
+      ['web@3', [], [], 1],
+    ]);
+  });
+
+  test('list of an empty home is [] and creates nothing', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'rootcast-empty-'));
+    try {
+      const result = await runRootcast({ ...paths, home: empty }, ['--json', 'image', 'list']);
+      expect(JSON.parse(result.stdout)).toEqual([]);
+      expect(await namesIn(empty)).toEqual([]);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('show summarises the manifest, tags and hosts, and warns about recorded secrets', async () => {
+    await recordDeployment(paths, 'web07', 'web', 3);
+    const json = await runRootcast(paths, ['--json', 'image', 'show', 'web']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ref: 'web@3', version: 3, tags: [], deployedOn: ['web07'], manifest: { version: 3, parentVersion: 2 } });
+    const stable = await runRootcast(paths, ['image', 'show', 'web@stable']);
+    expect(stable.stdout).toContain('web@2');
+    expect(stable.stdout).toContain('tags:      stable');
+    expect(stable.stdout).toContain('secrets:   none found');
+    const text = await runRootcast(paths, ['image', 'show', 'web@3']);
+    expect(text.stdout).toContain('WARNING: 1 likely secret(s)');
+    expect(text.stdout).toContain('/root/.ssh/id_ed25519 (private-key');
+    expect(text.stdout).toContain('deployed:  web07');
+  });
+});
+
+describe('image tag', () => {
+  test('creates, moves (printing old → new) and deletes a tag; tags.json stays valid JSON', async () => {
+    const created = await runRootcast(paths, ['image', 'tag', 'web@1', 'canary']);
+    expect(created).toMatchObject({ status: 0, stdout: 'tagged web@1 as canary (new tag)\n' });
+    const moved = await runRootcast(paths, ['image', 'tag', 'web@3', 'stable']);
+    expect(moved.stdout).toBe('tag web@stable: 2 → 3\n');
+    expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({ canary: 1, stable: 3 });
+    const deleted = await runRootcast(paths, ['image', 'tag', '--delete', 'web', 'canary']);
+    expect(deleted.stdout).toBe('deleted tag web@canary (was web@1)\n');
+    expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({ stable: 3 });
+    expect(await namesIn(layout().imageDir('web'))).toEqual(['.staging', '1', '2', '3', 'tags.json']);
+  });
+
+  test('--dry-run changes nothing', async () => {
+    const before = snapshotTree(paths.home);
+    const result = await runRootcast(paths, ['image', 'tag', 'web@3', 'stable', '--dry-run']);
+    expect(result.stdout).toBe('dry-run: tag web@stable: 2 → 3\n');
+    expect(snapshotTree(paths.home)).toEqual(before);
+  });
+});
+
+describe('image rm', () => {
+  test('removes one untagged version and nothing else', async () => {
+    const result = await runRootcast(paths, ['image', 'rm', 'web@1']);
+    expect(result).toMatchObject({ status: 0, stdout: 'removed web@1\n' });
+    expect(await namesIn(layout().imageDir('web'))).toEqual(['.staging', '2', '3', 'tags.json']);
+    expect(await namesIn(layout().stagingDir('web'))).toEqual([]);
+    expect(await readFile(join(layout().versionRoot('web', 2), 'etc/hosts'), 'utf8')).toBe('127.0.0.1 localhost\n');
+  });
+
+  test('a tagged version needs --force, which drops the tag', async () => {
+    const refused = await runRootcast(paths, ['image', 'rm', 'web@stable']);
+    expect(refused.status).toBe(65);
+    expect(refused.stderr).toContain('[IN_USE]: web@2 is in use (tagged stable)');
+    const forced = await runRootcast(paths, ['image', 'rm', 'web@stable', '--force']);
+    expect(forced.status).toBe(0);
+    expect(forced.stdout).toContain('dropped tags: stable');
+    expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({});
+    expect(await namesIn(layout().imageDir('web'))).toEqual(['.staging', '1', '3', 'tags.json']);
+  });
+
+  test('a deployed version is IN_USE naming the host', async () => {
+    await recordDeployment(paths, 'web01', 'web', 3);
+    const before = snapshotTree(paths.home);
+    const refused = await runRootcast(paths, ['image', 'rm', 'web@3']);
+    expect(refused.status).toBe(65);
+    expect(refused.stderr).toContain('deployed on web01');
+    expect(snapshotTree(paths.home)).toEqual(before);
+  });
+
+  test('the whole image goes only with --all (and --force while tagged)', async () => {
+    const usage = await runRootcast(paths, ['image', 'rm', 'web']);
+    expect(usage.status).toBe(64);
+    expect(usage.stderr).toContain('"web" names the whole image "web"');
+    expect(usage.stderr).toContain('--all');
+    const dry = await runRootcast(paths, ['image', 'rm', 'web', '--all', '--force', '--dry-run']);
+    expect(dry.stdout).toContain('dry-run: would remove image web (versions 1, 2, 3)');
+    expect(await namesIn(paths.imagesDir)).toEqual(['web']);
+    const removed = await runRootcast(paths, ['image', 'rm', 'web', '--all', '--force']);
+    expect(removed.status).toBe(0);
+    expect(await namesIn(paths.imagesDir)).toEqual([]);
+  });
+});
+
+describe('image cp / mv', () => {
+  test('cp makes version 1 of a new image sharing every file inode with the source', async () => {
+    const result = await runRootcast(paths, ['image', 'cp', 'web@stable', 'web-copy']);
+    expect(result).toMatchObject({ status: 0, stdout: 'copied web@2 → web-copy@1 (files hard-linked)\n' });
+    for (const file of ['etc/hosts', 'etc/motd']) {
+      expect(await inodeOf(join(layout().versionRoot('web-copy', 1), file))).toBe(await inodeOf(join(layout().versionRoot('web', 2), file)));
+    }
+    const manifest = JSON.parse(await readFile(layout().manifestFile('web-copy', 1), 'utf8'));
+    expect(manifest).toMatchObject({ image: 'web-copy', version: 1, source: { kind: 'copy', from: 'web@2' } });
+    expect(manifest.parentVersion).toBeUndefined();
+    expect(await namesIn(layout().imageDir('web-copy'))).toEqual(['.staging', '1']);
+  });
+
+  test('mv renames the image with its versions and tags, leaving no lock behind', async () => {
+    const result = await runRootcast(paths, ['image', 'mv', 'web', 'www']);
+    expect(result).toMatchObject({ status: 0, stdout: 'renamed image web → www (3 version(s))\n' });
+    expect(await namesIn(paths.imagesDir)).toEqual(['www']);
+    expect(await namesIn(layout().imageDir('www'))).toEqual(['.staging', '1', '2', '3', 'tags.json']);
+    expect((await resolveImageRef(paths, 'www@stable')).version).toBe(2);
+  });
+
+  test('mv of a deployed image needs --force', async () => {
+    await recordDeployment(paths, 'web01', 'web', 2);
+    const refused = await runRootcast(paths, ['image', 'mv', 'web', 'www']);
+    expect(refused.status).toBe(65);
+    expect(refused.stderr).toContain('image "web" is deployed on web01');
+    expect((await runRootcast(paths, ['image', 'mv', 'web', 'www', '--force'])).status).toBe(0);
+  });
+});
+
+describe('image prune', () => {
+  test('keeps the newest N plus tagged and deployed versions; --dry-run changes nothing', async () => {
+    await writeFile(join(source, 'etc/motd'), 'round 4\n');
+    await utimes(join(source, 'etc/motd'), 1_700_000_004, 1_700_000_004);
+    await addVersion(paths, 'web', source);
+    await addVersion(paths, 'web', source);
+    await recordDeployment(paths, 'db01', 'web', 1);
+    const before = snapshotTree(paths.home);
+    const dry = await runRootcast(paths, ['image', 'prune', 'web', '--keep', '2', '--dry-run']);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout.split('\n')).toEqual([
+      'keep    web@1  (deployed on db01)',
+      'keep    web@2  (tagged stable)',
+      'remove  web@3  (older than the newest 2)',
+      'keep    web@4  (one of the newest 2)',
+      'keep    web@5  (one of the newest 2)',
+      'dry-run: would remove 1 version(s)',
+      '',
+    ]);
+    expect(snapshotTree(paths.home)).toEqual(before);
+    const real = await runRootcast(paths, ['--json', 'image', 'prune', 'web', '--keep', '2']);
+    expect(JSON.parse(real.stdout).removal.versions).toEqual([3]);
+    expect(await namesIn(layout().imageDir('web'))).toEqual(['.staging', '1', '2', '4', '5', 'tags.json']);
+    // web@4 hard-linked its unchanged files to web@3; removing web@3 must leave them intact.
+    expect(await readFile(join(layout().versionRoot('web', 4), 'etc/hosts'), 'utf8')).toBe('127.0.0.1 localhost\n');
+  });
+});

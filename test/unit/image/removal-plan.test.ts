@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import { planPrune, planRemoval, type ImageState } from '../../../src/image/removal-plan.js';
+import { parseKeepCount } from '../../../src/image/remove.js';
+import { RootcastError } from '../../../src/errors/rootcast-error.js';
+
+const state = (overrides: Partial<ImageState> = {}): ImageState => ({
+  image: 'web',
+  versions: [1, 2, 3, 4, 5],
+  tags: { stable: 2 },
+  deployed: new Map([[1, ['web01', 'web02']]]),
+  ...overrides,
+});
+
+const codeOf = (run: () => unknown): string | undefined => {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return (error as RootcastError).code;
+  }
+};
+
+describe('planRemoval', () => {
+  test('an untagged, undeployed version is removed', () => {
+    expect(planRemoval(state(), { version: 4 })).toEqual({ image: 'web', whole: false, versions: [4], dropTags: [], orphanedHosts: [] });
+  });
+
+  test('a tagged version is IN_USE, naming the tag', () => {
+    expect(() => planRemoval(state(), { version: 2 })).toThrow(/web@2 is in use \(tagged stable\)/);
+  });
+
+  test('a deployed version is IN_USE, naming the hosts', () => {
+    expect(() => planRemoval(state(), { version: 1 })).toThrow(/deployed on web01, web02/);
+  });
+
+  test('--force drops the tags and reports hosts left behind', () => {
+    expect(planRemoval(state(), { version: 2, force: true }).dropTags).toEqual(['stable']);
+    expect(planRemoval(state(), { version: 1, force: true }).orphanedHosts).toEqual(['web01', 'web02']);
+  });
+
+  test('the whole image is held by any tag or deployment', () => {
+    expect(codeOf(() => planRemoval(state(), { version: undefined }))).toBe('IN_USE');
+    expect(planRemoval(state({ tags: {}, deployed: new Map() }), { version: undefined })).toMatchObject({ whole: true, versions: [1, 2, 3, 4, 5] });
+  });
+});
+
+describe('planPrune', () => {
+  test('keeps the newest N plus tagged and deployed versions, with reasons', () => {
+    const decisions = planPrune(state(), 2);
+    expect(decisions.map((d) => `${d.version}:${d.action}`)).toEqual(['1:keep', '2:keep', '3:remove', '4:keep', '5:keep']);
+    expect(decisions[0]?.reasons).toEqual(['deployed on web01, web02']);
+    expect(decisions[1]?.reasons).toEqual(['tagged stable']);
+    expect(decisions[2]?.reasons).toEqual(['older than the newest 2']);
+    expect(decisions[4]?.reasons).toEqual(['one of the newest 2']);
+  });
+
+  test('keeping more than exist removes nothing', () => {
+    expect(planPrune(state(), 10).every((d) => d.action === 'keep')).toBe(true);
+  });
+});
+
+describe('parseKeepCount', () => {
+  test('accepts whole numbers from 1', () => {
+    expect(parseKeepCount('1')).toBe(1);
+    expect(parseKeepCount('12')).toBe(12);
+  });
+
+  test.each(['0', '-1', 'abc', '1.5', '', ' 2', '99999999999999999999'])('rejects %j as INVALID_ARGUMENT', (text) => {
+    expect(codeOf(() => parseKeepCount(text))).toBe('INVALID_ARGUMENT');
+  });
+});
