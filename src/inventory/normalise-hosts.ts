@@ -38,6 +38,7 @@ const normaliseHostEntry = (ctx: NormaliseContext, key: string, value: unknown):
     ...optional('ip', ips?.[index]),
     ...optional('image', image),
     ...optional('network', raw.network),
+    ...optional('install', raw.install),
     ...optional('description', raw.description),
   }));
 };

@@ -2,7 +2,7 @@ import { imageNameProblem } from '../image/name.js';
 import { formatIpv4, hostAddressProblem, netmaskOf, parseIpv4, parseSubnet } from './ipv4.js';
 import { domainProblem, entityNameProblem } from './names.js';
 import { addError, checkVars, imageRefProblem, itemPath, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
-import { groupSchema, imageSchema, networkSchema } from './schema.js';
+import { groupSchema, imageSchema, installSchema, networkSchema, serverSchema, type InstallSettings, type ServerSettings } from './schema.js';
 import type { GroupDef, ImageDef, NetworkDef } from './types.js';
 
 export const normaliseNetworks = (ctx: NormaliseContext, section: Record<string, unknown> | null | undefined): Record<string, NetworkDef> => {
@@ -54,7 +54,7 @@ export const normaliseImages = (ctx: NormaliseContext, section: Record<string, u
     if (problem !== undefined) addError(ctx, path, `image name "${name}" ${problem}`);
     const raw = parseEntry(ctx, imageSchema, value, path);
     if (raw === undefined || problem !== undefined) continue;
-    images[name] = { name, ...optional('description', raw.description), ...optional('line', ctx.locate(path)) };
+    images[name] = { name, ...optional('description', raw.description), ...optional('install', raw.install), ...optional('line', ctx.locate(path)) };
   }
   return images;
 };
@@ -71,6 +71,7 @@ export const normaliseGroups = (ctx: NormaliseContext, section: Record<string, u
       name,
       vars: checkVars(ctx, raw.vars, [...path, 'vars']),
       ...optional('network', raw.network),
+      ...optional('install', raw.install),
       ...optional('description', raw.description),
       ...optional('line', ctx.locate(path)),
     };
@@ -83,3 +84,10 @@ export const normaliseGroups = (ctx: NormaliseContext, section: Record<string, u
   }
   return groups;
 };
+
+/** The top-level `install:` block: defaults every host starts from. */
+export const normaliseInstallDefaults = (ctx: NormaliseContext, value: unknown): InstallSettings | undefined =>
+  value === undefined || value === null ? undefined : parseEntry(ctx, installSchema, value, ['install']);
+
+export const normaliseServer = (ctx: NormaliseContext, value: unknown): ServerSettings | undefined =>
+  value === undefined || value === null ? undefined : parseEntry(ctx, serverSchema, value, ['server']);

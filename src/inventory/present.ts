@@ -26,6 +26,10 @@ export const renderHostDetails = (host: ResolvedHost): string => {
   rows.push(['groups', dash(host.groups.join(', '))]);
   const vars = Object.entries(host.vars).map(([name, value]) => `${name}=${formatVar(value)} (from ${formatOrigin(host.varsFrom[name] ?? { kind: 'host' })})`);
   rows.push(['vars', vars.length === 0 ? '-' : vars.join('\n' + ' '.repeat(14))]);
+  const install = Object.entries(host.install).map(
+    ([name, value]) => `${name}=${formatVar(value)} (from ${formatOrigin(host.installFrom[name as keyof typeof host.installFrom] ?? { kind: 'host' })})`,
+  );
+  rows.push(['install', install.length === 0 ? '-' : install.join('\n' + ' '.repeat(14))]);
   if (host.description !== undefined) rows.push(['description', host.description]);
   rows.push(['defined at', formatPlace(['hosts', host.source.key], host.source.line)]);
   return [host.name, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(12)}${value}`)].join('\n');

@@ -1,8 +1,9 @@
 import { imageNameOf } from './normalise-context.js';
+import type { InstallSettings } from './schema.js';
 import type { HostDef, HostSource, Inventory, NetworkDef } from './types.js';
 
-/** Where an effective setting came from: the host itself or one of its groups. */
-export type Origin = { kind: 'host' } | { kind: 'group'; group: string };
+/** Where an effective setting came from, along all → image → groups → host. */
+export type Origin = { kind: 'all' } | { kind: 'image'; image: string } | { kind: 'group'; group: string } | { kind: 'host' };
 
 export interface ResolvedImage {
   /** As written: `web`, `web@3`, `web@stable`. */
@@ -29,11 +30,21 @@ export interface ResolvedHost {
   vars: Record<string, unknown>;
   /** Which layer set each var's final value. */
   varsFrom: Record<string, Origin>;
+  /** Install settings merged key by key along all → image → groups → host; later wins. */
+  install: InstallSettings;
+  installFrom: Partial<Record<keyof InstallSettings, Origin>>;
   description?: string;
   source: HostSource;
 }
 
-export const formatOrigin = (origin: Origin): string => (origin.kind === 'host' ? 'host' : `group ${origin.group}`);
+const originText: { [K in Origin['kind']]: (origin: Extract<Origin, { kind: K }>) => string } = {
+  all: () => 'inventory install defaults',
+  image: (origin) => `image ${origin.image}`,
+  group: (origin) => `group ${origin.group}`,
+  host: () => 'host',
+};
+
+export const formatOrigin = (origin: Origin): string => (originText[origin.kind] as (origin: Origin) => string)(origin);
 
 /** The first setting along host → groups in listed order. */
 const firstOf = (host: HostDef, inventory: Inventory, pick: (from: { image?: string; network?: string }) => string | undefined): { value: string; from: Origin } | undefined => {
@@ -45,6 +56,26 @@ const firstOf = (host: HostDef, inventory: Inventory, pick: (from: { image?: str
     if (value !== undefined) return { value, from: { kind: 'group', group } };
   }
   return undefined;
+};
+
+/** The one precedence rule, applied to install settings: all → image → groups in listed order → host. */
+const mergeInstall = (inventory: Inventory, host: HostDef, image: string | undefined): Pick<ResolvedHost, 'install' | 'installFrom'> => {
+  const layers: [InstallSettings | undefined, Origin][] = [
+    [inventory.install, { kind: 'all' }],
+    ...(image === undefined ? [] : [[inventory.images[image]?.install, { kind: 'image', image }] as [InstallSettings | undefined, Origin]]),
+    ...host.groups.map((group): [InstallSettings | undefined, Origin] => [inventory.groups[group]?.install, { kind: 'group', group }]),
+    [host.install, { kind: 'host' }],
+  ];
+  const install: Record<string, unknown> = {};
+  const installFrom: Record<string, Origin> = {};
+  for (const [layer, origin] of layers) {
+    for (const [key, value] of Object.entries(layer ?? {})) {
+      if (value === undefined) continue;
+      install[key] = value;
+      installFrom[key] = origin;
+    }
+  }
+  return { install: install as InstallSettings, installFrom };
 };
 
 /** Resolves one host; unknown groups and networks are skipped (validation reports them). */
@@ -65,7 +96,8 @@ export const resolveHost = (inventory: Inventory, host: HostDef): ResolvedHost =
   const networkChoice = firstOf(host, inventory, (from) => from.network);
   const networkDef = networkChoice === undefined ? undefined : inventory.networks[networkChoice.value];
   const network = networkDef === undefined || networkChoice === undefined ? undefined : { ...networkDef, from: networkChoice.from };
-  const resolved: ResolvedHost = { name: host.name, macs: host.macs, groups: host.groups, vars, varsFrom, source: host.source };
+  const { install, installFrom } = mergeInstall(inventory, host, image === undefined ? undefined : imageNameOf(image.value));
+  const resolved: ResolvedHost = { name: host.name, macs: host.macs, groups: host.groups, vars, varsFrom, install, installFrom, source: host.source };
   if (host.ip !== undefined) resolved.ip = host.ip;
   if (network !== undefined) resolved.network = network;
   if (network?.domain !== undefined) resolved.fqdn = `${host.name}.${network.domain}`;

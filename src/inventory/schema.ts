@@ -19,13 +19,45 @@ export const networkSchema = z
   })
   .strict();
 
-export const imageSchema = z.object({ description: z.string().optional() }).strict();
+/**
+ * How a host is installed (answer files). Partitioning is checked in depth by the answer-file
+ * validator, which knows layouts; here it only has to be a map.
+ */
+export const installSchema = z
+  .object({
+    distro: z.string().optional(),
+    partitioning: z.record(z.string(), z.unknown()).optional(),
+    repos: z
+      .object({
+        url: z.string().optional(),
+        extra: z.array(z.object({ name: z.string(), baseurl: z.string() }).strict()).optional(),
+      })
+      .strict()
+      .optional(),
+    timezone: z.string().optional(),
+    keyboard: z.string().optional(),
+    lang: z.string().optional(),
+    rootPasswordHash: z.string().optional(),
+    sshAuthorizedKeys: stringList.optional(),
+  })
+  .strict();
+
+/** How installing hosts reach `rootcast serve`. */
+export const serverSchema = z
+  .object({
+    url: z.string().regex(/^https?:\/\/[^/\s]+\/?$/, 'must be a base URL such as http://10.0.0.1:8780'),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const imageSchema = z.object({ description: z.string().optional(), install: installSchema.optional() }).strict();
 
 export const groupSchema = z
   .object({
     image: z.string().optional(),
     network: z.string().optional(),
     vars: vars.optional(),
+    install: installSchema.optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -39,6 +71,7 @@ export const hostSchema = z
     network: z.string().optional(),
     groups: stringList.optional(),
     vars: vars.optional(),
+    install: installSchema.optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -48,7 +81,7 @@ const section = z.record(z.string(), z.unknown()).nullable().optional();
 
 /** The top level of rootcast.yaml; entries are parsed one by one with the schemas above. */
 export const inventoryFileSchema = z
-  .object({ networks: section, images: section, groups: section, hosts: section })
+  .object({ server: z.unknown().optional(), install: z.unknown().optional(), networks: section, images: section, groups: section, hosts: section })
   .strict()
   .nullable();
 
@@ -57,6 +90,8 @@ export type RawImage = z.infer<typeof imageSchema>;
 export type RawNetwork = z.infer<typeof networkSchema>;
 export type RawGroup = z.infer<typeof groupSchema>;
 export type RawHost = z.infer<typeof hostSchema>;
+export type InstallSettings = z.infer<typeof installSchema>;
+export type ServerSettings = z.infer<typeof serverSchema>;
 
 /** Every key each object accepts, to suggest the closest one for a typo. */
 export const knownKeys = {
@@ -65,4 +100,6 @@ export const knownKeys = {
   images: Object.keys(imageSchema.shape),
   groups: Object.keys(groupSchema.shape),
   hosts: Object.keys(hostSchema.shape),
+  install: Object.keys(installSchema.shape),
+  server: Object.keys(serverSchema.shape),
 } as const;

@@ -1,3 +1,5 @@
+import type { InstallSettings, ServerSettings } from './schema.js';
+
 /** The inventory after validation: names checked, MACs normalised, ranges expanded, IPs allocated. */
 export interface Inventory {
   networks: Record<string, NetworkDef>;
@@ -5,6 +7,9 @@ export interface Inventory {
   groups: Record<string, GroupDef>;
   /** One entry per host, in file order; a range key contributes one entry per name it expands to. */
   hosts: HostDef[];
+  /** Install defaults for every host (the `all` layer). */
+  install?: InstallSettings;
+  server?: ServerSettings;
 }
 
 export interface NetworkDef {
@@ -23,6 +28,7 @@ export interface NetworkDef {
 export interface ImageDef {
   name: string;
   description?: string;
+  install?: InstallSettings;
   line?: number;
 }
 
@@ -32,6 +38,7 @@ export interface GroupDef {
   image?: string;
   network?: string;
   vars: Record<string, unknown>;
+  install?: InstallSettings;
   description?: string;
   line?: number;
 }
@@ -52,6 +59,7 @@ export interface HostDef {
   network?: string;
   groups: string[];
   vars: Record<string, unknown>;
+  install?: InstallSettings;
   description?: string;
   source: HostSource;
 }

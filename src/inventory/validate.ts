@@ -2,7 +2,7 @@ import { crossCheck } from './cross-check.js';
 import type { InventoryIssue, InventoryReport } from './issue.js';
 import type { NormaliseContext } from './normalise-context.js';
 import { normaliseHosts } from './normalise-hosts.js';
-import { normaliseGroups, normaliseImages, normaliseNetworks } from './normalise-sections.js';
+import { normaliseGroups, normaliseImages, normaliseInstallDefaults, normaliseNetworks, normaliseServer } from './normalise-sections.js';
 import { inventoryFileSchema } from './schema.js';
 import { shapeIssues } from './shape-issues.js';
 import { collectSyntaxIssues, documentLocator, parseInventorySource, type InventorySource, type Locator } from './source.js';
@@ -66,6 +66,10 @@ export const validateInventorySource = (source: InventorySource, options: Valida
     groups: normaliseGroups(ctx, sections.groups),
     hosts: normaliseHosts(ctx, sections.hosts),
   };
+  const install = normaliseInstallDefaults(ctx, sections.install);
+  if (install !== undefined) inventory.install = install;
+  const server = normaliseServer(ctx, sections.server);
+  if (server !== undefined) inventory.server = server;
   crossCheck(ctx, inventory, {
     networks: new Set(Object.keys(sections.networks ?? {})),
     groups: new Set(Object.keys(sections.groups ?? {})),

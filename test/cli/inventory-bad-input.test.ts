@@ -133,6 +133,6 @@ describe('bad input: a clear error, the right status, nothing written', () => {
     const { error } = JSON.parse(stderr) as { error: { code: string; exitStatus: number; details: string[] } };
     expect(error.code).toBe('INVENTORY_INVALID');
     expect(error.exitStatus).toBe(65);
-    expect(error.details).toEqual(['hosts.web[04-06].colour (line 12): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, description)']);
+    expect(error.details).toEqual(['hosts.web[04-06].colour (line 12): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, description)']);
   });
 });

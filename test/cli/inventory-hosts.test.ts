@@ -86,6 +86,8 @@ describe('rootcast host / group / inventory check', () => {
       groups: ['web'],
       vars: { role: 'edge' },
       varsFrom: { role: { kind: 'host' } },
+      install: {},
+      installFrom: {},
       source: { key: 'web07', line: 6, fromRange: false },
     });
   });
