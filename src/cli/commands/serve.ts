@@ -1,0 +1,61 @@
+import type { Command } from '@commander-js/extra-typings';
+import { RootcastError } from '../../errors/rootcast-error.js';
+import type { RenderAnswerFile, ServeFiles } from '../../server/handlers/context.js';
+import { defaultHttpListen, defaultRsyncListen, formatListenAddress, parseListenAddress } from '../../server/listen-address.js';
+import { packageFile } from '../../server/package-files.js';
+import { serveUntilSignalled, type SignalSource } from '../../server/serve-until-signal.js';
+import type { ServeFleet } from '../../server/serve-fleet.js';
+import { startServer } from '../../server/start-server.js';
+import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
+
+/** The data sources serve needs (see serve-wiring.ts for the inventory-backed ones); tests inject their own. */
+export interface ServeWiring {
+  loadFleet: (context: CommandContext) => () => Promise<ServeFleet>;
+  renderAnswerFile: (context: CommandContext) => RenderAnswerFile;
+  /** @default process */
+  signals?: SignalSource;
+  /** @default bootstrap.sh from boot/, the runner from dist/runner.cjs, this node binary */
+  files?: Partial<ServeFiles>;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export const registerServeCommand = (program: Command, seed: ContextSeed, wiring: ServeWiring): void => {
+  program
+    .command('serve')
+    .description('serve answer files, the runner and images (HTTP + a supervised rsync daemon) until stopped')
+    .option('--http <addr:port>', `HTTP listen address`, formatListenAddress(defaultHttpListen))
+    .option('--rsync <addr:port>', `rsync daemon listen address`, formatListenAddress(defaultRsyncListen))
+    .option('--rsync-allow <cidr>', 'also let this address or CIDR reach the rsync daemon (repeatable; hosts without a fixed IP)', collect, [] as string[])
+    .addHelpText('after', '\nSignals: SIGHUP reloads the inventory, SIGTERM/SIGINT stop. See docs/serve.md.')
+    .action(async (options, command) => {
+      const context = buildContext(command, seed);
+      const http = parseListenAddress(options.http, '--http');
+      const rsync = parseListenAddress(options.rsync, '--rsync');
+      const log = (line: string): void => void context.stderr.write(`${line}\n`);
+      let reportFatal: (reason: string) => void = () => undefined;
+      const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
+      const server = await startServer({
+        paths: context.paths,
+        http,
+        rsync: { ...rsync, allow: options.rsyncAllow },
+        loadFleet: wiring.loadFleet(context),
+        renderAnswerFile: wiring.renderAnswerFile(context),
+        files: {
+          bootstrapScript: wiring.files?.bootstrapScript ?? packageFile('boot', 'bootstrap.sh'),
+          runnerBundle: wiring.files?.runnerBundle ?? packageFile('dist', 'runner.cjs'),
+          nodeBinary: wiring.files?.nodeBinary ?? process.execPath,
+        },
+        log,
+        now: context.now,
+        onFatal: reportFatal,
+      });
+      const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid };
+      context.stdout.write(
+        context.json
+          ? `${JSON.stringify(listening)}\n`
+          : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync} (home ${listening.home}, pid ${listening.pid})\n`,
+      );
+      await serveUntilSignalled(server, wiring.signals ?? process, log, fatal);
+    });
+};

@@ -1,0 +1,56 @@
+/**
+ * The wire contract between `rootcast serve` and the runner on an installing host.
+ * Both sides import these types; a change here is a protocol change.
+ *
+ *   GET  /boot/bootstrap.sh                      the POSIX-sh stub the answer file's %post/late_command runs
+ *   GET  /runner/runner.cjs, /runner/node        the runner bundle and the server's own node binary
+ *   GET  /api/v1/hosts/:host/deploy              → DeployInstructions   (Authorization: Bearer <install token>)
+ *   POST /api/v1/hosts/:host/events              ← RunnerEvent (JSON)   (Authorization: Bearer <install token>)
+ * The image itself moves over the supervised rsync daemon: rsync://<host>@<server>:<port>/<module>/
+ * with RSYNC_PASSWORD=<install token>.
+ */
+
+export const apiPrefix = '/api/v1';
+
+/** Distribution families the installer path supports; per-family facts live in kickstart/. */
+export type DistroFamily = 'rhel' | 'debian';
+
+export interface DeployInstructions {
+  host: string;
+  image: string;
+  version: number;
+  /** e.g. "web@3" */
+  ref: string;
+  rsync: {
+    /** rsync:// URL of the read-only module holding exactly this version's root, ending in "/". */
+    url: string;
+    /** The rsync daemon user for this host; its password is the install token. */
+    user: string;
+  };
+  /** Target paths the image sync must leave alone (fstab, crypttab, the ESP...), rsync-anchored ("/etc/fstab"). */
+  keepPaths: string[];
+  family: DistroFamily;
+}
+
+/** Phases of a deploy, in the order the runner executes them. */
+export const runnerPhases = ['preflight', 'ram-copy', 'mount', 'sync-image', 'overrides', 'identity', 'cleanup'] as const;
+export type RunnerPhase = (typeof runnerPhases)[number];
+
+export type RunnerEventStatus = 'started' | 'progress' | 'succeeded' | 'failed' | 'skipped';
+
+/** One report from the runner; the server appends it to state/hosts/<host>/events.jsonl. */
+export interface RunnerEvent {
+  host: string;
+  phase: RunnerPhase;
+  status: RunnerEventStatus;
+  /** ISO-8601 time on the runner's clock. */
+  at: string;
+  percent?: number;
+  bytes?: number;
+  /** Bytes per second. */
+  rate?: number;
+  message?: string;
+}
+
+/** rsync daemon module name for one image version (never parsed back, only generated). */
+export const imageModuleName = (image: string, version: number): string => `img.${image}.${version}`;

@@ -1,0 +1,30 @@
+import type { Reply } from '../reply.js';
+import { jsonReply } from '../reply.js';
+import type { Route } from '../routes.js';
+import { answerByHost, answerByMac } from './answer-files.js';
+import type { HandlerContext } from './context.js';
+import { deployInstructions } from './deploy.js';
+import { listEvents, postEvent } from './events.js';
+import { bootstrapScript, nodeBinary, runnerBundle } from './runner-files.js';
+
+type Handlers = { [K in Route['kind']]: (route: Extract<Route, { kind: K }>, context: HandlerContext) => Promise<Reply> };
+
+const health = async (_route: unknown, context: HandlerContext): Promise<Reply> => {
+  const pid = context.rsyncDaemonPid();
+  return jsonReply(pid === undefined ? 503 : 200, { ok: pid !== undefined, rsyncDaemon: pid === undefined ? 'down' : 'running', hosts: context.fleet.hosts.length });
+};
+
+export const handlers: Handlers = {
+  'answer-by-host': answerByHost,
+  'answer-by-mac': answerByMac,
+  bootstrap: bootstrapScript,
+  'runner-bundle': runnerBundle,
+  'node-binary': nodeBinary,
+  deploy: deployInstructions,
+  'post-event': postEvent,
+  'list-events': listEvents,
+  health,
+};
+
+export const handleRoute = <K extends Route['kind']>(route: Extract<Route, { kind: K }>, context: HandlerContext): Promise<Reply> =>
+  (handlers[route.kind] as (route: Route, context: HandlerContext) => Promise<Reply>)(route, context);

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { HandlerContext } from './handlers/context.js';
+import { handleRoute } from './handlers/index.js';
+import { replyForError, textReply, type Reply } from './reply.js';
+import { matchRoute } from './routes.js';
+
+/** The per-request facts a handler context is built from. */
+export interface RequestFacts {
+  authorization: string | undefined;
+  contentType: string | undefined;
+  localAddress: string | undefined;
+  body: string;
+}
+
+export interface HttpServerOptions {
+  contextFor: (request: RequestFacts) => HandlerContext;
+  log: (line: string) => void;
+  now: () => Date;
+  /** @default 65536 */
+  maxBodyBytes?: number;
+}
+
+type BodyRead = { ok: true; text: string } | { ok: false };
+
+const readBody = (request: IncomingMessage, limit: number): Promise<BodyRead> =>
+  new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length'] ?? 0) > limit) {
+      resolve({ ok: false });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        resolve({ ok: false });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    request.on('error', reject);
+  });
+
+const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Reply, requestId: string): void => {
+  const headOnly = request.method === 'HEAD';
+  if (reply.kind === 'body') {
+    response.writeHead(reply.status, {
+      ...reply.headers,
+      'content-type': reply.contentType,
+      'content-length': Buffer.byteLength(reply.body),
+      'x-request-id': requestId,
+    });
+    response.end(headOnly ? undefined : reply.body);
+    return;
+  }
+  response.writeHead(200, { 'content-type': reply.contentType, 'content-length': reply.size, 'x-request-id': requestId });
+  if (headOnly) {
+    response.end();
+    return;
+  }
+  const stream = createReadStream(reply.path);
+  // Headers are already out: the only honest signal left is a cut connection.
+  stream.on('error', () => response.destroy());
+  stream.pipe(response);
+};
+
+/** The HTTP side of serve: route, handle, and always answer — a 500 names a request id, never a stack trace. */
+export const createServeHttpServer = (options: HttpServerOptions): Server => {
+  const maxBody = options.maxBodyBytes ?? 65_536;
+  const answer = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
+    const match = matchRoute(request.method ?? 'GET', request.url ?? '/');
+    if (!match.ok) {
+      request.resume();
+      sendReply(request, response, textReply(match.status, match.reason, match.allow === undefined ? undefined : { allow: match.allow }), requestId);
+      return;
+    }
+    let body = '';
+    if (match.route.kind === 'post-event') {
+      const read = await readBody(request, maxBody);
+      if (!read.ok) {
+        response.setHeader('connection', 'close');
+        sendReply(request, response, textReply(413, `the body is larger than ${maxBody} bytes`), requestId);
+        return;
+      }
+      body = read.text;
+    } else {
+      request.resume();
+    }
+    const context = options.contextFor({
+      authorization: request.headers.authorization,
+      contentType: request.headers['content-type'],
+      localAddress: request.socket.localAddress,
+      body,
+    });
+    let reply: Reply;
+    try {
+      reply = await handleRoute(match.route, context);
+    } catch (error) {
+      const known = replyForError(error);
+      if (known === undefined) options.log(`request ${requestId} failed: ${(error as Error).stack ?? String(error)}`);
+      reply = known ?? textReply(500, `internal error (request ${requestId}); the server log has the details`);
+    }
+    sendReply(request, response, reply, requestId);
+  };
+
+  return createServer((request, response) => {
+    const requestId = randomBytes(4).toString('hex');
+    const started = options.now().getTime();
+    response.on('close', () => {
+      const elapsed = options.now().getTime() - started;
+      const remote = request.socket.remoteAddress ?? '-';
+      options.log(`${options.now().toISOString()} ${requestId} ${remote} ${request.method} ${JSON.stringify(request.url)} ${response.statusCode} ${elapsed}ms`);
+    });
+    answer(request, response, requestId).catch((error: unknown) => {
+      options.log(`request ${requestId} failed while answering: ${(error as Error).stack ?? String(error)}`);
+      if (!response.headersSent) sendReply(request, response, textReply(500, `internal error (request ${requestId})`), requestId);
+      else response.destroy();
+    });
+  });
+};

@@ -1,0 +1,115 @@
+import { isIPv4 } from 'node:net';
+import { join } from 'node:path';
+import { imageModuleName } from '../protocol/deploy-protocol.js';
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { HomePaths } from '../home/paths.js';
+import { imageLayout } from '../image/layout.js';
+import type { ServeFleet } from './serve-fleet.js';
+
+/** Where the generated daemon files live: config and runtime files in <home>/run, the secrets beside the install key. */
+export interface RsyncdFiles {
+  configFile: string;
+  secretsFile: string;
+  pidFile: string;
+  lockFile: string;
+  logFile: string;
+}
+
+export const rsyncdFiles = (paths: HomePaths): RsyncdFiles => ({
+  configFile: join(paths.home, 'run', 'rsyncd.conf'),
+  secretsFile: join(paths.home, 'secrets', 'rsyncd.secrets'),
+  pidFile: join(paths.home, 'run', 'rsyncd.pid'),
+  lockFile: join(paths.home, 'run', 'rsyncd.lock'),
+  logFile: join(paths.home, 'run', 'rsyncd.log'),
+});
+
+export interface RsyncdModule {
+  name: string;
+  path: string;
+  comment: string;
+}
+
+/** Everything rsyncd.conf says, as data; rendering is a separate step. */
+export interface RsyncdConfig {
+  files: RsyncdFiles;
+  /** Per module; a deploy that finds the module full retries (rsync exit 5). */
+  maxConnections: number;
+  /** IPv4 addresses and CIDRs; everything else is denied. */
+  hostsAllow: string[];
+  /** Rsync user names: one per fleet host, password = its install token. */
+  authUsers: string[];
+  /** Empty when the fleet is empty: nobody could authenticate anyway. */
+  modules: RsyncdModule[];
+}
+
+export const overridesModuleName = 'overrides';
+
+/** @default 16: enough to install a rack at once without starving the disk of a 2-core server. */
+export const defaultMaxConnections = 16;
+
+export interface ImageVersionOnDisk {
+  image: string;
+  version: number;
+}
+
+export interface RsyncdPlanInput {
+  paths: HomePaths;
+  fleet: ServeFleet;
+  versions: readonly ImageVersionOnDisk[];
+  /** Extra `hosts allow` entries (--rsync-allow), e.g. the DHCP range of hosts without a fixed IP. */
+  extraAllow: readonly string[];
+  maxConnections?: number;
+}
+
+const cidrPattern = /^([0-9.]+)\/(\d{1,2})$/;
+
+/** Why an --rsync-allow entry is unusable, or undefined. */
+export const allowEntryProblem = (entry: string): string | undefined => {
+  const cidr = cidrPattern.exec(entry);
+  const address = cidr?.[1] ?? entry;
+  if (!isIPv4(address) || (cidr !== null && Number(cidr[2]) > 32)) return `"${entry}" is not an IPv4 address or CIDR (10.0.0.0/24)`;
+  return undefined;
+};
+
+/** Throws INVALID_ARGUMENT naming every unusable --rsync-allow entry. */
+export const assertAllowEntries = (entries: readonly string[]): void => {
+  const problems = entries.map(allowEntryProblem).filter((problem) => problem !== undefined);
+  if (problems.length > 0) {
+    throw new RootcastError('INVALID_ARGUMENT', `--rsync-allow: ${problems.join('; ')}`, { hint: 'give IPv4 addresses or CIDRs, e.g. --rsync-allow 10.0.0.0/24' });
+  }
+};
+
+// rsyncd.conf has no quoting: a newline would start a new directive and "%" expands variables in paths.
+const assertConfSafePath = (path: string): string => {
+  if (/[\0-\x1f\x7f%]/.test(path) || path.trim() !== path) {
+    throw new RootcastError('INVALID_ARGUMENT', `path "${path}" cannot go into rsyncd.conf (control characters, "%" or edge spaces)`, {
+      hint: 'choose a --home without such characters',
+    });
+  }
+  return path;
+};
+
+/** Pure: the daemon configuration for this fleet and these image versions. */
+export const planRsyncdConfig = (input: RsyncdPlanInput): RsyncdConfig => {
+  assertAllowEntries(input.extraAllow);
+  const files = rsyncdFiles(input.paths);
+  Object.values(files).forEach(assertConfSafePath);
+  const layout = imageLayout(input.paths);
+  const authUsers = input.fleet.hosts.map((host) => host.name).sort();
+  const hostIps = input.fleet.hosts.flatMap((host) => (host.ip === undefined ? [] : [host.ip]));
+  const imageModules = [...input.versions]
+    .sort((a, b) => a.image.localeCompare(b.image) || a.version - b.version)
+    .map(({ image, version }) => ({
+      name: imageModuleName(image, version),
+      path: assertConfSafePath(layout.versionRoot(image, version)),
+      comment: `${image}@${version}`,
+    }));
+  const overrides = { name: overridesModuleName, path: assertConfSafePath(input.paths.overridesDir), comment: 'override layers' };
+  return {
+    files,
+    maxConnections: input.maxConnections ?? defaultMaxConnections,
+    hostsAllow: [...new Set([...hostIps, ...input.extraAllow])],
+    authUsers,
+    modules: authUsers.length === 0 ? [] : [...imageModules, overrides],
+  };
+};

@@ -1,0 +1,82 @@
+import { execFile, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * A throwaway network: one hub namespace with a bridge and N host namespaces, each joined to it by a veth pair,
+ * on 10.213.X.0/24 where X derives from the pid (parallel runs do not clash). Never dial these addresses from
+ * the root namespace: the packets would leave by the default route. Run every client inside a namespace.
+ */
+export interface TestNetwork {
+  /** Namespace names, in the order asked for. */
+  namespaces: string[];
+  /** IPv4 address of each namespace's eth0, same order. */
+  addresses: string[];
+  /** Runs a command inside a namespace to completion; never throws on a non-zero exit. */
+  run(namespace: string, command: string, args: readonly string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CommandOutcome>;
+  /** Starts a long-running process inside a namespace (`ip netns exec NS ...`). */
+  spawn(namespace: string, command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  /** Deletes every namespace (their veths and bridge go with them). */
+  destroy(): Promise<void>;
+}
+
+export interface CommandOutcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ip = (args: string[]) => execFileAsync('ip', args);
+
+export const subnetOctet = (pid: number = process.pid): number => 1 + (pid % 250);
+
+/** Creates `count` host namespaces named `<prefix>-<i>` (addresses .2, .3, ...) plus `<prefix>-hub`. */
+export const createTestNetwork = async (count: number, prefix = `rc${process.pid}`): Promise<TestNetwork> => {
+  const octet = subnetOctet();
+  const hub = `${prefix}-hub`;
+  const namespaces = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
+  const addresses = namespaces.map((_, index) => `10.213.${octet}.${index + 2}`);
+  const created: string[] = [];
+  const destroy = async (): Promise<void> => {
+    for (const name of created.reverse()) await ip(['netns', 'delete', name]).catch(() => undefined);
+    created.length = 0;
+  };
+  try {
+    await ip(['netns', 'add', hub]);
+    created.push(hub);
+    await ip(['-n', hub, 'link', 'add', 'br0', 'type', 'bridge']);
+    await ip(['-n', hub, 'link', 'set', 'br0', 'up']);
+    for (const [index, name] of namespaces.entries()) {
+      await ip(['netns', 'add', name]);
+      created.push(name);
+      await ip(['link', 'add', `veth${index}`, 'netns', hub, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name]);
+      await ip(['-n', hub, 'link', 'set', `veth${index}`, 'master', 'br0', 'up']);
+      await ip(['-n', name, 'addr', 'add', `${addresses[index]}/24`, 'dev', 'eth0']);
+      await ip(['-n', name, 'link', 'set', 'eth0', 'up']);
+      await ip(['-n', name, 'link', 'set', 'lo', 'up']);
+    }
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+  return {
+    namespaces,
+    addresses,
+    run: async (namespace, command, args, options = {}) => {
+      try {
+        const { stdout, stderr } = await execFileAsync('ip', ['netns', 'exec', namespace, command, ...args], {
+          env: { ...process.env, ...options.env },
+          timeout: options.timeoutMs ?? 30_000,
+          maxBuffer: 16 * 1024 * 1024,
+        });
+        return { exitCode: 0, stdout, stderr };
+      } catch (error) {
+        const failed = error as { code?: number | string; stdout?: string; stderr?: string };
+        return { exitCode: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+      }
+    },
+    spawn: (namespace, command, args, options = {}) => spawn('ip', ['netns', 'exec', namespace, command, ...args], options),
+    destroy,
+  };
+};

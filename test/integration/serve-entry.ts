@@ -1,0 +1,28 @@
+/**
+ * `rootcast serve` as its own process for the namespace tests (bundled by esbuild at test time): the real command,
+ * with the fleet read from the JSON file in $SERVE_FLEET_FILE (re-read on every load, so SIGHUP picks up edits)
+ * and a trivial answer-file renderer.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command } from '@commander-js/extra-typings';
+import { registerServeCommand } from '../../src/cli/commands/serve.js';
+import { describeError, formatErrorText } from '../../src/errors/format-error.js';
+import type { ServeFleet } from '../../src/server/serve-fleet.js';
+
+const program = new Command().name('rootcast').option('--home <dir>').option('--json').exitOverride();
+registerServeCommand(program as unknown as Command, {}, {
+  loadFleet: () => async () => JSON.parse(await readFile(process.env['SERVE_FLEET_FILE'] ?? '', 'utf8')) as ServeFleet,
+  renderAnswerFile: () => async (kind, host, { installToken }) => `# ${kind} for ${host}\n# token ${installToken}\n`,
+});
+try {
+  await program.parseAsync(process.argv.slice(2), { from: 'user' });
+} catch (error) {
+  const commander = error as { code?: string; exitCode?: number };
+  if (commander.code?.startsWith('commander.') === true) {
+    process.exitCode = commander.exitCode === 0 ? 0 : 64;
+    process.exit();
+  }
+  const printed = describeError(error);
+  process.stderr.write(formatErrorText(printed));
+  process.exitCode = printed.exitStatus;
+}

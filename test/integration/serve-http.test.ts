@@ -1,0 +1,218 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import { installTokenFor, loadInstallSecret } from '../../src/server/install-token.js';
+import type { ServeFleet } from '../../src/server/serve-fleet.js';
+import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import { isProcessAlive } from '../../src/sys/pid-alive.js';
+import { buildFixtureStore, rawRequest } from './serve-fixture.js';
+
+const execFileAsync = promisify(execFile);
+
+const rsyncPull = async (url: string, password: string, target: string) => {
+  try {
+    await execFileAsync('rsync', ['-aHAXS', '--numeric-ids', '--delete', url, `${target}/`], { env: { ...process.env, RSYNC_PASSWORD: password } });
+    return 0;
+  } catch (error) {
+    return (error as { code: number }).code;
+  }
+};
+
+const snapshot = async (dir: string): Promise<string[]> => {
+  const entries = await readdir(dir, { recursive: true });
+  const described = await Promise.all(entries.map(async (entry) => {
+    const info = await stat(join(dir, entry));
+    return `${entry} ${info.size} ${info.mtimeMs}`;
+  }));
+  return described.sort();
+};
+
+// The in-process server on 127.0.0.1 with a real rsync daemon; fakes only for the two data sources.
+describe('rootcast serve on loopback', () => {
+  let work: string;
+  let paths: HomePaths;
+  let server: RunningServer;
+  let secret: Buffer;
+  const log: string[] = [];
+  const fleet: ServeFleet = {
+    hosts: [
+      { name: 'web07', macs: ['52:54:00:12:34:56'], ip: '127.0.0.1', imageRef: 'web@stable', family: 'rhel' },
+      { name: 'web08', macs: ['52-54-00-12-34-57'], imageRef: 'web' },
+      { name: 'broken', macs: [], imageRef: 'nosuchimage' },
+    ],
+  };
+  const files = () => ({ bootstrapScript: join(work, 'bootstrap.sh'), runnerBundle: join(work, 'runner.cjs'), nodeBinary: join(work, 'node') });
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'rootcast-serve-'));
+    paths = resolveHomePaths({ home: join(work, 'home') });
+    await buildFixtureStore(paths);
+    await writeFile(files().bootstrapScript, '#!/bin/sh\necho bootstrap\n');
+    await writeFile(files().nodeBinary, Buffer.alloc(300_000, 7));
+    server = await startServer({
+      paths,
+      http: { address: '127.0.0.1', port: 0 },
+      rsync: { address: '127.0.0.1', port: 0 },
+      loadFleet: async () => fleet,
+      renderAnswerFile: async (kind, host, { installToken }) => {
+        if (host === 'web08' && kind === 'preseed') throw new Error('renderer exploded at /secret/path');
+        return `# ${kind} for ${host}\n# token ${installToken}\n`;
+      },
+      files: files(),
+      log: (line) => log.push(line),
+    });
+    secret = await loadInstallSecret(paths);
+  });
+
+  afterAll(async () => {
+    const pid = server?.rsyncDaemonPid();
+    await server?.stop();
+    if (pid !== undefined) expect(isProcessAlive(pid)).toBe(false);
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const get = (path: string, headers?: Record<string, string>) => rawRequest(server.http.port, 'GET', path, headers === undefined ? {} : { headers });
+  const bearer = (host: string) => ({ authorization: `Bearer ${installTokenFor(secret, host)}` });
+
+  test('answer files by host name and by MAC in any notation carry the host token', async () => {
+    const byName = await get('/ks/web07');
+    expect(byName.status).toBe(200);
+    expect(byName.body).toBe(`# kickstart for web07\n# token ${installTokenFor(secret, 'web07')}\n`);
+    expect((await get('/ks/mac/52-54-00-12-34-56')).body).toBe(byName.body);
+    expect((await get('/preseed/mac/5254.0012.3456')).body).toContain('# preseed for web07\n');
+    expect((await get('/ks/mac/52:54:00:12:34:57')).body).toContain('# kickstart for web08');
+  });
+
+  test('unknown hosts and MACs are 404 with a one-line reason', async () => {
+    const host = await get('/preseed/web99');
+    expect(host.status).toBe(404);
+    expect(host.body).toMatch(/^no host named "web99" in the inventory.*\n$/);
+    const mac = await get('/ks/mac/52:54:00:99:99:99');
+    expect(mac.status).toBe(404);
+    expect(mac.body).toContain('no host with MAC 52:54:00:99:99:99');
+  });
+
+  test('bad host names and path traversal are 4xx and change nothing on disk', async () => {
+    const before = await snapshot(paths.home);
+    for (const path of ['/ks/../../etc/passwd', '/ks/%2e%2e%2fetc', '/runner/..%2F..%2Fsecrets%2Finstall-token.key', '/ks/WEB07', '/ks/web_07', '/api/v1/hosts/..%2f..%2fx/events', '/boot/%2e/bootstrap.sh']) {
+      const response = await get(path);
+      expect(response.status, path).toBe(400);
+      expect(response.body, path).not.toMatch(/\bat .*\(|node:internal/);
+    }
+    const post = await rawRequest(server.http.port, 'POST', '/api/v1/hosts/../events', { headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(post.status).toBe(400);
+    expect(await snapshot(paths.home)).toEqual(before);
+  });
+
+  test('a handler crash is a 500 with a request id; the stack goes to the server log only', async () => {
+    const response = await get('/preseed/web08');
+    expect(response.status).toBe(500);
+    expect(response.body).toBe(`internal error (request ${response.headers['x-request-id']}); the server log has the details\n`);
+    expect(response.body).not.toContain('/secret/path');
+    expect(log.some((line) => line.includes(String(response.headers['x-request-id'])) && line.includes('renderer exploded'))).toBe(true);
+  });
+
+  test('bootstrap and runner files are streamed; a missing bundle is a 503 that says what to do', async () => {
+    expect(await get('/boot/bootstrap.sh')).toMatchObject({ status: 200, body: '#!/bin/sh\necho bootstrap\n' });
+    const missing = await get('/runner/runner.cjs');
+    expect(missing.status).toBe(503);
+    expect(missing.body).toContain('build-runner.mjs');
+    await writeFile(files().runnerBundle, 'console.log("runner")\n');
+    expect(await get('/runner/runner.cjs')).toMatchObject({ status: 200, body: 'console.log("runner")\n' });
+    const node = await get('/runner/node');
+    expect(node.status).toBe(200);
+    expect(node.headers['content-length']).toBe('300000');
+    expect(node.body.length).toBe(300_000);
+  });
+
+  test('deploy instructions need the host token and point at the resolved version module', async () => {
+    expect((await get('/api/v1/hosts/web07/deploy')).status).toBe(401);
+    expect((await get('/api/v1/hosts/web07/deploy', bearer('web08'))).status).toBe(403);
+    const response = await get('/api/v1/hosts/web07/deploy', bearer('web07'));
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({
+      host: 'web07',
+      image: 'web',
+      version: 1,
+      ref: 'web@1',
+      rsync: { url: `rsync://web07@127.0.0.1:${server.rsync.port}/img.web.1/`, user: 'web07' },
+      keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi/'],
+      family: 'rhel',
+    });
+    const broken = await get('/api/v1/hosts/broken/deploy', bearer('broken'));
+    expect(broken.status).toBe(404);
+    expect(broken.body).toContain('host broken is set to image "nosuchimage"');
+  });
+
+  test('the rsync daemon serves the version to the right token only, root-only files and numeric ids intact', async () => {
+    const deploy = JSON.parse((await get('/api/v1/hosts/web07/deploy', bearer('web07'))).body) as { rsync: { url: string } };
+    const target = join(work, 'target');
+    await execFileAsync('mkdir', ['-p', target]);
+    await writeFile(join(target, 'stale'), 'removed by --delete\n');
+    expect(await rsyncPull(deploy.rsync.url, installTokenFor(secret, 'web07'), target)).toBe(0);
+    expect(await readFile(join(target, 'etc', 'motd'), 'utf8')).toBe('web version 1\n');
+    const shadow = await stat(join(target, 'etc', 'shadow'));
+    expect([shadow.uid, shadow.mode & 0o777]).toEqual([1234, 0o600]);
+    expect(await readdir(target)).toEqual(['etc']);
+    expect(await rsyncPull(deploy.rsync.url, installTokenFor(secret, 'web08'), join(work, 'wrong'))).toBe(5);
+    expect(await rsyncPull(deploy.rsync.url, 'guess', join(work, 'wrong'))).toBe(5);
+  });
+
+  test('a version captured after start gets its module when a host is sent to it', async () => {
+    await buildFixtureStore(resolveHomePaths({ home: join(work, 'scratch') }));
+    await execFileAsync('cp', ['-a', join(work, 'scratch', 'images', 'web', '2'), join(paths.imagesDir, 'web', '3')]);
+    const response = await get('/api/v1/hosts/web08/deploy', bearer('web08'));
+    expect(JSON.parse(response.body)).toMatchObject({ ref: 'web@3' });
+    expect(await readFile(join(paths.home, 'run', 'rsyncd.conf'), 'utf8')).toContain('[img.web.3]');
+  });
+
+  test('events: strict POST, capped body, stored with the server time, listed back', async () => {
+    const event = { host: 'web07', phase: 'preflight', status: 'started', at: '2026-01-02T03:04:05Z' };
+    const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json', ...bearer('web07') }) =>
+      rawRequest(server.http.port, 'POST', '/api/v1/hosts/web07/events', { headers, body });
+    expect((await post(JSON.stringify(event))).status).toBe(201);
+    expect((await post(JSON.stringify({ ...event, phase: 'reboot' }))).status).toBe(400);
+    expect((await post(JSON.stringify(event), { ...bearer('web07') })).status).toBe(415);
+    expect((await post(JSON.stringify(event), { 'content-type': 'application/json' })).status).toBe(401);
+    expect((await post(JSON.stringify({ ...event, message: 'x'.repeat(70_000) }))).status).toBe(413);
+    const listed = await get('/api/v1/hosts/web07/events', bearer('web07'));
+    expect(listed.status).toBe(200);
+    const events = JSON.parse(listed.body) as Array<Record<string, unknown>>;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject(event);
+    expect(typeof events[0]?.['receivedAt']).toBe('string');
+    const lines = (await readFile(join(paths.stateDir, 'hosts', 'web07', 'events.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1);
+  });
+
+  test('health and the access log', async () => {
+    const health = await get('/healthz');
+    expect(JSON.parse(health.body)).toEqual({ ok: true, rsyncDaemon: 'running', hosts: 3 });
+    expect(log.some((line) => /^\S+Z [0-9a-f]{8} 127\.0\.0\.1 GET "\/healthz" 200 \d+ms$/.test(line))).toBe(true);
+  });
+
+  test('a second server runs beside the first in the same process', async () => {
+    const otherPaths = resolveHomePaths({ home: join(work, 'other') });
+    const other = await startServer({
+      paths: otherPaths,
+      http: { address: '127.0.0.1', port: 0 },
+      rsync: { address: '127.0.0.1', port: 0 },
+      loadFleet: async () => ({ hosts: [{ name: 'db01', macs: [], imageRef: 'db' }] }),
+      renderAnswerFile: async (kind, host) => `# other ${kind} ${host}\n`,
+      files: files(),
+      log: () => undefined,
+    });
+    try {
+      expect((await rawRequest(other.http.port, 'GET', '/ks/db01')).body).toBe('# other kickstart db01\n');
+      expect((await rawRequest(other.http.port, 'GET', '/ks/web07')).status).toBe(404);
+      expect((await get('/ks/db01')).status).toBe(404);
+      expect(other.rsyncDaemonPid()).not.toBe(server.rsyncDaemonPid());
+    } finally {
+      await other.stop();
+    }
+  });
+});

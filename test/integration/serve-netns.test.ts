@@ -1,0 +1,183 @@
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import { installTokenFor } from '../../src/server/install-token.js';
+import type { ServeFleet } from '../../src/server/serve-fleet.js';
+import { isProcessAlive } from '../../src/sys/pid-alive.js';
+import { createTestNetwork, type CommandOutcome, type TestNetwork } from '../helpers/netns.js';
+import { buildFixtureStore } from './serve-fixture.js';
+
+// Polls instead of sleeping a fixed time: the tests never depend on how fast the machine is.
+const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, attempts = 100): Promise<T> => {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+};
+
+/** The real serve process in one namespace; curl and rsync clients in two others. */
+describe('rootcast serve in network namespaces', () => {
+  let work: string;
+  let paths: HomePaths;
+  let net: TestNetwork;
+  let serve: ChildProcess | undefined;
+  let serveOutput = '';
+  let exitCode: Promise<number | null>;
+  let server: string;
+  let client: string;
+  let outsider: string;
+  let serverIp: string;
+  let clientIp: string;
+  let outsiderIp: string;
+  const fleetFile = () => join(work, 'fleet.json');
+  const writeFleet = (fleet: ServeFleet) => writeFile(fleetFile(), JSON.stringify(fleet));
+  const token = async (host: string) => installTokenFor(Buffer.from((await readFile(join(paths.home, 'secrets', 'install-token.key'), 'utf8')).trim(), 'hex'), host);
+  const rsyncPid = async () => Number((await readFile(join(paths.home, 'run', 'rsyncd.pid'), 'utf8')).trim());
+
+  const curl = (namespace: string, path: string, args: string[] = []): Promise<CommandOutcome> =>
+    net.run(namespace, 'curl', ['-sS', '--path-as-is', '-w', '\n%{http_code}', ...args, `http://${serverIp}:8780${path}`]);
+  const status = (outcome: CommandOutcome) => Number(outcome.stdout.slice(outcome.stdout.lastIndexOf('\n') + 1));
+  const body = (outcome: CommandOutcome) => outcome.stdout.slice(0, outcome.stdout.lastIndexOf('\n'));
+  const pull = async (namespace: string, user: string, password: string, target: string): Promise<CommandOutcome> =>
+    net.run(namespace, 'rsync', ['-aHAXS', '--numeric-ids', '--delete', `rsync://${user}@${serverIp}:8873/img.web.1/`, `${target}/`], { env: { RSYNC_PASSWORD: password } });
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'rootcast-serve-ns-'));
+    paths = resolveHomePaths({ home: join(work, 'home') });
+    await buildFixtureStore(paths);
+    net = await createTestNetwork(3);
+    [server, client, outsider] = net.namespaces as [string, string, string];
+    [serverIp, clientIp, outsiderIp] = net.addresses as [string, string, string];
+    await writeFleet({ hosts: [{ name: 'web07', macs: ['52:54:00:12:34:56'], ip: clientIp, imageRef: 'web@stable' }] });
+    const entry = join(work, 'serve-entry.mjs');
+    await build({
+      entryPoints: [join(import.meta.dirname, 'serve-entry.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: entry,
+      logLevel: 'error',
+      // The bundle lives in a temp dir; serve finds templates/ from here instead.
+      define: { 'import.meta.dirname': JSON.stringify(join(import.meta.dirname, '../../src/server')) },
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    });
+    serve = net.spawn(server, process.execPath, [entry, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`], {
+      env: { ...process.env, SERVE_FLEET_FILE: fleetFile() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    exitCode = once(serve, 'exit').then(([code]) => code as number | null);
+    serve.stdout?.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
+    serve.stderr?.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
+    await eventually(async () => (serveOutput.includes('rootcast serve: HTTP on') ? true : serve?.exitCode !== null ? Promise.reject(new Error(serveOutput)) : undefined), 'serve to start');
+  });
+
+  afterAll(async () => {
+    if (serve !== undefined && serve.exitCode === null && serve.pid !== undefined) {
+      serve.kill('SIGKILL');
+      await exitCode;
+    }
+    const pid = await rsyncPid().catch(() => undefined);
+    if (pid !== undefined && isProcessAlive(pid)) process.kill(-pid, 'SIGKILL');
+    await net?.destroy();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  test('prints where it listens', () => {
+    expect(serveOutput).toContain(`rootcast serve: HTTP on http://${serverIp}:8780/, rsync daemon on rsync://${serverIp}:8873/`);
+  });
+
+  test('answer files over real HTTP; unknown hosts 404, bad names and traversal 400', async () => {
+    const byName = await curl(client, '/ks/web07');
+    expect(status(byName)).toBe(200);
+    expect(body(byName)).toBe(`# kickstart for web07\n# token ${await token('web07')}\n`);
+    expect(body(await curl(client, '/preseed/mac/52-54-00-12-34-56'))).toContain('# preseed for web07');
+    const unknown = await curl(client, '/ks/mac/52:54:00:00:00:01');
+    expect([status(unknown), body(unknown)]).toEqual([404, 'no host with MAC 52:54:00:00:00:01 in the inventory (set it with "rootcast host set HOST --mac 52:54:00:00:00:01", then reload serve)\n']);
+    for (const path of ['/ks/../../etc/passwd', '/ks/%2E%2E/x', '/preseed/web%2F07', '/ks/web..07']) {
+      expect(status(await curl(client, path)), path).toBe(400);
+    }
+  });
+
+  test('deploy instructions and an rsync pull with the host token', async () => {
+    const deploy = await curl(client, '/api/v1/hosts/web07/deploy', ['-H', `Authorization: Bearer ${await token('web07')}`]);
+    expect(status(deploy)).toBe(200);
+    expect(JSON.parse(body(deploy))).toMatchObject({ ref: 'web@1', rsync: { url: `rsync://web07@${serverIp}:8873/img.web.1/` } });
+    const pulled = await pull(client, 'web07', await token('web07'), join(work, 'client-target'));
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+    expect(await readFile(join(work, 'client-target', 'etc', 'motd'), 'utf8')).toBe('web version 1\n');
+  });
+
+  test('a wrong token and a host outside "hosts allow" are refused by the daemon', async () => {
+    const wrong = await pull(client, 'web07', 'not-the-token', join(work, 'wrong'));
+    expect(wrong.exitCode).toBe(5);
+    expect(wrong.stderr).toContain('auth failed');
+    const outside = await pull(outsider, 'web07', await token('web07'), join(work, 'outside'));
+    expect(outside.exitCode).toBe(5);
+    // With "list = no" rsync does not even admit the module exists to a denied address; its log says why.
+    expect(outside.stderr).toContain("Unknown module 'img.web.1'");
+    const log = await readFile(join(paths.home, 'run', 'rsyncd.log'), 'utf8');
+    expect(log).toMatch(new RegExp(`rsync denied on module img\\.web\\.1 from \\S+ \\(${outsiderIp.replaceAll('.', '\\.')}\\)`));
+  });
+
+  test('events: POST round trip from the host', async () => {
+    const event = { host: 'web07', phase: 'sync-image', status: 'progress', at: '2026-01-02T03:04:05Z', percent: 50, bytes: 4096, rate: 1000 };
+    const auth = ['-H', `Authorization: Bearer ${await token('web07')}`];
+    const posted = await curl(client, '/api/v1/hosts/web07/events', [...auth, '-H', 'Content-Type: application/json', '--data', JSON.stringify(event)]);
+    expect(status(posted)).toBe(201);
+    const listed = await curl(client, '/api/v1/hosts/web07/events', auth);
+    expect(JSON.parse(body(listed))).toEqual([expect.objectContaining(event)]);
+  });
+
+  test('a killed rsync daemon is restarted under a new PID and serves again', async () => {
+    const before = await rsyncPid();
+    process.kill(before, 'SIGKILL');
+    const after = await eventually(async () => {
+      const pid = await rsyncPid().catch(() => undefined);
+      return pid !== undefined && pid !== before && isProcessAlive(pid) ? pid : undefined;
+    }, 'a new rsync daemon');
+    expect(after).not.toBe(before);
+    const pulled = await eventually(async () => {
+      const outcome = await pull(client, 'web07', await token('web07'), join(work, 'after-restart'));
+      return outcome.exitCode === 0 ? outcome : undefined;
+    }, 'a pull from the restarted daemon');
+    expect(pulled.exitCode).toBe(0);
+    expect(serveOutput).toMatch(new RegExp(`rsync daemon \\(pid ${before}\\) stopped unexpectedly \\(signal SIGKILL\\)`));
+  });
+
+  test('SIGHUP picks up a new host: its answer file and its rsync access', async () => {
+    expect(status(await curl(outsider, '/ks/web09'))).toBe(404);
+    await writeFleet({
+      hosts: [
+        { name: 'web07', macs: ['52:54:00:12:34:56'], ip: clientIp, imageRef: 'web@stable' },
+        { name: 'web09', macs: [], ip: outsiderIp, imageRef: 'web@1' },
+      ],
+    });
+    serve?.kill('SIGHUP');
+    await eventually(async () => (status(await curl(outsider, '/ks/web09')) === 200 ? true : undefined), 'web09 to be served');
+    const pulled = await pull(outsider, 'web09', await token('web09'), join(work, 'web09'));
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+  });
+
+  test('a broken inventory on SIGHUP keeps the previous one', async () => {
+    await writeFile(fleetFile(), JSON.stringify({ hosts: [{ name: 'BAD', macs: [], imageRef: 'web' }] }));
+    serve?.kill('SIGHUP');
+    await eventually(async () => (serveOutput.includes('reload failed') ? true : undefined), 'the reload to fail');
+    expect(status(await curl(outsider, '/ks/web09'))).toBe(200);
+  });
+
+  test('SIGTERM stops serve with status 0 and leaves no rsync daemon', async () => {
+    const daemon = await rsyncPid();
+    serve?.kill('SIGTERM');
+    expect(await exitCode).toBe(0);
+    expect(isProcessAlive(daemon)).toBe(false);
+  });
+});
