@@ -19,14 +19,51 @@ export const networkSchema = z
   })
   .strict();
 
-/**
- * How a host is installed (answer files). Partitioning is checked in depth by the answer-file
- * validator, which knows layouts; here it only has to be a map.
- */
+// A size: whole MiB, or text such as "512MiB", "20GiB" (the answer-file renderer checks the unit).
+const size = z.union([z.number(), z.string()]);
+
+const autoPartitioningSchema = z
+  .object({ mode: z.literal('auto'), scheme: z.enum(['lvm', 'plain']).optional(), disks: stringList.optional() })
+  .strict();
+
+/** A declarative layout's shape; its rules (one "/", one grow per disk...) are checked when answer files render. */
+const layoutPartitioningSchema = z
+  .object({
+    mode: z.literal('layout'),
+    disks: stringList,
+    platformPartitions: z.boolean().optional(),
+    partitions: z.array(
+      z
+        .object({
+          disk: z.string().optional(),
+          size,
+          grow: z.boolean().optional(),
+          fs: z.string().optional(),
+          mount: z.string().optional(),
+          raid: z.string().optional(),
+          vg: z.string().optional(),
+        })
+        .strict(),
+    ),
+    raids: z
+      .array(z.object({ name: z.string(), level: z.number(), fs: z.string().optional(), mount: z.string().optional(), vg: z.string().optional() }).strict())
+      .optional(),
+    volumeGroups: z.array(z.object({ name: z.string() }).strict()).optional(),
+    logicalVolumes: z
+      .array(
+        z
+          .object({ vg: z.string(), name: z.string(), size, grow: z.boolean().optional(), fs: z.string(), mount: z.string().optional() })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+/** How a host is installed (answer files). */
 export const installSchema = z
   .object({
     distro: z.string().optional(),
-    partitioning: z.record(z.string(), z.unknown()).optional(),
+    partitioning: z.discriminatedUnion('mode', [autoPartitioningSchema, layoutPartitioningSchema]).optional(),
     repos: z
       .object({
         url: z.string().optional(),

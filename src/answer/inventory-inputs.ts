@@ -1,0 +1,84 @@
+import type { CommandContext } from '../cli/context.js';
+import { RootcastError } from '../errors/rootcast-error.js';
+import { resolveImageRef } from '../image/versions.js';
+import { loadInventory } from '../inventory/load.js';
+import { resolveHosts, type ResolvedHost } from '../inventory/resolve.js';
+import { installTokenFor, loadInstallSecret } from '../server/install-token.js';
+import type { AnswerFileInput, InstallInput, NetworkInput } from './answer-file-input.js';
+
+export type AnswerSelector = { kind: 'host'; name: string } | { kind: 'group'; name: string };
+
+/** What a host's answer file needs beyond the host itself. */
+export interface AnswerInputExtras {
+  serverUrl: string;
+  /** The concrete version the host deploys (`web@3`), resolved against the store. */
+  imageRef: string;
+  token: string;
+}
+
+/** A static network needs the subnet the address lives in; an address without a network means DHCP (e.g. a reservation). */
+const networkOf = (host: ResolvedHost): NetworkInput =>
+  host.ip === undefined || host.network === undefined
+    ? { mode: 'dhcp' }
+    : {
+        mode: 'static',
+        ip: host.ip,
+        prefix: host.network.prefix,
+        ...(host.network.gateway === undefined ? {} : { gateway: host.network.gateway }),
+        dns: host.network.dns,
+      };
+
+/** The inventory's install settings (shape checked by its schema) as renderer input; the renderer checks the layout rules. */
+const installOf = (host: ResolvedHost, token: string): InstallInput => ({ ...host.install, token });
+
+/** Maps one resolved inventory host onto the renderer's input (pure). */
+export const answerInputFromHost = (host: ResolvedHost, extras: AnswerInputExtras): AnswerFileInput => ({
+  host: {
+    name: host.name,
+    ...(host.network?.domain === undefined ? {} : { domain: host.network.domain }),
+    macs: host.macs,
+  },
+  network: networkOf(host),
+  image: { name: host.image?.name ?? '', ref: extras.imageRef },
+  server: { httpUrl: extras.serverUrl },
+  install: installOf(host, extras.token),
+  vars: host.vars,
+});
+
+const selectHosts = (hosts: readonly ResolvedHost[], selector: AnswerSelector, file: string): ResolvedHost[] => {
+  const selected = hosts.filter((host) => (selector.kind === 'host' ? host.name === selector.name : host.groups.includes(selector.name)));
+  if (selected.length === 0) {
+    throw new RootcastError('NOT_FOUND', selector.kind === 'host' ? `host "${selector.name}" is not in the inventory ${file}` : `no host of the inventory ${file} is in group "${selector.name}"`, {
+      hint: 'run "rootcast host list" to see the hosts',
+    });
+  }
+  return selected;
+};
+
+/**
+ * Reads the inventory and builds one input per selected host: server URL, install token, the image
+ * version it deploys. Throws NOT_FOUND for an unknown host/group, INVALID_DATA for missing settings.
+ */
+export const loadAnswerInputsFromInventory = async (ctx: CommandContext, selector: AnswerSelector): Promise<AnswerFileInput[]> => {
+  const { file, validation } = await loadInventory(ctx.paths);
+  const hosts = selectHosts(resolveHosts(validation.inventory), selector, file);
+  const serverUrl = validation.inventory.server?.url;
+  if (serverUrl === undefined) {
+    throw new RootcastError('INVALID_DATA', `the inventory ${file} does not say where rootcast serve is`, {
+      hint: `add a line like  server: {url: "http://10.0.0.1:8780"}  (the address installing hosts reach)`,
+    });
+  }
+  const missingImage = hosts.filter((host) => host.image === undefined).map((host) => host.name);
+  if (missingImage.length > 0) {
+    throw new RootcastError('INVALID_DATA', `no image is set for ${missingImage.join(', ')}`, {
+      hint: 'set "image" on the host or on one of its groups (rootcast group add G --image I)',
+    });
+  }
+  const secret = await loadInstallSecret(ctx.paths);
+  return Promise.all(
+    hosts.map(async (host) => {
+      const resolved = await resolveImageRef(ctx.paths, host.image?.ref ?? '');
+      return answerInputFromHost(host, { serverUrl: serverUrl.replace(/\/$/, ''), imageRef: resolved.ref, token: installTokenFor(secret, host.name) });
+    }),
+  );
+};

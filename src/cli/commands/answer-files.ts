@@ -1,0 +1,172 @@
+import type { Command } from '@commander-js/extra-typings';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadAnswerAssets, type AnswerAssets } from '../../answer/answer-assets.js';
+import type { AnswerFileInput } from '../../answer/answer-file-input.js';
+import { loadAnswerInputsFromInventory, type AnswerSelector } from '../../answer/inventory-inputs.js';
+import { answerFileKinds, checkDistroOption, planAnswerFiles, type AnswerFileKind } from '../../answer/answer-file-plan.js';
+import { checkKickstart, formatKickstartProblem } from '../../answer/kickstart-check/check-kickstart.js';
+import { isKickstartDialect, type KickstartDialect } from '../../answer/kickstart-check/dialect.js';
+import { RootcastError } from '../../errors/rootcast-error.js';
+import type { RenderedAnswerFile } from '../../render/render-answer-file.js';
+import { writeFileAtomic } from '../../sys/atomic-write.js';
+import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
+import { dryRunNote, printResult } from '../output.js';
+
+
+/** Resolves inventory hosts into answer-file inputs. Throws NOT_FOUND for an unknown host or group. */
+export type AnswerInputLoader = (ctx: CommandContext, selector: AnswerSelector) => Promise<readonly AnswerFileInput[]>;
+
+/** The seed, plus the effects only the answer-file verbs need (tests inject them). */
+export interface AnswerFileSeed extends ContextSeed {
+  loadAnswerInputs?: AnswerInputLoader;
+  /** Reads all of stdin (for `--check -`). @default process.stdin */
+  readStdin?: () => Promise<string>;
+  /** Package root holding kickstart/ and templates/. @default the one rootcast ships in */
+  assetRoot?: string;
+}
+
+const readProcessStdin = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+interface GenerateOptions {
+  group?: string;
+  distro?: string;
+  out?: string;
+  dryRun?: boolean;
+}
+
+interface WritePlanEntry {
+  host: string;
+  distro: string;
+  path: string | null;
+  bytes: number;
+}
+
+const isDirectory = async (path: string): Promise<boolean | undefined> =>
+  stat(path).then((stats) => stats.isDirectory(), () => undefined);
+
+/** Where each rendered file goes; checks every target before anything is written. */
+const planTargets = async (files: readonly RenderedAnswerFile[], out: string | undefined, group: boolean): Promise<(string | null)[]> => {
+  if (out === undefined) {
+    if (group) throw new RootcastError('USAGE', '--group writes one file per host: give --out DIR');
+    return files.map(() => null);
+  }
+  const outIsDir = await isDirectory(out);
+  if (group || outIsDir === true) {
+    if (outIsDir !== true) {
+      throw new RootcastError('INVALID_ARGUMENT', `output directory ${out} does not exist`, { hint: `create it (mkdir -p ${out}) or choose another --out` });
+    }
+    return files.map((file) => join(out, file.fileName));
+  }
+  if ((await isDirectory(dirname(out))) !== true) {
+    throw new RootcastError('INVALID_ARGUMENT', `cannot write ${out}: directory ${dirname(out)} does not exist`, {
+      hint: `create it (mkdir -p ${dirname(out)}) or choose another --out`,
+    });
+  }
+  return [out];
+};
+
+const generate = async (
+  kind: AnswerFileKind,
+  host: string | undefined,
+  options: GenerateOptions,
+  ctx: CommandContext,
+  seed: AnswerFileSeed,
+): Promise<void> => {
+  if ((host === undefined) === (options.group === undefined)) {
+    throw new RootcastError('USAGE', `rootcast ${kind} needs a HOST or --group G (not both)`);
+  }
+  const assets: AnswerAssets = await loadAnswerAssets(seed.assetRoot);
+  const selector: AnswerSelector = host === undefined ? { kind: 'group', name: options.group ?? '' } : { kind: 'host', name: host };
+  const request = { kind, ...(options.distro === undefined ? {} : { distro: options.distro }) };
+  // A bad --distro is reported before the inventory is read.
+  checkDistroOption(assets.catalog, request);
+  const inputs = await (seed.loadAnswerInputs ?? loadAnswerInputsFromInventory)(ctx, selector);
+  const files = planAnswerFiles(inputs, assets.catalog, assets.templates, request);
+  const targets = await planTargets(files, options.out, selector.kind === 'group');
+  const plan: WritePlanEntry[] = files.map((file, index) => ({ host: file.host, distro: file.distro, path: targets[index] ?? null, bytes: Buffer.byteLength(file.content) }));
+  if (targets.every((target) => target === null)) {
+    if (ctx.json) printResult(ctx, files.map((file) => ({ host: file.host, distro: file.distro, content: file.content })), () => '');
+    else for (const file of files) ctx.stdout.write(file.content);
+    return;
+  }
+  if (options.dryRun !== true) {
+    // The files carry install tokens: readable by root only.
+    for (const [index, file] of files.entries()) await writeFileAtomic(targets[index] ?? '', file.content, { mode: 0o600 });
+  }
+  printResult(ctx, plan, (entries) =>
+    entries.map((entry) => {
+      const line = `${options.dryRun === true ? 'would write' : 'wrote'} ${entry.path} (${entry.host}, ${entry.distro}, ${entry.bytes} bytes)`;
+      return options.dryRun === true ? dryRunNote(line) : line;
+    }).join('\n'),
+  );
+};
+
+const dialectFor = (assets: AnswerAssets, distro: string | undefined): KickstartDialect => {
+  if (distro === undefined) return 'rhel9';
+  if (isKickstartDialect(distro)) return distro;
+  const dialect = assets.catalog.get(distro)?.kickstartDialect;
+  if (dialect === undefined) {
+    const known = [...assets.catalog.values()].filter((p) => p.family === 'rhel').map((p) => p.id).sort();
+    throw new RootcastError('INVALID_ARGUMENT', `unknown kickstart distro "${distro}"`, { hint: `use one of: ${known.join(', ')}` });
+  }
+  return dialect;
+};
+
+const check = async (file: string, distro: string | undefined, ctx: CommandContext, seed: AnswerFileSeed): Promise<void> => {
+  const dialect = dialectFor(await loadAnswerAssets(seed.assetRoot), distro);
+  const name = file === '-' ? 'stdin' : file;
+  const text =
+    file === '-'
+      ? await (seed.readStdin ?? readProcessStdin)()
+      : await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') throw new RootcastError('NOT_FOUND', `kickstart file ${file} does not exist`);
+          const code = error.code === 'EACCES' || error.code === 'EPERM' ? 'PERMISSION' : 'INVALID_ARGUMENT';
+          throw new RootcastError(code, `cannot read kickstart file ${file}: ${error.message}`);
+        });
+  const problems = checkKickstart(text, dialect);
+  if (problems.length > 0) {
+    throw new RootcastError('INVALID_DATA', `kickstart ${name} has ${problems.length} problem(s) for ${dialect}`, {
+      details: problems.map(formatKickstartProblem),
+      hint: 'fix the listed lines (the syntax table is in docs/answer-files.md)',
+    });
+  }
+  printResult(ctx, { file: name, dialect, problems: [] }, () => `${name}: ok (${dialect} kickstart syntax)`);
+};
+
+/** `rootcast kickstart` and `rootcast preseed`: answer files for the distributions' own installers. */
+export const registerAnswerFileCommands = (program: Command, seed: AnswerFileSeed): void => {
+  program
+    .command('kickstart')
+    .description('print or write the Anaconda kickstart for a host (or each host of a group); --check validates a file')
+    .argument('[host]', 'host name from the inventory')
+    .option('--group <group>', 'every host of a group (needs --out DIR)')
+    .option('--distro <id>', `distro profile from kickstart/ (default: the host's, else ${answerFileKinds.kickstart.defaultDistro})`)
+    .option('--out <path>', 'write to a file (or DIR/<host>.ks) atomically instead of printing')
+    .option('--dry-run', 'show what would be written, write nothing')
+    .option('--check <file>', 'validate a kickstart file ("-" reads stdin) against Anaconda syntax for --distro (default rhel9)')
+    .action(async (host, options, command) => {
+      const ctx = buildContext(command, seed);
+      if (options.check !== undefined) {
+        if (host !== undefined || options.group !== undefined || options.out !== undefined) {
+          throw new RootcastError('USAGE', '--check takes a file and no HOST, --group or --out');
+        }
+        return check(options.check, options.distro, ctx, seed);
+      }
+      return generate('kickstart', host, options, ctx, seed);
+    });
+
+  program
+    .command('preseed')
+    .description('print or write the debian-installer preseed for a host (or each host of a group)')
+    .argument('[host]', 'host name from the inventory')
+    .option('--group <group>', 'every host of a group (needs --out DIR)')
+    .option('--distro <id>', `distro profile from kickstart/ (default: the host's, else ${answerFileKinds.preseed.defaultDistro})`)
+    .option('--out <path>', 'write to a file (or DIR/<host>.preseed.cfg) atomically instead of printing')
+    .option('--dry-run', 'show what would be written, write nothing')
+    .action(async (host, options, command) => generate('preseed', host, options, buildContext(command, seed), seed));
+};

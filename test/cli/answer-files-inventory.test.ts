@@ -1,0 +1,95 @@
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { checkKickstart } from '../../src/answer/kickstart-check/check-kickstart.js';
+import type { HomePaths } from '../../src/home/paths.js';
+import { installTokenFor, loadInstallSecret } from '../../src/server/install-token.js';
+import { addVersion, makeTempHome, removeHome, runRootcast, snapshotTree } from '../helpers/image-builder.js';
+
+const lines = (...rows: string[]): string => `${rows.join('\n')}\n`;
+
+const inventory = lines(
+  'server: {url: "http://10.0.0.1:8780"}',
+  'install: {distro: rocky9, timezone: Europe/Berlin}',
+  'networks:',
+  '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, dns: [10.0.0.2], domain: lab.example}',
+  'groups:',
+  '  web: {image: web, network: lab}',
+  'hosts:',
+  '  web07: {mac: "52:54:00:12:34:56", ip: 10.0.0.17, groups: [web]}',
+  '  web08: {groups: [web], install: {distro: debian12}}',
+  '  lonely: {ip: 10.0.0.30}',
+);
+
+// The answer-file verbs driven by the real inventory, image store and install secret.
+describe('kickstart / preseed from the inventory', () => {
+  let paths: HomePaths;
+  let source: string;
+  beforeEach(async () => {
+    paths = await makeTempHome('rootcast-answer-');
+    source = await mkdtemp(join(tmpdir(), 'rootcast-answer-src-'));
+    await mkdir(join(source, 'etc'));
+    await writeFile(join(source, 'etc/motd'), 'hi\n');
+    await addVersion(paths, 'web', source);
+    await addVersion(paths, 'web', source);
+    await writeFile(paths.inventoryFile, inventory);
+    // Created on first use; made here so refusals can be checked against an unchanged home.
+    await loadInstallSecret(paths);
+  });
+  afterEach(async () => {
+    await removeHome(paths);
+    await rm(source, { recursive: true, force: true });
+  });
+
+  test('a static host gets its address, the latest version, the install token and a checker-clean kickstart', async () => {
+    const run = await runRootcast(paths, ['kickstart', 'web07']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const token = installTokenFor(await loadInstallSecret(paths), 'web07');
+    expect(run.stdout).toContain(`--token ${token}`);
+    const network = run.stdout.split('\n').find((line) => line.startsWith('network ')) ?? '';
+    for (const option of ['--device=52:54:00:12:34:56', '--bootproto=static', '--ip=10.0.0.17', '--netmask=255.255.255.0', '--gateway=10.0.0.1', '--nameserver=10.0.0.2', '--hostname=web07.lab.example']) {
+      expect(network.split(' ')).toContain(option);
+    }
+    expect(run.stdout).toContain('web@2');
+    expect(run.stdout).toContain('timezone Europe/Berlin');
+    expect(run.stdout).toContain('http://10.0.0.1:8780/boot/bootstrap.sh');
+    expect(checkKickstart(run.stdout, 'rhel9')).toEqual([]);
+  });
+
+  test('the host-level distro wins: web08 gets a preseed, and refuses a kickstart', async () => {
+    const preseed = await runRootcast(paths, ['preseed', 'web08']);
+    expect(preseed.status).toBe(0);
+    expect(preseed.stdout).toContain('rootcast: preseed read for web08');
+    const kickstart = await runRootcast(paths, ['kickstart', 'web08']);
+    expect(kickstart.status).toBe(65);
+    expect(kickstart.stderr).toContain('web08: install.distro: debian12 is installed by debian-installer; use rootcast preseed');
+  });
+
+  const expectRefused = async (args: string[], status: number, message: RegExp, prepare?: (p: HomePaths) => Promise<void>): Promise<void> => {
+    await prepare?.(paths);
+    const before = snapshotTree(paths.home);
+    const run = await runRootcast(paths, args);
+    expect(run.status).toBe(status);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+    expect(snapshotTree(paths.home)).toEqual(before);
+  };
+
+  test('an unknown host: 66', () => expectRefused(['kickstart', 'web99'], 66, /host "web99" is not in the inventory/));
+  test('a group with no hosts: 66', () => expectRefused(['kickstart', '--group', 'db', '--out', paths.home], 66, /no host of the inventory .* is in group "db"/));
+  test('a host without an image: 65 naming it', () => expectRefused(['kickstart', 'lonely'], 65, /no image is set for lonely\n.*hint: set "image"/));
+  test('no server URL in the inventory: 65 saying what to add', () =>
+    expectRefused(['kickstart', 'web07'], 65, /does not say where rootcast serve is\n.*server: \{url:/, async (p) => {
+      await writeFile(p.inventoryFile, inventory.replace(/^server:.*\n/, ''));
+    }));
+  test('an image tag that does not exist: 66', () =>
+    expectRefused(['kickstart', 'web07'], 66, /image "web" has no tag "stable"/, async (p) => {
+      await writeFile(p.inventoryFile, inventory.replace('image: web,', 'image: web@stable,'));
+    }));
+  test('a malformed partitioning layout: 65 with its path and line, not a crash', () =>
+    expectRefused(['kickstart', 'web07'], 65, /install\.partitioning\.partitions \(line 2\): expected a list/, async (p) => {
+      await writeFile(p.inventoryFile, inventory.replace('timezone: Europe/Berlin}', 'timezone: Europe/Berlin, partitioning: {mode: layout, disks: vda, partitions: 7}}'));
+    }));
+});

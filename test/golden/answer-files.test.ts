@@ -1,0 +1,57 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { loadAnswerAssets, type AnswerAssets } from '../../src/answer/answer-assets.js';
+import { buildRenderContext } from '../../src/answer/build-render-context.js';
+import { checkKickstart, formatKickstartProblem } from '../../src/answer/kickstart-check/check-kickstart.js';
+import { renderAnswerFile, type RenderedAnswerFile } from '../../src/render/render-answer-file.js';
+import { goldenCases } from './answer-fixtures.js';
+
+const goldenDir = join(import.meta.dirname, 'answer-files');
+// UPDATE_GOLDEN=1 rewrites the expected files; review the diff before committing it.
+const updating = process.env['UPDATE_GOLDEN'] === '1';
+const extension = { rhel: 'ks', debian: 'preseed.cfg' } as const;
+
+let assets: AnswerAssets;
+beforeAll(async () => {
+  assets = await loadAnswerAssets();
+});
+
+const render = (name: string): RenderedAnswerFile => {
+  const input = goldenCases()[name];
+  if (input === undefined) throw new Error(`no case ${name}`);
+  const built = buildRenderContext(input, assets.catalog);
+  if (!built.ok) throw new Error(`${name}: ${JSON.stringify(built.problems)}`);
+  return renderAnswerFile(assets.templates, built.context);
+};
+
+describe('answer-file golden files', () => {
+  for (const name of Object.keys(goldenCases())) {
+    test(name, async () => {
+      const rendered = render(name);
+      const path = join(goldenDir, `${name}.${extension[rendered.family]}`);
+      if (updating) await writeFile(path, rendered.content);
+      const expected = await readFile(path, 'utf8').catch(() => {
+        throw new Error(`missing golden file ${path}; run with UPDATE_GOLDEN=1 and review it`);
+      });
+      expect(rendered.content).toBe(expected);
+    });
+  }
+
+  test('every golden file belongs to a case (no stale files)', async () => {
+    const names = new Set(Object.keys(goldenCases()));
+    const stale = (await readdir(goldenDir)).filter((file) => !names.has(file.replace(/\.(ks|preseed\.cfg)$/, '')));
+    expect(stale).toEqual([]);
+  });
+
+  test('every generated kickstart passes the checker for its distro', () => {
+    for (const name of Object.keys(goldenCases())) {
+      const rendered = render(name);
+      if (rendered.family !== 'rhel') continue;
+      const dialect = assets.catalog.get(rendered.distro)?.kickstartDialect;
+      expect(dialect, name).toBeDefined();
+      const problems = checkKickstart(rendered.content, dialect ?? 'rhel9').map(formatKickstartProblem);
+      expect(problems, name).toEqual([]);
+    }
+  });
+});
