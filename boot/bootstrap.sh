@@ -1,0 +1,91 @@
+#!/bin/sh
+# rootcast bootstrap: what the installer's %post (kickstart) or late_command (preseed) runs.
+# Downloads the server's node binary and the runner bundle, then runs the runner either directly
+# (when node works in the installer environment, e.g. Anaconda) or chrooted into the installed
+# system (e.g. debian-installer, whose environment has no libstdc++), where the target is "/".
+# POSIX sh, busybox-compatible. Usage:
+#   bootstrap.sh --server URL --host NAME --token TOKEN --target SYSROOT --family rhel|debian
+# Environment: ROOTCAST_NODE_MODE=direct|chroot forces a mode; ROOTCAST_WORK_DIR (default
+# /run/rootcast) is where node and the runner go in direct mode.
+set -eu
+
+server='' host='' token='' target='' family=''
+usage() { echo "usage: bootstrap.sh --server URL --host NAME --token TOKEN --target SYSROOT --family rhel|debian" >&2; exit 64; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --server) [ $# -ge 2 ] || usage; server=$2; shift 2 ;;
+    --host) [ $# -ge 2 ] || usage; host=$2; shift 2 ;;
+    --token) [ $# -ge 2 ] || usage; token=$2; shift 2 ;;
+    --target) [ $# -ge 2 ] || usage; target=$2; shift 2 ;;
+    --family) [ $# -ge 2 ] || usage; family=$2; shift 2 ;;
+    *) echo "bootstrap.sh: unknown argument $1" >&2; usage ;;
+  esac
+done
+[ -n "$server" ] && [ -n "$host" ] && [ -n "$token" ] && [ -n "$target" ] || usage
+case "$family" in rhel|debian|'') ;; *) echo "bootstrap.sh: unknown family $family" >&2; exit 64 ;; esac
+[ -d "$target" ] || { echo "bootstrap.sh: target $target is not a directory" >&2; exit 66; }
+server=${server%/}
+
+say() { echo "rootcast bootstrap: $*" >&2; }
+
+# fetch URL FILE: curl, else wget (busybox has wget); retried, since the network may be settling.
+fetch() {
+  tries=0
+  while :; do
+    if command -v curl >/dev/null 2>&1; then
+      curl -fsS --connect-timeout 10 -o "$2.part" "$1" && break
+    else
+      wget -q -T 30 -O "$2.part" "$1" && break
+    fi
+    tries=$((tries + 1))
+    [ "$tries" -lt 5 ] || { say "cannot download $1"; exit 69; }
+    sleep $((tries * 2))
+  done
+  mv "$2.part" "$2"
+}
+
+download_to() {
+  mkdir -p "$1"
+  chmod 700 "$1"
+  fetch "$server/runner/node" "$1/node"
+  fetch "$server/runner/runner.cjs" "$1/runner.cjs"
+  chmod 755 "$1/node"
+}
+
+# The token goes through the environment, not argv (argv is world-readable in /proc).
+export ROOTCAST_TOKEN="$token"
+mode=${ROOTCAST_NODE_MODE:-}
+work=${ROOTCAST_WORK_DIR:-/run/rootcast}
+
+if [ "$mode" != chroot ]; then
+  download_to "$work"
+  if "$work/node" --version >/dev/null 2>&1; then
+    say "running the runner with node in the installer environment (target $target)"
+    status=0
+    "$work/node" "$work/runner.cjs" --target "$target" --server "$server" --host "$host" || status=$?
+    rm -rf "$work"
+    exit "$status"
+  fi
+  [ "$mode" != direct ] || { say "node does not run here and ROOTCAST_NODE_MODE=direct"; exit 69; }
+  rm -rf "$work"
+  say "node does not run in the installer environment"
+fi
+
+inner=/run/rootcast
+download_to "$target$inner"
+# The runner inside the chroot reads /proc and needs /sys and /dev for its own mounts.
+mounted=''
+for fs in proc sys dev; do
+  mkdir -p "$target/$fs"
+  if ! grep -q " $target/$fs " /proc/mounts; then
+    mount -o rbind "/$fs" "$target/$fs"
+    mounted="$target/$fs $mounted"
+  fi
+done
+say "running the runner chrooted into $target (the runner sees it as /)"
+status=0
+chroot "$target" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C ROOTCAST_TOKEN="$token" \
+  "$inner/node" "$inner/runner.cjs" --target / --server "$server" --host "$host" --work-dir "$inner" || status=$?
+for dir in $mounted; do umount -l "$dir" || true; done
+rm -rf "$target$inner"
+exit "$status"

@@ -1,0 +1,96 @@
+import { realpath, stat } from 'node:fs/promises';
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { Exec } from '../sys/exec.js';
+import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
+import { streamProcess } from '../sys/stream-process.js';
+import { applyPlan } from './apply-plan.js';
+import { createEventReporter } from './event-reporter.js';
+import { buildEvent } from './events.js';
+import { gatherFacts } from './facts.js';
+import { createInstallLog } from './install-log.js';
+import type { RunnerOptions } from './options.js';
+import { planDeploy } from './plan.js';
+import { formatPlan } from './print-plan.js';
+import { defaultRetryPolicy } from './retry-policy.js';
+import { createServerApi } from './server-api.js';
+import type { Step } from './steps.js';
+
+/** The effects a deploy uses; the CLI and the bundle pass real ones, tests may record. */
+export interface RunnerEffects {
+  exec: Exec;
+  fetch: typeof fetch;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  pid: number;
+}
+
+/** Seconds without data before rsync gives up on a dead server. */
+const ioTimeoutSeconds = 60;
+const eventFlushMs = 10_000;
+
+const checkTargetDirectory = async (target: string): Promise<string> => {
+  const info = await stat(target).catch(() => undefined);
+  if (info === undefined) {
+    throw new RootcastError('NOT_FOUND', `the target ${target} does not exist`, { hint: 'pass the installed root\'s mount point with --target' });
+  }
+  if (!info.isDirectory()) {
+    throw new RootcastError('NOT_FOUND', `the target ${target} is not a directory`, { hint: 'pass the installed root\'s mount point with --target' });
+  }
+  return realpath(target);
+};
+
+/** Read (instructions, facts) → plan (pure) → apply (or print for --dry-run). */
+export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects): Promise<Step[]> => {
+  const target = await checkTargetDirectory(options.target);
+  const log = createInstallLog(effects.now);
+  const retry = { ...defaultRetryPolicy, attempts: options.retries };
+  const hooks = {
+    sleep: effects.sleep,
+    onRetry: (reason: string, tries: number, delay: number) =>
+      effects.stderr.write(`rootcast runner: try ${tries} failed (${reason}); retrying in ${Math.round(delay / 1000)} s\n`),
+  };
+  const api = createServerApi({ server: options.server, host: options.host, token: options.token, retry, hooks, fetch: effects.fetch });
+  const instructions = await api.fetchInstructions();
+  const facts = await gatherFacts({ target, workDir: options.workDir, instructions, exec: effects.exec, pid: effects.pid });
+  const steps = planDeploy(instructions, facts, {
+    workDir: options.workDir,
+    ioTimeoutSeconds,
+    ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
+  });
+  if (options.dryRun) {
+    effects.stdout.write(options.json ? `${JSON.stringify({ instructions, steps }, null, 2)}\n` : `dry-run: deploy ${instructions.ref} onto ${target} (${instructions.host})\n${formatPlan(steps)}\n`);
+    // A plan that would fail its preflight is reported as that failure, after being shown.
+    const failed = steps.flatMap((step) => (step.kind === 'preflight' ? step.checks : [])).find((check) => !check.ok);
+    if (failed?.failure !== undefined) throw new RootcastError(failed.failure.code, failed.failure.message, { hint: failed.failure.hint });
+    return steps;
+  }
+  // Only a target that passed the door (server said yes, it is a mount) gets the log file.
+  if (facts.targetMounted) log.attach(target);
+  log.write(`deploy ${instructions.ref} to ${instructions.host} from ${options.server}`);
+  const reporter = createEventReporter({ api, log, stderr: effects.stderr });
+  const started = Date.now();
+  try {
+    await applyPlan(
+      steps,
+      {
+        exec: effects.exec,
+        stream: streamProcess,
+        enterNamespace: enterPrivateMountNamespace,
+        progress: (phase, details) => reporter.report(buildEvent(options.host, phase, 'progress', effects.now(), details)),
+        log: (line) => log.write(line),
+        token: options.token,
+        retry,
+        hooks,
+        progressIntervalMs: options.progressIntervalSeconds * 1000,
+        monotonicMs: () => performance.now(),
+      },
+      (phase, status, details) => reporter.report(buildEvent(options.host, phase, status, effects.now(), details)),
+    );
+    log.write(`deploy of ${instructions.ref} finished in ${Math.round((Date.now() - started) / 1000)} s`);
+  } finally {
+    await reporter.flush(eventFlushMs);
+  }
+  return steps;
+};

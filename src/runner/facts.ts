@@ -1,0 +1,81 @@
+import { lookup } from 'node:dns/promises';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { DeployInstructions } from '../protocol/deploy-protocol.js';
+import type { Exec } from '../sys/exec.js';
+import { buildLocalCopyArgs } from '../sys/rsync-pull.js';
+import { parseRsyncStats } from '../sys/rsync-stats.js';
+import { findTargetSubmounts, isMountPoint, parseMountinfo } from './mountinfo.js';
+import { buildToolboxExcludes } from './toolbox-excludes.js';
+
+/** What the planner needs to know about this machine; gathered by reading only. */
+export interface DeployFacts {
+  /** Real path of the target root. */
+  target: string;
+  targetMounted: boolean;
+  /** The target's own filesystems below its root, target-relative ("/boot", "/boot/efi"). */
+  submounts: string[];
+  memAvailableBytes: number;
+  /** What the RAM copy of the installed root will hold (measured with rsync --dry-run --stats). */
+  rootCopy: { files: number; bytes: number };
+  /** Where the RAM toolbox is mounted (unique per run, so parallel or stale runs never collide). */
+  toolbox: string;
+  /** The rsync server's address, resolved here because DNS may not work inside the chroot. */
+  rsyncAddress: string;
+}
+
+export interface GatherFactsInput {
+  target: string;
+  workDir: string;
+  instructions: DeployInstructions;
+  exec: Exec;
+  pid: number;
+}
+
+export const parseMemAvailable = (meminfo: string): number => {
+  const kib = /^MemAvailable:\s+(\d+)\s+kB/m.exec(meminfo)?.[1];
+  return kib === undefined ? 0 : Number(kib) * 1024;
+};
+
+const resolveAddress = async (rsyncUrl: string): Promise<string> => {
+  const hostname = new URL(rsyncUrl).hostname.replace(/^\[|\]$/g, '');
+  try {
+    return (await lookup(hostname)).address;
+  } catch (error) {
+    throw new RootcastError('UNREACHABLE', `cannot resolve the image server name ${hostname}`, {
+      hint: 'use an IP address in the server URL or fix name resolution on the installing machine',
+      cause: error,
+    });
+  }
+};
+
+export const gatherFacts = async (input: GatherFactsInput): Promise<DeployFacts> => {
+  const mounts = parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
+  const targetMounted = isMountPoint(mounts, input.target);
+  const toolbox = join(input.workDir, `toolbox.${input.pid}`);
+  let rootCopy = { files: 0, bytes: 0 };
+  // Measuring an arbitrary unmounted directory is pointless: preflight refuses it anyway.
+  if (targetMounted) {
+    const excludes = buildToolboxExcludes(input.target, input.workDir);
+    const measured = await input.exec({
+      command: 'rsync',
+      args: buildLocalCopyArgs(withSlash(input.target), join(input.workDir, 'size-probe.nonexistent/'), excludes, true),
+      env: { LC_ALL: 'C' },
+      allowedExitCodes: [0, 23, 24],
+    });
+    const stats = parseRsyncStats(measured.stdout);
+    rootCopy = { files: stats.files, bytes: stats.totalSizeBytes };
+  }
+  return {
+    target: input.target,
+    targetMounted,
+    submounts: findTargetSubmounts(mounts, input.target),
+    memAvailableBytes: parseMemAvailable(await readFile('/proc/meminfo', 'utf8')),
+    rootCopy,
+    toolbox,
+    rsyncAddress: await resolveAddress(input.instructions.rsync.url),
+  };
+};
+
+export const withSlash = (path: string): string => (path.endsWith('/') ? path : `${path}/`);

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { DeployInstructions } from '../protocol/deploy-protocol.js';
+
+/** Parses the server's answer at the edge; nothing downstream sees raw JSON. */
+export const deployInstructionsSchema = z.object({
+  host: z.string().min(1),
+  image: z.string().min(1),
+  version: z.number().int().positive(),
+  ref: z.string().min(1),
+  rsync: z.object({
+    url: z.string().regex(/^rsync:\/\/[^/]+\/[^/]+\/$/, 'an rsync:// URL of a module, ending in "/"'),
+    user: z.string().min(1),
+  }),
+  keepPaths: z.array(z.string().regex(/^\/[^\0]*$/, 'an absolute, rsync-anchored path')),
+  family: z.enum(['rhel', 'debian']),
+}) satisfies z.ZodType<DeployInstructions>;
+
+/** Every problem at once, each with its field path. */
+export const describeSchemaIssues = (error: z.ZodError): string[] =>
+  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);

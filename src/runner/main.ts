@@ -1,0 +1,35 @@
+import { describeError, formatErrorText } from '../errors/format-error.js';
+import { execProcess } from '../sys/exec.js';
+import { parseRunnerArgs, runnerUsage } from './args.js';
+import { runDeploy } from './deploy.js';
+import { parseRunnerOptions } from './options.js';
+
+/** Entry point of dist/runner.cjs: parse argv, deploy, set the exit status (errors printed here only). */
+const main = async (): Promise<number> => {
+  try {
+    const parsed = parseRunnerArgs(process.argv.slice(2));
+    if (parsed.help) {
+      process.stdout.write(`${runnerUsage}\n`);
+      return 0;
+    }
+    const options = parseRunnerOptions(parsed.raw, process.env);
+    await runDeploy(options, {
+      exec: execProcess,
+      fetch: globalThis.fetch,
+      now: () => new Date(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      pid: process.pid,
+    });
+    return 0;
+  } catch (error) {
+    const printed = describeError(error);
+    process.stderr.write(formatErrorText(printed).replace(/^rootcast:/, 'rootcast runner:'));
+    return printed.exitStatus;
+  }
+};
+
+void main().then((status) => {
+  process.exitCode = status;
+});

@@ -1,0 +1,48 @@
+/** Bounded exponential backoff for transient failures (network, a restarting server). */
+export interface RetryPolicy {
+  /** Total tries, the first included. @default 5 */
+  attempts: number;
+  /** Delay after the first failure; doubles each time. @default 1000 */
+  baseDelayMs: number;
+  /** Upper bound of one delay. @default 30000 */
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+/** Delay before try number `failedTries + 1`; 1 failed try → base, 2 → 2×base, ... capped. */
+export const retryDelayMs = (policy: RetryPolicy, failedTries: number): number =>
+  Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failedTries - 1));
+
+/** What one try produced: a value, a failure worth retrying, or a failure that retrying cannot fix. */
+export type TryOutcome<T> =
+  | { kind: 'done'; value: T }
+  | { kind: 'transient'; reason: string }
+  | { kind: 'fatal'; error: Error };
+
+export interface RetryHooks {
+  sleep: (ms: number) => Promise<void>;
+  onRetry?: (reason: string, failedTries: number, delayMs: number) => void;
+}
+
+/** Runs `attempt` until it is done, fatal, or the policy's tries are used up (then `exhausted` is thrown). */
+export const retryWithBackoff = async <T>(
+  policy: RetryPolicy,
+  hooks: RetryHooks,
+  attempt: (tryNumber: number) => Promise<TryOutcome<T>>,
+  exhausted: (lastReason: string) => Error,
+): Promise<T> => {
+  let lastReason = 'no attempt was made';
+  for (let tryNumber = 1; tryNumber <= policy.attempts; tryNumber += 1) {
+    const outcome = await attempt(tryNumber);
+    if (outcome.kind === 'done') return outcome.value;
+    if (outcome.kind === 'fatal') throw outcome.error;
+    lastReason = outcome.reason;
+    if (tryNumber < policy.attempts) {
+      const delay = retryDelayMs(policy, tryNumber);
+      hooks.onRetry?.(outcome.reason, tryNumber, delay);
+      await hooks.sleep(delay);
+    }
+  }
+  throw exhausted(lastReason);
+};

@@ -1,0 +1,48 @@
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { StreamResult } from '../sys/stream-process.js';
+import type { TryOutcome } from './retry-policy.js';
+
+/** rsync exit codes a later try can fix: socket I/O, protocol stream, I/O timeout, daemon connect timeout. */
+export const transientRsyncExitCodes: readonly number[] = [10, 12, 30, 35];
+
+const stderrDetails = (result: StreamResult): string[] => [
+  `command: ${result.commandLine}`,
+  `exit: ${result.exitCode ?? `signal ${result.signal ?? '?'}`}`,
+  ...result.stderr.trimEnd().split('\n').filter(Boolean).slice(-12).map((line) => `stderr: ${line}`),
+];
+
+/**
+ * Decides what a finished rsync against the image server means. 24 (files vanished on the sender)
+ * counts as done: the image store is read-only, so it can only be a benign race.
+ * 23 (some files failed) is fatal: the same files would fail again; the stderr says which.
+ */
+export const classifyRsyncExit = (result: StreamResult, what: string): TryOutcome<StreamResult> => {
+  const error = (code: ConstructorParameters<typeof RootcastError>[0], message: string, hint: string): TryOutcome<StreamResult> => ({
+    kind: 'fatal',
+    error: new RootcastError(code, message, { hint, details: stderrDetails(result) }),
+  });
+  if (result.exitCode === 0 || result.exitCode === 24) return { kind: 'done', value: result };
+  if (result.exitCode === null) {
+    return error('INTERRUPTED', `rsync for ${what} was killed by ${result.signal ?? 'a signal'}`, 're-run the runner; the sync converges (rsync --delete is idempotent)');
+  }
+  if (/@ERROR: auth failed/i.test(result.stderr)) {
+    return error('AUTH_FAILED', `the rsync daemon refused the install token for ${what}`, 'the token is wrong or was rotated: fetch the answer file again (rootcast kickstart/preseed HOST) and re-run');
+  }
+  if (/@ERROR: Unknown module/i.test(result.stderr)) {
+    return error('NOT_FOUND', `the image server does not serve ${what}`, 'check that the image version exists (rootcast image list), that this machine\'s address is in the inventory (serve hides modules from hosts it does not allow) and that serve was reloaded (SIGHUP)');
+  }
+  if (/@ERROR: access denied/i.test(result.stderr)) {
+    return error('PERMISSION', `the rsync daemon does not allow this machine to read ${what}`, 'add the host\'s address to the inventory so serve lists it in "hosts allow"');
+  }
+  if (/No space left on device|\(28\)/.test(result.stderr)) {
+    return error('NO_SPACE', `the target ran out of space while syncing ${what}`, 'the image is larger than the target filesystem: use a larger disk or partition layout');
+  }
+  if (transientRsyncExitCodes.includes(result.exitCode)) {
+    const lastLine = result.stderr.trimEnd().split('\n').filter(Boolean).at(-1) ?? '';
+    return { kind: 'transient', reason: `rsync exit ${result.exitCode}${lastLine === '' ? '' : `: ${lastLine}`}` };
+  }
+  if (result.exitCode === 5) {
+    return error('AUTH_FAILED', `the rsync daemon refused the session for ${what} (exit 5)`, 'check the install token and the daemon log on the server');
+  }
+  return error('SUBPROCESS_FAILED', `rsync for ${what} failed with exit code ${result.exitCode}`, 'the stderr lines above say why; fix that and re-run');
+};

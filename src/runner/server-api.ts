@@ -1,0 +1,108 @@
+import { apiPrefix, type DeployInstructions, type RunnerEvent } from '../protocol/deploy-protocol.js';
+import { RootcastError } from '../errors/rootcast-error.js';
+import { describeSchemaIssues, deployInstructionsSchema } from './instructions-schema.js';
+import { retryWithBackoff, type RetryHooks, type RetryPolicy, type TryOutcome } from './retry-policy.js';
+
+export interface ServerApi {
+  fetchInstructions(): Promise<DeployInstructions>;
+  /** Resolves to undefined when delivered, else to why not; never rejects. */
+  postEvent(event: RunnerEvent): Promise<string | undefined>;
+}
+
+export interface ServerApiOptions {
+  server: string;
+  host: string;
+  token: string;
+  retry: RetryPolicy;
+  hooks: RetryHooks;
+  fetch: typeof fetch;
+  /** @default 15000 */
+  requestTimeoutMs?: number;
+}
+
+/** Event delivery is bounded tightly: a slow server must not stall a deploy. */
+const eventAttempts = 3;
+const eventTimeoutMs = 3000;
+
+const describeNetworkError = (error: unknown): string => {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+};
+
+export const createServerApi = (options: ServerApiOptions): ServerApi => {
+  const base = options.server.replace(/\/+$/, '');
+  const hostPath = `${base}${apiPrefix}/hosts/${encodeURIComponent(options.host)}`;
+  const headers = { authorization: `Bearer ${options.token}` };
+  const timeoutMs = options.requestTimeoutMs ?? 15_000;
+
+  const tryFetchInstructions = async (): Promise<TryOutcome<DeployInstructions>> => {
+    let response: Response;
+    try {
+      response = await options.fetch(`${hostPath}/deploy`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      return { kind: 'transient', reason: describeNetworkError(error) };
+    }
+    const body = await response.text().catch(() => '');
+    if (response.status === 401 || response.status === 403) {
+      return { kind: 'fatal', error: new RootcastError('AUTH_FAILED', `the server ${base} refused the install token for host ${options.host} (HTTP ${response.status})`, {
+        hint: 'the token is wrong or was rotated: generate the answer file again (rootcast kickstart/preseed HOST) and re-run',
+      }) };
+    }
+    if (response.status === 404) {
+      return { kind: 'fatal', error: new RootcastError('NOT_FOUND', `the server ${base} does not know host ${options.host}`, {
+        hint: 'check the host name (rootcast host list on the server) or add it to the inventory and reload serve',
+        details: body.trim() === '' ? [] : [`server: ${body.trim().slice(0, 300)}`],
+      }) };
+    }
+    if (response.status >= 500 || response.status === 429) return { kind: 'transient', reason: `HTTP ${response.status}` };
+    if (!response.ok) {
+      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the server ${base} answered HTTP ${response.status} for host ${options.host}`, {
+        details: body.trim() === '' ? [] : [`server: ${body.trim().slice(0, 300)}`],
+      }) };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the deploy instructions from ${base} are not JSON`) };
+    }
+    const parsed = deployInstructionsSchema.safeParse(json);
+    if (!parsed.success) {
+      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the deploy instructions from ${base} are malformed`, {
+        details: describeSchemaIssues(parsed.error),
+        hint: 'the server and the runner speak different protocol versions: use the runner the server serves',
+      }) };
+    }
+    return { kind: 'done', value: parsed.data };
+  };
+
+  return {
+    fetchInstructions: () =>
+      retryWithBackoff(options.retry, options.hooks, tryFetchInstructions, (reason) =>
+        new RootcastError('UNREACHABLE', `cannot reach the rootcast server at ${base} (${reason}) after ${options.retry.attempts} tries`, {
+          hint: 'check the --server URL, that rootcast serve runs there and that this machine can reach it',
+        }),
+      ),
+    postEvent: async (event) => {
+      let reason = '';
+      for (let attempt = 1; attempt <= eventAttempts; attempt += 1) {
+        try {
+          const response = await options.fetch(`${hostPath}/events`, {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: JSON.stringify(event),
+            signal: AbortSignal.timeout(eventTimeoutMs),
+          });
+          await response.arrayBuffer().catch(() => undefined);
+          if (response.ok) return undefined;
+          reason = `HTTP ${response.status}`;
+          if (response.status < 500) return reason; // the server will not take it on a retry either
+        } catch (error) {
+          reason = describeNetworkError(error);
+        }
+        if (attempt < eventAttempts) await options.hooks.sleep(250 * 2 ** (attempt - 1));
+      }
+      return reason;
+    },
+  };
+};

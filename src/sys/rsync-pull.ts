@@ -1,0 +1,63 @@
+import { buildRsyncArgs } from './rsync.js';
+
+/** One pull from an rsync daemon module onto a target tree, as plain data. */
+export interface DaemonPull {
+  /** rsync://user@address:port/module/ */
+  source: string;
+  destination: string;
+  /** rsync-anchored paths the pull must neither write nor delete ("/etc/fstab"). */
+  protect: readonly string[];
+  /** Seconds without data before rsync gives up (so a dead server cannot hang the deploy). */
+  ioTimeoutSeconds: number;
+  /** Limit bandwidth (KiB/s); unset means unlimited. */
+  bwlimitKiB?: number;
+}
+
+/** Inserts options before capture's "--" so the flag set for a faithful copy stays defined once (sys/rsync.ts). */
+const withOptions = (base: string[], extra: readonly string[]): string[] => {
+  const dashes = base.indexOf('--');
+  return [...base.slice(0, dashes), ...extra, ...base.slice(dashes)];
+};
+
+/**
+ * -aHAXS --numeric-ids --delete (from sys/rsync.ts, without its -x) plus: whole-transfer progress (needs the full file
+ * list up front, hence --no-inc-recursive), timeouts, and protected paths as excludes (rsync never
+ * deletes excluded receiver files unless --delete-excluded).
+ */
+export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
+  // No -x: on the receiver it would stop --delete at the target's own filesystems (/boot, /var) bound under /target.
+  withOptions(
+    buildRsyncArgs({
+      sources: [pull.source],
+      destination: pull.destination,
+      includes: [],
+      excludes: [...pull.protect],
+      linkDest: [],
+      progress: true,
+    }),
+    [
+      '--no-inc-recursive',
+      `--timeout=${pull.ioTimeoutSeconds}`,
+      `--contimeout=${pull.ioTimeoutSeconds}`,
+      ...(pull.bwlimitKiB === undefined ? [] : [`--bwlimit=${pull.bwlimitKiB}`]),
+    ],
+  ).filter((arg) => arg !== '-x');
+
+/** Lists the module's top directory: proves the daemon is up, the token works and the image exists. */
+export const buildModuleProbeArgs = (source: string, ioTimeoutSeconds: number): string[] => [
+  '--list-only', `--timeout=${ioTimeoutSeconds}`, `--contimeout=${ioTimeoutSeconds}`, '--', source,
+];
+
+/** A local one-filesystem copy (the RAM toolbox); `measure` only counts what would be copied. */
+export const buildLocalCopyArgs = (source: string, destination: string, excludes: readonly string[], measure: boolean): string[] => {
+  const args = buildRsyncArgs({ sources: [source], destination, includes: [], excludes: [...excludes], linkDest: [] });
+  return measure ? withOptions(args, ['--dry-run']) : args;
+};
+
+/** Puts the daemon user into an rsync:// URL and, when given, replaces the host by an address resolved outside the chroot. */
+export const buildDaemonUrl = (url: string, user: string, address?: string): string => {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(user);
+  if (address !== undefined) parsed.hostname = address.includes(':') ? `[${address}]` : address;
+  return parsed.toString();
+};

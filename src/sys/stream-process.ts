@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { RootcastError } from '../errors/rootcast-error.js';
+import { formatCommandLine } from './command-line.js';
+
+export interface StreamRequest {
+  command: string;
+  args: readonly string[];
+  /** Replaces the environment entirely (a clean environment for chrooted programs). */
+  env: Record<string, string>;
+  /** Called for every stdout line; "\r" ends a line too (rsync progress redraws with it). */
+  onStdoutLine?: (line: string) => void;
+  /** Called once the child exists, e.g. so a test or a supervisor can signal it. */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface StreamResult {
+  /** null when a signal ended the child. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  commandLine: string;
+}
+
+const maxKeptBytes = 4 * 1024 * 1024;
+
+/** Keeps the tail of a growing text so a chatty child cannot exhaust memory. */
+const appendBounded = (kept: string, chunk: string): string => {
+  const joined = kept + chunk;
+  return joined.length > maxKeptBytes ? joined.slice(joined.length - maxKeptBytes) : joined;
+};
+
+/**
+ * Runs a program and streams its stdout line by line (execProcess only returns output at the end).
+ * Never rejects for an exit code: the caller classifies exit codes (retry, fatal, ok).
+ */
+export const streamProcess = (request: StreamRequest): Promise<StreamResult> =>
+  new Promise((resolve, reject) => {
+    const commandLine = formatCommandLine(request.command, request.args);
+    const child = spawn(request.command, [...request.args], { env: request.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const pieces = (partial + chunk).split(/\r\n|\r|\n/);
+      partial = pieces.pop() ?? '';
+      for (const line of pieces) {
+        request.onStdoutLine?.(line);
+        // Progress redraws are consumed by the callback; only the rest (stats) is worth keeping.
+        if (!line.includes('to-chk=') && !line.includes('ir-chk=')) stdout = appendBounded(stdout, `${line}\n`);
+      }
+    });
+    child.stderr.on('data', (chunk: string) => {
+      stderr = appendBounded(stderr, chunk);
+    });
+    child.once('spawn', () => {
+      if (child.pid !== undefined) request.onSpawn?.(child.pid);
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        reject(new RootcastError('UNAVAILABLE', `${request.command} is not installed or not on PATH`, {
+          hint: 'install it on the machine running the runner, then re-run',
+        }));
+        return;
+      }
+      reject(error);
+    });
+    child.once('close', (exitCode, signal) => {
+      if (partial !== '') {
+        request.onStdoutLine?.(partial);
+        stdout = appendBounded(stdout, partial);
+      }
+      resolve({ exitCode, signal, stdout, stderr, commandLine });
+    });
+  });

@@ -1,0 +1,73 @@
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Builds the runner bundle into `outfile` with the project's own build script. */
+export const buildRunnerBundle = async (outfile: string): Promise<void> => {
+  await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../scripts/build-runner.mjs'), '--outfile', outfile]);
+};
+
+/**
+ * Runs the bundle with plain node as the installer would, in a private mount namespace where the
+ * target is bind-mounted onto itself (so it is a mount point, like /mnt/sysroot). `mountTarget`
+ * false leaves it a plain directory; `setup` is shell run before the runner (e.g. more mounts).
+ */
+export const runBundle = (bundle: string, args: readonly string[], options: { target?: string; env?: Record<string, string>; mountTarget?: boolean; setup?: string } = {}): { done: Promise<RunResult>; pid: () => number | undefined } => {
+  const mount = options.mountTarget !== false && options.target !== undefined;
+  const script = `set -e; ${mount ? 'mount --bind "$1" "$1"; ' : ''}${options.setup ?? ''}
+shift; exec "$@"`;
+  const child = spawn('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', options.target ?? '/', process.execPath, bundle, ...args], {
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<RunResult>((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+  return { done, pid: () => child.pid };
+};
+
+/** PIDs of running processes whose command line contains every needle. */
+export const findProcesses = (...needles: string[]): number[] =>
+  readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return needles.every((needle) => cmdline.includes(needle));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+
+/**
+ * What differs between two trees, as rsync itemizes it: paths, types, modes, owners, ACLs, xattrs,
+ * hard links and content checksums (-c). Empty output means equal.
+ */
+export const diffTrees = async (expected: string, actual: string, excludes: readonly string[] = []): Promise<string[]> => {
+  const { stdout } = await promisify(execFile)(
+    'rsync',
+    ['-naHAXSc', '--numeric-ids', '--delete', '--itemize-changes', ...excludes.map((path) => `--exclude=${path}`), `${expected}/`, `${actual}/`],
+    { maxBuffer: 64 * 1024 * 1024, env: { LC_ALL: 'C', PATH: process.env['PATH'] ?? '/usr/bin:/bin' } },
+  );
+  return stdout.split('\n').filter((line) => line.trim() !== '');
+};
+
+/** A listing that changes when anything is rewritten (inode) or touched (mtime, ctime). */
+export const snapshotTree = async (root: string, excludes: readonly string[] = []): Promise<string> => {
+  const { stdout } = await promisify(execFile)('find', [root, '-printf', '%P %y %m %U %G %s %T@ %C@ %i\\n'], { maxBuffer: 256 * 1024 * 1024 });
+  return stdout
+    .split('\n')
+    .filter((line) => !excludes.some((prefix) => line.startsWith(prefix)))
+    .sort()
+    .join('\n');
+};

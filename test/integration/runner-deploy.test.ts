@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runnerPhases, type RunnerEvent } from '../../src/protocol/deploy-protocol.js';
+import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../helpers/debootstrap-cache.js';
+import { startDeployFixture, type DeployFixture } from '../helpers/deploy-fixture-server.js';
+import { buildRunnerBundle, diffTrees, findProcesses, runBundle, snapshotTree } from '../helpers/runner-harness.js';
+
+const run = promisify(execFile);
+const keepPaths = ['/etc/fstab', '/etc/crypttab', '/boot/efi'];
+// The runner's own log is the one path besides keepPaths that the image does not decide.
+const notFromImage = [...keepPaths, '/var/log/rootcast/'];
+const installedFstab = 'UUID=1234 / ext4 defaults 0 1\n';
+
+describe('the runner deploys an image onto an installed root (real rsync daemon, private mount namespaces)', () => {
+  let scratch: string;
+  let installedRoot: string;
+  let imageRoot: string;
+  let bundle: string;
+  let fixture: DeployFixture;
+  let token: string;
+
+  const freshTarget = async (name: string): Promise<string> => {
+    const target = join(scratch, name);
+    await run('cp', ['-a', `${installedRoot}/.`, `${target}/`]).catch(async () => {
+      await mkdir(target);
+      await run('cp', ['-a', `${installedRoot}/.`, `${target}/`]);
+    });
+    // What the installer leaves that the deploy must keep: its fstab and an ESP.
+    await writeFile(join(target, 'etc/fstab'), installedFstab);
+    await mkdir(join(target, 'boot/efi/EFI/debian'), { recursive: true });
+    await writeFile(join(target, 'boot/efi/EFI/debian/grubx64.efi'), 'not really an EFI binary\n');
+    await writeFile(join(target, 'etc/only-on-installed-system'), 'the sync must delete this\n');
+    return target;
+  };
+  const deployArgs = (target: string, extra: string[] = []): string[] => [
+    '--target', target, '--server', fixture.url, '--host', 'web07', '--work-dir', join(scratch, 'work'), '--retries', '2', ...extra,
+  ];
+  /** Like an installer's separate /boot: an ext4 image holding an old kernel and the ESP directory. */
+  const makeBootFilesystem = async (name: string): Promise<string> => {
+    const content = join(scratch, `${name}-boot`);
+    await mkdir(join(content, 'efi/EFI/debian'), { recursive: true });
+    await writeFile(join(content, 'efi/EFI/debian/grubx64.efi'), 'not really an EFI binary\n');
+    await writeFile(join(content, 'vmlinuz-installer'), 'the image has no such kernel: the sync must delete it\n');
+    const image = join(scratch, `${name}-boot.ext4`);
+    await run('mke2fs', ['-q', '-F', '-t', 'ext4', '-d', content, image, '16M']);
+    return image;
+  };
+  const listBootFilesystem = async (image: string, dir: string): Promise<string[]> => {
+    const { stdout } = await run('debugfs', ['-R', `ls -p ${dir}`, image]);
+    return stdout.split('\n').map((line) => line.split('/')[5] ?? '').filter((name) => name !== '' && name !== '.' && name !== '..').sort();
+  };
+  const eventsSince = (from: number): RunnerEvent[] => fixture.events.slice(from);
+
+  beforeAll(async () => {
+    [installedRoot, imageRoot] = await Promise.all([ensureDebootstrapRoot(installedRootRecipe), ensureDebootstrapRoot(imageRootRecipe)]);
+    scratch = await mkdtemp(join(tmpdir(), 'rootcast-runner-'));
+    bundle = join(scratch, 'runner.cjs');
+    await buildRunnerBundle(bundle);
+    token = 'tok-web07-0123456789';
+    await mkdir(join(scratch, 'fixture'));
+    fixture = await startDeployFixture({
+      workDir: join(scratch, 'fixture'),
+      hosts: [{ name: 'web07', token, image: 'web', version: 1, imageRoot, keepPaths }],
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await fixture?.close();
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  });
+
+  test('the target ends up equal to the image except kept paths; events arrive in phase order; a second run changes nothing', async () => {
+    const target = await freshTarget('target-full');
+    const bootImage = await makeBootFilesystem('target-full');
+    // The target's own /boot filesystem must be synced too (and its ESP kept), not the directory under it.
+    const withBoot = { target, env: { ROOTCAST_TOKEN: token }, setup: `mount -o loop ${bootImage} ${target}/boot` };
+    expect((await diffTrees(imageRoot, target, notFromImage)).length).toBeGreaterThan(0);
+    const firstEvent = fixture.events.length;
+
+    const first = await runBundle(bundle, deployArgs(target), withBoot).done;
+    expect(first.stderr).not.toMatch(/error/);
+    expect(first.status).toBe(0);
+
+    // Seen from here (outside the runner's namespace) /boot is the root filesystem's hidden directory: compared below.
+    expect(await diffTrees(imageRoot, target, [...notFromImage, '/boot/'])).toEqual([]);
+    expect(await readFile(join(target, 'etc/fstab'), 'utf8')).toBe(installedFstab);
+    expect(await readFile(join(target, 'boot/efi/EFI/debian/grubx64.efi'), 'utf8')).toContain('EFI');
+    // The image's /boot is empty: the old kernel (and lost+found) went, the ESP (a kept path) stayed.
+    expect(await listBootFilesystem(bootImage, '/')).toEqual(['efi']);
+    expect(await listBootFilesystem(bootImage, '/efi/EFI/debian')).toEqual(['grubx64.efi']);
+    const { stdout: xattr } = await run('getfattr', ['-n', 'user.rootcast', '--only-values', join(target, 'opt/golden/README')]);
+    expect(xattr).toBe('golden');
+
+    const events = eventsSince(firstEvent);
+    expect(events.filter((event) => event.status === 'started').map((event) => event.phase)).toEqual([...runnerPhases]);
+    const phaseIndex = events.map((event) => runnerPhases.indexOf(event.phase));
+    expect(phaseIndex).toEqual([...phaseIndex].sort((a, b) => a - b));
+    expect(events.filter((event) => event.status === 'failed')).toEqual([]);
+    expect(events.filter((event) => event.phase === 'overrides' || event.phase === 'identity').map((event) => event.status)).toEqual(['started', 'skipped', 'started', 'skipped']);
+    expect(events.every((event) => event.host === 'web07')).toBe(true);
+    const synced = events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
+    expect(synced?.bytes).toBeGreaterThan(1024 * 1024);
+
+    const log = await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8');
+    for (const phase of runnerPhases) expect(log).toContain(` ${phase} `);
+    expect(log).not.toContain(token);
+    // Every mount lived in the runner's private namespace: nothing is left in ours, the toolbox dir is gone.
+    expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(join(scratch, 'work'));
+    expect(await readdir(join(scratch, 'work'))).toEqual([]);
+
+    const before = await snapshotTree(target, ['var/log/rootcast']);
+    const secondEvent = fixture.events.length;
+    const second = await runBundle(bundle, deployArgs(target), withBoot).done;
+    expect(second.status).toBe(0);
+    expect(await snapshotTree(target, ['var/log/rootcast'])).toBe(before);
+    const resynced = eventsSince(secondEvent).find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
+    expect(resynced?.message).toMatch(/^0 of \d+ files transferred/);
+    expect((await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8')).length).toBeGreaterThan(log.length);
+  }, 180_000);
+
+  test('killing the rsync midway fails the run (75); re-running converges to the image', async () => {
+    const target = await freshTarget('target-killed');
+    const firstEvent = fixture.events.length;
+    const running = runBundle(bundle, deployArgs(target, ['--bwlimit', '20000', '--progress-interval', '1']), { target, env: { ROOTCAST_TOKEN: token } });
+    let killed: number[] = [];
+    for (let wait = 0; wait < 600 && killed.length === 0; wait += 1) {
+      const moved = eventsSince(firstEvent).some((event) => event.phase === 'sync-image' && event.status === 'progress' && (event.bytes ?? 0) > 0);
+      if (moved) {
+        killed = findProcesses('rsync', `127.0.0.1:${fixture.rsyncPort}/img.web.1/`, '/target/');
+        for (const pid of killed) process.kill(pid, 'SIGKILL');
+      } else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(killed.length).toBeGreaterThan(0);
+    const interrupted = await running.done;
+    expect(interrupted.status).toBe(75);
+    expect(interrupted.stderr).toMatch(/INTERRUPTED/);
+    expect(eventsSince(firstEvent).find((event) => event.status === 'failed')?.phase).toBe('sync-image');
+    expect(eventsSince(firstEvent).at(-1)).toMatchObject({ phase: 'cleanup', status: 'succeeded' });
+    expect((await diffTrees(imageRoot, target, notFromImage)).length).toBeGreaterThan(0);
+
+    const rerun = await runBundle(bundle, deployArgs(target), { target, env: { ROOTCAST_TOKEN: token } }).done;
+    expect(rerun.status).toBe(0);
+    expect(await diffTrees(imageRoot, target, notFromImage)).toEqual([]);
+    expect(await readFile(join(target, 'etc/fstab'), 'utf8')).toBe(installedFstab);
+  }, 180_000);
+
+  test('--dry-run prints the plan and changes nothing', async () => {
+    const target = await freshTarget('target-dry');
+    const before = await snapshotTree(target);
+    const eventsBefore = fixture.events.length;
+    const result = await runBundle(bundle, deployArgs(target, ['--dry-run']), { target, env: { ROOTCAST_TOKEN: token } }).done;
+    expect(result.status).toBe(0);
+    for (const phase of runnerPhases) expect(result.stdout).toContain(`. ${phase}`);
+    expect(result.stdout).toContain(`rsync://web07@127.0.0.1:${fixture.rsyncPort}/img.web.1/`);
+    expect(result.stdout).not.toContain(token);
+    expect(await snapshotTree(target)).toBe(before);
+    expect(fixture.events.length).toBe(eventsBefore);
+  }, 60_000);
+});

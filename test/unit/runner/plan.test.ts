@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'vitest';
+import type { DeployInstructions } from '../../../src/protocol/deploy-protocol.js';
+import type { DeployFacts } from '../../../src/runner/facts.js';
+import { memoryMarginBytes, planDeploy, toolboxSizeBytes } from '../../../src/runner/plan.js';
+import { formatPlan } from '../../../src/runner/print-plan.js';
+import type { Step, StepOf } from '../../../src/runner/steps.js';
+import { runnerPhases } from '../../../src/protocol/deploy-protocol.js';
+
+const mib = 1024 * 1024;
+const instructions = (overrides: Partial<DeployInstructions> = {}): DeployInstructions => ({
+  host: 'web07',
+  image: 'web',
+  version: 3,
+  ref: 'web@3',
+  rsync: { url: 'rsync://images.example:8873/img.web.3/', user: 'web07' },
+  keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi'],
+  family: 'rhel',
+  ...overrides,
+});
+const facts = (overrides: Partial<DeployFacts> = {}): DeployFacts => ({
+  target: '/mnt/sysroot',
+  targetMounted: true,
+  submounts: ['/boot', '/boot/efi'],
+  memAvailableBytes: 4096 * mib,
+  rootCopy: { files: 10_000, bytes: 900 * mib },
+  toolbox: '/run/rootcast/toolbox.42',
+  rsyncAddress: '10.0.0.1',
+  ...overrides,
+});
+const settings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60 };
+const stepOf = <K extends Step['kind']>(steps: Step[], kind: K): StepOf<K> => {
+  const found = steps.find((step) => step.kind === kind);
+  if (found === undefined) throw new Error(`no ${kind} step`);
+  return found as StepOf<K>;
+};
+
+describe('planDeploy', () => {
+  test('plans every protocol phase once, in protocol order', () => {
+    expect(planDeploy(instructions(), facts(), settings).map((step) => step.kind)).toEqual([...runnerPhases]);
+  });
+
+  test('sizes the tmpfs from the measured root (bytes + a page per file + slack) and checks RAM against it plus the margin', () => {
+    const steps = planDeploy(instructions(), facts(), settings);
+    const ramCopy = stepOf(steps, 'ram-copy');
+    expect(ramCopy.tmpfsBytes).toBe(toolboxSizeBytes({ files: 10_000, bytes: 900 * mib }));
+    expect(ramCopy.tmpfsBytes).toBeGreaterThanOrEqual(900 * mib + 10_000 * 4096);
+    expect(ramCopy.tmpfsBytes % mib).toBe(0);
+    const memory = stepOf(steps, 'preflight').checks.find((check) => check.name === 'memory');
+    expect(memory?.ok).toBe(true);
+
+    const tight = planDeploy(instructions(), facts({ memAvailableBytes: ramCopy.tmpfsBytes + memoryMarginBytes - 1 }), settings);
+    const refused = stepOf(tight, 'preflight').checks.find((check) => check.name === 'memory');
+    expect(refused?.ok).toBe(false);
+    expect(refused?.failure?.code).toBe('NO_SPACE');
+    expect(refused?.failure?.message).toMatch(/not enough RAM/);
+  });
+
+  test('an unmounted target fails the preflight as a usage error', () => {
+    const check = stepOf(planDeploy(instructions(), facts({ targetMounted: false }), settings), 'preflight').checks.find((c) => c.name === 'target-mounted');
+    expect(check?.ok).toBe(false);
+    expect(check?.failure?.code).toBe('INVALID_ARGUMENT');
+  });
+
+  test('binds pseudo filesystems recursively, the target root and each of its own filesystems one by one', () => {
+    const mounts = stepOf(planDeploy(instructions(), facts(), settings), 'mount').mounts;
+    expect(mounts).toEqual([
+      { source: '/proc', target: '/run/rootcast/toolbox.42/proc', recursive: true },
+      { source: '/sys', target: '/run/rootcast/toolbox.42/sys', recursive: true },
+      { source: '/dev', target: '/run/rootcast/toolbox.42/dev', recursive: true },
+      { source: '/mnt/sysroot', target: '/run/rootcast/toolbox.42/target', recursive: false },
+      { source: '/mnt/sysroot/boot', target: '/run/rootcast/toolbox.42/target/boot', recursive: false },
+      { source: '/mnt/sysroot/boot/efi', target: '/run/rootcast/toolbox.42/target/boot/efi', recursive: false },
+    ]);
+  });
+
+  test('pulls from the resolved address as the host user and protects kept paths plus the runner\'s own', () => {
+    const sync = stepOf(planDeploy(instructions(), facts(), { ...settings, bwlimitKiB: 5000 }), 'sync-image');
+    expect(sync.source).toBe('rsync://web07@10.0.0.1:8873/img.web.3/');
+    expect(sync.destination).toBe('/target/');
+    expect(sync.protect).toEqual(['/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/']);
+    expect(sync.bwlimitKiB).toBe(5000);
+  });
+
+  test('chrooted into the target ("/"), the toolbox copy skips the work dir that holds node and the runner', () => {
+    const steps = planDeploy(instructions(), facts({ target: '/', submounts: [] }), { ...settings, workDir: '/var/lib/rootcast-run' });
+    const ramCopy = stepOf(steps, 'ram-copy');
+    expect(ramCopy.source).toBe('/');
+    expect(ramCopy.excludes).toContain('/var/lib/rootcast-run');
+    expect(ramCopy.excludes).toContain('/proc/*');
+    expect(stepOf(steps, 'mount').mounts.at(-1)).toEqual({ source: '/', target: '/run/rootcast/toolbox.42/target', recursive: false });
+  });
+
+  test('the dry-run text shows every step and a failed check', () => {
+    const text = formatPlan(planDeploy(instructions(), facts({ memAvailableBytes: 10 * mib }), settings));
+    for (const phase of runnerPhases) expect(text).toContain(`. ${phase}`);
+    expect(text).toMatch(/FAIL memory/);
+    expect(text).toContain('rsync://web07@10.0.0.1:8873/img.web.3/');
+    expect(text).not.toContain('RSYNC_PASSWORD');
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, test } from 'vitest';
+import { classifyRsyncExit } from '../../../src/runner/rsync-exit.js';
+import type { StreamResult } from '../../../src/sys/stream-process.js';
+
+const result = (exitCode: number | null, stderr = '', signal: NodeJS.Signals | null = null): StreamResult => ({
+  exitCode,
+  signal,
+  stderr,
+  stdout: '',
+  commandLine: 'rsync ...',
+});
+const codeOf = (outcome: ReturnType<typeof classifyRsyncExit>): string =>
+  outcome.kind === 'fatal' ? (outcome.error as { code: string }).code : outcome.kind;
+
+describe('classifyRsyncExit', () => {
+  test('0 and 24 (vanished on the sender) are done', () => {
+    expect(classifyRsyncExit(result(0), 'image web@3').kind).toBe('done');
+    expect(classifyRsyncExit(result(24, 'file has vanished: "/x"'), 'image web@3').kind).toBe('done');
+  });
+
+  test.each([10, 12, 30, 35])('exit %i is transient (network)', (code) => {
+    expect(classifyRsyncExit(result(code, 'rsync: connection unexpectedly closed'), 'image web@3')).toMatchObject({ kind: 'transient', reason: expect.stringContaining(`exit ${code}`) });
+  });
+
+  test('auth failure, unknown module and access denied are fatal with their own codes', () => {
+    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: auth failed on module img.web.3'), 'image web@3'))).toBe('AUTH_FAILED');
+    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: Unknown module \'img.web.9\''), 'image web@9'))).toBe('NOT_FOUND');
+    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: access denied to img.web.3 from x (10.0.0.9)'), 'image web@3'))).toBe('PERMISSION');
+  });
+
+  test('a partial transfer (23) is fatal: no space has its own code, others show the stderr', () => {
+    expect(codeOf(classifyRsyncExit(result(23, 'write failed on "/target/x": No space left on device (28)'), 'image'))).toBe('NO_SPACE');
+    const other = classifyRsyncExit(result(23, 'rsync: [receiver] mkstemp "/target/.x" failed: Read-only file system (30)'), 'image');
+    expect(codeOf(other)).toBe('SUBPROCESS_FAILED');
+    expect(other.kind === 'fatal' && (other.error as { details: string[] }).details.join('\n')).toContain('Read-only file system');
+  });
+
+  test('a killed rsync is an interruption (re-run converges), not a retry', () => {
+    expect(codeOf(classifyRsyncExit(result(null, '', 'SIGKILL'), 'image'))).toBe('INTERRUPTED');
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { buildDaemonPullArgs, buildDaemonUrl, buildLocalCopyArgs, buildModuleProbeArgs } from '../../../src/sys/rsync-pull.js';
+import { namespaceHolderArgs, nsenterArgs } from '../../../src/sys/mount-namespace.js';
+import { bindMountArgs, tmpfsMountArgs } from '../../../src/sys/mount.js';
+
+describe('rsync pull argv', () => {
+  test('a daemon pull is a faithful deleting copy with progress, timeouts and protected paths before "--"', () => {
+    const args = buildDaemonPullArgs({ source: 'rsync://web07@10.0.0.1:873/img.web.3/', destination: '/target/', protect: ['/etc/fstab', '/boot/efi'], ioTimeoutSeconds: 60, bwlimitKiB: 1000 });
+    const dashes = args.indexOf('--');
+    expect(args.slice(dashes)).toEqual(['--', 'rsync://web07@10.0.0.1:873/img.web.3/', '/target/']);
+    const options = args.slice(0, dashes);
+    for (const option of ['-aHAXS', '--numeric-ids', '--delete', '--info=progress2', '--no-inc-recursive', '--timeout=60', '--contimeout=60', '--bwlimit=1000', '--exclude=/etc/fstab', '--exclude=/boot/efi', '--stats']) {
+      expect(options).toContain(option);
+    }
+    expect(options).not.toContain('--delete-excluded');
+    expect(options).not.toContain('-x');
+  });
+
+  test('the local toolbox copy stays on one filesystem; measuring adds --dry-run', () => {
+    const copy = buildLocalCopyArgs('/mnt/sysroot/', '/run/rootcast/toolbox.1/', ['/proc/*'], false);
+    expect(copy).toContain('-x');
+    expect(copy).not.toContain('--dry-run');
+    expect(buildLocalCopyArgs('/mnt/sysroot/', '/x/', [], true)).toContain('--dry-run');
+  });
+
+  test('the daemon URL gets the user and the resolved address (IPv6 bracketed)', () => {
+    expect(buildDaemonUrl('rsync://images.example:8873/img.web.3/', 'web07', '10.0.0.1')).toBe('rsync://web07@10.0.0.1:8873/img.web.3/');
+    expect(buildDaemonUrl('rsync://images.example/img.web.3/', 'web07', 'fd00::1')).toBe('rsync://web07@[fd00::1]/img.web.3/');
+    expect(buildModuleProbeArgs('rsync://a@b/m/', 30)).toEqual(['--list-only', '--timeout=30', '--contimeout=30', '--', 'rsync://a@b/m/']);
+  });
+
+  test('namespace and mount argv', () => {
+    expect(namespaceHolderArgs().slice(0, 3)).toEqual(['-m', '--propagation', 'private']);
+    expect(nsenterArgs(42, 'mount', ['-a'])).toEqual(['-t', '42', '-m', '-r', '-w', '--', 'mount', '-a']);
+    expect(tmpfsMountArgs('/t', 1048576)).toEqual(['-t', 'tmpfs', '-o', 'size=1048576,mode=0755', 'rootcast-toolbox', '/t']);
+    expect(bindMountArgs('/proc', '/t/proc', true)).toEqual(['--rbind', '/proc', '/t/proc']);
+  });
+});
