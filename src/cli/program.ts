@@ -1,10 +1,14 @@
 import { Command } from '@commander-js/extra-typings';
 import type { ContextSeed } from './context.js';
+import { registerAnswerFileCommands } from './commands/answer-files.js';
 import { registerCaptureCommand } from './commands/capture.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerHostCommands } from './commands/host.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerInventoryCommands } from './commands/inventory.js';
+import { registerServeCommand } from './commands/serve.js';
+import { inventoryServeWiring } from './commands/serve-wiring.js';
+import { registerRunnerCommand } from './commands/runner.js';
 import { rootcastVersion } from '../version.js';
 
 const overview = `
@@ -36,5 +40,8 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
   registerHostCommands(program, seed);
   registerGroupCommands(program, seed);
   registerInventoryCommands(program, seed);
+  registerAnswerFileCommands(program, seed);
+  registerServeCommand(program, seed, inventoryServeWiring());
+  registerRunnerCommand(program, seed);
   return program as unknown as Command;
 };

@@ -1,0 +1,90 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from '@commander-js/extra-typings';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { registerServeCommand } from '../../src/cli/commands/serve.js';
+import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
+import type { DeployInstructions } from '../../src/protocol/deploy-protocol.js';
+import { installTokenFor, loadInstallSecret } from '../../src/server/install-token.js';
+import { addVersion, makeTempHome, removeHome } from '../helpers/image-builder.js';
+import type { HomePaths } from '../../src/home/paths.js';
+
+const inventory = [
+  'server: {url: "http://127.0.0.1:8780"}',
+  'networks:',
+  '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, domain: lab.example}',
+  'groups:',
+  '  web: {image: web, network: lab, install: {distro: rocky9}}',
+  'hosts:',
+  '  web07: {mac: "52:54:00:12:34:56", ip: 10.0.0.17, groups: [web]}',
+  '  deb01: {image: web@1, install: {distro: debian12}}',
+  '  noimage: {}',
+  '',
+].join('\n');
+
+// rootcast serve with its real data sources: the inventory, the image store and the answer-file renderer.
+describe('rootcast serve backed by the inventory', () => {
+  let paths: HomePaths;
+  let source: string;
+  const signals = new EventEmitter();
+  let done: Promise<unknown> | undefined;
+  let stderr = '';
+  let port = 0;
+
+  beforeEach(async () => {
+    paths = await makeTempHome('rootcast-serve-inv-');
+    source = await mkdtemp(join(tmpdir(), 'rootcast-serve-inv-src-'));
+    await mkdir(join(source, 'etc'));
+    await writeFile(join(source, 'etc/motd'), 'golden\n');
+    await addVersion(paths, 'web', source);
+    await addVersion(paths, 'web', source);
+    await writeFile(paths.inventoryFile, inventory);
+    let stdout = '';
+    const program = new Command().option('--home <dir>').option('--json').exitOverride();
+    registerServeCommand(
+      program as unknown as Command,
+      { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } },
+      { ...inventoryServeWiring(), signals },
+    );
+    done = program.parseAsync(['--home', paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0'], { from: 'user' });
+    for (let attempt = 0; attempt < 100 && !stdout.endsWith('\n'); attempt += 1) await sleep(100);
+    port = Number(/:(\d+)\/$/.exec((JSON.parse(stdout) as { http: string }).http)?.[1]);
+  });
+  afterEach(async () => {
+    signals.emit('SIGTERM');
+    await done;
+    await removeHome(paths);
+    await rm(source, { recursive: true, force: true });
+  });
+
+  test('answer files by name and by MAC carry the host token; hosts it cannot serve are named in the log', async () => {
+    const token = installTokenFor(await loadInstallSecret(paths), 'web07');
+    const byName = await fetch(`http://127.0.0.1:${port}/ks/web07`);
+    expect(byName.status).toBe(200);
+    const kickstart = await byName.text();
+    expect(kickstart).toContain(`--token ${token}`);
+    expect(kickstart).toContain('Rocky Linux 9');
+    expect(await (await fetch(`http://127.0.0.1:${port}/ks/mac/52-54-00-12-34-56`)).text()).toBe(kickstart);
+    expect((await fetch(`http://127.0.0.1:${port}/preseed/deb01`)).status).toBe(200);
+    expect(stderr).toContain('serve: not serving noimage: no image set');
+  });
+
+  test('deploy instructions resolve the image version and take family and kept paths from the distro profile', async () => {
+    const secret = await loadInstallSecret(paths);
+    const deploy = async (host: string): Promise<DeployInstructions> => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${installTokenFor(secret, host)}` } });
+      expect(response.status).toBe(200);
+      return (await response.json()) as DeployInstructions;
+    };
+    const web07 = await deploy('web07');
+    expect(web07).toMatchObject({ host: 'web07', image: 'web', version: 2, ref: 'web@2', family: 'rhel' });
+    expect(web07.keepPaths).toContain('/etc/default/grub');
+    expect(web07.rsync.url).toMatch(/^rsync:\/\/web07@127\.0\.0\.1:\d+\/img\.web\.2\/$/);
+    const deb01 = await deploy('deb01');
+    expect(deb01).toMatchObject({ ref: 'web@1', family: 'debian' });
+    expect(deb01.keepPaths).not.toContain('/etc/default/grub');
+  });
+});
