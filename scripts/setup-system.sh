@@ -21,6 +21,10 @@ if [[ "${1:-}" == "--slow" ]]; then
   want qemu-img qemu-utils
   want cpio cpio
   want sfdisk fdisk
+  want partx util-linux
+  # The real debian-installer netboot kernel and initrd the d-i preseed test boots.
+  [[ -f /usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz ]] ||
+    need+=(debian-installer-12-netboot-amd64)
 fi
 
 if ((${#need[@]} > 0)); then
