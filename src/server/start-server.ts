@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer as createTcpServer, isIPv6, type AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { imageModuleName } from '../protocol/deploy-protocol.js';
 import type { HomePaths } from '../home/paths.js';
@@ -13,6 +13,7 @@ import { listImageVersionsOnDisk, writeRsyncdFiles } from './rsyncd-apply.js';
 import { assertAllowEntries, planRsyncdConfig, rsyncdFiles, type RsyncdConfig } from './rsyncd-plan.js';
 import { compileRsyncdConfTemplate, renderRsyncdSecrets } from './rsyncd-render.js';
 import { fleetProblems, normaliseFleet, type ServeFleet } from './serve-fleet.js';
+import { freePort } from '../sys/free-port.js';
 
 export interface RsyncListenOptions extends ListenAddress {
   /** Extra `hosts allow` entries besides the fleet's IPs (--rsync-allow). @default [] */
@@ -63,16 +64,6 @@ const loadValidFleet = async (loadFleet: () => Promise<ServeFleet>): Promise<Ser
     });
   }
   return normaliseFleet(fleet);
-};
-
-// Port 0 for rsync: rsync cannot report the port it picked, so we find a free one first (tests only).
-const freePort = async (address: string): Promise<number> => {
-  const probe = createTcpServer().listen(0, address);
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
 };
 
 /** Starts the HTTP server and the supervised rsync daemon; every effect comes in through `options`. */

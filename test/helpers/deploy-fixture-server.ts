@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { apiPrefix, imageModuleName, type DeployInstructions, type DistroFamily, type RunnerEvent } from '../../src/protocol/deploy-protocol.js';
+import { freePort } from '../../src/sys/free-port.js';
 
 /**
  * A stand-in for `rootcast serve`, ONLY for runner tests until serve lands: a node:http server
@@ -43,16 +44,6 @@ export interface DeployFixtureOptions {
   /** Extra static files by URL path (e.g. "/runner/runner.cjs" → a local file). */
   files?: Record<string, string>;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createTcpServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 const canConnect = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

@@ -1,5 +1,4 @@
 import type { Command } from '@commander-js/extra-typings';
-import { RootcastError } from '../../errors/rootcast-error.js';
 import type { RenderAnswerFile, ServeFiles } from '../../server/handlers/context.js';
 import { defaultHttpListen, defaultRsyncListen, formatListenAddress, parseListenAddress } from '../../server/listen-address.js';
 import { packageFile } from '../../server/package-files.js';
