@@ -1,9 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, realpathSync, symlinkSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Programs a chroot needs to act as a golden client (sshd ChrootDirectory) or an image shell. */
 export const defaultChrootPrograms = ['sh', 'rsync', 'cat', 'ls', 'uname', 'echo', 'rm', 'mkdir', 'touch', 'chmod', 'test'];
+
+/** root's login shell on this machine: sshd runs every remote command through it, inside the chroot too. */
+const rootLoginShell = (): string =>
+  readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith('root:'))
+    ?.split(':')[6]
+    ?.split('/')
+    .pop() ?? 'sh';
+
+/** What a chroot needs to act as a golden client behind sshd: the defaults plus root's login shell. */
+export const goldenClientPrograms = (): string[] => [...new Set([...defaultChrootPrograms, rootLoginShell()])];
 
 const whichProgram = (name: string): string =>
   execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();

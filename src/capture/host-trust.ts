@@ -1,0 +1,67 @@
+import { RootcastError } from '../errors/rootcast-error.js';
+import {
+  entriesForHost,
+  fingerprintOfBlob,
+  formatKnownHostsLine,
+  hostKeyAlgorithmsFor,
+  keyTypeOfBlob,
+  knownHostsName,
+  parseKnownHosts,
+  verifyHostKey,
+} from '../sys/known-hosts.js';
+import { appendKnownHostsLine, readKnownHostsFile } from '../sys/known-hosts-file.js';
+import type { HostKeyDecision, SshTarget } from '../sys/ssh-session.js';
+
+export interface HostTrust {
+  /** known_hosts already names this host: OpenSSH can verify it by itself, so rsync may start at once. */
+  known: boolean;
+  hostKeyAlgorithms: string[];
+  decide: HostKeyDecision;
+}
+
+export interface HostTrustOptions {
+  knownHostsFile: string;
+  /** --accept-new-host-key: trust an unknown key on first use and record it. @default false */
+  acceptNew: boolean;
+  /** Record nothing (--dry-run). @default false */
+  readOnly: boolean;
+}
+
+/** Reads known_hosts once and returns the verifier ssh2 calls with the offered key. */
+export const loadHostTrust = async (target: SshTarget, options: HostTrustOptions): Promise<HostTrust> => {
+  const entries = parseKnownHosts(await readKnownHostsFile(options.knownHostsFile));
+  const forHost = entriesForHost(entries, target.host, target.port).filter((entry) => !entry.revoked);
+  const name = knownHostsName(target.host, target.port);
+  const decide: HostKeyDecision = async (blob) => {
+    const offered = blob.toString('base64');
+    const verdict = verifyHostKey(entries, target.host, target.port, offered);
+    const fingerprint = `${keyTypeOfBlob(blob)} ${fingerprintOfBlob(blob)}`;
+    switch (verdict.kind) {
+      case 'trusted':
+        return;
+      case 'revoked':
+        throw new RootcastError('HOST_KEY_MISMATCH', `the SSH host key of ${name} is revoked in ${options.knownHostsFile}:${verdict.line}`, {
+          details: [`offered key: ${fingerprint}`],
+          hint: 'do not capture from this machine until its host key is replaced',
+        });
+      case 'changed':
+        throw new RootcastError('HOST_KEY_MISMATCH', `the SSH host key of ${name} has changed (known ${verdict.knownType} key at ${options.knownHostsFile}:${verdict.line})`, {
+          details: [`offered key: ${fingerprint}`],
+          hint: `if the golden client was reinstalled, delete line ${verdict.line} of ${options.knownHostsFile} (ssh-keygen -R '${name}' -f ${options.knownHostsFile}) and re-run with --accept-new-host-key`,
+        });
+      case 'unknown':
+        if (!options.acceptNew) {
+          throw new RootcastError('HOST_KEY_UNKNOWN', `the SSH host key of ${name} is not in ${options.knownHostsFile}`, {
+            details: [`offered key: ${fingerprint}`],
+            hint: 'check the fingerprint on the golden client (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then re-run with --accept-new-host-key',
+          });
+        }
+        if (!options.readOnly) await appendKnownHostsLine(options.knownHostsFile, formatKnownHostsLine(target.host, target.port, blob));
+    }
+  };
+  return {
+    known: forHost.length > 0,
+    hostKeyAlgorithms: hostKeyAlgorithmsFor(forHost.map((entry) => entry.keyType)),
+    decide,
+  };
+};

@@ -1,0 +1,65 @@
+import type { DiskEntry, DistroFootprint, MountEntry } from '../image/manifest.js';
+import { parseLsblk } from './lsblk.js';
+import { parseProcMounts } from './mounts.js';
+import { parseKernelList, parseOsRelease } from './os-release.js';
+
+/** What a capture learns about the golden client besides its files. */
+export interface Inspection {
+  distro?: DistroFootprint;
+  kernels: string[];
+  mounts: MountEntry[];
+  disks: DiskEntry[];
+  /** Path of rsync on the golden client, undefined when it has none. */
+  rsyncPath?: string;
+}
+
+const marker = '@@rootcast:';
+const sections = ['os-release', 'mounts', 'lsblk', 'boot', 'rsync'] as const;
+type Section = (typeof sections)[number];
+
+const sectionCommands: Record<Section, string> = {
+  'os-release': 'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
+  mounts: 'cat /proc/mounts 2>/dev/null',
+  lsblk: 'command -v lsblk >/dev/null 2>&1 && lsblk -J -b -o NAME,TYPE,SIZE,FSTYPE,MOUNTPOINT,UUID 2>/dev/null',
+  boot: 'ls -1 /boot 2>/dev/null',
+  rsync: 'command -v rsync 2>/dev/null',
+};
+
+/**
+ * One POSIX sh line printing delimited sections; every piece may be missing (a chroot has no
+ * /proc, a container no lsblk), so each command's failure is ignored.
+ */
+export const inspectionScript = (): string =>
+  [...sections.map((section) => `echo '${marker}${section}'; ${sectionCommands[section]}`), `echo '${marker}end'`].join('; ');
+
+/** Splits the script's output into sections; undefined when the end marker is missing (the script did not run). */
+export const splitInspectionOutput = (output: string): Map<string, string> | undefined => {
+  const result = new Map<string, string>();
+  let current: string | undefined;
+  let lines: string[] = [];
+  let ended = false;
+  for (const line of output.split('\n')) {
+    if (line.startsWith(marker)) {
+      if (current !== undefined) result.set(current, lines.join('\n'));
+      current = line.slice(marker.length).trim();
+      lines = [];
+      if (current === 'end') ended = true;
+    } else if (current !== undefined) {
+      lines.push(line);
+    }
+  }
+  return ended ? result : undefined;
+};
+
+/** Turns the sections into an Inspection (pure). */
+export const parseInspection = (parts: Map<string, string>): Inspection => {
+  const distro = parseOsRelease(parts.get('os-release') ?? '');
+  const rsyncPath = (parts.get('rsync') ?? '').trim().split('\n')[0] ?? '';
+  return {
+    ...(distro === undefined ? {} : { distro }),
+    kernels: parseKernelList((parts.get('boot') ?? '').split('\n')),
+    mounts: parseProcMounts(parts.get('mounts') ?? ''),
+    disks: parseLsblk(parts.get('lsblk') ?? ''),
+    ...(rsyncPath === '' ? {} : { rsyncPath }),
+  };
+};

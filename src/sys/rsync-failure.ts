@@ -1,0 +1,85 @@
+import type { ErrorCode } from '../errors/codes.js';
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { SubprocessError } from './exec.js';
+
+interface FailureRule {
+  code: ErrorCode;
+  /** Matches rsync's or ssh's stderr (and, where given, the exit code). */
+  test: (stderr: string, exitCode: number) => boolean;
+  message: (source: string) => string;
+  hint: string;
+}
+
+/** First match wins: the most specific symptoms come first. */
+const rules: readonly FailureRule[] = [
+  {
+    code: 'HOST_KEY_MISMATCH',
+    test: (stderr) => /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(stderr),
+    message: (source) => `the SSH host key of ${source} has changed`,
+    hint: 'if the golden client was reinstalled, remove its old line from known_hosts (ssh-keygen -R) and re-run with --accept-new-host-key',
+  },
+  {
+    code: 'HOST_KEY_UNKNOWN',
+    test: (stderr) => /No .*host key is known|Host key verification failed/i.test(stderr),
+    message: (source) => `the SSH host key of ${source} is not in known_hosts`,
+    hint: 're-run with --accept-new-host-key to trust it on first use',
+  },
+  {
+    code: 'AUTH_FAILED',
+    test: (stderr) => /Permission denied \((publickey|password|keyboard)/i.test(stderr) || /Too many authentication failures/i.test(stderr),
+    message: (source) => `SSH authentication to ${source} was refused`,
+    hint: 'pass the right key with --ssh-key FILE (its public half must be in root\'s authorized_keys on the golden client)',
+  },
+  {
+    code: 'UNREACHABLE',
+    test: (stderr, exitCode) =>
+      exitCode === 255 &&
+      /Connection refused|Connection timed out|No route to host|Could not resolve hostname|Network is unreachable|Connection closed by|Connection reset/i.test(stderr),
+    message: (source) => `cannot reach ${source} over SSH`,
+    hint: 'check the host name and port, that sshd runs there and that no firewall blocks it',
+  },
+  {
+    code: 'REMOTE_TOOL_MISSING',
+    test: (stderr) => /rsync: (command )?not found|rsync: No such file or directory|exec: rsync: not found/i.test(stderr),
+    message: (source) => `rsync is not installed on ${source}`,
+    hint: 'install rsync on the golden client (apt-get install rsync / dnf install rsync) and re-run',
+  },
+  {
+    code: 'NO_SPACE',
+    test: (stderr) => /No space left on device|Disk quota exceeded|\(28\)/i.test(stderr),
+    message: () => 'the image store ran out of disk space during the capture',
+    hint: 'free space where --home lives (or move --home to a larger disk), then re-run',
+  },
+  {
+    code: 'INTERRUPTED',
+    test: (stderr, exitCode) => exitCode === 20 || /received SIG(INT|TERM|HUP)/i.test(stderr),
+    message: (source) => `the transfer from ${source} was interrupted`,
+    hint: 're-run the capture; it reuses what was already copied',
+  },
+  {
+    code: 'PERMISSION',
+    test: (stderr, exitCode) => exitCode === 23 && /Permission denied \(13\)|Operation not permitted \(1\)/.test(stderr),
+    message: (source) => `some files of ${source} could not be read or written (permission denied)`,
+    hint: 'capture as root on the golden client and run rootcast as root, so owners, devices and xattrs can be copied',
+  },
+  {
+    code: 'UNREACHABLE',
+    test: (stderr, exitCode) => exitCode === 255 || /connection unexpectedly closed/i.test(stderr),
+    message: (source) => `the SSH connection to ${source} failed`,
+    hint: 'check that you can run "ssh" to the golden client yourself, then re-run',
+  },
+];
+
+/** Turns a failed rsync into the error a user can act on (the command line and stderr tail stay as details). */
+export const describeRsyncFailure = (failure: SubprocessError, source: string): RootcastError => {
+  const rule = rules.find((candidate) => candidate.test(failure.stderr, failure.exitCode));
+  const details = [`command: ${failure.commandLine}`, `exit code: ${failure.exitCode}`, ...failure.details];
+  if (rule === undefined) {
+    return new RootcastError('SUBPROCESS_FAILED', `rsync from ${source} failed with exit code ${failure.exitCode}`, {
+      details,
+      hint: 'the stderr lines above say why; fix that and re-run (an unfinished capture leaves no version behind)',
+      cause: failure,
+    });
+  }
+  return new RootcastError(rule.code, rule.message(source), { hint: rule.hint, details, cause: failure });
+};

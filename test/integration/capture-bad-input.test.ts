@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { snapshotTree } from '../helpers/fidelity-tree.js';
+import { buildMinimalRoot, goldenClientPrograms } from '../helpers/minimal-root.js';
+import { makeChrootDir, startSshd, type TestSshd } from '../helpers/sshd.js';
+
+const capture = async (args: string[]) => {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  return { status, stdout, stderr };
+};
+
+const closedPort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address() as { port: number };
+      server.close(() => resolve(address.port));
+    });
+  });
+
+describe('capture refuses bad input with a clear error, the right status, and an unchanged store', () => {
+  let scratch: string;
+  let home: string;
+  let source: string;
+  let root: string;
+  let noRsyncRoot: string;
+  let sshd: TestSshd;
+  let noRsyncSshd: TestSshd;
+  let wrongKey: string;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'rootcast-bad-'));
+    home = join(scratch, 'home');
+    source = join(scratch, 'source');
+    mkdirSync(join(source, 'etc'), { recursive: true });
+    writeFileSync(join(source, 'etc/os-release'), 'ID=testos\n');
+    // A store with content, so "unchanged" means something.
+    expect((await capture(['--home', home, 'capture', '--from-dir', source, '--image', 'web'])).status).toBe(0);
+    root = makeChrootDir();
+    buildMinimalRoot(root, goldenClientPrograms());
+    noRsyncRoot = makeChrootDir();
+    buildMinimalRoot(noRsyncRoot, goldenClientPrograms().filter((program) => program !== 'rsync'));
+    [sshd, noRsyncSshd] = await Promise.all([startSshd(root), startSshd(noRsyncRoot)]);
+    wrongKey = join(scratch, 'wrong_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    await noRsyncSshd?.stop();
+    for (const dir of [root, noRsyncRoot, scratch]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const expectRefused = async (args: string[], status: number, code: string, text?: RegExp): Promise<string> => {
+    const before = snapshotTree(scratch);
+    const result = await capture(['--home', home, 'capture', ...args]);
+    expect(result.stderr).toContain(`[${code}]`);
+    if (text !== undefined) expect(result.stderr).toMatch(text);
+    expect(result.status).toBe(status);
+    expect(result.stdout).toBe('');
+    expect(snapshotTree(scratch)).toEqual(before);
+    return result.stderr;
+  };
+
+  const knownHostsFor = (server: TestSshd, name: string): string => {
+    const file = join(scratch, name);
+    writeFileSync(file, `${server.hostKeyLine}\n`);
+    return file;
+  };
+
+  test('an unreachable host → 69 UNREACHABLE (known and unknown host key)', async () => {
+    const port = await closedPort();
+    const knownHosts = join(scratch, 'unreachable-known_hosts');
+    writeFileSync(knownHosts, `[127.0.0.1]:${port} ${sshd.hostKeyLine.split(' ').slice(1).join(' ')}\n`);
+    await expectRefused([`root@127.0.0.1:${port}`, '--image', 'web', '--ssh-key', sshd.clientKeyPath, '--known-hosts', knownHosts], 69, 'UNREACHABLE');
+    await expectRefused([`root@127.0.0.1:${port}`, '--image', 'web', '--ssh-key', sshd.clientKeyPath, '--known-hosts', join(scratch, 'none'), '--accept-new-host-key'], 69, 'UNREACHABLE');
+  });
+
+  test('a wrong SSH key → 77 AUTH_FAILED', async () => {
+    const knownHosts = knownHostsFor(sshd, 'auth-known_hosts');
+    await expectRefused([`root@127.0.0.1:${sshd.port}`, '--image', 'web', '--ssh-key', wrongKey, '--known-hosts', knownHosts], 77, 'AUTH_FAILED', /--ssh-key/);
+  });
+
+  test('a missing --ssh-key file → 66 NOT_FOUND', async () => {
+    await expectRefused([`root@127.0.0.1:${sshd.port}`, '--image', 'web', '--ssh-key', join(scratch, 'nope'), '--known-hosts', knownHostsFor(sshd, 'k1')], 66, 'NOT_FOUND');
+  });
+
+  test('no rsync on the golden client → 69 REMOTE_TOOL_MISSING, before or during the transfer', async () => {
+    const knownHosts = knownHostsFor(noRsyncSshd, 'norsync-known_hosts');
+    const args = [`root@127.0.0.1:${noRsyncSshd.port}`, '--image', 'web', '--ssh-key', noRsyncSshd.clientKeyPath];
+    await expectRefused([...args, '--known-hosts', knownHosts], 69, 'REMOTE_TOOL_MISSING', /install rsync/);
+    rmSync(knownHosts);
+    // Unknown host: inspection runs first and stops before any transfer (the key it records is the only change).
+    const result = await capture(['--home', home, 'capture', ...args, '--known-hosts', knownHosts, '--accept-new-host-key']);
+    expect(result.status).toBe(69);
+    expect(result.stderr).toContain('[REMOTE_TOOL_MISSING]');
+    rmSync(knownHosts);
+  });
+
+  test.each([['../x'], ['a/b'], ['Web'], ['']])('image name %j → 64', async (name) => {
+    await expectRefused(['--from-dir', source, '--image', name], 64, 'INVALID_ARGUMENT');
+  });
+
+  test.each([['root@'], ['root@host:99999'], ['root@host:/etc'], ['bad host'], ['root@[::1'], ['ro ot@host']])('source spec %j → 64', async (spec) => {
+    await expectRefused([spec, '--image', 'web'], 64, 'INVALID_ARGUMENT');
+  });
+
+  test('both a source and --from-dir, or neither → 64', async () => {
+    await expectRefused(['root@golden', '--from-dir', source, '--image', 'web'], 64, 'USAGE');
+    await expectRefused(['--image', 'web'], 64, 'USAGE');
+  });
+
+  test('--from-dir that does not exist → 66, that is a file → 64', async () => {
+    await expectRefused(['--from-dir', join(scratch, 'missing'), '--image', 'web'], 66, 'NOT_FOUND');
+    await expectRefused(['--from-dir', join(source, 'etc/os-release'), '--image', 'web'], 64, 'INVALID_ARGUMENT', /not a directory/);
+  });
+
+  test('a bad --exclude-file: missing → 66, a directory → 64, bad lines → 65 with file:line', async () => {
+    await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', join(scratch, 'nope')], 66, 'NOT_FOUND');
+    await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', source], 64, 'INVALID_ARGUMENT');
+    const bad = join(scratch, 'bad-excludes');
+    writeFileSync(bad, '# fine\n/var/log/*\n- /etc/foo\nok\x00no\n');
+    const stderr = await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', bad], 65, 'INVALID_DATA');
+    expect(stderr).toContain(`${bad}:3:`);
+    expect(stderr).toContain(`${bad}:4:`);
+    rmSync(bad);
+  });
+
+  test('a full disk → 75 NO_SPACE, and the (tiny) store is left as it was', async () => {
+    const small = mkdtempSync(join(tmpdir(), 'rootcast-full-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', small]);
+    try {
+      const big = join(scratch, 'big');
+      mkdirSync(big);
+      for (let index = 0; index < 8; index += 1) writeFileSync(join(big, `blob-${index}`), randomBytes(1024 * 1024));
+      const result = await capture(['--home', small, 'capture', '--from-dir', big, '--image', 'web']);
+      rmSync(big, { recursive: true });
+      expect(result.stderr).toContain('[NO_SPACE]');
+      expect(result.status).toBe(75);
+      expect(readdirSync(small)).toEqual([]);
+    } finally {
+      execFileSync('umount', [small]);
+      rmSync(small, { recursive: true, force: true });
+    }
+  });
+});

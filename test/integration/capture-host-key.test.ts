@@ -1,0 +1,107 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { snapshotTree } from '../helpers/fidelity-tree.js';
+import { buildMinimalRoot, goldenClientPrograms } from '../helpers/minimal-root.js';
+import { makeChrootDir, startSshd, type TestSshd } from '../helpers/sshd.js';
+
+const capture = async (args: string[]) => {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  return { status, stdout, stderr };
+};
+
+describe('the golden client\'s host key is verified against known_hosts', () => {
+  let root: string;
+  let sshd: TestSshd;
+  let scratch: string;
+
+  beforeAll(async () => {
+    root = makeChrootDir();
+    buildMinimalRoot(root, goldenClientPrograms());
+    sshd = await startSshd(root);
+    scratch = mkdtempSync(join(tmpdir(), 'rootcast-hostkey-'));
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    rmSync(root, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const run = (home: string, knownHosts: string, ...extra: string[]) =>
+    capture(['--home', home, 'capture', `root@127.0.0.1:${sshd.port}`, '--image', 'web', '--ssh-key', sshd.clientKeyPath, '--known-hosts', knownHosts, ...extra]);
+  const fingerprint = (): string => execFileSync('ssh-keygen', ['-lf', join(sshd.dir, 'host_ed25519.pub')], { encoding: 'utf8' }).split(' ')[1] as string;
+
+  test('an unknown key is refused (77) with its fingerprint; nothing is written', async () => {
+    const home = join(scratch, 'unknown');
+    const knownHosts = join(scratch, 'unknown-known_hosts');
+    const result = await run(home, knownHosts);
+    expect(result.status).toBe(77);
+    expect(result.stderr).toContain('[HOST_KEY_UNKNOWN]');
+    expect(result.stderr).toContain(fingerprint());
+    expect(result.stderr).toContain('--accept-new-host-key');
+    expect(existsSync(knownHosts)).toBe(false);
+    expect(existsSync(home)).toBe(false);
+  });
+
+  test('--dry-run --accept-new-host-key prints the plan and records nothing', async () => {
+    const home = join(scratch, 'dry');
+    const knownHosts = join(scratch, 'dry-known_hosts');
+    const result = await run(home, knownHosts, '--accept-new-host-key', '--dry-run');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^dry-run: would capture root@127\.0\.0\.1:\d+/);
+    expect(result.stdout).toContain('StrictHostKeyChecking=yes');
+    expect(existsSync(knownHosts)).toBe(false);
+    expect(existsSync(home)).toBe(false);
+  });
+
+  test('--accept-new-host-key trusts on first use and records the key; later runs need no flag', async () => {
+    const home = join(scratch, 'tofu');
+    const knownHosts = join(scratch, 'tofu-known_hosts');
+    writeFileSync(knownHosts, '# kept\n');
+    const first = await run(home, knownHosts, '--accept-new-host-key');
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const recorded = readFileSync(knownHosts, 'utf8');
+    expect(recorded).toBe(`# kept\n${sshd.hostKeyLine}\n`);
+    const second = await run(home, knownHosts);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/^captured web@2 /);
+    expect(readFileSync(knownHosts, 'utf8')).toBe(recorded);
+  });
+
+  test('hashed known_hosts entries are understood (by rootcast and by OpenSSH)', async () => {
+    const home = join(scratch, 'hashed');
+    const knownHosts = join(scratch, 'hashed-known_hosts');
+    writeFileSync(knownHosts, `${sshd.hostKeyLine}\n`);
+    execFileSync('ssh-keygen', ['-q', '-H', '-f', knownHosts]);
+    expect(readFileSync(knownHosts, 'utf8')).toMatch(/^\|1\|/);
+    const result = await run(home, knownHosts);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test('a changed key is an error (77) naming the known_hosts line; nothing changes', async () => {
+    const home = join(scratch, 'changed');
+    const seeded = await run(home, join(scratch, 'seed-known_hosts'), '--accept-new-host-key');
+    expect(seeded.status).toBe(0);
+    const knownHosts = join(scratch, 'changed-known_hosts');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(scratch, 'other_key')]);
+    const other = readFileSync(join(scratch, 'other_key.pub'), 'utf8').split(' ');
+    writeFileSync(knownHosts, `# line one\n[127.0.0.1]:${sshd.port} ${other[0]} ${other[1]}\n`);
+    const before = snapshotTree(home);
+    const knownBefore = readFileSync(knownHosts, 'utf8');
+    for (const extra of [[], ['--accept-new-host-key']]) {
+      const result = await run(home, knownHosts, ...extra);
+      expect(result.status).toBe(77);
+      expect(result.stderr).toContain('[HOST_KEY_MISMATCH]');
+      expect(result.stderr).toContain(`${knownHosts}:2`);
+      expect(snapshotTree(home)).toEqual(before);
+      expect(readFileSync(knownHosts, 'utf8')).toBe(knownBefore);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+
+const repo = join(import.meta.dirname, '../..');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The CLI as a separate process (so it can be killed), bundled from source; npm packages stay external. */
+const bundleCli = async (dir: string): Promise<string> => {
+  const bin = join(dir, 'dist/cli/bin.mjs');
+  await build({ entryPoints: [join(repo, 'src/cli/bin.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bin, logLevel: 'silent' });
+  // version.ts reads ../../package.json relative to itself.
+  copyFileSync(join(repo, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  return bin;
+};
+
+const stagingEntries = (home: string): string[] => {
+  const dir = join(home, 'images/web/.staging');
+  return existsSync(dir) ? readdirSync(dir) : [];
+};
+
+/** Polls until a capture has started writing into its staging root. */
+const waitForStagingData = async (home: string): Promise<void> => {
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    const entries = stagingEntries(home);
+    if (entries.some((entry) => existsSync(join(home, 'images/web/.staging', entry, 'root/data')))) return;
+    await sleep(10);
+  }
+  throw new Error('the capture never started writing');
+};
+
+const versionsOf = (home: string): string[] =>
+  existsSync(join(home, 'images/web')) ? readdirSync(join(home, 'images/web')).filter((name) => /^\d+$/.test(name)) : [];
+
+describe('an interrupted capture leaves no version and the next one succeeds', () => {
+  let scratch: string;
+  let bin: string;
+  let source: string;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'rootcast-interrupt-'));
+    bin = await bundleCli(join(scratch, 'cli'));
+    source = join(scratch, 'source');
+    // Enough data (~400 MiB of incompressible files) that the copy is still running when we strike.
+    for (let dir = 0; dir < 8; dir += 1) {
+      mkdirSync(join(source, 'data', String(dir)), { recursive: true });
+      for (let file = 0; file < 25; file += 1) writeFileSync(join(source, 'data', String(dir), `blob-${file}`), randomBytes(2 * 1024 * 1024));
+    }
+  });
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const startCapture = (home: string) =>
+    spawn(process.execPath, [bin, '--home', home, 'capture', '--from-dir', source, '--image', 'web'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+
+  test('SIGKILL midway (a crash): only a staging directory is left, reused and removed by the next capture', async () => {
+    const home = join(scratch, 'home-kill');
+    const child = startCapture(home);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await waitForStagingData(home);
+    // The whole process group, rsync included, as a crash or power loss would.
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await exited;
+    expect(versionsOf(home)).toEqual([]);
+    expect(stagingEntries(home)).toHaveLength(1);
+
+    let stdout = '';
+    const status = await runCli(['--home', home, 'capture', '--from-dir', source, '--image', 'web'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } });
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^captured web@1 /);
+    expect(versionsOf(home)).toEqual(['1']);
+    expect(stagingEntries(home)).toEqual([]);
+    expect(readdirSync(join(home, 'images/web/1/root/data/7'))).toHaveLength(25);
+  });
+
+  test('SIGINT midway: rsync is stopped, staging is removed, exit status 75', async () => {
+    const home = join(scratch, 'home-int');
+    const child = startCapture(home);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitForStagingData(home);
+    child.kill('SIGINT');
+    expect(await exited).toBe(75);
+    expect(stderr).toContain('[INTERRUPTED]');
+    expect(versionsOf(home)).toEqual([]);
+    expect(stagingEntries(home)).toEqual([]);
+    expect(existsSync(join(home, 'images/web/.lock'))).toBe(false);
+  });
+});
