@@ -20,12 +20,11 @@ const withOptions = (base: string[], extra: readonly string[]): string[] => {
 };
 
 /**
- * -aHAXS --numeric-ids --delete (from sys/rsync.ts, without its -x) plus: whole-transfer progress (needs the full file
+ * -aHAXS --numeric-ids --delete (from sys/rsync.ts, without -x) plus: whole-transfer progress (needs the full file
  * list up front, hence --no-inc-recursive), timeouts, and protected paths as excludes (rsync never
  * deletes excluded receiver files unless --delete-excluded).
  */
 export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
-  // No -x: on the receiver it would stop --delete at the target's own filesystems (/boot, /var) bound under /target.
   withOptions(
     buildRsyncArgs({
       sources: [pull.source],
@@ -33,6 +32,7 @@ export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
       includes: [],
       excludes: [...pull.protect],
       linkDest: [],
+      oneFileSystem: false,
       progress: true,
     }),
     [
@@ -41,7 +41,7 @@ export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
       `--contimeout=${pull.ioTimeoutSeconds}`,
       ...(pull.bwlimitKiB === undefined ? [] : [`--bwlimit=${pull.bwlimitKiB}`]),
     ],
-  ).filter((arg) => arg !== '-x');
+  );
 
 /** Lists the module's top directory: proves the daemon is up, the token works and the image exists. */
 export const buildModuleProbeArgs = (source: string, ioTimeoutSeconds: number): string[] => [

@@ -15,6 +15,12 @@ export interface RsyncTransfer {
   remoteShell?: string[];
   /** Keep source paths below the transfer root (`-R`), used for extra mounted filesystems. @default false */
   relative?: boolean;
+  /**
+   * Stay on the source's filesystem (-x): capture keeps mount points as empty dirs. A deploy must not set
+   * it: on the receiving side -x stops --delete at the target's own filesystems (/boot, /var).
+   * @default true
+   */
+  oneFileSystem?: boolean;
   /** Show --info=progress2 (only on a terminal). @default false */
   progress?: boolean;
   /** List what would change without changing anything. @default false */
@@ -32,7 +38,7 @@ export const buildRsyncArgs = (transfer: RsyncTransfer): string[] => [
   '-aHAXS',
   '--numeric-ids',
   '--delete',
-  '-x',
+  ...(transfer.oneFileSystem === false ? [] : ['-x']),
   ...(transfer.relative === true ? ['--relative'] : []),
   '--stats',
   ...(transfer.progress === true ? ['--info=progress2'] : []),
