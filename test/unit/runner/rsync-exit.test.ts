@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { classifyRsyncExit } from '../../../src/runner/rsync-exit.js';
 import type { StreamResult } from '../../../src/sys/stream-process.js';
+import type { RootcastError } from '../../../src/errors/rootcast-error.js';
 
 const result = (exitCode: number | null, stderr = '', signal: NodeJS.Signals | null = null): StreamResult => ({
   exitCode,
@@ -10,7 +11,7 @@ const result = (exitCode: number | null, stderr = '', signal: NodeJS.Signals | n
   commandLine: 'rsync ...',
 });
 const codeOf = (outcome: ReturnType<typeof classifyRsyncExit>): string =>
-  outcome.kind === 'fatal' ? (outcome.error as { code: string }).code : outcome.kind;
+  outcome.kind === 'fatal' ? (outcome.error as RootcastError).code : outcome.kind;
 
 describe('classifyRsyncExit', () => {
   test('0 and 24 (vanished on the sender) are done', () => {
@@ -32,7 +33,7 @@ describe('classifyRsyncExit', () => {
     expect(codeOf(classifyRsyncExit(result(23, 'write failed on "/target/x": No space left on device (28)'), 'image'))).toBe('NO_SPACE');
     const other = classifyRsyncExit(result(23, 'rsync: [receiver] mkstemp "/target/.x" failed: Read-only file system (30)'), 'image');
     expect(codeOf(other)).toBe('SUBPROCESS_FAILED');
-    expect(other.kind === 'fatal' && (other.error as { details: string[] }).details.join('\n')).toContain('Read-only file system');
+    expect(other.kind === 'fatal' && (other.error as RootcastError).details.join('\n')).toContain('Read-only file system');
   });
 
   test('a killed rsync is an interruption (re-run converges), not a retry', () => {
