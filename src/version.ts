@@ -1,10 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-
-// From src/version.ts (vitest, in-process runCli) package.json is one level up; from dist/src/version.js two.
-const packageJsonUrl = [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)].find((url) =>
-  existsSync(url),
-);
-const packageJson = JSON.parse(readFileSync(packageJsonUrl ?? new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { readFileSync } from 'node:fs';
+import { packageFile } from './package-root.js';
 
 /** The running rootcast's version, recorded in every manifest. */
-export const rootcastVersion: string = packageJson.version;
+export const rootcastVersion: string = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadAnswerTemplates, type AnswerTemplates } from '../render/answer-templates.js';
-import { findAssetRoot } from '../render/asset-root.js';
+import { findPackageRoot } from '../package-root.js';
 import type { DistroCatalog } from './distro-profile.js';
 import { loadDistroProfiles } from './load-distro-profiles.js';
 
@@ -11,7 +11,7 @@ export interface AnswerAssets {
 }
 
 /** Loads profiles and templates from a package root (default: the one this module ships in). */
-export const loadAnswerAssets = async (root: string = findAssetRoot(import.meta.url)): Promise<AnswerAssets> => ({
+export const loadAnswerAssets = async (root: string = findPackageRoot()): Promise<AnswerAssets> => ({
   catalog: await loadDistroProfiles(join(root, 'kickstart')),
   templates: await loadAnswerTemplates(join(root, 'templates')),
 });

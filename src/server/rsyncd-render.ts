@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { RsyncdConfig } from './rsyncd-plan.js';
-import { packageFile } from './package-files.js';
+import { packageFile } from '../package-root.js';
 import type { ServeFleet } from './serve-fleet.js';
 import { installTokenFor } from './install-token.js';
 

@@ -7,7 +7,7 @@ import type { AnswerFileInput } from '../../src/answer/answer-file-input.js';
 import { buildRenderContext } from '../../src/answer/build-render-context.js';
 import { loadDistroProfiles } from '../../src/answer/load-distro-profiles.js';
 import { loadAnswerTemplates } from '../../src/render/answer-templates.js';
-import { findAssetRoot } from '../../src/render/asset-root.js';
+import { findPackageRoot } from '../../src/package-root.js';
 import { renderAnswerFile } from '../../src/render/render-answer-file.js';
 import { buildPreseedCpio, debianInstaller, listCpio, preseedBootArgs, writePreseededInitrd } from '../helpers/d-i.js';
 import { startQemu } from '../helpers/qemu.js';
@@ -27,7 +27,7 @@ const demoInput = (host: string): AnswerFileInput => ({
 
 /** The preseed `rootcast preseed HOST` would print, through the real templates and distro profiles. */
 const renderPreseed = async (host: string): Promise<string> => {
-  const assets = findAssetRoot(import.meta.url);
+  const assets = findPackageRoot();
   const built = buildRenderContext(demoInput(host), await loadDistroProfiles(join(assets, 'kickstart')));
   if (!built.ok) throw new Error(`demo input rejected: ${JSON.stringify(built.problems)}`);
   return renderAnswerFile(await loadAnswerTemplates(join(assets, 'templates')), built.context).content;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { HomePaths } from '../../../src/home/paths.js';
 import { installTokenFor, loadInstallSecret } from '../../../src/server/install-token.js';
-import { packageFile } from '../../../src/server/package-files.js';
+import { packageFile } from '../../../src/package-root.js';
 import { startServer, type RunningServer } from '../../../src/server/start-server.js';
 
 /** The real image server (HTTP API + supervised rsync daemon) on loopback, serving one host. */

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadDistroProfiles } from '../../../src/answer/load-distro-profiles.js';
 import { parseDistroProfiles } from '../../../src/answer/parse-distro-profiles.js';
-import { findAssetRoot } from '../../../src/render/asset-root.js';
+import { findPackageRoot } from '../../../src/package-root.js';
 
-const shipped = join(findAssetRoot(import.meta.url), 'kickstart');
+const shipped = join(findPackageRoot(), 'kickstart');
 
 const minimal = (id: string, extra = ''): { path: string; text: string } => ({
   path: `kickstart/${id}.yaml`,

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { loadAnswerAssets, type AnswerAssets } from '../../../src/answer/answer-assets.js';
 import { buildRenderContext } from '../../../src/answer/build-render-context.js';
 import { compileAnswerTemplate } from '../../../src/render/answer-templates.js';
-import { findAssetRoot } from '../../../src/render/asset-root.js';
+import { findPackageRoot } from '../../../src/package-root.js';
 import type { HostRenderContext } from '../../../src/render/host-render-context.js';
 import { baseInput, withStatic } from '../../golden/answer-fixtures.js';
 
@@ -29,7 +29,7 @@ describe('template environment', () => {
   });
 
   test('the shipped kickstart template with one variable misspelled fails to render', async () => {
-    const source = await readFile(join(findAssetRoot(import.meta.url), 'templates', 'kickstart.ks.hbs'), 'utf8');
+    const source = await readFile(join(findPackageRoot(), 'templates', 'kickstart.ks.hbs'), 'utf8');
     expect(source).toContain('{{install.timezone}}');
     const broken = compileAnswerTemplate(source.replace('{{install.timezone}}', '{{install.timezon}}'), 'kickstart.ks.hbs');
     expect(() => broken(context)).toThrow(/"timezon" not defined/);
