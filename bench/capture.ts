@@ -19,7 +19,7 @@ const smallFiles = Math.round(20_000 * scale);
 const filesPerDir = 125;
 const bigFiles = Math.max(1, Math.round(24 * scale));
 const bigFileBytes = 20 * 1024 * 1024;
-const cli = join(import.meta.dirname, '../src/cli/bin.js');
+const cli = join(import.meta.dirname, '../rootcast.mjs');
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 

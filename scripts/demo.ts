@@ -14,7 +14,7 @@ import { freePort } from '../src/sys/free-port.js';
 
 const demoDir = process.env['DEMO_DIR'] ?? '/tmp/rootcast-demo';
 const home = join(demoDir, 'home');
-const cli = join(import.meta.dirname, '../src/cli/bin.js');
+const cli = join(import.meta.dirname, '../rootcast.mjs');
 const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
 const say = (text: string): void => console.log(`\n${bold(`== ${text}`)}`);

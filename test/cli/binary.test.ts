@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
-const binary = join(import.meta.dirname, '../../dist/src/cli/bin.js');
+const binary = join(import.meta.dirname, '../../dist/rootcast.mjs');
 const run = async (args: string[], env: Record<string, string> = {}) => {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [binary, ...args], { env: { ...process.env, ...env } });
@@ -16,7 +16,7 @@ const run = async (args: string[], env: Record<string, string> = {}) => {
   }
 };
 
-// The built binary, spawned as users run it (needs `npm run build` first, which `npm test` does).
+// The shipped bundle (dist/rootcast.mjs), spawned as users run it (needs `npm run build` first, which `npm test` does).
 describe('the rootcast binary', () => {
   let home: string;
   beforeEach(async () => {

@@ -1,24 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { bundleCli, type TestBundle } from '../helpers/bundle-entry.js';
 
-const repo = join(import.meta.dirname, '../..');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The CLI as a separate process (so it can be killed), bundled from source; npm packages stay external. */
-const bundleCli = async (dir: string): Promise<string> => {
-  const bin = join(dir, 'dist/cli/bin.mjs');
-  await build({ entryPoints: [join(repo, 'src/cli/bin.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bin, logLevel: 'silent' });
-  // version.ts reads ../../package.json relative to itself.
-  copyFileSync(join(repo, 'package.json'), join(dir, 'package.json'));
-  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
-  return bin;
-};
 
 const stagingEntries = (home: string): string[] => {
   const dir = join(home, 'images/web/.staging');
@@ -40,12 +29,12 @@ const versionsOf = (home: string): string[] =>
 
 describe('an interrupted capture leaves no version and the next one succeeds', () => {
   let scratch: string;
-  let bin: string;
+  let cli: TestBundle;
   let source: string;
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'rootcast-interrupt-'));
-    bin = await bundleCli(join(scratch, 'cli'));
+    cli = await bundleCli();
     source = join(scratch, 'source');
     // Enough data (~400 MiB of incompressible files) that the copy is still running when we strike.
     for (let dir = 0; dir < 8; dir += 1) {
@@ -53,12 +42,13 @@ describe('an interrupted capture leaves no version and the next one succeeds', (
       for (let file = 0; file < 25; file += 1) writeFileSync(join(source, 'data', String(dir), `blob-${file}`), randomBytes(2 * 1024 * 1024));
     }
   });
-  afterAll(() => {
+  afterAll(async () => {
     rmSync(scratch, { recursive: true, force: true });
+    await cli?.remove();
   });
 
   const startCapture = (home: string) =>
-    spawn(process.execPath, [bin, '--home', home, 'capture', '--from-dir', source, '--image', 'web'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    spawn(process.execPath, [cli.file, '--home', home, 'capture', '--from-dir', source, '--image', 'web'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
 
   test('SIGKILL midway (a crash): only a staging directory is left, reused and removed by the next capture', async () => {
     const home = join(scratch, 'home-kill');

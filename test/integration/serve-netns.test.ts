@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { installTokenFor } from '../../src/server/install-token.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
 import { isProcessAlive } from '../../src/sys/pid-alive.js';
 import { createTestNetwork, type CommandOutcome, type TestNetwork } from '../helpers/netns.js';
+import { bundleEntry, type TestBundle } from '../helpers/bundle-entry.js';
 import { buildFixtureStore } from './serve-fixture.js';
 
 // Polls instead of sleeping a fixed time: the tests never depend on how fast the machine is.
@@ -26,6 +26,7 @@ const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, 
 /** The real serve process in one namespace; curl and rsync clients in two others. */
 describe('rootcast serve in network namespaces', () => {
   let work: string;
+  let entry: TestBundle | undefined;
   let paths: HomePaths;
   let net: TestNetwork;
   let serve: ChildProcess | undefined;
@@ -57,20 +58,8 @@ describe('rootcast serve in network namespaces', () => {
     [server, client, outsider] = net.namespaces as [string, string, string];
     [serverIp, clientIp, outsiderIp] = net.addresses as [string, string, string];
     await writeFleet({ hosts: [{ name: 'web07', macs: ['52:54:00:12:34:56'], ip: clientIp, imageRef: 'web@stable' }] });
-    const entry = join(work, 'serve-entry.mjs');
-    await build({
-      entryPoints: [join(import.meta.dirname, 'serve-entry.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: entry,
-      logLevel: 'error',
-      // The bundle lives in a temp dir; serve finds templates/ from here instead.
-      define: { 'import.meta.dirname': JSON.stringify(join(import.meta.dirname, '../../src/server')) },
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    });
-    serve = net.spawn(server, process.execPath, [entry, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`], {
+    entry = await bundleEntry(join(import.meta.dirname, 'serve-entry.ts'));
+    serve = net.spawn(server, process.execPath, [entry.file, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`], {
       env: { ...process.env, SERVE_FLEET_FILE: fleetFile() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -89,6 +78,7 @@ describe('rootcast serve in network namespaces', () => {
     if (pid !== undefined && isProcessAlive(pid)) process.kill(-pid, 'SIGKILL');
     await net?.destroy();
     await rm(work, { recursive: true, force: true });
+    await entry?.remove();
   });
 
   test('prints where it listens', () => {
