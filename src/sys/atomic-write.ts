@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 export interface AtomicWriteOptions {
-  /** @default 0o644 */
+  /** @default the replaced file's permission bits (a private file stays private), else 0o644 */
   mode?: number;
 }
 
 /** Writes a file so readers see either the old or the new content, never a torn one (temp + fsync + rename). */
 export const writeFileAtomic = async (path: string, data: string | Buffer, options: AtomicWriteOptions = {}): Promise<void> => {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', options.mode ?? 0o644);
+  const existingMode = options.mode === undefined ? await stat(path).then((info) => info.mode & 0o7777, () => undefined) : undefined;
+  const handle = await open(temp, 'wx', options.mode ?? existingMode ?? 0o644);
   try {
+    if (existingMode !== undefined) await handle.chmod(existingMode);
     await handle.writeFile(data);
     await handle.sync();
   } catch (error) {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -16,7 +16,7 @@ export const readKnownHostsFile = async (file: string): Promise<string> => {
 export const appendKnownHostsLine = async (file: string, line: string): Promise<void> => {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const current = await readKnownHostsFile(file);
-  const mode = await stat(file).then((info) => info.mode & 0o777, () => 0o600);
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
-  await writeFileAtomic(file, `${current}${separator}${line}\n`, { mode });
+  // A new file is created 0600; an existing one keeps its mode (writeFileAtomic's default).
+  await writeFileAtomic(file, `${current}${separator}${line}\n`, current === '' ? { mode: 0o600 } : {});
 };

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -180,5 +180,13 @@ describe('rootcast host / group / inventory check', () => {
     expect(await json<unknown[]>('host', 'list')).toEqual([]);
     expect(await json<unknown[]>('group', 'list')).toEqual([]);
     await expect(readFile(file)).rejects.toThrow(/ENOENT/);
+  });
+  test('an edit keeps the inventory private: a 0600 file (it may hold rootPasswordHash) stays 0600', async () => {
+    await writeFile(file, 'install:\n  rootPasswordHash: "$6$salt$hash"\n', { mode: 0o600 });
+    await chmod(file, 0o600);
+    expect(await run('group', 'add', 'web', '--image', 'web')).toMatchObject({ status: 0 });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await run('host', 'add', 'web01', '--group', 'web')).toMatchObject({ status: 0 });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 });
