@@ -36,6 +36,10 @@ describe('classifyRsyncExit', () => {
     expect(other.kind === 'fatal' && (other.error as RootcastError).details.join('\n')).toContain('Read-only file system');
   });
 
+  test('a full daemon (max connections reached, exit 5) is transient, not an auth failure', () => {
+    expect(classifyRsyncExit(result(5, '@ERROR: max connections (16) reached -- try again later'), 'image web@3')).toMatchObject({ kind: 'transient' });
+  });
+
   test('a killed rsync is an interruption (re-run converges), not a retry', () => {
     expect(codeOf(classifyRsyncExit(result(null, '', 'SIGKILL'), 'image'))).toBe('INTERRUPTED');
   });
