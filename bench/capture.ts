@@ -84,8 +84,13 @@ const main = async (): Promise<void> => {
       ours.push(timed(process.execPath, captureArgs));
     }
     const recaptures: number[] = [];
+    const plainLinked: number[] = [];
     for (let run = 0; run < repeats; run += 1) {
       appendFileSync(join(root, 'srv/data/d0000/f0'), `change ${run}\n`);
+      // The floor for any hard-linked snapshot: plain rsync --link-dest of the same tree into a fresh directory.
+      const linked = join(work, 'plain-linked');
+      rmSync(linked, { recursive: true, force: true });
+      plainLinked.push(timed('rsync', ['-aHAXS', '--numeric-ids', `--link-dest=${join(work, 'plain')}`, '-e', sshCommand, source, `${linked}/`]));
       recaptures.push(timed(process.execPath, captureArgs));
     }
     const [v1Kb, v2Kb] = kilobytesOf(join(home, 'images/bench/1'), join(home, 'images/bench/2'));
@@ -95,7 +100,9 @@ const main = async (): Promise<void> => {
     console.log(`rootcast capture   : ${full.toFixed(2)} s (median; runs ${ours.map((s) => s.toFixed(2)).join(', ')})`);
     console.log(`re-capture (1 file): ${median(recaptures).toFixed(2)} s (median; runs ${recaptures.map((s) => s.toFixed(2)).join(', ')})`);
     console.log(`ratio full capture / plain rsync : ${(full / baseline).toFixed(3)}  (target ≤ 1.05)`);
+    console.log(`plain rsync --link-dest (1 file changed): ${median(plainLinked).toFixed(2)} s (median; runs ${plainLinked.map((s) => s.toFixed(2)).join(', ')})`);
     console.log(`ratio re-capture / full capture  : ${(median(recaptures) / full).toFixed(3)}  (target ≤ 0.05)`);
+    console.log(`ratio re-capture / plain rsync --link-dest : ${(median(recaptures) / median(plainLinked)).toFixed(3)}  (the floor for a hard-linked version)`);
     console.log(`version 1 on disk: ${v1Kb} KiB; version 2 extra: ${v2Kb} KiB for one changed small file (target ≤ changed bytes + 1024 KiB)`);
   } finally {
     await sshd.stop();
