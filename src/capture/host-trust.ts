@@ -17,6 +17,11 @@ export interface HostTrust {
   known: boolean;
   hostKeyAlgorithms: string[];
   decide: HostKeyDecision;
+  /**
+   * Appends a key accepted with --accept-new-host-key to known_hosts. Call it only once the session that
+   * saw the key authenticated and the capture can go ahead: a failed capture must not change known_hosts.
+   */
+  recordAcceptedKey(): Promise<void>;
 }
 
 export interface HostTrustOptions {
@@ -32,6 +37,7 @@ export const loadHostTrust = async (target: SshTarget, options: HostTrustOptions
   const entries = parseKnownHosts(await readKnownHostsFile(options.knownHostsFile));
   const forHost = entriesForHost(entries, target.host, target.port).filter((entry) => !entry.revoked);
   const name = knownHostsName(target.host, target.port);
+  let accepted: Buffer | undefined;
   const decide: HostKeyDecision = async (blob) => {
     const offered = blob.toString('base64');
     const verdict = verifyHostKey(entries, target.host, target.port, offered);
@@ -56,12 +62,18 @@ export const loadHostTrust = async (target: SshTarget, options: HostTrustOptions
             hint: 'check the fingerprint on the golden client (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then re-run with --accept-new-host-key',
           });
         }
-        if (!options.readOnly) await appendKnownHostsLine(options.knownHostsFile, formatKnownHostsLine(target.host, target.port, blob));
+        accepted = blob;
     }
+  };
+  const recordAcceptedKey = async (): Promise<void> => {
+    if (accepted === undefined || options.readOnly) return;
+    await appendKnownHostsLine(options.knownHostsFile, formatKnownHostsLine(target.host, target.port, accepted));
+    accepted = undefined;
   };
   return {
     known: forHost.length > 0,
     hostKeyAlgorithms: hostKeyAlgorithmsFor(forHost.map((entry) => entry.keyType)),
     decide,
+    recordAcceptedKey,
   };
 };

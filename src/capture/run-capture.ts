@@ -1,14 +1,13 @@
-import { readdir, rmdir, stat } from 'node:fs/promises';
+import { rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RootcastError, isRootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { imageLayout } from '../image/layout.js';
 import { withImageLock } from '../image/lock.js';
 import type { ImageManifest } from '../image/manifest.js';
-import { abortStaging, beginStaging, commitStaging, removeEmptyImageDir } from '../image/staging.js';
+import { abortStaging, beginStaging, commitStaging, findLeftoverDirs, removeEmptyImageDir } from '../image/staging.js';
 import { listVersions } from '../image/versions.js';
 import type { Exec } from '../sys/exec.js';
-import { isProcessAlive } from '../sys/pid-alive.js';
 import type { RsyncStats } from '../sys/rsync-stats.js';
 import { rootcastVersion } from '../version.js';
 import { buildCaptureManifest } from './build-manifest.js';
@@ -55,13 +54,6 @@ const assertSourceDir = async (path: string): Promise<void> => {
   if (!info.isDirectory()) throw new RootcastError('INVALID_ARGUMENT', `--from-dir ${path} is not a directory`, { hint: 'pass the directory holding the root tree' });
 };
 
-/** Interrupted runs of this image, found without creating anything (for --dry-run). */
-const peekLeftoverRoots = async (paths: HomePaths, image: string): Promise<string[]> => {
-  const dir = imageLayout(paths).stagingDir(image);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  return names.filter((name) => !isProcessAlive(Number(name.split('-')[0]))).map((name) => join(dir, name, 'root'));
-};
-
 const latestOf = async (paths: HomePaths, image: string): Promise<CapturePlanInput['latest']> => {
   const version = (await listVersions(paths, image)).at(-1);
   return version === undefined ? undefined : { version, root: imageLayout(paths).versionRoot(image, version) };
@@ -83,6 +75,8 @@ export const runCapture = async (request: CaptureRequest, effects: CaptureEffect
     inspection = await inspectDir(source.path);
   }
   if (inspection !== undefined && source.kind === 'ssh') assertRemoteRsync(inspection, describeSource(source));
+  // A new key is trusted only now: its session authenticated and the golden client has rsync.
+  await trust?.recordAcceptedKey();
   const planInput = (stagingRoot: string, leftoverRoots: string[], latest: CapturePlanInput['latest']): CapturePlanInput => ({
     image: request.image,
     source,
@@ -98,7 +92,7 @@ export const runCapture = async (request: CaptureRequest, effects: CaptureEffect
   });
   if (request.dryRun) {
     const stagingRoot = join(imageLayout(effects.paths).stagingDir(request.image), '<new>', 'root');
-    const plan = planCapture(planInput(stagingRoot, await peekLeftoverRoots(effects.paths, request.image), await latestOf(effects.paths, request.image)));
+    const plan = planCapture(planInput(stagingRoot, (await findLeftoverDirs(effects.paths, request.image)).map((dir) => join(dir, 'root')), await latestOf(effects.paths, request.image)));
     return { kind: 'dry-run', plan, inspection: inspection as Inspection };
   }
 

@@ -1,4 +1,4 @@
-import { lstat, rename, rm } from 'node:fs/promises';
+import { lstat, rename } from 'node:fs/promises';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { syncDirectory } from '../sys/atomic-write.js';
@@ -6,7 +6,7 @@ import type { Exec } from '../sys/exec.js';
 import { runRsync } from '../sys/rsync.js';
 import { deployedVersions } from './host-state.js';
 import { imageLayout } from './layout.js';
-import { withImageLock } from './lock.js';
+import { withImageLocks } from './lock.js';
 import type { ImageManifest } from './manifest.js';
 import { assertImageName } from './name.js';
 import { parseImageRef } from './ref.js';
@@ -30,14 +30,18 @@ export interface MovePlan {
 const imageDirExists = (paths: HomePaths, image: string): Promise<boolean> =>
   lstat(imageLayout(paths).imageDir(image)).then(() => true, () => false);
 
+const alreadyExists = (image: string, versions: readonly number[]): RootcastError =>
+  new RootcastError('ALREADY_EXISTS', `image "${image}" already exists${versions.length > 0 ? ` (versions ${versions.join(', ')})` : ''}`, {
+    hint: `pick another name, or remove it first with "rootcast image rm ${image} --all"`,
+  });
+
 const assertFreeName = async (paths: HomePaths, image: string): Promise<void> => {
   const versions = await listVersions(paths, image);
-  if (versions.length > 0 || (await imageDirExists(paths, image))) {
-    throw new RootcastError('ALREADY_EXISTS', `image "${image}" already exists${versions.length > 0 ? ` (versions ${versions.join(', ')})` : ''}`, {
-      hint: `pick another name, or remove it first with "rootcast image rm ${image} --all"`,
-    });
-  }
+  if (versions.length > 0 || (await imageDirExists(paths, image))) throw alreadyExists(image, versions);
 };
+
+const notFound = (image: string): RootcastError =>
+  new RootcastError('NOT_FOUND', `image "${image}" does not exist`, { hint: 'run "rootcast image list" to see images' });
 
 /** Reads and checks everything `image cp` needs; throws before anything is written. */
 export const planCopy = async (paths: HomePaths, sourceRef: string, newName: string): Promise<{ plan: CopyPlan; source: ResolvedVersion }> => {
@@ -51,27 +55,25 @@ export const planCopy = async (paths: HomePaths, sourceRef: string, newName: str
 /** `image cp`: a new image whose version 1 hard-links every file of the source version. */
 export const applyCopy = async (paths: HomePaths, exec: Exec, now: () => Date, source: ResolvedVersion, plan: CopyPlan): Promise<ImageManifest> => {
   try {
-    return await withImageLock(paths, source.image, () =>
-      withImageLock(paths, plan.image, async () => {
-        if ((await listVersions(paths, plan.image)).length > 0) await assertFreeName(paths, plan.image);
-        const base = await readManifest(paths, source.image, source.version);
-        const staging = await beginStaging(paths, plan.image);
-        try {
-          await runRsync(exec, { sources: [`${source.root}/`], destination: `${staging.root}/`, includes: [], excludes: [], linkDest: [source.root] });
-          const { parentVersion: _parent, ...rest } = base;
-          return await commitStaging(paths, staging, (version) => ({
-            ...rest,
-            image: plan.image,
-            version,
-            createdAt: now().toISOString(),
-            source: { kind: 'copy', from: source.ref },
-          }));
-        } catch (error) {
-          await abortStaging(staging);
-          throw error;
-        }
-      }),
-    );
+    return await withImageLocks(paths, [source.image, plan.image], async () => {
+      if ((await listVersions(paths, plan.image)).length > 0) await assertFreeName(paths, plan.image);
+      const base = await readManifest(paths, source.image, source.version);
+      const staging = await beginStaging(paths, plan.image);
+      try {
+        await runRsync(exec, { sources: [`${source.root}/`], destination: `${staging.root}/`, includes: [], excludes: [], linkDest: [source.root] });
+        const { parentVersion: _parent, ...rest } = base;
+        return await commitStaging(paths, staging, (version) => ({
+          ...rest,
+          image: plan.image,
+          version,
+          createdAt: now().toISOString(),
+          source: { kind: 'copy', from: source.ref },
+        }));
+      } catch (error) {
+        await abortStaging(staging);
+        throw error;
+      }
+    });
   } finally {
     await removeEmptyImageDir(paths, plan.image);
   }
@@ -82,9 +84,7 @@ export const planMove = async (paths: HomePaths, oldName: string, newName: strin
   const from = assertImageName(oldName);
   const to = assertImageName(newName);
   const versions = await listVersions(paths, from);
-  if (versions.length === 0) {
-    throw new RootcastError('NOT_FOUND', `image "${from}" does not exist`, { hint: 'run "rootcast image list" to see images' });
-  }
+  if (versions.length === 0) throw notFound(from);
   await assertFreeName(paths, to);
   const deployed = [...(await deployedVersions(paths, from)).entries()];
   const orphanedHosts = deployed.flatMap(([, hosts]) => hosts).sort();
@@ -97,15 +97,21 @@ export const planMove = async (paths: HomePaths, oldName: string, newName: strin
   return { from, to, versions, orphanedHosts };
 };
 
-/** `image mv`: one rename of the image directory, so readers see the old name or the new one. */
+/**
+ * `image mv`: one rename of the image directory, so readers see the old name or the new one.
+ * Both names are locked, so no writer of the new name (a first capture, cp) runs meanwhile.
+ */
 export const applyMove = async (paths: HomePaths, plan: MovePlan): Promise<void> => {
   const layout = imageLayout(paths);
-  await withImageLock(paths, plan.from, async () => {
+  await withImageLocks(paths, [plan.from, plan.to], async () => {
+    if ((await listVersions(paths, plan.from)).length === 0) throw notFound(plan.from);
     await assertFreeName(paths, plan.to);
-    await rename(layout.imageDir(plan.from), layout.imageDir(plan.to));
+    await rename(layout.imageDir(plan.from), layout.imageDir(plan.to)).catch(async (error: NodeJS.ErrnoException) => {
+      // The new name appeared anyway (a writer that ignores locks): still the user's error, not an internal one.
+      if (error.code === 'EEXIST' || error.code === 'ENOTEMPTY') throw alreadyExists(plan.to, await listVersions(paths, plan.to));
+      throw error;
+    });
     await syncDirectory(layout.imageDir(plan.to));
     await syncDirectory(paths.imagesDir);
-    // Our lock file moved along with the directory.
-    await rm(layout.lockFile(plan.to), { force: true });
   });
 };

@@ -44,7 +44,7 @@ export const lockImage = async (paths: HomePaths, image: string): Promise<ImageL
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       try {
         await link(temp, file);
-        // Only our own lock is removed: the path may hold another run's lock by then (image mv moves ours away).
+        // Only our own lock is removed: the path may hold another run's lock by then (ours was judged dead and broken).
         return { release: async () => ((await readLock(file)) === token ? rm(file, { force: true }) : undefined) };
       } catch (error) {
         if (!isCode(error, 'EEXIST')) throw error;
@@ -72,3 +72,9 @@ export const withImageLock = async <T>(paths: HomePaths, image: string, work: ()
     await lock.release();
   }
 };
+
+/** Runs `work` holding the locks of several images, taken in name order so two such runs never hold one each. */
+export const withImageLocks = <T>(paths: HomePaths, images: readonly string[], work: () => Promise<T>): Promise<T> =>
+  [...new Set(images)]
+    .sort()
+    .reduceRight<() => Promise<T>>((inner, image) => () => withImageLock(paths, image, inner), work)();

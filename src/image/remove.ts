@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { syncDirectory } from '../sys/atomic-write.js';
@@ -10,6 +8,7 @@ import { withImageLock } from './lock.js';
 import { assertImageName } from './name.js';
 import { parseImageRef } from './ref.js';
 import { planPrune, planRemoval, type ImageState, type PruneDecision, type RemovalPlan } from './removal-plan.js';
+import { imageTrashPath, sweepDeadTrash, versionTrashPath } from './staging.js';
 import { writeTags } from './tags-store.js';
 import { listVersions, readTags, resolveParsedRef } from './versions.js';
 
@@ -21,8 +20,6 @@ export const readImageState = async (paths: HomePaths, image: string): Promise<I
   deployed: await deployedVersions(paths, image),
 });
 
-const trashName = (label: string): string => `${process.pid}-${label}-${randomBytes(4).toString('hex')}`;
-
 /**
  * Applies a removal plan (caller holds the image lock). Each version leaves the store in one rename
  * (into .staging, which the next capture cleans if we die), so readers never see half a version.
@@ -30,7 +27,7 @@ const trashName = (label: string): string => `${process.pid}-${label}-${randomBy
 export const applyRemoval = async (paths: HomePaths, plan: RemovalPlan): Promise<void> => {
   const layout = imageLayout(paths);
   if (plan.whole) {
-    const trash = join(paths.imagesDir, `.trash-${trashName(plan.image)}`);
+    const trash = imageTrashPath(paths, plan.image);
     await rename(layout.imageDir(plan.image), trash);
     await syncDirectory(paths.imagesDir);
     await rm(trash, { recursive: true, force: true });
@@ -45,7 +42,7 @@ export const applyRemoval = async (paths: HomePaths, plan: RemovalPlan): Promise
   await mkdir(staging, { recursive: true });
   const trashed: string[] = [];
   for (const version of plan.versions) {
-    const trash = join(staging, trashName(`removed-${version}`));
+    const trash = versionTrashPath(paths, plan.image, version);
     await rename(layout.versionDir(plan.image, version), trash);
     trashed.push(trash);
   }
@@ -112,13 +109,24 @@ export const planPruneRun = async (paths: HomePaths, nameText: string, keepText:
   return { image, keep, decisions, removal: { image, whole: false, versions, dropTags: [], orphanedHosts: [] } };
 };
 
-/** Applies a removal under the image lock, re-planned from a fresh read so a concurrent tag or deploy is honoured. */
-export const applyRemovalLocked = async (paths: HomePaths, plan: RemovalPlan, force: boolean): Promise<void> => {
-  if (plan.versions.length === 0 && !plan.whole) return;
-  await withImageLock(paths, plan.image, async () => {
+/**
+ * Applies a removal under the image lock, re-planned from a fresh read so a concurrent tag or deploy is
+ * honoured; returns the plan it applied (what to report). Also deletes removed images a dead run left.
+ */
+export const applyRemovalLocked = async (paths: HomePaths, plan: RemovalPlan, force: boolean): Promise<RemovalPlan> => {
+  await sweepDeadTrash(paths);
+  if (plan.versions.length === 0 && !plan.whole) return plan;
+  return withImageLock(paths, plan.image, async () => {
     const state = await readImageState(paths, plan.image);
+    const gone = plan.whole ? (state.versions.length === 0 ? [undefined] : []) : plan.versions.filter((version) => !state.versions.includes(version));
+    if (gone.length > 0) {
+      // Removed or renamed by another run since planning.
+      const what = gone[0] === undefined ? `image "${plan.image}"` : `${plan.image}@${gone[0]}`;
+      throw new RootcastError('NOT_FOUND', `${what} does not exist any more`, { hint: 'run "rootcast image list" to see images' });
+    }
     const fresh = plan.whole ? planRemoval(state, { version: undefined, force }) : mergePlans(plan, plan.versions.map((version) => planRemoval(state, { version, force })));
     await applyRemoval(paths, fresh);
+    return fresh;
   });
 };
 

@@ -18,17 +18,42 @@ export interface Staging {
   leftoverDirs: string[];
 }
 
+/** Scratch entries are named "<pid>-..." by the process that made them, so a dead owner's leftovers can be told apart. */
+const ownedName = (label: string): string => `${process.pid}-${label}${label === '' ? '' : '-'}${randomBytes(4).toString('hex')}`;
+
 const ownerPid = (entryName: string): number => Number(entryName.split('-')[0]);
+
+/** Paths of the entries of `dir` (named `prefix<pid>-...`) whose owner process is gone; creates nothing. */
+const findDeadOwnerEntries = async (dir: string, prefix = ''): Promise<string[]> => {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((name) => name.startsWith(prefix) && !isProcessAlive(ownerPid(name.slice(prefix.length)))).map((name) => join(dir, name));
+};
+
+/** Staging directories of interrupted runs of `image` (also read by --dry-run, so it creates nothing). */
+export const findLeftoverDirs = (paths: HomePaths, image: string): Promise<string[]> => findDeadOwnerEntries(imageLayout(paths).stagingDir(image));
 
 /** Creates a fresh staging directory (caller holds the image lock). */
 export const beginStaging = async (paths: HomePaths, image: string): Promise<Staging> => {
   const stagingParent = imageLayout(paths).stagingDir(image);
   await mkdir(stagingParent, { recursive: true });
-  const leftovers = (await readdir(stagingParent)).filter((name) => !isProcessAlive(ownerPid(name)));
-  const dir = join(stagingParent, `${process.pid}-${randomBytes(4).toString('hex')}`);
+  const leftoverDirs = await findLeftoverDirs(paths, image);
+  const dir = join(stagingParent, ownedName(''));
   await mkdir(join(dir, 'root'), { recursive: true, mode: 0o755 });
-  const leftoverDirs = leftovers.map((name) => join(stagingParent, name));
   return { image, dir, root: join(dir, 'root'), leftoverDirs, leftoverRoots: leftoverDirs.map((d) => join(d, 'root')) };
+};
+
+/** Where one removed version waits for deletion: in staging, so the next writer cleans it if we die. */
+export const versionTrashPath = (paths: HomePaths, image: string, version: number): string =>
+  join(imageLayout(paths).stagingDir(image), ownedName(`removed-${version}`));
+
+const trashPrefix = '.trash-';
+
+/** Where a whole removed image waits for deletion; dot-named, so never listed as an image. */
+export const imageTrashPath = (paths: HomePaths, image: string): string => join(paths.imagesDir, `${trashPrefix}${ownedName(image)}`);
+
+/** Deletes removed images whose remover died between the rename and the delete. */
+export const sweepDeadTrash = async (paths: HomePaths): Promise<void> => {
+  for (const dir of await findDeadOwnerEntries(paths.imagesDir, trashPrefix)) await rm(dir, { recursive: true, force: true });
 };
 
 /** Writes the manifest, renames staging to the next version number and clears leftovers; returns the version. */
@@ -45,6 +70,7 @@ export const commitStaging = async (
   await rename(staging.dir, layout.versionDir(staging.image, version));
   await syncDirectory(layout.imageDir(staging.image));
   await discardLeftovers(staging);
+  await sweepDeadTrash(paths);
   return manifest;
 };
 

@@ -7,6 +7,9 @@ import { formatImageRef, parseImageRef, type ImageRef } from './ref.js';
 
 export type Tags = Record<string, number>;
 
+/** The version a tag points at; own keys only, so "constructor" or "__proto__" is never found on Object.prototype. */
+export const taggedVersion = (tags: Tags, tag: string): number | undefined => (Object.hasOwn(tags, tag) ? tags[tag] : undefined);
+
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 /** Image names present in the store, sorted. */
@@ -49,9 +52,10 @@ export const readManifest = async (paths: HomePaths, image: string, version: num
 export const readTags = async (paths: HomePaths, image: string): Promise<Tags> => {
   const file = imageLayout(paths).tagsFile(image);
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Tags;
+    // Null prototype: assigning or deleting any tag name (even "__proto__") touches an own key only.
+    return Object.assign(Object.create(null) as Tags, JSON.parse(await readFile(file, 'utf8')) as Tags);
   } catch (error) {
-    if (isMissing(error)) return {};
+    if (isMissing(error)) return Object.create(null) as Tags;
     throw new RootcastError('INVALID_DATA', `${file} is not valid JSON: ${(error as Error).message}`);
   }
 };
@@ -87,7 +91,7 @@ export const resolveParsedRef = async (paths: HomePaths, ref: ImageRef): Promise
       break;
     case 'tag': {
       const tags = await readTags(paths, ref.image);
-      const tagged = tags[ref.selector.tag];
+      const tagged = taggedVersion(tags, ref.selector.tag);
       if (tagged === undefined || !versions.includes(tagged)) {
         throw new RootcastError('NOT_FOUND', `image "${ref.image}" has no tag "${ref.selector.tag}"`, {
           hint: `tags of ${ref.image}: ${Object.keys(tags).join(', ') || 'none'}`,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { RootcastError } from '../errors/rootcast-error.js';
+import { appendBounded } from './bounded-text.js';
 import { formatCommandLine } from './command-line.js';
 
 export interface ExecRequest {
@@ -23,6 +24,7 @@ export interface ExecRequest {
 
 export interface ExecResult {
   exitCode: number;
+  /** The last 4 MiB at most (bounded-text.ts), as for stderr. */
   stdout: string;
   stderr: string;
   commandLine: string;
@@ -73,11 +75,11 @@ export const execProcess: Exec = (request) =>
       finish();
     };
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
+      stdout = appendBounded(stdout, chunk);
       if (request.echoStdout === true) process.stderr.write(chunk);
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
+      stderr = appendBounded(stderr, chunk);
     });
     if (request.input !== undefined) child.stdin?.end(request.input);
     child.once('error', (error: NodeJS.ErrnoException) =>

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { quoteShellWord } from './command-line.js';
 import type { Exec, ExecResult } from './exec.js';
+import { whileIgnoringInterrupts } from './ignore-interrupts.js';
 import { buildRsyncArgs } from './rsync.js';
 
 /** Everything one overlay shell session needs; built by a pure planner, rendered to one `sh` script here. */
@@ -50,6 +51,8 @@ export const renderOverlayShellScript = (spec: OverlayShellSpec): string => {
   const envWords = Object.entries(spec.env).map(([key, value]) => q(`${key}=${value}`));
   const chrootArgs = spec.command === undefined ? ['/bin/sh'] : ['/bin/sh', '-c', spec.command];
   return [
+    // A handler, not "ignore": the chroot's command still gets default SIGINT on exec, so Ctrl-C ends it and this script goes on to clean up.
+    'trap : INT QUIT',
     'set -eu',
     `mount -t overlay overlay -o ${q(`lowerdir=${spec.lower},upperdir=${spec.upper},workdir=${spec.work}`)} ${q(spec.merged)}`,
     ...targets.map(({ source, target }) => `if [ -d ${q(target)} ] && [ ! -L ${q(target)} ]; then mount --rbind ${q(source)} ${q(target)}; fi`),
@@ -75,10 +78,16 @@ export interface OverlayShellRun {
   interactive?: boolean;
 }
 
-/** Runs one session in a private mount namespace; the caller reads statusFile / syncedFile afterwards. */
+/**
+ * Runs one session in a private mount namespace; the caller reads statusFile / syncedFile afterwards.
+ * Ctrl-C reaches the whole process group: it ends the chroot's command, while the script and rootcast
+ * (ignoring it for the duration, like system(3)) live on to unmount and drop the staging directory.
+ */
 export const runOverlayShell = (exec: Exec, spec: OverlayShellSpec, run: OverlayShellRun = {}): Promise<ExecResult> =>
-  exec({
-    command: 'unshare',
-    args: ['-m', '--propagation', 'private', 'sh', '-c', renderOverlayShellScript(spec)],
-    interactive: run.interactive === true,
-  });
+  whileIgnoringInterrupts(() =>
+    exec({
+      command: 'unshare',
+      args: ['-m', '--propagation', 'private', 'sh', '-c', renderOverlayShellScript(spec)],
+      interactive: run.interactive === true,
+    }),
+  );

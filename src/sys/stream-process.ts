@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { RootcastError } from '../errors/rootcast-error.js';
+import { appendBounded } from './bounded-text.js';
 import { formatCommandLine } from './command-line.js';
 
 export interface StreamRequest {
@@ -21,14 +22,6 @@ export interface StreamResult {
   stderr: string;
   commandLine: string;
 }
-
-const maxKeptBytes = 4 * 1024 * 1024;
-
-/** Keeps the tail of a growing text so a chatty child cannot exhaust memory. */
-const appendBounded = (kept: string, chunk: string): string => {
-  const joined = kept + chunk;
-  return joined.length > maxKeptBytes ? joined.slice(joined.length - maxKeptBytes) : joined;
-};
 
 /**
  * Runs a program and streams its stdout line by line (execProcess only returns output at the end).

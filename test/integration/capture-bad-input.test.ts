@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,15 @@ describe('capture refuses bad input with a clear error, the right status, and an
     await expectRefused([`root@127.0.0.1:${sshd.port}`, '--image', 'web', '--ssh-key', wrongKey, '--known-hosts', knownHosts], 77, 'AUTH_FAILED', /--ssh-key/);
   });
 
+  test('an unknown host with --accept-new-host-key and a wrong SSH key → 77, and known_hosts keeps its bytes', async () => {
+    const knownHosts = join(scratch, 'tofu-auth-known_hosts');
+    writeFileSync(knownHosts, '# kept, no newline at the end');
+    const bytes = readFileSync(knownHosts);
+    await expectRefused([`root@127.0.0.1:${sshd.port}`, '--image', 'web', '--ssh-key', wrongKey, '--known-hosts', knownHosts, '--accept-new-host-key'], 77, 'AUTH_FAILED');
+    expect(readFileSync(knownHosts).equals(bytes)).toBe(true);
+    rmSync(knownHosts);
+  });
+
   test('a missing --ssh-key file → 66 NOT_FOUND', async () => {
     await expectRefused([`root@127.0.0.1:${sshd.port}`, '--image', 'web', '--ssh-key', join(scratch, 'nope'), '--known-hosts', knownHostsFor(sshd, 'k1')], 66, 'NOT_FOUND');
   });
@@ -96,11 +105,9 @@ describe('capture refuses bad input with a clear error, the right status, and an
     const args = [`root@127.0.0.1:${noRsyncSshd.port}`, '--image', 'web', '--ssh-key', noRsyncSshd.clientKeyPath];
     await expectRefused([...args, '--known-hosts', knownHosts], 69, 'REMOTE_TOOL_MISSING', /install rsync/);
     rmSync(knownHosts);
-    // Unknown host: inspection runs first and stops before any transfer (the key it records is the only change).
-    const result = await capture(['--home', home, 'capture', ...args, '--known-hosts', knownHosts, '--accept-new-host-key']);
-    expect(result.status).toBe(69);
-    expect(result.stderr).toContain('[REMOTE_TOOL_MISSING]');
-    rmSync(knownHosts);
+    // Unknown host: inspection runs first and stops before any transfer; the key is not recorded for a capture that failed.
+    await expectRefused([...args, '--known-hosts', knownHosts, '--accept-new-host-key'], 69, 'REMOTE_TOOL_MISSING');
+    expect(existsSync(knownHosts)).toBe(false);
   });
 
   test.each([['../x'], ['a/b'], ['Web'], ['']])('image name %j → 64', async (name) => {

@@ -59,6 +59,21 @@ describe('the golden client\'s host key is verified against known_hosts', () => 
     expect(existsSync(home)).toBe(false);
   });
 
+  test('--accept-new-host-key records the key only once the capture got going: a failed authentication records nothing', async () => {
+    const home = join(scratch, 'tofu-after-auth');
+    const knownHosts = join(scratch, 'tofu-after-auth-known_hosts');
+    writeFileSync(knownHosts, '# kept\n');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(scratch, 'wrong_client_key')]);
+    const refused = await capture(['--home', home, 'capture', `root@127.0.0.1:${sshd.port}`, '--image', 'web', '--ssh-key', join(scratch, 'wrong_client_key'), '--known-hosts', knownHosts, '--accept-new-host-key']);
+    expect(refused.status).toBe(77);
+    expect(refused.stderr).toContain('[AUTH_FAILED]');
+    expect(readFileSync(knownHosts, 'utf8')).toBe('# kept\n');
+    expect(existsSync(home)).toBe(false);
+    const accepted = await run(home, knownHosts, '--accept-new-host-key');
+    expect(accepted.status).toBe(0);
+    expect(readFileSync(knownHosts, 'utf8')).toBe(`# kept\n${sshd.hostKeyLine}\n`);
+  });
+
   test('--accept-new-host-key trusts on first use and records the key; later runs need no flag', async () => {
     const home = join(scratch, 'tofu');
     const knownHosts = join(scratch, 'tofu-known_hosts');

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { bundleCli, type TestBundle } from '../helpers/bundle-entry.js';
+import { buildMinimalRoot, goldenClientPrograms } from '../helpers/minimal-root.js';
+import { makeChrootDir, startSshd, type TestSshd } from '../helpers/sshd.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,6 +62,14 @@ describe('an interrupted capture leaves no version and the next one succeeds', (
     await exited;
     expect(versionsOf(home)).toEqual([]);
     expect(stagingEntries(home)).toHaveLength(1);
+    const leftover = join(home, 'images/web/.staging', stagingEntries(home)[0] as string);
+
+    // --dry-run finds the same leftover the real run will use (one shared filter), and creates nothing.
+    let planned = '';
+    const dryStatus = await runCli(['--home', home, 'capture', '--from-dir', source, '--image', 'web', '--dry-run'], { stdout: { write: (text: string) => (planned += text) }, stderr: { write: () => true } });
+    expect(dryStatus).toBe(0);
+    expect(planned).toContain(`  link-dest: ${join(leftover, 'root')}\n`);
+    expect(stagingEntries(home)).toEqual([leftover.split('/').at(-1)]);
 
     let stdout = '';
     const status = await runCli(['--home', home, 'capture', '--from-dir', source, '--image', 'web'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } });
@@ -82,6 +92,61 @@ describe('an interrupted capture leaves no version and the next one succeeds', (
     expect(stderr).toContain('[INTERRUPTED]');
     expect(versionsOf(home)).toEqual([]);
     expect(stagingEntries(home)).toEqual([]);
-    expect(existsSync(join(home, 'images/web/.lock'))).toBe(false);
+    expect(existsSync(join(home, 'images/.web.lock'))).toBe(false);
+  });
+});
+
+describe('a capture over SSH killed midway (SIGKILL) leaves no version, and the next capture succeeds', () => {
+  let scratch: string;
+  let cli: TestBundle;
+  let root: string;
+  let sshd: TestSshd;
+  let knownHosts: string;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'rootcast-interrupt-ssh-'));
+    cli = await bundleCli();
+    root = makeChrootDir();
+    buildMinimalRoot(root, goldenClientPrograms());
+    // ~160 MiB of incompressible files through ssh: still copying when the staging dir first shows data.
+    for (let dir = 0; dir < 8; dir += 1) {
+      mkdirSync(join(root, 'data', String(dir)), { recursive: true });
+      for (let file = 0; file < 10; file += 1) writeFileSync(join(root, 'data', String(dir), `blob-${file}`), randomBytes(2 * 1024 * 1024));
+    }
+    sshd = await startSshd(root);
+    knownHosts = join(scratch, 'known_hosts');
+    writeFileSync(knownHosts, `${sshd.hostKeyLine}\n`);
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    if (root !== undefined) rmSync(root, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+    await cli?.remove();
+  });
+
+  test('SIGKILL of rootcast, rsync and ssh together: only a staging directory is left, reused and removed by the next capture', async () => {
+    const home = join(scratch, 'home');
+    const args = ['--home', home, 'capture', `root@127.0.0.1:${sshd.port}`, '--image', 'web', '--ssh-key', sshd.clientKeyPath, '--known-hosts', knownHosts];
+    const child = spawn(process.execPath, [cli.file, ...args], { detached: true, stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await waitForStagingData(home);
+    } finally {
+      process.kill(-(child.pid as number), 'SIGKILL');
+      await exited;
+    }
+    expect(versionsOf(home)).toEqual([]);
+    expect(stagingEntries(home)).toHaveLength(1);
+    // The kill really struck midway: the golden client's data was not all copied yet.
+    const partial = join(home, 'images/web/.staging', stagingEntries(home)[0] as string, 'root/data/7');
+    expect(existsSync(partial) ? readdirSync(partial).length : 0).toBeLessThan(10);
+
+    let stdout = '';
+    const status = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } });
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^captured web@1 /);
+    expect(versionsOf(home)).toEqual(['1']);
+    expect(stagingEntries(home)).toEqual([]);
+    for (let dir = 0; dir < 8; dir += 1) expect(readdirSync(join(home, 'images/web/1/root/data', String(dir)))).toHaveLength(10);
   });
 });

@@ -47,6 +47,11 @@ const cases: BadCase[] = [
   { args: ['image', 'tag', 'web@1', 'latest'], status: 64, code: 'INVALID_ARGUMENT', message: 'tag "latest" is not a valid tag name' },
   { args: ['image', 'tag', 'web@7', 'stable'], status: 66, code: 'NOT_FOUND', message: 'web@7 does not exist' },
   { args: ['image', 'tag', '--delete', 'web', 'nosuchtag'], status: 66, code: 'NOT_FOUND', message: 'image "web" has no tag "nosuchtag"' },
+  // Names of Object.prototype members are not tags just because every object inherits them.
+  { args: ['image', 'tag', '--delete', 'web', 'constructor'], status: 66, code: 'NOT_FOUND', message: 'image "web" has no tag "constructor"' },
+  { args: ['image', 'tag', '--delete', 'web', '__proto__'], status: 66, code: 'NOT_FOUND', message: 'image "web" has no tag "__proto__"' },
+  { args: ['image', 'tag', '--delete', 'web', 'hasOwnProperty'], status: 66, code: 'NOT_FOUND', message: 'image "web" has no tag "hasOwnProperty"' },
+  { args: ['image', 'show', 'web@constructor'], status: 66, code: 'NOT_FOUND', message: 'image "web" has no tag "constructor"' },
   { args: ['image', 'tag', '--delete', 'web@1', 'stable'], status: 64, code: 'INVALID_ARGUMENT', message: '"web@1": --delete takes an image name' },
   { args: ['image', 'cp', 'web@1', 'db'], status: 65, code: 'ALREADY_EXISTS', message: 'image "db" already exists' },
   { args: ['image', 'cp', 'web@1', 'Bad Name'], status: 64, code: 'INVALID_ARGUMENT', message: 'image name "Bad Name"' },

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
@@ -7,8 +8,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { imageLayout } from '../../src/image/layout.js';
 import { listVersions } from '../../src/image/versions.js';
+import { bundleCli, type TestBundle } from '../helpers/bundle-entry.js';
 import { addVersion, inodeOf, namesIn, runRootcast, snapshotTree } from '../helpers/image-builder.js';
-import { buildMinimalRoot } from '../helpers/minimal-root.js';
+import { buildMinimalRoot, defaultChrootPrograms } from '../helpers/minimal-root.js';
 
 let source: string;
 let paths: HomePaths;
@@ -31,7 +33,7 @@ const mountsUnder = (dir: string): string[] => readFileSync('/proc/self/mountinf
 
 beforeAll(async () => {
   source = await mkdtemp(join(tmpdir(), 'rootcast-shell-src-'));
-  buildMinimalRoot(source);
+  buildMinimalRoot(source, [...defaultChrootPrograms, 'sleep']);
   await mkdir(join(source, 'etc'), { recursive: true });
   await writeFile(join(source, 'etc/motd'), 'welcome\n');
   await writeFile(join(source, 'etc/keep'), 'unchanged\n');
@@ -134,5 +136,54 @@ describe('image shell --command', () => {
     expect(result.stdout).toContain('dry-run: would open "touch /x" on web@1');
     expect(result.stdout).toContain(`mount -t overlay overlay -o 'lowerdir=${root(1)},upperdir=`);
     expect(snapshotTree(paths.home)).toEqual(before);
+  });
+});
+
+describe('image shell and Ctrl-C', () => {
+  let cli: TestBundle;
+  beforeAll(async () => {
+    cli = await bundleCli();
+  });
+  afterAll(async () => {
+    await cli?.remove();
+  });
+
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  const groupAlive = (pid: number): boolean => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  test('SIGINT to the terminal\'s process group ends the command; rootcast reports it, commits nothing and cleans up', async () => {
+    const stagingDir = imageLayout(paths).stagingDir('web');
+    // detached: its own process group, like a shell job whose group the terminal signals on Ctrl-C.
+    const child = spawn(process.execPath, [cli.file, '--home', paths.home, 'image', 'shell', 'web', '--command', 'touch /started; sleep 30'], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const pid = child.pid as number;
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const started = async (): Promise<boolean> => (await namesIn(stagingDir)).some((entry) => lstatSync(join(stagingDir, entry, 'upper/started'), { throwIfNoEntry: false }) !== undefined);
+      for (let attempt = 0; attempt < 1000 && !(await started()); attempt += 1) await sleep(10);
+      expect(await started()).toBe(true);
+      process.kill(-pid, 'SIGINT');
+      expect(await exited).toBe(70);
+      expect(stderr).toContain('[SUBPROCESS_FAILED]: the shell on web@1 exited with status 130; no new version');
+      expect(await listVersions(paths, 'web')).toEqual([1]);
+      expect(await namesIn(stagingDir)).toEqual([]);
+      expect(readFileSync('/proc/mounts', 'utf8')).not.toContain(paths.home);
+      // No orphaned chroot shell or sleep is left in the group.
+      for (let attempt = 0; attempt < 100 && groupAlive(pid); attempt += 1) await sleep(10);
+      expect(groupAlive(pid)).toBe(false);
+    } finally {
+      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    }
   });
 });

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HomePaths } from '../../src/home/paths.js';
 import { imageLayout } from '../../src/image/layout.js';
-import { resolveImageRef } from '../../src/image/versions.js';
+import { lockImage, withImageLock } from '../../src/image/lock.js';
+import { applyRemovalLocked, planRemove } from '../../src/image/remove.js';
+import { applyTag, planTagSet } from '../../src/image/tag.js';
+import { listImages, resolveImageRef } from '../../src/image/versions.js';
 import { addVersion, inodeOf, minimalManifest, namesIn, recordDeployment, runRootcast, snapshotTree } from '../helpers/image-builder.js';
 
 let paths: HomePaths;
@@ -112,6 +115,22 @@ describe('image tag', () => {
     expect(await namesIn(layout().imageDir('web'))).toEqual(['.staging', '1', '2', '3', 'tags.json']);
   });
 
+  test('a tag named like an Object.prototype member is an ordinary new tag', async () => {
+    const created = await runRootcast(paths, ['image', 'tag', 'web@1', 'constructor']);
+    expect(created).toMatchObject({ status: 0, stdout: 'tagged web@1 as constructor (new tag)\n' });
+    expect((await resolveImageRef(paths, 'web@constructor')).version).toBe(1);
+    const deleted = await runRootcast(paths, ['image', 'tag', '--delete', 'web', 'constructor']);
+    expect(deleted.stdout).toBe('deleted tag web@constructor (was web@1)\n');
+    expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({ stable: 2 });
+  });
+
+  test('a "__proto__" key in tags.json is an own key: deleting it touches only that key', async () => {
+    await writeFile(layout().tagsFile('web'), '{"__proto__": 1, "stable": 2}');
+    const deleted = await runRootcast(paths, ['image', 'tag', '--delete', 'web', '__proto__']);
+    expect(deleted).toMatchObject({ status: 0, stdout: 'deleted tag web@__proto__ (was web@1)\n' });
+    expect(await readFile(layout().tagsFile('web'), 'utf8')).toBe('{\n  "stable": 2\n}\n');
+  });
+
   test('--dry-run changes nothing', async () => {
     const before = snapshotTree(paths.home);
     const result = await runRootcast(paths, ['image', 'tag', 'web@3', 'stable', '--dry-run']);
@@ -163,6 +182,50 @@ describe('image rm', () => {
   });
 });
 
+describe('image rm: what is reported, and what a dead remover left', () => {
+  test('the applied plan is re-made under the lock and returned: a tag set after planning is dropped and reported', async () => {
+    const planned = await planRemove(paths, 'web@1', {});
+    expect(planned.dropTags).toEqual([]);
+    expect((await runRootcast(paths, ['image', 'tag', 'web@1', 'canary'])).status).toBe(0);
+    await expect(applyRemovalLocked(paths, planned, false)).rejects.toMatchObject({ code: 'IN_USE' });
+    expect(await namesIn(layout().imageDir('web'))).toContain('1');
+    const applied = await applyRemovalLocked(paths, planned, true);
+    expect(applied).toMatchObject({ image: 'web', whole: false, versions: [1], dropTags: ['canary'] });
+    expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({ stable: 2 });
+  });
+
+  test('a version removed by another run since planning is NOT_FOUND, not an internal error', async () => {
+    const planned = await planRemove(paths, 'web@1', {});
+    expect((await runRootcast(paths, ['image', 'rm', 'web@1'])).status).toBe(0);
+    await expect(applyRemovalLocked(paths, planned, false)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'web@1 does not exist any more' });
+  });
+
+  test('trash of a remover that died between rename and delete is removed by the next rm, prune or commit; a live one is left', async () => {
+    // 2147483646: above pid_max, so never a live process.
+    const plantTrash = async (): Promise<{ dead: string; live: string }> => {
+      const dead = join(paths.imagesDir, '.trash-2147483646-old-0a1b2c3d');
+      const live = join(paths.imagesDir, `.trash-${process.pid}-busy-0a1b2c3d`);
+      for (const dir of [dead, live]) {
+        await mkdir(join(dir, '1/root/etc'), { recursive: true });
+        await writeFile(join(dir, '1/root/etc/motd'), 'old\n');
+      }
+      return { dead, live };
+    };
+    const afterRm = await plantTrash();
+    expect((await runRootcast(paths, ['image', 'rm', 'web@1'])).status).toBe(0);
+    expect(await namesIn(paths.imagesDir)).toEqual([`.trash-${process.pid}-busy-0a1b2c3d`, 'web']);
+    await rm(afterRm.live, { recursive: true });
+
+    await plantTrash();
+    expect((await runRootcast(paths, ['image', 'prune', 'web', '--keep', '5'])).status).toBe(0);
+    expect(await namesIn(paths.imagesDir)).toEqual([`.trash-${process.pid}-busy-0a1b2c3d`, 'web']);
+
+    await plantTrash();
+    expect((await runRootcast(paths, ['image', 'cp', 'web@3', 'copy'])).status).toBe(0);
+    expect(await namesIn(paths.imagesDir)).toEqual([`.trash-${process.pid}-busy-0a1b2c3d`, 'copy', 'web']);
+  });
+});
+
 describe('image cp / mv', () => {
   test('cp makes version 1 of a new image sharing every file inode with the source', async () => {
     const result = await runRootcast(paths, ['image', 'cp', 'web@stable', 'web-copy']);
@@ -182,6 +245,30 @@ describe('image cp / mv', () => {
     expect(await namesIn(paths.imagesDir)).toEqual(['www']);
     expect(await namesIn(layout().imageDir('www'))).toEqual(['.staging', '1', '2', '3', 'tags.json']);
     expect((await resolveImageRef(paths, 'www@stable')).version).toBe(2);
+  });
+
+  test('mv locks the new name too: while a writer holds it, mv is LOCKED (75) and moves nothing', async () => {
+    const lock = await lockImage(paths, 'www');
+    try {
+      const before = snapshotTree(layout().imageDir('web'));
+      const refused = await runRootcast(paths, ['image', 'mv', 'web', 'www']);
+      expect(refused.status).toBe(75);
+      expect(refused.stderr).toContain('[LOCKED]: image "www" is being changed by process');
+      expect(snapshotTree(layout().imageDir('web'))).toEqual(before);
+    } finally {
+      await lock.release();
+    }
+    expect(await namesIn(paths.imagesDir)).toEqual(['web']);
+  });
+
+  test('after mv, a writer that planned against the old name fails and leaves no empty image behind', async () => {
+    const plan = await planTagSet(paths, 'web@1', 'canary');
+    expect((await runRootcast(paths, ['image', 'mv', 'web', 'www'])).status).toBe(0);
+    await expect(applyTag(paths, plan)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await withImageLock(paths, 'web', async () => undefined);
+    expect(await listImages(paths)).toEqual(['www']);
+    expect(await namesIn(paths.imagesDir)).toEqual(['www']);
+    expect(JSON.parse(await readFile(layout().tagsFile('www'), 'utf8'))).toEqual({ stable: 2 });
   });
 
   test('mv of a deployed image needs --force', async () => {

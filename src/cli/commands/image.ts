@@ -101,9 +101,10 @@ export const registerImageCommands = (program: Command, seed: ContextSeed): void
     .action(async (ref, options, command) => {
       const ctx = buildContext(command, seed);
       const force = options.force === true;
-      const plan = await planRemove(ctx.paths, ref, { all: options.all === true, force });
+      const planned = await planRemove(ctx.paths, ref, { all: options.all === true, force });
       const dryRun = options.dryRun === true;
-      if (!dryRun) await applyRemovalLocked(ctx.paths, plan, force);
+      // Report what was applied: re-planned under the lock, it may drop a tag set meanwhile.
+      const plan = dryRun ? planned : await applyRemovalLocked(ctx.paths, planned, force);
       printResult(ctx, { ...plan, dryRun }, (p) => renderRemoval(p, dryRun));
     });
 
@@ -115,9 +116,9 @@ export const registerImageCommands = (program: Command, seed: ContextSeed): void
     .option('--dry-run', 'print what would go and what stays, and remove nothing')
     .action(async (name, options, command) => {
       const ctx = buildContext(command, seed);
-      const plan = await planPruneRun(ctx.paths, name, options.keep);
+      const planned = await planPruneRun(ctx.paths, name, options.keep);
       const dryRun = options.dryRun === true;
-      if (!dryRun) await applyRemovalLocked(ctx.paths, plan.removal, false);
+      const plan = dryRun ? planned : { ...planned, removal: await applyRemovalLocked(ctx.paths, planned.removal, false) };
       printResult(ctx, { ...plan, dryRun }, (p) => renderPrune(p, dryRun));
     });
 

@@ -26,12 +26,12 @@ describe('lockImage', () => {
   });
 
   test('a lock left by a dead process is taken over; releasing removes only our own lock', async () => {
-    const file = join(home, 'images/web/.lock');
-    mkdirSync(join(home, 'images/web'), { recursive: true });
+    const file = join(home, 'images/.web.lock');
+    mkdirSync(join(home, 'images'), { recursive: true });
     writeFileSync(file, '2147483646\n');
     const lock = await lockImage(paths, 'web');
     expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`^${process.pid}\\b`));
-    // Someone else's lock now sits at the path (e.g. the image directory was renamed away and re-created).
+    // Someone else's lock now sits at the path (ours was judged dead and broken meanwhile).
     rmSync(file);
     writeFileSync(file, '1 other\n');
     await lock.release();
