@@ -6,7 +6,7 @@
  *   BENCH_SCALE=0.1 npm run bench:capture   # a quick smoke run
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import { buildMinimalRoot, goldenClientPrograms } from '../test/helpers/minimal-
 import { makeChrootDir, startSshd } from '../test/helpers/sshd.js';
 
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
-const repeats = Number(process.env['BENCH_REPEATS'] ?? '3');
+const repeats = Number(process.env['BENCH_REPEATS'] ?? '5');
+// Uncounted first pair: the first transfer after generating the tree is consistently slower (page cache, writeback).
+const warmups = Number(process.env['BENCH_WARMUP'] ?? '1');
 const smallFiles = Math.round(20_000 * scale);
 const filesPerDir = 125;
 const bigFiles = Math.max(1, Math.round(24 * scale));
@@ -69,19 +71,22 @@ const main = async (): Promise<void> => {
     writeFileSync(knownHosts, `${sshd.hostKeyLine}\n`);
     const sshCommand = `ssh -p ${sshd.port} -i ${sshd.clientKeyPath} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${knownHosts}`;
     const source = `root@127.0.0.1:/`;
-    console.log(`tree: ${smallFiles + bigFiles} files in /srv, ${(bytes / 1e6).toFixed(0)} MB (+ a minimal root); ${repeats} runs each`);
+    console.log(`tree: ${smallFiles + bigFiles} files in /srv, ${(bytes / 1e6).toFixed(0)} MB (+ a minimal root); ${repeats} runs each after ${warmups} warm-up pair(s); load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 
     const plain: number[] = [];
     const ours: number[] = [];
     const home = join(work, 'home');
     const captureArgs = [cli, '--home', home, 'capture', `root@127.0.0.1:${sshd.port}`, '--image', 'bench', '--ssh-key', sshd.clientKeyPath, '--known-hosts', knownHosts];
-    for (let run = 0; run < repeats; run += 1) {
+    for (let run = 0; run < warmups + repeats; run += 1) {
       // Alternate the two so page-cache and CPU-frequency effects hit both alike.
       const dest = join(work, 'plain');
       rmSync(dest, { recursive: true, force: true });
-      plain.push(timed('rsync', ['-aHAXS', '--numeric-ids', '-e', sshCommand, `${source}`, `${dest}/`]));
+      const plainSeconds = timed('rsync', ['-aHAXS', '--numeric-ids', '-e', sshCommand, `${source}`, `${dest}/`]);
       rmSync(home, { recursive: true, force: true });
-      ours.push(timed(process.execPath, captureArgs));
+      const oursSeconds = timed(process.execPath, captureArgs);
+      if (run < warmups) continue;
+      plain.push(plainSeconds);
+      ours.push(oursSeconds);
     }
     const recaptures: number[] = [];
     const plainLinked: number[] = [];

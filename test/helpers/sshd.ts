@@ -15,7 +15,7 @@ export interface TestSshd {
   root: string;
   /** Private files of this server (config, keys, log). */
   dir: string;
-  /** Everything sshd logged so far (-e sends the log to stderr). */
+  /** Everything sshd logged so far (its -E log file). */
   log(): string;
   stop(): Promise<void>;
 }
@@ -95,11 +95,11 @@ export const startSshd = async (root: string): Promise<TestSshd> => {
     const config = join(dir, 'sshd_config');
     writeFileSync(config, sshdConfig(dir, root, port));
     execFileSync('/usr/sbin/sshd', ['-t', '-f', config]);
-    let log = '';
-    const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-    });
+    // A log file, not a pipe: a caller blocking its event loop (spawnSync in a benchmark) would stop draining
+    // a pipe, and sshd would block mid-session once the pipe's buffer filled.
+    const logFile = join(dir, `sshd-${attempt}.log`);
+    const log = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+    const child = spawn('/usr/sbin/sshd', ['-D', '-E', logFile, '-f', config], { stdio: 'ignore' });
     for (let wait = 0; wait < 50 && child.exitCode === null; wait += 1) {
       if (await answersSsh(port)) {
         return {
@@ -108,7 +108,7 @@ export const startSshd = async (root: string): Promise<TestSshd> => {
           clientKeyPath: join(dir, 'client_ed25519'),
           root,
           dir,
-          log: () => log,
+          log,
           stop: async () => {
             await stopProcess(child);
             rmSync(dir, { recursive: true, force: true });
@@ -118,9 +118,9 @@ export const startSshd = async (root: string): Promise<TestSshd> => {
       await sleep(100);
     }
     await stopProcess(child);
-    lastLog = log;
+    lastLog = log();
     // Another process may have taken the port between our probe and sshd's bind: try a new one.
-    if (!/Address already in use/.test(log)) break;
+    if (!/Address already in use/.test(lastLog)) break;
   }
   rmSync(dir, { recursive: true, force: true });
   throw new Error(`sshd did not start:\n${lastLog}`);
