@@ -8,6 +8,15 @@ import type { AnswerFileInput, InstallInput, NetworkInput } from './answer-file-
 
 export type AnswerSelector = { kind: 'host'; name: string } | { kind: 'group'; name: string };
 
+/** Where a host's install token comes from: serve passes the secret it authenticates with, the CLI verbs read the file. */
+export type InstallTokenSource = (host: string) => Promise<string>;
+
+/** The install secret file (created on first use), read once per call of the source's user. */
+export const installTokensFromSecretFile = (paths: CommandContext['paths']): InstallTokenSource => {
+  let secret: Promise<Buffer> | undefined;
+  return async (host) => installTokenFor(await (secret ??= loadInstallSecret(paths)), host);
+};
+
 /** What a host's answer file needs beyond the host itself. */
 export interface AnswerInputExtras {
   serverUrl: string;
@@ -59,7 +68,11 @@ const selectHosts = (hosts: readonly ResolvedHost[], selector: AnswerSelector, f
  * Reads the inventory and builds one input per selected host: server URL, install token, the image
  * version it deploys. Throws NOT_FOUND for an unknown host/group, INVALID_DATA for missing settings.
  */
-export const loadAnswerInputsFromInventory = async (ctx: CommandContext, selector: AnswerSelector): Promise<AnswerFileInput[]> => {
+export const loadAnswerInputsFromInventory = async (
+  ctx: CommandContext,
+  selector: AnswerSelector,
+  tokenFor: InstallTokenSource = installTokensFromSecretFile(ctx.paths),
+): Promise<AnswerFileInput[]> => {
   const { file, validation } = await loadInventory(ctx.paths);
   const hosts = selectHosts(resolveHosts(validation.inventory), selector, file);
   const serverUrl = validation.inventory.server?.url;
@@ -74,11 +87,10 @@ export const loadAnswerInputsFromInventory = async (ctx: CommandContext, selecto
       hint: 'set "image" on the host or on one of its groups (rootcast group add G --image I)',
     });
   }
-  const secret = await loadInstallSecret(ctx.paths);
   return Promise.all(
     hosts.map(async (host) => {
       const resolved = await resolveImageRef(ctx.paths, host.image?.ref ?? '');
-      return answerInputFromHost(host, { serverUrl: serverUrl.replace(/\/$/, ''), imageRef: resolved.ref, token: installTokenFor(secret, host.name) });
+      return answerInputFromHost(host, { serverUrl: serverUrl.replace(/\/$/, ''), imageRef: resolved.ref, token: await tokenFor(host.name) });
     }),
   );
 };

@@ -1,3 +1,4 @@
+import { answerFileKinds } from '../answer/answer-file-plan.js';
 import type { DistroCatalog } from '../answer/distro-profile.js';
 import type { ResolvedHost } from '../inventory/resolve.js';
 import type { ServeFleet, ServeHost } from './serve-fleet.js';
@@ -8,10 +9,20 @@ export interface FleetFromInventory {
   skipped: string[];
 }
 
+/**
+ * Kept paths for a host without `install.distro`: either installer may have run (`/ks/HOST` renders
+ * the kickstart default, `/preseed/HOST` the preseed one), so the files of both must survive the sync.
+ */
+export const keepPathsWithoutDistro = (catalog: DistroCatalog): string[] => {
+  const defaults = Object.values(answerFileKinds).map((kind) => catalog.get(kind.defaultDistro)?.keepPaths ?? []);
+  return [...new Set(defaults.flat())];
+};
+
 /** The inventory's hosts as serve needs them; family and kept paths come from the host's distro profile (pure). */
 export const fleetFromInventory = (hosts: readonly ResolvedHost[], catalog: DistroCatalog): FleetFromInventory => {
   const skipped: string[] = [];
   const served: ServeHost[] = [];
+  const withoutDistro = keepPathsWithoutDistro(catalog);
   for (const host of hosts) {
     if (host.image === undefined) {
       skipped.push(`${host.name}: no image set`);
@@ -28,7 +39,8 @@ export const fleetFromInventory = (hosts: readonly ResolvedHost[], catalog: Dist
       macs: host.macs,
       imageRef: host.image.ref,
       ...(host.ip === undefined ? {} : { ip: host.ip }),
-      ...(profile === undefined ? {} : { family: profile.family, keepPaths: profile.keepPaths }),
+      // Without a distro the family is unknown: serve's default applies (the runner does not use it).
+      ...(profile === undefined ? { keepPaths: withoutDistro } : { family: profile.family, keepPaths: profile.keepPaths }),
     });
   }
   return { fleet: { hosts: served }, skipped };

@@ -21,22 +21,42 @@ export const jsonReply = (status: number, value: unknown): Reply => ({
   body: `${JSON.stringify(value, null, 2)}\n`,
 });
 
-const statusByCode: Partial<Record<ErrorCode, number>> = {
+/**
+ * HTTP status per error code. 409: the server's own data (inventory, image store) cannot produce the
+ * answer for this well-formed request (a debian host's kickstart, a static host without its network);
+ * the message says which setting to fix. Only unexpected failures are 500.
+ */
+const statusByCode = {
   USAGE: 400,
   INVALID_ARGUMENT: 400,
+  INVALID_DATA: 409,
+  INVENTORY_INVALID: 409,
+  ALREADY_EXISTS: 409,
+  IN_USE: 409,
   NOT_FOUND: 404,
   AUTH_FAILED: 403,
   PERMISSION: 403,
+  HOST_KEY_MISMATCH: 403,
+  HOST_KEY_UNKNOWN: 403,
+  UNREACHABLE: 502,
+  REMOTE_TOOL_MISSING: 502,
   UNAVAILABLE: 503,
   LOCKED: 503,
   TEMPORARY: 503,
   INTERRUPTED: 503,
-};
+  NO_SPACE: 507,
+  INTERNAL: 500,
+  SUBPROCESS_FAILED: 500,
+} as const satisfies Record<ErrorCode, number>;
 
-/** A RootcastError's message is written for users, so it may be shown; anything else is answered by the caller's catch-all. */
+export const httpStatusFor = (code: ErrorCode): number => statusByCode[code];
+
+/** A RootcastError's message is written for users, so it may be shown (with its details and hint); anything else is answered by the caller's catch-all. */
 export const replyForError = (error: unknown): Reply | undefined => {
   if (!isRootcastError(error)) return undefined;
-  const status = statusByCode[error.code] ?? 500;
+  const status = httpStatusFor(error.code);
+  // A 4xx's details name settings to fix; a 5xx's may be a subprocess's stderr (server paths), so they stay in the log.
+  const details = status < 500 ? error.details.map((line) => `\n  ${line}`).join('') : '';
   const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
-  return textReply(status, `${error.message}${hint}`, status === 503 ? { 'retry-after': '10' } : undefined);
+  return textReply(status, `${error.message}${details}${hint}`, status === 503 ? { 'retry-after': '10' } : undefined);
 };

@@ -27,6 +27,8 @@ export interface RsyncdModule {
   name: string;
   path: string;
   comment: string;
+  /** Rsync user names (fleet hosts) that may read this module; never empty (a module without users is not planned). */
+  authUsers: string[];
 }
 
 /** Everything rsyncd.conf says, as data; rendering is a separate step. */
@@ -36,9 +38,7 @@ export interface RsyncdConfig {
   maxConnections: number;
   /** IPv4 addresses and CIDRs; everything else is denied. */
   hostsAllow: string[];
-  /** Rsync user names: one per fleet host, password = its install token. */
-  authUsers: string[];
-  /** Empty when the fleet is empty: nobody could authenticate anyway. */
+  /** Only modules someone may read: an image's versions for the hosts set to that image, overrides for every host. */
   modules: RsyncdModule[];
 }
 
@@ -89,13 +89,20 @@ const assertConfSafePath = (path: string): string => {
   return path;
 };
 
-/** Pure: the daemon configuration for this fleet and these image versions. */
+/** The image a reference names: `web`, `web@3` and `web@stable` all name `web`. */
+const imageOfRef = (ref: string): string => ref.split('@', 1)[0] ?? ref;
+
+/**
+ * Pure: the daemon configuration for this fleet and these image versions. A version module is readable
+ * by the hosts set to its image, whatever version they name (a rollback or an update moves between them).
+ */
 export const planRsyncdConfig = (input: RsyncdPlanInput): RsyncdConfig => {
   assertAllowEntries(input.extraAllow);
   const files = rsyncdFiles(input.paths);
   Object.values(files).forEach(assertConfSafePath);
   const layout = imageLayout(input.paths);
-  const authUsers = input.fleet.hosts.map((host) => host.name).sort();
+  const allHosts = input.fleet.hosts.map((host) => host.name).sort();
+  const hostsOfImage = (image: string): string[] => input.fleet.hosts.filter((host) => imageOfRef(host.imageRef) === image).map((host) => host.name).sort();
   const hostIps = input.fleet.hosts.flatMap((host) => (host.ip === undefined ? [] : [host.ip]));
   const imageModules = [...input.versions]
     .sort((a, b) => a.image.localeCompare(b.image) || a.version - b.version)
@@ -103,13 +110,15 @@ export const planRsyncdConfig = (input: RsyncdPlanInput): RsyncdConfig => {
       name: imageModuleName(image, version),
       path: assertConfSafePath(layout.versionRoot(image, version)),
       comment: `${image}@${version}`,
+      authUsers: hostsOfImage(image),
     }));
-  const overrides = { name: overridesModuleName, path: assertConfSafePath(input.paths.overridesDir), comment: 'override layers' };
+  // Every host's layer in one module until overrides are split per host (the overrides issue).
+  const overrides = { name: overridesModuleName, path: assertConfSafePath(input.paths.overridesDir), comment: 'override layers', authUsers: allHosts };
   return {
     files,
     maxConnections: input.maxConnections ?? defaultMaxConnections,
     hostsAllow: [...new Set([...hostIps, ...input.extraAllow])],
-    authUsers,
-    modules: authUsers.length === 0 ? [] : [...imageModules, overrides],
+    // A module without "auth users" would be open to anyone: such a module is not written at all.
+    modules: [...imageModules, overrides].filter((module) => module.authUsers.length > 0),
   };
 };

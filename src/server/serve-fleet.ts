@@ -14,7 +14,10 @@ export interface ServeHost {
   imageRef: string;
   /** @default "debian" */
   family?: DistroFamily;
-  /** Target paths the image sync leaves alone. @default defaultKeepPaths */
+  /**
+   * Target paths the image sync leaves alone; the inventory sets them from kickstart/ (inventory-fleet.ts).
+   * @default fallbackKeepPaths
+   */
   keepPaths?: string[];
 }
 
@@ -22,8 +25,11 @@ export interface ServeFleet {
   hosts: ServeHost[];
 }
 
-/** Kept on every target until kickstart/ provides the per-family lists: the installer's disk layout and boot partition. */
-export const defaultKeepPaths: readonly string[] = ['/etc/fstab', '/etc/crypttab', '/boot/efi/'];
+/**
+ * Only for fleets handed to startServer without keepPaths (embedders, tests: no distro catalog at
+ * hand); what every kickstart/ profile keeps. The inventory-backed fleet always carries the profile's list.
+ */
+export const fallbackKeepPaths: readonly string[] = ['/etc/fstab', '/etc/crypttab', '/boot/efi/'];
 
 export const defaultFamily: DistroFamily = 'debian';
 

@@ -47,7 +47,7 @@ describe('kickstart / preseed from the inventory', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const token = installTokenFor(await loadInstallSecret(paths), 'web07');
-    expect(run.stdout).toContain(`--token ${token}`);
+    expect(run.stdout).toContain(`ROOTCAST_TOKEN=${token} sh /tmp/rootcast-bootstrap.sh`);
     const network = run.stdout.split('\n').find((line) => line.startsWith('network ')) ?? '';
     for (const option of ['--device=52:54:00:12:34:56', '--bootproto=static', '--ip=10.0.0.17', '--netmask=255.255.255.0', '--gateway=10.0.0.1', '--nameserver=10.0.0.2', '--hostname=web07.lab.example']) {
       expect(network.split(' ')).toContain(option);

@@ -43,6 +43,7 @@ describe('rootcast serve on loopback', () => {
       { name: 'web07', macs: ['52:54:00:12:34:56'], ip: '127.0.0.1', imageRef: 'web@stable', family: 'rhel' },
       { name: 'web08', macs: ['52-54-00-12-34-57'], imageRef: 'web' },
       { name: 'broken', macs: [], imageRef: 'nosuchimage' },
+      { name: 'db02', macs: [], imageRef: 'db@1' },
     ],
   };
   const files = () => ({ bootstrapScript: join(work, 'bootstrap.sh'), runnerBundle: join(work, 'runner.cjs'), nodeBinary: join(work, 'node') });
@@ -162,6 +163,20 @@ describe('rootcast serve on loopback', () => {
     expect(await rsyncPull(deploy.rsync.url, 'guess', join(work, 'wrong'))).toBe(5);
   });
 
+  test('an image version module is readable only by the hosts set to that image, at any version', async () => {
+    const moduleUrl = (host: string, version: number) => `rsync://${host}@127.0.0.1:${server.rsync.port}/img.web.${version}/`;
+    // web08 is set to "web" (newest): it may still pull web@1, e.g. for a rollback.
+    expect(await rsyncPull(moduleUrl('web08', 1), installTokenFor(secret, 'web08'), join(work, 'web08-v1'))).toBe(0);
+    expect(await readFile(join(work, 'web08-v1', 'etc', 'motd'), 'utf8')).toBe('web version 1\n');
+    // db02 has a valid token of its own, but for another image.
+    expect(await rsyncPull(moduleUrl('db02', 1), installTokenFor(secret, 'db02'), join(work, 'db02-web'))).toBe(5);
+    expect(await rsyncPull(moduleUrl('db02', 2), installTokenFor(secret, 'db02'), join(work, 'db02-web'))).toBe(5);
+    await expect(stat(join(work, 'db02-web', 'etc', 'motd'))).rejects.toThrow(/ENOENT/);
+    // The overrides module stays open to the whole fleet until it is split per host.
+    const overrides = `rsync://db02@127.0.0.1:${server.rsync.port}/overrides/`;
+    expect(await rsyncPull(overrides, installTokenFor(secret, 'db02'), join(work, 'db02-overrides'))).toBe(0);
+  });
+
   test('a version captured after start gets its module when a host is sent to it', async () => {
     await buildFixtureStore(resolveHomePaths({ home: join(work, 'scratch') }));
     await execFileAsync('cp', ['-a', join(work, 'scratch', 'images', 'web', '2'), join(paths.imagesDir, 'web', '3')]);
@@ -191,7 +206,7 @@ describe('rootcast serve on loopback', () => {
 
   test('health and the access log', async () => {
     const health = await get('/healthz');
-    expect(JSON.parse(health.body)).toEqual({ ok: true, rsyncDaemon: 'running', hosts: 3 });
+    expect(JSON.parse(health.body)).toEqual({ ok: true, rsyncDaemon: 'running', hosts: 4 });
     expect(log.some((line) => /^\S+Z [0-9a-f]{8} 127\.0\.0\.1 GET "\/healthz" 200 \d+ms$/.test(line))).toBe(true);
   });
 

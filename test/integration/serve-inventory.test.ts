@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { registerServeCommand } from '../../src/cli/commands/serve.js';
 import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
 import type { DeployInstructions } from '../../src/protocol/deploy-protocol.js';
-import { installTokenFor, loadInstallSecret } from '../../src/server/install-token.js';
+import { installSecretFile, installTokenFor, loadInstallSecret } from '../../src/server/install-token.js';
 import { addVersion, makeTempHome, removeHome } from '../helpers/image-builder.js';
 import type { HomePaths } from '../../src/home/paths.js';
 
@@ -21,6 +21,7 @@ const inventory = [
   'hosts:',
   '  web07: {mac: "52:54:00:12:34:56", ip: 10.0.0.17, groups: [web]}',
   '  deb01: {image: web@1, install: {distro: debian12}}',
+  '  plain01: {image: web@1}',
   '  noimage: {}',
   '',
 ].join('\n');
@@ -65,7 +66,7 @@ describe('rootcast serve backed by the inventory', () => {
     const byName = await fetch(`http://127.0.0.1:${port}/ks/web07`);
     expect(byName.status).toBe(200);
     const kickstart = await byName.text();
-    expect(kickstart).toContain(`--token ${token}`);
+    expect(kickstart).toContain(`ROOTCAST_TOKEN=${token} sh /tmp/rootcast-bootstrap.sh`);
     expect(kickstart).toContain('Rocky Linux 9');
     expect(await (await fetch(`http://127.0.0.1:${port}/ks/mac/52-54-00-12-34-56`)).text()).toBe(kickstart);
     expect((await fetch(`http://127.0.0.1:${port}/preseed/deb01`)).status).toBe(200);
@@ -86,5 +87,36 @@ describe('rootcast serve backed by the inventory', () => {
     const deb01 = await deploy('deb01');
     expect(deb01).toMatchObject({ ref: 'web@1', family: 'debian' });
     expect(deb01.keepPaths).not.toContain('/etc/default/grub');
+  });
+
+  test('an answer file the host\'s settings cannot produce is a 409 naming the setting, not a 500', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/ks/deb01`);
+    expect(response.status).toBe(409);
+    const body = await response.text();
+    expect(body).toContain('cannot generate kickstart for deb01');
+    expect(body).toContain('deb01: install.distro: debian12 is installed by debian-installer; use rootcast preseed or --distro');
+    expect(body).toContain('hint: fix the host settings in the inventory');
+    expect((await fetch(`http://127.0.0.1:${port}/preseed/deb01`)).status).toBe(200);
+  });
+
+  test('answer files carry the token serve accepts even after the secret file is recreated on disk', async () => {
+    const token = installTokenFor(await loadInstallSecret(paths), 'web07');
+    await rm(installSecretFile(paths));
+    expect(installTokenFor(await loadInstallSecret(paths), 'web07')).not.toBe(token);
+    const kickstart = await (await fetch(`http://127.0.0.1:${port}/ks/web07`)).text();
+    expect(kickstart).toContain(token);
+    const deploy = await fetch(`http://127.0.0.1:${port}/api/v1/hosts/web07/deploy`, { headers: { authorization: `Bearer ${token}` } });
+    expect(deploy.status).toBe(200);
+  });
+
+  test('a host without install.distro keeps the files of both default installers (rhel9 and debian12)', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/hosts/plain01/deploy`, {
+      headers: { authorization: `Bearer ${installTokenFor(await loadInstallSecret(paths), 'plain01')}` },
+    });
+    expect(response.status).toBe(200);
+    const { keepPaths } = (await response.json()) as DeployInstructions;
+    // /ks/plain01 renders rhel9 (LVM devices file, GRUB command line), /preseed/plain01 debian12 (resume device).
+    expect(keepPaths).toEqual(expect.arrayContaining(['/etc/lvm/devices/system.devices', '/etc/default/grub', '/etc/kernel/cmdline', '/boot/grub2/grubenv', '/etc/initramfs-tools/conf.d/resume', '/etc/fstab']));
+    expect(new Set(keepPaths).size).toBe(keepPaths.length);
   });
 });

@@ -23,9 +23,10 @@ export const inventoryServeWiring = (): ServeWiring => {
       for (const reason of skipped) ctx.stderr.write(`serve: not serving ${reason}\n`);
       return fleet;
     },
-    renderAnswerFile: (ctx: CommandContext) => async (kind, host) => {
+    renderAnswerFile: (ctx: CommandContext) => async (kind, host, { installToken }) => {
       const { catalog, templates } = await assets();
-      const inputs = await loadAnswerInputsFromInventory(ctx, { kind: 'host', name: host });
+      // The token serve authenticates with, not a fresh read of the secret file (which may have been recreated since).
+      const inputs = await loadAnswerInputsFromInventory(ctx, { kind: 'host', name: host }, async () => installToken);
       return planAnswerFiles(inputs, catalog, templates, { kind })[0]?.content ?? '';
     },
   };

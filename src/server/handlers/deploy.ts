@@ -1,9 +1,9 @@
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import { imageModuleName, type DeployInstructions } from '../../protocol/deploy-protocol.js';
-import { jsonReply, textReply, type Reply } from '../reply.js';
+import { httpStatusFor, jsonReply, textReply, type Reply } from '../reply.js';
 import type { Route } from '../routes.js';
-import { defaultFamily, defaultKeepPaths, findHostByName, type ServeHost } from '../serve-fleet.js';
+import { defaultFamily, fallbackKeepPaths, findHostByName, type ServeHost } from '../serve-fleet.js';
 import { refuseWithoutHostToken } from './bearer-auth.js';
 import type { HandlerContext } from './context.js';
 
@@ -14,7 +14,7 @@ export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersio
   version: resolved.version,
   ref: resolved.ref,
   rsync: { url: `rsync://${host.name}@${rsyncEndpoint}/${imageModuleName(resolved.image, resolved.version)}/`, user: host.name },
-  keepPaths: [...(host.keepPaths ?? defaultKeepPaths)],
+  keepPaths: [...(host.keepPaths ?? fallbackKeepPaths)],
   family: host.family ?? defaultFamily,
 });
 
@@ -29,7 +29,7 @@ export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' 
   } catch (error) {
     if (!isRootcastError(error)) throw error;
     // The host asked correctly; a missing image is the server's problem, so say so instead of blaming the request.
-    const status = error.code === 'NOT_FOUND' ? 404 : 500;
+    const status = httpStatusFor(error.code);
     return textReply(status, `host ${host.name} is set to image "${host.imageRef}", which cannot be used: ${error.message}`);
   }
   await context.ensureImageModule(resolved.image, resolved.version);

@@ -52,6 +52,13 @@ describe('buildRenderContext', () => {
     ]);
   });
 
+  test('addresses with leading zeros are refused: installers would read 010 as octal', () => {
+    expect(problemsOf({ ...baseInput('debian12'), network: { mode: 'static', ip: '10.0.0.010', prefix: 24, gateway: '10.0.0.1', dns: ['010.0.0.2'] } })).toEqual([
+      'network.ip: "10.0.0.010" is not an IPv4 address',
+      'network.dns[0]: "010.0.0.2" is not an IPv4 address',
+    ]);
+  });
+
   test('collects problems across the whole input', () => {
     const input = baseInput('nosuchos');
     const bad: AnswerFileInput = {

@@ -39,6 +39,12 @@ describe('rsyncd.conf', () => {
     await matchGolden('rsyncd-empty.conf', compileRsyncdConfTemplate()(config));
   });
 
+  test('an image no host is set to gets no module: a module without auth users would be open to all', () => {
+    const config = planRsyncdConfig({ paths, fleet, versions: [...versions, { image: 'old', version: 4 }], extraAllow: [] });
+    expect(config.modules.map((module) => module.name)).toEqual(['img.db.1', 'img.web.1', 'img.web.2', 'overrides']);
+    expect(config.modules.every((module) => module.authUsers.length > 0)).toBe(true);
+  });
+
   test('the secrets file has one host:token line per host, sorted', () => {
     const text = renderRsyncdSecrets(fleet, Buffer.alloc(32, 0x0b));
     expect(text.split('\n').map((line) => line.split(':')[0])).toEqual(['db01', 'web07', 'web08', '']);
