@@ -4,18 +4,18 @@
 # (when node works in the installer environment, e.g. Anaconda) or chrooted into the installed
 # system (e.g. debian-installer, whose environment has no libstdc++), where the target is "/".
 # POSIX sh, busybox-compatible. Usage:
-#   bootstrap.sh --server URL --host NAME --token TOKEN --target SYSROOT --family rhel|debian
-# Environment: ROOTCAST_NODE_MODE=direct|chroot forces a mode; ROOTCAST_WORK_DIR (default
+#   ROOTCAST_TOKEN=TOKEN bootstrap.sh --server URL --host NAME --target SYSROOT --family rhel|debian
+# The install token comes in the environment, never on a command line (argv is world-readable in
+# /proc). Environment: ROOTCAST_NODE_MODE=direct|chroot forces a mode; ROOTCAST_WORK_DIR (default
 # /run/rootcast) is where node and the runner go in direct mode.
 set -eu
 
-server='' host='' token='' target='' family=''
-usage() { echo "usage: bootstrap.sh --server URL --host NAME --token TOKEN --target SYSROOT --family rhel|debian" >&2; exit 64; }
+server='' host='' token=${ROOTCAST_TOKEN:-} target='' family=''
+usage() { echo "usage: ROOTCAST_TOKEN=TOKEN bootstrap.sh --server URL --host NAME --target SYSROOT --family rhel|debian" >&2; exit 64; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) [ $# -ge 2 ] || usage; server=$2; shift 2 ;;
     --host) [ $# -ge 2 ] || usage; host=$2; shift 2 ;;
-    --token) [ $# -ge 2 ] || usage; token=$2; shift 2 ;;
     --target) [ $# -ge 2 ] || usage; target=$2; shift 2 ;;
     --family) [ $# -ge 2 ] || usage; family=$2; shift 2 ;;
     *) echo "bootstrap.sh: unknown argument $1" >&2; usage ;;
@@ -52,7 +52,7 @@ download_to() {
   chmod 755 "$1/node"
 }
 
-# The token goes through the environment, not argv (argv is world-readable in /proc).
+# The runner inherits the token from the environment in direct mode (never via argv).
 export ROOTCAST_TOKEN="$token"
 mode=${ROOTCAST_NODE_MODE:-}
 work=${ROOTCAST_WORK_DIR:-/run/rootcast}
@@ -73,6 +73,9 @@ fi
 
 inner=/run/rootcast
 download_to "$target$inner"
+# env -i below starts from an empty environment, and an assignment on its command line would put the
+# token on argv: hand it over in a 0600 file inside the 0700 work dir instead (removed with it).
+(umask 077 && printf '%s\n' "$token" >"$target$inner/token")
 # The runner inside the chroot reads /proc and needs /sys and /dev for its own mounts.
 mounted=''
 for fs in proc sys dev; do
@@ -84,8 +87,8 @@ for fs in proc sys dev; do
 done
 say "running the runner chrooted into $target (the runner sees it as /)"
 status=0
-chroot "$target" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C ROOTCAST_TOKEN="$token" \
-  "$inner/node" "$inner/runner.cjs" --target / --server "$server" --host "$host" --work-dir "$inner" || status=$?
+chroot "$target" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C \
+  "$inner/node" "$inner/runner.cjs" --target / --server "$server" --host "$host" --token-file "$inner/token" --work-dir "$inner" || status=$?
 for dir in $mounted; do umount -l "$dir" || true; done
 rm -rf "$target$inner"
 exit "$status"

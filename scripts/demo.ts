@@ -106,7 +106,7 @@ const main = async (): Promise<void> => {
     buildMinimalRoot(installed);
     writeFileSync(join(installed, 'etc/fstab'), '# written by the installer: kept by the deploy\nUUID=demo / ext4 defaults 0 1\n');
     // The runner presents the install token its host's answer file carries.
-    const token = /--token\s+(\S+)/.exec(rootcast(['kickstart', 'demo01'], { quiet: true }))?.[1];
+    const token = /ROOTCAST_TOKEN=(\S+)/.exec(rootcast(['kickstart', 'demo01'], { quiet: true }))?.[1];
     if (token === undefined) throw new Error('no install token in the kickstart');
     const runnerArgs = ['runner', '--target', installed, '--server', `http://127.0.0.1:${httpPort}`, '--host', 'demo01', '--token', token];
     console.log(bold(`$ unshare -m --propagation private  # a private mount namespace: the target is bind-mounted onto itself, as an installer mounts it`));

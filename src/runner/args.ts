@@ -12,7 +12,9 @@ Options:
   --target DIR            the installed root (its mount point, or / when run chrooted into it)
   --server URL            rootcast serve's URL, e.g. http://10.0.0.1:8080
   --host NAME             this machine's name in the inventory
-  --token TOKEN           the install token (default: $ROOTCAST_TOKEN)
+  --token TOKEN           the install token (default: $ROOTCAST_TOKEN; prefer the
+                          environment or --token-file: argv is world-readable in /proc)
+  --token-file FILE       read the install token from FILE
   --dry-run               print the plan and change nothing
   --json                  with --dry-run: print the plan as JSON
   --work-dir DIR          where the RAM toolbox is mounted (default /run/rootcast)
@@ -38,6 +40,7 @@ export const parseRunnerArgs = (argv: readonly string[]): ParsedRunnerArgs => {
         server: { type: 'string' },
         host: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
         'work-dir': { type: 'string' },
@@ -58,6 +61,7 @@ export const parseRunnerArgs = (argv: readonly string[]): ParsedRunnerArgs => {
       server: values.server,
       host: values.host,
       token: values.token,
+      tokenFile: values['token-file'],
       dryRun: values['dry-run'],
       json: values.json,
       workDir: values['work-dir'],

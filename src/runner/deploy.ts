@@ -6,13 +6,15 @@ import { streamProcess } from '../sys/stream-process.js';
 import { applyPlan } from './apply-plan.js';
 import { createEventReporter } from './event-reporter.js';
 import { buildEvent } from './events.js';
-import { gatherFacts } from './facts.js';
+import { gatherFacts, resolveRsyncAddress } from './facts.js';
+import { startModuleProbe } from './module-probe.js';
 import { createInstallLog } from './install-log.js';
 import type { RunnerOptions } from './options.js';
-import { planDeploy } from './plan.js';
+import { planDeploy, planModuleProbe } from './plan.js';
 import { formatPlan } from './print-plan.js';
 import { defaultRetryPolicy } from './retry-policy.js';
 import { createServerApi } from './server-api.js';
+import type { StepRuntime } from './step-runtime.js';
 import type { Step } from './steps.js';
 
 /** The effects a deploy uses; the CLI and the bundle pass real ones, tests may record. */
@@ -20,10 +22,12 @@ export interface RunnerEffects {
   exec: Exec;
   fetch: typeof fetch;
   now: () => Date;
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   pid: number;
+  /** Ends a child we started (an early module probe the deploy no longer needs). @default process.kill */
+  kill?: (pid: number) => void;
 }
 
 /** Seconds without data before rsync gives up on a dead server. */
@@ -41,6 +45,14 @@ const checkTargetDirectory = async (target: string): Promise<string> => {
   return realpath(target);
 };
 
+const killQuietly = (pid: number): void => {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+};
+
 /** Read (instructions, facts) → plan (pure) → apply (or print for --dry-run). */
 export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects): Promise<Step[]> => {
   const target = await checkTargetDirectory(options.target);
@@ -53,44 +65,52 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
   };
   const api = createServerApi({ server: options.server, host: options.host, token: options.token, retry, hooks, fetch: effects.fetch });
   const instructions = await api.fetchInstructions();
-  const facts = await gatherFacts({ target, workDir: options.workDir, instructions, exec: effects.exec, pid: effects.pid });
-  const steps = planDeploy(instructions, facts, {
-    workDir: options.workDir,
-    ioTimeoutSeconds,
-    ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
-  });
-  if (options.dryRun) {
-    effects.stdout.write(options.json ? `${JSON.stringify({ instructions, steps }, null, 2)}\n` : `dry-run: deploy ${instructions.ref} onto ${target} (${instructions.host})\n${formatPlan(steps)}\n`);
-    // A plan that would fail its preflight is reported as that failure, after being shown.
-    const failed = steps.flatMap((step) => (step.kind === 'preflight' ? step.checks : [])).find((check) => !check.ok);
-    if (failed?.failure !== undefined) throw new RootcastError(failed.failure.code, failed.failure.message, { hint: failed.failure.hint });
-    return steps;
-  }
-  // Only a target that passed the door (server said yes, it is a mount) gets the log file.
-  if (facts.targetMounted) log.attach(target);
-  log.write(`deploy ${instructions.ref} to ${instructions.host} from ${options.server}`);
-  const reporter = createEventReporter({ api, log, stderr: effects.stderr });
-  const started = Date.now();
+  const rsyncAddress = await resolveRsyncAddress(instructions.rsync.url);
+  let reporter: ReturnType<typeof createEventReporter> | undefined;
+  const runtime: StepRuntime = {
+    exec: effects.exec,
+    stream: streamProcess,
+    enterNamespace: enterPrivateMountNamespace,
+    progress: (phase, details) => reporter?.report(buildEvent(options.host, phase, 'progress', effects.now(), details)),
+    log: (line) => log.write(line),
+    token: options.token,
+    retry,
+    hooks,
+    progressIntervalMs: options.progressIntervalSeconds * 1000,
+    monotonicMs: () => performance.now(),
+  };
+  // The rsync round trip of the probe overlaps the local facts (the RAM-copy size walk); preflight
+  // still waits for its verdict before anything is copied. A dry run contacts nothing more.
+  if (!options.dryRun) runtime.startedProbe = startModuleProbe(planModuleProbe(instructions, rsyncAddress), runtime, effects.kill ?? killQuietly);
   try {
-    await applyPlan(
-      steps,
-      {
-        exec: effects.exec,
-        stream: streamProcess,
-        enterNamespace: enterPrivateMountNamespace,
-        progress: (phase, details) => reporter.report(buildEvent(options.host, phase, 'progress', effects.now(), details)),
-        log: (line) => log.write(line),
-        token: options.token,
-        retry,
-        hooks,
-        progressIntervalMs: options.progressIntervalSeconds * 1000,
-        monotonicMs: () => performance.now(),
-      },
-      (phase, status, details) => reporter.report(buildEvent(options.host, phase, status, effects.now(), details)),
-    );
-    log.write(`deploy of ${instructions.ref} finished in ${Math.round((Date.now() - started) / 1000)} s`);
+    const facts = await gatherFacts({ target, workDir: options.workDir, rsyncAddress, exec: effects.exec, pid: effects.pid });
+    const steps = planDeploy(instructions, facts, {
+      workDir: options.workDir,
+      ioTimeoutSeconds,
+      ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
+    });
+    if (options.dryRun) {
+      effects.stdout.write(options.json ? `${JSON.stringify({ instructions, steps }, null, 2)}\n` : `dry-run: deploy ${instructions.ref} onto ${target} (${instructions.host})\n${formatPlan(steps)}\n`);
+      // A plan that would fail its preflight is reported as that failure, after being shown.
+      const failed = steps.flatMap((step) => (step.kind === 'preflight' ? step.checks : [])).find((check) => !check.ok);
+      if (failed?.failure !== undefined) throw new RootcastError(failed.failure.code, failed.failure.message, { hint: failed.failure.hint });
+      return steps;
+    }
+    // Only a target that passed the door (server said yes, it is a mount) gets the log file.
+    if (facts.targetMounted) log.attach(target);
+    log.write(`deploy ${instructions.ref} to ${instructions.host} from ${options.server}`);
+    const activeReporter = createEventReporter({ api, log, stderr: effects.stderr });
+    reporter = activeReporter;
+    const started = Date.now();
+    try {
+      await applyPlan(steps, runtime, (phase, status, details) => activeReporter.report(buildEvent(options.host, phase, status, effects.now(), details)));
+      log.write(`deploy of ${instructions.ref} finished in ${Math.round((Date.now() - started) / 1000)} s`);
+    } finally {
+      await activeReporter.flush(eventFlushMs);
+    }
+    return steps;
   } finally {
-    await reporter.flush(eventFlushMs);
+    // Settled by now on success; after an earlier failure it must not keep retrying (or keep node alive).
+    runtime.startedProbe?.cancel();
   }
-  return steps;
 };

@@ -1,8 +1,6 @@
 import { RootcastError } from '../errors/rootcast-error.js';
-import { buildModuleProbeArgs } from '../sys/rsync-pull.js';
-import { classifyRsyncExit } from './rsync-exit.js';
-import { retryWithBackoff } from './retry-policy.js';
-import { cleanEnvironment, type StepRuntime } from './step-runtime.js';
+import { probeModule } from './module-probe.js';
+import type { StepRuntime } from './step-runtime.js';
 import type { PreflightStep } from './steps.js';
 import type { StepResult } from './step-result.js';
 
@@ -14,22 +12,9 @@ export const executePreflight = async (step: PreflightStep, runtime: StepRuntime
       throw new RootcastError(check.failure.code, check.failure.message, { hint: check.failure.hint });
     }
   }
-  await retryWithBackoff(
-    runtime.retry,
-    runtime.hooks,
-    async () =>
-      classifyRsyncExit(
-        await runtime.stream({
-          command: 'rsync',
-          args: buildModuleProbeArgs(step.probe.source, 30),
-          env: cleanEnvironment({ RSYNC_PASSWORD: runtime.token }),
-        }),
-        step.probe.what,
-      ),
-    (reason) =>
-      new RootcastError('UNREACHABLE', `cannot reach the rsync daemon serving the ${step.probe.what} (${reason})`, {
-        hint: 'check that rootcast serve runs and its rsync port is reachable from this machine',
-      }),
-  );
+  // The probe may already be under way (started with the fact gathering); either way nothing is copied before it succeeds.
+  const early = runtime.startedProbe;
+  if (early !== undefined && early.probe.source === step.probe.source) await early.settled;
+  else await probeModule(step.probe, runtime);
   return { status: 'succeeded', details: { message: step.checks.map((check) => `${check.name}: ${check.detail}`).join('; ') } };
 };

@@ -2,7 +2,6 @@ import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
-import type { DeployInstructions } from '../protocol/deploy-protocol.js';
 import type { Exec } from '../sys/exec.js';
 import { buildLocalCopyArgs } from '../sys/rsync-pull.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
@@ -28,7 +27,8 @@ export interface DeployFacts {
 export interface GatherFactsInput {
   target: string;
   workDir: string;
-  instructions: DeployInstructions;
+  /** From resolveRsyncAddress, done first so the module probe can start while the rest is read. */
+  rsyncAddress: string;
   exec: Exec;
   pid: number;
 }
@@ -38,7 +38,8 @@ export const parseMemAvailable = (meminfo: string): number => {
   return kib === undefined ? 0 : Number(kib) * 1024;
 };
 
-const resolveAddress = async (rsyncUrl: string): Promise<string> => {
+/** The rsync server's address, resolved here because DNS may not work inside the chroot. */
+export const resolveRsyncAddress = async (rsyncUrl: string): Promise<string> => {
   const hostname = new URL(rsyncUrl).hostname.replace(/^\[|\]$/g, '');
   try {
     return (await lookup(hostname)).address;
@@ -74,7 +75,7 @@ export const gatherFacts = async (input: GatherFactsInput): Promise<DeployFacts>
     memAvailableBytes: parseMemAvailable(await readFile('/proc/meminfo', 'utf8')),
     rootCopy,
     toolbox,
-    rsyncAddress: await resolveAddress(input.instructions.rsync.url),
+    rsyncAddress: input.rsyncAddress,
   };
 };
 

@@ -3,6 +3,8 @@ import { execProcess } from '../sys/exec.js';
 import { parseRunnerArgs, runnerUsage } from './args.js';
 import { runDeploy } from './deploy.js';
 import { parseRunnerOptions } from './options.js';
+import { sleepUnlessAborted } from './retry-policy.js';
+import { readTokenFile } from './token-file.js';
 
 /** Entry point of dist/runner.cjs: parse argv, deploy, set the exit status (errors printed here only). */
 const main = async (): Promise<number> => {
@@ -12,12 +14,12 @@ const main = async (): Promise<number> => {
       process.stdout.write(`${runnerUsage}\n`);
       return 0;
     }
-    const options = parseRunnerOptions(parsed.raw, process.env);
+    const options = parseRunnerOptions(await readTokenFile(parsed.raw), process.env);
     await runDeploy(options, {
       exec: execProcess,
       fetch: globalThis.fetch,
       now: () => new Date(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: sleepUnlessAborted,
       stdout: process.stdout,
       stderr: process.stderr,
       pid: process.pid,

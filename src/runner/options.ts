@@ -1,4 +1,5 @@
 import { RootcastError } from '../errors/rootcast-error.js';
+import { hostNameProblem } from '../inventory/names.js';
 
 /** Everything one runner invocation needs, validated. */
 export interface RunnerOptions {
@@ -28,6 +29,8 @@ export interface RawRunnerOptions {
   server?: string | undefined;
   host?: string | undefined;
   token?: string | undefined;
+  /** Read by readTokenFile (token-file.ts) before parsing; its content becomes `token`. */
+  tokenFile?: string | undefined;
   dryRun?: boolean | undefined;
   json?: boolean | undefined;
   workDir?: string | undefined;
@@ -35,8 +38,6 @@ export interface RawRunnerOptions {
   bwlimit?: string | undefined;
   progressInterval?: string | undefined;
 }
-
-const hostPattern = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/;
 
 const parsePositiveInteger = (text: string | undefined, name: string, errors: string[], fallback: number | undefined): number | undefined => {
   if (text === undefined) return fallback;
@@ -64,10 +65,12 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
     }
   }
   const host = raw.host ?? '';
+  // The inventory's rule, so a name the server could never know is refused before any request.
+  const hostProblem = host === '' ? undefined : hostNameProblem(host);
   if (host === '') errors.push('--host: required (this machine\'s name in the inventory)');
-  else if (!hostPattern.test(host)) errors.push(`--host: "${host}" is not a host name`);
+  else if (hostProblem !== undefined) errors.push(`--host: ${hostProblem}`);
   const token = raw.token ?? env['ROOTCAST_TOKEN'] ?? '';
-  if (token === '') errors.push('--token: required (or set ROOTCAST_TOKEN); the answer file carries it');
+  if (token === '') errors.push('--token: required (or set ROOTCAST_TOKEN, or --token-file); the answer file carries it');
   const retries = parsePositiveInteger(raw.retries, '--retries', errors, 5) ?? 5;
   const bwlimitKiB = parsePositiveInteger(raw.bwlimit, '--bwlimit', errors, undefined);
   const progressIntervalSeconds = parsePositiveInteger(raw.progressInterval, '--progress-interval', errors, 3) ?? 3;

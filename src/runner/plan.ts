@@ -2,7 +2,7 @@ import type { DeployInstructions } from '../protocol/deploy-protocol.js';
 import { buildDaemonUrl } from '../sys/rsync-pull.js';
 import type { DeployFacts } from './facts.js';
 import { installLogPath } from './install-log.js';
-import type { PreflightCheck, Step, ToolboxMount } from './steps.js';
+import type { PreflightCheck, PreflightStep, Step, ToolboxMount } from './steps.js';
 import { formatBytes } from '../cli/output.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { withSlash } from './facts.js';
@@ -62,11 +62,16 @@ const planChecks = (instructions: DeployInstructions, facts: DeployFacts, tmpfsB
   ];
 };
 
+/** The image module as the probe and the sync reach it (the host replaced by the address resolved outside the chroot). */
+export const planModuleProbe = (instructions: DeployInstructions, rsyncAddress: string): PreflightStep['probe'] => ({
+  source: buildDaemonUrl(instructions.rsync.url, instructions.rsync.user, rsyncAddress),
+  what: `image ${instructions.ref}`,
+});
+
 /** The whole deploy as data: pure, so --dry-run prints exactly what would run. */
 export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): Step[] => {
   const tmpfsBytes = toolboxSizeBytes(facts.rootCopy);
-  const source = buildDaemonUrl(instructions.rsync.url, instructions.rsync.user, facts.rsyncAddress);
-  const what = `image ${instructions.ref}`;
+  const { source, what } = planModuleProbe(instructions, facts.rsyncAddress);
   const toolbox = facts.toolbox;
   const inToolbox = (path: string): string => join(toolbox, path);
   const mounts: ToolboxMount[] = [

@@ -21,9 +21,28 @@ export type TryOutcome<T> =
   | { kind: 'fatal'; error: Error };
 
 export interface RetryHooks {
-  sleep: (ms: number) => Promise<void>;
+  /** Resolves after `ms`, or at once when `signal` aborts (so an abandoned retry loop holds no timer). */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   onRetry?: (reason: string, failedTries: number, delayMs: number) => void;
 }
+
+/** The real `RetryHooks.sleep`: a timer that an abort clears. */
+export const sleepUnlessAborted = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
+    const wake = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', wake, { once: true });
+  });
 
 /** Runs `attempt` until it is done, fatal, or the policy's tries are used up (then `exhausted` is thrown). */
 export const retryWithBackoff = async <T>(

@@ -3,6 +3,7 @@ import type { Exec, ExecResult } from '../sys/exec.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
 import type { StreamRequest, StreamResult } from '../sys/stream-process.js';
 import type { EventDetails } from './events.js';
+import type { StartedProbe } from './module-probe.js';
 import type { RetryHooks, RetryPolicy } from './retry-policy.js';
 
 /** Everything an executor may use; effects are passed in, never imported. */
@@ -12,6 +13,8 @@ export interface StepRuntime {
   enterNamespace: () => Promise<MountNamespace>;
   /** The namespace the ram-copy step opened (cleanup closes it). */
   namespace?: MountNamespace;
+  /** The module probe, when it was started before preflight (see runDeploy). */
+  startedProbe?: StartedProbe;
   progress: (phase: RunnerPhase, details: EventDetails) => void;
   log: (line: string) => void;
   token: string;

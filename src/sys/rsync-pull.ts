@@ -48,9 +48,9 @@ export const buildModuleProbeArgs = (source: string, ioTimeoutSeconds: number): 
   '--list-only', `--timeout=${ioTimeoutSeconds}`, `--contimeout=${ioTimeoutSeconds}`, '--', source,
 ];
 
-/** A local one-filesystem copy (the RAM toolbox); `measure` only counts what would be copied. */
+/** A local one-filesystem copy (the RAM toolbox, not sparse: see RsyncTransfer.sparse); `measure` only counts what would be copied. */
 export const buildLocalCopyArgs = (source: string, destination: string, excludes: readonly string[], measure: boolean): string[] => {
-  const args = buildRsyncArgs({ sources: [source], destination, includes: [], excludes: [...excludes], linkDest: [] });
+  const args = buildRsyncArgs({ sources: [source], destination, includes: [], excludes: [...excludes], linkDest: [], sparse: false });
   return measure ? withOptions(args, ['--dry-run']) : args;
 };
 

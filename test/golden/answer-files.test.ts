@@ -44,6 +44,14 @@ describe('answer-file golden files', () => {
     expect(stale).toEqual([]);
   });
 
+  test('the install token reaches the bootstrap through its environment, never on its command line', () => {
+    for (const name of Object.keys(goldenCases())) {
+      const { content } = render(name);
+      expect(content, name).not.toContain('--token');
+      expect(content, name).toMatch(/ROOTCAST_TOKEN=tok_0123456789abcdefXYZ sh \/tmp\/rootcast-bootstrap\.sh --server /);
+    }
+  });
+
   test('every generated kickstart passes the checker for its distro', () => {
     for (const name of Object.keys(goldenCases())) {
       const rendered = render(name);

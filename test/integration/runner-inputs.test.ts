@@ -103,6 +103,8 @@ describe('the runner refuses bad inputs without touching the target', () => {
     const result = await runBundle(bundle, common({ '--host': 'web08', '--token': 'web08-token' }), { target }).done;
     expect(result.status).toBe(77);
     expect(result.stderr).toMatch(/AUTH_FAILED.*rsync daemon refused the install token/);
+    // The probe runs alongside the fact gathering, but its verdict still comes before any copy.
+    expect(fixture.events.filter((event) => event.host === 'web08').map((event) => `${event.phase} ${event.status}`)).toEqual(['preflight started', 'preflight failed']);
     expect(await readFile(join(target, 'etc/hostname'), 'utf8')).toBe('installed\n');
     expect(await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8')).toMatch(/preflight failed \[AUTH_FAILED\]/);
     await rm(join(target, 'var'), { recursive: true });

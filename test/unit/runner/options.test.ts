@@ -2,6 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { parseRunnerArgs } from '../../../src/runner/args.js';
 import { parseRunnerOptions } from '../../../src/runner/options.js';
 import { RootcastError } from '../../../src/errors/rootcast-error.js';
+import { readTokenFile } from '../../../src/runner/token-file.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const catchError = (run: () => unknown): RootcastError => {
   try {
@@ -40,5 +44,30 @@ describe('runner options', () => {
   test('unknown flags are usage errors; --help is recognised', () => {
     expect(catchError(() => parseRunnerArgs(['--frobnicate'])).exitStatus).toBe(64);
     expect(parseRunnerArgs(['--help'])).toEqual({ help: true });
+  });
+
+  test('--token-file supplies the token (trailing newline dropped); with --token as well it is a usage error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rootcast-token-file-'));
+    try {
+      const file = join(dir, 'token');
+      await writeFile(file, 'from-file-token\n', { mode: 0o600 });
+      const parsed = parseRunnerArgs(['--target', '/', '--server', 'http://10.0.0.1:8080', '--host', 'web07', '--token-file', file]);
+      if (parsed.help) throw new Error('unexpected help');
+      expect(parseRunnerOptions(await readTokenFile(parsed.raw), { ROOTCAST_TOKEN: 'env-token' }).token).toBe('from-file-token');
+      await expect(readTokenFile({ ...parsed.raw, token: 'x' })).rejects.toMatchObject({ code: 'USAGE' });
+      await expect(readTokenFile({ ...parsed.raw, tokenFile: join(dir, 'missing') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--host follows the inventory\'s rule: a name the inventory would refuse (upper case, dots, _) is a usage error', () => {
+    const base = { target: '/', server: 'http://10.0.0.1:8080', token: 't' };
+    expect(parseRunnerOptions({ ...base, host: 'web-07' }, {}).host).toBe('web-07');
+    for (const host of ['WEB07', 'web07.lab.example', 'web_07', 'a'.repeat(64)]) {
+      const error = catchError(() => parseRunnerOptions({ ...base, host }, {}));
+      expect(error.exitStatus, host).toBe(64);
+      expect(error.message, host).toMatch(/--host: host name ".*" (is not a DNS label|is longer than 63)/);
+    }
   });
 });

@@ -35,4 +35,12 @@ describe('rsync pull argv', () => {
     expect(tmpfsMountArgs('/t', 1048576)).toEqual(['-t', 'tmpfs', '-o', 'size=1048576,mode=0755', 'rootcast-toolbox', '/t']);
     expect(bindMountArgs('/proc', '/t/proc', true)).toEqual(['--rbind', '/proc', '/t/proc']);
   });
+
+  test('the RAM-toolbox copy keeps links, ACLs and xattrs but skips the sparse scan; the image pull keeps -S', () => {
+    const copy = buildLocalCopyArgs('/mnt/sysroot/', '/run/rootcast/toolbox.1/', ['/proc/*'], false);
+    expect(copy[0]).toBe('-aHAX');
+    expect(copy).toContain('-x');
+    expect(buildLocalCopyArgs('/mnt/sysroot/', '/x/', [], true)[0]).toBe('-aHAX');
+    expect(buildDaemonPullArgs({ source: 'rsync://h@1.2.3.4:873/m/', destination: '/target/', protect: [], ioTimeoutSeconds: 60 })).toContain('-aHAXS');
+  });
 });
