@@ -108,10 +108,10 @@ const main = async (): Promise<void> => {
     // The runner presents the install token its host's answer file carries.
     const token = /ROOTCAST_TOKEN=(\S+)/.exec(rootcast(['kickstart', 'demo01'], { quiet: true }))?.[1];
     if (token === undefined) throw new Error('no install token in the kickstart');
-    const runnerArgs = ['runner', '--target', installed, '--server', `http://127.0.0.1:${httpPort}`, '--host', 'demo01', '--token', token];
+    const runnerArgs = ['runner', '--target', installed, '--server', `http://127.0.0.1:${httpPort}`, '--host', 'demo01'];
     console.log(bold(`$ unshare -m --propagation private  # a private mount namespace: the target is bind-mounted onto itself, as an installer mounts it`));
-    console.log(bold(`$ rootcast ${runnerArgs.join(' ').replace(token, '<token from the answer file>')}`));
-    const runner = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "$1" && shift && exec "$@"', 'sh', installed, process.execPath, cli, ...runnerArgs], { stdio: 'inherit' });
+    console.log(bold(`$ ROOTCAST_TOKEN=<token from the answer file> rootcast ${runnerArgs.join(' ')}`));
+    const runner = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "$1" && shift && exec "$@"', 'sh', installed, process.execPath, cli, ...runnerArgs], { stdio: 'inherit', env: { ...process.env, ROOTCAST_TOKEN: token } });
     if (runner.status !== 0) throw new Error(`the runner exited ${runner.status}`);
 
     say('7. The result: the installed root now is web@2, except what the install must keep');

@@ -19,6 +19,8 @@ Typical flow:
   rootcast group add web --image web            map a group of hosts to an image
   rootcast host add 'web[01-03]' --group web --ip 10.0.0.11
   rootcast inventory check                      validate the inventory, every error at once
+  rootcast kickstart web01                      the answer file Anaconda gets (rootcast preseed for d-i)
+  rootcast serve                                answer files, runner and images for installing hosts
 
 Everything lives under --home DIR (or ROOTCAST_HOME); without either, images and state are in
 /var/lib/rootcast and the inventory is /etc/rootcast/rootcast.yaml.
