@@ -13,6 +13,13 @@ interface FailureRule {
 /** First match wins: the most specific symptoms come first. */
 const rules: readonly FailureRule[] = [
   {
+    // Our own rsync is missing (setpriv reports it); not to be confused with the golden client's.
+    code: 'UNAVAILABLE',
+    test: (stderr) => /^setpriv: failed to execute rsync/m.test(stderr),
+    message: () => 'rsync is not installed on this machine',
+    hint: 'install it (apt-get install rsync; scripts/setup-system.sh does) and re-run',
+  },
+  {
     code: 'HOST_KEY_MISMATCH',
     test: (stderr) => /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(stderr),
     message: (source) => `the SSH host key of ${source} has changed`,

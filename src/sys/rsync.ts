@@ -66,11 +66,19 @@ export interface RsyncRunOptions {
 /** rsync exit 24: files vanished on a live system while it ran; the copy is still consistent enough to keep. */
 export const rsyncVanishedExitCode = 24;
 
+/**
+ * rsync under `setpriv --pdeathsig KILL`: it dies with rootcast. A SIGKILLed rootcast must not leave an
+ * rsync writing into a staging directory that the next run reuses as a --link-dest basis and deletes.
+ */
+export const buildDieWithParentCommand = (command: string, args: readonly string[]): { command: string; args: string[] } => ({
+  command: 'setpriv',
+  args: ['--pdeathsig', 'KILL', '--', command, ...args],
+});
+
 /** Runs one transfer; the caller maps failures (SubprocessError) with `describeRsyncFailure`. */
 export const runRsync = (exec: Exec, transfer: RsyncTransfer, options: RsyncRunOptions = {}): Promise<ExecResult> =>
   exec({
-    command: 'rsync',
-    args: buildRsyncArgs(transfer),
+    ...buildDieWithParentCommand('rsync', buildRsyncArgs(transfer)),
     env: { LC_ALL: 'C' },
     allowedExitCodes: [0, rsyncVanishedExitCode],
     ...(options.echo === true ? { echoStdout: true } : {}),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -24,6 +24,23 @@ const waitForStagingData = async (home: string): Promise<void> => {
     await sleep(10);
   }
   throw new Error('the capture never started writing');
+};
+
+/** Every live descendant of a process (children from /proc/PID/task/TID/children, recursively). */
+const descendantsOf = (pid: number): number[] => {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+  return children.flatMap((child) => [child, ...descendantsOf(child)]);
+};
+
+// A zombie still has a /proc entry; what matters is whether it can still run.
+const isAlive = (pid: number): boolean => {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
 };
 
 const versionsOf = (home: string): string[] =>
@@ -78,6 +95,25 @@ describe('an interrupted capture leaves no version and the next one succeeds', (
     expect(versionsOf(home)).toEqual(['1']);
     expect(stagingEntries(home)).toEqual([]);
     expect(readdirSync(join(home, 'images/web/1/root/data/7'))).toHaveLength(25);
+  });
+
+  test('SIGKILL of rootcast alone: its rsync dies with it and stops writing into staging', async () => {
+    const home = join(scratch, 'home-orphan');
+    const child = startCapture(home);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await waitForStagingData(home);
+    const rsyncs = descendantsOf(child.pid as number);
+    expect(rsyncs.length).toBeGreaterThan(0);
+    // Only rootcast: an admin's kill -9 or the OOM killer, not a whole-group crash.
+    process.kill(child.pid as number, 'SIGKILL');
+    await exited;
+    for (let attempt = 0; attempt < 100 && rsyncs.some(isAlive); attempt += 1) await sleep(50);
+    expect(rsyncs.filter(isAlive)).toEqual([]);
+    // An orphaned rsync would have finished the copy by now; one that died with rootcast left it incomplete.
+    const copied = join(home, 'images/web/.staging', stagingEntries(home)[0] as string, 'root/data/7');
+    const finished = existsSync(copied) ? readdirSync(copied).filter((name) => !name.startsWith('.')) : [];
+    expect(finished.length).toBeLessThan(25);
+    expect(versionsOf(home)).toEqual([]);
   });
 
   test('SIGINT midway: rsync is stopped, staging is removed, exit status 75', async () => {

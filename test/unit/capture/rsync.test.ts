@@ -1,11 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { SubprocessError } from '../../../src/sys/exec.js';
-import { buildRsyncArgs } from '../../../src/sys/rsync.js';
+import { buildDieWithParentCommand, buildRsyncArgs } from '../../../src/sys/rsync.js';
 import { describeRsyncFailure } from '../../../src/sys/rsync-failure.js';
 import { parseRsyncStats } from '../../../src/sys/rsync-stats.js';
 import { buildSshArgs, formatRsyncShellCommand } from '../../../src/sys/ssh-options.js';
 
 describe('rsync adapter', () => {
+  test('rsync runs under setpriv --pdeathsig KILL, so it cannot outlive rootcast', () => {
+    expect(buildDieWithParentCommand('rsync', ['-a', 'x/', 'y/'])).toEqual({ command: 'setpriv', args: ['--pdeathsig', 'KILL', '--', 'rsync', '-a', 'x/', 'y/'] });
+  });
+
   test('builds a faithful, one-filesystem argv with absolute link-dest bases and a verified ssh', () => {
     const args = buildRsyncArgs({
       sources: ['root@golden:/'],
@@ -57,6 +61,7 @@ describe('rsync adapter', () => {
     [23, 'rsync: [sender] send_files failed to open "/etc/shadow": Permission denied (13)', 'PERMISSION', 77],
     [20, 'rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20)', 'INTERRUPTED', 75],
     [23, 'rsync: some odd failure', 'SUBPROCESS_FAILED', 70],
+    [127, 'setpriv: failed to execute rsync: No such file or directory', 'UNAVAILABLE', 69],
   ])('exit %i with %j → %s (%i)', (exitCode, stderr, code, status) => {
     const error = failure(exitCode, stderr);
     expect(error.code).toBe(code);
