@@ -12,11 +12,13 @@ export const taggedVersion = (tags: Tags, tag: string): number | undefined => (O
 
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
-/** Image names present in the store, sorted. */
+/** Images with at least one committed version, sorted (a crashed first capture's staging is not an image). */
 export const listImages = async (paths: HomePaths): Promise<string[]> => {
   try {
     const entries = await readdir(paths.imagesDir, { withFileTypes: true });
-    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
+    const names = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
+    const withVersions = await Promise.all(names.map(async (name) => ((await listVersions(paths, name)).length > 0 ? name : undefined)));
+    return withVersions.filter((name): name is string => name !== undefined).sort();
   } catch (error) {
     if (isMissing(error)) return [];
     throw error;

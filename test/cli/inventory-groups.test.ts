@@ -17,7 +17,8 @@ describe('rootcast group', () => {
   beforeEach(async () => {
     home = await mkdtemp(join(tmpdir(), 'rootcast-grp-'));
     file = join(home, 'rootcast.yaml');
-    await mkdir(join(home, 'images', 'web'), { recursive: true });
+    // A committed version (images/web/1/root) makes "web" a store image.
+    await mkdir(join(home, 'images', 'web', '1', 'root'), { recursive: true });
   });
   afterEach(async () => {
     await rm(home, { recursive: true, force: true });

@@ -54,6 +54,15 @@ describe('reference resolution', () => {
 });
 
 describe('image list / show', () => {
+  test('a crashed first capture (only a staging directory) is not an image, for listings or the inventory', async () => {
+    await mkdir(join(imageLayout(paths).stagingDir('half'), '999999-dead', 'root'), { recursive: true });
+    expect(await listImages(paths)).toEqual(['web']);
+    await writeFile(paths.inventoryFile, 'groups:\n  g: {image: half}\n');
+    const check = await runRootcast(paths, ['inventory', 'check']);
+    expect(check.status).toBe(65);
+    expect(check.stderr).toContain('half');
+  });
+
   test('list --json gives versions, latest, tags and the latest manifest figures', async () => {
     const result = await runRootcast(paths, ['--json', 'image', 'list']);
     expect(result.status).toBe(0);
