@@ -18,11 +18,15 @@ const readInRoot = async (root: string, path: string): Promise<string> => {
   return resolved === undefined ? '' : readFile(resolved, 'utf8').catch(() => '');
 };
 
+/** Kernel versions in a root tree's /boot, by the same rule as a capture over SSH. */
+export const readKernelsInRoot = async (root: string): Promise<string[]> => {
+  const boot = await resolveInRoot(root, '/boot');
+  return parseKernelList(boot === undefined ? [] : await readdir(boot).catch(() => [] as string[]));
+};
+
 /** What a --from-dir capture can learn from the tree itself: distro and kernels (no mounts, no disks). */
 export const inspectDir = async (root: string): Promise<Inspection> => {
   const osRelease = (await readInRoot(root, '/etc/os-release')) || (await readInRoot(root, '/usr/lib/os-release'));
   const distro = parseOsRelease(osRelease);
-  const boot = await resolveInRoot(root, '/boot');
-  const names = boot === undefined ? [] : await readdir(boot).catch(() => [] as string[]);
-  return { ...(distro === undefined ? {} : { distro }), kernels: parseKernelList(names), mounts: [], disks: [] };
+  return { ...(distro === undefined ? {} : { distro }), kernels: await readKernelsInRoot(root), mounts: [], disks: [] };
 };

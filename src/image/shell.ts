@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
@@ -8,6 +8,7 @@ import { rootcastVersion } from '../version.js';
 import { withImageLock } from './lock.js';
 import type { ImageManifest, SecretFinding } from './manifest.js';
 import { parseImageRef } from './ref.js';
+import { readKernelsInRoot } from '../capture/inspect-dir.js';
 import { planShell, sessionScratch, type ShellPlan } from './shell-plan.js';
 import { abortStaging, beginStaging, commitStaging } from './staging.js';
 import { diffTrees } from './tree-diff.js';
@@ -44,17 +45,12 @@ const assertMountablePath = (path: string): void => {
   }
 };
 
-const kernelsIn = async (root: string): Promise<string[]> => {
-  const names = await readdir(join(root, 'boot')).catch(() => [] as string[]);
-  return names.flatMap((name) => /^vmlinuz-(.+)$/.exec(name)?.[1] ?? []).sort();
-};
-
 const exists = (path: string): Promise<boolean> => lstat(path).then(() => true, () => false);
 
 /** The new version's manifest: the base's capture facts, fresh sizes/kernels, secrets that still exist. */
 const buildShellManifest = async (plan: ShellPlan, base: ImageManifest, root: string, now: Date): Promise<(version: number) => ImageManifest> => {
   const measured = await measureTree(root);
-  const kernels = await kernelsIn(root);
+  const kernels = await readKernelsInRoot(root);
   const secrets: SecretFinding[] = [];
   for (const secret of base.secrets) if (await exists(join(root, secret.path))) secrets.push(secret);
   return (version) => ({

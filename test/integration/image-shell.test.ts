@@ -59,6 +59,13 @@ afterEach(async () => {
 const root = (version: number): string => imageLayout(paths).versionRoot('web', version);
 
 describe('image shell --command', () => {
+  test('the new version lists kernels by the capture rule (vmlinuz and vmlinux, no rescue images)', async () => {
+    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'mkdir -p /boot && echo k > /boot/vmlinuz-6.1.0-9-amd64 && echo r > /boot/vmlinuz-0-rescue-0123 && echo x > /boot/vmlinux-6.2.0']);
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(await readFile(imageLayout(paths).manifestFile('web', 2), 'utf8')) as { kernels: string[] };
+    expect(manifest.kernels).toEqual(['6.1.0-9-amd64', '6.2.0']);
+  });
+
   test('an edit becomes version 2; unchanged files share inodes with version 1, which is untouched', async () => {
     const before = fingerprint(imageLayout(paths).versionDir('web', 1));
     const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'echo changed > /etc/motd']);
