@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { appendBounded } from './bounded-text.js';
 import { formatCommandLine } from './command-line.js';
+import { programMissingError } from './program-missing.js';
 
 export interface ExecRequest {
   command: string;
@@ -85,11 +86,7 @@ export const execProcess: Exec = (request) =>
     child.once('error', (error: NodeJS.ErrnoException) =>
       settle(() => {
         if (error.code === 'ENOENT') {
-          reject(
-            new RootcastError('UNAVAILABLE', `${request.command} is not installed or not on PATH`, {
-              hint: 'install it (scripts/setup-system.sh installs everything rootcast uses), then re-run',
-            }),
-          );
+          reject(programMissingError(request.command, 'install it (scripts/setup-system.sh installs everything rootcast uses), then re-run'));
           return;
         }
         const why = signalOf(error) ? 'cancelled' : error.message;

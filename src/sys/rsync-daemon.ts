@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { formatCommandLine } from './command-line.js';
 import { isProcessAlive } from './pid-alive.js';
+import { programMissingError } from './program-missing.js';
 
 export interface RsyncDaemonSpec {
   configFile: string;
@@ -161,10 +162,9 @@ export const superviseRsyncDaemon = (options: RsyncDaemonSupervisorOptions): Rsy
     const deadline = now() + (options.readyTimeoutMs ?? 10_000);
     while (now() < deadline) {
       if (spawnError !== undefined) {
-        const missing = spawnError.code === 'ENOENT';
-        throw new RootcastError('UNAVAILABLE', missing ? `${command} is not installed or not on PATH` : `cannot start ${commandLine}: ${spawnError.message}`, {
-          hint: 'install rsync (scripts/setup-system.sh), then start serve again',
-        });
+        const hint = 'install rsync (scripts/setup-system.sh), then start serve again';
+        if (spawnError.code === 'ENOENT') throw programMissingError(command, hint);
+        throw new RootcastError('UNAVAILABLE', `cannot start ${commandLine}: ${spawnError.message}`, { hint });
       }
       if (proc.exitCode !== null || proc.signalCode !== null) {
         throw new RootcastError('UNAVAILABLE', `the rsync daemon exited while starting: ${commandLine}`, {

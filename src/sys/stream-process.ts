@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { RootcastError } from '../errors/rootcast-error.js';
 import { appendBounded } from './bounded-text.js';
 import { formatCommandLine } from './command-line.js';
+import { programMissingError } from './program-missing.js';
 
 export interface StreamRequest {
   command: string;
@@ -53,9 +53,7 @@ export const streamProcess = (request: StreamRequest): Promise<StreamResult> =>
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') {
-        reject(new RootcastError('UNAVAILABLE', `${request.command} is not installed or not on PATH`, {
-          hint: 'install it on the machine running the runner, then re-run',
-        }));
+        reject(programMissingError(request.command, 'install it on the machine running the runner, then re-run'));
         return;
       }
       reject(error);
