@@ -2,7 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkKickstart, formatKickstartProblem, hasKickstartErrors } from '../../../src/answer/kickstart-check/check-kickstart.js';
+import { commandTable, mirroredPykickstart } from '../../../src/answer/kickstart-check/command-table.js';
 import { kickstartDialects, type KickstartDialect } from '../../../src/answer/kickstart-check/dialect.js';
+import { sectionTable } from '../../../src/answer/kickstart-check/section-table.js';
+import type { Availability } from '../../../src/answer/kickstart-check/syntax-types.js';
 import { tokenizeKickstartLine } from '../../../src/answer/kickstart-check/tokenize.js';
 
 const valid = [
@@ -237,6 +240,40 @@ describe('checkKickstart per release', () => {
     const found = checkKickstart(edit(14, '%packages --excludeWeakdeps'), 'rhel9');
     expect(found).toEqual([{ line: 14, severity: 'warning', message: 'option --excludeWeakdeps of %packages is deprecated on rhel9; use --exclude-weakdeps' }]);
     expect(hasKickstartErrors(found)).toBe(false);
+  });
+});
+
+describe('the syntax table', () => {
+  /** A deprecated thing must still be accepted, and nothing is both deprecated and removed on one release. */
+  const inconsistencies = (where: string, availability: Availability, accepted: readonly KickstartDialect[]): string[] => {
+    const deprecated = availability.deprecated ?? [];
+    const removed = availability.removed ?? [];
+    return [
+      ...deprecated.filter((d) => !accepted.includes(d)).map((d) => `${where}: deprecated on ${d}, which does not accept it`),
+      ...deprecated.filter((d) => removed.includes(d)).map((d) => `${where}: both deprecated and removed on ${d}`),
+    ];
+  };
+
+  test('names a pykickstart handler for every release and a class for every command it maps', () => {
+    expect(Object.keys(mirroredPykickstart.handlers)).toEqual([...kickstartDialects]);
+    for (const [name, spec] of Object.entries(commandTable)) {
+      const mapped = Object.keys(spec.classes);
+      expect(mapped.length, name).toBeGreaterThan(0);
+      for (const className of Object.values(spec.classes)) expect(className, name).toMatch(/^((FC|F|RHEL)\d+_[A-Za-z]+|KickstartParser)$/);
+    }
+  });
+
+  test('deprecations and removals agree with what each release accepts', () => {
+    const problems: string[] = [];
+    for (const [name, spec] of Object.entries(commandTable)) {
+      const mapped = Object.keys(spec.classes) as KickstartDialect[];
+      problems.push(...inconsistencies(`command ${name}`, spec, mapped));
+      for (const [option, optionSpec] of Object.entries(spec.options)) problems.push(...inconsistencies(`${name} ${option}`, optionSpec, optionSpec.only ?? kickstartDialects));
+    }
+    for (const [name, spec] of Object.entries(sectionTable)) {
+      for (const [option, optionSpec] of Object.entries(spec.options)) problems.push(...inconsistencies(`${name} ${option}`, optionSpec, optionSpec.only ?? kickstartDialects));
+    }
+    expect(problems).toEqual([]);
   });
 });
 
