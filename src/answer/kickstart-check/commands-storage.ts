@@ -14,7 +14,8 @@ const encryption: Readonly<Record<string, OptionSpec>> = {
   '--cipher': value(rules.word),
   '--escrowcert': value(rules.url),
   '--backuppassphrase': flag(),
-  '--luks-version': choice(['luks1', 'luks2']),
+  // pykickstart takes any word (luks1, luks2, and from F41 luks2-hw-opal, luks2-hw-opal-only).
+  '--luks-version': value(rules.word),
   '--pbkdf': choice(['argon2i', 'argon2id', 'pbkdf2']),
   '--pbkdf-memory': value(rules.number),
   '--pbkdf-time': value(rules.number),
@@ -49,10 +50,14 @@ export const storageCommands: Readonly<Record<string, CommandSpec>> = {
       '--nohome': flag(),
       '--noboot': flag(),
       '--noswap': flag(),
-      '--hibernation': flag({ only: sinceRhel9 }),
+      // F38_AutoPart adds --hibernation; RHEL9_AutoPart is RHEL8_AutoPart, so only RHEL 10 and Fedora have it.
+      '--hibernation': flag({ only: sinceRhel10 }),
+      // F41_AutoPart: OPAL self-encrypting drives.
+      '--hw-passphrase': value(undefined, { only: fedoraOnly }),
       ...encryption,
     },
     args: none,
+    refine: (line) => (line.options.has('--hibernation') && line.options.has('--noswap') ? 'only one of --noswap and --hibernation can be given' : undefined),
   },
   bootloader: {
     classes: classes('RHEL8_Bootloader', 'RHEL9_Bootloader', 'F39_Bootloader', 'F39_Bootloader', 'F39_Bootloader'),

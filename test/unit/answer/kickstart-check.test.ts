@@ -207,6 +207,16 @@ describe('checkKickstart per release', () => {
     expect(upgrade.rhel9).toEqual(['line 12: option --upgrade of "bootloader" was removed on rhel9']);
   });
 
+  test('autopart --hibernation comes with F38_AutoPart: RHEL9_AutoPart is RHEL8_AutoPart', () => {
+    expect(byRelease(edit(12, 'autopart --type=lvm --hibernation'))).toEqual(
+      onlyOn({
+        rhel8: ['line 12: option --hibernation of "autopart" is not supported on rhel8 (supported on: rhel10, fedora42, fedora43)'],
+        rhel9: ['line 12: option --hibernation of "autopart" is not supported on rhel9 (supported on: rhel10, fedora42, fedora43)'],
+      }),
+    );
+    expect(problems(edit(12, 'autopart --hibernation --noswap'), 'fedora43')).toEqual(['line 12: only one of --noswap and --hibernation can be given']);
+  });
+
   test('commands only some handlers map: rdp and bootc on Fedora 43, rhsm on RHEL', () => {
     expect(problems(edit(1, ['rdp --username=admin'], true), 'fedora42')).toEqual(['line 2: command "rdp" is not supported on fedora42 (supported on: fedora43)']);
     expect(problems(edit(1, ['rdp --username=admin'], true), 'fedora43')).toEqual([]);
