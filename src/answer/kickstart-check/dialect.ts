@@ -8,11 +8,3 @@ export type KickstartDialect = (typeof kickstartDialects)[number];
 export const isKickstartDialect = (value: string): value is KickstartDialect =>
   (kickstartDialects as readonly string[]).includes(value);
 
-/** The pykickstart handler that parses each dialect's kickstarts, and the Fedora syntax it grew from. */
-export const dialectHandlers: Readonly<Record<KickstartDialect, { handler: string; base: string }>> = {
-  rhel8: { handler: 'RHEL8Handler', base: 'F28' },
-  rhel9: { handler: 'RHEL9Handler', base: 'F34' },
-  rhel10: { handler: 'RHEL10Handler', base: 'F40' },
-  fedora42: { handler: 'F42Handler', base: 'F42' },
-  fedora43: { handler: 'F43Handler', base: 'F43' },
-};

@@ -1,5 +1,5 @@
 import type { OptionSpec, SectionSpec } from './syntax-types.js';
-import { flag, rules, sinceRhel10, sinceRhel9, value } from './value-rules.js';
+import { flag, rhel9AndFedora, rules, sinceRhel10, sinceRhel9, value } from './value-rules.js';
 
 const noArgs = { min: 0, max: 0, describe: 'no arguments' };
 const scriptOptions: Readonly<Record<string, OptionSpec>> = {
@@ -14,7 +14,7 @@ const script: SectionSpec = { options: scriptOptions, args: noArgs };
  * The camelCase %packages spellings: the only ones RHEL 8's parser knows (PR #400 gated the dashed
  * ones at F32), a deprecation warning from F32 on, gone on RHEL 10 (PR #494), deprecated in F40 (PR #475).
  */
-const camelCase = (instead: string) => ({ deprecated: ['rhel9', 'fedora42', 'fedora43'], removed: ['rhel10'], instead }) as const;
+const camelCase = (instead: string) => ({ deprecated: rhel9AndFedora, removed: ['rhel10'], instead }) as const;
 const dashed = (instead: string) => ({ only: sinceRhel9, instead }) as const;
 const everywhereRemoved = { removed: ['rhel8', 'rhel9', 'rhel10', 'fedora42', 'fedora43'] } as const;
 

@@ -56,10 +56,8 @@ export const fsTypes = ['ext2', 'ext3', 'ext4', 'xfs', 'vfat', 'efi', 'biosboot'
 /** pykickstart's `ksboolean`. */
 export const yesNo = ['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'] as const;
 
-export const rhelOnly: readonly KickstartDialect[] = ['rhel8', 'rhel9', 'rhel10'];
 export const fedoraOnly: readonly KickstartDialect[] = ['fedora42', 'fedora43'];
 export const sinceRhel9: readonly KickstartDialect[] = ['rhel9', 'rhel10', 'fedora42', 'fedora43'];
 export const sinceRhel10: readonly KickstartDialect[] = ['rhel10', 'fedora42', 'fedora43'];
-export const untilRhel9: readonly KickstartDialect[] = ['rhel8', 'rhel9'];
 /** Releases on F34-or-later classes that are not RHEL 10 (RHEL 10 removed what these only deprecate). */
 export const rhel9AndFedora: readonly KickstartDialect[] = ['rhel9', 'fedora42', 'fedora43'];

@@ -22,7 +22,7 @@ const valid = [
   'clearpart --all --initlabel', //                                11
   'autopart --type=lvm --nohome', //                               12
   '', //                                                           13
-  '%packages --ignoremissing', //                                 14
+  '%packages --ignoremissing', //                                  14
   '@core', //                                                      15
   'rsync', //                                                      16
   '%end', //                                                       17
