@@ -5,7 +5,7 @@ import { loadAnswerAssets, type AnswerAssets } from '../../src/answer/answer-ass
 import { buildRenderContext } from '../../src/answer/build-render-context.js';
 import { checkKickstart, formatKickstartProblem } from '../../src/answer/kickstart-check/check-kickstart.js';
 import { renderAnswerFile, type RenderedAnswerFile } from '../../src/render/render-answer-file.js';
-import { goldenCases } from './answer-fixtures.js';
+import { baseInput, goldenCases, kickstartDistros, lvmLayout, plainLayout, raidLvmLayout, withLayout, withStatic } from './answer-fixtures.js';
 
 const goldenDir = join(import.meta.dirname, 'answer-files');
 // UPDATE_GOLDEN=1 rewrites the expected files; review the diff before committing it.
@@ -52,14 +52,35 @@ describe('answer-file golden files', () => {
     }
   });
 
+  // No errors and no deprecation warnings either: rootcast writes each release's preferred spelling.
+  const checkerProblems = (rendered: RenderedAnswerFile): string[] => {
+    const dialect = assets.catalog.get(rendered.distro)?.kickstartDialect;
+    if (dialect === undefined) return [`${rendered.distro} has no kickstartDialect`];
+    return checkKickstart(rendered.content, dialect).map(formatKickstartProblem);
+  };
+
   test('every generated kickstart passes the checker for its distro', () => {
     for (const name of Object.keys(goldenCases())) {
       const rendered = render(name);
-      if (rendered.family !== 'rhel') continue;
-      const dialect = assets.catalog.get(rendered.distro)?.kickstartDialect;
-      expect(dialect, name).toBeDefined();
-      const problems = checkKickstart(rendered.content, dialect ?? 'rhel9').map(formatKickstartProblem);
-      expect(problems, name).toEqual([]);
+      if (rendered.family === 'rhel') expect(checkerProblems(rendered), name).toEqual([]);
+    }
+  });
+
+  test('every kickstart distro profile has a golden kickstart', () => {
+    const profiles = [...assets.catalog.values()].filter((profile) => profile.family === 'rhel').map((profile) => profile.id);
+    const covered = new Set(Object.values(goldenCases()).map((input) => input.install.distro));
+    expect(profiles.filter((id) => !covered.has(id))).toEqual([]);
+    expect([...profiles].sort()).toEqual([...kickstartDistros].sort());
+  });
+
+  test('every template branch passes the checker on every kickstart distro', () => {
+    const variants = { 'static-raid-lvm': (d: string) => withLayout(withStatic(baseInput(d)), raidLvmLayout), 'dhcp-plain': (d: string) => withLayout(baseInput(d), plainLayout), 'dhcp-lvm': (d: string) => withLayout(baseInput(d), lvmLayout) };
+    for (const distro of kickstartDistros) {
+      for (const [variant, build] of Object.entries(variants)) {
+        const built = buildRenderContext(build(distro), assets.catalog);
+        if (!built.ok) throw new Error(`${distro}-${variant}: ${JSON.stringify(built.problems)}`);
+        expect(checkerProblems(renderAnswerFile(assets.templates, built.context)), `${distro}-${variant}`).toEqual([]);
+      }
     }
   });
 });

@@ -75,7 +75,7 @@ export const lvmLayout: LayoutInput = {
   ],
 };
 
-const kickstartDistros = ['rhel8', 'rhel9', 'rhel10', 'rocky8', 'rocky9', 'rocky10', 'alma8', 'alma9', 'alma10', 'fedora42', 'fedora43'];
+export const kickstartDistros = ['rhel8', 'rhel9', 'rhel10', 'rocky8', 'rocky9', 'rocky10', 'alma8', 'alma9', 'alma10', 'fedora42', 'fedora43'];
 const preseedDistros = ['debian12', 'debian13'];
 
 /** Every golden case: name -> input. Each distro with DHCP+auto, plus static and layouts per family. */
@@ -87,6 +87,9 @@ export const goldenCases = (): Record<string, AnswerFileInput> => {
   cases['rhel9-static-raid-lvm'] = withLayout(withStatic(baseInput('rhel9')), raidLvmLayout);
   cases['rhel8-dhcp-raid-lvm'] = withLayout(baseInput('rhel8'), raidLvmLayout);
   cases['fedora42-dhcp-lvm'] = withLayout(baseInput('fedora42'), lvmLayout);
+  // Every kickstart dialect sees every storage command and option the template emits.
+  cases['rhel10-static-raid-lvm'] = withLayout(withStatic(baseInput('rhel10')), raidLvmLayout);
+  cases['fedora43-dhcp-plain'] = withLayout(baseInput('fedora43'), plainLayout);
   cases['debian12-static-lvm'] = withLayout(withStatic(baseInput('debian12')), lvmLayout);
   cases['debian13-dhcp-plain'] = withLayout(baseInput('debian13'), plainLayout);
   const noDomainNoMac = baseInput('debian12');

@@ -1,13 +1,14 @@
+import { availabilityProblem } from './availability.js';
 import type { KickstartDialect } from './dialect.js';
-import type { OptionSpec, ValueRule } from './syntax-types.js';
+import type { OptionSpec, SyntaxProblem, ValueRule } from './syntax-types.js';
 
 export interface ParsedOptions {
   options: Map<string, string | true>;
   args: string[];
-  problems: string[];
+  problems: SyntaxProblem[];
 }
 
-const supportedOn = (only: readonly KickstartDialect[]): string => `supported on: ${only.join(', ')}`;
+const error = (message: string): SyntaxProblem => ({ severity: 'error', message });
 
 /**
  * Reads `--opt=value`, `--opt value` and flags the way Anaconda's argparse does, checking each
@@ -30,14 +31,13 @@ export const parseOptions = (
     const name = equals === -1 ? word : word.slice(0, equals);
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (spec === undefined) {
-      parsed.problems.push(`unknown option ${name} for ${owner}`);
+      parsed.problems.push(error(`unknown option ${name} for ${owner}`));
       continue;
     }
-    if (spec.only !== undefined && !spec.only.includes(dialect)) {
-      parsed.problems.push(`option ${name} of ${owner} is not supported on ${dialect} (${supportedOn(spec.only)})`);
-    }
+    const release = availabilityProblem(`option ${name} of ${owner}`, spec, dialect);
+    if (release !== undefined) parsed.problems.push(release);
     if (spec.value === 'none') {
-      if (equals !== -1) parsed.problems.push(`option ${name} of ${owner} takes no value`);
+      if (equals !== -1) parsed.problems.push(error(`option ${name} of ${owner} takes no value`));
       parsed.options.set(name, true);
       continue;
     }
@@ -51,7 +51,7 @@ export const parseOptions = (
     }
     if (optionValue === undefined || (optionValue === '' && spec.value === 'required')) {
       if (spec.value === 'required') {
-        parsed.problems.push(`option ${name} of ${owner} needs a value`);
+        parsed.problems.push(error(`option ${name} of ${owner} needs a value`));
         continue;
       }
       parsed.options.set(name, true);
@@ -64,20 +64,17 @@ export const parseOptions = (
   return parsed;
 };
 
-const valueProblem = (text: string, spec: OptionSpec, name: string, owner: string, dialect: KickstartDialect): string | undefined => {
+const valueProblem = (text: string, spec: OptionSpec, name: string, owner: string, dialect: KickstartDialect): SyntaxProblem | undefined => {
   if (spec.choices !== undefined) {
     const match = spec.choices.find((choice) => (spec.ignoreCase === true ? choice.toLowerCase() === text.toLowerCase() : choice === text));
-    if (match === undefined) return `bad value "${text}" for ${name} of ${owner} (expected one of: ${spec.choices.join(', ')})`;
-    const only = spec.choicesOnly?.[match];
-    if (only !== undefined && !only.includes(dialect)) {
-      return `value "${text}" for ${name} of ${owner} is not supported on ${dialect} (${supportedOn(only)})`;
-    }
+    if (match === undefined) return error(`bad value "${text}" for ${name} of ${owner} (expected one of: ${spec.choices.join(', ')})`);
+    const availability = spec.choicesOnly?.[match];
+    if (availability !== undefined) return availabilityProblem(`value "${text}" for ${name} of ${owner}`, availability, dialect);
   }
-  if (spec.rule !== undefined) return ruleProblem(text, spec.rule, `for ${name} of ${owner}`);
-  return undefined;
+  if (spec.rule === undefined) return undefined;
+  const problem = ruleProblem(text, spec.rule, `for ${name} of ${owner}`);
+  return problem === undefined ? undefined : error(problem);
 };
 
 export const ruleProblem = (text: string, rule: ValueRule, where: string): string | undefined =>
   rule.pattern.test(text) ? undefined : `bad value "${text}" ${where} (expected ${rule.expected})`;
-
-export { supportedOn };

@@ -1,14 +1,33 @@
 import type { KickstartDialect } from './dialect.js';
-import type { OptionSpec, ValueRule } from './syntax-types.js';
+import type { Availability, HandlerClasses, OptionSpec, ValueRule } from './syntax-types.js';
 
 /** Building blocks for the syntax table, so each command reads as one line per option. */
-export const flag = (only?: readonly KickstartDialect[]): OptionSpec => (only === undefined ? { value: 'none' } : { value: 'none', only });
-export const value = (rule?: ValueRule, only?: readonly KickstartDialect[]): OptionSpec => ({
+export const flag = (availability: Availability = {}): OptionSpec => ({ value: 'none', ...availability });
+export const value = (rule?: ValueRule, availability: Availability = {}): OptionSpec => ({
   value: 'required',
   ...(rule === undefined ? {} : { rule }),
-  ...(only === undefined ? {} : { only }),
+  ...availability,
 });
 export const choice = (choices: readonly string[], extra: Partial<OptionSpec> = {}): OptionSpec => ({ value: 'required', choices, ...extra });
+
+/**
+ * The pykickstart command class each handler maps, in dialect order (rhel8, rhel9, rhel10, fedora42,
+ * fedora43); `null` where that handler does not map the command at all.
+ */
+export const classes = (
+  rhel8: string | null,
+  rhel9: string | null,
+  rhel10: string | null,
+  fedora42: string | null,
+  fedora43: string | null,
+): HandlerClasses => {
+  const byDialect: Partial<Record<KickstartDialect, string>> = {};
+  const given: [KickstartDialect, string | null][] = [['rhel8', rhel8], ['rhel9', rhel9], ['rhel10', rhel10], ['fedora42', fedora42], ['fedora43', fedora43]];
+  for (const [dialect, name] of given) if (name !== null) byDialect[dialect] = name;
+  return byDialect;
+};
+/** One class for every release. */
+export const everywhere = (name: string): HandlerClasses => classes(name, name, name, name, name);
 
 export const rules = {
   mib: { pattern: /^\d+$/, expected: 'a whole number of MiB' },
@@ -32,11 +51,13 @@ export const rules = {
   sshKey: { pattern: /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+( .*)?$/, expected: 'a one-line OpenSSH public key in double quotes' },
 } as const satisfies Record<string, ValueRule>;
 
-export const fsTypes = ['ext2', 'ext3', 'ext4', 'xfs', 'vfat', 'efi', 'biosboot', 'swap', 'prepboot', 'btrfs', 'hfs+', 'appleboot', 'lvmpv', 'mdmember'] as const;
+/** File systems Anaconda formats; pykickstart itself takes any word, rootcast checks for typos. */
+export const fsTypes = ['ext2', 'ext3', 'ext4', 'xfs', 'vfat', 'efi', 'biosboot', 'swap', 'prepboot', 'btrfs', 'hfs+', 'appleboot', 'lvmpv', 'mdmember', 'tmpfs'] as const;
+/** pykickstart's `ksboolean`. */
 export const yesNo = ['yes', 'no', 'on', 'off', 'true', 'false', '1', '0'] as const;
 
-export const rhelOnly: readonly KickstartDialect[] = ['rhel8', 'rhel9', 'rhel10'];
 export const fedoraOnly: readonly KickstartDialect[] = ['fedora42', 'fedora43'];
 export const sinceRhel9: readonly KickstartDialect[] = ['rhel9', 'rhel10', 'fedora42', 'fedora43'];
-// Removed in Fedora 39/40 and RHEL 10 (team devices, NTP options of timezone, logging --level, autostep).
-export const untilRhel9: readonly KickstartDialect[] = ['rhel8', 'rhel9'];
+export const sinceRhel10: readonly KickstartDialect[] = ['rhel10', 'fedora42', 'fedora43'];
+/** Releases on F34-or-later classes that are not RHEL 10 (RHEL 10 removed what these only deprecate). */
+export const rhel9AndFedora: readonly KickstartDialect[] = ['rhel9', 'fedora42', 'fedora43'];

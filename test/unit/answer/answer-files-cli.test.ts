@@ -142,9 +142,11 @@ describe('rootcast kickstart --check', () => {
     const file = join(out, 'bad.ks');
     await writeFile(file, (await good()).replace('rootpw --iscrypted', 'rootpw --iscrypted --allow-ssh').replace('skipx', 'skipx now'));
     expect(await run(['kickstart', '--check', file, '--distro', 'rocky8'])).toBe(65);
-    expect(stderr).toContain(`kickstart ${file} has 2 problem(s) for rhel8`);
+    expect(stderr).toContain(`kickstart ${file} has 3 problem(s) for rhel8`);
     expect(stderr).toContain('  line 10: option --allow-ssh of "rootpw" is not supported on rhel8');
     expect(stderr).toContain('  line 13: "skipx" takes no arguments (got "now")');
+    // The rhel9 golden's %packages spelling is too new for RHEL 8's parser.
+    expect(stderr).toContain('  line 30: option --exclude-weakdeps of %packages is not supported on rhel8');
   });
 
   test('"-" reads the kickstart from stdin', async () => {
