@@ -2,27 +2,36 @@
  * npm run demo — the whole rootcast story on one machine, all on 127.0.0.1:
  * capture a golden client over SSH twice, compare the versions, describe a fleet, print a kickstart,
  * then serve the image and let the runner deploy it onto a "freshly installed" root.
- * Runs as root on Debian; everything lives under DEMO_DIR (default /tmp/rootcast-demo) and is removed
- * at the start of the next run. Processes it starts are stopped by PID before it exits.
+ * Runs as root on Debian; everything lives under DEMO_DIR (default /tmp/rootcast-demo), except the
+ * golden root (see goldenRoot), and stays there after the demo so every printed command can be pasted
+ * again; both are removed at the start of the next run. Processes it starts are stopped by PID before it exits.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMinimalRoot, goldenClientPrograms } from '../test/helpers/minimal-root.js';
-import { makeChrootDir, startSshd, type TestSshd } from '../test/helpers/sshd.js';
+import { startSshd, type TestSshd } from '../test/helpers/sshd.js';
+import { formatCommandLine } from '../src/sys/command-line.js';
 import { freePort } from '../src/sys/free-port.js';
 
 const demoDir = process.env['DEMO_DIR'] ?? '/tmp/rootcast-demo';
 const home = join(demoDir, 'home');
+/** sshd refuses a ChrootDirectory below a world-writable directory such as /tmp, so the golden root lives here. */
+const goldenRoot = '/var/cache/rootcast-demo/golden';
+const sshdDir = join(demoDir, 'golden-sshd');
 const cli = join(import.meta.dirname, '../rootcast.mjs');
 const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
 const say = (text: string): void => console.log(`\n${bold(`== ${text}`)}`);
 
-/** Runs `rootcast ARGS` as a user would, echoing the command line; returns stdout. */
+/** Echoes a command exactly as it can be pasted into a shell after the demo. */
+const show = (commandLine: string): void => console.log(bold(`$ ${commandLine}`));
+
+/** Runs `rootcast --home HOME ARGS` as a user would, echoing the command line; returns stdout. */
 const rootcast = (args: string[], options: { quiet?: boolean } = {}): string => {
-  console.log(bold(`$ rootcast ${args.map((arg) => (/^[\w@%+=:,./[\]-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ')}`));
-  const result = spawnSync(process.execPath, [cli, '--home', home, ...args], { encoding: 'utf8' });
+  const argv = ['--home', home, ...args];
+  show(formatCommandLine('rootcast', argv));
+  const result = spawnSync(process.execPath, [cli, ...argv], { encoding: 'utf8' });
   if (options.quiet !== true) process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   if (result.status !== 0) throw new Error(`rootcast ${args.join(' ')} exited ${result.status}`);
@@ -54,20 +63,25 @@ const buildGolden = (root: string): void => {
   writeFileSync(join(root, 'boot/vmlinuz-6.1.0-demo'), 'not really a kernel\n');
 };
 
+/** How to run `rootcast` in a shell here: on PATH after the README's `npm install -g .`, else through npx in the clone. */
+const rootcastOnPath = (): boolean => spawnSync('sh', ['-c', 'command -v rootcast'], { stdio: 'ignore' }).status === 0;
+
 const main = async (): Promise<void> => {
   rmSync(demoDir, { recursive: true, force: true });
+  rmSync(goldenRoot, { recursive: true, force: true });
   mkdirSync(demoDir, { recursive: true });
-  const golden = makeChrootDir();
+  mkdirSync(goldenRoot, { recursive: true, mode: 0o755 });
+  const golden = goldenRoot;
   let sshd: TestSshd | undefined;
   let serve: ChildProcess | undefined;
   try {
     say('1. A golden client: a real sshd on 127.0.0.1, chrooted into a small hand-tuned root');
     buildGolden(golden);
-    sshd = await startSshd(golden);
+    sshd = await startSshd(golden, { dir: sshdDir });
     const knownHosts = join(demoDir, 'known_hosts');
     const source = `root@127.0.0.1:${sshd.port}`;
     const sshArgs = ['--ssh-key', sshd.clientKeyPath, '--known-hosts', knownHosts];
-    console.log(`golden client ${source} (root ${golden})`);
+    console.log(`golden client ${source} (root ${golden}, sshd config ${join(sshdDir, 'sshd_config')})`);
 
     say('2. Capture it (host key trusted on first use; identity files left behind)');
     rootcast(['capture', source, '--image', 'web', ...sshArgs, '--accept-new-host-key']);
@@ -82,6 +96,7 @@ const main = async (): Promise<void> => {
 
     say('4. Describe the fleet');
     const [httpPort, rsyncPort] = [await freePort(), await freePort()];
+    console.log(`(wrote ${join(home, 'rootcast.yaml')}: where serve listens, install defaults, one network; the commands below add the rest)`);
     writeFileSync(join(home, 'rootcast.yaml'), [
       '# rootcast demo inventory',
       `server: {url: "http://127.0.0.1:${httpPort}"}`,
@@ -100,18 +115,25 @@ const main = async (): Promise<void> => {
     rootcast(['kickstart', 'web01']);
 
     say('6. Serve the image, and let the runner deploy it onto a freshly installed root');
-    serve = spawn(process.execPath, [cli, '--home', home, 'serve', '--http', `127.0.0.1:${httpPort}`, '--rsync', `127.0.0.1:${rsyncPort}`], { stdio: ['ignore', 'ignore', openSync(join(demoDir, 'serve.log'), 'w')] });
+    const serveLog = join(demoDir, 'serve.log');
+    const serveArgs = ['--home', home, 'serve', '--http', `127.0.0.1:${httpPort}`, '--rsync', `127.0.0.1:${rsyncPort}`];
+    show(`${formatCommandLine('rootcast', serveArgs)} 2>${serveLog} &`);
+    serve = spawn(process.execPath, [cli, ...serveArgs], { stdio: ['ignore', 'ignore', openSync(serveLog, 'w')] });
     await waitForHealth(`http://127.0.0.1:${httpPort}/healthz`);
     const installed = join(demoDir, 'installed-root');
     buildMinimalRoot(installed);
     writeFileSync(join(installed, 'etc/fstab'), '# written by the installer: kept by the deploy\nUUID=demo / ext4 defaults 0 1\n');
-    // The runner presents the install token its host's answer file carries.
+    // The runner presents the install token its host's answer file carries; a 0600 file keeps it off argv.
+    const tokenFile = join(demoDir, 'demo01.token');
     const token = /ROOTCAST_TOKEN=(\S+)/.exec(rootcast(['kickstart', 'demo01'], { quiet: true }))?.[1];
     if (token === undefined) throw new Error('no install token in the kickstart');
-    const runnerArgs = ['runner', '--target', installed, '--server', `http://127.0.0.1:${httpPort}`, '--host', 'demo01'];
-    console.log(bold(`$ unshare -m --propagation private  # a private mount namespace: the target is bind-mounted onto itself, as an installer mounts it`));
-    console.log(bold(`$ ROOTCAST_TOKEN=<token from the answer file> rootcast ${runnerArgs.join(' ')}`));
-    const runner = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "$1" && shift && exec "$@"', 'sh', installed, process.execPath, cli, ...runnerArgs], { stdio: 'inherit', env: { ...process.env, ROOTCAST_TOKEN: token } });
+    writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    console.log(`(its ROOTCAST_TOKEN=... written to ${tokenFile}, mode 0600)`);
+    const runnerArgs = ['runner', '--target', installed, '--server', `http://127.0.0.1:${httpPort}`, '--host', 'demo01', '--token-file', tokenFile];
+    // A private mount namespace in which the target is bind-mounted onto itself, as an installer mounts it.
+    const bindAndRun = `mount --bind ${installed} ${installed} && exec "$@"`;
+    show(`unshare -m --propagation private sh -c '${bindAndRun}' sh ${formatCommandLine('rootcast', runnerArgs)}`);
+    const runner = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', bindAndRun, 'sh', process.execPath, cli, ...runnerArgs], { stdio: 'inherit' });
     if (runner.status !== 0) throw new Error(`the runner exited ${runner.status}`);
 
     say('7. The result: the installed root now is web@2, except what the install must keep');
@@ -120,11 +142,21 @@ const main = async (): Promise<void> => {
     const events = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/hosts/demo01/events`, { headers: { authorization: `Bearer ${token}` } })).json()) as { phase: string; status: string }[];
     console.log(`serve recorded ${events.length} events from demo01: ${events.filter((event) => event.status !== 'started' && event.status !== 'progress').map((event) => `${event.phase} ${event.status}`).join(', ')}`);
     console.log(`kept /etc/fstab: ${spawnSync('cat', [join(installed, 'etc/fstab')], { encoding: 'utf8' }).stdout.split('\n')[0]}`);
-    console.log(`\nDone. Everything is under ${demoDir}; re-run any command above with --home ${home}.`);
+    printClosingAdvice(join(sshdDir, 'sshd_config'), join(sshdDir, 'sshd.pid'));
   } finally {
     serve?.kill('SIGTERM');
     await sshd?.stop();
-    rmSync(golden, { recursive: true, force: true });
+  }
+};
+
+/** What to start before pasting the printed commands again: the demo stops the servers they talk to. */
+const printClosingAdvice = (sshdConfig: string, sshdPid: string): void => {
+  console.log(`\nDone. Everything stays under ${demoDir} (the golden root under ${goldenRoot}) until the next run; every $ command above can be pasted again.`);
+  console.log('The demo stopped its two servers. Start them first for the commands that need them:');
+  console.log(`  captures:  mkdir -p /run/sshd && /usr/sbin/sshd -f ${sshdConfig}      (stop it: kill $(cat ${sshdPid}))`);
+  console.log('  runner:    the "rootcast ... serve ... &" line above                   (stop it: kill %1)');
+  if (!rootcastOnPath()) {
+    console.log(`rootcast is not on your PATH: run "npm install -g ." in ${join(import.meta.dirname, '../..')} (see README.md), or write "npx rootcast" instead of "rootcast" inside that directory.`);
   }
 };
 

@@ -21,7 +21,7 @@ export interface AnswerFileInput {
     ref: string;
   };
   server: {
-    /** Base URL of `rootcast serve` as the installing host reaches it (`http://10.0.0.1:8080`). */
+    /** Base URL of `rootcast serve` as the installing host reaches it (`http://10.0.0.1:8780`). */
     httpUrl: string;
   };
   install: InstallInput;

@@ -21,12 +21,16 @@ export interface AnswerFileRequest {
 
 const otherKind = (kind: AnswerFileKind): AnswerFileKind => (kind === 'kickstart' ? 'preseed' : 'kickstart');
 
+/** The profile ids a verb's --distro accepts (its installer's family), sorted. */
+export const distroIdsFor = (catalog: DistroCatalog, kind: AnswerFileKind): string[] =>
+  [...catalog.values()].filter((profile) => profile.family === answerFileKinds[kind].family).map((profile) => profile.id).sort();
+
 /** Checks a `--distro` value against the catalog and the verb's installer family (usage errors, 64). */
 export const checkDistroOption = (catalog: DistroCatalog, request: AnswerFileRequest): void => {
   if (request.distro === undefined) return;
   const { family } = answerFileKinds[request.kind];
   const profile = catalog.get(request.distro);
-  const known = [...catalog.values()].filter((p) => p.family === family).map((p) => p.id).sort();
+  const known = distroIdsFor(catalog, request.kind);
   if (profile === undefined) {
     throw new RootcastError('INVALID_ARGUMENT', `unknown distro "${request.distro}" for rootcast ${request.kind}`, {
       hint: `use one of: ${known.join(', ')}`,

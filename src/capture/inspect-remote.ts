@@ -1,6 +1,8 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import { quoteShellWord } from '../sys/command-line.js';
-import { runSshCommand, type SshCredentials, type SshTarget } from '../sys/ssh-session.js';
+import { sshCommandTarget, sshSessionClosedHint } from '../sys/rsync-failure.js';
+import { runSshCommand, type SshCommandResult, type SshCredentials, type SshTarget } from '../sys/ssh-session.js';
+import { describeSource } from './source-spec.js';
 import type { HostTrust } from './host-trust.js';
 import { inspectionScript, parseInspection, splitInspectionOutput, type Inspection } from './inspection.js';
 
@@ -21,14 +23,27 @@ export const inspectRemote = async (
     signal,
   });
   const parts = splitInspectionOutput(result.stdout);
-  if (parts === undefined) {
-    throw new RootcastError('UNAVAILABLE', `cannot inspect ${target.user}@${target.host}:${target.port}: the inspection script did not run (exit ${result.exitCode})`, {
-      details: result.stderr.trim().split('\n').filter(Boolean).slice(-8).map((line) => `stderr: ${line}`),
-      hint: 'the golden client needs a POSIX sh; check that you can run "ssh USER@HOST true"',
-    });
-  }
+  if (parts === undefined) throw describeInspectionFailure(describeSource({ kind: 'ssh', ...target }), result);
   return parseInspection(parts);
 };
+
+/** What the session printed on stderr (its last lines), or that it printed nothing. */
+const stderrTail = (stderr: string): string[] => {
+  const lines = stderr.trim().split('\n').filter(Boolean).slice(-8);
+  return lines.length === 0 ? ['stderr: (empty)'] : lines.map((line) => `stderr: ${line}`);
+};
+
+/** The inspection script never ran: a session the server closed (exit 255), or a shell that could not run it. */
+const describeInspectionFailure = (label: string, result: SshCommandResult): RootcastError =>
+  result.exitCode === 255
+    ? new RootcastError('UNREACHABLE', `cannot inspect ${label}: the SSH session was closed before the inspection script ran (exit 255)`, {
+        details: stderrTail(result.stderr),
+        hint: sshSessionClosedHint(label),
+      })
+    : new RootcastError('UNAVAILABLE', `cannot inspect ${label}: the inspection script did not run (exit ${result.exitCode})`, {
+        details: stderrTail(result.stderr),
+        hint: `the golden client needs a POSIX sh; check that "ssh ${sshCommandTarget(label)} sh -c true" works`,
+      });
 
 /** A golden client without rsync cannot be captured (rootcast never runs an rsync daemon there). */
 export const assertRemoteRsync = (inspection: Inspection, label: string): void => {

@@ -1,27 +1,25 @@
 import { CommanderError } from 'commander';
 import { ExitStatus } from '../errors/codes.js';
 import { describeError, formatErrorText } from '../errors/format-error.js';
+import { RootcastError } from '../errors/rootcast-error.js';
 import type { ContextSeed, OutputStream } from './context.js';
 import { buildProgram } from './program.js';
+import { routeUsageErrors } from './usage-errors.js';
 
 /** Runs one rootcast invocation and returns its exit status; every error is printed here and only here. */
 export const runCli = async (argv: readonly string[], seed: ContextSeed = {}): Promise<number> => {
   const stderr: OutputStream = seed.stderr ?? process.stderr;
   const json = argv.includes('--json');
   const program = buildProgram(seed);
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (text) => (seed.stdout ?? process.stdout).write(text),
-    writeErr: (text) => stderr.write(text),
-  });
+  routeUsageErrors(program, (text) => (seed.stdout ?? process.stdout).write(text));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ExitStatus.ok;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // commander already printed its message (or the help text) to stderr/stdout.
-      return error.exitCode === 0 ? ExitStatus.ok : ExitStatus.usage;
-    }
+  } catch (thrown) {
+    // --help and --version: commander already printed them.
+    if (thrown instanceof CommanderError && thrown.exitCode === 0) return ExitStatus.ok;
+    // routeUsageErrors converts commander's errors; one it missed is still a usage error, not a bug.
+    const error = thrown instanceof CommanderError ? new RootcastError('USAGE', thrown.message.replace(/^error: /, ''), { cause: thrown }) : thrown;
     const printed = describeError(error);
     stderr.write(json ? `${JSON.stringify({ error: printed })}\n` : formatErrorText(printed));
     return printed.exitStatus;

@@ -35,7 +35,6 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
     .version(rootcastVersion, '-V, --version')
     .option('--home <dir>', 'keep images, inventory and state under DIR (env ROOTCAST_HOME)')
     .option('--json', 'print machine-readable JSON instead of text')
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', overview);
   registerCaptureCommand(program, seed);
   registerImageCommands(program, seed);

@@ -1,5 +1,5 @@
 import { RootcastError } from '../errors/rootcast-error.js';
-import { assertImageName, assertTagName } from './name.js';
+import { assertImageName, assertTagName, imageNameProblem } from './name.js';
 
 export type VersionSelector =
   | { kind: 'latest' }
@@ -12,8 +12,20 @@ export interface ImageRef {
   selector: VersionSelector;
 }
 
+/** `web:2` is how container tools spell a version; suggest rootcast's `web@2` instead of a bare name error. */
+const assertNoColonSelector = (text: string): void => {
+  const colon = text.indexOf(':');
+  if (colon === -1 || text.includes('@')) return;
+  const [name, selector] = [text.slice(0, colon), text.slice(colon + 1)];
+  if (imageNameProblem(name) !== undefined || selector === '') return;
+  throw new RootcastError('INVALID_ARGUMENT', `"${text}" is not an image reference: a version or tag follows "@" (${name}@${selector}), not ":"`, {
+    hint: `did you mean ${name}@${selector}? (web is the newest version, web@3 a version, web@stable a tag)`,
+  });
+};
+
 /** Parses an image reference as typed by a user; throws INVALID_ARGUMENT with the reason. */
 export const parseImageRef = (text: string): ImageRef => {
+  assertNoColonSelector(text);
   const at = text.indexOf('@');
   const image = assertImageName(at === -1 ? text : text.slice(0, at));
   if (at === -1) return { image, selector: { kind: 'latest' } };

@@ -5,8 +5,14 @@ import type { RemovalPlan } from './removal-plan.js';
 
 const day = (iso: string): string => iso.replace('T', ' ').slice(0, 16);
 
-export const renderImageList = (rows: readonly ImageSummary[]): string => {
-  if (rows.length === 0) return 'no images yet; create one with "rootcast capture root@HOST --image NAME"';
+/** `imagesDir` is where the list was read, so an empty list says which home it looked in. */
+export const renderImageList = (rows: readonly ImageSummary[], imagesDir: string): string => {
+  if (rows.length === 0) {
+    return [
+      `no images in ${imagesDir} (--home DIR or ROOTCAST_HOME choose another home)`,
+      'create one with "rootcast capture root@HOST --image NAME" or "rootcast capture --from-dir DIR --image NAME"',
+    ].join('\n');
+  }
   return formatTable(
     ['IMAGE', 'VERSIONS', 'LATEST', 'TAGS', 'SIZE', 'FILES', 'CREATED'],
     rows.map((row) => [

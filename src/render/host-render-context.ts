@@ -22,7 +22,7 @@ export interface HostRenderContext {
     ref: string;
   };
   server: {
-    /** Base URL of `rootcast serve`, without a trailing slash (`http://10.0.0.1:8080`). */
+    /** Base URL of `rootcast serve`, without a trailing slash (`http://10.0.0.1:8780`). */
     httpUrl: string;
     /** `<httpUrl>/boot/bootstrap.sh`, fetched by %post / late_command. */
     bootstrapUrl: string;

@@ -10,7 +10,7 @@ chroots there and rsyncs the image over DIR, reporting every phase to the server
 
 Options:
   --target DIR            the installed root (its mount point, or / when run chrooted into it)
-  --server URL            rootcast serve's URL, e.g. http://10.0.0.1:8080
+  --server URL            rootcast serve's URL, e.g. http://10.0.0.1:8780
   --host NAME             this machine's name in the inventory
   --token TOKEN           the install token (default: $ROOTCAST_TOKEN; prefer the
                           environment or --token-file: argv is world-readable in /proc)

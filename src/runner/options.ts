@@ -5,7 +5,7 @@ import { hostNameProblem } from '../inventory/names.js';
 export interface RunnerOptions {
   /** The installed system's root: its mount point, or "/" when running chrooted into it. */
   target: string;
-  /** Base URL of rootcast serve, e.g. http://10.0.0.1:8080 */
+  /** Base URL of rootcast serve, e.g. http://10.0.0.1:8780 */
   server: string;
   host: string;
   token: string;
@@ -54,7 +54,7 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   if (raw.target === undefined || raw.target === '') errors.push('--target: required (the installed root, e.g. /mnt/sysroot)');
   else if (!raw.target.startsWith('/')) errors.push(`--target: "${raw.target}" must be an absolute path`);
   let server = raw.server ?? '';
-  if (server === '') errors.push('--server: required (the URL of rootcast serve, e.g. http://10.0.0.1:8080)');
+  if (server === '') errors.push('--server: required (the URL of rootcast serve, e.g. http://10.0.0.1:8780)');
   else {
     try {
       const url = new URL(server);

@@ -2,12 +2,24 @@ import type { ErrorCode } from '../errors/codes.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { SubprocessError } from './exec.js';
 
+/** `root@golden:2222` → `-p 2222 root@golden`, `root@[::1]:22` → `root@::1`: the way ssh takes it. */
+export const sshCommandTarget = (source: string): string => {
+  const match = /^(.*):(\d+)$/.exec(source);
+  if (match === null) return source;
+  const target = (match[1] ?? '').replace(/[[\]]/g, '');
+  return match[2] === '22' ? target : `-p ${match[2]} ${target}`;
+};
+
+/** ssh exits 255 when the server (or the network) closes the session; sshd logs why, ssh usually cannot say. */
+export const sshSessionClosedHint = (source: string): string =>
+  `the server or the network closed the SSH session: sshd's log on the golden client says why (journalctl -u ssh or /var/log/auth.log; e.g. a refused ChrootDirectory or ForceCommand, MaxSessions); check that "ssh ${sshCommandTarget(source)} true" works, then re-run`;
+
 interface FailureRule {
   code: ErrorCode;
   /** Matches rsync's or ssh's stderr (and, where given, the exit code). */
   test: (stderr: string, exitCode: number) => boolean;
   message: (source: string) => string;
-  hint: string;
+  hint: string | ((source: string) => string);
 }
 
 /** First match wins: the most specific symptoms come first. */
@@ -71,7 +83,13 @@ const rules: readonly FailureRule[] = [
   },
   {
     code: 'UNREACHABLE',
-    test: (stderr, exitCode) => exitCode === 255 || /connection unexpectedly closed/i.test(stderr),
+    test: (_stderr, exitCode) => exitCode === 255,
+    message: (source) => `the SSH session to ${source} was closed (ssh exit 255)`,
+    hint: sshSessionClosedHint,
+  },
+  {
+    code: 'UNREACHABLE',
+    test: (stderr) => /connection unexpectedly closed/i.test(stderr),
     message: (source) => `the SSH connection to ${source} failed`,
     hint: 'check that you can run "ssh" to the golden client yourself, then re-run',
   },
@@ -88,5 +106,6 @@ export const describeRsyncFailure = (failure: SubprocessError, source: string): 
       cause: failure,
     });
   }
-  return new RootcastError(rule.code, rule.message(source), { hint: rule.hint, details, cause: failure });
+  const hint = typeof rule.hint === 'string' ? rule.hint : rule.hint(source);
+  return new RootcastError(rule.code, rule.message(source), { hint, details, cause: failure });
 };

@@ -75,12 +75,21 @@ const stopProcess = async (child: ChildProcess): Promise<void> => {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 };
 
+export interface SshdOptions {
+  /** Where config, keys and logs go; kept by stop() (the demo prints commands that use them). @default a fresh directory removed by stop() */
+  dir?: string;
+}
+
 /**
  * Starts `sshd -D -e` on an ephemeral loopback port with its own host key and one authorized
  * key for root, chrooted into `root` (which must already hold sh and rsync: buildMinimalRoot).
  */
-export const startSshd = async (root: string): Promise<TestSshd> => {
-  const dir = mkdtempSync(join(chrootParent, '..', 'sshd-'));
+export const startSshd = async (root: string, options: SshdOptions = {}): Promise<TestSshd> => {
+  if (options.dir !== undefined) mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  const dir = options.dir ?? mkdtempSync(join(chrootParent, '..', 'sshd-'));
+  const removeDir = (): void => {
+    if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+  };
   // Without a real /dev/null, every `2>/dev/null` in the chroot would create a regular file there.
   mkdirSync(join(root, 'dev'), { recursive: true });
   if (!existsSync(join(root, 'dev/null'))) execFileSync('mknod', ['-m', '666', join(root, 'dev/null'), 'c', '1', '3']);
@@ -111,7 +120,7 @@ export const startSshd = async (root: string): Promise<TestSshd> => {
           log,
           stop: async () => {
             await stopProcess(child);
-            rmSync(dir, { recursive: true, force: true });
+            removeDir();
           },
         };
       }
@@ -122,6 +131,6 @@ export const startSshd = async (root: string): Promise<TestSshd> => {
     // Another process may have taken the port between our probe and sshd's bind: try a new one.
     if (!/Address already in use/.test(lastLog)) break;
   }
-  rmSync(dir, { recursive: true, force: true });
+  removeDir();
   throw new Error(`sshd did not start:\n${lastLog}`);
 };

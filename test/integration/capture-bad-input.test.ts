@@ -33,6 +33,8 @@ describe('capture refuses bad input with a clear error, the right status, and an
   let noRsyncRoot: string;
   let sshd: TestSshd;
   let noRsyncSshd: TestSshd;
+  let refusedRoot: string;
+  let refusingSshd: TestSshd;
   let wrongKey: string;
 
   beforeAll(async () => {
@@ -47,14 +49,18 @@ describe('capture refuses bad input with a clear error, the right status, and an
     buildMinimalRoot(root, goldenClientPrograms());
     noRsyncRoot = makeChrootDir();
     buildMinimalRoot(noRsyncRoot, goldenClientPrograms().filter((program) => program !== 'rsync'));
-    [sshd, noRsyncSshd] = await Promise.all([startSshd(root), startSshd(noRsyncRoot)]);
+    // Under the world-writable /tmp: sshd accepts the login, then refuses this ChrootDirectory and closes the session.
+    refusedRoot = mkdtempSync(join(tmpdir(), 'rootcast-refused-chroot-'));
+    buildMinimalRoot(refusedRoot, goldenClientPrograms());
+    [sshd, noRsyncSshd, refusingSshd] = await Promise.all([startSshd(root), startSshd(noRsyncRoot), startSshd(refusedRoot)]);
     wrongKey = join(scratch, 'wrong_key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
   });
   afterAll(async () => {
     await sshd?.stop();
     await noRsyncSshd?.stop();
-    for (const dir of [root, noRsyncRoot, scratch]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await refusingSshd?.stop();
+    for (const dir of [root, noRsyncRoot, refusedRoot, scratch]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   const expectRefused = async (args: string[], status: number, code: string, text?: RegExp): Promise<string> => {
@@ -108,6 +114,17 @@ describe('capture refuses bad input with a clear error, the right status, and an
     // Unknown host: inspection runs first and stops before any transfer; the key is not recorded for a capture that failed.
     await expectRefused([...args, '--known-hosts', knownHosts, '--accept-new-host-key'], 69, 'REMOTE_TOOL_MISSING');
     expect(existsSync(knownHosts)).toBe(false);
+  });
+
+  test('a session the server closes after login (sshd refuses its ChrootDirectory) → 69 UNREACHABLE saying so, not "needs a POSIX sh"', async () => {
+    const knownHosts = knownHostsFor(refusingSshd, 'refusing-known_hosts');
+    const stderr = await expectRefused([`root@127.0.0.1:${refusingSshd.port}`, '--image', 'web', '--ssh-key', refusingSshd.clientKeyPath, '--known-hosts', knownHosts], 69, 'UNREACHABLE');
+    expect(refusingSshd.log()).toMatch(/bad ownership or modes for chroot directory/);
+    expect(stderr).toContain(`cannot inspect root@127.0.0.1:${refusingSshd.port}: the SSH session was closed before the inspection script ran (exit 255)`);
+    expect(stderr).toContain('  stderr: (empty)');
+    expect(stderr).toContain(`hint: the server or the network closed the SSH session: sshd's log on the golden client says why`);
+    expect(stderr).toContain(`"ssh -p ${refusingSshd.port} root@127.0.0.1 true"`);
+    expect(stderr).not.toContain('POSIX sh');
   });
 
   test.each([['../x'], ['a/b'], ['Web'], ['']])('image name %j → 64', async (name) => {

@@ -42,6 +42,8 @@ const cases: BadCase[] = [
   { args: ['image', 'show', 'a/b'], status: 64, code: 'INVALID_ARGUMENT', message: 'image name "a/b" contains "/"' },
   { args: ['image', 'show', 'web@0'], status: 64, code: 'INVALID_ARGUMENT', message: '"web@0": versions are whole numbers from 1' },
   { args: ['image', 'show', 'web@'], status: 64, code: 'INVALID_ARGUMENT', message: '"web@": nothing after "@"' },
+  { args: ['image', 'show', 'web:2'], status: 64, code: 'INVALID_ARGUMENT', message: '"web:2" is not an image reference: a version or tag follows "@" (web@2), not ":"' },
+  { args: ['image', 'tag', 'web:stable', 'prod'], status: 64, code: 'INVALID_ARGUMENT', message: '"web:stable" is not an image reference' },
   { args: ['image', 'list', 'nosuch'], status: 66, code: 'NOT_FOUND', message: 'image "nosuch" does not exist' },
   { args: ['image', 'diff', 'web@1', 'nosuch@1'], status: 66, code: 'NOT_FOUND', message: 'image "nosuch" does not exist' },
   { args: ['image', 'tag', 'web@1', 'latest'], status: 64, code: 'INVALID_ARGUMENT', message: 'tag "latest" is not a valid tag name' },
@@ -84,5 +86,12 @@ describe('bad input to image verbs: a clear error, the right status, and nothing
     expect(json.status).toBe(status);
     expect(JSON.parse(json.stderr).error).toMatchObject({ code, exitStatus: status });
     expect(snapshotTree(paths.home)).toEqual(before);
+  });
+
+  test('a ref written with ":" (web:2) suggests web@2', async () => {
+    expect((await runRootcast(paths, ['image', 'show', 'web:2'])).stderr).toContain('hint: did you mean web@2?');
+    expect((await runRootcast(paths, ['image', 'cp', 'web:stable', 'fresh'])).stderr).toContain('hint: did you mean web@stable?');
+    // Not a name before the ":": the plain name error stays.
+    expect((await runRootcast(paths, ['image', 'show', 'a/b:2'])).stderr).toContain('image name "a/b:2" contains "/"');
   });
 });

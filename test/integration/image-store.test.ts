@@ -85,11 +85,19 @@ describe('image list / show', () => {
     ]);
   });
 
-  test('list of an empty home is [] and creates nothing', async () => {
+  test('list of an empty or missing home is [] (text: says where it looked) and creates nothing', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'rootcast-empty-'));
     try {
       const result = await runRootcast({ ...paths, home: empty }, ['--json', 'image', 'list']);
       expect(JSON.parse(result.stdout)).toEqual([]);
+      const text = await runRootcast({ ...paths, home: empty }, ['image', 'list']);
+      expect(text.status).toBe(0);
+      expect(text.stdout).toContain(`no images in ${join(empty, 'images')} (--home DIR or ROOTCAST_HOME choose another home)\n`);
+      const missing = join(empty, 'not-created');
+      const absent = await runRootcast({ ...paths, home: missing }, ['image', 'list']);
+      expect(absent.status).toBe(0);
+      expect(absent.stdout).toContain(`no images in ${join(missing, 'images')} `);
+      expect(JSON.parse((await runRootcast({ ...paths, home: missing }, ['--json', 'image', 'list'])).stdout)).toEqual([]);
       expect(await namesIn(empty)).toEqual([]);
     } finally {
       await rm(empty, { recursive: true, force: true });

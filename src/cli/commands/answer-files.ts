@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import { loadAnswerAssets, type AnswerAssets } from '../../answer/answer-assets.js';
 import type { AnswerFileInput } from '../../answer/answer-file-input.js';
 import { loadAnswerInputsFromInventory, type AnswerSelector } from '../../answer/inventory-inputs.js';
-import { answerFileKinds, checkDistroOption, planAnswerFiles, type AnswerFileKind } from '../../answer/answer-file-plan.js';
+import { answerFileKinds, checkDistroOption, distroIdsFor, planAnswerFiles, type AnswerFileKind } from '../../answer/answer-file-plan.js';
+import { loadDistroProfilesSync } from '../../answer/load-distro-profiles.js';
+import { describeError } from '../../errors/format-error.js';
+import { findPackageRoot } from '../../package-root.js';
 import { checkKickstart, formatKickstartProblem } from '../../answer/kickstart-check/check-kickstart.js';
 import { isKickstartDialect, type KickstartDialect } from '../../answer/kickstart-check/dialect.js';
 import { RootcastError } from '../../errors/rootcast-error.js';
@@ -111,7 +114,7 @@ const dialectFor = (assets: AnswerAssets, distro: string | undefined): Kickstart
   if (isKickstartDialect(distro)) return distro;
   const dialect = assets.catalog.get(distro)?.kickstartDialect;
   if (dialect === undefined) {
-    const known = [...assets.catalog.values()].filter((p) => p.family === 'rhel').map((p) => p.id).sort();
+    const known = distroIdsFor(assets.catalog, 'kickstart');
     throw new RootcastError('INVALID_ARGUMENT', `unknown kickstart distro "${distro}"`, { hint: `use one of: ${known.join(', ')}` });
   }
   return dialect;
@@ -138,6 +141,16 @@ const check = async (file: string, distro: string | undefined, ctx: CommandConte
   printResult(ctx, { file: name, dialect, problems: [] }, () => `${name}: ok (${dialect} kickstart syntax)`);
 };
 
+/** The --distro values, read from kickstart/*.yaml only when help is shown (every other run skips the read). */
+const distroHelp = (kind: AnswerFileKind, assetRoot: string | undefined): string => {
+  const directory = join(assetRoot ?? findPackageRoot(), 'kickstart');
+  try {
+    return `\nDistros for --distro (profiles in ${directory}):\n  ${distroIdsFor(loadDistroProfilesSync(directory), kind).join(', ')}`;
+  } catch (error) {
+    return `\n--distro values: cannot read the profiles in ${directory}: ${describeError(error).message}`;
+  }
+};
+
 /** `rootcast kickstart` and `rootcast preseed`: answer files for the distributions' own installers. */
 export const registerAnswerFileCommands = (program: Command, seed: AnswerFileSeed): void => {
   program
@@ -149,6 +162,7 @@ export const registerAnswerFileCommands = (program: Command, seed: AnswerFileSee
     .option('--out <path>', 'write to a file (or DIR/<host>.ks) atomically instead of printing')
     .option('--dry-run', 'show what would be written, write nothing')
     .option('--check <file>', 'validate a kickstart file ("-" reads stdin) against Anaconda syntax for --distro (default rhel9)')
+    .addHelpText('after', () => distroHelp('kickstart', seed.assetRoot))
     .action(async (host, options, command) => {
       const ctx = buildContext(command, seed);
       if (options.check !== undefined) {
@@ -168,5 +182,6 @@ export const registerAnswerFileCommands = (program: Command, seed: AnswerFileSee
     .option('--distro <id>', `distro profile from kickstart/ (default: the host's, else ${answerFileKinds.preseed.defaultDistro})`)
     .option('--out <path>', 'write to a file (or DIR/<host>.preseed.cfg) atomically instead of printing')
     .option('--dry-run', 'show what would be written, write nothing')
+    .addHelpText('after', () => distroHelp('preseed', seed.assetRoot))
     .action(async (host, options, command) => generate('preseed', host, options, buildContext(command, seed), seed));
 };

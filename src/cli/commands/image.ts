@@ -48,7 +48,7 @@ export const registerImageCommands = (program: Command, seed: ContextSeed): void
     .argument('[name]', 'one image')
     .action(async (name, _options, command) => {
       const ctx = buildContext(command, seed);
-      if (name === undefined) printResult(ctx, await summariseImages(ctx.paths), renderImageList);
+      if (name === undefined) printResult(ctx, await summariseImages(ctx.paths), (rows) => renderImageList(rows, ctx.paths.imagesDir));
       else printResult(ctx, await summariseVersions(ctx.paths, name), renderVersionList);
     });
 

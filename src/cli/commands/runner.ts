@@ -11,7 +11,7 @@ export const registerRunnerCommand = (program: Command, seed: ContextSeed): void
     .command('runner')
     .description('deploy a host\'s image onto an installed root by hand (what the installer\'s %post runs)')
     .option('--target <dir>', 'the installed root: its mount point, or / when chrooted into it')
-    .option('--server <url>', 'rootcast serve\'s URL, e.g. http://10.0.0.1:8080')
+    .option('--server <url>', 'rootcast serve\'s URL, e.g. http://10.0.0.1:8780')
     .option('--host <name>', 'this machine\'s name in the inventory')
     .option('--token <token>', 'the install token (default: $ROOTCAST_TOKEN; argv is world-readable, prefer the environment)')
     .option('--token-file <file>', 'read the install token from this file')

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { AnswerFileInput } from '../../../src/answer/answer-file-input.js';
+import { loadDistroProfiles } from '../../../src/answer/load-distro-profiles.js';
 import { runCli } from '../../../src/cli/main.js';
 import type { AnswerFileSeed, AnswerInputLoader } from '../../../src/cli/commands/answer-files.js';
 import { RootcastError } from '../../../src/errors/rootcast-error.js';
@@ -126,6 +127,26 @@ describe('bad input: clear error, right status, nothing written', () => {
   test('--group --out into a missing directory: 64', () => expectNothingWritten(['kickstart', '--group', 'web', '--out', join(out, 'nodir')], 64, /output directory .*nodir does not exist/));
   test('--group without --out: 64', () => expectNothingWritten(['kickstart', '--group', 'web'], 64, /--group writes one file per host: give --out DIR/));
   test('neither HOST nor --group: 64', () => expectNothingWritten(['preseed'], 64, /needs a HOST or --group G/));
+});
+
+describe('--help names the --distro values from kickstart/*.yaml', () => {
+  test.each([
+    ['kickstart', 'rhel', 'debian12'],
+    ['preseed', 'debian', 'rocky9'],
+  ] as const)('%s --help lists every %s-family profile and no other', async (verb, family, foreign) => {
+    const catalog = await loadDistroProfiles(join(import.meta.dirname, '../../../kickstart'));
+    const ids = [...catalog.values()].filter((profile) => profile.family === family).map((profile) => profile.id).sort();
+    expect(ids.length).toBeGreaterThan(1);
+    expect(await run([verb, '--help'])).toBe(0);
+    expect(stdout).toMatch(/Distros for --distro \(profiles in .*kickstart\):\n  (.+)\n$/);
+    expect(/Distros for --distro .*\n  (.+)\n$/.exec(stdout)?.[1]?.split(', ')).toEqual(ids);
+    expect(stdout).not.toContain(foreign);
+  });
+
+  test('unreadable profiles: help still works and says why the list is missing', async () => {
+    expect(await run(['kickstart', '--help'], { assetRoot: out })).toBe(0);
+    expect(stdout).toMatch(/--distro values: cannot read the profiles in .*kickstart: /);
+  });
 });
 
 describe('rootcast kickstart --check', () => {

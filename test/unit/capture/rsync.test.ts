@@ -68,4 +68,17 @@ describe('rsync adapter', () => {
     expect(error.exitStatus).toBe(status);
     expect(error.details).toContain('command: rsync -aHAXS ...');
   });
+
+  test('exit 255 with nothing but rsync\'s own lines: the server closed the session, and the hint says where to look', () => {
+    const error = failure(255, 'rsync: connection unexpectedly closed (0 bytes received so far) [Receiver]\nrsync error: unexplained error (code 255) at io.c(285) [Receiver=3.5.0]');
+    expect(error.code).toBe('UNREACHABLE');
+    expect(error.message).toBe('the SSH session to root@golden:22 was closed (ssh exit 255)');
+    expect(error.hint).toContain("sshd's log on the golden client says why");
+    expect(error.hint).toContain('"ssh root@golden true"');
+    expect(error.details).toContain('exit code: 255');
+    const other = describeRsyncFailure(new SubprocessError({ exitCode: 255, stderr: '', stdout: '', commandLine: 'rsync' }), 'root@[::1]:2222');
+    expect(other.hint).toContain('"ssh -p 2222 root@::1 true"');
+    // The remote rsync dying mid-transfer is not ssh's 255.
+    expect(failure(12, 'rsync: connection unexpectedly closed (1234 bytes received so far) [Receiver]').message).toBe('the SSH connection to root@golden:22 failed');
+  });
 });

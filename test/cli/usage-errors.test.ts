@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildProgram } from '../../src/cli/program.js';
+
+const binary = join(import.meta.dirname, '../../dist/rootcast.mjs');
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+const spawnBinary = async (args: readonly string[]): Promise<Run> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [binary, ...args], { env: { ...process.env, ROOTCAST_HOME: '' } });
+    return { status: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { status: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+/** Every command of the tree (the program, each noun, each verb) with the words that reach it. */
+interface Target {
+  path: string[];
+  command: CommandUnknownOpts;
+}
+
+const walk = (command: CommandUnknownOpts, path: string[]): Target[] => [
+  { path, command },
+  ...command.commands.flatMap((sub) => walk(sub, [...path, sub.name()])),
+];
+
+// Enumerated from the real command tree, so a new noun or verb is covered without editing this file.
+const targets = walk(buildProgram() as unknown as CommandUnknownOpts, []);
+
+interface UsageCase {
+  kind: 'unknown option' | 'missing argument' | 'missing option' | 'missing value' | 'unknown command' | 'no command' | 'too many';
+  argv: string[];
+  /** Part of the message that names the problem. */
+  says: string;
+}
+
+/** The usage errors each command can have, built from its declared arguments and options. */
+const usageCases = ({ path, command }: Target): UsageCase[] => {
+  const requiredArgs = command.registeredArguments.filter((arg) => arg.required).map(() => 'x');
+  const mandatory = command.options.filter((option) => option.mandatory).flatMap((option) => [option.long ?? '', 'x']);
+  const cases: UsageCase[] = [{ kind: 'unknown option', argv: [...path, ...requiredArgs, ...mandatory, '--no-such-option'], says: "unknown option '--no-such-option'" }];
+  const firstRequired = command.registeredArguments.find((arg) => arg.required);
+  if (firstRequired !== undefined) cases.push({ kind: 'missing argument', argv: [...path, ...mandatory], says: `missing required argument '${firstRequired.name()}'` });
+  for (const option of command.options.filter((candidate) => candidate.mandatory)) {
+    cases.push({ kind: 'missing option', argv: [...path, ...requiredArgs], says: `required option '${option.flags}' not specified` });
+  }
+  const valued = command.options.find((option) => option.required);
+  if (valued !== undefined) cases.push({ kind: 'missing value', argv: [...path, ...requiredArgs, ...mandatory, valued.long ?? ''], says: `option '${valued.flags}' argument missing` });
+  if (command.commands.length > 0) {
+    cases.push({ kind: 'unknown command', argv: [...path, 'no-such-verb'], says: "unknown command 'no-such-verb'" });
+    cases.push({ kind: 'no command', argv: path, says: 'needs a command' });
+  } else if (!command.registeredArguments.some((arg) => arg.variadic)) {
+    cases.push({ kind: 'too many', argv: [...path, ...command.registeredArguments.map(() => 'x'), 'extra', ...mandatory], says: 'too many arguments' });
+  }
+  return cases;
+};
+
+const usageOf = ({ path, command }: Target): string => `usage: ${['rootcast', ...path].join(' ')} ${command.usage()}`;
+
+describe('usage errors of every noun and verb (the built binary)', () => {
+  let home: string;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'rootcast-usage-'));
+  });
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+  const run = (argv: readonly string[]): Promise<Run> => spawnBinary(['--home', home, ...argv]);
+
+  test('the tree has the nouns and verbs this test is meant to walk', () => {
+    const names = targets.map((target) => target.path.join(' '));
+    for (const name of ['', 'capture', 'image', 'image list', 'image prune', 'host add', 'group rm', 'inventory check', 'kickstart', 'serve', 'runner']) {
+      expect(names).toContain(name);
+    }
+  });
+
+  test.each(targets.map((target) => [target.path.join(' ') || '(no command)', target] as const))('%s', async (_name, target) => {
+    for (const { argv, says } of usageCases(target)) {
+      const text = await run(argv);
+      const where = `rootcast ${argv.join(' ')}\n${text.stderr}`;
+      expect(text.status, where).toBe(64);
+      expect(text.stdout, where).toBe('');
+      expect(text.stderr.startsWith('rootcast: error [USAGE]: '), where).toBe(true);
+      expect(text.stderr, where).toContain(says);
+      // Only our two lines: no commander text, no help dump.
+      expect(text.stderr.trimEnd().split('\n'), where).toEqual([expect.stringContaining(says), `  hint: ${usageOf(target)}`]);
+    }
+    const jsonCases = usageCases(target).filter((usage) => usage.kind === 'unknown option' || usage.kind === 'missing argument');
+    for (const { argv, says } of jsonCases) {
+      const json = await run([...argv, '--json']);
+      const where = `rootcast ${argv.join(' ')} --json\n${json.stderr}`;
+      expect(json.status, where).toBe(64);
+      expect(json.stdout, where).toBe('');
+      expect(json.stderr.trimEnd().split('\n'), where).toHaveLength(1);
+      const { error } = JSON.parse(json.stderr) as { error: { message: string } };
+      expect(error, where).toEqual({ code: 'USAGE', exitStatus: 64, message: expect.stringContaining(says), hint: usageOf(target), details: [] });
+    }
+    const help = await run([...target.path, '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toContain(`Usage: ${usageOf(target).slice('usage: '.length)}`);
+  });
+
+  test('the hint is the verb\'s usage line, and commander\'s suggestion stays in the message', async () => {
+    const unknownOption = await run(['image', 'list', '--bogus']);
+    expect(unknownOption.stderr).toBe("rootcast: error [USAGE]: unknown option '--bogus'\n  hint: usage: rootcast image list [options] [name]\n");
+    const typo = await run(['image', 'lst']);
+    expect(typo.status).toBe(64);
+    expect(typo.stderr).toBe("rootcast: error [USAGE]: unknown command 'lst' (Did you mean list?)\n  hint: usage: rootcast image [options] [command]\n");
+    const fromDir = await run(['capture', '--from-dir', home]);
+    expect(fromDir.status).toBe(64);
+    expect(fromDir.stderr).toContain("required option '--image <name>' not specified\n  hint: usage: rootcast capture [options] [source]\n");
+    const json = await run(['--json', 'image', 'show']);
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: { code: 'USAGE', exitStatus: 64, message: "missing required argument 'ref'", hint: 'usage: rootcast image show [options] <ref>', details: [] },
+    });
+  });
+
+  test('--version and help still exit 0 on stdout', async () => {
+    const version = await run(['--version']);
+    expect(version).toMatchObject({ status: 0, stderr: '' });
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const help = await run(['help', 'image']);
+    expect(help).toMatchObject({ status: 0, stderr: '' });
+    expect(help.stdout).toContain('Usage: rootcast image [options] [command]');
+  });
+
+  // Runs last: none of the above may have created anything under --home.
+  test('nothing was written to the home', async () => {
+    expect(await readdir(home)).toEqual([]);
+  });
+});
