@@ -147,12 +147,15 @@ const main = async (): Promise<void> => {
     const plain: number[] = [];
     const ours: RunnerTiming[] = [];
     for (let run = 0; run < warmups + repeats; run += 1) {
+      // Each install spends its token: a new answer file's token per round, published to the daemon by a first request.
+      const token = await served.freshToken();
+      await fetch(`${served.url}${apiPrefix}/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${token}` } });
       // Alternate so page-cache and CPU-frequency drift hit both alike.
       prepareTarget(installed, plainTarget);
-      const plainSeconds = await timePlainRsync(source, plainTarget, served.token);
+      const plainSeconds = await timePlainRsync(source, plainTarget, token);
       execFileSync('sync');
       prepareTarget(installed, runnerTarget);
-      const runnerTiming = await timeRunner(runnerTarget, served.url, served.token, work, eventsSoFar);
+      const runnerTiming = await timeRunner(runnerTarget, served.url, token, work, eventsSoFar);
       execFileSync('sync');
       if (run < warmups) {
         console.log(`warm-up (not counted): plain ${plainSeconds.toFixed(2)} s, runner ${runnerTiming.total.toFixed(2)} s`);

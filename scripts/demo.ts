@@ -7,7 +7,7 @@
  * again; both are removed at the start of the next run. Processes it starts are stopped by PID before it exits.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMinimalRoot, goldenClientPrograms } from '../test/helpers/minimal-root.js';
 import { startSshd, type TestSshd } from '../test/helpers/sshd.js';
@@ -137,11 +137,16 @@ const main = async (): Promise<void> => {
     if (runner.status !== 0) throw new Error(`the runner exited ${runner.status}`);
 
     say('7. The result: the installed root now is web@2, except what the install must keep');
-    const check = spawnSync('rsync', ['-naHAXSc', '--delete', '--itemize-changes', '--exclude=/etc/fstab', '--exclude=/var/log/rootcast/', `${home}/images/web/2/root/`, `${installed}/`], { encoding: 'utf8' });
+    const check = spawnSync('rsync', ['-naHAXSc', '--delete', '--itemize-changes', '--exclude=/etc/fstab', '--exclude=/var/log/rootcast/', '--exclude=/etc/rootcast/', `${home}/images/web/2/root/`, `${installed}/`], { encoding: 'utf8' });
     console.log(check.stdout.trim() === '' ? 'rsync -n --itemize-changes image → target: no differences' : check.stdout);
-    const events = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/hosts/demo01/events`, { headers: { authorization: `Bearer ${token}` } })).json()) as { phase: string; status: string }[];
+    // The install token is spent now; the host credential the runner left on the target reads the host's events.
+    const credential = readFileSync(join(installed, 'etc/rootcast/host.key'), 'utf8').trim();
+    const events = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/hosts/demo01/events`, { headers: { authorization: `Bearer ${credential}` } })).json()) as { phase: string; status: string }[];
     console.log(`serve recorded ${events.length} events from demo01: ${events.filter((event) => event.status !== 'started' && event.status !== 'progress').map((event) => `${event.phase} ${event.status}`).join(', ')}`);
     console.log(`kept /etc/fstab: ${spawnSync('cat', [join(installed, 'etc/fstab')], { encoding: 'utf8' }).stdout.split('\n')[0]}`);
+    say('8. serve recorded the deployment: web@2 is now protected from removal');
+    rootcast(['image', 'show', 'web@2']);
+    rootcast(['host', 'show', 'demo01']);
     printClosingAdvice(join(sshdDir, 'sshd_config'), join(sshdDir, 'sshd.pid'));
   } finally {
     serve?.kill('SIGTERM');
@@ -155,6 +160,8 @@ const printClosingAdvice = (sshdConfig: string, sshdPid: string): void => {
   console.log('The demo stopped its two servers. Start them first for the commands that need them:');
   console.log(`  captures:  mkdir -p /run/sshd && /usr/sbin/sshd -f ${sshdConfig}      (stop it: kill $(cat ${sshdPid}))`);
   console.log('  runner:    the "rootcast ... serve ... &" line above                   (stop it: kill %1)');
+  console.log(`             the token in ${join(demoDir, 'demo01.token')} is spent (its install reported done): write a new one first with`);
+  console.log(`             rootcast --home ${join(demoDir, 'home')} kickstart demo01 | sed -n 's/.*ROOTCAST_TOKEN=\\([^ ]*\\).*/\\1/p' > ${join(demoDir, 'demo01.token')}`);
   if (!rootcastOnPath()) {
     console.log(`rootcast is not on your PATH: run "npm install -g ." in ${join(import.meta.dirname, '../..')} (see README.md), or write "npx rootcast" instead of "rootcast" inside that directory.`);
   }

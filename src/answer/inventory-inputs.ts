@@ -1,21 +1,14 @@
-import type { CommandContext } from '../cli/context.js';
 import { RootcastError } from '../errors/rootcast-error.js';
+import type { HomePaths } from '../home/paths.js';
 import { resolveImageRef } from '../image/versions.js';
-import { loadInventory } from '../inventory/load.js';
 import { resolveHosts, type ResolvedHost } from '../inventory/resolve.js';
-import { installTokenFor, loadInstallSecret } from '../server/install-token.js';
+import type { Inventory } from '../inventory/types.js';
 import type { AnswerFileInput, InstallInput, NetworkInput } from './answer-file-input.js';
 
 export type AnswerSelector = { kind: 'host'; name: string } | { kind: 'group'; name: string };
 
-/** Where a host's install token comes from: serve passes the secret it authenticates with, the CLI verbs read the file. */
+/** Where a host's install token comes from: issued by the caller (serve, `rootcast kickstart`), or a placeholder for checks. */
 export type InstallTokenSource = (host: string) => Promise<string>;
-
-/** The install secret file (created on first use), read once per call of the source's user. */
-export const installTokensFromSecretFile = (paths: CommandContext['paths']): InstallTokenSource => {
-  let secret: Promise<Buffer> | undefined;
-  return async (host) => installTokenFor(await (secret ??= loadInstallSecret(paths)), host);
-};
 
 /** What a host's answer file needs beyond the host itself. */
 export interface AnswerInputExtras {
@@ -65,17 +58,20 @@ const selectHosts = (hosts: readonly ResolvedHost[], selector: AnswerSelector, f
 };
 
 /**
- * Reads the inventory and builds one input per selected host: server URL, install token, the image
- * version it deploys. Throws NOT_FOUND for an unknown host/group, INVALID_DATA for missing settings.
+ * Builds one input per selected host of a validated inventory (read from `file`): server URL,
+ * install token, the image version it deploys (resolved against the store). Throws NOT_FOUND for an
+ * unknown host/group, INVALID_DATA for missing settings. Tokens are asked for only once every
+ * selected host passed those checks.
  */
-export const loadAnswerInputsFromInventory = async (
-  ctx: CommandContext,
+export const answerInputsFromInventory = async (
+  inventory: Inventory,
+  file: string,
+  paths: HomePaths,
   selector: AnswerSelector,
-  tokenFor: InstallTokenSource = installTokensFromSecretFile(ctx.paths),
+  tokenFor: InstallTokenSource,
 ): Promise<AnswerFileInput[]> => {
-  const { file, validation } = await loadInventory(ctx.paths);
-  const hosts = selectHosts(resolveHosts(validation.inventory), selector, file);
-  const serverUrl = validation.inventory.server?.url;
+  const hosts = selectHosts(resolveHosts(inventory), selector, file);
+  const serverUrl = inventory.server?.url;
   if (serverUrl === undefined) {
     throw new RootcastError('INVALID_DATA', `the inventory ${file} does not say where rootcast serve is`, {
       hint: `add a line like  server: {url: "http://10.0.0.1:8780"}  (the address installing hosts reach)`,
@@ -87,10 +83,10 @@ export const loadAnswerInputsFromInventory = async (
       hint: 'set "image" on the host or on one of its groups (rootcast group add G --image I)',
     });
   }
+  const imageRefs = await Promise.all(hosts.map(async (host) => (await resolveImageRef(paths, host.image?.ref ?? '')).ref));
   return Promise.all(
-    hosts.map(async (host) => {
-      const resolved = await resolveImageRef(ctx.paths, host.image?.ref ?? '');
-      return answerInputFromHost(host, { serverUrl: serverUrl.replace(/\/$/, ''), imageRef: resolved.ref, token: await tokenFor(host.name) });
-    }),
+    hosts.map(async (host, index) =>
+      answerInputFromHost(host, { serverUrl: serverUrl.replace(/\/$/, ''), imageRef: imageRefs[index] ?? '', token: await tokenFor(host.name) }),
+    ),
   );
 };

@@ -12,7 +12,6 @@ export interface ImageLayout {
   stagingDir(image: string): string;
   /** Beside the image directory, not in it: locking never creates an image, and `image mv` can hold both names. */
   lockFile(image: string): string;
-  hostStateDir(): string;
 }
 
 export const imageLayout = (paths: HomePaths): ImageLayout => ({
@@ -23,5 +22,4 @@ export const imageLayout = (paths: HomePaths): ImageLayout => ({
   tagsFile: (image) => join(paths.imagesDir, image, 'tags.json'),
   stagingDir: (image) => join(paths.imagesDir, image, '.staging'),
   lockFile: (image) => join(paths.imagesDir, `.${image}.lock`),
-  hostStateDir: () => join(paths.stateDir, 'hosts'),
 });

@@ -67,7 +67,8 @@ export interface PruneDecision {
 
 /** Keeps the newest `keep` versions plus every tagged or deployed one. */
 export const planPrune = (state: ImageState, keep: number): PruneDecision[] => {
-  const newest = new Set(state.versions.slice(-keep));
+  // slice(-0) would be the whole list.
+  const newest = new Set(keep === 0 ? [] : state.versions.slice(-keep));
   return state.versions.map((version) => {
     const { tags, hosts } = holdersOf(state, version);
     const reasons = [

@@ -79,12 +79,12 @@ export const planRemove = async (paths: HomePaths, refText: string, options: Rem
   return planRemoval(state, { version, force: options.force === true });
 };
 
-/** Parses `--keep N`: a whole number from 1 (keeping nothing is `image rm NAME --all`). */
+/** Parses `--keep N`: a whole number from 0 (0 keeps only the versions in use: tagged, deployed, being deployed). */
 export const parseKeepCount = (text: string): number => {
   const keep = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(keep) || keep < 1) {
-    throw new RootcastError('INVALID_ARGUMENT', `--keep "${text}" is not a whole number from 1`, {
-      hint: 'e.g. --keep 3 keeps the three newest versions plus tagged and deployed ones',
+  if (!Number.isSafeInteger(keep)) {
+    throw new RootcastError('INVALID_ARGUMENT', `--keep "${text}" is not a whole number`, {
+      hint: 'e.g. --keep 3 keeps the three newest versions plus tagged and deployed ones; --keep 0 only those in use',
     });
   }
   return keep;

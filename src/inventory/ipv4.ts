@@ -80,3 +80,16 @@ export const allocateIpv4 = (start: string, count: number): Ipv4Allocation => {
   }
   return { ok: true, addresses: Array.from({ length: count }, (_, offset) => formatIpv4(parsed.value + offset)) };
 };
+
+/** `10.0.0.7` or `10.0.0.0/24` as a subnet (an address is a /32). */
+export const parseAddressOrSubnet = (text: string): SubnetParse => {
+  if (text.includes('/')) return parseSubnet(text);
+  const address = parseIpv4(text);
+  return address.ok ? { ok: true, subnet: { network: address.value, prefix: 32, text: `${text}/32` } } : address;
+};
+
+/** Whether a dotted-quad address (IPv4-mapped IPv6 accepted) lies in any of the subnets. */
+export const addressInSubnets = (address: string, subnets: readonly Subnet[]): boolean => {
+  const parsed = parseIpv4(address.replace(/^::ffff:/i, ''));
+  return parsed.ok && subnets.some((subnet) => subnetContains(subnet, parsed.value));
+};

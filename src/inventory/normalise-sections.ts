@@ -1,5 +1,6 @@
 import { imageNameProblem } from '../image/name.js';
-import { formatIpv4, hostAddressProblem, netmaskOf, parseIpv4, parseSubnet } from './ipv4.js';
+import { parseDuration } from './duration.js';
+import { formatIpv4, hostAddressProblem, netmaskOf, parseAddressOrSubnet, parseIpv4, parseSubnet } from './ipv4.js';
 import { domainProblem, entityNameProblem } from './names.js';
 import { addError, checkVars, imageRefProblem, itemPath, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
 import { groupSchema, imageSchema, installSchema, networkSchema, serverSchema, type InstallSettings, type ServerSettings } from './schema.js';
@@ -89,5 +90,19 @@ export const normaliseGroups = (ctx: NormaliseContext, section: Record<string, u
 export const normaliseInstallDefaults = (ctx: NormaliseContext, value: unknown): InstallSettings | undefined =>
   value === undefined || value === null ? undefined : parseEntry(ctx, installSchema, value, ['install']);
 
-export const normaliseServer = (ctx: NormaliseContext, value: unknown): ServerSettings | undefined =>
-  value === undefined || value === null ? undefined : parseEntry(ctx, serverSchema, value, ['server']);
+export const normaliseServer = (ctx: NormaliseContext, value: unknown): ServerSettings | undefined => {
+  if (value === undefined || value === null) return undefined;
+  const server = parseEntry(ctx, serverSchema, value, ['server']);
+  if (server?.installTokenLifetime !== undefined) {
+    const lifetime = parseDuration(server.installTokenLifetime);
+    if (!lifetime.ok) addError(ctx, ['server', 'installTokenLifetime'], lifetime.problem);
+  }
+  const clients = server?.answerFileClients;
+  if (Array.isArray(clients)) {
+    clients.forEach((entry, index) => {
+      const parsed = parseAddressOrSubnet(entry);
+      if (!parsed.ok) addError(ctx, itemPath(ctx, ['server', 'answerFileClients'], index), `${parsed.problem} (write an IPv4 address, a CIDR such as 10.0.0.0/24, or "any")`);
+    });
+  }
+  return server;
+};

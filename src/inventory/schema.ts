@@ -83,6 +83,10 @@ export const installSchema = z
 export const serverSchema = z
   .object({
     url: z.string().regex(/^https?:\/\/[^/\s]+\/?$/, 'must be a base URL such as http://10.0.0.1:8780'),
+    /** How long an answer file's install token works if its install never finishes (`24h`). */
+    installTokenLifetime: z.string().optional(),
+    /** Who may fetch answer files (they carry install tokens): IPv4 addresses and CIDRs, or "any". @default the subnets under networks: */
+    answerFileClients: z.union([z.literal('any'), stringList]).optional(),
     description: z.string().optional(),
   })
   .strict();

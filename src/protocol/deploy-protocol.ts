@@ -5,9 +5,10 @@
  *   GET  /boot/bootstrap.sh                      the POSIX-sh stub the answer file's %post/late_command runs
  *   GET  /runner/runner.cjs, /runner/node        the runner bundle and the server's own node binary
  *   GET  /api/v1/hosts/:host/deploy              → DeployInstructions   (Authorization: Bearer <install token>)
- *   POST /api/v1/hosts/:host/events              ← RunnerEvent (JSON)   (Authorization: Bearer <install token>)
- * The image itself moves over the supervised rsync daemon: rsync://<host>@<server>:<port>/<module>/
- * with RSYNC_PASSWORD=<install token>.
+ *   POST /api/v1/hosts/:host/credential          → HostEnrolment        (Authorization: Bearer <install token>)
+ *   POST /api/v1/hosts/:host/events              ← RunnerEvent (JSON)   (Bearer <install token> or <host credential>)
+ * The image itself moves over the supervised rsync daemon: rsync://install.<host>@<server>:<port>/<module>/
+ * with RSYNC_PASSWORD=<install token>. The install token stops working once the runner reports `done`.
  */
 
 export const apiPrefix = '/api/v1';
@@ -24,7 +25,7 @@ export interface DeployInstructions {
   rsync: {
     /** rsync:// URL of the read-only module holding exactly this version's root, ending in "/". */
     url: string;
-    /** The rsync daemon user for this host; its password is the install token. */
+    /** The rsync daemon user (`install.<host>`); its password is the install token. */
     user: string;
   };
   /** Target paths the image sync must leave alone (fstab, crypttab, the ESP...), rsync-anchored ("/etc/fstab"). */
@@ -32,8 +33,23 @@ export interface DeployInstructions {
   family: DistroFamily;
 }
 
-/** Phases of a deploy, in the order the runner executes them. */
-export const runnerPhases = ['preflight', 'ram-copy', 'mount', 'sync-image', 'overrides', 'identity', 'cleanup'] as const;
+/**
+ * What the runner receives at the end of a successful install, in exchange for its install token:
+ * the host's long-term credential for later updates and events (written to the target, mode 600).
+ */
+export interface HostEnrolment {
+  host: string;
+  credential: string;
+  /** The rsync daemon user the credential logs in as (`host.<host>`). */
+  rsyncUser: string;
+}
+
+/** Where the runner leaves the enrolment on the target; capture excludes both (they are per host). */
+export const hostCredentialPath = '/etc/rootcast/host.key';
+export const clientConfigPath = '/etc/rootcast/client.json';
+
+/** Phases of a deploy, in the order the runner executes them; `done` ends a successful one and spends the install token. */
+export const runnerPhases = ['preflight', 'ram-copy', 'mount', 'sync-image', 'overrides', 'identity', 'enroll', 'cleanup', 'done'] as const;
 export type RunnerPhase = (typeof runnerPhases)[number];
 
 export type RunnerEventStatus = 'started' | 'progress' | 'succeeded' | 'failed' | 'skipped';

@@ -2,6 +2,7 @@ import type { RunnerEventStatus, RunnerPhase } from '../protocol/deploy-protocol
 import { describeError } from '../errors/format-error.js';
 import type { EventDetails } from './events.js';
 import { executeCleanup, executeMount, executeRamCopy } from './execute-toolbox.js';
+import { executeEnroll } from './execute-enroll.js';
 import { executePreflight } from './execute-preflight.js';
 import { executeSyncImage } from './execute-sync.js';
 import type { StepResult } from './step-result.js';
@@ -18,6 +19,7 @@ const executors: { [K in Step['kind']]: Executor<K> } = {
   'sync-image': executeSyncImage,
   overrides: async (step) => ({ status: 'skipped', details: { message: step.reason } }),
   identity: async (step) => ({ status: 'skipped', details: { message: step.reason } }),
+  enroll: executeEnroll,
   cleanup: executeCleanup,
 };
 

@@ -1,4 +1,6 @@
-import { realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { hostCredentialPath } from '../protocol/deploy-protocol.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { Exec } from '../sys/exec.js';
 import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
@@ -74,6 +76,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
     progress: (phase, details) => reporter?.report(buildEvent(options.host, phase, 'progress', effects.now(), details)),
     log: (line) => log.write(line),
     token: options.token,
+    enroll: () => api.enroll(),
     retry,
     hooks,
     progressIntervalMs: options.progressIntervalSeconds * 1000,
@@ -86,6 +89,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
     const facts = await gatherFacts({ target, workDir: options.workDir, rsyncAddress, exec: effects.exec, pid: effects.pid });
     const steps = planDeploy(instructions, facts, {
       workDir: options.workDir,
+      server: options.server,
       ioTimeoutSeconds,
       ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
     });
@@ -97,13 +101,19 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       return steps;
     }
     // Only a target that passed the door (server said yes, it is a mount) gets the log file.
-    if (facts.targetMounted) log.attach(target);
+    if (facts.targetMounted) {
+      log.attach(target);
+      // Made before the sync (which leaves it alone), so the sync sets /etc's times as the image has them and a re-run changes nothing.
+      await mkdir(join(target, dirname(hostCredentialPath)), { recursive: true, mode: 0o755 });
+    }
     log.write(`deploy ${instructions.ref} to ${instructions.host} from ${options.server}`);
     const activeReporter = createEventReporter({ api, log, stderr: effects.stderr });
     reporter = activeReporter;
     const started = Date.now();
     try {
       await applyPlan(steps, runtime, (phase, status, details) => activeReporter.report(buildEvent(options.host, phase, status, effects.now(), details)));
+      // The last word: serve records the version as deployed and the install token stops working.
+      activeReporter.report(buildEvent(options.host, 'done', 'succeeded', effects.now(), { message: `${instructions.ref} deployed` }));
       log.write(`deploy of ${instructions.ref} finished in ${Math.round((Date.now() - started) / 1000)} s`);
     } finally {
       await activeReporter.flush(eventFlushMs);

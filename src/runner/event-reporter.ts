@@ -11,7 +11,7 @@ export interface EventReporter {
 }
 
 export interface EventReporterDeps {
-  api: ServerApi;
+  api: Pick<ServerApi, 'postEvent'>;
   log: InstallLog;
   stderr: { write(text: string): unknown };
   /** Progress events are dropped (not queued) while this many deliveries are pending. @default 4 */

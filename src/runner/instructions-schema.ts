@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DeployInstructions } from '../protocol/deploy-protocol.js';
+import type { DeployInstructions, HostEnrolment } from '../protocol/deploy-protocol.js';
 
 /** Parses the server's answer at the edge; nothing downstream sees raw JSON. */
 export const deployInstructionsSchema = z.object({
@@ -14,6 +14,10 @@ export const deployInstructionsSchema = z.object({
   keepPaths: z.array(z.string().regex(/^\/[^\0]*$/, 'an absolute, rsync-anchored path')),
   family: z.enum(['rhel', 'debian']),
 }) satisfies z.ZodType<DeployInstructions>;
+
+export const hostEnrolmentSchema = z
+  .object({ host: z.string().min(1), credential: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/), rsyncUser: z.string().min(1) })
+  .strict() satisfies z.ZodType<HostEnrolment>;
 
 /** Every problem at once, each with its field path. */
 export const describeSchemaIssues = (error: z.ZodError): string[] =>

@@ -1,4 +1,4 @@
-import type { DeployInstructions } from '../protocol/deploy-protocol.js';
+import { clientConfigPath, hostCredentialPath, type DeployInstructions } from '../protocol/deploy-protocol.js';
 import { buildDaemonUrl } from '../sys/rsync-pull.js';
 import type { DeployFacts } from './facts.js';
 import { installLogPath } from './install-log.js';
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 
 export interface PlanSettings {
   workDir: string;
+  /** The server URL the runner was given (recorded beside the host credential). */
+  server: string;
   /** @default 60 */
   ioTimeoutSeconds: number;
   bwlimitKiB?: number;
@@ -22,8 +24,8 @@ const tmpfsSlackBytes = 64 * mib;
 /** RAM the deploy needs besides the toolbox: node, rsync's file list of the image, page cache. */
 export const memoryMarginBytes = 256 * mib;
 
-/** Paths the runner itself owns on the target; the sync never touches them. */
-export const runnerOwnedPaths: readonly string[] = [`${installLogPath.replace(/[^/]+$/, '')}`, '/run/rootcast/'];
+/** Paths the runner itself owns on the target; the sync never touches them (/etc/rootcast/ holds the host credential). */
+export const runnerOwnedPaths: readonly string[] = [`${installLogPath.replace(/[^/]+$/, '')}`, '/run/rootcast/', `${hostCredentialPath.replace(/[^/]+$/, '')}`];
 
 /** The target as the chroot sees it. */
 export const chrootTargetDir = '/target';
@@ -96,6 +98,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
     },
     { kind: 'overrides', reason: 'override layers are applied by a later rootcast version' },
     { kind: 'identity', reason: 'host identity is applied by a later rootcast version' },
+    { kind: 'enroll', server: settings.server, credentialFile: join(facts.target, hostCredentialPath), clientFile: join(facts.target, clientConfigPath) },
     { kind: 'cleanup', toolbox },
   ];
 };

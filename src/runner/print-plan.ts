@@ -19,6 +19,7 @@ const printers: StepTable<string[]> = {
   ],
   overrides: (step) => [`  skipped: ${step.reason}`],
   identity: (step) => [`  skipped: ${step.reason}`],
+  enroll: (step) => [`  trade the install token for the host credential; write ${step.credentialFile} (mode 600) and ${step.clientFile}`],
   cleanup: (step) => [`  unmount everything under ${step.toolbox}, end the private mount namespace, free the RAM`],
 };
 

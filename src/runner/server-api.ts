@@ -1,10 +1,13 @@
-import { apiPrefix, type DeployInstructions, type RunnerEvent } from '../protocol/deploy-protocol.js';
+import type { z } from 'zod';
+import { apiPrefix, type DeployInstructions, type HostEnrolment, type RunnerEvent } from '../protocol/deploy-protocol.js';
 import { RootcastError } from '../errors/rootcast-error.js';
-import { describeSchemaIssues, deployInstructionsSchema } from './instructions-schema.js';
+import { describeSchemaIssues, deployInstructionsSchema, hostEnrolmentSchema } from './instructions-schema.js';
 import { retryWithBackoff, type RetryHooks, type RetryPolicy, type TryOutcome } from './retry-policy.js';
 
 export interface ServerApi {
   fetchInstructions(): Promise<DeployInstructions>;
+  /** Trades the install token for the host's long-term credential (retried; a retry gets the same one). */
+  enroll(): Promise<HostEnrolment>;
   /** Resolves to undefined when delivered, else to why not; never rejects. */
   postEvent(event: RunnerEvent): Promise<string | undefined>;
 }
@@ -35,54 +38,55 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
   const headers = { authorization: `Bearer ${options.token}` };
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
 
-  const tryFetchInstructions = async (): Promise<TryOutcome<DeployInstructions>> => {
+  /** One authenticated JSON request, classified: transient (network, 5xx, 429) or fatal (refused, unknown, malformed). */
+  const tryJson = <T>(path: string, method: 'GET' | 'POST', schema: z.ZodType<T>, what: string) => async (): Promise<TryOutcome<T>> => {
     let response: Response;
     try {
-      response = await options.fetch(`${hostPath}/deploy`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      response = await options.fetch(`${hostPath}/${path}`, { method, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       return { kind: 'transient', reason: describeNetworkError(error) };
     }
     const body = await response.text().catch(() => '');
+    const serverSays = body.trim() === '' ? [] : [`server: ${body.trim().slice(0, 300)}`];
     if (response.status === 401 || response.status === 403) {
       return { kind: 'fatal', error: new RootcastError('AUTH_FAILED', `the server ${base} refused the install token for host ${options.host} (HTTP ${response.status})`, {
-        hint: 'the token is wrong or was rotated: generate the answer file again (rootcast kickstart/preseed HOST) and re-run',
+        details: serverSays,
+        hint: 'the token is wrong, was replaced by a newer answer file, expired or its install already finished: fetch the answer file again (rootcast kickstart/preseed HOST) and re-run',
       }) };
     }
     if (response.status === 404) {
       return { kind: 'fatal', error: new RootcastError('NOT_FOUND', `the server ${base} does not know host ${options.host}`, {
         hint: 'check the host name (rootcast host list on the server) or add it to the inventory and reload serve',
-        details: body.trim() === '' ? [] : [`server: ${body.trim().slice(0, 300)}`],
+        details: serverSays,
       }) };
     }
     if (response.status >= 500 || response.status === 429) return { kind: 'transient', reason: `HTTP ${response.status}` };
     if (!response.ok) {
-      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the server ${base} answered HTTP ${response.status} for host ${options.host}`, {
-        details: body.trim() === '' ? [] : [`server: ${body.trim().slice(0, 300)}`],
-      }) };
+      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the server ${base} answered HTTP ${response.status} for host ${options.host}`, { details: serverSays }) };
     }
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
-      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the deploy instructions from ${base} are not JSON`) };
+      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the ${what} from ${base} is not JSON`) };
     }
-    const parsed = deployInstructionsSchema.safeParse(json);
+    const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the deploy instructions from ${base} are malformed`, {
+      return { kind: 'fatal', error: new RootcastError('INVALID_DATA', `the ${what} from ${base} is malformed`, {
         details: describeSchemaIssues(parsed.error),
         hint: 'the server and the runner speak different protocol versions: use the runner the server serves',
       }) };
     }
     return { kind: 'done', value: parsed.data };
   };
+  const unreachable = (reason: string): RootcastError =>
+    new RootcastError('UNREACHABLE', `cannot reach the rootcast server at ${base} (${reason}) after ${options.retry.attempts} tries`, {
+      hint: 'check the --server URL, that rootcast serve runs there and that this machine can reach it',
+    });
 
   return {
-    fetchInstructions: () =>
-      retryWithBackoff(options.retry, options.hooks, tryFetchInstructions, (reason) =>
-        new RootcastError('UNREACHABLE', `cannot reach the rootcast server at ${base} (${reason}) after ${options.retry.attempts} tries`, {
-          hint: 'check the --server URL, that rootcast serve runs there and that this machine can reach it',
-        }),
-      ),
+    fetchInstructions: () => retryWithBackoff(options.retry, options.hooks, tryJson('deploy', 'GET', deployInstructionsSchema, 'deploy instructions'), unreachable),
+    enroll: () => retryWithBackoff(options.retry, options.hooks, tryJson('credential', 'POST', hostEnrolmentSchema, 'host credential'), unreachable),
     postEvent: async (event) => {
       let reason = '';
       for (let attempt = 1; attempt <= eventAttempts; attempt += 1) {

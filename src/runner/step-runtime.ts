@@ -1,4 +1,4 @@
-import type { RunnerPhase } from '../protocol/deploy-protocol.js';
+import type { HostEnrolment, RunnerPhase } from '../protocol/deploy-protocol.js';
 import type { Exec, ExecResult } from '../sys/exec.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
 import type { StreamRequest, StreamResult } from '../sys/stream-process.js';
@@ -18,6 +18,8 @@ export interface StepRuntime {
   progress: (phase: RunnerPhase, details: EventDetails) => void;
   log: (line: string) => void;
   token: string;
+  /** The server's enrolment call (retried inside). */
+  enroll: () => Promise<HostEnrolment>;
   retry: RetryPolicy;
   hooks: RetryHooks;
   /** Minimum time between two progress events. */

@@ -56,12 +56,21 @@ export interface HookStep<K extends 'overrides' | 'identity'> extends StepBase<K
   reason: string;
 }
 
+/** Trades the install token for the host credential and leaves it on the target for later updates. */
+export interface EnrollStep extends StepBase<'enroll'> {
+  /** The server the credential belongs to (written beside it). */
+  server: string;
+  /** Host-view paths on the target. */
+  credentialFile: string;
+  clientFile: string;
+}
+
 export interface CleanupStep extends StepBase<'cleanup'> {
   toolbox: string;
 }
 
 /** The closed set of steps; the kind is the protocol phase each one reports as. */
-export type Step = PreflightStep | RamCopyStep | MountStep | SyncImageStep | HookStep<'overrides'> | HookStep<'identity'> | CleanupStep;
+export type Step = PreflightStep | RamCopyStep | MountStep | SyncImageStep | HookStep<'overrides'> | HookStep<'identity'> | EnrollStep | CleanupStep;
 
 export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
 

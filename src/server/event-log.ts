@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HomePaths } from '../home/paths.js';
-import { imageLayout } from '../image/layout.js';
+import { hostStateLayout } from '../state/layout.js';
 import type { RunnerEvent } from '../protocol/deploy-protocol.js';
 
 /** A runner event as stored: what the runner sent plus when the server received it (server clock). */
@@ -13,7 +13,7 @@ export interface EventLog {
   list(host: string, limit?: number): Promise<StoredEvent[]>;
 }
 
-export const eventLogFile = (paths: HomePaths, host: string): string => join(imageLayout(paths).hostStateDir(), host, 'events.jsonl');
+export const eventLogFile = (paths: HomePaths, host: string): string => hostStateLayout(paths).eventLogFile(host);
 
 /** @default 1000 events per listing */
 export const defaultEventListLimit = 1000;
@@ -26,8 +26,8 @@ export const openEventLog = (paths: HomePaths): EventLog => {
       const file = eventLogFile(paths, host);
       const previous = queues.get(host) ?? Promise.resolve();
       const next = previous.catch(() => undefined).then(async () => {
-        await mkdir(join(file, '..'), { recursive: true });
-        await appendFile(file, `${JSON.stringify(event)}\n`, { mode: 0o644 });
+        await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
+        await appendFile(file, `${JSON.stringify(event)}\n`, { mode: 0o600 });
       });
       queues.set(host, next);
       return next;

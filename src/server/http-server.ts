@@ -8,9 +8,11 @@ import { matchRoute } from './routes.js';
 
 /** The per-request facts a handler context is built from. */
 export interface RequestFacts {
+  method: string;
   authorization: string | undefined;
   contentType: string | undefined;
   localAddress: string | undefined;
+  remoteAddress: string | undefined;
   body: string;
 }
 
@@ -91,9 +93,11 @@ export const createServeHttpServer = (options: HttpServerOptions): Server => {
       request.resume();
     }
     const context = options.contextFor({
+      method: request.method ?? 'GET',
       authorization: request.headers.authorization,
       contentType: request.headers['content-type'],
       localAddress: request.socket.localAddress,
+      remoteAddress: request.socket.remoteAddress,
       body,
     });
     let reply: Reply;

@@ -12,6 +12,7 @@ export type Route =
   | { kind: 'runner-bundle' }
   | { kind: 'node-binary' }
   | { kind: 'deploy'; host: string }
+  | { kind: 'enroll'; host: string }
   | { kind: 'post-event'; host: string }
   | { kind: 'list-events'; host: string }
   | { kind: 'health' };
@@ -71,6 +72,7 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
   if (fixedRoute !== undefined) return methodFor(method, 'GET', { ok: true, route: fixedRoute });
   if (`/${first}/${second}` === apiPrefix && third === 'hosts' && fourth !== undefined && rest.length === 0) {
     if (fifth === 'deploy') return methodFor(method, 'GET', withHost(fourth, (host) => ({ kind: 'deploy', host })));
+    if (fifth === 'credential') return methodFor(method, 'POST', withHost(fourth, (host) => ({ kind: 'enroll', host })));
     if (fifth === 'events') {
       if (method === 'POST') return withHost(fourth, (host) => ({ kind: 'post-event', host }));
       if (method === 'GET' || method === 'HEAD') return withHost(fourth, (host) => ({ kind: 'list-events', host }));

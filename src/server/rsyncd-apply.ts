@@ -15,13 +15,18 @@ export const listImageVersionsOnDisk = async (paths: HomePaths): Promise<ImageVe
   return perImage.flat();
 };
 
+/** The secrets file alone (a token was issued, spent or expired); rsync reads it on every login. */
+export const writeRsyncdSecrets = async (config: RsyncdConfig, secrets: string): Promise<void> => {
+  await mkdir(dirname(config.files.secretsFile), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(config.files.secretsFile, secrets, { mode: 0o600 });
+};
+
 /** Writes rsyncd.conf and its secrets file atomically, secrets first so a new user never meets a conf without its password. */
 export const writeRsyncdFiles = async (config: RsyncdConfig, secrets: string, template: RsyncdConfTemplate): Promise<void> => {
   const text = template(config);
   await mkdir(dirname(config.files.configFile), { recursive: true, mode: 0o755 });
-  await mkdir(dirname(config.files.secretsFile), { recursive: true, mode: 0o700 });
   const overrides = config.modules.find((module) => module.name === overridesModuleName);
   if (overrides !== undefined) await mkdir(overrides.path, { recursive: true });
-  await writeFileAtomic(config.files.secretsFile, secrets, { mode: 0o600 });
+  await writeRsyncdSecrets(config, secrets);
   await writeFileAtomic(config.files.configFile, text, { mode: 0o644 });
 };

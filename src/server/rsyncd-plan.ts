@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { join } from 'node:path';
+import { rsyncUserFor } from '../credentials/token.js';
 import { imageModuleName } from '../protocol/deploy-protocol.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
@@ -27,7 +28,7 @@ export interface RsyncdModule {
   name: string;
   path: string;
   comment: string;
-  /** Rsync user names (fleet hosts) that may read this module; never empty (a module without users is not planned). */
+  /** Rsync user names (`install.<host>`, `host.<host>`) that may read this module; never empty (a module without users is not planned). */
   authUsers: string[];
 }
 
@@ -101,8 +102,10 @@ export const planRsyncdConfig = (input: RsyncdPlanInput): RsyncdConfig => {
   const files = rsyncdFiles(input.paths);
   Object.values(files).forEach(assertConfSafePath);
   const layout = imageLayout(input.paths);
-  const allHosts = input.fleet.hosts.map((host) => host.name).sort();
-  const hostsOfImage = (image: string): string[] => input.fleet.hosts.filter((host) => imageOfRef(host.imageRef) === image).map((host) => host.name).sort();
+  // Each host logs in with its install token (installing) or its host credential (updating later).
+  const usersOf = (name: string): string[] => [rsyncUserFor('host', name), rsyncUserFor('install', name)];
+  const allHosts = input.fleet.hosts.map((host) => host.name).sort().flatMap(usersOf);
+  const hostsOfImage = (image: string): string[] => input.fleet.hosts.filter((host) => imageOfRef(host.imageRef) === image).map((host) => host.name).sort().flatMap(usersOf);
   const hostIps = input.fleet.hosts.flatMap((host) => (host.ip === undefined ? [] : [host.ip]));
   const imageModules = [...input.versions]
     .sort((a, b) => a.image.localeCompare(b.image) || a.version - b.version)

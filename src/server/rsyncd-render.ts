@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { RsyncdConfig } from './rsyncd-plan.js';
 import { packageFile } from '../package-root.js';
-import type { ServeFleet } from './serve-fleet.js';
-import { installTokenFor } from './install-token.js';
 
 export type RsyncdConfTemplate = (config: RsyncdConfig) => string;
 
@@ -12,10 +10,3 @@ export const compileRsyncdConfTemplate = (source: string = readFileSync(packageF
   const env = Handlebars.create();
   return env.compile<RsyncdConfig>(source, { noEscape: true, strict: true });
 };
-
-/** `host:token` lines, one per fleet host (the file must be mode 600: rsync's strict modes refuses it otherwise). */
-export const renderRsyncdSecrets = (fleet: ServeFleet, secret: Buffer): string =>
-  fleet.hosts
-    .map((host) => `${host.name}:${installTokenFor(secret, host.name)}\n`)
-    .sort()
-    .join('');

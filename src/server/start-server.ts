@@ -4,15 +4,18 @@ import { RootcastError } from '../errors/rootcast-error.js';
 import { imageModuleName } from '../protocol/deploy-protocol.js';
 import type { HomePaths } from '../home/paths.js';
 import { superviseRsyncDaemon, type RestartPolicy, type SpawnDaemon } from '../sys/rsync-daemon.js';
-import type { RenderAnswerFile, ServeFiles } from './handlers/context.js';
+import { loadServerSecret } from '../credentials/server-secret.js';
+import type { ServeFiles } from './handlers/context.js';
 import { createServeHttpServer } from './http-server.js';
 import { openEventLog } from './event-log.js';
-import { loadInstallSecret } from './install-token.js';
+import { openHostState } from './host-state-access.js';
 import { formatListenAddress, isWildcardAddress, type ListenAddress } from './listen-address.js';
-import { listImageVersionsOnDisk, writeRsyncdFiles } from './rsyncd-apply.js';
+import { listImageVersionsOnDisk, writeRsyncdFiles, writeRsyncdSecrets } from './rsyncd-apply.js';
 import { assertAllowEntries, planRsyncdConfig, rsyncdFiles, type RsyncdConfig } from './rsyncd-plan.js';
-import { compileRsyncdConfTemplate, renderRsyncdSecrets } from './rsyncd-render.js';
+import { compileRsyncdConfTemplate } from './rsyncd-render.js';
+import { renderRsyncdSecrets } from './rsyncd-secrets.js';
 import { fleetProblems, normaliseFleet, type ServeFleet } from './serve-fleet.js';
+import { accessWarnings, openAccessPolicy, type ServeSnapshot } from './serve-snapshot.js';
 import { freePort } from '../sys/free-port.js';
 
 export interface RsyncListenOptions extends ListenAddress {
@@ -30,8 +33,8 @@ export interface StartServerOptions {
   http: ListenAddress;
   /** Port 0 picks a free port (tests). */
   rsync: RsyncListenOptions;
-  loadFleet: () => Promise<ServeFleet>;
-  renderAnswerFile: RenderAnswerFile;
+  /** Reads the inventory (at start and on SIGHUP) into what serve answers from. */
+  loadSnapshot: () => Promise<ServeSnapshot>;
   files: ServeFiles;
   /** Access log and daemon supervision lines. */
   log: (line: string) => void;
@@ -41,6 +44,8 @@ export interface StartServerOptions {
   restartPolicy?: Partial<RestartPolicy>;
   /** The rsync daemon could not be kept alive; the caller should stop and exit non-zero. */
   onFatal?: (reason: string) => void;
+  /** How often the daemon's secrets are re-derived, so expired install tokens drop out. @default 15000 */
+  secretsRefreshMs?: number;
 }
 
 export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: unknown };
@@ -54,49 +59,71 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const loadValidFleet = async (loadFleet: () => Promise<ServeFleet>): Promise<ServeFleet> => {
-  const fleet = await loadFleet();
-  const problems = fleetProblems(fleet);
+/** A snapshot with its fleet validated and normalised, and its access policy filled in. */
+type ValidSnapshot = Required<ServeSnapshot>;
+
+const loadValidSnapshot = async (loadSnapshot: () => Promise<ServeSnapshot>): Promise<ValidSnapshot> => {
+  const snapshot = await loadSnapshot();
+  const problems = fleetProblems(snapshot.fleet);
   if (problems.length > 0) {
     throw new RootcastError('INVALID_DATA', `the inventory has ${problems.length} problem(s) serve cannot work with`, {
       details: problems,
       hint: 'fix the inventory ("rootcast inventory check"), then start serve or send it SIGHUP',
     });
   }
-  return normaliseFleet(fleet);
+  return { ...snapshot, fleet: normaliseFleet(snapshot.fleet), access: snapshot.access ?? openAccessPolicy };
 };
 
 /** Starts the HTTP server and the supervised rsync daemon; every effect comes in through `options`. */
 export const startServer = async (options: StartServerOptions): Promise<RunningServer> => {
   const now = options.now ?? (() => new Date());
-  // Fleet first: a bad inventory must fail before anything (the install key included) is written.
+  // Inventory first: a bad one must fail before anything (the server secret included) is written.
   assertAllowEntries(options.rsync.allow ?? []);
-  let fleet = await loadValidFleet(options.loadFleet);
-  const secret = await loadInstallSecret(options.paths);
+  let snapshot = await loadValidSnapshot(options.loadSnapshot);
+  for (const warning of accessWarnings(snapshot.access)) options.log(`warning: ${warning}`);
+  const secret = await loadServerSecret(options.paths);
+  const hostState = openHostState(options.paths, secret, now);
   const rsync: ListenAddress = {
     address: options.rsync.address,
     port: options.rsync.port === 0 ? await freePort(options.rsync.address) : options.rsync.port,
   };
   const template = compileRsyncdConfTemplate();
   let config: RsyncdConfig | undefined;
+  let secretsText: string | undefined;
   let writing: Promise<unknown> = Promise.resolve();
-  // One writer at a time: a reload and a deploy of a new version must not interleave their renames.
-  const rewriteConfig = (next: ServeFleet): Promise<void> => {
-    const run = writing.catch(() => undefined).then(async () => {
+  const currentSecrets = async (fleet: ServeFleet): Promise<string> => {
+    const states = await Promise.all(
+      fleet.hosts.map(async ({ name }) => ({ host: name, current: await hostState.currentGeneration(name), record: await hostState.record(name) })),
+    );
+    return renderRsyncdSecrets(states, secret, now());
+  };
+  // One writer at a time: a reload, a new version and a token change must not interleave their renames.
+  const serialised = (work: () => Promise<void>): Promise<void> => {
+    const run = writing.catch(() => undefined).then(work);
+    writing = run;
+    return run;
+  };
+  const rewriteConfig = (fleet: ServeFleet): Promise<void> =>
+    serialised(async () => {
       const planned = planRsyncdConfig({
         paths: options.paths,
-        fleet: next,
+        fleet,
         versions: await listImageVersionsOnDisk(options.paths),
         extraAllow: options.rsync.allow ?? [],
         ...(options.rsync.maxConnections === undefined ? {} : { maxConnections: options.rsync.maxConnections }),
       });
-      await writeRsyncdFiles(planned, renderRsyncdSecrets(next, secret), template);
+      secretsText = await currentSecrets(fleet);
+      await writeRsyncdFiles(planned, secretsText, template);
       config = planned;
     });
-    writing = run;
-    return run;
-  };
-  await rewriteConfig(fleet);
+  const refreshRsyncSecrets = (): Promise<void> =>
+    serialised(async () => {
+      const text = await currentSecrets(snapshot.fleet);
+      if (text === secretsText || config === undefined) return;
+      await writeRsyncdSecrets(config, text);
+      secretsText = text;
+    });
+  await rewriteConfig(snapshot.fleet);
 
   const files = rsyncdFiles(options.paths);
   const daemon = superviseRsyncDaemon({
@@ -107,6 +134,11 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     ...(options.onFatal === undefined ? {} : { onGiveUp: options.onFatal }),
   });
   await daemon.start();
+  // Expired install tokens must leave the daemon's secrets even when no request comes by.
+  const refresher = setInterval(() => {
+    refreshRsyncSecrets().catch((error: unknown) => options.log(`could not refresh the rsync secrets: ${(error as Error).message}`));
+  }, options.secretsRefreshMs ?? 15_000);
+  refresher.unref();
 
   const events = openEventLog(options.paths);
   const rsyncEndpoint = (localAddress: string | undefined): string => {
@@ -119,16 +151,20 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     now,
     contextFor: (request) => ({
       paths: options.paths,
-      fleet,
+      fleet: snapshot.fleet,
+      renderAnswerFile: snapshot.renderAnswerFile,
+      access: snapshot.access,
       secret,
-      renderAnswerFile: options.renderAnswerFile,
       files: options.files,
       events,
+      hostState,
       now,
+      log: options.log,
       rsyncEndpoint,
       ensureImageModule: async (image, version) => {
-        if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(fleet);
+        if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(snapshot.fleet);
       },
+      refreshRsyncSecrets,
       rsyncDaemonPid: daemon.pid,
       request,
     }),
@@ -137,6 +173,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     server.listen(options.http.port, options.http.address);
     await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
   } catch (error) {
+    clearInterval(refresher);
     await daemon.stop();
     throw new RootcastError('UNAVAILABLE', `cannot listen for HTTP on ${formatListenAddress(options.http)}: ${(error as Error).message}`, {
       hint: 'choose another --http ADDRESS:PORT, or stop what uses that port',
@@ -150,17 +187,19 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     rsyncDaemonPid: daemon.pid,
     reload: async () => {
       try {
-        const next = await loadValidFleet(options.loadFleet);
-        await rewriteConfig(next);
-        fleet = next;
-        return { ok: true, hosts: next.hosts.length };
+        const next = await loadValidSnapshot(options.loadSnapshot);
+        await rewriteConfig(next.fleet);
+        snapshot = next;
+        for (const warning of accessWarnings(next.access)) options.log(`warning: ${warning}`);
+        return { ok: true, hosts: next.fleet.hosts.length };
       } catch (error) {
-        // Keep serving the fleet we have; the daemon still reads the last good files.
-        await rewriteConfig(fleet).catch(() => undefined);
+        // Keep serving the snapshot we have; the daemon still reads the last good files.
+        await rewriteConfig(snapshot.fleet).catch(() => undefined);
         return { ok: false, error };
       }
     },
     stop: async () => {
+      clearInterval(refresher);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await Promise.all([closed, daemon.stop()]);

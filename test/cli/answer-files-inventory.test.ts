@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { checkKickstart } from '../../src/answer/kickstart-check/check-kickstart.js';
 import type { HomePaths } from '../../src/home/paths.js';
-import { installTokenFor, loadInstallSecret } from '../../src/server/install-token.js';
-import { addVersion, makeTempHome, removeHome, runRootcast, snapshotTree } from '../helpers/image-builder.js';
+import { readCurrentGeneration } from '../../src/credentials/install-generation-store.js';
+import { loadServerSecret } from '../../src/credentials/server-secret.js';
+import { deriveToken, unissuedInstallToken } from '../../src/credentials/token.js';
+import { addVersion, makeTempHome, recordDeployment, removeHome, runRootcast, snapshotTree } from '../helpers/image-builder.js';
 
 const lines = (...rows: string[]): string => `${rows.join('\n')}\n`;
 
@@ -35,7 +37,7 @@ describe('kickstart / preseed from the inventory', () => {
     await addVersion(paths, 'web', source);
     await writeFile(paths.inventoryFile, inventory);
     // Created on first use; made here so refusals can be checked against an unchanged home.
-    await loadInstallSecret(paths);
+    await loadServerSecret(paths);
   });
   afterEach(async () => {
     await removeHome(paths);
@@ -46,8 +48,9 @@ describe('kickstart / preseed from the inventory', () => {
     const run = await runRootcast(paths, ['kickstart', 'web07']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const token = installTokenFor(await loadInstallSecret(paths), 'web07');
+    const token = deriveToken(await loadServerSecret(paths), 'install', 'web07', 1);
     expect(run.stdout).toContain(`ROOTCAST_TOKEN=${token} sh /tmp/rootcast-bootstrap.sh`);
+    expect(await readCurrentGeneration(paths, 'web07')).toMatchObject({ generation: 1, kind: 'token', issuedBy: 'rootcast kickstart' });
     const network = run.stdout.split('\n').find((line) => line.startsWith('network ')) ?? '';
     for (const option of ['--device=52:54:00:12:34:56', '--bootproto=static', '--ip=10.0.0.17', '--netmask=255.255.255.0', '--gateway=10.0.0.1', '--nameserver=10.0.0.2', '--hostname=web07.lab.example']) {
       expect(network.split(' ')).toContain(option);
@@ -56,6 +59,17 @@ describe('kickstart / preseed from the inventory', () => {
     expect(run.stdout).toContain('timezone Europe/Berlin');
     expect(run.stdout).toContain('http://10.0.0.1:8780/boot/bootstrap.sh');
     expect(checkKickstart(run.stdout, 'rhel9')).toEqual([]);
+  });
+
+  test('each run issues the next install token; --dry-run shows a placeholder and issues nothing', async () => {
+    expect((await runRootcast(paths, ['kickstart', 'web07'])).status).toBe(0);
+    const second = await runRootcast(paths, ['kickstart', 'web07']);
+    expect(second.stdout).toContain(`ROOTCAST_TOKEN=${deriveToken(await loadServerSecret(paths), 'install', 'web07', 2)} `);
+    const before = snapshotTree(paths.home);
+    const dry = await runRootcast(paths, ['kickstart', 'web07', '--dry-run']);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain(`ROOTCAST_TOKEN=${unissuedInstallToken} `);
+    expect(snapshotTree(paths.home)).toEqual(before);
   });
 
   test('the host-level distro wins: web08 gets a preseed, and refuses a kickstart', async () => {
@@ -92,4 +106,21 @@ describe('kickstart / preseed from the inventory', () => {
     expectRefused(['kickstart', 'web07'], 65, /install\.partitioning\.partitions \(line 2\): expected a list/, async (p) => {
       await writeFile(p.inventoryFile, inventory.replace('timezone: Europe/Berlin}', 'timezone: Europe/Berlin, partitioning: {mode: layout, disks: vda, partitions: 7}}'));
     }));
+
+  test('host reinstall voids every answer file issued so far; host show tells the token and the deployment', async () => {
+    expect((await runRootcast(paths, ['kickstart', 'web07'])).status).toBe(0);
+    const shown = await runRootcast(paths, ['host', 'show', 'web07']);
+    expect(shown.stdout).toMatch(/token: +install token generation 1, usable until \S+ \(issued \S+ by rootcast kickstart\)/);
+    expect(shown.stdout).toMatch(/deployed: +- \(no install has reported done\)/);
+    const reinstall = await runRootcast(paths, ['host', 'reinstall', 'web07']);
+    expect(reinstall).toMatchObject({ status: 0, stdout: expect.stringContaining("revoked web07's install tokens up to generation 1") });
+    expect(await readCurrentGeneration(paths, 'web07')).toMatchObject({ generation: 2, kind: 'revocation' });
+    expect((await runRootcast(paths, ['host', 'show', 'web07'])).stdout).toMatch(/token: +install token generation 2, revoked/);
+    await recordDeployment(paths, 'web07', 'web', 2);
+    const json = JSON.parse((await runRootcast(paths, ['--json', 'host', 'show', 'web07'])).stdout) as { state: { record: { deployed: { ref: string } } } };
+    expect(json.state.record.deployed.ref).toBe('web@2');
+    expect((await runRootcast(paths, ['host', 'show', 'web07'])).stdout).toMatch(/deployed: +web@2 \(install, /);
+  });
+
+  test('host reinstall of an unknown host: 66, nothing written', () => expectRefused(['host', 'reinstall', 'web99'], 66, /host "web99" is not in the inventory/));
 });

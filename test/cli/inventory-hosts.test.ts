@@ -89,6 +89,7 @@ describe('rootcast host / group / inventory check', () => {
       install: {},
       installFrom: {},
       source: { key: 'web07', line: 6, fromRange: false },
+      state: { record: { formatVersion: 1, host: 'web07', previous: [] }, installToken: null },
     });
   });
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { lstatSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { listVersions } from '../../src/image/versions.js';
 import { imageLayout } from '../../src/image/layout.js';
 import { execProcess } from '../../src/sys/exec.js';
 import { runRsync } from '../../src/sys/rsync.js';
-import { writeFileAtomic } from '../../src/sys/atomic-write.js';
+import { emptyHostRecord, recordDeployStarting, recordDone } from '../../src/state/host-record.js';
+import { writeHostRecord } from '../../src/state/host-record-store.js';
 
 /** A throwaway --home for one test. */
 export const makeTempHome = async (prefix = 'rootcast-image-'): Promise<HomePaths> =>
@@ -54,11 +55,11 @@ export const addVersion = async (paths: HomePaths, image: string, sourceDir: str
     return manifest.version;
   });
 
-/** Writes state/hosts/<host>.json the way deploy will. */
+/** Records `host` as running image@version, the way serve does when its runner reports done. */
 export const recordDeployment = async (paths: HomePaths, host: string, image: string, version: number): Promise<void> => {
-  const dir = imageLayout(paths).hostStateDir();
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, `${host}.json`), `${JSON.stringify({ host, image, version, deployedAt: '2024-01-01T00:00:00Z' })}\n`);
+  const deployed = { image, version, ref: `${image}@${version}` };
+  const starting = recordDeployStarting(emptyHostRecord(host), deployed, 1, new Date('2024-01-01T00:00:00Z'));
+  await writeHostRecord(paths, recordDone(starting, 1, new Date('2024-01-01T00:10:00Z')));
 };
 
 /** Every path under DIR with its inode, mode, size and mtime: equal snapshots mean nothing changed. */

@@ -51,12 +51,13 @@ export const findProcesses = (...needles: string[]): number[] =>
 
 /**
  * What differs between two trees, as rsync itemizes it: paths, types, modes, owners, ACLs, xattrs,
- * hard links and content checksums (-c). Empty output means equal.
+ * hard links and content checksums (-c). Empty output means equal. Directory times are not compared
+ * (-O): the runner writes its own files (/etc/rootcast, the install log) after the sync.
  */
 export const diffTrees = async (expected: string, actual: string, excludes: readonly string[] = []): Promise<string[]> => {
   const { stdout } = await promisify(execFile)(
     'rsync',
-    ['-naHAXSc', '--numeric-ids', '--delete', '--itemize-changes', ...excludes.map((path) => `--exclude=${path}`), `${expected}/`, `${actual}/`],
+    ['-naHAXSc', '-O', '--numeric-ids', '--delete', '--itemize-changes', ...excludes.map((path) => `--exclude=${path}`), `${expected}/`, `${actual}/`],
     { maxBuffer: 64 * 1024 * 1024, env: { LC_ALL: 'C', PATH: process.env['PATH'] ?? '/usr/bin:/bin' } },
   );
   return stdout.split('\n').filter((line) => line.trim() !== '');

@@ -1,20 +1,17 @@
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runnerPhases } from '../../src/protocol/deploy-protocol.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../helpers/debootstrap-cache.js';
-import { startDeployFixture, type DeployFixture } from '../helpers/deploy-fixture-server.js';
+import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
 import { buildRunnerBundle, diffTrees } from '../helpers/runner-harness.js';
 
 const run = promisify(execFile);
 const bootstrap = join(import.meta.dirname, '../../boot/bootstrap.sh');
 const keepPaths = ['/etc/fstab'];
-// Unique, so finding it in some process's command line can only mean this test leaked it.
-const token = `tok-${randomBytes(8).toString('hex')}`;
 
 /** Every command line (/proc/PID/cmdline) that contains `needle`, sampled until `stop()`. */
 const watchCommandLines = (needle: string): { stop: () => Promise<string[]> } => {
@@ -49,22 +46,22 @@ describe('boot/bootstrap.sh downloads node and the runner from the server and de
   let scratch: string;
   let installedRoot: string;
   let imageRoot: string;
-  let fixture: DeployFixture;
+  let serve: ServeForTests;
 
   beforeAll(async () => {
     [installedRoot, imageRoot] = await Promise.all([ensureDebootstrapRoot(installedRootRecipe), ensureDebootstrapRoot(imageRootRecipe)]);
     scratch = await mkdtemp(join(tmpdir(), 'rootcast-bootstrap-'));
     await buildRunnerBundle(join(scratch, 'runner.cjs'));
-    await mkdir(join(scratch, 'fixture'));
-    fixture = await startDeployFixture({
-      workDir: join(scratch, 'fixture'),
-      hosts: [{ name: 'web07', token, image: 'web', version: 1, imageRoot, keepPaths }],
-      files: { '/boot/bootstrap.sh': bootstrap, '/runner/runner.cjs': join(scratch, 'runner.cjs'), '/runner/node': process.execPath },
+    serve = await startServeForTests({
+      home: join(scratch, 'home'),
+      hosts: [{ name: 'web07', macs: [], ip: '127.0.0.1', imageRef: 'web@1', keepPaths }],
+      images: [{ image: 'web', version: 1, root: imageRoot }],
+      files: { bootstrapScript: bootstrap, runnerBundle: join(scratch, 'runner.cjs'), nodeBinary: process.execPath },
     });
   }, 600_000);
 
   afterAll(async () => {
-    await fixture?.close();
+    await serve?.stop();
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
@@ -74,9 +71,11 @@ describe('boot/bootstrap.sh downloads node and the runner from the server and de
     await run('cp', ['-a', installedRoot, target]);
     await writeFile(join(target, 'etc/fstab'), '# the installer\'s fstab\n');
     const work = join(scratch, `work-${mode}`);
-    const from = fixture.events.length;
+    const from = (await serve.events('web07')).length;
+    // Each install has its own answer file, hence its own token; finding it on a command line can only be a leak.
+    const token = await serve.token('web07');
     const watch = watchCommandLines(token);
-    const result = await runBootstrap(target, ['--server', `${fixture.url}/`, '--host', 'web07', '--target', target, '--family', 'debian'], {
+    const result = await runBootstrap(target, ['--server', `${serve.url}/`, '--host', 'web07', '--target', target, '--family', 'debian'], {
       ROOTCAST_TOKEN: token,
       ROOTCAST_NODE_MODE: mode,
       ROOTCAST_WORK_DIR: work,
@@ -86,27 +85,29 @@ describe('boot/bootstrap.sh downloads node and the runner from the server and de
     expect(result.stderr).toContain(mode === 'direct' ? 'in the installer environment' : 'chrooted into');
     expect(result.status).toBe(0);
     // In chroot mode node and the runner lived in the target's /run/rootcast (removed afterwards, which touches /run's mtime).
-    expect(await diffTrees(imageRoot, target, [...keepPaths, '/var/log/rootcast/', ...(mode === 'chroot' ? ['/run/'] : [])])).toEqual([]);
+    expect(await diffTrees(imageRoot, target, [...keepPaths, '/var/log/rootcast/', '/etc/rootcast/', ...(mode === 'chroot' ? ['/run/'] : [])])).toEqual([]);
     expect(await readdir(join(target, 'run'))).toEqual(await readdir(join(imageRoot, 'run')));
     expect(await readFile(join(target, 'etc/fstab'), 'utf8')).toBe('# the installer\'s fstab\n');
-    const started = fixture.events.slice(from).filter((event) => event.status === 'started').map((event) => event.phase);
-    expect(started).toEqual([...runnerPhases]);
+    const events = (await serve.events('web07')).slice(from);
+    expect(events.filter((event) => event.status === 'started').map((event) => event.phase)).toEqual(runnerPhases.filter((phase) => phase !== 'done'));
+    expect(events.at(-1)).toMatchObject({ phase: 'done', status: 'succeeded' });
+    expect((await readFile(join(target, 'etc/rootcast/host.key'), 'utf8')).trim()).toMatch(/^h\d+-/);
     // The downloaded node and runner are removed afterwards, wherever they were put.
     await expect(readdir(join(target, 'run/rootcast'))).rejects.toThrow();
     await expect(readdir(work)).rejects.toThrow();
-    expect(fixture.requests).toContain('GET /runner/node');
+    expect(serve.requests()).toContain('GET /runner/node');
   }, 180_000);
 
   test('a missing argument is a usage error (64)', async () => {
-    const result = await runBootstrap(scratch, ['--server', fixture.url, '--host', 'web07'], { ROOTCAST_TOKEN: token });
+    const result = await runBootstrap(scratch, ['--server', serve.url, '--host', 'web07'], { ROOTCAST_TOKEN: await serve.token('web07') });
     expect(result.status).toBe(64);
     expect(result.stderr).toMatch(/usage: ROOTCAST_TOKEN=TOKEN bootstrap.sh/);
   });
 
   test('without ROOTCAST_TOKEN in the environment it is a usage error (64); --token is not accepted', async () => {
-    const args = ['--server', fixture.url, '--host', 'web07', '--target', scratch, '--family', 'debian'];
+    const args = ['--server', serve.url, '--host', 'web07', '--target', scratch, '--family', 'debian'];
     expect((await runBootstrap(scratch, args, {})).status).toBe(64);
-    const onArgv = await runBootstrap(scratch, [...args, '--token', token], {});
+    const onArgv = await runBootstrap(scratch, [...args, '--token', await serve.token('web07')], {});
     expect(onArgv.status).toBe(64);
     expect(onArgv.stderr).toContain('unknown argument --token');
   });

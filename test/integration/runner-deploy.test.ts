@@ -6,13 +6,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runnerPhases, type RunnerEvent } from '../../src/protocol/deploy-protocol.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../helpers/debootstrap-cache.js';
-import { startDeployFixture, type DeployFixture } from '../helpers/deploy-fixture-server.js';
+import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
 import { buildRunnerBundle, diffTrees, findProcesses, runBundle, snapshotTree } from '../helpers/runner-harness.js';
 
 const run = promisify(execFile);
 const keepPaths = ['/etc/fstab', '/etc/crypttab', '/boot/efi'];
-// The runner's own log is the one path besides keepPaths that the image does not decide.
-const notFromImage = [...keepPaths, '/var/log/rootcast/'];
+// The runner's own log and the host credential are the paths besides keepPaths that the image does not decide.
+const notFromImage = [...keepPaths, '/var/log/rootcast/', '/etc/rootcast/'];
+const planPhases = runnerPhases.filter((phase) => phase !== 'done');
 const installedFstab = 'UUID=1234 / ext4 defaults 0 1\n';
 
 describe('the runner deploys an image onto an installed root (real rsync daemon, private mount namespaces)', () => {
@@ -20,8 +21,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
   let installedRoot: string;
   let imageRoot: string;
   let bundle: string;
-  let fixture: DeployFixture;
-  let token: string;
+  let serve: ServeForTests;
 
   const freshTarget = async (name: string): Promise<string> => {
     const target = join(scratch, name);
@@ -37,7 +37,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     return target;
   };
   const deployArgs = (target: string, extra: string[] = []): string[] => [
-    '--target', target, '--server', fixture.url, '--host', 'web07', '--work-dir', join(scratch, 'work'), '--retries', '2', ...extra,
+    '--target', target, '--server', serve.url, '--host', 'web07', '--work-dir', join(scratch, 'work'), '--retries', '2', ...extra,
   ];
   /** Like an installer's separate /boot: an ext4 image holding an old kernel and the ESP directory. */
   const makeBootFilesystem = async (name: string): Promise<string> => {
@@ -53,23 +53,23 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const { stdout } = await run('debugfs', ['-R', `ls -p ${dir}`, image]);
     return stdout.split('\n').map((line) => line.split('/')[5] ?? '').filter((name) => name !== '' && name !== '.' && name !== '..').sort();
   };
-  const eventsSince = (from: number): RunnerEvent[] => fixture.events.slice(from);
+  const eventCount = async (): Promise<number> => (await serve.events('web07')).length;
+  const eventsSince = async (from: number): Promise<RunnerEvent[]> => (await serve.events('web07')).slice(from);
 
   beforeAll(async () => {
     [installedRoot, imageRoot] = await Promise.all([ensureDebootstrapRoot(installedRootRecipe), ensureDebootstrapRoot(imageRootRecipe)]);
     scratch = await mkdtemp(join(tmpdir(), 'rootcast-runner-'));
     bundle = join(scratch, 'runner.cjs');
     await buildRunnerBundle(bundle);
-    token = 'tok-web07-0123456789';
-    await mkdir(join(scratch, 'fixture'));
-    fixture = await startDeployFixture({
-      workDir: join(scratch, 'fixture'),
-      hosts: [{ name: 'web07', token, image: 'web', version: 1, imageRoot, keepPaths }],
+    serve = await startServeForTests({
+      home: join(scratch, 'home'),
+      hosts: [{ name: 'web07', macs: [], ip: '127.0.0.1', imageRef: 'web@1', keepPaths }],
+      images: [{ image: 'web', version: 1, root: imageRoot }],
     });
   }, 600_000);
 
   afterAll(async () => {
-    await fixture?.close();
+    await serve?.stop();
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
@@ -77,9 +77,10 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const target = await freshTarget('target-full');
     const bootImage = await makeBootFilesystem('target-full');
     // The target's own /boot filesystem must be synced too (and its ESP kept), not the directory under it.
+    const token = await serve.token('web07');
     const withBoot = { target, env: { ROOTCAST_TOKEN: token }, setup: `mount -o loop ${bootImage} ${target}/boot` };
     expect((await diffTrees(imageRoot, target, notFromImage)).length).toBeGreaterThan(0);
-    const firstEvent = fixture.events.length;
+    const firstEvent = await eventCount();
 
     const first = await runBundle(bundle, deployArgs(target), withBoot).done;
     expect(first.stderr).not.toMatch(/error/);
@@ -95,8 +96,9 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const { stdout: xattr } = await run('getfattr', ['-n', 'user.rootcast', '--only-values', join(target, 'opt/golden/README')]);
     expect(xattr).toBe('golden');
 
-    const events = eventsSince(firstEvent);
-    expect(events.filter((event) => event.status === 'started').map((event) => event.phase)).toEqual([...runnerPhases]);
+    const events = await eventsSince(firstEvent);
+    expect(events.filter((event) => event.status === 'started').map((event) => event.phase)).toEqual(planPhases);
+    expect(events.at(-1)).toMatchObject({ phase: 'done', status: 'succeeded', message: 'web@1 deployed' });
     const phaseIndex = events.map((event) => runnerPhases.indexOf(event.phase));
     expect(phaseIndex).toEqual([...phaseIndex].sort((a, b) => a - b));
     expect(events.filter((event) => event.status === 'failed')).toEqual([]);
@@ -108,29 +110,49 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const log = await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8');
     for (const phase of runnerPhases) expect(log).toContain(` ${phase} `);
     expect(log).not.toContain(token);
+    // The install token is spent; the host credential it was traded for is on the target, root-only.
+    const credential = join(target, 'etc/rootcast/host.key');
+    expect((await run('stat', ['-c', '%a %u', credential])).stdout.trim()).toBe('600 0');
+    expect(JSON.parse(await readFile(join(target, 'etc/rootcast/client.json'), 'utf8'))).toEqual({ server: serve.url, host: 'web07', rsyncUser: 'host.web07' });
+    const record = JSON.parse(await readFile(join(serve.paths.stateDir, 'hosts/web07/record.json'), 'utf8')) as { deployed?: { ref: string } };
+    expect(record.deployed?.ref).toBe('web@1');
+    // The version the fleet runs is protected: prune keeps it, rm refuses it, nothing is removed.
+    const rootcast = (...args: string[]) => run(process.execPath, [join(import.meta.dirname, '../../dist/rootcast.mjs'), '--home', serve.paths.home, ...args]).then(
+      ({ stdout }) => ({ status: 0, stdout, stderr: '' }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ status: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+    const store = await snapshotTree(serve.paths.imagesDir);
+    expect(await rootcast('image', 'prune', 'web', '--keep', '0')).toMatchObject({ status: 0, stdout: expect.stringMatching(/keep +web@1 +\(deployed on web07\)\nnothing to prune/) });
+    expect(await rootcast('image', 'rm', 'web@1')).toMatchObject({ status: 65, stderr: expect.stringContaining('web@1 is in use (deployed on web07)') });
+    expect(await rootcast('image', 'show', 'web@1')).toMatchObject({ status: 0, stdout: expect.stringMatching(/deployed: +web07/) });
+    expect(await snapshotTree(serve.paths.imagesDir)).toBe(store);
+    const reused = await runBundle(bundle, deployArgs(target), withBoot).done;
+    expect([reused.status, reused.stderr]).toEqual([77, expect.stringContaining('its install already finished')]);
     // Every mount lived in the runner's private namespace: nothing is left in ours, the toolbox dir is gone.
     expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(join(scratch, 'work'));
     expect(await readdir(join(scratch, 'work'))).toEqual([]);
 
-    const before = await snapshotTree(target, ['var/log/rootcast']);
-    const secondEvent = fixture.events.length;
-    const second = await runBundle(bundle, deployArgs(target), withBoot).done;
+    // A re-install with a new answer file's token changes nothing the image owns.
+    const before = await snapshotTree(target, ['var/log/rootcast', 'etc/rootcast']);
+    const secondEvent = await eventCount();
+    const second = await runBundle(bundle, deployArgs(target), { ...withBoot, env: { ROOTCAST_TOKEN: await serve.token('web07') } }).done;
     expect(second.status).toBe(0);
-    expect(await snapshotTree(target, ['var/log/rootcast'])).toBe(before);
-    const resynced = eventsSince(secondEvent).find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
+    expect(await snapshotTree(target, ['var/log/rootcast', 'etc/rootcast'])).toBe(before);
+    const resynced = (await eventsSince(secondEvent)).find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
     expect(resynced?.message).toMatch(/^0 of \d+ files transferred/);
     expect((await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8')).length).toBeGreaterThan(log.length);
   }, 180_000);
 
   test('killing the rsync midway fails the run (75); re-running converges to the image', async () => {
     const target = await freshTarget('target-killed');
-    const firstEvent = fixture.events.length;
+    const token = await serve.token('web07');
+    const firstEvent = await eventCount();
     const running = runBundle(bundle, deployArgs(target, ['--bwlimit', '20000', '--progress-interval', '1']), { target, env: { ROOTCAST_TOKEN: token } });
     let killed: number[] = [];
     for (let wait = 0; wait < 600 && killed.length === 0; wait += 1) {
-      const moved = eventsSince(firstEvent).some((event) => event.phase === 'sync-image' && event.status === 'progress' && (event.bytes ?? 0) > 0);
+      const moved = (await eventsSince(firstEvent)).some((event) => event.phase === 'sync-image' && event.status === 'progress' && (event.bytes ?? 0) > 0);
       if (moved) {
-        killed = findProcesses('rsync', `127.0.0.1:${fixture.rsyncPort}/img.web.1/`, '/target/');
+        killed = findProcesses('rsync', `127.0.0.1:${serve.server.rsync.port}/img.web.1/`, '/target/');
         for (const pid of killed) process.kill(pid, 'SIGKILL');
       } else await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -138,10 +160,12 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const interrupted = await running.done;
     expect(interrupted.status).toBe(75);
     expect(interrupted.stderr).toMatch(/INTERRUPTED/);
-    expect(eventsSince(firstEvent).find((event) => event.status === 'failed')?.phase).toBe('sync-image');
-    expect(eventsSince(firstEvent).at(-1)).toMatchObject({ phase: 'cleanup', status: 'succeeded' });
+    const afterKill = await eventsSince(firstEvent);
+    expect(afterKill.find((event) => event.status === 'failed')?.phase).toBe('sync-image');
+    expect(afterKill.at(-1)).toMatchObject({ phase: 'cleanup', status: 'succeeded' });
     expect((await diffTrees(imageRoot, target, notFromImage)).length).toBeGreaterThan(0);
 
+    // The install never reported done, so its token still works for the re-run.
     const rerun = await runBundle(bundle, deployArgs(target), { target, env: { ROOTCAST_TOKEN: token } }).done;
     expect(rerun.status).toBe(0);
     expect(await diffTrees(imageRoot, target, notFromImage)).toEqual([]);
@@ -151,13 +175,14 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
   test('--dry-run prints the plan and changes nothing', async () => {
     const target = await freshTarget('target-dry');
     const before = await snapshotTree(target);
-    const eventsBefore = fixture.events.length;
+    const token = await serve.token('web07');
+    const eventsBefore = await eventCount();
     const result = await runBundle(bundle, deployArgs(target, ['--dry-run']), { target, env: { ROOTCAST_TOKEN: token } }).done;
     expect(result.status).toBe(0);
-    for (const phase of runnerPhases) expect(result.stdout).toContain(`. ${phase}`);
-    expect(result.stdout).toContain(`rsync://web07@127.0.0.1:${fixture.rsyncPort}/img.web.1/`);
+    for (const phase of planPhases) expect(result.stdout).toContain(`. ${phase}`);
+    expect(result.stdout).toContain(`rsync://install.web07@127.0.0.1:${serve.server.rsync.port}/img.web.1/`);
     expect(result.stdout).not.toContain(token);
     expect(await snapshotTree(target)).toBe(before);
-    expect(fixture.events.length).toBe(eventsBefore);
+    expect(await eventCount()).toBe(eventsBefore);
   }, 60_000);
 });

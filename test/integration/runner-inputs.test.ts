@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { startDeployFixture, type DeployFixture } from '../helpers/deploy-fixture-server.js';
+import { rsyncdFiles } from '../../src/server/rsyncd-plan.js';
+import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
 import { buildRunnerBundle, runBundle, snapshotTree } from '../helpers/runner-harness.js';
 
 const capture = () => {
@@ -15,8 +16,9 @@ const capture = () => {
 describe('the runner refuses bad inputs without touching the target', () => {
   let scratch: string;
   let target: string;
-  let fixture: DeployFixture;
+  let serve: ServeForTests;
   let bundle: string;
+  let token: string;
 
   const runner = async (args: string[], env: Record<string, string> = {}) => {
     const stdout = capture();
@@ -25,29 +27,31 @@ describe('the runner refuses bad inputs without touching the target', () => {
     return { status, stdout: stdout.text(), stderr: stderr.text() };
   };
   const common = (overrides: Record<string, string> = {}): string[] =>
-    Object.entries({ '--target': target, '--server': fixture.url, '--host': 'web07', '--token': 'right-token', '--work-dir': join(scratch, 'work'), '--retries': '2', ...overrides }).flat();
+    Object.entries({ '--target': target, '--server': serve.url, '--host': 'web07', '--token': token, '--work-dir': join(scratch, 'work'), '--retries': '2', ...overrides }).flat();
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'rootcast-runner-inputs-'));
     target = join(scratch, 'target');
     const image = join(scratch, 'image');
-    for (const dir of [join(target, 'etc'), join(image, 'etc'), join(scratch, 'fixture')]) await mkdir(dir, { recursive: true });
+    for (const dir of [join(target, 'etc'), join(image, 'etc')]) await mkdir(dir, { recursive: true });
     await writeFile(join(target, 'etc/hostname'), 'installed\n');
     await writeFile(join(image, 'etc/hostname'), 'golden\n');
-    fixture = await startDeployFixture({
-      workDir: join(scratch, 'fixture'),
+    serve = await startServeForTests({
+      home: join(scratch, 'home'),
       hosts: [
-        { name: 'web07', token: 'right-token', image: 'web', version: 1, imageRoot: image, keepPaths: ['/etc/fstab'] },
-        { name: 'web08', token: 'web08-token', rsyncToken: 'rotated', image: 'web', version: 2, imageRoot: image, keepPaths: [] },
-        { name: 'web09', token: 'web09-token', image: 'web', version: 9, imageRoot: image, keepPaths: [], serveModule: false },
+        { name: 'web07', macs: [], ip: '127.0.0.1', imageRef: 'web@1', keepPaths: ['/etc/fstab'] },
+        { name: 'web08', macs: [], imageRef: 'web@2', keepPaths: [] },
+        { name: 'web09', macs: [], imageRef: 'web@2', keepPaths: [] },
       ],
+      images: [1, 2].map((version) => ({ image: 'web', version, root: image })),
     });
+    token = await serve.token('web07');
     bundle = join(scratch, 'runner.cjs');
     await buildRunnerBundle(bundle);
   }, 60_000);
 
   afterAll(async () => {
-    await fixture?.close();
+    await serve?.stop();
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
@@ -70,8 +74,12 @@ describe('the runner refuses bad inputs without touching the target', () => {
     expect(await snapshotTree(target)).toBe(before);
   });
 
-  test('an unknown host is not found (66)', async () => {
-    await expectUntouched(runner(common({ '--host': 'nosuchhost' })), 66, /does not know host nosuchhost/);
+  test('another host\'s name with this token is refused (77): the server does not say whether that host exists', async () => {
+    await expectUntouched(runner(common({ '--host': 'nosuchhost' })), 77, /refused the install token for host nosuchhost/);
+  });
+
+  test('a host taken out of the inventory after its answer file was issued is not found (66)', async () => {
+    await expectUntouched(runner(common({ '--host': 'retired', '--token': await serve.token('retired') })), 66, /does not know host retired/);
   });
 
   test('an unreachable server is unavailable (69) after a bounded number of tries', async () => {
@@ -83,7 +91,7 @@ describe('the runner refuses bad inputs without touching the target', () => {
     await expectUntouched(runner(common({ '--target': join(scratch, 'missing') })), 66, /does not exist/);
     await expectUntouched(runner(common({ '--target': join(target, 'etc/hostname') })), 66, /is not a directory/);
     await expectUntouched(runner(common()), 64, /is not a mounted filesystem/);
-    expect(fixture.events.filter((event) => event.phase === 'preflight').map((event) => event.status)).toEqual(['started', 'failed']);
+    expect((await serve.events('web07')).filter((event) => event.phase === 'preflight').map((event) => event.status)).toEqual(['started', 'failed']);
   });
 
   test('bad option values are usage errors (64) listing every problem', async () => {
@@ -99,20 +107,29 @@ describe('the runner refuses bad inputs without touching the target', () => {
     expect(await snapshotTree(target)).toBe(before);
   });
 
+  // The daemon's files edited behind serve's back (serve rewrites them only when its own view changes).
+  const editDaemonFile = async (file: string, edit: (text: string) => string): Promise<void> => writeFile(file, edit(await readFile(file, 'utf8')), { mode: 0o600 });
+
   test('a token the rsync daemon refuses is an authentication error (77); only the install log is written', async () => {
-    const result = await runBundle(bundle, common({ '--host': 'web08', '--token': 'web08-token' }), { target }).done;
+    const web08 = await serve.token('web08');
+    // A first contact makes serve publish the new token to the daemon; then the file is changed behind its back.
+    expect((await fetch(`${serve.url}/api/v1/hosts/web08/deploy`, { headers: { authorization: `Bearer ${web08}` } })).status).toBe(200);
+    await editDaemonFile(rsyncdFiles(serve.paths).secretsFile, (text) => text.replace(/^install\.web08:.*$/m, 'install.web08:rotated'));
+    const result = await runBundle(bundle, common({ '--host': 'web08', '--token': web08 }), { target }).done;
     expect(result.status).toBe(77);
     expect(result.stderr).toMatch(/AUTH_FAILED.*rsync daemon refused the install token/);
     // The probe runs alongside the fact gathering, but its verdict still comes before any copy.
-    expect(fixture.events.filter((event) => event.host === 'web08').map((event) => `${event.phase} ${event.status}`)).toEqual(['preflight started', 'preflight failed']);
+    expect((await serve.events('web08')).map((event) => `${event.phase} ${event.status}`)).toEqual(['preflight started', 'preflight failed']);
     expect(await readFile(join(target, 'etc/hostname'), 'utf8')).toBe('installed\n');
     expect(await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8')).toMatch(/preflight failed \[AUTH_FAILED\]/);
     await rm(join(target, 'var'), { recursive: true });
   });
 
-  test('an image version the server does not serve is not found (66)', async () => {
-    const result = await runBundle(bundle, common({ '--host': 'web09', '--token': 'web09-token' }), { target }).done;
+  test('an image version the daemon does not serve is not found (66)', async () => {
+    const web09 = await serve.token('web09');
+    await editDaemonFile(rsyncdFiles(serve.paths).configFile, (text) => text.replace('[img.web.2]', '[img.web.2-withdrawn]'));
+    const result = await runBundle(bundle, common({ '--host': 'web09', '--token': web09 }), { target }).done;
     expect(result.status).toBe(66);
-    expect(result.stderr).toMatch(/does not serve image web@9/);
+    expect(result.stderr).toMatch(/does not serve image web@2/);
   });
 });

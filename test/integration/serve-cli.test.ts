@@ -21,8 +21,7 @@ const runServe = (home: string, args: string[], fleet: ServeFleet, signals: Even
   const stdout = capture();
   const stderr = capture();
   const wiring: ServeWiring = {
-    loadFleet: () => async () => fleet,
-    renderAnswerFile: () => async (kind, host) => `# ${kind} ${host}\n`,
+    loadSnapshot: () => async () => ({ fleet, renderAnswerFile: async (kind, host) => `# ${kind} ${host}\n` }),
     signals,
     files: { bootstrapScript: '/nonexistent', runnerBundle: '/nonexistent', nodeBinary: '/nonexistent' },
   };

@@ -1,18 +1,37 @@
 /**
  * `rootcast serve` as its own process for the namespace tests (bundled by esbuild at test time): the real command,
- * with the fleet read from the JSON file in $SERVE_FLEET_FILE (re-read on every load, so SIGHUP picks up edits)
- * and a trivial answer-file renderer.
+ * with the fleet read from the JSON file in $SERVE_FLEET_FILE (re-read on every load, so SIGHUP picks up edits),
+ * an optional `answerFileClients` list beside the hosts, and a trivial answer-file renderer.
  */
 import { readFile } from 'node:fs/promises';
 import { Command } from '@commander-js/extra-typings';
 import { registerServeCommand } from '../../src/cli/commands/serve.js';
 import { describeError, formatErrorText } from '../../src/errors/format-error.js';
+import { defaultInstallTokenLifetimeMs } from '../../src/inventory/install-access.js';
+import { parseAddressOrSubnet, type Subnet } from '../../src/inventory/ipv4.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
+
+type FleetFile = ServeFleet & { answerFileClients?: string[] };
+
+const subnets = (entries: readonly string[]): Subnet[] =>
+  entries.flatMap((entry) => {
+    const parsed = parseAddressOrSubnet(entry);
+    return parsed.ok ? [parsed.subnet] : [];
+  });
 
 const program = new Command().name('rootcast').option('--home <dir>').option('--json').exitOverride();
 registerServeCommand(program as unknown as Command, {}, {
-  loadFleet: () => async () => JSON.parse(await readFile(process.env['SERVE_FLEET_FILE'] ?? '', 'utf8')) as ServeFleet,
-  renderAnswerFile: () => async (kind, host, { installToken }) => `# ${kind} for ${host}\n# token ${installToken}\n`,
+  loadSnapshot: () => async () => {
+    const { answerFileClients, ...fleet } = JSON.parse(await readFile(process.env['SERVE_FLEET_FILE'] ?? '', 'utf8')) as FleetFile;
+    return {
+      fleet,
+      renderAnswerFile: async (kind, host, { installToken }) => `# ${kind} for ${host}\n# token ${installToken}\n`,
+      access: {
+        installTokenLifetimeMs: defaultInstallTokenLifetimeMs,
+        answerFileClients: answerFileClients === undefined ? { kind: 'any', why: 'configured' } : { kind: 'subnets', subnets: subnets(answerFileClients), from: 'server.answerFileClients' },
+      },
+    };
+  },
 });
 try {
   await program.parseAsync(process.argv.slice(2), { from: 'user' });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
-import { installTokenFor, loadInstallSecret } from '../../src/server/install-token.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { isProcessAlive } from '../../src/sys/pid-alive.js';
@@ -36,7 +35,6 @@ describe('rootcast serve on loopback', () => {
   let work: string;
   let paths: HomePaths;
   let server: RunningServer;
-  let secret: Buffer;
   const log: string[] = [];
   const fleet: ServeFleet = {
     hosts: [
@@ -58,15 +56,16 @@ describe('rootcast serve on loopback', () => {
       paths,
       http: { address: '127.0.0.1', port: 0 },
       rsync: { address: '127.0.0.1', port: 0 },
-      loadFleet: async () => fleet,
-      renderAnswerFile: async (kind, host, { installToken }) => {
-        if (host === 'web08' && kind === 'preseed') throw new Error('renderer exploded at /secret/path');
-        return `# ${kind} for ${host}\n# token ${installToken}\n`;
-      },
+      loadSnapshot: async () => ({
+        fleet,
+        renderAnswerFile: async (kind, host, { installToken }) => {
+          if (host === 'web08' && kind === 'preseed') throw new Error('renderer exploded at /secret/path');
+          return `# ${kind} for ${host}\n# token ${installToken}\n`;
+        },
+      }),
       files: files(),
       log: (line) => log.push(line),
     });
-    secret = await loadInstallSecret(paths);
   });
 
   afterAll(async () => {
@@ -77,15 +76,23 @@ describe('rootcast serve on loopback', () => {
   });
 
   const get = (path: string, headers?: Record<string, string>) => rawRequest(server.http.port, 'GET', path, headers === undefined ? {} : { headers });
-  const bearer = (host: string) => ({ authorization: `Bearer ${installTokenFor(secret, host)}` });
+  const tokenIn = (answer: string): string => /# token (\S+)/.exec(answer)?.[1] ?? '';
+  /** A new install token of the host, obtained the way an installer does: by fetching its answer file. */
+  const fresh = async (host: string): Promise<string> => tokenIn((await get(`/ks/${host}`)).body);
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-  test('answer files by host name and by MAC in any notation carry the host token', async () => {
+  test('answer files by host name and by MAC in any notation, each with a newly issued install token', async () => {
     const byName = await get('/ks/web07');
     expect(byName.status).toBe(200);
-    expect(byName.body).toBe(`# kickstart for web07\n# token ${installTokenFor(secret, 'web07')}\n`);
-    expect((await get('/ks/mac/52-54-00-12-34-56')).body).toBe(byName.body);
+    expect(byName.body).toMatch(/^# kickstart for web07\n# token i1-[A-Za-z0-9_-]{43}\n$/);
+    const byMac = await get('/ks/mac/52-54-00-12-34-56');
+    expect(byMac.body).toMatch(/^# kickstart for web07\n# token i2-/);
     expect((await get('/preseed/mac/5254.0012.3456')).body).toContain('# preseed for web07\n');
     expect((await get('/ks/mac/52:54:00:12:34:57')).body).toContain('# kickstart for web08');
+    expect(log.some((line) => line.startsWith('answer file: kickstart for web07 served to 127.0.0.1 (install token generation 1, valid until'))).toBe(true);
+    const head = await rawRequest(server.http.port, 'HEAD', '/ks/web07');
+    expect(head.status).toBe(200);
+    expect(tokenIn((await get('/ks/web07')).body)).toMatch(/^i4-/); // HEAD issued nothing
   });
 
   test('unknown hosts and MACs are 404 with a one-line reason', async () => {
@@ -132,69 +139,74 @@ describe('rootcast serve on loopback', () => {
 
   test('deploy instructions need the host token and point at the resolved version module', async () => {
     expect((await get('/api/v1/hosts/web07/deploy')).status).toBe(401);
-    expect((await get('/api/v1/hosts/web07/deploy', bearer('web08'))).status).toBe(403);
-    const response = await get('/api/v1/hosts/web07/deploy', bearer('web07'));
+    expect((await get('/api/v1/hosts/web07/deploy', bearer(await fresh('web08')))).status).toBe(403);
+    const response = await get('/api/v1/hosts/web07/deploy', bearer(await fresh('web07')));
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toEqual({
       host: 'web07',
       image: 'web',
       version: 1,
       ref: 'web@1',
-      rsync: { url: `rsync://web07@127.0.0.1:${server.rsync.port}/img.web.1/`, user: 'web07' },
+      rsync: { url: `rsync://install.web07@127.0.0.1:${server.rsync.port}/img.web.1/`, user: 'install.web07' },
       keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi/'],
       family: 'rhel',
     });
-    const broken = await get('/api/v1/hosts/broken/deploy', bearer('broken'));
+    const record = JSON.parse(await readFile(join(paths.stateDir, 'hosts', 'web07', 'record.json'), 'utf8')) as Record<string, unknown>;
+    expect(record['deploying']).toMatchObject({ ref: 'web@1', via: 'install' });
+    const broken = await get('/api/v1/hosts/broken/deploy', bearer(await fresh('broken')));
     expect(broken.status).toBe(404);
     expect(broken.body).toContain('host broken is set to image "nosuchimage"');
   });
 
   test('the rsync daemon serves the version to the right token only, root-only files and numeric ids intact', async () => {
-    const deploy = JSON.parse((await get('/api/v1/hosts/web07/deploy', bearer('web07'))).body) as { rsync: { url: string } };
+    const token = await fresh('web07');
+    const deploy = JSON.parse((await get('/api/v1/hosts/web07/deploy', bearer(token))).body) as { rsync: { url: string } };
     const target = join(work, 'target');
     await execFileAsync('mkdir', ['-p', target]);
     await writeFile(join(target, 'stale'), 'removed by --delete\n');
-    expect(await rsyncPull(deploy.rsync.url, installTokenFor(secret, 'web07'), target)).toBe(0);
+    expect(await rsyncPull(deploy.rsync.url, token, target)).toBe(0);
     expect(await readFile(join(target, 'etc', 'motd'), 'utf8')).toBe('web version 1\n');
     const shadow = await stat(join(target, 'etc', 'shadow'));
     expect([shadow.uid, shadow.mode & 0o777]).toEqual([1234, 0o600]);
     expect(await readdir(target)).toEqual(['etc']);
-    expect(await rsyncPull(deploy.rsync.url, installTokenFor(secret, 'web08'), join(work, 'wrong'))).toBe(5);
+    expect(await rsyncPull(deploy.rsync.url, await fresh('web08'), join(work, 'wrong'))).toBe(5);
     expect(await rsyncPull(deploy.rsync.url, 'guess', join(work, 'wrong'))).toBe(5);
   });
 
   test('an image version module is readable only by the hosts set to that image, at any version', async () => {
-    const moduleUrl = (host: string, version: number) => `rsync://${host}@127.0.0.1:${server.rsync.port}/img.web.${version}/`;
+    const moduleUrl = (host: string, version: number) => `rsync://install.${host}@127.0.0.1:${server.rsync.port}/img.web.${version}/`;
     // web08 is set to "web" (newest): it may still pull web@1, e.g. for a rollback.
-    expect(await rsyncPull(moduleUrl('web08', 1), installTokenFor(secret, 'web08'), join(work, 'web08-v1'))).toBe(0);
+    expect(await rsyncPull(moduleUrl('web08', 1), await fresh('web08'), join(work, 'web08-v1'))).toBe(0);
     expect(await readFile(join(work, 'web08-v1', 'etc', 'motd'), 'utf8')).toBe('web version 1\n');
     // db02 has a valid token of its own, but for another image.
-    expect(await rsyncPull(moduleUrl('db02', 1), installTokenFor(secret, 'db02'), join(work, 'db02-web'))).toBe(5);
-    expect(await rsyncPull(moduleUrl('db02', 2), installTokenFor(secret, 'db02'), join(work, 'db02-web'))).toBe(5);
+    const db02 = await fresh('db02');
+    expect(await rsyncPull(moduleUrl('db02', 1), db02, join(work, 'db02-web'))).toBe(5);
+    expect(await rsyncPull(moduleUrl('db02', 2), db02, join(work, 'db02-web'))).toBe(5);
     await expect(stat(join(work, 'db02-web', 'etc', 'motd'))).rejects.toThrow(/ENOENT/);
     // The overrides module stays open to the whole fleet until it is split per host.
-    const overrides = `rsync://db02@127.0.0.1:${server.rsync.port}/overrides/`;
-    expect(await rsyncPull(overrides, installTokenFor(secret, 'db02'), join(work, 'db02-overrides'))).toBe(0);
+    const overrides = `rsync://install.db02@127.0.0.1:${server.rsync.port}/overrides/`;
+    expect(await rsyncPull(overrides, db02, join(work, 'db02-overrides'))).toBe(0);
   });
 
   test('a version captured after start gets its module when a host is sent to it', async () => {
     await buildFixtureStore(resolveHomePaths({ home: join(work, 'scratch') }));
     await execFileAsync('cp', ['-a', join(work, 'scratch', 'images', 'web', '2'), join(paths.imagesDir, 'web', '3')]);
-    const response = await get('/api/v1/hosts/web08/deploy', bearer('web08'));
+    const response = await get('/api/v1/hosts/web08/deploy', bearer(await fresh('web08')));
     expect(JSON.parse(response.body)).toMatchObject({ ref: 'web@3' });
     expect(await readFile(join(paths.home, 'run', 'rsyncd.conf'), 'utf8')).toContain('[img.web.3]');
   });
 
   test('events: strict POST, capped body, stored with the server time, listed back', async () => {
     const event = { host: 'web07', phase: 'preflight', status: 'started', at: '2026-01-02T03:04:05Z' };
-    const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json', ...bearer('web07') }) =>
+    const token = await fresh('web07');
+    const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json', ...bearer(token) }) =>
       rawRequest(server.http.port, 'POST', '/api/v1/hosts/web07/events', { headers, body });
     expect((await post(JSON.stringify(event))).status).toBe(201);
     expect((await post(JSON.stringify({ ...event, phase: 'reboot' }))).status).toBe(400);
-    expect((await post(JSON.stringify(event), { ...bearer('web07') })).status).toBe(415);
+    expect((await post(JSON.stringify(event), { ...bearer(token) })).status).toBe(415);
     expect((await post(JSON.stringify(event), { 'content-type': 'application/json' })).status).toBe(401);
     expect((await post(JSON.stringify({ ...event, message: 'x'.repeat(70_000) }))).status).toBe(413);
-    const listed = await get('/api/v1/hosts/web07/events', bearer('web07'));
+    const listed = await get('/api/v1/hosts/web07/events', bearer(token));
     expect(listed.status).toBe(200);
     const events = JSON.parse(listed.body) as Array<Record<string, unknown>>;
     expect(events).toHaveLength(1);
@@ -216,8 +228,7 @@ describe('rootcast serve on loopback', () => {
       paths: otherPaths,
       http: { address: '127.0.0.1', port: 0 },
       rsync: { address: '127.0.0.1', port: 0 },
-      loadFleet: async () => ({ hosts: [{ name: 'db01', macs: [], imageRef: 'db' }] }),
-      renderAnswerFile: async (kind, host) => `# other ${kind} ${host}\n`,
+      loadSnapshot: async () => ({ fleet: { hosts: [{ name: 'db01', macs: [], imageRef: 'db' }] }, renderAnswerFile: async (kind, host) => `# other ${kind} ${host}\n` }),
       files: files(),
       log: () => undefined,
     });
@@ -228,6 +239,50 @@ describe('rootcast serve on loopback', () => {
       expect(other.rsyncDaemonPid()).not.toBe(server.rsyncDaemonPid());
     } finally {
       await other.stop();
+    }
+  });
+});
+
+// Expiry on serve's own clock: the HTTP API refuses the token at once, the daemon once its secrets are re-derived.
+describe('install tokens expire', () => {
+  test('after its lifetime a token opens neither the API nor the rsync daemon', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'rootcast-expiry-'));
+    const paths = resolveHomePaths({ home: join(work, 'home') });
+    await buildFixtureStore(paths);
+    let clock = new Date('2026-06-01T00:00:00Z');
+    const server = await startServer({
+      paths,
+      http: { address: '127.0.0.1', port: 0 },
+      rsync: { address: '127.0.0.1', port: 0 },
+      loadSnapshot: async () => ({
+        fleet: { hosts: [{ name: 'web07', macs: [], ip: '127.0.0.1', imageRef: 'web@1' }] },
+        renderAnswerFile: async (_kind, _host, { installToken }) => `# token ${installToken}\n`,
+        access: { installTokenLifetimeMs: 3_600_000, answerFileClients: { kind: 'any', why: 'configured' } },
+      }),
+      files: { bootstrapScript: join(work, 'none'), runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
+      log: () => undefined,
+      now: () => clock,
+      secretsRefreshMs: 50,
+    });
+    try {
+      const token = /# token (\S+)/.exec((await rawRequest(server.http.port, 'GET', '/ks/web07')).body)?.[1] ?? '';
+      const deploy = () => rawRequest(server.http.port, 'GET', '/api/v1/hosts/web07/deploy', { headers: { authorization: `Bearer ${token}` } });
+      const url = `rsync://install.web07@127.0.0.1:${server.rsync.port}/img.web.1/`;
+      expect((await deploy()).status).toBe(200);
+      expect(await rsyncPull(url, token, join(work, 'in-time'))).toBe(0);
+      clock = new Date('2026-06-01T01:00:00Z');
+      const late = await deploy();
+      expect(late.status).toBe(403);
+      expect(late.body).toContain('it expired at 2026-06-01T01:00:00.000Z');
+      let status = 0;
+      for (let attempt = 0; attempt < 100 && status !== 5; attempt += 1) {
+        status = await rsyncPull(url, token, join(work, 'late'));
+        if (status !== 5) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(status).toBe(5);
+    } finally {
+      await server.stop();
+      await rm(work, { recursive: true, force: true });
     }
   });
 });

@@ -8,12 +8,12 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { registerServeCommand } from '../../src/cli/commands/serve.js';
 import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
 import type { DeployInstructions } from '../../src/protocol/deploy-protocol.js';
-import { installSecretFile, installTokenFor, loadInstallSecret } from '../../src/server/install-token.js';
+import { serverSecretFile } from '../../src/credentials/server-secret.js';
 import { addVersion, makeTempHome, removeHome } from '../helpers/image-builder.js';
 import type { HomePaths } from '../../src/home/paths.js';
 
 const inventory = [
-  'server: {url: "http://127.0.0.1:8780"}',
+  'server: {url: "http://127.0.0.1:8780", answerFileClients: [127.0.0.1, 10.0.0.0/24]}',
   'networks:',
   '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, domain: lab.example}',
   'groups:',
@@ -36,6 +36,7 @@ describe('rootcast serve backed by the inventory', () => {
   let port = 0;
 
   beforeEach(async () => {
+    stderr = '';
     paths = await makeTempHome('rootcast-serve-inv-');
     source = await mkdtemp(join(tmpdir(), 'rootcast-serve-inv-src-'));
     await mkdir(join(source, 'etc'));
@@ -61,29 +62,34 @@ describe('rootcast serve backed by the inventory', () => {
     await rm(source, { recursive: true, force: true });
   });
 
-  test('answer files by name and by MAC carry the host token; hosts it cannot serve are named in the log', async () => {
-    const token = installTokenFor(await loadInstallSecret(paths), 'web07');
+  const tokenIn = (answer: string): string => /ROOTCAST_TOKEN=(\S+)/.exec(answer)?.[1] ?? '';
+  /** The host's token from a freshly served answer file (each fetch issues the next one). */
+  const fresh = async (host: string): Promise<string> => tokenIn(await (await fetch(`http://127.0.0.1:${port}/ks/${host}`)).text());
+
+  test('answer files by name and by MAC carry a new install token each; hosts it cannot serve are named in the log', async () => {
     const byName = await fetch(`http://127.0.0.1:${port}/ks/web07`);
     expect(byName.status).toBe(200);
     const kickstart = await byName.text();
-    expect(kickstart).toContain(`ROOTCAST_TOKEN=${token} sh /tmp/rootcast-bootstrap.sh`);
+    expect(kickstart).toMatch(/ROOTCAST_TOKEN=i1-[A-Za-z0-9_-]{43} sh \/tmp\/rootcast-bootstrap\.sh/);
     expect(kickstart).toContain('Rocky Linux 9');
-    expect(await (await fetch(`http://127.0.0.1:${port}/ks/mac/52-54-00-12-34-56`)).text()).toBe(kickstart);
+    const byMac = await (await fetch(`http://127.0.0.1:${port}/ks/mac/52-54-00-12-34-56`)).text();
+    expect(byMac.replace(tokenIn(byMac), 'T')).toBe(kickstart.replace(tokenIn(kickstart), 'T'));
+    expect(tokenIn(byMac)).toMatch(/^i2-/);
     expect((await fetch(`http://127.0.0.1:${port}/preseed/deb01`)).status).toBe(200);
     expect(stderr).toContain('serve: not serving noimage: no image set');
   });
 
   test('deploy instructions resolve the image version and take family and kept paths from the distro profile', async () => {
-    const secret = await loadInstallSecret(paths);
     const deploy = async (host: string): Promise<DeployInstructions> => {
-      const response = await fetch(`http://127.0.0.1:${port}/api/v1/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${installTokenFor(secret, host)}` } });
+      const token = host === 'deb01' ? tokenIn(await (await fetch(`http://127.0.0.1:${port}/preseed/${host}`)).text()) : await fresh(host);
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${token}` } });
       expect(response.status).toBe(200);
       return (await response.json()) as DeployInstructions;
     };
     const web07 = await deploy('web07');
     expect(web07).toMatchObject({ host: 'web07', image: 'web', version: 2, ref: 'web@2', family: 'rhel' });
     expect(web07.keepPaths).toContain('/etc/default/grub');
-    expect(web07.rsync.url).toMatch(/^rsync:\/\/web07@127\.0\.0\.1:\d+\/img\.web\.2\/$/);
+    expect(web07.rsync.url).toMatch(/^rsync:\/\/install\.web07@127\.0\.0\.1:\d+\/img\.web\.2\/$/);
     const deb01 = await deploy('deb01');
     expect(deb01).toMatchObject({ ref: 'web@1', family: 'debian' });
     expect(deb01.keepPaths).not.toContain('/etc/default/grub');
@@ -99,19 +105,33 @@ describe('rootcast serve backed by the inventory', () => {
     expect((await fetch(`http://127.0.0.1:${port}/preseed/deb01`)).status).toBe(200);
   });
 
-  test('answer files carry the token serve accepts even after the secret file is recreated on disk', async () => {
-    const token = installTokenFor(await loadInstallSecret(paths), 'web07');
-    await rm(installSecretFile(paths));
-    expect(installTokenFor(await loadInstallSecret(paths), 'web07')).not.toBe(token);
-    const kickstart = await (await fetch(`http://127.0.0.1:${port}/ks/web07`)).text();
-    expect(kickstart).toContain(token);
+  test('answer files carry a token serve accepts even after the secret file is removed on disk', async () => {
+    await rm(serverSecretFile(paths));
+    const token = await fresh('web07');
     const deploy = await fetch(`http://127.0.0.1:${port}/api/v1/hosts/web07/deploy`, { headers: { authorization: `Bearer ${token}` } });
     expect(deploy.status).toBe(200);
   });
 
+  test('answer files come from the snapshot of the last (re)load, like deploy instructions; SIGHUP takes the edit', async () => {
+    await writeFile(paths.inventoryFile, inventory.replace('install: {distro: rocky9}', 'install: {distro: rocky9, timezone: Asia/Tokyo}'));
+    expect(await (await fetch(`http://127.0.0.1:${port}/ks/web07`)).text()).not.toContain('Asia/Tokyo');
+    signals.emit('SIGHUP');
+    for (let attempt = 0; attempt < 100 && !stderr.includes('reloaded'); attempt += 1) await sleep(50);
+    expect(await (await fetch(`http://127.0.0.1:${port}/ks/web07`)).text()).toContain('timezone Asia/Tokyo');
+  });
+
+  test('without server.answerFileClients, answer files go only to the inventory\'s networks', async () => {
+    await writeFile(paths.inventoryFile, inventory.replace(', answerFileClients: [127.0.0.1, 10.0.0.0/24]', ''));
+    signals.emit('SIGHUP');
+    for (let attempt = 0; attempt < 100 && !stderr.includes('reloaded'); attempt += 1) await sleep(50);
+    const refused = await fetch(`http://127.0.0.1:${port}/ks/web07`);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/answer files are served only to 10\.0\.0\.0\/24 \(from networks\); 127\.0\.0\.1 is not among them/);
+  });
+
   test('a host without install.distro keeps the files of both default installers (rhel9 and debian12)', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/api/v1/hosts/plain01/deploy`, {
-      headers: { authorization: `Bearer ${installTokenFor(await loadInstallSecret(paths), 'plain01')}` },
+      headers: { authorization: `Bearer ${await fresh('plain01')}` },
     });
     expect(response.status).toBe(200);
     const { keepPaths } = (await response.json()) as DeployInstructions;

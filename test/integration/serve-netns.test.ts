@@ -6,7 +6,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
-import { installTokenFor } from '../../src/server/install-token.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
 import { isProcessAlive } from '../../src/sys/pid-alive.js';
 import { createTestNetwork, type CommandOutcome, type TestNetwork } from '../helpers/netns.js';
@@ -23,7 +22,7 @@ const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, 
   throw new Error(`gave up waiting for ${what}`);
 };
 
-/** The real serve process in one namespace; curl and rsync clients in two others. */
+/** The real serve process in one namespace; curl and rsync clients in three others. */
 describe('rootcast serve in network namespaces', () => {
   let work: string;
   let entry: TestBundle | undefined;
@@ -35,12 +34,23 @@ describe('rootcast serve in network namespaces', () => {
   let server: string;
   let client: string;
   let outsider: string;
+  let stranger: string;
   let serverIp: string;
   let clientIp: string;
   let outsiderIp: string;
   const fleetFile = () => join(work, 'fleet.json');
-  const writeFleet = (fleet: ServeFleet) => writeFile(fleetFile(), JSON.stringify(fleet));
-  const token = async (host: string) => installTokenFor(Buffer.from((await readFile(join(paths.home, 'secrets', 'install-token.key'), 'utf8')).trim(), 'hex'), host);
+  const writeFleet = (fleet: ServeFleet) => writeFile(fleetFile(), JSON.stringify({ ...fleet, answerFileClients: [clientIp, outsiderIp] }));
+  const tokens = new Map<string, string>();
+  /** The token of the host's newest answer file, fetched the way an installer does (a fresh one when `renew`). */
+  const token = async (host: string, renew = false): Promise<string> => {
+    const known = tokens.get(host);
+    if (known !== undefined && !renew) return known;
+    const answer = await curl(host === 'web09' ? outsider : client, `/ks/${host}`);
+    const fresh = /# token (\S+)/.exec(body(answer))?.[1];
+    if (status(answer) !== 200 || fresh === undefined) throw new Error(`no answer file for ${host}: ${answer.stdout}`);
+    tokens.set(host, fresh);
+    return fresh;
+  };
   const rsyncPid = async () => Number((await readFile(join(paths.home, 'run', 'rsyncd.pid'), 'utf8')).trim());
 
   const curl = (namespace: string, path: string, args: string[] = []): Promise<CommandOutcome> =>
@@ -49,13 +59,16 @@ describe('rootcast serve in network namespaces', () => {
   const body = (outcome: CommandOutcome) => outcome.stdout.slice(0, outcome.stdout.lastIndexOf('\n'));
   const pull = async (namespace: string, user: string, password: string, target: string): Promise<CommandOutcome> =>
     net.run(namespace, 'rsync', ['-aHAXS', '--numeric-ids', '--delete', `rsync://${user}@${serverIp}:8873/img.web.1/`, `${target}/`], { env: { RSYNC_PASSWORD: password } });
+  const bearer = (secret: string) => ['-H', `Authorization: Bearer ${secret}`];
+  const postEvent = (host: string, secret: string, event: Record<string, unknown>) =>
+    curl(client, `/api/v1/hosts/${host}/events`, [...bearer(secret), '-H', 'Content-Type: application/json', '--data', JSON.stringify({ host, at: '2026-01-02T03:04:05Z', ...event })]);
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'rootcast-serve-ns-'));
     paths = resolveHomePaths({ home: join(work, 'home') });
     await buildFixtureStore(paths);
-    net = await createTestNetwork(3);
-    [server, client, outsider] = net.namespaces as [string, string, string];
+    net = await createTestNetwork(4);
+    [server, client, outsider, stranger] = net.namespaces as [string, string, string, string];
     [serverIp, clientIp, outsiderIp] = net.addresses as [string, string, string];
     await writeFleet({ hosts: [{ name: 'web07', macs: ['52:54:00:12:34:56'], ip: clientIp, imageRef: 'web@stable' }] });
     entry = await bundleEntry(join(import.meta.dirname, 'serve-entry.ts'));
@@ -88,7 +101,7 @@ describe('rootcast serve in network namespaces', () => {
   test('answer files over real HTTP; unknown hosts 404, bad names and traversal 400', async () => {
     const byName = await curl(client, '/ks/web07');
     expect(status(byName)).toBe(200);
-    expect(body(byName)).toBe(`# kickstart for web07\n# token ${await token('web07')}\n`);
+    expect(body(byName)).toMatch(/^# kickstart for web07\n# token i\d+-[A-Za-z0-9_-]{43}\n$/);
     expect(body(await curl(client, '/preseed/mac/52-54-00-12-34-56'))).toContain('# preseed for web07');
     const unknown = await curl(client, '/ks/mac/52:54:00:00:00:01');
     expect([status(unknown), body(unknown)]).toEqual([404, 'no host with MAC 52:54:00:00:00:01 in the inventory (set it with "rootcast host set HOST --mac 52:54:00:00:00:01", then reload serve)\n']);
@@ -98,19 +111,19 @@ describe('rootcast serve in network namespaces', () => {
   });
 
   test('deploy instructions and an rsync pull with the host token', async () => {
-    const deploy = await curl(client, '/api/v1/hosts/web07/deploy', ['-H', `Authorization: Bearer ${await token('web07')}`]);
+    const deploy = await curl(client, '/api/v1/hosts/web07/deploy', bearer(await token('web07', true)));
     expect(status(deploy)).toBe(200);
-    expect(JSON.parse(body(deploy))).toMatchObject({ ref: 'web@1', rsync: { url: `rsync://web07@${serverIp}:8873/img.web.1/` } });
-    const pulled = await pull(client, 'web07', await token('web07'), join(work, 'client-target'));
+    expect(JSON.parse(body(deploy))).toMatchObject({ ref: 'web@1', rsync: { url: `rsync://install.web07@${serverIp}:8873/img.web.1/`, user: 'install.web07' } });
+    const pulled = await pull(client, 'install.web07', await token('web07'), join(work, 'client-target'));
     expect(pulled.exitCode, pulled.stderr).toBe(0);
     expect(await readFile(join(work, 'client-target', 'etc', 'motd'), 'utf8')).toBe('web version 1\n');
   });
 
   test('a wrong token and a host outside "hosts allow" are refused by the daemon', async () => {
-    const wrong = await pull(client, 'web07', 'not-the-token', join(work, 'wrong'));
+    const wrong = await pull(client, 'install.web07', 'not-the-token', join(work, 'wrong'));
     expect(wrong.exitCode).toBe(5);
     expect(wrong.stderr).toContain('auth failed');
-    const outside = await pull(outsider, 'web07', await token('web07'), join(work, 'outside'));
+    const outside = await pull(outsider, 'install.web07', await token('web07'), join(work, 'outside'));
     expect(outside.exitCode).toBe(5);
     // With "list = no" rsync does not even admit the module exists to a denied address; its log says why.
     expect(outside.stderr).toContain("Unknown module 'img.web.1'");
@@ -120,11 +133,54 @@ describe('rootcast serve in network namespaces', () => {
 
   test('events: POST round trip from the host', async () => {
     const event = { host: 'web07', phase: 'sync-image', status: 'progress', at: '2026-01-02T03:04:05Z', percent: 50, bytes: 4096, rate: 1000 };
-    const auth = ['-H', `Authorization: Bearer ${await token('web07')}`];
-    const posted = await curl(client, '/api/v1/hosts/web07/events', [...auth, '-H', 'Content-Type: application/json', '--data', JSON.stringify(event)]);
+    const posted = await postEvent('web07', await token('web07'), event);
     expect(status(posted)).toBe(201);
-    const listed = await curl(client, '/api/v1/hosts/web07/events', auth);
+    const listed = await curl(client, '/api/v1/hosts/web07/events', bearer(await token('web07')));
     expect(JSON.parse(body(listed))).toEqual([expect.objectContaining(event)]);
+  });
+
+  test('answer files only go to the allowed addresses; a refused client learns nothing, not even which hosts exist', async () => {
+    for (const path of ['/ks/web07', '/ks/web99', '/preseed/mac/52:54:00:12:34:56']) {
+      const refused = await curl(stranger, path);
+      expect(status(refused), path).toBe(403);
+      expect(body(refused), path).toMatch(/answer files are served only to .*; \S+ is not among them/);
+      expect(body(refused), path).not.toContain('token');
+    }
+  });
+
+  test('a newer answer file voids the older one, over HTTP and at the rsync daemon', async () => {
+    const old = await token('web07', true);
+    const fresh = await token('web07', true);
+    expect(fresh).not.toBe(old);
+    const refused = await curl(client, '/api/v1/hosts/web07/deploy', bearer(old));
+    expect(status(refused)).toBe(403);
+    expect(body(refused)).toContain('a newer answer file replaced it');
+    expect((await pull(client, 'install.web07', old, join(work, 'old-token'))).stderr).toContain('auth failed');
+    expect(status(await curl(client, '/api/v1/hosts/web07/deploy', bearer(fresh)))).toBe(200);
+    expect((await pull(client, 'install.web07', fresh, join(work, 'fresh-token'))).exitCode).toBe(0);
+  });
+
+  test('after "done" the install token opens nothing; the host credential it was traded for does', async () => {
+    const install = await token('web07', true);
+    expect(status(await curl(client, '/api/v1/hosts/web07/deploy', bearer(install)))).toBe(200);
+    const enrolled = await curl(client, '/api/v1/hosts/web07/credential', ['-X', 'POST', ...bearer(install)]);
+    expect(status(enrolled)).toBe(200);
+    const { credential, rsyncUser } = JSON.parse(body(enrolled)) as { credential: string; rsyncUser: string };
+    expect(rsyncUser).toBe('host.web07');
+    expect(credential).toMatch(/^h\d+-/);
+    expect(status(await postEvent('web07', install, { phase: 'done', status: 'succeeded' }))).toBe(201);
+    const record = JSON.parse(await readFile(join(paths.home, 'state', 'hosts', 'web07', 'record.json'), 'utf8')) as { deployed?: { ref: string } };
+    expect(record.deployed?.ref).toBe('web@1');
+
+    const spent = await curl(client, '/api/v1/hosts/web07/deploy', bearer(install));
+    expect([status(spent), body(spent)]).toEqual([403, expect.stringContaining('its install already finished')]);
+    expect(status(await postEvent('web07', install, { phase: 'sync-image', status: 'progress' }))).toBe(403);
+    const daemon = await pull(client, 'install.web07', install, join(work, 'spent'));
+    expect([daemon.exitCode, daemon.stderr]).toEqual([5, expect.stringContaining('auth failed')]);
+
+    expect(status(await postEvent('web07', credential, { phase: 'sync-image', status: 'progress' }))).toBe(201);
+    expect(status(await curl(client, '/api/v1/hosts/web07/deploy', bearer(credential)))).toBe(403);
+    expect((await pull(client, rsyncUser, credential, join(work, 'with-credential'))).exitCode).toBe(0);
   });
 
   test('a killed rsync daemon is restarted under a new PID and serves again', async () => {
@@ -136,7 +192,7 @@ describe('rootcast serve in network namespaces', () => {
     }, 'a new rsync daemon');
     expect(after).not.toBe(before);
     const pulled = await eventually(async () => {
-      const outcome = await pull(client, 'web07', await token('web07'), join(work, 'after-restart'));
+      const outcome = await pull(client, 'install.web07', await token('web07', true), join(work, 'after-restart'));
       return outcome.exitCode === 0 ? outcome : undefined;
     }, 'a pull from the restarted daemon');
     expect(pulled.exitCode).toBe(0);
@@ -153,7 +209,7 @@ describe('rootcast serve in network namespaces', () => {
     });
     serve?.kill('SIGHUP');
     await eventually(async () => (status(await curl(outsider, '/ks/web09')) === 200 ? true : undefined), 'web09 to be served');
-    const pulled = await pull(outsider, 'web09', await token('web09'), join(work, 'web09'));
+    const pulled = await pull(outsider, 'install.web09', await token('web09'), join(work, 'web09'));
     expect(pulled.exitCode, pulled.stderr).toBe(0);
   });
 

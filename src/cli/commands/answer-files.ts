@@ -3,22 +3,40 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadAnswerAssets, type AnswerAssets } from '../../answer/answer-assets.js';
 import type { AnswerFileInput } from '../../answer/answer-file-input.js';
-import { loadAnswerInputsFromInventory, type AnswerSelector } from '../../answer/inventory-inputs.js';
+import { answerInputsFromInventory, type AnswerSelector, type InstallTokenSource } from '../../answer/inventory-inputs.js';
 import { answerFileKinds, checkDistroOption, distroIdsFor, planAnswerFiles, type AnswerFileKind } from '../../answer/answer-file-plan.js';
 import { loadDistroProfilesSync } from '../../answer/load-distro-profiles.js';
 import { describeError } from '../../errors/format-error.js';
 import { findPackageRoot } from '../../package-root.js';
 import { checkKickstart, formatKickstartProblem } from '../../answer/kickstart-check/check-kickstart.js';
 import { isKickstartDialect, type KickstartDialect } from '../../answer/kickstart-check/dialect.js';
+import { issueInstallToken } from '../../credentials/issue-token.js';
+import { unissuedInstallToken } from '../../credentials/token.js';
 import { RootcastError } from '../../errors/rootcast-error.js';
+import { installAccessPolicy } from '../../inventory/install-access.js';
+import { loadInventory } from '../../inventory/load.js';
 import type { RenderedAnswerFile } from '../../render/render-answer-file.js';
 import { writeFileAtomic } from '../../sys/atomic-write.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
 import { dryRunNote, printResult } from '../output.js';
 
 
-/** Resolves inventory hosts into answer-file inputs. Throws NOT_FOUND for an unknown host or group. */
-export type AnswerInputLoader = (ctx: CommandContext, selector: AnswerSelector) => Promise<readonly AnswerFileInput[]>;
+/** The selected hosts' answer-file inputs, built with whatever tokens `tokenFor` gives, and how long issued tokens last. */
+export interface AnswerSource {
+  inputs: (tokenFor: InstallTokenSource) => Promise<readonly AnswerFileInput[]>;
+  installTokenLifetimeMs: number;
+}
+
+/** Resolves inventory hosts into an answer source. Throws NOT_FOUND for an unknown host or group. */
+export type AnswerInputLoader = (ctx: CommandContext, selector: AnswerSelector) => Promise<AnswerSource>;
+
+const loadInventoryAnswerSource: AnswerInputLoader = async (ctx, selector) => {
+  const { file, validation } = await loadInventory(ctx.paths);
+  return {
+    inputs: (tokenFor) => answerInputsFromInventory(validation.inventory, file, ctx.paths, selector, tokenFor),
+    installTokenLifetimeMs: installAccessPolicy(validation.inventory).installTokenLifetimeMs,
+  };
+};
 
 /** The seed, plus the effects only the answer-file verbs need (tests inject them). */
 export interface AnswerFileSeed extends ContextSeed {
@@ -88,9 +106,13 @@ const generate = async (
   const request = { kind, ...(options.distro === undefined ? {} : { distro: options.distro }) };
   // A bad --distro is reported before the inventory is read.
   checkDistroOption(assets.catalog, request);
-  const inputs = await (seed.loadAnswerInputs ?? loadAnswerInputsFromInventory)(ctx, selector);
-  const files = planAnswerFiles(inputs, assets.catalog, assets.templates, request);
-  const targets = await planTargets(files, options.out, selector.kind === 'group');
+  const source = await (seed.loadAnswerInputs ?? loadInventoryAnswerSource)(ctx, selector);
+  // Every host must render, and every target be writable, before a token is issued: a failed run leaves the old answer files working.
+  const trial = planAnswerFiles(await source.inputs(async () => unissuedInstallToken), assets.catalog, assets.templates, request);
+  const targets = await planTargets(trial, options.out, selector.kind === 'group');
+  const issue: InstallTokenSource = async (name) =>
+    (await issueInstallToken(ctx.paths, name, { now: ctx.now(), lifetimeMs: source.installTokenLifetimeMs, issuedBy: `rootcast ${kind}` })).token;
+  const files = options.dryRun === true ? trial : planAnswerFiles(await source.inputs(issue), assets.catalog, assets.templates, request);
   const plan: WritePlanEntry[] = files.map((file, index) => ({ host: file.host, distro: file.distro, path: targets[index] ?? null, bytes: Buffer.byteLength(file.content) }));
   if (targets.every((target) => target === null)) {
     if (ctx.json) printResult(ctx, files.map((file) => ({ host: file.host, distro: file.distro, content: file.content })), () => '');

@@ -8,6 +8,12 @@ import { dash, formatVars, formatWarnings, issueJson, renderHostDetails } from '
 import { resolveHosts, type ResolvedHost } from '../../inventory/resolve.js';
 import { buildContext, type ContextSeed } from '../context.js';
 import { dryRunNote, formatTable, printResult } from '../output.js';
+import { describeInstallToken } from '../../credentials/install-generation.js';
+import { readCurrentGeneration } from '../../credentials/install-generation-store.js';
+import { revokeInstallTokens } from '../../credentials/issue-token.js';
+import { credentialRows } from '../../credentials/present.js';
+import { readHostRecord } from '../../state/host-record-store.js';
+import { hostRecordRows } from '../../state/present.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -90,7 +96,30 @@ export const registerHostCommands = (program: Command, seed: ContextSeed): void 
           hint: 'run "rootcast host list" to see the hosts',
         });
       }
-      printResult(ctx, found, renderHostDetails);
+      const record = await readHostRecord(ctx.paths, found.name);
+      const installToken = describeInstallToken(await readCurrentGeneration(ctx.paths, found.name), record.completedGeneration, ctx.now());
+      const rows = [...hostRecordRows(record), ...credentialRows(installToken, record.credentialGeneration)];
+      printResult(ctx, { ...found, state: { record, installToken: installToken ?? null } }, (host) =>
+        [renderHostDetails(host), ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(12)}${value}`)].join('\n'),
+      );
+    });
+
+  host
+    .command('reinstall')
+    .description('revoke the install token of every answer file issued so far; the next answer file starts a new install')
+    .argument('<host>', 'host name')
+    .option('--dry-run', 'say what would be revoked and change nothing')
+    .action(async (name, options, command) => {
+      const ctx = buildContext(command, seed);
+      const loaded = await loadInventory(ctx.paths);
+      if (!loaded.validation.inventory.hosts.some((entry) => entry.name === name)) {
+        throw new RootcastError('NOT_FOUND', `host "${name}" is not in the inventory ${loaded.file}`, { hint: 'run "rootcast host list" to see the hosts' });
+      }
+      const dryRun = options.dryRun === true;
+      const current = await readCurrentGeneration(ctx.paths, name);
+      const revocation = dryRun ? undefined : await revokeInstallTokens(ctx.paths, name, { now: ctx.now(), issuedBy: 'rootcast host reinstall' });
+      const text = `${dryRun ? 'would revoke' : 'revoked'} ${name}'s install tokens${current === undefined ? ' (none was issued yet)' : ` up to generation ${current.generation}`}; fetch a new answer file to install it again (rootcast kickstart/preseed ${name}, or its PXE entry)`;
+      printResult(ctx, { dryRun, host: name, revokedThrough: current?.generation ?? null, generation: revocation?.generation ?? null }, () => (dryRun ? dryRunNote(text) : text));
     });
 
   host

@@ -112,7 +112,7 @@ export const registerImageCommands = (program: Command, seed: ContextSeed): void
     .command('prune')
     .description('remove old versions, keeping the newest N plus every tagged or deployed one')
     .argument('<name>', 'the image')
-    .requiredOption('--keep <n>', 'how many of the newest versions to keep (from 1)')
+    .requiredOption('--keep <n>', 'how many of the newest versions to keep (0: only those tagged or deployed)')
     .option('--dry-run', 'print what would go and what stays, and remove nothing')
     .action(async (name, options, command) => {
       const ctx = buildContext(command, seed);

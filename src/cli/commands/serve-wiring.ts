@@ -1,6 +1,7 @@
 import { loadAnswerAssets, type AnswerAssets } from '../../answer/answer-assets.js';
 import { planAnswerFiles } from '../../answer/answer-file-plan.js';
-import { loadAnswerInputsFromInventory } from '../../answer/inventory-inputs.js';
+import { answerInputsFromInventory } from '../../answer/inventory-inputs.js';
+import { installAccessPolicy } from '../../inventory/install-access.js';
 import { loadInventory } from '../../inventory/load.js';
 import { resolveHosts } from '../../inventory/resolve.js';
 import { fleetFromInventory } from '../../server/inventory-fleet.js';
@@ -13,21 +14,24 @@ const cachedAssets = (): (() => Promise<AnswerAssets>) => {
   return () => (assets ??= loadAnswerAssets());
 };
 
-/** serve's data sources: the inventory (re-read on every load, i.e. at start and on SIGHUP) and the answer-file renderer. */
+/** serve's snapshot: one read of the inventory (at start and on SIGHUP) behind the fleet, the answer files and the access policy. */
 export const inventoryServeWiring = (): ServeWiring => {
   const assets = cachedAssets();
   return {
-    loadFleet: (ctx: CommandContext) => async () => {
-      const { validation } = await loadInventory(ctx.paths);
-      const { fleet, skipped } = fleetFromInventory(resolveHosts(validation.inventory), (await assets()).catalog);
-      for (const reason of skipped) ctx.stderr.write(`serve: not serving ${reason}\n`);
-      return fleet;
-    },
-    renderAnswerFile: (ctx: CommandContext) => async (kind, host, { installToken }) => {
+    loadSnapshot: (ctx: CommandContext) => async () => {
+      const { file, validation } = await loadInventory(ctx.paths);
+      const inventory = validation.inventory;
       const { catalog, templates } = await assets();
-      // The token serve authenticates with, not a fresh read of the secret file (which may have been recreated since).
-      const inputs = await loadAnswerInputsFromInventory(ctx, { kind: 'host', name: host }, async () => installToken);
-      return planAnswerFiles(inputs, catalog, templates, { kind })[0]?.content ?? '';
+      const { fleet, skipped } = fleetFromInventory(resolveHosts(inventory), catalog);
+      for (const reason of skipped) ctx.stderr.write(`serve: not serving ${reason}\n`);
+      return {
+        fleet,
+        access: installAccessPolicy(inventory),
+        renderAnswerFile: async (kind, host, { installToken }) => {
+          const inputs = await answerInputsFromInventory(inventory, file, ctx.paths, { kind: 'host', name: host }, async () => installToken);
+          return planAnswerFiles(inputs, catalog, templates, { kind })[0]?.content ?? '';
+        },
+      };
     },
   };
 };

@@ -1,16 +1,15 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { RenderAnswerFile, ServeFiles } from '../../server/handlers/context.js';
+import type { ServeFiles } from '../../server/handlers/context.js';
 import { defaultHttpListen, defaultRsyncListen, formatListenAddress, parseListenAddress } from '../../server/listen-address.js';
 import { packageFile } from '../../package-root.js';
 import { serveUntilSignalled, type SignalSource } from '../../server/serve-until-signal.js';
-import type { ServeFleet } from '../../server/serve-fleet.js';
+import type { ServeSnapshot } from '../../server/serve-snapshot.js';
 import { startServer } from '../../server/start-server.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
 
 /** The data sources serve needs (see serve-wiring.ts for the inventory-backed ones); tests inject their own. */
 export interface ServeWiring {
-  loadFleet: (context: CommandContext) => () => Promise<ServeFleet>;
-  renderAnswerFile: (context: CommandContext) => RenderAnswerFile;
+  loadSnapshot: (context: CommandContext) => () => Promise<ServeSnapshot>;
   /** @default process */
   signals?: SignalSource;
   /** @default bootstrap.sh from boot/, the runner from dist/runner.cjs, this node binary */
@@ -38,8 +37,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         paths: context.paths,
         http,
         rsync: { ...rsync, allow: options.rsyncAllow },
-        loadFleet: wiring.loadFleet(context),
-        renderAnswerFile: wiring.renderAnswerFile(context),
+        loadSnapshot: wiring.loadSnapshot(context),
         files: {
           bootstrapScript: wiring.files?.bootstrapScript ?? packageFile('boot', 'bootstrap.sh'),
           runnerBundle: wiring.files?.runnerBundle ?? packageFile('dist', 'runner.cjs'),

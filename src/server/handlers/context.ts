@@ -1,10 +1,9 @@
 import type { HomePaths } from '../../home/paths.js';
+import type { InstallAccessPolicy } from '../../inventory/install-access.js';
 import type { EventLog } from '../event-log.js';
-import type { AnswerKind } from '../routes.js';
+import type { HostStateAccess } from '../host-state-access.js';
 import type { ServeFleet } from '../serve-fleet.js';
-
-/** Renders a host's answer file; serve hands it the host's install token to embed. */
-export type RenderAnswerFile = (kind: AnswerKind, host: string, context: { installToken: string }) => Promise<string>;
+import type { RenderAnswerFile } from '../serve-snapshot.js';
 
 /** Files served as they are on disk. */
 export interface ServeFiles {
@@ -18,20 +17,28 @@ export interface HandlerContext {
   paths: HomePaths;
   /** The fleet as of the last successful (re)load. */
   fleet: ServeFleet;
-  secret: Buffer;
+  /** The answer-file renderer over the same inventory as `fleet`. */
   renderAnswerFile: RenderAnswerFile;
+  access: InstallAccessPolicy;
+  secret: Buffer;
   files: ServeFiles;
   events: EventLog;
+  hostState: HostStateAccess;
   now: () => Date;
+  log: (line: string) => void;
   /** The rsync daemon's `host:port` as the client that reached us on `localAddress` should dial it. */
   rsyncEndpoint: (localAddress: string | undefined) => string;
   /** Makes sure the daemon config has a module for this version (an image captured after serve started). */
   ensureImageModule: (image: string, version: number) => Promise<void>;
+  /** Rewrites the daemon's secrets file from the current tokens (after one was issued, spent or enrolled). */
+  refreshRsyncSecrets: () => Promise<void>;
   rsyncDaemonPid: () => number | undefined;
   request: {
+    method: string;
     authorization: string | undefined;
     contentType: string | undefined;
     localAddress: string | undefined;
+    remoteAddress: string | undefined;
     body: string;
   };
 }

@@ -1,26 +1,32 @@
+import { rsyncUserFor } from '../../credentials/token.js';
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import { imageModuleName, type DeployInstructions } from '../../protocol/deploy-protocol.js';
+import { recordDeployStarting } from '../../state/host-record.js';
 import { httpStatusFor, jsonReply, textReply, type Reply } from '../reply.js';
 import type { Route } from '../routes.js';
 import { defaultFamily, fallbackKeepPaths, findHostByName, type ServeHost } from '../serve-fleet.js';
-import { refuseWithoutHostToken } from './bearer-auth.js';
 import type { HandlerContext } from './context.js';
+import { authenticateHost } from './host-auth.js';
 
 /** Pure: the instructions for one host once its image reference is resolved. */
-export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string): DeployInstructions => ({
-  host: host.name,
-  image: resolved.image,
-  version: resolved.version,
-  ref: resolved.ref,
-  rsync: { url: `rsync://${host.name}@${rsyncEndpoint}/${imageModuleName(resolved.image, resolved.version)}/`, user: host.name },
-  keepPaths: [...(host.keepPaths ?? fallbackKeepPaths)],
-  family: host.family ?? defaultFamily,
-});
+export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string): DeployInstructions => {
+  const user = rsyncUserFor('install', host.name);
+  return {
+    host: host.name,
+    image: resolved.image,
+    version: resolved.version,
+    ref: resolved.ref,
+    rsync: { url: `rsync://${user}@${rsyncEndpoint}/${imageModuleName(resolved.image, resolved.version)}/`, user },
+    keepPaths: [...(host.keepPaths ?? fallbackKeepPaths)],
+    family: host.family ?? defaultFamily,
+  };
+};
 
+/** Hands out the version to install and records it as "deploying" (protected from removal from now on). */
 export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' }>, context: HandlerContext): Promise<Reply> => {
-  const refused = refuseWithoutHostToken(context, route.host);
-  if (refused !== undefined) return refused;
+  const auth = await authenticateHost(context, route.host, ['install']);
+  if (!auth.ok) return auth.reply;
   const host = findHostByName(context.fleet, route.host);
   if (host === undefined) return textReply(404, `no host named "${route.host}" in the inventory`);
   let resolved: ResolvedVersion;
@@ -32,6 +38,10 @@ export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' 
     const status = httpStatusFor(error.code);
     return textReply(status, `host ${host.name} is set to image "${host.imageRef}", which cannot be used: ${error.message}`);
   }
+  const version = { image: resolved.image, version: resolved.version, ref: resolved.ref };
+  await context.hostState.updateRecord(host.name, (record) => recordDeployStarting(record, version, auth.claim.generation, context.now()));
   await context.ensureImageModule(resolved.image, resolved.version);
+  // The token may come from `rootcast kickstart` on the command line, which serve has not seen yet.
+  await context.refreshRsyncSecrets();
   return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress)));
 };

@@ -4,6 +4,7 @@ import type { Route } from '../routes.js';
 import { answerByHost, answerByMac } from './answer-files.js';
 import type { HandlerContext } from './context.js';
 import { deployInstructions } from './deploy.js';
+import { enrollHost } from './enroll.js';
 import { listEvents, postEvent } from './events.js';
 import { bootstrapScript, nodeBinary, runnerBundle } from './runner-files.js';
 
@@ -21,6 +22,7 @@ export const handlers: Handlers = {
   'runner-bundle': runnerBundle,
   'node-binary': nodeBinary,
   deploy: deployInstructions,
+  enroll: enrollHost,
   'post-event': postEvent,
   'list-events': listEvents,
   health,

@@ -1,14 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { HomePaths } from '../../../src/home/paths.js';
-import { installTokenFor, loadInstallSecret } from '../../../src/server/install-token.js';
 import { packageFile } from '../../../src/package-root.js';
-import { startServer, type RunningServer } from '../../../src/server/start-server.js';
+import type { RunningServer } from '../../../src/server/start-server.js';
+import { startServeForTests } from '../../helpers/serve-for-tests.js';
 
 /** The real image server (HTTP API + supervised rsync daemon) on loopback, serving one host. */
 export interface DeployServer {
   url: string;
+  /** An install token issued at start (what `rootcast kickstart HOST` prints for a USB install). */
   token: string;
+  /** Issues the next install token (an install that reported done spends its own). */
+  freshToken(): Promise<string>;
   server: RunningServer;
   /** HTTP access log and daemon supervision lines, for failure messages. */
   log: string[];
@@ -21,22 +23,16 @@ export const bundleRunner = (outfile: string): string => {
 };
 
 /**
- * Starts `startServer` (what `rootcast serve` runs) with a fleet of one host at 127.0.0.1 that
- * deploys `imageRef`; the caller stops `server` in `finally`.
+ * Starts `startServer` (what `rootcast serve` runs) on the store at `paths` with a fleet of one host
+ * at 127.0.0.1 that deploys `imageRef`; the caller stops `server` in `finally`.
  */
 export const startDeployServer = async (paths: HomePaths, host: string, imageRef: string, runnerBundle: string): Promise<DeployServer> => {
-  const log: string[] = [];
-  const server = await startServer({
-    paths,
-    http: { address: '127.0.0.1', port: 0 },
-    rsync: { address: '127.0.0.1', port: 0 },
-    loadFleet: async () => ({ hosts: [{ name: host, macs: [], ip: '127.0.0.1', imageRef, family: 'debian' }] }),
-    renderAnswerFile: async () => {
-      throw new Error('answer files are not part of this test');
-    },
-    files: { bootstrapScript: join(paths.home, 'no-bootstrap.sh'), runnerBundle, nodeBinary: process.execPath },
-    log: (line) => void log.push(line),
+  const serve = await startServeForTests({
+    home: paths.home,
+    hosts: [{ name: host, macs: [], ip: '127.0.0.1', imageRef, family: 'debian' }],
+    images: [],
+    files: { runnerBundle },
   });
-  const token = installTokenFor(await loadInstallSecret(paths), host);
-  return { url: `http://127.0.0.1:${server.http.port}`, token, server, log };
+  const freshToken = (): Promise<string> => serve.token(host);
+  return { url: serve.url, token: await freshToken(), freshToken, server: serve.server, log: serve.log };
 };

@@ -19,7 +19,8 @@ const hosts: Record<string, AnswerFileInput> = {
 };
 const groups: Record<string, string[]> = { web: ['web07', 'web08'], mixed: ['web07', 'badlayout'] };
 
-const loader: AnswerInputLoader = async (_ctx, selector) => {
+// The fixtures carry their own tokens (the golden files show them); issuance is tested against the real inventory.
+const selectInputs = (selector: Parameters<AnswerInputLoader>[1]): AnswerFileInput[] => {
   if (selector.kind === 'host') {
     const input = hosts[selector.name];
     if (input === undefined) throw new RootcastError('NOT_FOUND', `host ${selector.name} is not in the inventory`);
@@ -28,6 +29,10 @@ const loader: AnswerInputLoader = async (_ctx, selector) => {
   const members = groups[selector.name];
   if (members === undefined) throw new RootcastError('NOT_FOUND', `group ${selector.name} is not in the inventory`);
   return members.map((name) => hosts[name] as AnswerFileInput);
+};
+const loader: AnswerInputLoader = async (_ctx, selector) => {
+  const inputs = selectInputs(selector);
+  return { inputs: async () => inputs, installTokenLifetimeMs: 3_600_000 };
 };
 
 const snapshot = async (dir: string): Promise<Record<string, string>> => {

@@ -54,18 +54,25 @@ describe('planPrune', () => {
     expect(decisions[4]?.reasons).toEqual(['one of the newest 2']);
   });
 
+  test('--keep 0 removes every version nothing holds, and keeps the tagged and deployed ones', () => {
+    const decisions = planPrune(state(), 0);
+    for (const decision of decisions) expect(decision.action === 'keep').toBe(decision.reasons.some((reason) => /^(tagged|deployed)/.test(reason)));
+    expect(decisions.some((decision) => decision.action === 'remove')).toBe(true);
+  });
+
   test('keeping more than exist removes nothing', () => {
     expect(planPrune(state(), 10).every((d) => d.action === 'keep')).toBe(true);
   });
 });
 
 describe('parseKeepCount', () => {
-  test('accepts whole numbers from 1', () => {
+  test('accepts whole numbers from 0', () => {
+    expect(parseKeepCount('0')).toBe(0);
     expect(parseKeepCount('1')).toBe(1);
     expect(parseKeepCount('12')).toBe(12);
   });
 
-  test.each(['0', '-1', 'abc', '1.5', '', ' 2', '99999999999999999999'])('rejects %j as INVALID_ARGUMENT', (text) => {
+  test.each(['-1', 'abc', '1.5', '', ' 2', '99999999999999999999'])('rejects %j as INVALID_ARGUMENT', (text) => {
     expect(codeOf(() => parseKeepCount(text))).toBe('INVALID_ARGUMENT');
   });
 });

@@ -14,8 +14,7 @@ const recorder = () => {
 describe('event reporter', () => {
   test('delivers events one at a time in the order reported, even when early ones are slow', async () => {
     const delivered: string[] = [];
-    const api: ServerApi = {
-      fetchInstructions: () => Promise.reject(new Error('unused')),
+    const api: Pick<ServerApi, 'postEvent'> = {
       postEvent: async (sent) => {
         await new Promise((resolve) => setTimeout(resolve, sent.phase === 'preflight' ? 30 : 1));
         delivered.push(`${sent.phase}:${sent.status}`);
@@ -32,7 +31,7 @@ describe('event reporter', () => {
   });
 
   test('a server that refuses events is noted once in the log; every event is still logged locally', async () => {
-    const api: ServerApi = { fetchInstructions: () => Promise.reject(new Error('unused')), postEvent: async () => 'HTTP 503' };
+    const api: Pick<ServerApi, 'postEvent'> = { postEvent: async () => 'HTTP 503' };
     const { lines, log, stderr } = recorder();
     const reporter = createEventReporter({ api, log, stderr });
     for (const phase of ['preflight', 'ram-copy', 'mount'] as const) reporter.report(event(phase));
@@ -43,7 +42,7 @@ describe('event reporter', () => {
 
   test('flush gives up after its timeout when the server hangs; progress is dropped while the backlog is full', async () => {
     let posted = 0;
-    const api: ServerApi = { fetchInstructions: () => Promise.reject(new Error('unused')), postEvent: () => { posted += 1; return new Promise(() => undefined); } };
+    const api: Pick<ServerApi, 'postEvent'> = { postEvent: () => { posted += 1; return new Promise(() => undefined); } };
     const { log, stderr } = recorder();
     const reporter = createEventReporter({ api, log, stderr, maxBacklog: 2 });
     reporter.report(event('sync-image'));

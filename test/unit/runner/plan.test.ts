@@ -12,7 +12,7 @@ const instructions = (overrides: Partial<DeployInstructions> = {}): DeployInstru
   image: 'web',
   version: 3,
   ref: 'web@3',
-  rsync: { url: 'rsync://images.example:8873/img.web.3/', user: 'web07' },
+  rsync: { url: 'rsync://images.example:8873/img.web.3/', user: 'install.web07' },
   keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi'],
   family: 'rhel',
   ...overrides,
@@ -27,7 +27,7 @@ const facts = (overrides: Partial<DeployFacts> = {}): DeployFacts => ({
   rsyncAddress: '10.0.0.1',
   ...overrides,
 });
-const settings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60 };
+const settings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60, server: 'http://10.0.0.1:8780' };
 const stepOf = <K extends Step['kind']>(steps: Step[], kind: K): StepOf<K> => {
   const found = steps.find((step) => step.kind === kind);
   if (found === undefined) throw new Error(`no ${kind} step`);
@@ -35,8 +35,8 @@ const stepOf = <K extends Step['kind']>(steps: Step[], kind: K): StepOf<K> => {
 };
 
 describe('planDeploy', () => {
-  test('plans every protocol phase once, in protocol order', () => {
-    expect(planDeploy(instructions(), facts(), settings).map((step) => step.kind)).toEqual([...runnerPhases]);
+  test('plans every protocol phase once, in protocol order (done is reported once the plan has run)', () => {
+    expect(planDeploy(instructions(), facts(), settings).map((step) => step.kind)).toEqual(runnerPhases.filter((phase) => phase !== 'done'));
   });
 
   test('sizes the tmpfs from the measured root (bytes + a page per file + slack) and checks RAM against it plus the margin', () => {
@@ -75,9 +75,9 @@ describe('planDeploy', () => {
 
   test('pulls from the resolved address as the host user and protects kept paths plus the runner\'s own', () => {
     const sync = stepOf(planDeploy(instructions(), facts(), { ...settings, bwlimitKiB: 5000 }), 'sync-image');
-    expect(sync.source).toBe('rsync://web07@10.0.0.1:8873/img.web.3/');
+    expect(sync.source).toBe('rsync://install.web07@10.0.0.1:8873/img.web.3/');
     expect(sync.destination).toBe('/target/');
-    expect(sync.protect).toEqual(['/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/']);
+    expect(sync.protect).toEqual(['/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/', '/etc/rootcast/']);
     expect(sync.bwlimitKiB).toBe(5000);
   });
 
@@ -92,9 +92,9 @@ describe('planDeploy', () => {
 
   test('the dry-run text shows every step and a failed check', () => {
     const text = formatPlan(planDeploy(instructions(), facts({ memAvailableBytes: 10 * mib }), settings));
-    for (const phase of runnerPhases) expect(text).toContain(`. ${phase}`);
+    for (const phase of runnerPhases.filter((name) => name !== 'done')) expect(text).toContain(`. ${phase}`);
     expect(text).toMatch(/FAIL memory/);
-    expect(text).toContain('rsync://web07@10.0.0.1:8873/img.web.3/');
+    expect(text).toContain('rsync://install.web07@10.0.0.1:8873/img.web.3/');
     expect(text).not.toContain('RSYNC_PASSWORD');
   });
 });

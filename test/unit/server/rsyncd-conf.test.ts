@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { resolveHomePaths } from '../../../src/home/paths.js';
 import { planRsyncdConfig } from '../../../src/server/rsyncd-plan.js';
-import { compileRsyncdConfTemplate, renderRsyncdSecrets } from '../../../src/server/rsyncd-render.js';
+import { compileRsyncdConfTemplate } from '../../../src/server/rsyncd-render.js';
+import { nextExpiry, renderRsyncdSecrets, type HostCredentialState } from '../../../src/server/rsyncd-secrets.js';
+import { deriveToken } from '../../../src/credentials/token.js';
+import { emptyHostRecord } from '../../../src/state/host-record.js';
 import type { ServeFleet } from '../../../src/server/serve-fleet.js';
 
 const golden = (name: string) => join(import.meta.dirname, 'golden', name);
@@ -45,10 +48,31 @@ describe('rsyncd.conf', () => {
     expect(config.modules.every((module) => module.authUsers.length > 0)).toBe(true);
   });
 
-  test('the secrets file has one host:token line per host, sorted', () => {
-    const text = renderRsyncdSecrets(fleet, Buffer.alloc(32, 0x0b));
-    expect(text.split('\n').map((line) => line.split(':')[0])).toEqual(['db01', 'web07', 'web08', '']);
-    expect(text).toContain('web07:789093c19115d6d80a47104ad77f110b6dd744d04a9f81061b8edc22422cfa91\n');
+  test('the secrets file holds each good install token and each enrolled credential, and nothing spent, voided or expired', () => {
+    const secret = Buffer.alloc(32, 0x0b);
+    const now = new Date('2026-01-01T12:00:00Z');
+    const token = (generation: number, expiresAt = '2026-01-02T00:00:00Z') => ({ generation, kind: 'token' as const, issuedAt: '2026-01-01T00:00:00Z', expiresAt, issuedBy: 'test' });
+    const states: HostCredentialState[] = [
+      { host: 'web08', current: token(2), record: emptyHostRecord('web08') },
+      { host: 'web07', current: token(3), record: { ...emptyHostRecord('web07'), completedGeneration: 3, credentialGeneration: 3 } },
+      { host: 'db01', current: token(1, '2026-01-01T11:59:59Z'), record: emptyHostRecord('db01') },
+      { host: 'db02', current: { generation: 4, kind: 'revocation', issuedAt: '2026-01-01T00:00:00Z', issuedBy: 'test' }, record: { ...emptyHostRecord('db02'), credentialGeneration: 2 } },
+      { host: 'new01', current: undefined, record: emptyHostRecord('new01') },
+    ];
+    expect(renderRsyncdSecrets(states, secret, now)).toBe(
+      [
+        `host.db02:${deriveToken(secret, 'host', 'db02', 2)}`,
+        `host.web07:${deriveToken(secret, 'host', 'web07', 3)}`,
+        `install.web08:${deriveToken(secret, 'install', 'web08', 2)}`,
+        '',
+      ].join('\n'),
+    );
+    expect(nextExpiry(states, now)).toEqual(new Date('2026-01-02T00:00:00Z'));
+  });
+
+  test('every module names both of a host\'s rsync users (install token and host credential)', () => {
+    const config = planRsyncdConfig({ paths, fleet, versions, extraAllow: [] });
+    expect(config.modules.find((module) => module.name === 'img.db.1')?.authUsers).toEqual(['host.db01', 'install.db01']);
   });
 
   test('bad --rsync-allow entries and unsafe homes are refused', () => {

@@ -1,22 +1,12 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
 
-/** The per-host secret an installing host presents (rsync password, HTTP bearer token): HMAC-SHA256(server secret, host), hex. */
-export const installTokenFor = (secret: Buffer, host: string): string =>
-  createHmac('sha256', secret).update(host, 'utf8').digest('hex');
-
-/** Constant-time comparison so a token cannot be guessed byte by byte from response timings. */
-export const isInstallTokenFor = (secret: Buffer, host: string, presented: string): boolean => {
-  const expected = Buffer.from(installTokenFor(secret, host), 'utf8');
-  const given = Buffer.from(presented, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-};
-
-export const installSecretFile = (paths: HomePaths): string => join(paths.home, 'secrets', 'install-token.key');
+/** The server secret every install token and host credential derives from (the file name predates host credentials). */
+export const serverSecretFile = (paths: HomePaths): string => join(paths.home, 'secrets', 'install-token.key');
 
 const secretPattern = /^[0-9a-f]{64}$/;
 
@@ -24,21 +14,21 @@ const readSecret = async (file: string): Promise<Buffer> => {
   const info = await stat(file);
   if ((info.mode & 0o077) !== 0) {
     throw new RootcastError('PERMISSION', `${file} is readable by other users (mode ${(info.mode & 0o777).toString(8)})`, {
-      hint: `every install token derives from it: run "chmod 600 ${file}"`,
+      hint: `every install token and host credential derives from it: run "chmod 600 ${file}"`,
     });
   }
   const text = (await readFile(file, 'utf8')).trim();
   if (!secretPattern.test(text)) {
     throw new RootcastError('INVALID_DATA', `${file} does not hold a 64-digit hex key`, {
-      hint: 'remove it to have a new one generated (installed hosts keep working; hosts mid-install need new answer files)',
+      hint: 'remove it to have a new one generated (this revokes every install token and host credential: deployed hosts need a reinstall or a new credential)',
     });
   }
   return Buffer.from(text, 'hex');
 };
 
 /** Reads the server secret, creating it on first use (mode 600); two first users race safely: link() lets exactly one win. */
-export const loadInstallSecret = async (paths: HomePaths): Promise<Buffer> => {
-  const file = installSecretFile(paths);
+export const loadServerSecret = async (paths: HomePaths): Promise<Buffer> => {
+  const file = serverSecretFile(paths);
   try {
     return await readSecret(file);
   } catch (error) {

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** An image version as a host runs it. */
+const versionSchema = z.object({ image: z.string(), version: z.number().int().positive(), ref: z.string() }).strict();
+export type DeployedVersion = z.infer<typeof versionSchema>;
+
+/** How a version reached a host; updates and push add their kinds here. */
+export const deliveryKinds = ['install'] as const;
+export type DeliveryKind = (typeof deliveryKinds)[number];
+
+export const hostRecordSchema = z
+  .object({
+    formatVersion: z.literal(1),
+    host: z.string(),
+    /** Handed out by serve and not finished yet; protected from removal like a deployed version. */
+    deploying: versionSchema.extend({ via: z.enum(deliveryKinds), generation: z.number().int().positive(), since: z.string() }).strict().optional(),
+    /** What the host runs, as proven by its runner's `done` event. */
+    deployed: versionSchema.extend({ via: z.enum(deliveryKinds), at: z.string() }).strict().optional(),
+    /** Versions the host ran before, newest first: rollback targets. */
+    previous: z.array(versionSchema.extend({ until: z.string() }).strict()),
+    /** The last attempt that ended, successful or not. */
+    last: z
+      .object({ via: z.enum(deliveryKinds), ref: z.string(), result: z.enum(['succeeded', 'failed']), at: z.string(), message: z.string().optional() })
+      .strict()
+      .optional(),
+    /** The install generation whose runner reported done: its token is spent. */
+    completedGeneration: z.number().int().positive().optional(),
+    /** The host credential in force (the generation of the install that enrolled it). */
+    credentialGeneration: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type HostRecord = z.infer<typeof hostRecordSchema>;
+
+/** Rollback targets kept per host. */
+export const maxPreviousVersions = 5;
+
+export const emptyHostRecord = (host: string): HostRecord => ({ formatVersion: 1, host, previous: [] });
+
+/** serve handed out deploy instructions for `version` to the holder of install generation `generation`. */
+export const recordDeployStarting = (record: HostRecord, version: DeployedVersion, generation: number, now: Date): HostRecord => ({
+  ...record,
+  deploying: { ...version, via: 'install', generation, since: now.toISOString() },
+});
+
+/** The runner of `generation` received the host credential of the same generation (earlier credentials stop working). */
+export const recordEnrolled = (record: HostRecord, generation: number): HostRecord => ({ ...record, credentialGeneration: generation });
+
+/** The runner of `generation` reported done: what it was deploying is now deployed, and its token is spent. */
+export const recordDone = (record: HostRecord, generation: number, now: Date): HostRecord => {
+  const at = now.toISOString();
+  const { deploying, ...rest } = record;
+  if (deploying === undefined || deploying.generation !== generation) return { ...rest, ...(deploying === undefined ? {} : { deploying }), completedGeneration: generation };
+  const { via, generation: _generation, since: _since, ...version } = deploying;
+  const replaced = record.deployed === undefined || record.deployed.ref === version.ref ? [] : [{ image: record.deployed.image, version: record.deployed.version, ref: record.deployed.ref, until: at }];
+  return {
+    ...rest,
+    deployed: { ...version, via, at },
+    previous: [...replaced, ...record.previous.filter((old) => old.ref !== version.ref)].slice(0, maxPreviousVersions),
+    last: { via, ref: version.ref, result: 'succeeded', at },
+    completedGeneration: generation,
+  };
+};
+
+/** A runner reported a failed phase; the version stays "deploying" (and protected) until a retry ends it. */
+export const recordFailed = (record: HostRecord, message: string, now: Date): HostRecord =>
+  record.deploying === undefined
+    ? record
+    : { ...record, last: { via: record.deploying.via, ref: record.deploying.ref, result: 'failed', at: now.toISOString(), message } };
+
+/** Every version the host needs kept in the store: what it runs, what it is getting, and its rollback targets. */
+export const versionsHeldBy = (record: HostRecord): DeployedVersion[] => [
+  ...(record.deployed === undefined ? [] : [record.deployed]),
+  ...(record.deploying === undefined ? [] : [record.deploying]),
+];
