@@ -5,6 +5,7 @@ import { registerCaptureCommand } from './commands/capture.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerHostCommands } from './commands/host.js';
 import { registerImageCommands } from './commands/image.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerServeCommand } from './commands/serve.js';
 import { inventoryServeWiring } from './commands/serve-wiring.js';
@@ -13,12 +14,14 @@ import { rootcastVersion } from '../version.js';
 
 const overview = `
 Typical flow:
+  rootcast init                                 a starter inventory with the server URL answer files need
   rootcast capture root@golden --image web      pull a golden machine into web@1, web@2, ...
   rootcast image list                           see images and versions
   rootcast image diff web@1 web@2               what changed between two versions
   rootcast group add web --image web            map a group of hosts to an image
   rootcast host add 'web[01-03]' --group web --ip 10.0.0.11
-  rootcast inventory check                      validate the inventory, every error at once
+  rootcast host set web01 --mac 52:54:00:00:00:01
+  rootcast inventory check                      validate the inventory and every answer file, every error at once
   rootcast kickstart web01                      the answer file Anaconda gets (rootcast preseed for d-i)
   rootcast serve                                answer files, runner and images for installing hosts
 
@@ -36,6 +39,7 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
     .option('--home <dir>', 'keep images, inventory and state under DIR (env ROOTCAST_HOME)')
     .option('--json', 'print machine-readable JSON instead of text')
     .addHelpText('after', overview);
+  registerInitCommand(program, seed);
   registerCaptureCommand(program, seed);
   registerImageCommands(program, seed);
   registerHostCommands(program, seed);

@@ -1,5 +1,6 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import { parseImageRef } from '../image/ref.js';
+import { controlCharacterProblem } from './control-characters.js';
 import { expandHostPattern } from './host-pattern.js';
 import { allocateIpv4 } from './ipv4.js';
 import { normaliseMac } from './mac.js';
@@ -18,9 +19,25 @@ export const parseVarAssignments = (assignments: readonly string[]): Record<stri
     const name = assignment.slice(0, equals);
     const problem = varNameProblem(name);
     if (problem !== undefined) throw invalid(`--var "${assignment}": ${problem}`);
-    vars[name] = assignment.slice(equals + 1);
+    vars[name] = checkTextArgument(`--var ${name}`, assignment.slice(equals + 1));
   }
   return vars;
+};
+
+/** Free text typed for a file (a var value, a description): one line of printable characters. */
+export const checkTextArgument = (option: string, text: string): string => {
+  const problem = controlCharacterProblem(text);
+  if (problem !== undefined) throw invalid(`${option} ${JSON.stringify(text)} ${problem}`);
+  return text;
+};
+
+/** Names for --unset-var: each a var name; typed twice is fine. */
+export const parseVarNames = (names: readonly string[]): string[] => {
+  for (const name of names) {
+    const problem = varNameProblem(name);
+    if (problem !== undefined) throw invalid(`--unset-var: ${problem}`);
+  }
+  return [...new Set(names)];
 };
 
 /** Host names from a name or range typed by the user (`web[01-03]`). */

@@ -2,21 +2,25 @@ import type { Document } from 'yaml';
 import { formatIssue, type InventoryIssue } from './issue.js';
 import { inventoryInvalidError, type LoadedInventory } from './load.js';
 import { renderDocument } from './edit-document.js';
-import { locatePath, parseInventorySource, type Locator } from './source.js';
+import { locatePath, parseInventorySource, type InventorySource, type Locator } from './source.js';
 import { validateInventorySource, type InventoryValidation } from './validate.js';
 
 /** The result of planning an edit: the whole new file text, already validated, and what it changed. */
 export interface EditResult {
   text: string;
+  /** The new text, parsed. */
+  source: InventorySource;
   validation: InventoryValidation;
   /** Warnings the edit introduced (those the file already had are not repeated). */
   newWarnings: InventoryIssue[];
 }
 
-// Lines in messages refer to the file as it is now; entries the edit adds have no line yet.
-const originalLines = (current: LoadedInventory): Locator => (path) => {
+/** Lines in an edit's messages refer to the file as it is now; entries the edit adds have no line yet. */
+export const originalLines = (current: LoadedInventory): Locator => (path) => {
   const found = locatePath(current.source, path);
-  return found.exact ? found.line : undefined;
+  if (found.exact) return found.line;
+  // A key missing from an entry that exists (a network's gateway) is shown at that entry.
+  return path.length > 2 && locatePath(current.source, path.slice(0, 2)).exact ? found.line : undefined;
 };
 
 /** Many new hosts of one range usually share one problem: report it once, naming how many hosts it hits. */
@@ -42,7 +46,8 @@ export const planEdit = (current: LoadedInventory, what: string, change: (doc: D
   const doc = current.source.doc.clone();
   change(doc);
   const text = renderDocument(doc, !current.exists || current.text.trim() === '');
-  const validation = validateInventorySource(parseInventorySource(text), {
+  const source = parseInventorySource(text);
+  const validation = validateInventorySource(source, {
     storeImages: current.storeImages,
     locate: originalLines(current),
   });
@@ -51,5 +56,5 @@ export const planEdit = (current: LoadedInventory, what: string, change: (doc: D
   if (validation.errors.length > 0) {
     throw inventoryInvalidError(`cannot ${what}: the inventory would become invalid`, collapseRepeats(validation.errors), [], `nothing was written to ${current.file}; change the command or fix the entries named above`);
   }
-  return { text, validation, newWarnings };
+  return { text, source, validation, newWarnings };
 };

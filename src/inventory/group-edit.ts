@@ -1,5 +1,5 @@
 import { RootcastError } from '../errors/rootcast-error.js';
-import { checkEntityArgument, checkImageArgument, parseVarAssignments } from './arguments.js';
+import { checkEntityArgument, checkImageArgument, checkTextArgument, parseVarAssignments } from './arguments.js';
 import { addEntry, removeEntry } from './edit-document.js';
 import { planEdit, type EditResult } from './edit.js';
 import { formatPlace } from './issue.js';
@@ -35,7 +35,7 @@ export const parseGroupAddRequest = (request: GroupAddRequest): PlannedGroup => 
     vars: parseVarAssignments(request.vars),
     ...(request.image === undefined ? {} : { image: checkImageArgument(request.image) }),
     ...(request.network === undefined ? {} : { network: checkEntityArgument('network', request.network) }),
-    ...(request.description === undefined ? {} : { description: request.description }),
+    ...(request.description === undefined ? {} : { description: checkTextArgument('--description', request.description) }),
 });
 
 /** Plans `group add`: an existing group is refused (65), the whole result is validated. Writes nothing. */

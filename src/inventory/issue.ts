@@ -18,8 +18,8 @@ export interface InventoryReport {
   warnings: InventoryIssue[];
 }
 
-// Keys with dots, spaces or quotes are quoted so the path stays unambiguous; brackets of range keys are kept.
-const plainKey = /^[^.\s"]+$/;
+// Keys with dots, spaces, quotes or control characters are quoted (JSON escapes) so the path stays unambiguous and printable; brackets of range keys are kept.
+const plainKey = /^[^.\s"\u0000-\u001f\u007f]+$/;
 
 /** `hosts.web07.mac`, `hosts.web07.macs[1]`, `hosts."a b"`; range keys keep their brackets: `hosts.web[01-03]`. */
 export const formatIssuePath = (path: IssuePath): string => {

@@ -1,9 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { listImages } from '../image/versions.js';
-import { writeFileAtomic } from '../sys/atomic-write.js';
 import { formatIssue, type InventoryIssue } from './issue.js';
 import { parseInventorySource, type InventorySource } from './source.js';
 import { validateInventorySource, type InventoryValidation } from './validate.js';
@@ -26,7 +24,8 @@ export interface LoadOptions {
   allowInvalid?: boolean;
 }
 
-const readText = async (file: string): Promise<string | undefined> => {
+/** The file's text, or undefined when it does not exist. */
+export const readInventoryText = async (file: string): Promise<string | undefined> => {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
@@ -47,10 +46,10 @@ export const inventoryInvalidError = (message: string, errors: readonly Inventor
 /** Reads, parses and validates the inventory; a missing file is an empty inventory unless `mustExist`. */
 export const loadInventory = async (paths: HomePaths, options: LoadOptions = {}): Promise<LoadedInventory> => {
   const file = paths.inventoryFile;
-  const text = await readText(file);
+  const text = await readInventoryText(file);
   if (text === undefined && options.mustExist === true) {
     throw new RootcastError('NOT_FOUND', `the inventory ${file} does not exist`, {
-      hint: 'create it with "rootcast group add" / "rootcast host add", or write it by hand (see docs/inventory.md)',
+      hint: 'create it with "rootcast init" (or "rootcast group add" / "rootcast host add"), or write it by hand (see docs/inventory.md)',
     });
   }
   const storeImages = await listImages(paths);
@@ -61,10 +60,4 @@ export const loadInventory = async (paths: HomePaths, options: LoadOptions = {})
     throw inventoryInvalidError(`the inventory ${file} has ${count} error${count === 1 ? '' : 's'}`, validation.errors, [], `fix ${file} and run "rootcast inventory check"`);
   }
   return { file, exists: text !== undefined, text: text ?? '', source, validation, storeImages };
-};
-
-/** Replaces the inventory file atomically, creating its directory when needed. */
-export const writeInventory = async (file: string, text: string): Promise<void> => {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, text);
 };

@@ -14,7 +14,8 @@ export type Locator = (path: IssuePath) => number | undefined;
 export const parseInventorySource = (text: string): InventorySource => {
   const lineCounter = new LineCounter();
   // Known-but-exotic tags (!!binary, !!set, !!timestamp) would turn into Buffers and Sets the schema cannot describe.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, resolveKnownTags: false });
+  // Duplicate keys are reported by validation among the other errors (duplicate-keys.ts), not as a syntax error that hides them.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, resolveKnownTags: false, uniqueKeys: false });
   return { doc, lineCounter };
 };
 
@@ -30,7 +31,10 @@ export const collectSyntaxIssues = (source: InventorySource): InventoryIssue[] =
   return [...source.doc.errors.map(toIssue('error')), ...source.doc.warnings.map(toIssue('warning'))];
 };
 
-const lineAt = (source: InventorySource, node: { range?: [number, number, number] | null | undefined } | null | undefined): number | undefined =>
+/** A map key as text (`web01`, `10`); the document's keys are scalars in practice. */
+export const keyText = (key: unknown): string => String(isScalar(key) ? key.value : key);
+
+export const lineAt = (source: InventorySource, node: { range?: [number, number, number] | null | undefined } | null | undefined): number | undefined =>
   node?.range ? source.lineCounter.linePos(node.range[0]).line : undefined;
 
 const deref = (source: InventorySource, node: unknown): unknown =>
@@ -43,7 +47,8 @@ export const locatePath = (source: InventorySource, path: IssuePath): { line: nu
   for (const segment of path) {
     node = deref(source, node);
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && String(isScalar(item.key) ? item.key.value : item.key) === String(segment));
+      // The last of duplicated keys is the one whose value counts (toJS keeps it), so its line is the one to show.
+      const pair = [...node.items].reverse().find((item) => isPair(item) && keyText(item.key) === String(segment));
       if (pair === undefined) return { line, exact: false };
       line = lineAt(source, pair.key as Node) ?? lineAt(source, pair.value as Node) ?? line;
       node = pair.value;
@@ -57,5 +62,11 @@ export const locatePath = (source: InventorySource, path: IssuePath): { line: nu
   return { line, exact: true };
 };
 
-/** Lines from the document itself, falling back to the nearest ancestor for keys that are missing. */
-export const documentLocator = (source: InventorySource): Locator => (path) => locatePath(source, path).line;
+/**
+ * Lines from the document itself, falling back to the nearest entry for keys that are missing. A
+ * missing top-level block (`server:`) has no line: the first line of the file would only mislead.
+ */
+export const documentLocator = (source: InventorySource): Locator => (path) => {
+  const found = locatePath(source, path);
+  return found.exact || path.length > 1 ? found.line : undefined;
+};

@@ -1,4 +1,6 @@
+import { controlCharacterIssues } from './control-characters.js';
 import { crossCheck } from './cross-check.js';
+import { duplicateKeyIssues } from './duplicate-keys.js';
 import type { InventoryIssue, InventoryReport } from './issue.js';
 import type { NormaliseContext } from './normalise-context.js';
 import { normaliseHosts } from './normalise-hosts.js';
@@ -32,18 +34,23 @@ const dedupe = (issues: readonly InventoryIssue[]): InventoryIssue[] => {
   });
 };
 
-const finish = (issues: readonly InventoryIssue[], locate: Locator, inventory: Inventory): InventoryValidation => {
+/** Adds each issue's line (unless it has one), drops repeats and sorts errors and warnings by line. */
+export const locateIssues = (issues: readonly InventoryIssue[], locate: Locator): InventoryReport => {
   const located = dedupe(issues).map((issue) => {
     if (issue.line !== undefined) return issue;
     const line = locate(issue.path);
     return line === undefined ? issue : { ...issue, line };
   });
   return {
-    inventory,
     errors: located.filter((issue) => issue.severity === 'error').sort(byLine),
     warnings: located.filter((issue) => issue.severity === 'warning').sort(byLine),
   };
 };
+
+const finish = (issues: readonly InventoryIssue[], locate: Locator, inventory: Inventory): InventoryValidation => ({
+  inventory,
+  ...locateIssues(issues, locate),
+});
 
 /** Validates a parsed inventory; pure, never throws, reports every problem with its path and line. */
 export const validateInventorySource = (source: InventorySource, options: ValidateOptions = {}): InventoryValidation => {
@@ -56,10 +63,12 @@ export const validateInventorySource = (source: InventorySource, options: Valida
   } catch (error) {
     return finish([...syntax, { severity: 'error', path: [], message: `YAML: ${(error as Error).message}` }], locate, emptyInventory());
   }
+  // Problems of the text itself, found anywhere: reported with the rest, never instead of it.
+  const textual = [...syntax, ...duplicateKeyIssues(source), ...controlCharacterIssues(root)];
   const top = inventoryFileSchema.safeParse(root);
-  if (!top.success) return finish([...syntax, ...shapeIssues(top.error.issues, root)], locate, emptyInventory());
+  if (!top.success) return finish([...textual, ...shapeIssues(top.error.issues, root)], locate, emptyInventory());
   const sections = top.data ?? {};
-  const ctx: NormaliseContext = { root, locate, issues: [...syntax] };
+  const ctx: NormaliseContext = { root, locate, issues: textual };
   const inventory: Inventory = {
     networks: normaliseNetworks(ctx, sections.networks),
     images: normaliseImages(ctx, sections.images),

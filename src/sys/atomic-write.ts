@@ -5,6 +5,8 @@ import { dirname, basename, join } from 'node:path';
 export interface AtomicWriteOptions {
   /** @default the replaced file's permission bits (a private file stays private), else 0o644 */
   mode?: number;
+  /** Runs after the new content is on disk, just before it replaces `path`; throwing leaves `path` untouched. */
+  beforeRename?: () => Promise<void>;
 }
 
 /** Writes a file so readers see either the old or the new content, never a torn one (temp + fsync + rename). */
@@ -23,6 +25,7 @@ export const writeFileAtomic = async (path: string, data: string | Buffer, optio
   }
   await handle.close();
   try {
+    await options.beforeRename?.();
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

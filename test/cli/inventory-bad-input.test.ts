@@ -125,14 +125,22 @@ describe('bad input: a clear error, the right status, nothing written', () => {
     expect(new Set(cases.map((badCase) => badCase.name)).size).toBeGreaterThanOrEqual(15);
   });
 
-  test('--json errors carry the code, status and every inventory error as details', async () => {
-    await writeFile(file, `${inventory}  "web[04-06]": {groups: [web], colour: red}\n`);
+  test('--json errors carry the code, status and every inventory error as details; stdout has the report', async () => {
+    await writeFile(file, `server: {url: "http://10.0.0.1:8780"}\n${inventory}  "web[04-06]": {groups: [web], colour: red}\n`);
+    let stdout = '';
     let stderr = '';
-    const status = await runCli(['--home', home, '--json', 'inventory', 'check'], { stdout: { write: () => undefined }, stderr: { write: (text: string) => (stderr += text) } });
+    const status = await runCli(['--home', home, '--json', 'inventory', 'check'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
     expect(status).toBe(65);
     const { error } = JSON.parse(stderr) as { error: { code: string; exitStatus: number; details: string[] } };
     expect(error.code).toBe('INVENTORY_INVALID');
     expect(error.exitStatus).toBe(65);
-    expect(error.details).toEqual(['hosts.web[04-06].colour (line 12): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, description)']);
+    const unknownKey = 'hosts.web[04-06].colour (line 13): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, description)';
+    expect(error.details).toEqual([unknownKey]);
+    expect(JSON.parse(stdout)).toEqual({
+      ok: false,
+      file,
+      errors: [{ path: 'hosts.web[04-06].colour', line: 13, message: expect.stringContaining('unknown key "colour"'), text: unknownKey }],
+      warnings: [],
+    });
   });
 });

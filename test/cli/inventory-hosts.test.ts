@@ -36,6 +36,7 @@ describe('rootcast host / group / inventory check', () => {
   });
 
   test('creates the inventory, adds a group and a range of hosts, lists, shows and removes them', async () => {
+    expect(await run('init', '--server-url', 'http://10.0.0.1:8780')).toMatchObject({ status: 0, stderr: '' });
     expect(await run('group', 'add', 'web', '--image', 'web', '--var', 'role=web')).toMatchObject({ status: 0, stdout: expect.stringContaining(`added group web to ${file}`) });
     const added = await run('host', 'add', 'web[01-03]', '--group', 'web', '--ip', '10.0.0.11', '--var', 'rack=a1');
     expect(added).toMatchObject({ status: 0, stderr: '' });
@@ -167,13 +168,22 @@ describe('rootcast host / group / inventory check', () => {
   test('a host without an image is added with a warning; check prints warnings', async () => {
     const added = await run('host', 'add', 'lonely');
     expect(added.status).toBe(0);
-    expect(added.stderr).toBe('rootcast: warning: hosts.lonely: host "lonely" has no image (set "image" on the host or on one of its groups)\n');
+    // A new file has no server URL yet: every answer file would fail, which the edit says without refusing.
+    expect(added.stderr).toBe([
+      'rootcast: warning: hosts.lonely: host "lonely" has no image (set "image" on the host or on one of its groups)',
+      'rootcast: warning: server: answer files will fail: not set; add  server: {url: "http://SERVER-ADDRESS:8780"}  (the address installing hosts reach rootcast serve at)',
+      '',
+    ].join('\n'));
+    const refused = await run('inventory', 'check');
+    expect(refused.status).toBe(65);
+    expect(refused.stderr).toContain('\n  server: not set; add  server: {url:');
+    await writeFile(file, `server: {url: "http://10.0.0.1:8780"}\n${await readFile(file, 'utf8')}`);
     const check = await run('inventory', 'check');
     expect(check.stdout).toBe('inventory ok: 1 host, 0 groups, 1 image (1 warning)\n');
-    expect(check.stderr).toContain('hosts.lonely (line 4): host "lonely" has no image');
+    expect(check.stderr).toContain('hosts.lonely (line 5): host "lonely" has no image');
     const checkJson = await json<{ ok: boolean; hosts: number; warnings: { path: string; line: number; message: string }[] }>('inventory', 'check');
     expect(checkJson).toMatchObject({ ok: true, hosts: 1, groups: 0, images: 1 });
-    expect(checkJson.warnings).toEqual([expect.objectContaining({ path: 'hosts.lonely', line: 4 })]);
+    expect(checkJson.warnings).toEqual([expect.objectContaining({ path: 'hosts.lonely', line: 5 })]);
   });
 
   test('listing commands treat a missing inventory as empty', async () => {

@@ -1,7 +1,9 @@
 import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
+import { applyInventoryEdit } from '../../inventory/apply-edit.js';
 import { parseGroupAddRequest, planGroupAdd, planGroupRemove } from '../../inventory/group-edit.js';
-import { loadInventory, writeInventory } from '../../inventory/load.js';
+import { parseGroupSetRequest, planGroupSet } from '../../inventory/group-set.js';
+import { loadInventory } from '../../inventory/load.js';
 import { dash, formatVars, formatWarnings, issueJson, renderGroupDetails, summariseGroup, type GroupSummary } from '../../inventory/present.js';
 import { buildContext, type ContextSeed } from '../context.js';
 import { dryRunNote, formatTable, printResult } from '../output.js';
@@ -14,9 +16,9 @@ const renderGroupTable = (groups: readonly GroupSummary[]): string =>
     groups.map((group) => [group.name, dash(group.image), dash(group.network), String(group.hosts.length), dash(formatVars(group.vars))]),
   );
 
-/** `rootcast group add|list|show|rm`. */
+/** `rootcast group add|set|list|show|rm`. */
 export const registerGroupCommands = (program: Command, seed: ContextSeed): void => {
-  const group = program.command('group').description('add, list, show and remove host groups in the inventory');
+  const group = program.command('group').description('add, change, list, show and remove host groups in the inventory');
 
   group
     .command('add')
@@ -30,13 +32,35 @@ export const registerGroupCommands = (program: Command, seed: ContextSeed): void
     .action(async (name, options, command) => {
       const ctx = buildContext(command, seed);
       const planned = parseGroupAddRequest({ name, image: options.image, network: options.network, vars: options.var, description: options.description });
-      const plan = planGroupAdd(await loadInventory(ctx.paths), planned);
       const dryRun = options.dryRun === true;
-      if (!dryRun) await writeInventory(plan.file, plan.edit.text);
-      if (!ctx.json) ctx.stderr.write(formatWarnings(plan.edit.newWarnings));
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `add group ${name}`, dryRun }, (loaded) => planGroupAdd(loaded, planned));
+      if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
       const summary = `${dryRun ? 'would add' : 'added'} group ${name} to ${plan.file}`;
-      printResult(ctx, { dryRun, file: plan.file, added: plan.group, warnings: plan.edit.newWarnings.map(issueJson) }, () =>
+      printResult(ctx, { dryRun, file: plan.file, added: plan.group, warnings: warnings.map(issueJson) }, () =>
         [dryRun ? dryRunNote(summary) : summary, renderGroupDetails({ ...plan.group, hosts: [] })].join('\n'),
+      );
+    });
+
+  group
+    .command('set')
+    .description("change a group in place: image, network, vars, description")
+    .argument('<name>', 'group name')
+    .option('--image <ref>', 'image for the group: web, web@3 or web@stable')
+    .option('--network <name>', 'network from the inventory')
+    .option('--var <name=value>', 'set a group var, repeatable', collect, [] as string[])
+    .option('--unset-var <name>', 'remove a group var, repeatable', collect, [] as string[])
+    .option('--description <text>', 'a free-text description')
+    .option('--dry-run', 'print the group as it would become and change nothing')
+    .action(async (name, options, command) => {
+      const ctx = buildContext(command, seed);
+      const changes = parseGroupSetRequest({ name, image: options.image, network: options.network, vars: options.var, unsetVars: options.unsetVar, description: options.description });
+      const dryRun = options.dryRun === true;
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `change group ${name}`, dryRun }, (loaded) => planGroupSet(loaded, changes));
+      if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
+      const summary = summariseGroup(plan.group, plan.edit.validation.inventory.hosts);
+      const line = `${dryRun ? 'would update' : 'updated'} group ${name} in ${plan.file}`;
+      printResult(ctx, { dryRun, file: plan.file, updated: summary, warnings: warnings.map(issueJson) }, () =>
+        [dryRun ? dryRunNote(line) : line, renderGroupDetails(summary)].join('\n'),
       );
     });
 
@@ -74,9 +98,8 @@ export const registerGroupCommands = (program: Command, seed: ContextSeed): void
     .option('--dry-run', 'print what would be removed and change nothing')
     .action(async (name, options, command) => {
       const ctx = buildContext(command, seed);
-      const plan = planGroupRemove(await loadInventory(ctx.paths), name);
       const dryRun = options.dryRun === true;
-      if (!dryRun) await writeInventory(plan.file, plan.edit.text);
+      const { plan } = await applyInventoryEdit(ctx.paths, { what: `remove group ${name}`, dryRun, answerWarnings: false }, (loaded) => planGroupRemove(loaded, name));
       const summary = `${dryRun ? 'would remove' : 'removed'} group ${name} from ${plan.file}`;
       printResult(ctx, { dryRun, file: plan.file, removed: plan.group }, () => (dryRun ? dryRunNote(summary) : summary));
     });

@@ -1,9 +1,11 @@
 import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
+import { applyInventoryEdit } from '../../inventory/apply-edit.js';
 import { parseHostSpec } from '../../inventory/arguments.js';
 import { parseHostAddRequest, planHostAdd, type PlannedHost } from '../../inventory/host-add.js';
 import { planHostRemove } from '../../inventory/host-remove.js';
-import { loadInventory, writeInventory } from '../../inventory/load.js';
+import { parseHostSetRequest, planHostSet } from '../../inventory/host-set.js';
+import { loadInventory } from '../../inventory/load.js';
 import { dash, formatVars, formatWarnings, issueJson, renderHostDetails } from '../../inventory/present.js';
 import { resolveHosts, type ResolvedHost } from '../../inventory/resolve.js';
 import { buildContext, type ContextSeed } from '../context.js';
@@ -19,10 +21,10 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-const renderHostTable = (hosts: readonly ResolvedHost[]): string =>
+const renderHostTable = (hosts: readonly ResolvedHost[], withVars = false): string =>
   formatTable(
-    ['NAME', 'IP', 'MAC', 'IMAGE', 'GROUPS'],
-    hosts.map((host) => [host.name, dash(host.ip), dash(host.macs.join(',')), dash(host.image?.ref), dash(host.groups.join(','))]),
+    ['NAME', 'IP', 'MAC', 'IMAGE', 'GROUPS', ...(withVars ? ['VARS'] : [])],
+    hosts.map((host) => [host.name, dash(host.ip), dash(host.macs.join(',')), dash(host.image?.ref), dash(host.groups.join(',')), ...(withVars ? [dash(formatVars(host.vars))] : [])]),
   );
 
 const renderPlannedHosts = (hosts: readonly PlannedHost[]): string =>
@@ -31,9 +33,9 @@ const renderPlannedHosts = (hosts: readonly PlannedHost[]): string =>
     hosts.map((host) => [host.name, dash(host.ip), dash(host.macs.join(',')), dash(host.image), dash(host.groups.join(',')), dash(formatVars(host.vars))]),
   );
 
-/** `rootcast host add|list|show|rm`. */
+/** `rootcast host add|set|list|show|rm`. */
 export const registerHostCommands = (program: Command, seed: ContextSeed): void => {
-  const host = program.command('host').description('add, list, show and remove hosts in the inventory');
+  const host = program.command('host').description('add, change, list, show and remove hosts in the inventory');
 
   host
     .command('add')
@@ -57,13 +59,53 @@ export const registerHostCommands = (program: Command, seed: ContextSeed): void 
         network: options.network,
         vars: options.var,
       });
-      const plan = planHostAdd(await loadInventory(ctx.paths), spec, hosts);
       const dryRun = options.dryRun === true;
-      if (!dryRun) await writeInventory(plan.file, plan.edit.text);
-      if (!ctx.json) ctx.stderr.write(formatWarnings(plan.edit.newWarnings));
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `add ${spec}`, dryRun }, (loaded) => planHostAdd(loaded, spec, hosts));
+      if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
       const summary = `${dryRun ? 'would add' : 'added'} ${plural(hosts.length, 'host')} to ${plan.file}`;
-      printResult(ctx, { dryRun, file: plan.file, added: hosts, warnings: plan.edit.newWarnings.map(issueJson) }, () =>
+      printResult(ctx, { dryRun, file: plan.file, added: hosts, warnings: warnings.map(issueJson) }, () =>
         `${dryRun ? dryRunNote(summary) : summary}\n${renderPlannedHosts(hosts)}`,
+      );
+    });
+
+  host
+    .command('set')
+    .description("change hosts in place: a name, several names ('web[01-03]') or a range key written in the file")
+    .argument('<hosts>', "a host name, a range of hosts that each have their own entry, or a range key exactly as written")
+    .option('--mac <mac>', 'replace the MAC list with these, repeatable (single host only)', collect, [] as string[])
+    .option('--add-mac <mac>', 'add a MAC, repeatable (single host only)', collect, [] as string[])
+    .option('--remove-mac <mac>', 'remove a MAC, repeatable', collect, [] as string[])
+    .option('--ip <address>', 'IPv4 address; several hosts count up from it, a range key gets it as its start')
+    .option('--image <ref>', 'image: web, web@3 or web@stable')
+    .option('--network <name>', 'network from the inventory')
+    .option('--group <group>', 'replace the group list with these, in this order, repeatable', collect, [] as string[])
+    .option('--add-group <group>', 'append a group, repeatable', collect, [] as string[])
+    .option('--remove-group <group>', 'remove a group, repeatable', collect, [] as string[])
+    .option('--var <name=value>', 'set a host var, repeatable', collect, [] as string[])
+    .option('--unset-var <name>', "remove a host var, repeatable (a group's var is changed with group set)", collect, [] as string[])
+    .option('--dry-run', 'print the hosts as they would become and change nothing')
+    .action(async (spec, options, command) => {
+      const ctx = buildContext(command, seed);
+      const changes = parseHostSetRequest({
+        spec,
+        macs: options.mac,
+        addMacs: options.addMac,
+        removeMacs: options.removeMac,
+        ip: options.ip,
+        image: options.image,
+        network: options.network,
+        groups: options.group,
+        addGroups: options.addGroup,
+        removeGroups: options.removeGroup,
+        vars: options.var,
+        unsetVars: options.unsetVar,
+      });
+      const dryRun = options.dryRun === true;
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `change ${spec}`, dryRun }, (loaded) => planHostSet(loaded, changes));
+      if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
+      const summary = `${dryRun ? 'would update' : 'updated'} ${plural(plan.hosts.length, 'host')} in ${plan.file}`;
+      printResult(ctx, { dryRun, file: plan.file, keys: plan.keys, updated: plan.hosts, warnings: warnings.map(issueJson) }, () =>
+        `${dryRun ? dryRunNote(summary) : summary}\n${renderHostTable(plan.hosts, true)}`,
       );
     });
 
@@ -130,9 +172,8 @@ export const registerHostCommands = (program: Command, seed: ContextSeed): void 
     .action(async (spec, options, command) => {
       const ctx = buildContext(command, seed);
       parseHostSpec(spec);
-      const plan = planHostRemove(await loadInventory(ctx.paths), spec);
       const dryRun = options.dryRun === true;
-      if (!dryRun) await writeInventory(plan.file, plan.edit.text);
+      const { plan } = await applyInventoryEdit(ctx.paths, { what: `remove ${spec}`, dryRun, answerWarnings: false }, (loaded) => planHostRemove(loaded, spec));
       const summary = `${dryRun ? 'would remove' : 'removed'} ${plural(plan.hosts.length, 'host')} from ${plan.file}: ${plan.hosts.join(', ')}`;
       printResult(ctx, { dryRun, file: plan.file, removed: plan.hosts, keys: plan.keys }, () => (dryRun ? dryRunNote(summary) : summary));
     });

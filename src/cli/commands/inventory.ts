@@ -1,6 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
+import { checkInventoryFully } from '../../inventory/full-check.js';
 import { inventoryInvalidError, loadInventory } from '../../inventory/load.js';
 import { formatWarnings, issueJson } from '../../inventory/present.js';
+import { documentLocator } from '../../inventory/source.js';
 import { buildContext, type ContextSeed } from '../context.js';
 import { printResult } from '../output.js';
 
@@ -12,12 +14,19 @@ export const registerInventoryCommands = (program: Command, seed: ContextSeed): 
 
   inventory
     .command('check')
-    .description('validate the inventory and print every error at once, each with its path and line')
+    .description("validate the inventory and every host's answer file; print every error at once, each with its path and line")
     .action(async (_options, command) => {
       const ctx = buildContext(command, seed);
       const loaded = await loadInventory(ctx.paths, { mustExist: true, allowInvalid: true });
-      const { errors, warnings, inventory: checked } = loaded.validation;
+      const checked = loaded.validation.inventory;
+      const { errors, warnings } = await checkInventoryFully(
+        { source: loaded.source, inventory: checked, errors: loaded.validation.errors, warnings: loaded.validation.warnings },
+        { paths: ctx.paths, storeImages: loaded.storeImages },
+        documentLocator(loaded.source),
+      );
       if (errors.length > 0) {
+        // --json: the structured report on stdout for scripts; the error (and exit 65) as for every command.
+        if (ctx.json) printResult(ctx, { ok: false, file: loaded.file, errors: errors.map(issueJson), warnings: warnings.map(issueJson) }, () => '');
         throw inventoryInvalidError(`the inventory ${loaded.file} has ${plural(errors.length, 'error')}`, errors, warnings, `fix the entries above in ${loaded.file} and run "rootcast inventory check" again`);
       }
       const images = new Set([...Object.keys(checked.images), ...loaded.storeImages]);

@@ -147,9 +147,52 @@ describe('validateInventoryText', () => {
     ]);
   });
 
-  it('reports a YAML duplicate key and a non-map top level', () => {
-    expect(check(lines('hosts:', '  web01: {}', '  web01: {}')).errors).toEqual(['line 3: YAML: Map keys must be unique']);
+  it('reports a non-map top level', () => {
     expect(check(lines('- a', '- b')).errors).toEqual(['line 1: expected a map, got a list']);
+  });
+
+  it('reports duplicate keys at any depth among the other errors, each with its line, the later value counting', () => {
+    const text = lines(
+      'groups:',
+      '  web: {image: web}',
+      '  web: {image: web, vars: {a: 1, a: 2}}',
+      'hosts:',
+      '  web01: {groups: [web], mac: "52:54:00:zz"}',
+      '  db01: {ip: 10.0.0.1, image: web}',
+      '  web01: {groups: [web], ip: 10.0.0.300}',
+    );
+    const result = validateInventoryText(text, { storeImages: ['web'] });
+    expect(result.errors.map(formatIssue)).toEqual([
+      'groups.web (line 3): duplicate key "web" (also at line 2): YAML keys must be unique; only this later one would count, so merge or rename the two',
+      'groups.web.vars.a (line 3): duplicate key "a" (also at line 3): YAML keys must be unique; only this later one would count, so merge or rename the two',
+      'hosts.web01 (line 7): duplicate key "web01" (also at line 5): YAML keys must be unique; only this later one would count, so merge or rename the two',
+      'hosts.web01.ip (line 7): "10.0.0.300" is not an IPv4 address (octet 300 is above 255)',
+    ]);
+    expect(result.inventory.groups['web']?.vars).toEqual({ a: 2 });
+  });
+
+  it('rejects control characters in any key or string that reaches a file, with the path', () => {
+    const text = lines(
+      'groups:',
+      '  web: {image: web, description: "front\\tends", vars: {motd: "hello\\nworld", list: [ok, "bad\\u007f"]}}',
+      'install: {timezone: "Etc/UTC\\r"}',
+      'hosts:',
+      '  db01:',
+      '    image: web',
+      '    description: |',
+      '      two',
+      '      lines',
+      '    vars: {"a\\u0001b": 1}',
+    );
+    expect(check(text, ['web']).errors).toEqual([
+      expect.stringMatching(/^groups\.web\.description \(line 2\): contains a control character \(tab, U\+0009\)/),
+      expect.stringMatching(/^groups\.web\.vars\.motd \(line 2\): contains a control character \(line feed, U\+000A\)/),
+      expect.stringMatching(/^groups\.web\.vars\.list\[1\] \(line 2\): contains a control character \(delete, U\+007F\)/),
+      expect.stringMatching(/^install\.timezone \(line 3\): contains a control character \(carriage return, U\+000D\)/),
+      expect.stringMatching(/^hosts\.db01\.description \(line 7\): contains a control character \(line feed/),
+      expect.stringMatching(/^hosts\.db01\.vars\."a\\u0001b" \(line 10\): the key "a\\u0001b" contains a control character \(U\+0001\)/),
+      expect.stringMatching(/^hosts\.db01\.vars\."a\\u0001b" \(line 10\): var name/),
+    ]);
   });
 
   it('checks network fields and var names', () => {
