@@ -2,6 +2,7 @@ import type { AnswerAssets } from '../answer/answer-assets.js';
 import { answerFileKinds, type AnswerFileKind } from '../answer/answer-file-plan.js';
 import { buildRenderContext } from '../answer/build-render-context.js';
 import { answerInputFromHost } from '../answer/inventory-inputs.js';
+import { unissuedInstallToken } from '../credentials/token.js';
 import { renderAnswerFile } from '../render/render-answer-file.js';
 import { placeOfProblem } from './answer-problem-place.js';
 import type { RefResolutions } from './image-refs.js';
@@ -19,7 +20,7 @@ export interface AnswerCheckInput {
 }
 
 // Stand-ins for what only exists at install time; tokens are never made here (the server issues them).
-const placeholder = { token: 'inventory-check-placeholder', serverUrl: 'http://rootcast-server.invalid:8780', image: 'unset' } as const;
+const placeholder = { token: unissuedInstallToken, serverUrl: 'http://rootcast-server.invalid:8780', image: 'unset' } as const;
 
 export interface HostProblem {
   path: IssuePath;
