@@ -87,6 +87,7 @@ const buildInstall = (install: InstallInput, profile: DistroProfile, sink: Probl
       sysroot: profile.sysroot,
       packages: profile.packages,
       suite: profile.suite ?? null,
+      kickstartDialect: profile.kickstartDialect ?? null,
     },
     source: buildSource(install, profile, sink),
     repos: buildRepos(install, profile, sink),

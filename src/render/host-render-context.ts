@@ -88,6 +88,8 @@ export interface DistroContext {
   packages: readonly string[];
   /** d-i suite (`bookworm`); `null` for Anaconda. */
   suite: string | null;
+  /** Which Anaconda release's kickstart syntax applies (`rhel8`, `fedora43`); `null` for d-i. */
+  kickstartDialect: string | null;
 }
 
 export type InstallSourceContext =
