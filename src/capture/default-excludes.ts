@@ -19,6 +19,7 @@ export const defaultExcludes: readonly ExcludeRule[] = [
   { pattern: '/etc/hostname', reason: 'host name: set per host at deploy' },
   { pattern: '/etc/rootcast/host.key', reason: 'a deployed host\'s own rootcast credential' },
   { pattern: '/etc/rootcast/client.json', reason: 'a deployed host\'s own rootcast enrolment' },
+  { pattern: '/etc/rootcast/runner.lock', reason: 'held only while a runner deploys that host' },
   { pattern: '/etc/udev/rules.d/70-persistent-*.rules', reason: 'udev persistent net/cd rules name the golden client\'s NICs' },
   { pattern: '/var/cache/apt/archives/*.deb', reason: 'package cache (apt)' },
   { pattern: '/var/cache/apt/*.bin', reason: 'package cache (apt)' },

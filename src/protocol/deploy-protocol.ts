@@ -57,6 +57,8 @@ export type RunnerEventStatus = 'started' | 'progress' | 'succeeded' | 'failed' 
 /** One report from the runner; the server appends it to state/hosts/<host>/events.jsonl. */
 export interface RunnerEvent {
   host: string;
+  /** The runner invocation that sent it (8+ hex digits): tells two runs' events apart in one log. */
+  run?: string;
   phase: RunnerPhase;
   status: RunnerEventStatus;
   /** ISO-8601 time on the runner's clock. */

@@ -18,7 +18,7 @@ Options:
   --dry-run               print the plan and change nothing
   --json                  with --dry-run: print the plan as JSON
   --work-dir DIR          where the RAM toolbox is mounted (default /run/rootcast)
-  --retries N             tries for each network operation (default 5)
+  --retries N             tries for each network operation, backing off up to 30 s with jitter (default 20)
   --bwlimit KIBPS         limit the image pull's bandwidth
   --progress-interval S   seconds between progress events (default 3)
   --help                  show this help

@@ -1,13 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { hostCredentialPath } from '../protocol/deploy-protocol.js';
+import { hostCredentialPath, type RunnerEventStatus, type RunnerPhase } from '../protocol/deploy-protocol.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { Exec } from '../sys/exec.js';
 import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
 import { streamProcess } from '../sys/stream-process.js';
 import { applyPlan } from './apply-plan.js';
 import { createEventReporter } from './event-reporter.js';
-import { buildEvent } from './events.js';
+import { buildEvent, type EventDetails } from './events.js';
+import { lockTarget, removeDeadToolboxes } from './claim-target.js';
+import type { FileLock } from '../sys/lock-file.js';
 import { gatherFacts, resolveRsyncAddress } from './facts.js';
 import { startModuleProbe } from './module-probe.js';
 import { createInstallLog } from './install-log.js';
@@ -30,6 +33,10 @@ export interface RunnerEffects {
   pid: number;
   /** Ends a child we started (an early module probe the deploy no longer needs). @default process.kill */
   kill?: (pid: number) => void;
+  /** Jitter for retry delays. @default Math.random */
+  random?: () => number;
+  /** Names this run in its events and log. @default 8 random hex digits */
+  runId?: string;
 }
 
 /** Seconds without data before rsync gives up on a dead server. */
@@ -59,7 +66,9 @@ const killQuietly = (pid: number): void => {
 export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects): Promise<Step[]> => {
   const target = await checkTargetDirectory(options.target);
   const log = createInstallLog(effects.now);
-  const retry = { ...defaultRetryPolicy, attempts: options.retries };
+  const run = effects.runId ?? randomBytes(4).toString('hex');
+  const event = (phase: RunnerPhase, status: RunnerEventStatus, details?: EventDetails) => buildEvent(options.host, phase, status, effects.now(), details, run);
+  const retry = { ...defaultRetryPolicy, attempts: options.retries, random: effects.random ?? Math.random };
   const hooks = {
     sleep: effects.sleep,
     onRetry: (reason: string, tries: number, delay: number) =>
@@ -73,7 +82,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
     exec: effects.exec,
     stream: streamProcess,
     enterNamespace: enterPrivateMountNamespace,
-    progress: (phase, details) => reporter?.report(buildEvent(options.host, phase, 'progress', effects.now(), details)),
+    progress: (phase, details) => reporter?.report(event(phase, 'progress', details)),
     log: (line) => log.write(line),
     token: options.token,
     enroll: () => api.enroll(),
@@ -85,6 +94,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
   // The rsync round trip of the probe overlaps the local facts (the RAM-copy size walk); preflight
   // still waits for its verdict before anything is copied. A dry run contacts nothing more.
   if (!options.dryRun) runtime.startedProbe = startModuleProbe(planModuleProbe(instructions, rsyncAddress), runtime, effects.kill ?? killQuietly);
+  let targetLock: FileLock | undefined;
   try {
     const facts = await gatherFacts({ target, workDir: options.workDir, rsyncAddress, exec: effects.exec, pid: effects.pid });
     const steps = planDeploy(instructions, facts, {
@@ -100,20 +110,22 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       if (failed?.failure !== undefined) throw new RootcastError(failed.failure.code, failed.failure.message, { hint: failed.failure.hint });
       return steps;
     }
-    // Only a target that passed the door (server said yes, it is a mount) gets the log file.
+    // Only a target that passed the door (server said yes, it is a mount) is claimed and gets the log file.
     if (facts.targetMounted) {
-      log.attach(target);
       // Made before the sync (which leaves it alone), so the sync sets /etc's times as the image has them and a re-run changes nothing.
       await mkdir(join(target, dirname(hostCredentialPath)), { recursive: true, mode: 0o755 });
+      targetLock = await lockTarget(target);
+      log.attach(target);
+      await removeDeadToolboxes(options.workDir, effects.pid, (line) => log.write(line));
     }
-    log.write(`deploy ${instructions.ref} to ${instructions.host} from ${options.server}`);
+    log.write(`run ${run}: deploy ${instructions.ref} to ${instructions.host} from ${options.server}`);
     const activeReporter = createEventReporter({ api, log, stderr: effects.stderr });
     reporter = activeReporter;
     const started = Date.now();
     try {
-      await applyPlan(steps, runtime, (phase, status, details) => activeReporter.report(buildEvent(options.host, phase, status, effects.now(), details)));
+      await applyPlan(steps, runtime, (phase, status, details) => activeReporter.report(event(phase, status, details)));
       // The last word: serve records the version as deployed and the install token stops working.
-      activeReporter.report(buildEvent(options.host, 'done', 'succeeded', effects.now(), { message: `${instructions.ref} deployed` }));
+      activeReporter.report(event('done', 'succeeded', { message: `${instructions.ref} deployed` }));
       log.write(`deploy of ${instructions.ref} finished in ${Math.round((Date.now() - started) / 1000)} s`);
     } finally {
       await activeReporter.flush(eventFlushMs);
@@ -122,5 +134,6 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
   } finally {
     // Settled by now on success; after an earlier failure it must not keep retrying (or keep node alive).
     runtime.startedProbe?.cancel();
+    await targetLock?.release();
   }
 };

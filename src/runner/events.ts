@@ -11,8 +11,9 @@ export interface EventDetails {
 export const maxMessageLength = 4096;
 
 /** Builds the wire event; undefined details are left out so the JSON stays small. */
-export const buildEvent = (host: string, phase: RunnerPhase, status: RunnerEventStatus, at: Date, details: EventDetails = {}): RunnerEvent => ({
+export const buildEvent = (host: string, phase: RunnerPhase, status: RunnerEventStatus, at: Date, details: EventDetails = {}, run?: string): RunnerEvent => ({
   host,
+  ...(run === undefined ? {} : { run }),
   phase,
   status,
   at: at.toISOString(),

@@ -1,4 +1,5 @@
 import { RootcastError } from '../errors/rootcast-error.js';
+import { buildDieWithParentCommand } from '../sys/die-with-parent.js';
 import { buildModuleProbeArgs } from '../sys/rsync-pull.js';
 import { classifyRsyncExit } from './rsync-exit.js';
 import { retryWithBackoff, type RetryHooks } from './retry-policy.js';
@@ -25,8 +26,7 @@ export const probeModule = (probe: ModuleProbe, runtime: ProbeRuntime, hooks: Re
     async () =>
       classifyRsyncExit(
         await runtime.stream({
-          command: 'rsync',
-          args: buildModuleProbeArgs(probe.source, 30),
+          ...buildDieWithParentCommand('rsync', buildModuleProbeArgs(probe.source, 30)),
           env: cleanEnvironment({ RSYNC_PASSWORD: runtime.token }),
           ...(onSpawn === undefined ? {} : { onSpawn }),
         }),

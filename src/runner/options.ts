@@ -1,5 +1,6 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import { hostNameProblem } from '../inventory/names.js';
+import { defaultRetryPolicy } from './retry-policy.js';
 
 /** Everything one runner invocation needs, validated. */
 export interface RunnerOptions {
@@ -15,7 +16,7 @@ export interface RunnerOptions {
   json: boolean;
   /** Where the RAM toolbox is mounted. @default '/run/rootcast' */
   workDir: string;
-  /** Tries for every network operation (instructions, module probe, image pull). @default 5 */
+  /** Tries for every network operation (instructions, module probe, image pull). @default 20 */
   retries: number;
   /** Bandwidth limit for the image pull in KiB/s; unset means unlimited. */
   bwlimitKiB?: number;
@@ -71,7 +72,7 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   else if (hostProblem !== undefined) errors.push(`--host: ${hostProblem}`);
   const token = raw.token ?? env['ROOTCAST_TOKEN'] ?? '';
   if (token === '') errors.push('--token: required (or set ROOTCAST_TOKEN, or --token-file); the answer file carries it');
-  const retries = parsePositiveInteger(raw.retries, '--retries', errors, 5) ?? 5;
+  const retries = parsePositiveInteger(raw.retries, '--retries', errors, defaultRetryPolicy.attempts) ?? defaultRetryPolicy.attempts;
   const bwlimitKiB = parsePositiveInteger(raw.bwlimit, '--bwlimit', errors, undefined);
   const progressIntervalSeconds = parsePositiveInteger(raw.progressInterval, '--progress-interval', errors, 3) ?? 3;
   const workDir = raw.workDir ?? '/run/rootcast';

@@ -1,18 +1,25 @@
-/** Bounded exponential backoff for transient failures (network, a restarting server). */
+/** Bounded exponential backoff with jitter for transient failures (network, a busy or restarting server). */
 export interface RetryPolicy {
-  /** Total tries, the first included. @default 5 */
+  /** Total tries, the first included. @default 20 (about 7 minutes of waiting with the defaults below) */
   attempts: number;
   /** Delay after the first failure; doubles each time. @default 1000 */
   baseDelayMs: number;
   /** Upper bound of one delay. @default 30000 */
   maxDelayMs: number;
+  /**
+   * A number in [0, 1) per delay: each delay is scaled into [50 %, 100 %] of its backoff, so a rack
+   * of hosts refused together does not come back together. @default Math.random
+   */
+  random?: () => number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = { attempts: 20, baseDelayMs: 1000, maxDelayMs: 30_000 };
 
-/** Delay before try number `failedTries + 1`; 1 failed try → base, 2 → 2×base, ... capped. */
-export const retryDelayMs = (policy: RetryPolicy, failedTries: number): number =>
-  Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failedTries - 1));
+/** Delay before try number `failedTries + 1`; 1 failed try → base, 2 → 2×base, ... capped, then jittered. */
+export const retryDelayMs = (policy: RetryPolicy, failedTries: number): number => {
+  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failedTries - 1));
+  return policy.random === undefined ? backoff : Math.round(backoff * (0.5 + policy.random() / 2));
+};
 
 /** What one try produced: a value, a failure worth retrying, or a failure that retrying cannot fix. */
 export type TryOutcome<T> =

@@ -25,8 +25,10 @@ export const classifyRsyncExit = (result: StreamResult, what: string): TryOutcom
   if (result.exitCode === null) {
     return error('INTERRUPTED', `rsync for ${what} was killed by ${result.signal ?? 'a signal'}`, 're-run the runner; the sync converges (rsync --delete is idempotent)');
   }
-  // The daemon's per-module connection limit (rsyncd.conf "max connections"): a busy server, not a bad token.
+  // serve's connection limits: a busy server, not a bad token.
   if (/@ERROR: max connections/i.test(result.stderr)) return { kind: 'transient', reason: 'the image server is at its connection limit' };
+  // 20 reported by the sender is the server's rsync being stopped (serve restarting), not us being interrupted.
+  if (result.exitCode === 20 && /\[sender=/.test(result.stderr)) return { kind: 'transient', reason: 'the image server stopped the transfer (rsync exit 20 on its side)' };
   if (/@ERROR: auth failed/i.test(result.stderr)) {
     return error('AUTH_FAILED', `the rsync daemon refused the install token for ${what}`, 'the token is wrong or was rotated: fetch the answer file again (rootcast kickstart/preseed HOST) and re-run');
   }

@@ -7,20 +7,16 @@ import type { HomePaths } from '../home/paths.js';
 import { imageLayout } from '../image/layout.js';
 import type { ServeFleet } from './serve-fleet.js';
 
-/** Where the generated daemon files live: config and runtime files in <home>/run, the secrets beside the install key. */
+/** Where the generated daemon files live: config and log in <home>/run, the secrets beside the server key. */
 export interface RsyncdFiles {
   configFile: string;
   secretsFile: string;
-  pidFile: string;
-  lockFile: string;
   logFile: string;
 }
 
 export const rsyncdFiles = (paths: HomePaths): RsyncdFiles => ({
   configFile: join(paths.home, 'run', 'rsyncd.conf'),
   secretsFile: join(paths.home, 'secrets', 'rsyncd.secrets'),
-  pidFile: join(paths.home, 'run', 'rsyncd.pid'),
-  lockFile: join(paths.home, 'run', 'rsyncd.lock'),
   logFile: join(paths.home, 'run', 'rsyncd.log'),
 });
 
@@ -35,8 +31,6 @@ export interface RsyncdModule {
 /** Everything rsyncd.conf says, as data; rendering is a separate step. */
 export interface RsyncdConfig {
   files: RsyncdFiles;
-  /** Per module; a deploy that finds the module full retries (rsync exit 5). */
-  maxConnections: number;
   /** IPv4 addresses and CIDRs; everything else is denied. */
   hostsAllow: string[];
   /** Only modules someone may read: an image's versions for the hosts set to that image, overrides for every host. */
@@ -44,9 +38,6 @@ export interface RsyncdConfig {
 }
 
 export const overridesModuleName = 'overrides';
-
-/** @default 16: enough to install a rack at once without starving the disk of a 2-core server. */
-export const defaultMaxConnections = 16;
 
 export interface ImageVersionOnDisk {
   image: string;
@@ -59,7 +50,6 @@ export interface RsyncdPlanInput {
   versions: readonly ImageVersionOnDisk[];
   /** Extra `hosts allow` entries (--rsync-allow), e.g. the DHCP range of hosts without a fixed IP. */
   extraAllow: readonly string[];
-  maxConnections?: number;
 }
 
 const cidrPattern = /^([0-9.]+)\/(\d{1,2})$/;
@@ -119,7 +109,6 @@ export const planRsyncdConfig = (input: RsyncdPlanInput): RsyncdConfig => {
   const overrides = { name: overridesModuleName, path: assertConfSafePath(input.paths.overridesDir), comment: 'override layers', authUsers: allHosts };
   return {
     files,
-    maxConnections: input.maxConnections ?? defaultMaxConnections,
     hostsAllow: [...new Set([...hostIps, ...input.extraAllow])],
     // A module without "auth users" would be open to anyone: such a module is not written at all.
     modules: [...imageModules, overrides].filter((module) => module.authUsers.length > 0),

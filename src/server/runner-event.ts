@@ -4,6 +4,7 @@ import { runnerPhases, type RunnerEvent } from '../protocol/deploy-protocol.js';
 const runnerEventSchema = z
   .object({
     host: z.string(),
+    run: z.string().regex(/^[0-9a-f]{8,32}$/, 'must be 8-32 lowercase hex digits').optional(),
     phase: z.enum(runnerPhases),
     status: z.enum(['started', 'progress', 'succeeded', 'failed', 'skipped']),
     at: z.string().datetime({ offset: true }),

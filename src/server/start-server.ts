@@ -3,7 +3,8 @@ import { isIPv6, type AddressInfo } from 'node:net';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { imageModuleName } from '../protocol/deploy-protocol.js';
 import type { HomePaths } from '../home/paths.js';
-import { superviseRsyncDaemon, type RestartPolicy, type SpawnDaemon } from '../sys/rsync-daemon.js';
+import { defaultRsyncLimits, type RsyncConnectionLimits } from '../sys/rsync-admission.js';
+import { openRsyncGate, type RsyncConnection } from '../sys/rsync-gate.js';
 import { loadServerSecret } from '../credentials/server-secret.js';
 import type { ServeFiles } from './handlers/context.js';
 import { createServeHttpServer } from './http-server.js';
@@ -16,13 +17,12 @@ import { compileRsyncdConfTemplate } from './rsyncd-render.js';
 import { renderRsyncdSecrets } from './rsyncd-secrets.js';
 import { fleetProblems, normaliseFleet, type ServeFleet } from './serve-fleet.js';
 import { accessWarnings, openAccessPolicy, type ServeSnapshot } from './serve-snapshot.js';
-import { freePort } from '../sys/free-port.js';
 
 export interface RsyncListenOptions extends ListenAddress {
   /** Extra `hosts allow` entries besides the fleet's IPs (--rsync-allow). @default [] */
   allow?: string[];
-  /** @default 16 */
-  maxConnections?: number;
+  /** Connections per client address, in all, and the time to authenticate. @default defaultRsyncLimits */
+  limits?: Partial<RsyncConnectionLimits>;
   /** @default "rsync" */
   command?: string;
 }
@@ -36,14 +36,10 @@ export interface StartServerOptions {
   /** Reads the inventory (at start and on SIGHUP) into what serve answers from. */
   loadSnapshot: () => Promise<ServeSnapshot>;
   files: ServeFiles;
-  /** Access log and daemon supervision lines. */
+  /** Access log and rsync connection lines. */
   log: (line: string) => void;
   /** @default () => new Date() */
   now?: () => Date;
-  spawnDaemon?: SpawnDaemon;
-  restartPolicy?: Partial<RestartPolicy>;
-  /** The rsync daemon could not be kept alive; the caller should stop and exit non-zero. */
-  onFatal?: (reason: string) => void;
   /** How often the daemon's secrets are re-derived, so expired install tokens drop out. @default 15000 */
   secretsRefreshMs?: number;
 }
@@ -53,7 +49,8 @@ export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: un
 export interface RunningServer {
   http: ListenAddress;
   rsync: ListenAddress;
-  rsyncDaemonPid(): number | undefined;
+  /** The rsync connections being served now. */
+  rsyncConnections(): RsyncConnection[];
   /** Re-reads the fleet and rewrites rsyncd.conf + secrets; on failure the previous fleet stays in force. */
   reload(): Promise<ReloadOutcome>;
   stop(): Promise<void>;
@@ -83,10 +80,6 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   for (const warning of accessWarnings(snapshot.access)) options.log(`warning: ${warning}`);
   const secret = await loadServerSecret(options.paths);
   const hostState = openHostState(options.paths, secret, now);
-  const rsync: ListenAddress = {
-    address: options.rsync.address,
-    port: options.rsync.port === 0 ? await freePort(options.rsync.address) : options.rsync.port,
-  };
   const template = compileRsyncdConfTemplate();
   let config: RsyncdConfig | undefined;
   let secretsText: string | undefined;
@@ -110,7 +103,6 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         fleet,
         versions: await listImageVersionsOnDisk(options.paths),
         extraAllow: options.rsync.allow ?? [],
-        ...(options.rsync.maxConnections === undefined ? {} : { maxConnections: options.rsync.maxConnections }),
       });
       secretsText = await currentSecrets(fleet);
       await writeRsyncdFiles(planned, secretsText, template);
@@ -126,14 +118,12 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   await rewriteConfig(snapshot.fleet);
 
   const files = rsyncdFiles(options.paths);
-  const daemon = superviseRsyncDaemon({
-    spec: { configFile: files.configFile, pidFile: files.pidFile, address: rsync.address, port: rsync.port, ...(options.rsync.command === undefined ? {} : { command: options.rsync.command }) },
+  const gate = await openRsyncGate({
+    spec: { address: options.rsync.address, port: options.rsync.port, configFile: files.configFile, logFile: files.logFile, ...(options.rsync.command === undefined ? {} : { command: options.rsync.command }) },
+    limits: { ...defaultRsyncLimits, ...options.rsync.limits },
     log: options.log,
-    ...(options.restartPolicy === undefined ? {} : { policy: options.restartPolicy }),
-    ...(options.spawnDaemon === undefined ? {} : { spawn: options.spawnDaemon }),
-    ...(options.onFatal === undefined ? {} : { onGiveUp: options.onFatal }),
   });
-  await daemon.start();
+  const rsync: ListenAddress = { address: gate.address, port: gate.port };
   // Expired install tokens must leave the daemon's secrets even when no request comes by.
   const refresher = setInterval(() => {
     refreshRsyncSecrets().catch((error: unknown) => options.log(`could not refresh the rsync secrets: ${(error as Error).message}`));
@@ -165,7 +155,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(snapshot.fleet);
       },
       refreshRsyncSecrets,
-      rsyncDaemonPid: daemon.pid,
+      rsyncConnections: gate.connections,
       request,
     }),
   });
@@ -174,7 +164,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
   } catch (error) {
     clearInterval(refresher);
-    await daemon.stop();
+    await gate.stop();
     throw new RootcastError('UNAVAILABLE', `cannot listen for HTTP on ${formatListenAddress(options.http)}: ${(error as Error).message}`, {
       hint: 'choose another --http ADDRESS:PORT, or stop what uses that port',
     });
@@ -184,7 +174,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   return {
     http: { address: options.http.address, port: httpPort },
     rsync,
-    rsyncDaemonPid: daemon.pid,
+    rsyncConnections: gate.connections,
     reload: async () => {
       try {
         const next = await loadValidSnapshot(options.loadSnapshot);
@@ -202,7 +192,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       clearInterval(refresher);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await Promise.all([closed, daemon.stop()]);
+      await Promise.all([closed, gate.stop()]);
     },
   };
 };

@@ -83,18 +83,27 @@ export const execProcess: Exec = (request) =>
       stderr = appendBounded(stderr, chunk);
     });
     if (request.input !== undefined) child.stdin?.end(request.input);
-    child.once('error', (error: NodeJS.ErrnoException) =>
+    let cancelled: Error | undefined;
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      // A cancelled child is signalled, not yet gone: settle on 'close', so the caller never cleans up under a live process.
+      if (signalOf(error) && child.pid !== undefined) {
+        cancelled = error;
+        return;
+      }
       settle(() => {
         if (error.code === 'ENOENT') {
           reject(programMissingError(request.command, 'install it (scripts/setup-system.sh installs everything rootcast uses), then re-run'));
           return;
         }
-        const why = signalOf(error) ? 'cancelled' : error.message;
-        reject(new RootcastError('INTERRUPTED', `command did not finish (${why}): ${commandLine}`, { cause: error }));
-      }),
-    );
+        reject(new RootcastError('INTERRUPTED', `command did not finish (${error.message}): ${commandLine}`, { cause: error }));
+      });
+    });
     child.once('close', (code, signal) =>
       settle(() => {
+        if (cancelled !== undefined) {
+          reject(new RootcastError('INTERRUPTED', `command did not finish (cancelled): ${commandLine}`, { cause: cancelled }));
+          return;
+        }
         if (code === null) {
           reject(new RootcastError('INTERRUPTED', `command was killed by ${signal ?? 'a signal'}: ${commandLine}`));
           return;

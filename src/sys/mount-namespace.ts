@@ -1,23 +1,39 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { RootcastError } from '../errors/rootcast-error.js';
+import { buildDieWithParentCommand } from './die-with-parent.js';
 
-/** A private mount namespace kept alive by a holder process; every mount made in it vanishes with it. */
+/**
+ * A private mount namespace and PID namespace kept alive by a holder process (PID 1 of the PID
+ * namespace). When the holder ends — closed, or because the runner died and its stdin closed — the
+ * kernel kills every process inside (rsync and the receiver it forks alike) and drops every mount.
+ */
 export interface MountNamespace {
-  /** PID of the holder process (its /proc/PID/root shows the namespace's view). */
+  /** PID of the holder process, as seen from outside (its /proc/PID/root shows the namespace's view). */
   readonly pid: number;
-  /** Wraps a command so it runs inside the namespace, with the holder's root and working directory. */
+  /** Wraps a command so it runs inside the namespace, with the holder's root and working directory, and dies with us. */
   wrap(command: string, args: readonly string[]): { command: string; args: string[] };
   /** Ends the holder; the kernel then drops the namespace and every mount in it. */
   close(): Promise<void>;
 }
 
-/** argv of the holder: a shell that lives until its stdin closes (so it dies with us, even on a crash). */
-export const namespaceHolderArgs = (): string[] => ['-m', '--propagation', 'private', '--', 'sh', '-c', 'echo ready; read _ || true'];
+/** argv of the holder: a shell, PID 1 of its own PID namespace, that lives until its stdin closes (so it dies with us, even on a crash). */
+export const namespaceHolderArgs = (): string[] => ['-m', '-p', '--fork', '--propagation', 'private', '--', 'sh', '-c', 'echo ready; read _ || true'];
 
-/** `-r -w`: keep the holder's root, which matters when the runner itself runs chrooted into the target. */
+/** `-p`: run inside the PID namespace too (nsenter forks for it); `-r -w`: keep the holder's root, which matters when the runner itself runs chrooted. */
 export const nsenterArgs = (pid: number, command: string, args: readonly string[]): string[] => [
-  '-t', String(pid), '-m', '-r', '-w', '--', command, ...args,
+  '-t', String(pid), '-m', '-p', '-r', '-w', '--', command, ...args,
 ];
+
+/** The holder shell `unshare --fork` started (unshare itself stays outside the PID namespace). */
+const forkedChild = async (pid: number): Promise<number | undefined> => {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim();
+    if (children !== '') return Number(children.split(' ')[0]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return undefined;
+};
 
 export const enterPrivateMountNamespace = (): Promise<MountNamespace> =>
   new Promise((resolve, reject) => {
@@ -40,15 +56,20 @@ export const enterPrivateMountNamespace = (): Promise<MountNamespace> =>
       })),
     );
     holder.stdout.once('data', () => {
-      const pid = holder.pid;
-      if (pid === undefined) return;
-      resolve({
-        pid,
-        wrap: (command, args) => ({ command: 'nsenter', args: nsenterArgs(pid, command, args) }),
-        close: async () => {
+      void forkedChild(holder.pid ?? 0).then((pid) => {
+        if (pid === undefined) {
           holder.stdin.end();
-          await exited;
-        },
+          reject(new RootcastError('UNAVAILABLE', 'unshare started no namespace holder (no child in /proc/PID/task/PID/children)', { hint: 'the kernel needs CONFIG_PROC_CHILDREN' }));
+          return;
+        }
+        resolve({
+          pid,
+          wrap: (command, args) => buildDieWithParentCommand('nsenter', nsenterArgs(pid, command, args)),
+          close: async () => {
+            holder.stdin.end();
+            await exited;
+          },
+        });
       });
     });
   });

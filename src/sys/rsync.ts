@@ -1,4 +1,5 @@
 import type { Exec, ExecResult } from './exec.js';
+import { buildDieWithParentCommand } from './die-with-parent.js';
 import { formatRsyncShellCommand } from './ssh-options.js';
 
 /** One rsync run, as plain data (printed by --dry-run, asserted by unit tests). */
@@ -65,15 +66,6 @@ export interface RsyncRunOptions {
 
 /** rsync exit 24: files vanished on a live system while it ran; the copy is still consistent enough to keep. */
 export const rsyncVanishedExitCode = 24;
-
-/**
- * rsync under `setpriv --pdeathsig KILL`: it dies with rootcast. A SIGKILLed rootcast must not leave an
- * rsync writing into a staging directory that the next run reuses as a --link-dest basis and deletes.
- */
-export const buildDieWithParentCommand = (command: string, args: readonly string[]): { command: string; args: string[] } => ({
-  command: 'setpriv',
-  args: ['--pdeathsig', 'KILL', '--', command, ...args],
-});
 
 /** Runs one transfer; the caller maps failures (SubprocessError) with `describeRsyncFailure`. */
 export const runRsync = (exec: Exec, transfer: RsyncTransfer, options: RsyncRunOptions = {}): Promise<ExecResult> =>

@@ -33,6 +33,8 @@ export interface ServeForTests {
   token(host: string): Promise<string>;
   /** "GET /runner/node" for every request seen so far. */
   requests(): string[];
+  /** What `systemctl restart rootcast-serve` does: stop (ending every transfer), then start again on the same ports. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,10 +51,10 @@ export const startServeForTests = async (options: { hosts: ServeHost[]; images: 
     await writeFile(layout.manifestFile(image, version), JSON.stringify(minimalManifest(image, version)));
   }
   const log: string[] = [];
-  const server = await startServer({
+  const start = (ports: { http: number; rsync: number }): Promise<RunningServer> => startServer({
     paths,
-    http: { address: '127.0.0.1', port: 0 },
-    rsync: { address: '127.0.0.1', port: 0 },
+    http: { address: '127.0.0.1', port: ports.http },
+    rsync: { address: '127.0.0.1', port: ports.rsync },
     loadSnapshot: async () => ({
       fleet: { hosts: options.hosts },
       renderAnswerFile: async () => {
@@ -66,11 +68,15 @@ export const startServeForTests = async (options: { hosts: ServeHost[]; images: 
     },
     log: (line) => void log.push(line),
   });
+  let server = await start({ http: 0, rsync: 0 });
+  const ports = { http: server.http.port, rsync: server.rsync.port };
   const events = openEventLog(paths);
   return {
     url: `http://127.0.0.1:${server.http.port}`,
     paths,
-    server,
+    get server() {
+      return server;
+    },
     log,
     events: (host) => events.list(host),
     token: async (host) => (await issueInstallToken(paths, host, { now: new Date(), lifetimeMs: 3_600_000, issuedBy: 'test' })).token,
@@ -78,6 +84,10 @@ export const startServeForTests = async (options: { hosts: ServeHost[]; images: 
       const match = /^\S+ [0-9a-f]{8} \S+ (\S+) "([^"]*)"/.exec(line);
       return match === null ? [] : [`${match[1]} ${match[2]}`];
     }),
+    restart: async () => {
+      await server.stop();
+      server = await start(ports);
+    },
     stop: () => server.stop(),
   };
 };

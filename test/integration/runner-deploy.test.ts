@@ -172,6 +172,56 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(await readFile(join(target, 'etc/fstab'), 'utf8')).toBe(installedFstab);
   }, 180_000);
 
+  test('serve restarted twice mid-transfer (as systemctl restart does): the runner rides it out and converges', async () => {
+    const target = await freshTarget('target-restarts');
+    const token = await serve.token('web07');
+    const firstEvent = await eventCount();
+    const running = runBundle(bundle, deployArgs(target, ['--retries', '10', '--bwlimit', '20000', '--progress-interval', '1']), { target, env: { ROOTCAST_TOKEN: token } });
+    for (let restart = 0; restart < 2; restart += 1) {
+      const transferring = async (): Promise<boolean> =>
+        findProcesses('rsync', `127.0.0.1:${serve.server.rsync.port}/img.web.1/`, '/target/').length > 0 &&
+        (await eventsSince(firstEvent)).some((event) => event.phase === 'sync-image' && event.status === 'progress' && (event.bytes ?? 0) > 0);
+      for (let wait = 0; wait < 600 && !(await transferring()); wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await transferring()).toBe(true);
+      await serve.restart();
+    }
+    const result = await running.done;
+    expect(result.stderr).toMatch(/try \d+ failed \(the image server stopped the transfer/);
+    expect(result.status).toBe(0);
+    expect(await diffTrees(imageRoot, target, notFromImage)).toEqual([]);
+  }, 240_000);
+
+  test('a SIGKILLed runner takes its rsync with it; a second runner on the same target is refused; the re-run cleans up and converges', async () => {
+    const target = await freshTarget('target-runner-killed');
+    const token = await serve.token('web07');
+    const firstEvent = await eventCount();
+    const first = runBundle(bundle, deployArgs(target, ['--bwlimit', '20000', '--progress-interval', '1']), { target, env: { ROOTCAST_TOKEN: token } });
+    const pulling = () => findProcesses('rsync', `127.0.0.1:${serve.server.rsync.port}/img.web.1/`, '/target/');
+    for (let wait = 0; wait < 600 && pulling().length === 0; wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pulling().length).toBeGreaterThan(0);
+
+    const second = await runBundle(bundle, deployArgs(target), { target, env: { ROOTCAST_TOKEN: token } }).done;
+    expect(second.status).toBe(75);
+    expect(second.stderr).toContain(`another runner (pid ${first.pid()}) is deploying onto ${target}`);
+
+    process.kill(first.pid() as number, 'SIGKILL');
+    await first.done;
+    for (let wait = 0; wait < 100 && pulling().length > 0; wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pulling()).toEqual([]);
+    const leftover = `toolbox.${first.pid()}`;
+    expect(await readdir(join(scratch, 'work'))).toContain(leftover);
+
+    const rerun = await runBundle(bundle, deployArgs(target), { target, env: { ROOTCAST_TOKEN: token } }).done;
+    expect(rerun.status).toBe(0);
+    expect(await readdir(join(scratch, 'work'))).not.toContain(leftover);
+    expect(await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8')).toContain(`left by an earlier run (pid ${first.pid()}) that was killed`);
+    expect(await diffTrees(imageRoot, target, notFromImage)).toEqual([]);
+    // Each run names itself in every event, so the killed run's events and the re-run's are told apart.
+    const runs = new Set((await eventsSince(firstEvent)).map((event) => event.run));
+    expect(runs.size).toBe(2);
+    expect([...runs].every((run) => /^[0-9a-f]{8}$/.test(run ?? ''))).toBe(true);
+  }, 240_000);
+
   test('--dry-run prints the plan and changes nothing', async () => {
     const target = await freshTarget('target-dry');
     const before = await snapshotTree(target);

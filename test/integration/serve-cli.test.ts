@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { connect } from 'node:net';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,18 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { registerServeCommand, type ServeWiring } from '../../src/cli/commands/serve.js';
 import { runCli } from '../../src/cli/main.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
-import { isProcessAlive } from '../../src/sys/pid-alive.js';
 import { rawRequest } from './serve-fixture.js';
+
+/** What a TCP server on loopback says first (rejects when nothing listens). */
+const firstBytes = (port: number): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString('utf8'));
+    });
+    socket.once('error', reject);
+  });
 
 const capture = () => {
   let text = '';
@@ -62,7 +73,7 @@ describe('rootcast serve (command)', () => {
     expect(await readdir(home)).toEqual([]);
   });
 
-  test('prints where it listens (--json), serves, and stops its daemon on SIGTERM', async () => {
+  test('prints where it listens (--json), serves HTTP and rsync, and stops both on SIGTERM', async () => {
     const signals = new EventEmitter();
     const serve = runServe(home, ['--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0'], { hosts: [{ name: 'web07', macs: [], imageRef: 'web' }] }, signals);
     let listening: { http: string; rsync: string; pid: number } | undefined;
@@ -75,12 +86,12 @@ describe('rootcast serve (command)', () => {
     const port = Number(/:(\d+)\/$/.exec(listening?.http ?? '')?.[1]);
     expect(await rawRequest(port, 'GET', '/ks/web07')).toMatchObject({ status: 200, body: '# kickstart web07\n' });
     expect(await rawRequest(port, 'GET', '/runner/runner.cjs')).toMatchObject({ status: 503 });
-    const { readFile } = await import('node:fs/promises');
-    const daemon = Number((await readFile(join(home, 'run', 'rsyncd.pid'), 'utf8')).trim());
-    expect(isProcessAlive(daemon)).toBe(true);
+    const rsyncPort = Number(/:(\d+)\/$/.exec(listening?.rsync ?? '')?.[1]);
+    // Each connection gets its own rsync --daemon, which greets first.
+    expect(await firstBytes(rsyncPort)).toMatch(/^@RSYNCD: \d+\.\d+/);
     signals.emit('SIGTERM', 'SIGTERM');
     await serve.done;
-    expect(isProcessAlive(daemon)).toBe(false);
+    await expect(firstBytes(rsyncPort)).rejects.toThrow(/ECONNREFUSED/);
     expect(signals.listenerCount('SIGHUP') + signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT')).toBe(0);
     expect(serve.stderr.text()).toContain('SIGTERM: stopping');
   });

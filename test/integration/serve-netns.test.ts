@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
-import { isProcessAlive } from '../../src/sys/pid-alive.js';
+import { findProcesses } from '../helpers/runner-harness.js';
 import { createTestNetwork, type CommandOutcome, type TestNetwork } from '../helpers/netns.js';
 import { bundleEntry, type TestBundle } from '../helpers/bundle-entry.js';
 import { buildFixtureStore } from './serve-fixture.js';
@@ -51,7 +51,8 @@ describe('rootcast serve in network namespaces', () => {
     tokens.set(host, fresh);
     return fresh;
   };
-  const rsyncPid = async () => Number((await readFile(join(paths.home, 'run', 'rsyncd.pid'), 'utf8')).trim());
+  /** The rsync processes serve started for connections (inetd mode): their command line names its config. */
+  const rsyncChildren = () => findProcesses('rsync', '--daemon', join(paths.home, 'run', 'rsyncd.conf'));
 
   const curl = (namespace: string, path: string, args: string[] = []): Promise<CommandOutcome> =>
     net.run(namespace, 'curl', ['-sS', '--path-as-is', '-w', '\n%{http_code}', ...args, `http://${serverIp}:8780${path}`]);
@@ -72,7 +73,7 @@ describe('rootcast serve in network namespaces', () => {
     [serverIp, clientIp, outsiderIp] = net.addresses as [string, string, string];
     await writeFleet({ hosts: [{ name: 'web07', macs: ['52:54:00:12:34:56'], ip: clientIp, imageRef: 'web@stable' }] });
     entry = await bundleEntry(join(import.meta.dirname, 'serve-entry.ts'));
-    serve = net.spawn(server, process.execPath, [entry.file, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`], {
+    serve = net.spawn(server, process.execPath, [entry.file, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`, '--rsync-auth-timeout', '2'], {
       env: { ...process.env, SERVE_FLEET_FILE: fleetFile() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -87,8 +88,7 @@ describe('rootcast serve in network namespaces', () => {
       serve.kill('SIGKILL');
       await exitCode;
     }
-    const pid = await rsyncPid().catch(() => undefined);
-    if (pid !== undefined && isProcessAlive(pid)) process.kill(-pid, 'SIGKILL');
+    for (const pid of rsyncChildren()) process.kill(pid, 'SIGKILL');
     await net?.destroy();
     await rm(work, { recursive: true, force: true });
     await entry?.remove();
@@ -183,21 +183,48 @@ describe('rootcast serve in network namespaces', () => {
     expect((await pull(client, rsyncUser, credential, join(work, 'with-credential'))).exitCode).toBe(0);
   });
 
-  test('a killed rsync daemon is restarted under a new PID and serves again', async () => {
-    const before = await rsyncPid();
-    process.kill(before, 'SIGKILL');
-    const after = await eventually(async () => {
-      const pid = await rsyncPid().catch(() => undefined);
-      return pid !== undefined && pid !== before && isProcessAlive(pid) ? pid : undefined;
-    }, 'a new rsync daemon');
-    expect(after).not.toBe(before);
-    const pulled = await eventually(async () => {
-      const outcome = await pull(client, 'install.web07', await token('web07', true), join(work, 'after-restart'));
-      return outcome.exitCode === 0 ? outcome : undefined;
-    }, 'a pull from the restarted daemon');
-    expect(pulled.exitCode).toBe(0);
-    expect(serveOutput).toMatch(new RegExp(`rsync daemon \\(pid ${before}\\) stopped unexpectedly \\(signal SIGKILL\\)`));
-  });
+  test('one address holding 32 unauthenticated connections blocks nobody else, and its held ones are closed at the deadline', async () => {
+    // The attacker stops at the daemon's greeting, as a client that never answers the password challenge would.
+    const attack = `
+      const net = require('node:net');
+      const results = [];
+      let open = 0;
+      for (let i = 0; i < 32; i += 1) {
+        const socket = net.connect(8873, process.argv[1]);
+        let said = '';
+        open += 1;
+        socket.on('data', (data) => (said += data));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          results.push(said.includes('@ERROR: max connections') ? 'refused' : 'closed');
+          open -= 1;
+          if (open === 0) {
+            console.log(JSON.stringify(results));
+            process.exit();
+          }
+        });
+      }
+      console.log('holding');
+      setTimeout(() => { console.log(JSON.stringify(results.concat(Array(open).fill('still-open')))); process.exit(); }, 20000);
+    `;
+    const attacker = net.spawn(stranger, process.execPath, ['-e', attack, serverIp], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let said = '';
+    attacker.stdout?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const finished = once(attacker, 'exit');
+    try {
+      await eventually(async () => (said.includes('holding') ? true : undefined), 'the attacker to connect');
+      const pulled = await pull(client, 'install.web07', await token('web07', true), join(work, 'under-attack'));
+      expect(pulled.exitCode, pulled.stderr).toBe(0);
+      await finished;
+      const results = JSON.parse(said.trim().split('\n').at(-1) ?? '[]') as string[];
+      // Four slots for that address, each closed by serve when its deadline passed; the other 28 refused at once.
+      expect(results.filter((result) => result === 'refused')).toHaveLength(28);
+      expect(results.filter((result) => result === 'closed')).toHaveLength(4);
+      expect(serveOutput).toMatch(/did not authenticate within 2000 ms; closing its connection/);
+    } finally {
+      attacker.kill('SIGKILL');
+    }
+  }, 60_000);
 
   test('SIGHUP picks up a new host: its answer file and its rsync access', async () => {
     expect(status(await curl(outsider, '/ks/web09'))).toBe(404);
@@ -220,10 +247,9 @@ describe('rootcast serve in network namespaces', () => {
     expect(status(await curl(outsider, '/ks/web09'))).toBe(200);
   });
 
-  test('SIGTERM stops serve with status 0 and leaves no rsync daemon', async () => {
-    const daemon = await rsyncPid();
+  test('SIGTERM stops serve with status 0 and leaves no rsync process', async () => {
     serve?.kill('SIGTERM');
     expect(await exitCode).toBe(0);
-    expect(isProcessAlive(daemon)).toBe(false);
+    expect(rsyncChildren()).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ export const registerRunnerCommand = (program: Command, seed: ContextSeed): void
     .option('--token-file <file>', 'read the install token from this file')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--work-dir <dir>', 'where the RAM toolbox is mounted (default /run/rootcast)')
-    .option('--retries <n>', 'tries for each network operation (default 5)')
+    .option('--retries <n>', 'tries for each network operation, backing off up to 30 s with jitter (default 20)')
     .option('--bwlimit <kibps>', 'limit the image pull\'s bandwidth (KiB/s)')
     .option('--progress-interval <seconds>', 'seconds between progress events (default 3)')
     .action(async (flags, command) => {

@@ -5,6 +5,8 @@ import { packageFile } from '../../package-root.js';
 import { serveUntilSignalled, type SignalSource } from '../../server/serve-until-signal.js';
 import type { ServeSnapshot } from '../../server/serve-snapshot.js';
 import { startServer } from '../../server/start-server.js';
+import { defaultRsyncLimits } from '../../sys/rsync-admission.js';
+import { parseRsyncLimits } from '../../server/rsync-limits.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
 
 /** The data sources serve needs (see serve-wiring.ts for the inventory-backed ones); tests inject their own. */
@@ -21,22 +23,24 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export const registerServeCommand = (program: Command, seed: ContextSeed, wiring: ServeWiring): void => {
   program
     .command('serve')
-    .description('serve answer files, the runner and images (HTTP + a supervised rsync daemon) until stopped')
+    .description('serve answer files, the runner and images (HTTP + rsync) until stopped')
     .option('--http <addr:port>', `HTTP listen address`, formatListenAddress(defaultHttpListen))
-    .option('--rsync <addr:port>', `rsync daemon listen address`, formatListenAddress(defaultRsyncListen))
+    .option('--rsync <addr:port>', `rsync listen address (one rsync --daemon per connection)`, formatListenAddress(defaultRsyncListen))
     .option('--rsync-allow <cidr>', 'also let this address or CIDR reach the rsync daemon (repeatable; hosts without a fixed IP)', collect, [] as string[])
+    .option('--rsync-max-per-client <n>', `rsync connections one address may hold at once (default ${defaultRsyncLimits.perClient})`)
+    .option('--rsync-max <n>', `rsync connections in all (default ${defaultRsyncLimits.total})`)
+    .option('--rsync-auth-timeout <seconds>', `close an rsync connection that has not authenticated by then (default ${defaultRsyncLimits.preAuthMs / 1000})`)
     .addHelpText('after', '\nSignals: SIGHUP reloads the inventory, SIGTERM/SIGINT stop. See docs/serve.md.')
     .action(async (options, command) => {
       const context = buildContext(command, seed);
       const http = parseListenAddress(options.http, '--http');
       const rsync = parseListenAddress(options.rsync, '--rsync');
+      const limits = parseRsyncLimits({ perClient: options.rsyncMaxPerClient, total: options.rsyncMax, authTimeout: options.rsyncAuthTimeout });
       const log = (line: string): void => void context.stderr.write(`${line}\n`);
-      let reportFatal: (reason: string) => void = () => undefined;
-      const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
       const server = await startServer({
         paths: context.paths,
         http,
-        rsync: { ...rsync, allow: options.rsyncAllow },
+        rsync: { ...rsync, allow: options.rsyncAllow, limits },
         loadSnapshot: wiring.loadSnapshot(context),
         files: {
           bootstrapScript: wiring.files?.bootstrapScript ?? packageFile('boot', 'bootstrap.sh'),
@@ -45,7 +49,6 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         },
         log,
         now: context.now,
-        onFatal: reportFatal,
       });
       const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid };
       context.stdout.write(
@@ -53,6 +56,6 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
           ? `${JSON.stringify(listening)}\n`
           : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync} (home ${listening.home}, pid ${listening.pid})\n`,
       );
-      await serveUntilSignalled(server, wiring.signals ?? process, log, fatal);
+      await serveUntilSignalled(server, wiring.signals ?? process, log);
     });
 };

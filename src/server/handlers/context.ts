@@ -32,7 +32,8 @@ export interface HandlerContext {
   ensureImageModule: (image: string, version: number) => Promise<void>;
   /** Rewrites the daemon's secrets file from the current tokens (after one was issued, spent or enrolled). */
   refreshRsyncSecrets: () => Promise<void>;
-  rsyncDaemonPid: () => number | undefined;
+  /** The rsync connections being served now (for /healthz). */
+  rsyncConnections: () => readonly { client: string; authenticated: boolean }[];
   request: {
     method: string;
     authorization: string | undefined;

@@ -10,10 +10,8 @@ import { bootstrapScript, nodeBinary, runnerBundle } from './runner-files.js';
 
 type Handlers = { [K in Route['kind']]: (route: Extract<Route, { kind: K }>, context: HandlerContext) => Promise<Reply> };
 
-const health = async (_route: unknown, context: HandlerContext): Promise<Reply> => {
-  const pid = context.rsyncDaemonPid();
-  return jsonReply(pid === undefined ? 503 : 200, { ok: pid !== undefined, rsyncDaemon: pid === undefined ? 'down' : 'running', hosts: context.fleet.hosts.length });
-};
+const health = async (_route: unknown, context: HandlerContext): Promise<Reply> =>
+  jsonReply(200, { ok: true, rsyncConnections: context.rsyncConnections().length, hosts: context.fleet.hosts.length });
 
 export const handlers: Handlers = {
   'answer-by-host': answerByHost,

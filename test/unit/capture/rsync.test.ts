@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { SubprocessError } from '../../../src/sys/exec.js';
-import { buildDieWithParentCommand, buildRsyncArgs } from '../../../src/sys/rsync.js';
+import { buildDieWithParentCommand } from '../../../src/sys/die-with-parent.js';
+import { buildRsyncArgs } from '../../../src/sys/rsync.js';
 import { describeRsyncFailure } from '../../../src/sys/rsync-failure.js';
 import { parseRsyncStats } from '../../../src/sys/rsync-stats.js';
 import { buildSshArgs, formatRsyncShellCommand } from '../../../src/sys/ssh-options.js';

@@ -28,7 +28,7 @@ describe('runner options', () => {
       dryRun: false,
       json: false,
       workDir: '/run/rootcast',
-      retries: 5,
+      retries: 20,
       progressIntervalSeconds: 3,
     });
   });

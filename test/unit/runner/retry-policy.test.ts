@@ -8,6 +8,12 @@ describe('retry policy', () => {
     expect([1, 2, 3, 4, 5].map((failed) => retryDelayMs(policy, failed))).toEqual([100, 200, 300, 300, 300]);
   });
 
+  test('jitter scales each delay into 50-100 % of its backoff', () => {
+    expect(retryDelayMs({ ...policy, random: () => 0 }, 2)).toBe(100);
+    expect(retryDelayMs({ ...policy, random: () => 0.999999 }, 2)).toBe(200);
+    expect(retryDelayMs({ ...policy, random: () => 0.5 }, 3)).toBe(225);
+  });
+
   test('transient failures are retried until one try succeeds, sleeping the backoff in between', async () => {
     const slept: number[] = [];
     const outcomes: TryOutcome<string>[] = [

@@ -36,6 +36,11 @@ describe('classifyRsyncExit', () => {
     expect(other.kind === 'fatal' && (other.error as RootcastError).details.join('\n')).toContain('Read-only file system');
   });
 
+  test('20 from the server side (serve restarting) is transient; our own 20 (we were interrupted) is not', () => {
+    expect(classifyRsyncExit(result(20, 'rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at io.c(586) [sender=3.2.7]'), 'image web@3')).toMatchObject({ kind: 'transient' });
+    expect(codeOf(classifyRsyncExit(result(20, 'rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at rsync.c(713) [Receiver=3.2.7]'), 'image web@3'))).toBe('SUBPROCESS_FAILED');
+  });
+
   test('a full daemon (max connections reached, exit 5) is transient, not an auth failure', () => {
     expect(classifyRsyncExit(result(5, '@ERROR: max connections (16) reached -- try again later'), 'image web@3')).toMatchObject({ kind: 'transient' });
   });

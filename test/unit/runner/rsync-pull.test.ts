@@ -30,8 +30,8 @@ describe('rsync pull argv', () => {
   });
 
   test('namespace and mount argv', () => {
-    expect(namespaceHolderArgs().slice(0, 3)).toEqual(['-m', '--propagation', 'private']);
-    expect(nsenterArgs(42, 'mount', ['-a'])).toEqual(['-t', '42', '-m', '-r', '-w', '--', 'mount', '-a']);
+    expect(namespaceHolderArgs().slice(0, 5)).toEqual(['-m', '-p', '--fork', '--propagation', 'private']);
+    expect(nsenterArgs(42, 'mount', ['-a'])).toEqual(['-t', '42', '-m', '-p', '-r', '-w', '--', 'mount', '-a']);
     expect(tmpfsMountArgs('/t', 1048576)).toEqual(['-t', 'tmpfs', '-o', 'size=1048576,mode=0755', 'rootcast-toolbox', '/t']);
     expect(bindMountArgs('/proc', '/t/proc', true)).toEqual(['--rbind', '/proc', '/t/proc']);
   });
