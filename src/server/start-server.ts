@@ -3,6 +3,7 @@ import { isIPv6, type AddressInfo } from 'node:net';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { imageModuleName } from '../protocol/deploy-protocol.js';
 import type { HomePaths } from '../home/paths.js';
+import { ensurePrivateHome, privateDirNames } from '../home/private-home.js';
 import { superviseRsyncDaemon, type RestartPolicy, type SpawnDaemon } from '../sys/rsync-daemon.js';
 import { loadServerSecret } from '../credentials/server-secret.js';
 import type { ServeFiles } from './handlers/context.js';
@@ -81,6 +82,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   assertAllowEntries(options.rsync.allow ?? []);
   let snapshot = await loadValidSnapshot(options.loadSnapshot);
   for (const warning of accessWarnings(snapshot.access)) options.log(`warning: ${warning}`);
+  await ensurePrivateHome(options.paths, { create: privateDirNames });
   const secret = await loadServerSecret(options.paths);
   const hostState = openHostState(options.paths, secret, now);
   const rsync: ListenAddress = {
