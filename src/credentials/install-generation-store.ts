@@ -3,6 +3,7 @@ import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
+import { ensurePrivateHome } from '../home/private-home.js';
 import { hostStateLayout } from '../state/layout.js';
 import { syncDirectory } from '../sys/atomic-write.js';
 import { installGenerationSchema, type InstallGeneration } from './install-generation.js';
@@ -39,6 +40,8 @@ export const readCurrentGeneration = async (paths: HomePaths, host: string): Pro
 export const issueGeneration = async (paths: HomePaths, host: string, make: (generation: number) => InstallGeneration): Promise<InstallGeneration> => {
   const layout = hostStateLayout(paths);
   const dir = layout.installDir(host);
+  // Every issuer (serve, kickstart, host reinstall) passes here: an older home's state/ gets tightened too.
+  await ensurePrivateHome(paths, { create: ['state'] });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (let attempt = 0; attempt < maxIssueAttempts; attempt += 1) {
     const existing = await generationsOnDisk(dir);

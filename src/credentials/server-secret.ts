@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { link, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
+import { ensurePrivateHome, privateDirPaths } from '../home/private-home.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
 
 /** The server secret every install token and host credential derives from (the file name predates host credentials). */
-export const serverSecretFile = (paths: HomePaths): string => join(paths.home, 'secrets', 'install-token.key');
+export const serverSecretFile = (paths: HomePaths): string => join(privateDirPaths(paths).secrets, 'install-token.key');
 
 const secretPattern = /^[0-9a-f]{64}$/;
 
@@ -26,15 +27,18 @@ const readSecret = async (file: string): Promise<Buffer> => {
   return Buffer.from(text, 'hex');
 };
 
-/** Reads the server secret, creating it on first use (mode 600); two first users race safely: link() lets exactly one win. */
+/**
+ * Reads the server secret, creating it on first use (mode 600); two first users race safely: link() lets
+ * exactly one win. Its users (serve, the answer-file verbs) write into the home: it is made private first.
+ */
 export const loadServerSecret = async (paths: HomePaths): Promise<Buffer> => {
   const file = serverSecretFile(paths);
+  await ensurePrivateHome(paths, { create: ['secrets'] });
   try {
     return await readSecret(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  await mkdir(join(paths.home, 'secrets'), { recursive: true, mode: 0o700 });
   const candidate = `${file}.new-${randomBytes(6).toString('hex')}`;
   await writeFileAtomic(candidate, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   try {

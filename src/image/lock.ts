@@ -1,5 +1,6 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
+import { ensurePrivateHome } from '../home/private-home.js';
 import { tryLockFile, type FileLock } from '../sys/lock-file.js';
 import { imageLayout } from './layout.js';
 
@@ -7,6 +8,8 @@ export type ImageLock = FileLock;
 
 /** Serialises writers of one image (capture, shell, rm, tag...); a lock left by a dead process is taken over. */
 export const lockImage = async (paths: HomePaths, image: string): Promise<ImageLock> => {
+  // Every writer of the store passes here: images/ is created (or tightened) root's 0700 before anything goes in.
+  await ensurePrivateHome(paths, { create: ['images'] });
   const file = imageLayout(paths).lockFile(image);
   const attempt = await tryLockFile(file);
   if (attempt.acquired) return attempt.lock;

@@ -1,5 +1,6 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
+import { ensurePrivateHome } from '../home/private-home.js';
 import type { WaitOptions } from '../sys/lock-file.js';
 import { originalLines, type EditResult } from './edit.js';
 import { newStoreAndAnswerWarnings } from './full-check.js';
@@ -52,6 +53,7 @@ export const applyInventoryEdit = async <P extends { edit: EditResult }>(
   if (options.dryRun) return (await planOnce(paths, options, plan)).applied;
   // Refusals come before the lock (or its directory) exists: bad input creates nothing and waits for nobody.
   plan(await loadInventory(paths));
+  await ensurePrivateHome(paths);
   const attempts = options.attempts ?? 3;
   return withInventoryLock(
     paths.inventoryFile,

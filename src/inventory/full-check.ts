@@ -21,7 +21,8 @@ export interface StoreCheckContext {
   assets?: AnswerAssets;
 }
 
-const plainValue = (source: InventorySource): unknown => {
+/** The document as plain data for checks that walk it; {} when it cannot be converted. */
+export const plainValue = (source: InventorySource): unknown => {
   try {
     return source.doc.toJS();
   } catch {

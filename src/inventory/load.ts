@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { listImages } from '../image/versions.js';
@@ -35,6 +35,10 @@ export const readInventoryText = async (file: string): Promise<string | undefine
     throw error;
   }
 };
+
+/** The file's permission bits, or undefined when it does not exist (read for the privacy warnings of `inventory check`). */
+export const readInventoryMode = (file: string): Promise<number | undefined> =>
+  stat(file).then((info) => info.mode & 0o7777, () => undefined);
 
 /** The error for an inventory with errors: every error (then every warning) as one detail line. */
 export const inventoryInvalidError = (message: string, errors: readonly InventoryIssue[], warnings: readonly InventoryIssue[], hint: string): RootcastError =>

@@ -6,6 +6,9 @@ import { writeFileAtomic } from '../sys/atomic-write.js';
 import { waitForLockFile, type WaitOptions } from '../sys/lock-file.js';
 import { readInventoryText } from './load.js';
 
+/** A new inventory is root's alone: it may come to hold a root password hash. An existing file keeps its mode and owner. */
+export const inventoryFileMode = 0o600;
+
 /** The file as a writer read it: its text, or undefined when it did not exist. */
 export type ReadState = string | undefined;
 
@@ -40,6 +43,7 @@ export const writeInventoryIfUnchanged = async (file: string, read: ReadState, t
   const expected = digestOf(read);
   try {
     await writeFileAtomic(file, text, {
+      createMode: inventoryFileMode,
       beforeRename: async () => {
         if (digestOf(await readInventoryText(file)) !== expected) throw new ChangedSinceRead();
       },

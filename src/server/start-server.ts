@@ -5,6 +5,7 @@ import { imageModuleName } from '../protocol/deploy-protocol.js';
 import type { HomePaths } from '../home/paths.js';
 import { defaultRsyncLimits, type RsyncConnectionLimits } from '../sys/rsync-admission.js';
 import { openRsyncGate, type RsyncConnection } from '../sys/rsync-gate.js';
+import { ensurePrivateHome, privateDirNames } from '../home/private-home.js';
 import { loadServerSecret } from '../credentials/server-secret.js';
 import type { ServeFiles } from './handlers/context.js';
 import { createServeHttpServer } from './http-server.js';
@@ -78,6 +79,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   assertAllowEntries(options.rsync.allow ?? []);
   let snapshot = await loadValidSnapshot(options.loadSnapshot);
   for (const warning of accessWarnings(snapshot.access)) options.log(`warning: ${warning}`);
+  await ensurePrivateHome(options.paths, { create: privateDirNames });
   const secret = await loadServerSecret(options.paths);
   const hostState = openHostState(options.paths, secret, now);
   const template = compileRsyncdConfTemplate();

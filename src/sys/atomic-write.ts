@@ -1,20 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 export interface AtomicWriteOptions {
-  /** @default the replaced file's permission bits (a private file stays private), else 0o644 */
+  /** Permission bits of the written file. @default the replaced file's bits and owner (a private file stays private), else `createMode` */
   mode?: number;
+  /** Permission bits when `path` does not exist yet (and `mode` is not given). @default 0o644 */
+  createMode?: number;
   /** Runs after the new content is on disk, just before it replaces `path`; throwing leaves `path` untouched. */
   beforeRename?: () => Promise<void>;
 }
 
+/** Gives the new file the replaced file's owner; only root may, so others keep their own (EPERM ignored). */
+const keepOwner = async (handle: FileHandle, existing: Stats): Promise<void> => {
+  const created = await handle.stat();
+  if (created.uid === existing.uid && created.gid === existing.gid) return;
+  await handle.chown(existing.uid, existing.gid).catch((error: NodeJS.ErrnoException) => (error.code === 'EPERM' ? undefined : Promise.reject(error)));
+};
+
 /** Writes a file so readers see either the old or the new content, never a torn one (temp + fsync + rename). */
 export const writeFileAtomic = async (path: string, data: string | Buffer, options: AtomicWriteOptions = {}): Promise<void> => {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const existingMode = options.mode === undefined ? await stat(path).then((info) => info.mode & 0o7777, () => undefined) : undefined;
-  const handle = await open(temp, 'wx', options.mode ?? existingMode ?? 0o644);
+  const existing = options.mode === undefined ? await stat(path).catch(() => undefined) : undefined;
+  const existingMode = existing === undefined ? undefined : existing.mode & 0o7777;
+  const handle = await open(temp, 'wx', options.mode ?? existingMode ?? options.createMode ?? 0o644);
   try {
+    // The owner first (chown clears set-id bits), then the mode: a root:adm 0640 file the admin set up stays so.
+    if (existing !== undefined) await keepOwner(handle, existing);
     if (existingMode !== undefined) await handle.chmod(existingMode);
     await handle.writeFile(data);
     await handle.sync();

@@ -158,7 +158,8 @@ describe('capture refuses bad input with a clear error, the right status, and an
 
   test('a full disk → 75 NO_SPACE, and the (tiny) store is left as it was', async () => {
     const small = mkdtempSync(join(tmpdir(), 'rootcast-full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', small]);
+    // mode=0700: a fresh tmpfs is 1777, and rootcast refuses a home other users can write.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', small]);
     try {
       const big = join(scratch, 'big');
       mkdirSync(big);

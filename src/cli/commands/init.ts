@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { loadAnswerAssets } from '../../answer/answer-assets.js';
 import { RootcastError } from '../../errors/rootcast-error.js';
+import { ensurePrivateHome } from '../../home/private-home.js';
 import { hostAnswerProblems } from '../../inventory/answer-check.js';
 import { formatIssue } from '../../inventory/issue.js';
 import { readInventoryText } from '../../inventory/load.js';
@@ -64,6 +65,7 @@ export const registerInitCommand = (program: Command, seed: ContextSeed): void =
       await checkStarter(text, url);
       const dryRun = options.dryRun === true;
       if (!dryRun) {
+        await ensurePrivateHome(ctx.paths);
         await withInventoryLock(file, async () => {
           if (!(await writeInventoryIfUnchanged(file, undefined, text))) throw alreadyExists(file);
         });

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
+import { inventoryFileWarnings } from '../../inventory/file-privacy.js';
 import { checkInventoryFully } from '../../inventory/full-check.js';
-import { inventoryInvalidError, loadInventory } from '../../inventory/load.js';
+import { inventoryInvalidError, loadInventory, readInventoryMode } from '../../inventory/load.js';
 import { formatWarnings, issueJson } from '../../inventory/present.js';
 import { documentLocator } from '../../inventory/source.js';
 import { buildContext, type ContextSeed } from '../context.js';
@@ -14,16 +15,19 @@ export const registerInventoryCommands = (program: Command, seed: ContextSeed): 
 
   inventory
     .command('check')
-    .description("validate the inventory and every host's answer file; print every error at once, each with its path and line")
+    .description("validate the inventory and every host's answer file; print every error at once, each with its path and line; warn when other users can read its secrets")
     .action(async (_options, command) => {
       const ctx = buildContext(command, seed);
       const loaded = await loadInventory(ctx.paths, { mustExist: true, allowInvalid: true });
       const checked = loaded.validation.inventory;
-      const { errors, warnings } = await checkInventoryFully(
+      const report = await checkInventoryFully(
         { source: loaded.source, inventory: checked, errors: loaded.validation.errors, warnings: loaded.validation.warnings },
         { paths: ctx.paths, storeImages: loaded.storeImages },
         documentLocator(loaded.source),
       );
+      const { errors } = report;
+      // Who else can read or change the file comes first: it is about the file, not one entry.
+      const warnings = [...inventoryFileWarnings(loaded.file, await readInventoryMode(loaded.file), loaded.source), ...report.warnings];
       if (errors.length > 0) {
         // --json: the structured report on stdout for scripts; the error (and exit 65) as for every command.
         if (ctx.json) printResult(ctx, { ok: false, file: loaded.file, errors: errors.map(issueJson), warnings: warnings.map(issueJson) }, () => '');
