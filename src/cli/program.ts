@@ -10,6 +10,8 @@ import { registerInventoryCommands } from './commands/inventory.js';
 import { registerServeCommand } from './commands/serve.js';
 import { inventoryServeWiring } from './commands/serve-wiring.js';
 import { registerRunnerCommand } from './commands/runner.js';
+import { registerPxeCommands } from './commands/pxe.js';
+import { registerDhcpCommands } from './commands/dhcp.js';
 import { rootcastVersion } from '../version.js';
 
 const overview = `
@@ -24,6 +26,7 @@ Typical flow:
   rootcast inventory check                      validate the inventory and every answer file, every error at once
   rootcast kickstart web01                      the answer file Anaconda gets (rootcast preseed for d-i)
   rootcast serve                                answer files, runner and images for installing hosts
+  rootcast pxe sync && rootcast serve --pxe     optional: network boot (DHCP, TFTP) into the installers
 
 Everything lives under --home DIR (or ROOTCAST_HOME); without either, images and state are in
 /var/lib/rootcast and the inventory is /etc/rootcast/rootcast.yaml.
@@ -48,5 +51,7 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
   registerAnswerFileCommands(program, seed);
   registerServeCommand(program, seed, inventoryServeWiring());
   registerRunnerCommand(program, seed);
+  registerPxeCommands(program, seed);
+  registerDhcpCommands(program, seed);
   return program as unknown as Command;
 };
