@@ -9,6 +9,7 @@ import { ensurePrivateHome, privateDirNames } from '../home/private-home.js';
 import { loadServerSecret } from '../credentials/server-secret.js';
 import type { ServeFiles } from './handlers/context.js';
 import { createServeHttpServer } from './http-server.js';
+import type { ServePxeHooks } from './pxe-hooks.js';
 import { openEventLog } from './event-log.js';
 import { openHostState } from './host-state-access.js';
 import { formatListenAddress, isWildcardAddress, type ListenAddress } from './listen-address.js';
@@ -43,6 +44,8 @@ export interface StartServerOptions {
   now?: () => Date;
   /** How often the daemon's secrets are re-derived, so expired install tokens drop out. @default 15000 */
   secretsRefreshMs?: number;
+  /** `serve --pxe`: the boot tree over HTTP and the PXE-once switch on `done`. @default none */
+  pxe?: ServePxeHooks;
 }
 
 export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: unknown };
@@ -158,6 +161,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       },
       refreshRsyncSecrets,
       rsyncConnections: gate.connections,
+      ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
       request,
     }),
   });
