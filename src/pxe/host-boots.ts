@@ -63,7 +63,7 @@ export const planHostBoots = (inputs: HostBootInputs): HostBoot[] =>
     .map((host) => {
       const choice = inputs.choices.get(host.name);
       const wanted = choice?.next ?? (inputs.deployed.has(host.name) ? 'local' : 'install');
-      const why = choice !== undefined ? `${choice.why} (${choice.at})` : wanted === 'local' ? 'deployed' : 'not deployed yet';
+      const why = choice !== undefined ? `${choice.why}, ${choice.at}` : wanted === 'local' ? 'deployed' : 'not deployed yet';
       const base = { name: host.name, macs: host.macs, ...(host.ip === undefined ? {} : { ip: host.ip }) };
       if (wanted === 'local') return { ...base, next: { kind: 'local' }, why };
       const installer = installerFor(host, inputs);

@@ -27,6 +27,10 @@ declare module 'tftp' {
     root?: string;
     denyPUT?: boolean;
     denyGET?: boolean;
+    /** Retransmissions of a block before the transfer is given up. */
+    retries?: number;
+    /** Milliseconds to wait for an acknowledgement. */
+    timeout?: number;
   }
 
   export function createServer(options: TftpServerOptions, listener: (request: TftpRequest, response: TftpResponse) => void): TftpServer;

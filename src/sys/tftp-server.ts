@@ -69,7 +69,8 @@ export const openTftpServer = async (spec: TftpServerSpec): Promise<RunningTftpS
       createReadStream(path).on('error', () => request.abort(tftp.EIO)).pipe(response);
     })();
   };
-  const server: TftpServer = tftp.createServer({ host: address, port: spec.port ?? 69, root: realRoot, denyPUT: true }, serve);
+  // Firmware in a busy VM (or on a slow link) can take many seconds to acknowledge: retry for ~30 s, not the package's 9.
+  const server: TftpServer = tftp.createServer({ host: address, port: spec.port ?? 69, root: realRoot, denyPUT: true, retries: 10 }, serve);
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error): void => reject(new RootcastError('UNAVAILABLE', `cannot serve TFTP on ${address}:${spec.port ?? 69}: ${error.message}`, {
       hint: 'another TFTP server (tftpd-hpa, dnsmasq with enable-tftp) may hold the port: stop it, or set pxe.tftp: dnsmasq',
