@@ -16,8 +16,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // tftp stays external too: bundled, its old `new Buffer()` calls would print a deprecation warning on every transfer.
-  external: ['ssh2', 'cpu-features', 'tftp'],
+  external: ['ssh2', 'cpu-features'],
   // Bundled CommonJS dependencies (commander, handlebars...) call require() for node built-ins.
   banner: { js: "import { createRequire as __rootcastCreateRequire } from 'node:module';\nconst require = __rootcastCreateRequire(import.meta.url);" },
   legalComments: 'none',

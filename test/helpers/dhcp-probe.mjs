@@ -1,10 +1,11 @@
 // A PXE client's first step, and nothing more: broadcasts one DHCPDISCOVER as PXE firmware sends it
 // (option 60 PXEClient, option 93 architecture) and prints every offer that comes back within the
-// wait, one JSON object per line. Run it inside a network namespace: node dhcp-probe.mjs MAC ARCH [MS]
+// wait, one JSON object per line. Run it inside a network namespace:
+//   node dhcp-probe.mjs MAC ARCH [MS] [BROADCAST]   (the subnet's broadcast where there is no default route)
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 
-const [mac = '52:54:00:00:00:99', arch = '0', waitMs = '3000'] = process.argv.slice(2);
+const [mac = '52:54:00:00:00:99', arch = '0', waitMs = '3000', broadcast = '255.255.255.255'] = process.argv.slice(2);
 const xid = randomBytes(4);
 const header = Buffer.alloc(236);
 header[0] = 1; // BOOTREQUEST
@@ -54,11 +55,17 @@ socket.on('message', (message) => {
     serverId: options[54] === undefined ? '' : address(options[54], 0),
     vendorClass: options[60]?.toString('latin1') ?? '',
     bootFileOption: options[67] === undefined ? '' : cString(options[67]),
-    hasPxeOptions: options[43] !== undefined,
+    // Option 43: PXE vendor options (boot servers, the boot menu with its item names).
+    pxeOptions: options[43]?.toString('latin1') ?? '',
   }));
 });
 socket.bind(68, () => {
   socket.setBroadcast(true);
-  socket.send(packet, 67, '255.255.255.255');
+  socket.send(packet, 67, broadcast, (error) => {
+    if (error) {
+      console.error(`cannot send the discover: ${error.message}`);
+      process.exitCode = 1;
+    }
+  });
   setTimeout(() => socket.close(), Number(waitMs));
 });

@@ -129,11 +129,13 @@ export interface ProbedOffer {
   serverId: string;
   vendorClass: string;
   bootFileOption: string;
-  hasPxeOptions: boolean;
+  /** Option 43 as text: a proxy-DHCP offer's boot menu names its items. */
+  pxeOptions: string;
 }
 
-export const probeDhcpOffers = async (net: TestNetwork, namespace: string, mac: string, arch: number): Promise<ProbedOffer[]> => {
-  const outcome = await net.run(namespace, process.execPath, [join(import.meta.dirname, 'dhcp-probe.mjs'), mac, String(arch), '3000']);
+/** `broadcast`: the subnet's (255.255.255.255 needs a default route, which test namespaces lack). */
+export const probeDhcpOffers = async (net: TestNetwork, namespace: string, mac: string, arch: number, broadcast: string): Promise<ProbedOffer[]> => {
+  const outcome = await net.run(namespace, process.execPath, [join(import.meta.dirname, 'dhcp-probe.mjs'), mac, String(arch), '3000', broadcast]);
   if (outcome.exitCode !== 0) throw new Error(`dhcp probe failed: ${outcome.stderr}`);
   return outcome.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ProbedOffer);
 };

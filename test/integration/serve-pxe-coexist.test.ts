@@ -62,14 +62,16 @@ describe('serve --pxe in proxy-DHCP mode beside the site\'s own DHCP server (ISC
     expect(lease['new_dhcp_server_identifier']).toBe(`${prefix}.3`);
   });
 
-  test('a PXE discover gets two offers: an address from the site, boot information and no address from us', async () => {
-    const offers = await probeDhcpOffers(net, client, web01, 0);
+  test('a PXE discover gets two offers: an address from the site; from us no address, the boot menu for its architecture', async () => {
+    const offers = await probeDhcpOffers(net, client, web01, 0, `${prefix}.255`);
     const fromSite = offers.find((offer) => offer.serverId === `${prefix}.3`);
     const fromUs = offers.find((offer) => offer.serverId === serverIp);
     expect(fromSite?.yiaddr.startsWith(`${prefix}.2`)).toBe(true);
     expect(fromSite?.file).toBe('');
-    expect(fromUs).toMatchObject({ yiaddr: '0.0.0.0', vendorClass: 'PXEClient', hasPxeOptions: true });
-    expect(fromUs?.file === 'pxelinux.0' || fromUs?.bootFileOption === 'pxelinux.0', JSON.stringify(fromUs)).toBe(true);
+    expect(fromUs).toMatchObject({ yiaddr: '0.0.0.0', vendorClass: 'PXEClient' });
+    // The BIOS boot item of the PXE menu (option 43); the client asks for its file next (port 4011).
+    expect(fromUs?.pxeOptions).toContain('rootcast bios');
+    expect(fromUs?.pxeOptions).not.toContain('rootcast x64-uefi');
   });
 });
 
