@@ -67,6 +67,11 @@ export const startPxeServices = async (options: PxeServiceOptions): Promise<PxeS
   };
 
   const startDhcp = async (inputs: PxeInputs): Promise<void> => {
+    if ((options.interface ?? inputs.settings.interface) === undefined) {
+      // A DHCP server on every interface of the image server would answer the office network too.
+      log('pxe: DHCP is not served: no interface chosen; set pxe.interface in the inventory or pass --pxe-interface');
+      return;
+    }
     const tftpRoot = inputs.settings.tftp === 'dnsmasq' ? inputs.root : undefined;
     const context = planDhcpConfig(inputs.settings, inputs.resolved, {
       proxy: inputs.settings.mode === 'proxy',
