@@ -52,7 +52,8 @@ const download = async (fetchUrl: FetchFunction, copy: BootFileCopy & { from: { 
 /** A copy is needed unless the target has the source's size and modification time. */
 const sameFile = async (source: string, target: string): Promise<boolean> => {
   const [from, to] = await Promise.all([stat(source), stat(target).catch(() => undefined)]);
-  return to !== undefined && to.size === from.size && Math.trunc(to.mtimeMs) === Math.trunc(from.mtimeMs);
+  // utimes() goes through a float of seconds: the copy's time may differ from the source's by a rounding.
+  return to !== undefined && to.size === from.size && Math.abs(to.mtimeMs - from.mtimeMs) < 2;
 };
 
 const copyInto = async (source: string, target: string): Promise<void> => {
