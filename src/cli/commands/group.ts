@@ -7,7 +7,8 @@ import { parseGroupSetRequest, planGroupSet } from '../../inventory/group-set.js
 import { loadInventory } from '../../inventory/load.js';
 import { dash, formatVars, formatWarnings, issueJson, renderGroupDetails, summariseGroup, type GroupSummary } from '../../inventory/present.js';
 import { buildContext, type ContextSeed } from '../context.js';
-import { dryRunNote, formatTable, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote, formatTable } from '../../text/format.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 

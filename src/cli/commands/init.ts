@@ -14,7 +14,8 @@ import { withInventoryLock, writeInventoryIfUnchanged } from '../../inventory/wr
 import { defaultHttpListen } from '../../server/listen-address.js';
 import { readRouteFacts } from '../../sys/default-route.js';
 import { buildContext } from '../context.js';
-import { dryRunNote, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote } from '../../text/format.js';
 import type { ContextSeed } from '../context.js';
 
 const alreadyExists = (file: string): RootcastError =>
