@@ -10,7 +10,7 @@ import { absolutePath, measureTree } from '../image/tree-walk.js';
 import { listVersions } from '../image/versions.js';
 import type { Exec } from '../sys/exec.js';
 import type { RsyncStats } from '../sys/rsync-stats.js';
-import { rootcastVersion } from '../version.js';
+import { rootcastVersion } from '../package/version.js';
 import { buildCaptureManifest } from './build-manifest.js';
 import { buildCaptureWarnings } from './capture-warnings.js';
 import { loadHostTrust, type HostTrust } from './host-trust.js';

@@ -1,4 +1,4 @@
-import { formatBytes } from '../cli/output.js';
+import { formatBytes } from '../text/format.js';
 import type { CaptureWarning, SecretFinding } from '../image/manifest.js';
 import { formatImageRef } from '../image/ref.js';
 import { renderCaptureWarning } from '../image/report-text.js';

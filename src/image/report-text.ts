@@ -1,4 +1,4 @@
-import { dryRunNote, formatBytes, formatTable } from '../cli/output.js';
+import { dryRunNote, formatBytes, formatTable } from '../text/format.js';
 import { formatSource, type ImageSummary, type VersionDetails, type VersionSummary } from './image-summary.js';
 import type { CaptureWarning } from './manifest.js';
 import type { PrunePlan } from './remove.js';

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/cli.js';
 import type { CaptureWarning, ImageManifest } from '../../src/image/manifest.js';
 import { bundleCli, type TestBundle } from '../helpers/bundle-entry.js';
 import { bundleChurn, startChurn } from '../helpers/churn.js';
@@ -15,12 +15,7 @@ import { makeChrootDir, startSshd, type TestSshd } from '../helpers/sshd.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const run = async (args: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
-  return { status, stdout, stderr };
-};
+const run = (args: string[]) => runInProcess(args);
 
 /** Objects below root and apparent bytes of distinct non-directory inodes, by find(1): not by the code under test. */
 const walkWithFind = (root: string): { fileCount: number; sizeBytes: number } => {
