@@ -74,8 +74,3 @@ export const detectFootprint = (snapshot: RootSnapshot): NetworkFootprint => {
   if ('problem' in first) return { kind: 'conflict', evidence: [first.problem, ...evidence] };
   return { kind: 'found', target: first, evidence };
 };
-
-/** `netplan (networkd)`, `NetworkManager`... for messages. */
-export const describeStack = (target: NetworkStack): string =>
-  ({ networkmanager: 'NetworkManager', networkd: 'systemd-networkd', ifupdown: 'ifupdown', netplan: 'netplan' })[target.stack] +
-  (target.stack === 'netplan' ? ` (renderer ${target.renderer})` : '');

@@ -4,10 +4,17 @@ import { formatIpv4, hostAddressProblem, parseIpv4 } from '../inventory/ipv4.js'
 import { normaliseMac } from '../inventory/mac.js';
 import { domainProblem, hostNameProblem } from '../inventory/names.js';
 import type { IdentityInput, NicConfig } from './identity-input.js';
+import { canonicalMac } from './nic-naming.js';
 
 /** How a card is named in messages: by what the config would match. */
 export const describeNic = (nic: NicConfig, index: number): string =>
   nic.mac !== undefined ? `card ${nic.mac}` : nic.name !== undefined ? `card ${nic.name}` : `card ${index + 1} (any Ethernet card)`;
+
+/** The subnet an address sits in, from its prefix length. */
+const subnetAround = (address: number, prefix: number): { network: number; prefix: number; text: string } => {
+  const network = address - (address % 2 ** (32 - prefix));
+  return { network, prefix, text: `${formatIpv4(network)}/${prefix}` };
+};
 
 const staticProblems = (nic: NicConfig, ipv4: Extract<NicConfig['ipv4'], { method: 'static' }>): string[] => {
   const problems: string[] = [];
@@ -39,10 +46,8 @@ const staticProblems = (nic: NicConfig, ipv4: Extract<NicConfig['ipv4'], { metho
 
 const nicProblems = (nic: NicConfig): string[] => {
   const problems: string[] = [];
-  if (nic.mac !== undefined) {
-    const parsed = normaliseMac(nic.mac);
-    if (!parsed.ok) problems.push(parsed.problem);
-  }
+  const mac = nic.mac === undefined ? undefined : normaliseMac(nic.mac);
+  if (mac?.ok === false) problems.push(mac.problem);
   const name = nic.name === undefined ? undefined : interfaceNameProblem(nic.name);
   const mtu = nic.mtu === undefined ? undefined : mtuProblem(nic.mtu);
   problems.push(...[name, mtu].filter((problem): problem is string => problem !== undefined));
@@ -56,17 +61,6 @@ const nicProblems = (nic: NicConfig): string[] => {
     if (problem !== undefined) problems.push(`search domain ${problem}`);
   }
   return problems;
-};
-
-const canonicalMac = (mac: string): string => {
-  const parsed = normaliseMac(mac);
-  return parsed.ok ? parsed.mac : mac;
-};
-
-/** The subnet an address sits in, from its prefix length. */
-const subnetAround = (address: number, prefix: number): { network: number; prefix: number; text: string } => {
-  const network = address - (address % 2 ** (32 - prefix));
-  return { network, prefix, text: `${formatIpv4(network)}/${prefix}` };
 };
 
 /** Two configs that would claim one card: the same MAC, the same name, or two that match any card. */
