@@ -10,7 +10,7 @@ import { registerInventoryCommands } from './commands/inventory.js';
 import { registerServeCommand } from './commands/serve.js';
 import { inventoryServeWiring } from './commands/serve-wiring.js';
 import { registerRunnerCommand } from './commands/runner.js';
-import { rootcastVersion } from '../version.js';
+import { rootcastVersion } from '../package/version.js';
 
 const overview = `
 Typical flow:

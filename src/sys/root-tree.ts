@@ -15,10 +15,11 @@ const maxLinks = 40;
 
 /**
  * The host path of `path` inside `root`, resolving symlinks the way a chroot would: an absolute
- * target restarts at `root`, `..` never climbs above it. The last component is followed only with
- * `followLast`; undefined when a component is missing or the links loop.
+ * target restarts at `root`, `..` never climbs above it, so no link reaches the host. The last
+ * component is followed unless `followLast` is false; undefined when a component is missing or the
+ * links loop.
  */
-export const resolveInRoot = async (root: string, path: string, followLast: boolean): Promise<string | undefined> => {
+export const resolveInRoot = async (root: string, path: string, followLast = true): Promise<string | undefined> => {
   const pending = path.split('/').filter((part) => part !== '' && part !== '.');
   const done: string[] = [];
   let links = 0;
@@ -56,9 +57,15 @@ export const readRootEntry = async (root: string, path: string): Promise<RootEnt
   return { kind: 'other' };
 };
 
+/** A text file of a root tree read through its own symlinks; '' when missing or unreadable. */
+export const readInRoot = async (root: string, path: string): Promise<string> => {
+  const resolved = await resolveInRoot(root, path);
+  return resolved === undefined ? '' : readFile(resolved, 'utf8').catch(() => '');
+};
+
 /** Whether `path` is a regular file inside `root` once every symlink is followed inside the root (a program, say). */
 export const isFileInRoot = async (root: string, path: string): Promise<boolean> => {
-  const host = await resolveInRoot(root, path, true);
+  const host = await resolveInRoot(root, path);
   return host !== undefined && (await lstat(host).catch(() => undefined))?.isFile() === true;
 };
 

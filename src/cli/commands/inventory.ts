@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { inventoryFileWarnings } from '../../inventory/file-privacy.js';
-import { checkInventoryFully } from '../../inventory/full-check.js';
+import { checkInventoryFully } from '../../fleet-check/full-check.js';
 import { inventoryInvalidError, loadInventory, readInventoryMode } from '../../inventory/load.js';
 import { formatWarnings, issueJson } from '../../inventory/present.js';
 import { documentLocator } from '../../inventory/source.js';

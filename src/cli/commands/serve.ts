@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { ServeFiles } from '../../server/handlers/context.js';
 import { defaultHttpListen, defaultRsyncListen, formatListenAddress, parseListenAddress } from '../../server/listen-address.js';
-import { packageFile } from '../../package-root.js';
+import { packageFile } from '../../package/package-root.js';
 import { serveUntilSignalled, type SignalSource } from '../../server/serve-until-signal.js';
 import type { ServeSnapshot } from '../../server/serve-snapshot.js';
 import { startServer } from '../../server/start-server.js';

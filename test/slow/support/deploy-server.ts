@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { HomePaths } from '../../../src/home/paths.js';
-import { packageFile } from '../../../src/package-root.js';
+import { packageFile } from '../../../src/package/package-root.js';
 import type { RunningServer } from '../../../src/server/start-server.js';
 import { startServeForTests } from '../../helpers/serve-for-tests.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { isFileInRoot, readRootEntry, resolveInRoot } from '../../../src/sys/root-tree.js';
+import { isFileInRoot, readInRoot, readRootEntry, resolveInRoot } from '../../../src/sys/root-tree.js';
 
 let sandbox: string;
 let root: string;
@@ -41,6 +41,15 @@ describe('reading inside an image root', () => {
     writeFileSync(join(root, 'outside'), 'image file\n');
     expect(await resolveInRoot(root, 'etc/relative-out', true)).toBe(join(root, 'outside'));
     expect(await isFileInRoot(root, 'etc/relative-out')).toBe(true);
+  });
+
+  test('readInRoot follows the tree\'s own links (os-release -> ../usr/lib/os-release) and gives \'\' for what is not there', async () => {
+    mkdirSync(join(root, 'usr/lib'), { recursive: true });
+    writeFileSync(join(root, 'usr/lib/os-release'), 'ID=debian\n');
+    symlinkSync('../usr/lib/os-release', join(root, 'etc/os-release'));
+    expect(await readInRoot(root, '/etc/os-release')).toBe('ID=debian\n');
+    expect(await readInRoot(root, 'etc/absolute-out')).toBe('');
+    expect(await readInRoot(root, '/etc/missing')).toBe('');
   });
 
   test('a link is read as a link, a loop is no entry, a missing path is undefined', async () => {
