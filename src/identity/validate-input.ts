@@ -1,8 +1,8 @@
 import { RootcastError } from '../errors/rootcast-error.js';
-import { interfaceNameProblem, mtuProblem } from '../inventory/identity-settings.js';
+import { mtuProblem } from '../inventory/identity-settings.js';
 import { formatIpv4, hostAddressProblem, parseIpv4 } from '../inventory/ipv4.js';
 import { normaliseMac } from '../inventory/mac.js';
-import { domainProblem, hostNameProblem } from '../inventory/names.js';
+import { domainProblem, hostNameProblem, interfaceNameProblem } from '../inventory/names.js';
 import type { IdentityInput, NicConfig } from './identity-input.js';
 import { canonicalMac } from './nic-naming.js';
 
