@@ -130,7 +130,7 @@ describe('bad input: a clear error, the right status, nothing written', () => {
     const { error } = JSON.parse(stderr) as { error: { code: string; exitStatus: number; details: string[] } };
     expect(error.code).toBe('INVENTORY_INVALID');
     expect(error.exitStatus).toBe(65);
-    const unknownKey = 'hosts.web[04-06].colour (line 13): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, description)';
+    const unknownKey = 'hosts.web[04-06].colour (line 13): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, identity, description)';
     expect(error.details).toEqual([unknownKey]);
     expect(JSON.parse(stdout)).toEqual({
       ok: false,

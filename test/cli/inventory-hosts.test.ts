@@ -78,6 +78,8 @@ describe('rootcast host / group / inventory check', () => {
       varsFrom: { role: { kind: 'host' } },
       install: {},
       installFrom: {},
+      identity: {},
+      identityFrom: {},
       source: { key: 'web07', line: 6, fromRange: false },
       state: { record: { formatVersion: 1, host: 'web07', previous: [] }, installToken: null },
     });
