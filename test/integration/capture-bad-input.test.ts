@@ -145,6 +145,12 @@ describe('capture refuses bad input with a clear error, the right status, and an
     await expectRefused(['--from-dir', join(source, 'etc/os-release'), '--image', 'web'], 64, 'INVALID_ARGUMENT', /not a directory/);
   });
 
+  test('--settle that is not a whole number from 0 to 10 → 64 naming the value', async () => {
+    for (const bad of ['-1', 'x', '2.5', '11']) {
+      await expectRefused(['--from-dir', source, '--image', 'web', '--settle', bad], 64, 'INVALID_ARGUMENT', new RegExp(`--settle "${bad.replace('.', '\\.')}" is not a whole number`));
+    }
+  });
+
   test('a bad --exclude-file: missing → 66, a directory → 64, bad lines → 65 with file:line', async () => {
     await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', join(scratch, 'nope')], 66, 'NOT_FOUND');
     await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', source], 64, 'INVALID_ARGUMENT');
