@@ -11,6 +11,8 @@ export interface LayerEntry {
   gid: number;
   size: number;
   mtimeNs: bigint;
+  /** Moves forward on any change to the object (content, owner, mode, ACL, xattr); nobody can set it back. */
+  ctimeNs: bigint;
   /** Symlinks: the target as written (absolute or relative); never resolved. */
   target?: string;
   /** Device numbers of char and block devices. */

@@ -23,8 +23,10 @@ export interface MaterialisePlan {
   /** One copy per layer holding templates: the template files, metadata and all, into the staging directory. */
   templateCopies: ListedCopy[];
   templates: StagedTemplate[];
-  /** Last: the tree root and the directories the image has too take the image's metadata (ACLs and xattrs included). */
+  /** Last: the directories the image has too take the image's metadata (ACLs and xattrs included)... */
   imageDirs: ListedCopy;
+  /** ...and so does the tree root, from the image root. */
+  imageRoot: string;
   /** Then the other directories get their layer's mtime back (copies into them moved it). */
   dirTimes: { path: string; mtimeNs: bigint }[];
 }
@@ -54,7 +56,8 @@ export const planMaterialise = (tree: HostTree, layers: readonly LayerListing[],
     layerCopies,
     templateCopies,
     templates,
-    imageDirs: { source: imageRoot, destination, paths: ['/', ...dirs.filter((node) => node.metadataFrom === 'image').map((node) => node.path)] },
+    imageDirs: { source: imageRoot, destination, paths: dirs.filter((node) => node.metadataFrom === 'image').map((node) => node.path) },
+    imageRoot,
     dirTimes: dirs.filter((node) => node.metadataFrom === 'layer').map((node) => ({ path: node.path, mtimeNs: node.mtimeNs })),
   };
 };

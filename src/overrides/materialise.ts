@@ -2,7 +2,7 @@ import { lstat, lutimes, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { Exec } from '../sys/exec.js';
-import { runListedCopy } from '../sys/rsync-file-list.js';
+import { runListedCopy, runTopDirectoryCopy } from '../sys/rsync-file-list.js';
 import type { MaterialisePlan } from './materialise-plan.js';
 
 /** Seconds with microseconds: what utimes takes (a double cannot hold nanoseconds since 1970). */
@@ -35,7 +35,8 @@ export const applyMaterialise = async (exec: Exec, plan: MaterialisePlan): Promi
   } finally {
     await rm(plan.staging, { recursive: true, force: true });
   }
-  await runListedCopy(exec, plan.imageDirs);
+  if (plan.imageDirs.paths.length > 0) await runListedCopy(exec, plan.imageDirs);
+  await runTopDirectoryCopy(exec, plan.imageRoot, plan.destination);
   for (const dir of plan.dirTimes) {
     const time = secondsOf(dir.mtimeNs);
     await lutimes(`${plan.destination}${dir.path}`, time, time);

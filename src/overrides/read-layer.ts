@@ -44,6 +44,7 @@ const describeEntry = async (root: string, raw: Buffer, path: string, stats: Big
     gid: Number(stats.gid),
     size: Number(stats.size),
     mtimeNs: stats.mtimeNs,
+    ctimeNs: stats.ctimeNs,
   };
   const file = absolutePath(root, raw);
   if (type === 'symlink') {

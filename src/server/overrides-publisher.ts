@@ -9,9 +9,23 @@ import { servedOverridesDir } from './rsyncd-plan.js';
 
 /** Builds and swaps in each host's served override tree. */
 export interface OverridesPublisher {
-  /** Writes the host's tree and makes `<home>/run/overrides/<host>` (its module's path) point at it; returns that path. */
-  publish(overrides: HostOverrides): Promise<string>;
+  /**
+   * Makes `<home>/run/overrides/<host>` (its module's path) point at the host's tree: written anew
+   * unless the published one came from the same layers, version and context; returns whether it was.
+   */
+  publish(overrides: HostOverrides): Promise<{ path: string; rebuilt: boolean }>;
 }
+
+/**
+ * What a published tree was built from: the tree digest (content, modes, owners, rendered templates),
+ * the image version, and the newest ctime in the layers, which catches what the digest leaves out
+ * (ACLs, xattrs, times); a removal shows in the digest.
+ */
+export const publishedStamp = (overrides: HostOverrides): string => {
+  let newest = 0n;
+  for (const listing of overrides.layers) for (const entry of listing.entries) if (entry.ctimeNs > newest) newest = entry.ctimeNs;
+  return `${overrides.treeDigest} ${overrides.imageRef} ${newest}`;
+};
 
 const treesDirName = '.trees';
 
@@ -29,9 +43,13 @@ export const openOverridesPublisher = (paths: HomePaths, exec: Exec): OverridesP
   const base = servedOverridesDir(paths);
   const trees = join(base, treesDirName);
   const queues = new Map<string, Promise<unknown>>();
+  const published = new Map<string, string>();
 
-  const build = async (overrides: HostOverrides): Promise<string> => {
+  const build = async (overrides: HostOverrides): Promise<{ path: string; rebuilt: boolean }> => {
     const host = overrides.host;
+    const link = join(base, host);
+    const stamp = publishedStamp(overrides);
+    if (published.get(host) === stamp && (await readlink(link).catch(missingAsUndefined)) !== undefined) return { path: link, rebuilt: false };
     // Under run/ (0700): the trees hold the hosts' secrets.
     await mkdir(trees, { recursive: true, mode: 0o700 });
     const name = `${host}.${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -43,7 +61,6 @@ export const openOverridesPublisher = (paths: HomePaths, exec: Exec): OverridesP
       await rm(tree, { recursive: true, force: true });
       throw error;
     }
-    const link = join(base, host);
     const previous = await readlink(link).catch(missingAsUndefined);
     const temporaryLink = join(base, `.${host}.${randomBytes(4).toString('hex')}.link`);
     await symlink(join(treesDirName, name), temporaryLink);
@@ -51,7 +68,8 @@ export const openOverridesPublisher = (paths: HomePaths, exec: Exec): OverridesP
     const keep = new Set([name, previous === undefined ? '' : basename(previous)]);
     const stale = (await readdir(trees)).filter((entry) => entry.startsWith(`${host}.`) && !keep.has(entry));
     await Promise.all(stale.map((entry) => rm(join(trees, entry), { recursive: true, force: true })));
-    return link;
+    published.set(host, stamp);
+    return { path: link, rebuilt: true };
   };
 
   return {

@@ -62,6 +62,9 @@ describe('image pass + overrides pass with real rsync = image + layers', () => {
     const tree = join(work, `tree-${name}`);
     await mkdir(tree);
     await materialiseHostTree(execProcess, overrides, tree, join(work, `tree-${name}.templates`));
+    // The served tree is exactly the resolved paths: nothing of the image, no template sources, no staging left.
+    expect((await readdir(tree, { recursive: true })).map((path) => `/${path}`).sort()).toEqual(overrides.tree.nodes.map((node) => node.path).sort());
+    expect((await readdir(work)).filter((entry) => entry.endsWith('.templates'))).toEqual([]);
     const filters = planSyncFilters(overrides.tree, keepPaths);
     await imagePass(request.imageRoot, target, filters.image);
     await overridesPass(tree, target, filters.overrides);

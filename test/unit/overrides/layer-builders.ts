@@ -12,7 +12,7 @@ export const id = (label: string): LayerId => {
 
 /** An entry: "/etc/" is a directory, "/etc/x -> target" a symlink, anything else a file (content after "="). */
 const entryOf = (spec: string): LayerEntry => {
-  const base = { mode: 0o644, uid: 0, gid: 0, size: 0, mtimeNs: 1_700_000_000_000_000_000n };
+  const base = { mode: 0o644, uid: 0, gid: 0, size: 0, mtimeNs: 1_700_000_000_000_000_000n, ctimeNs: 1_700_000_000_000_000_000n };
   if (spec.endsWith('/')) return { ...base, path: spec.slice(0, -1), type: 'dir', mode: 0o755, size: 4096 };
   const link = / -> /.exec(spec);
   if (link !== null) {
