@@ -12,11 +12,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { resolveImageRef } from '../src/image/versions.js';
-import { loadHostOverrides, type HostOverridesRequest } from '../src/overrides/host-overrides.js';
+import { loadHostOverrides } from '../src/overrides/host-overrides.js';
 import { openOverridesPublisher } from '../src/server/overrides-publisher.js';
 import { execProcess } from '../src/sys/exec.js';
 import { addVersion, makeTempHome, removeHome } from '../test/helpers/image-builder.js';
+import { web07Request } from '../test/helpers/override-fixture.js';
 
 const files = Number(process.env['BENCH_FILES'] ?? '1000');
 const templates = Number(process.env['BENCH_TEMPLATES'] ?? '50');
@@ -41,19 +41,12 @@ const main = async (): Promise<void> => {
     mkdirSync(join(work, 'golden/etc/ssh'), { recursive: true });
     writeFileSync(join(work, 'golden/etc/motd'), 'golden\n');
     await addVersion(paths, 'web', join(work, 'golden'));
-    const version = await resolveImageRef(paths, 'web');
     const split = [Math.round(files * 0.6), Math.round(files * 0.3)];
     const [inAll = 0, inGroup = 0] = split;
     fillLayer(join(paths.overridesDir, 'all'), inAll, 0, 'all');
     fillLayer(join(paths.overridesDir, 'group/web'), inGroup, 0, 'web');
     fillLayer(join(paths.overridesDir, 'host/web07'), files - inAll - inGroup, templates, 'host');
-    const request: HostOverridesRequest = {
-      overridesDir: paths.overridesDir,
-      subject: { name: 'web07', imageName: 'web', groups: ['web'] },
-      context: { host: { name: 'web07', fqdn: 'web07.lab.example', macs: [] }, image: { name: 'web', ref: version.ref }, groups: ['web'], vars: { role: 'frontend' }, server: {} },
-      imageRoot: version.root,
-      known: { hosts: ['web07'], groups: ['web'] },
-    };
+    const request = await web07Request(paths, { role: 'frontend' }, 'web07.lab.example');
     const resolveMs: number[] = [];
     const writeMs: number[] = [];
     const unchangedMs: number[] = [];

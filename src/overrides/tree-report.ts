@@ -3,6 +3,7 @@ import type { LayerDigest } from './digest.js';
 import type { HostOverrides } from './host-overrides.js';
 import type { TreeNode } from './host-tree.js';
 import { layerLabel } from './layer-id.js';
+import { formatLayerObject } from './merge-layers.js';
 
 /** One path of `rootcast render HOST` (and its --json). */
 export interface TreeListingEntry {
@@ -28,8 +29,8 @@ export interface TreeReport {
   layers: LayerDigest[];
   treeDigest: string;
   entries: TreeListingEntry[];
-  /** Whiteouts in force and opaque directories, each with the layer file that makes it. */
-  removals: { kind: 'whiteout' | 'opaque'; path: string; by: string }[];
+  /** Whiteouts in force and opaque directories, each with the layer file that makes it and the lower layers' entries it removes. */
+  removals: { kind: 'whiteout' | 'opaque'; path: string; by: string; removes: string[] }[];
   warnings: string[];
 }
 
@@ -54,7 +55,12 @@ export const buildTreeReport = (overrides: HostOverrides): TreeReport => ({
   layers: overrides.digests,
   treeDigest: overrides.treeDigest,
   entries: overrides.tree.nodes.map(listingEntryOf),
-  removals: overrides.merged.removals.map((removal) => ({ kind: removal.kind, path: removal.path, by: `${layerLabel(removal.by.layer)}:${removal.by.source}` })),
+  removals: overrides.merged.removals.map((removal) => ({
+    kind: removal.kind,
+    path: removal.path,
+    by: formatLayerObject(removal.by),
+    removes: removal.removes.map((removed) => formatLayerObject(removed.object)),
+  })),
   warnings: overrides.tree.warnings,
 });
 
@@ -69,7 +75,12 @@ export const renderTreeReport = (report: TreeReport, formatTable: (headers: read
     report.entries.length === 0
       ? `${report.host} gets no files from override layers`
       : formatTable(['PATH', 'TYPE', 'MODE', 'OWNER', 'SIZE', 'LAYER'], report.entries.map((entry) => [pathColumn(entry), entry.type, entry.mode, entry.owner, String(entry.size), layerColumn(entry)])),
-    ...report.removals.map((removal) => (removal.kind === 'whiteout' ? `deleted: ${removal.path} (by ${removal.by})` : `opaque: ${removal.path}/ (by ${removal.by}): the image's and lower layers' content is hidden`)),
+    ...report.removals.map((removal) => {
+      const removes = removal.removes.length === 0 ? '' : `; removes ${removal.removes.join(', ')}`;
+      return removal.kind === 'whiteout'
+        ? `deleted: ${removal.path} (by ${removal.by}${removes})`
+        : `opaque: ${removal.path}/ (by ${removal.by}${removes}): the image's and lower layers' content is hidden`;
+    }),
     ...report.warnings.map((warning) => `warning: ${warning}`),
     `${report.host} (${report.image}): ${report.entries.length} path(s) from ${report.layers.length === 0 ? 'no layer' : report.layers.map((layer) => layer.layer).join(', ')}; tree ${report.treeDigest}`,
   ];

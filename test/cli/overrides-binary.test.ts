@@ -1,30 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HomePaths } from '../../src/home/paths.js';
-import { addVersion, makeTempHome, removeHome, snapshotTree } from '../helpers/image-builder.js';
-import { buildImageSource, buildLayers, overrideInventory } from '../helpers/override-fixture.js';
+import { snapshotTree } from '../helpers/image-builder.js';
+import { makeOverrideHome, overrideInventory, removeOverrideHome, type OverrideHome } from '../helpers/override-fixture.js';
 import { runBinary } from '../helpers/rootcast-binary.js';
 
 describe('rootcast render and explain (the built binary)', () => {
+  let home: OverrideHome;
   let paths: HomePaths;
   let work: string;
   const rootcast = (...args: string[]) => runBinary(['--home', paths.home, ...args]);
 
   beforeEach(async () => {
-    paths = await makeTempHome('rootcast-render-');
-    work = await mkdtemp(join(tmpdir(), 'rootcast-render-work-'));
-    buildImageSource(join(work, 'golden'));
-    await addVersion(paths, 'web', join(work, 'golden'));
-    buildLayers(paths.overridesDir);
+    home = await makeOverrideHome('rootcast-render');
+    ({ paths, work } = home);
     await writeFile(paths.inventoryFile, overrideInventory, { mode: 0o600 });
   });
-  afterEach(async () => {
-    await removeHome(paths);
-    await rm(work, { recursive: true, force: true });
-  });
+  afterEach(() => removeOverrideHome(home));
 
   test('render lists the tree with each path\'s layer, deletions and digests; --json has the same', async () => {
     const run = await rootcast('render', 'web07');
@@ -36,12 +30,13 @@ describe('rootcast render and explain (the built binary)', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^\/etc\/app\/\s+dir\s+0750\s+33:33\s+\d+\s+group\/web \(metadata from the image\)$/));
     expect(lines).toContainEqual(expect.stringMatching(/^\/etc\/abs-link -> \/etc\/passwd\s+symlink\s/));
     expect(lines).toContain('deleted: /etc/cron.d/old (by group/web:/etc/cron.d/.wh.old)');
-    expect(lines).toContain("opaque: /etc/app/ (by group/web:/etc/app/.wh..wh..opq): the image's and lower layers' content is hidden");
+    expect(lines).toContain("opaque: /etc/app/ (by group/web:/etc/app/.wh..wh..opq; removes all:/etc/app/a.conf): the image's and lower layers' content is hidden");
     expect(run.stdout).toMatch(/web07 \(web@1\): 13 path\(s\) from all, group\/web, host\/web07; tree sha256:[0-9a-f]{64}/);
     const json = JSON.parse((await rootcast('--json', 'render', 'web07')).stdout) as { image: string; layers: { layer: string }[]; entries: { path: string; layer: string }[] };
     expect(json.image).toBe('web@1');
     expect(json.layers.map((layer) => layer.layer)).toEqual(['all', 'group/web', 'host/web07']);
     expect(json.entries.find((entry) => entry.path === '/etc/motd')?.layer).toBe('all');
+    expect((json as unknown as { removals: unknown[] }).removals).toContainEqual({ kind: 'opaque', path: '/etc/app', by: 'group/web:/etc/app/.wh..wh..opq', removes: ['all:/etc/app/a.conf'] });
   });
 
   test('render --out writes the tree with owners, modes, ACLs and xattrs; --dry-run writes nothing', async () => {

@@ -1,6 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, lutimesSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { HomePaths } from '../../src/home/paths.js';
+import { resolveImageRef } from '../../src/image/versions.js';
+import type { HostOverridesRequest } from '../../src/overrides/host-overrides.js';
+import { addVersion, makeTempHome, removeHome } from './image-builder.js';
 
 const run = (command: string, ...args: string[]): void => void execFileSync(command, args);
 
@@ -94,3 +100,36 @@ export const overrideInventory = [
   '  web08: {mac: "52:54:00:12:34:57", image: web}',
   '',
 ].join('\n');
+
+/** What host web07 (group web) of image `web` resolves its layers from, with these vars. */
+export const web07Request = async (paths: HomePaths, vars: Record<string, unknown>, fqdn = 'web07'): Promise<HostOverridesRequest> => {
+  const version = await resolveImageRef(paths, 'web');
+  return {
+    overridesDir: paths.overridesDir,
+    subject: { name: 'web07', imageName: 'web', groups: ['web'] },
+    context: { host: { name: 'web07', fqdn, macs: [] }, image: { name: 'web', ref: version.ref }, groups: ['web'], vars, server: {} },
+    imageRoot: version.root,
+    known: { hosts: ['web07'], groups: ['web'] },
+  };
+};
+
+export interface OverrideHome {
+  paths: HomePaths;
+  /** Scratch space beside the home (the golden root lives in `golden/`). */
+  work: string;
+}
+
+/** A home with image web@1 (buildImageSource) and the layers of buildLayers. */
+export const makeOverrideHome = async (prefix: string): Promise<OverrideHome> => {
+  const paths = await makeTempHome(`${prefix}-`);
+  const work = await mkdtemp(join(tmpdir(), `${prefix}-work-`));
+  buildImageSource(join(work, 'golden'));
+  await addVersion(paths, 'web', join(work, 'golden'));
+  buildLayers(paths.overridesDir);
+  return { paths, work };
+};
+
+export const removeOverrideHome = async (home: OverrideHome): Promise<void> => {
+  await removeHome(home.paths);
+  await rm(home.work, { recursive: true, force: true });
+};

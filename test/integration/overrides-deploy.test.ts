@@ -1,18 +1,15 @@
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readFile, readdir, readlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HomePaths } from '../../src/home/paths.js';
-import { resolveImageRef } from '../../src/image/versions.js';
 import { loadHostOverrides, type HostOverrides, type HostOverridesRequest } from '../../src/overrides/host-overrides.js';
 import { planSyncFilters } from '../../src/overrides/sync-filters.js';
 import { materialiseHostTree } from '../../src/overrides/write-tree.js';
 import { execProcess } from '../../src/sys/exec.js';
 import { compareTrees } from '../helpers/fidelity-tree.js';
-import { addVersion, makeTempHome, removeHome } from '../helpers/image-builder.js';
-import { buildImageSource, buildInstalledTarget, buildLayers, stampLayers } from '../helpers/override-fixture.js';
+import { buildInstalledTarget, makeOverrideHome, removeOverrideHome, stampLayers, web07Request, type OverrideHome } from '../helpers/override-fixture.js';
 
 const exec = promisify(execFile);
 const keepPaths = ['/etc/fstab', '/etc/crypttab', '/boot/efi/'];
@@ -32,29 +29,17 @@ const facts = async (path: string): Promise<string> => {
 };
 
 describe('image pass + overrides pass with real rsync = image + layers', () => {
+  let home: OverrideHome;
   let paths: HomePaths;
   let work: string;
   let request: HostOverridesRequest;
 
   beforeEach(async () => {
-    paths = await makeTempHome('rootcast-ovl-deploy-');
-    work = await mkdtemp(join(tmpdir(), 'rootcast-ovl-work-'));
-    buildImageSource(join(work, 'golden'));
-    await addVersion(paths, 'web', join(work, 'golden'));
-    buildLayers(paths.overridesDir);
-    const version = await resolveImageRef(paths, 'web');
-    request = {
-      overridesDir: paths.overridesDir,
-      subject: { name: 'web07', imageName: 'web', groups: ['web'] },
-      context: { host: { name: 'web07', fqdn: 'web07.lab.example', macs: [] }, image: { name: 'web', ref: version.ref }, groups: ['web'], vars: { role: 'frontend' }, server: {} },
-      imageRoot: version.root,
-      known: { hosts: ['web07'], groups: ['web'] },
-    };
+    home = await makeOverrideHome('rootcast-ovl-deploy');
+    ({ paths, work } = home);
+    request = await web07Request(paths, { role: 'frontend' }, 'web07.lab.example');
   });
-  afterEach(async () => {
-    await removeHome(paths);
-    await rm(work, { recursive: true, force: true });
-  });
+  afterEach(() => removeOverrideHome(home));
 
   /** What serve does for a deploy request (build the tree, plan the filters), then both passes onto `target`. */
   const deploy = async (target: string, name: string): Promise<HostOverrides> => {

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -13,8 +12,7 @@ import { issueInstallToken } from '../../src/credentials/issue-token.js';
 import type { HomePaths } from '../../src/home/paths.js';
 import type { DeployInstructions } from '../../src/protocol/deploy-protocol.js';
 import { deployInstructionsSchema } from '../../src/runner/instructions-schema.js';
-import { addVersion, makeTempHome, removeHome } from '../helpers/image-builder.js';
-import { buildImageSource, buildLayers, overrideInventory } from '../helpers/override-fixture.js';
+import { makeOverrideHome, overrideInventory, removeOverrideHome, type OverrideHome } from '../helpers/override-fixture.js';
 
 const exec = promisify(execFile);
 
@@ -33,6 +31,7 @@ const pull = async (url: string, password: string, target: string): Promise<numb
 
 // The real serve on its inventory: each host reads its own rendered override tree, and nobody else's.
 describe('rootcast serve: a module per host for its override tree', () => {
+  let home: OverrideHome;
   let paths: HomePaths;
   let work: string;
   const signals = new EventEmitter();
@@ -41,11 +40,8 @@ describe('rootcast serve: a module per host for its override tree', () => {
   let rsyncPort = 0;
 
   beforeEach(async () => {
-    paths = await makeTempHome('rootcast-serve-ovl-');
-    work = await mkdtemp(join(tmpdir(), 'rootcast-serve-ovl-work-'));
-    buildImageSource(join(work, 'golden'));
-    await addVersion(paths, 'web', join(work, 'golden'));
-    buildLayers(paths.overridesDir);
+    home = await makeOverrideHome('rootcast-serve-ovl');
+    ({ paths, work } = home);
     await mkdir(join(paths.overridesDir, 'host/web08/etc'), { recursive: true });
     await writeFile(join(paths.overridesDir, 'host/web08/etc/secret'), 'web08 only\n', { mode: 0o600 });
     await writeFile(paths.inventoryFile, overrideInventory);
@@ -61,8 +57,7 @@ describe('rootcast serve: a module per host for its override tree', () => {
   afterEach(async () => {
     signals.emit('SIGTERM');
     await done;
-    await removeHome(paths);
-    await rm(work, { recursive: true, force: true });
+    await removeOverrideHome(home);
   });
 
   const token = async (host: string): Promise<string> => (await issueInstallToken(paths, host, { now: new Date(), lifetimeMs: 3_600_000, issuedBy: 'test' })).token;
