@@ -7,6 +7,7 @@ import { registerHostCommands } from './commands/host.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerInventoryCommands } from './commands/inventory.js';
+import { registerOverrideCommands } from './commands/overrides.js';
 import { registerServeCommand } from './commands/serve.js';
 import { inventoryServeWiring } from './commands/serve-wiring.js';
 import { registerRunnerCommand } from './commands/runner.js';
@@ -23,6 +24,7 @@ Typical flow:
   rootcast host set web01 --mac 52:54:00:00:00:01
   rootcast inventory check                      validate the inventory and every answer file, every error at once
   rootcast kickstart web01                      the answer file Anaconda gets (rootcast preseed for d-i)
+  rootcast render web01                         the files web01 gets from <home>/overrides (explain: which layer)
   rootcast serve                                answer files, runner and images for installing hosts
 
 Everything lives under --home DIR (or ROOTCAST_HOME); without either, images and state are in
@@ -46,6 +48,7 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
   registerGroupCommands(program, seed);
   registerInventoryCommands(program, seed);
   registerAnswerFileCommands(program, seed);
+  registerOverrideCommands(program, seed);
   registerServeCommand(program, seed, inventoryServeWiring());
   registerRunnerCommand(program, seed);
   return program as unknown as Command;

@@ -1,6 +1,7 @@
 import { loadAnswerAssets, type AnswerAssets } from '../answer/answer-assets.js';
 import type { HomePaths } from '../home/paths.js';
 import { answerFileIssues } from './answer-check.js';
+import { overrideLayerIssues } from './override-layers.js';
 import { imageRefIssues, imageRefsOf, readRefResolutions } from '../inventory/image-refs.js';
 import { formatIssue, type InventoryIssue, type InventoryReport } from '../inventory/issue.js';
 import { plainValue, type CheckedText, type Locator } from '../inventory/source.js';
@@ -25,6 +26,8 @@ export const storeAndAnswerIssues = async (checked: CheckedText, context: StoreC
   return [
     ...imageRefIssues(checked.inventory, refs),
     ...answerFileIssues({ inventory: checked.inventory, root: plainValue(checked.source), assets, refs }),
+    // Layer directories of hosts or groups the inventory lacks: render, explain and serve refuse them.
+    ...(await overrideLayerIssues(context.paths.overridesDir, checked.inventory)),
   ];
 };
 

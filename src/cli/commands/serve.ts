@@ -49,6 +49,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         },
         log,
         now: context.now,
+        exec: context.exec,
       });
       const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid };
       context.stdout.write(
