@@ -14,6 +14,8 @@ want getfattr attr
 want setcap libcap2-bin
 want mkfifo coreutils
 want unshare util-linux
+# ip: network namespaces for the tests (the identity tests give a root's own tools a card of their own).
+want ip iproute2
 want debootstrap debootstrap
 want mke2fs e2fsprogs
 # PXE (docs/pxe.md): the DHCP daemons and their config checkers, DHCP and TFTP clients, boot files.

@@ -7,12 +7,13 @@ import { registerHostCommands } from './commands/host.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerInventoryCommands } from './commands/inventory.js';
+import { registerOverrideCommands } from './commands/overrides.js';
 import { registerServeCommand } from './commands/serve.js';
 import { inventoryServeWiring } from './commands/serve-wiring.js';
 import { registerRunnerCommand } from './commands/runner.js';
 import { registerPxeCommands } from './commands/pxe.js';
 import { registerDhcpCommands } from './commands/dhcp.js';
-import { rootcastVersion } from '../version.js';
+import { rootcastVersion } from '../package/version.js';
 
 const overview = `
 Typical flow:
@@ -25,6 +26,7 @@ Typical flow:
   rootcast host set web01 --mac 52:54:00:00:00:01
   rootcast inventory check                      validate the inventory and every answer file, every error at once
   rootcast kickstart web01                      the answer file Anaconda gets (rootcast preseed for d-i)
+  rootcast render web01                         the files web01 gets from <home>/overrides (explain: which layer)
   rootcast serve                                answer files, runner and images for installing hosts
   rootcast pxe sync && rootcast serve --pxe     optional: network boot (DHCP, TFTP) into the installers
 
@@ -49,6 +51,7 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
   registerGroupCommands(program, seed);
   registerInventoryCommands(program, seed);
   registerAnswerFileCommands(program, seed);
+  registerOverrideCommands(program, seed);
   registerServeCommand(program, seed, inventoryServeWiring());
   registerRunnerCommand(program, seed);
   registerPxeCommands(program, seed);

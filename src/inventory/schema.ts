@@ -79,6 +79,17 @@ export const installSchema = z
   })
   .strict();
 
+/** How a deployed host gets its own identity: network mode and card settings (src/identity, docs/identity.md). */
+export const identitySchema = z
+  .object({
+    /** @default static when the host has an ip and a network, else dhcp */
+    network: z.enum(['dhcp', 'static', 'keep']).optional(),
+    interface: z.string().optional(),
+    mtu: z.number().optional(),
+    searchDomains: stringList.optional(),
+  })
+  .strict();
+
 /** How installing hosts reach `rootcast serve`. */
 export const serverSchema = z
   .object({
@@ -122,7 +133,9 @@ export const pxeSchema = z
   })
   .strict();
 
-export const imageSchema = z.object({ description: z.string().optional(), install: installSchema.optional() }).strict();
+export const imageSchema = z
+  .object({ description: z.string().optional(), install: installSchema.optional(), identity: identitySchema.optional() })
+  .strict();
 
 export const groupSchema = z
   .object({
@@ -130,6 +143,7 @@ export const groupSchema = z
     network: z.string().optional(),
     vars: vars.optional(),
     install: installSchema.optional(),
+    identity: identitySchema.optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -144,6 +158,7 @@ export const hostSchema = z
     groups: stringList.optional(),
     vars: vars.optional(),
     install: installSchema.optional(),
+    identity: identitySchema.optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -163,6 +178,7 @@ export type RawNetwork = z.infer<typeof networkSchema>;
 export type RawGroup = z.infer<typeof groupSchema>;
 export type RawHost = z.infer<typeof hostSchema>;
 export type InstallSettings = z.infer<typeof installSchema>;
+export type IdentitySettings = z.infer<typeof identitySchema>;
 export type ServerSettings = z.infer<typeof serverSchema>;
 export type RawPxe = z.infer<typeof pxeSchema>;
 
@@ -174,6 +190,7 @@ export const knownKeys = {
   groups: Object.keys(groupSchema.shape),
   hosts: Object.keys(hostSchema.shape),
   install: Object.keys(installSchema.shape),
+  identity: Object.keys(identitySchema.shape),
   server: Object.keys(serverSchema.shape),
   pxe: Object.keys(pxeSchema.shape),
   pxeInstaller: Object.keys(pxeInstallerSchema.shape),

@@ -1,4 +1,4 @@
-import type { InstallSettings, ServerSettings } from './schema.js';
+import type { IdentitySettings, InstallSettings, ServerSettings } from './schema.js';
 
 /** The inventory after validation: names checked, MACs normalised, ranges expanded, IPs allocated. */
 export interface Inventory {
@@ -59,6 +59,7 @@ export interface ImageDef {
   name: string;
   description?: string;
   install?: InstallSettings;
+  identity?: IdentitySettings;
   line?: number;
 }
 
@@ -69,6 +70,7 @@ export interface GroupDef {
   network?: string;
   vars: Record<string, unknown>;
   install?: InstallSettings;
+  identity?: IdentitySettings;
   description?: string;
   line?: number;
 }
@@ -90,6 +92,7 @@ export interface HostDef {
   groups: string[];
   vars: Record<string, unknown>;
   install?: InstallSettings;
+  identity?: IdentitySettings;
   description?: string;
   source: HostSource;
 }

@@ -9,6 +9,7 @@
  *   POST /api/v1/hosts/:host/events              ← RunnerEvent (JSON)   (Bearer <install token> or <host credential>)
  * The image itself moves over the supervised rsync daemon: rsync://install.<host>@<server>:<port>/<module>/
  * with RSYNC_PASSWORD=<install token>. The install token stops working once the runner reports `done`.
+ * The host's override tree is its own module (`ovl.<host>`), readable by that host's users only.
  */
 
 export const apiPrefix = '/api/v1';
@@ -31,6 +32,28 @@ export interface DeployInstructions {
   /** Target paths the image sync must leave alone (fstab, crypttab, the ESP...), rsync-anchored ("/etc/fstab"). */
   keepPaths: string[];
   family: DistroFamily;
+  /** The host's override layers, merged and rendered on the server for this deploy; absent when serve has none to offer. */
+  overrides?: DeployOverrides;
+}
+
+/**
+ * How the two rsync passes of a deploy make "image + override layers" (docs/overrides.md):
+ *   image pass:     rsync -aHAXS --numeric-ids --delete [--exclude=<keepPath>...] --filter=<imageFilters...> <rsync.url> /target/
+ *   overrides pass: rsync -aHAX --numeric-ids --delete --checksum --filter=<overridesFilters...> <overrides.url> /target/
+ * each filter rule one argument, in order. The overrides pass compares by checksum because a rendered
+ * file keeps its template's mtime, so a changed var can leave size and mtime as they were.
+ */
+export interface DeployOverrides {
+  /** rsync:// URL of the host's own module (`ovl.<host>`), same user and password as `rsync`, ending in "/". */
+  url: string;
+  /** Rules for the image pass: `- /p` for what the overrides own, `H /p` for whiteouts (deleted as extraneous). */
+  imageFilters: string[];
+  /** Rules for the overrides pass: kept paths protected, deletion only below owned paths (`R /p/**`), then `P *`. */
+  overridesFilters: string[];
+  /** sha256 of each layer the host has, in precedence order (`all`, `image/web`, `group/web`, `host/web07`). */
+  layers: { layer: string; digest: string }[];
+  /** sha256 of the served tree (rendered templates, final metadata); for the deployed-state record. */
+  treeDigest: string;
 }
 
 /**
@@ -72,3 +95,6 @@ export interface RunnerEvent {
 
 /** rsync daemon module name for one image version (never parsed back, only generated). */
 export const imageModuleName = (image: string, version: number): string => `img.${image}.${version}`;
+
+/** rsync daemon module name for one host's override tree. */
+export const overridesModuleName = (host: string): string => `ovl.${host}`;

@@ -1,5 +1,5 @@
 import type { RunnerEvent, RunnerEventStatus, RunnerPhase } from '../protocol/deploy-protocol.js';
-import { formatBytes } from '../cli/output.js';
+import { formatBytes } from '../text/format.js';
 
 export interface EventDetails {
   percent?: number;

@@ -3,7 +3,7 @@ import { buildDaemonUrl } from '../sys/rsync-pull.js';
 import type { DeployFacts } from './facts.js';
 import { installLogPath } from './install-log.js';
 import type { PreflightCheck, PreflightStep, Step, ToolboxMount } from './steps.js';
-import { formatBytes } from '../cli/output.js';
+import { formatBytes } from '../text/format.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { withSlash } from './facts.js';
 import { join } from 'node:path';

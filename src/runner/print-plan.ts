@@ -1,4 +1,4 @@
-import { formatBytes } from '../cli/output.js';
+import { formatBytes } from '../text/format.js';
 import type { Step, StepTable } from './steps.js';
 
 /** One printer per step kind (a new kind does not compile without one). */

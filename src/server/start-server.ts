@@ -7,11 +7,14 @@ import { defaultRsyncLimits, type RsyncConnectionLimits } from '../sys/rsync-adm
 import { openRsyncGate, type RsyncConnection } from '../sys/rsync-gate.js';
 import { ensurePrivateHome, privateDirNames } from '../home/private-home.js';
 import { loadServerSecret } from '../credentials/server-secret.js';
+import { loadHostOverrides } from '../overrides/host-overrides.js';
+import { execProcess, type Exec } from '../sys/exec.js';
 import type { ServeFiles } from './handlers/context.js';
 import { createServeHttpServer } from './http-server.js';
 import type { ServePxeHooks } from './pxe-hooks.js';
 import { openEventLog } from './event-log.js';
 import { openHostState } from './host-state-access.js';
+import { openOverridesPublisher } from './overrides-publisher.js';
 import { formatListenAddress, isWildcardAddress, type ListenAddress } from './listen-address.js';
 import { listImageVersionsOnDisk, writeRsyncdFiles, writeRsyncdSecrets } from './rsyncd-apply.js';
 import { assertAllowEntries, planRsyncdConfig, rsyncdFiles, type RsyncdConfig } from './rsyncd-plan.js';
@@ -46,6 +49,8 @@ export interface StartServerOptions {
   secretsRefreshMs?: number;
   /** `serve --pxe`: the boot tree over HTTP and the PXE-once switch on `done`. @default none */
   pxe?: ServePxeHooks;
+  /** Runs rsync to build the hosts' override trees. @default execProcess */
+  exec?: Exec;
 }
 
 export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: unknown };
@@ -61,7 +66,7 @@ export interface RunningServer {
 }
 
 /** A snapshot with its fleet validated and normalised, and its access policy filled in. */
-type ValidSnapshot = Required<ServeSnapshot>;
+type ValidSnapshot = ServeSnapshot & Required<Pick<ServeSnapshot, 'access'>>;
 
 const loadValidSnapshot = async (loadSnapshot: () => Promise<ServeSnapshot>): Promise<ValidSnapshot> => {
   const snapshot = await loadSnapshot();
@@ -85,6 +90,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   await ensurePrivateHome(options.paths, { create: privateDirNames });
   const secret = await loadServerSecret(options.paths);
   const hostState = openHostState(options.paths, secret, now);
+  const publisher = openOverridesPublisher(options.paths, options.exec ?? execProcess);
   const template = compileRsyncdConfTemplate();
   let config: RsyncdConfig | undefined;
   let secretsText: string | undefined;
@@ -158,6 +164,15 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       rsyncEndpoint,
       ensureImageModule: async (image, version) => {
         if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(snapshot.fleet);
+      },
+      publishOverrides: async (host, version) => {
+        // Resolved on every deploy request: an edited layer takes effect without a reload.
+        const request = snapshot.overridesRequest?.(host, version);
+        if (request === undefined) return undefined;
+        const overrides = await loadHostOverrides(request);
+        for (const warning of overrides.tree.warnings) options.log(`warning: overrides of ${host}: ${warning}`);
+        await publisher.publish(overrides);
+        return overrides;
       },
       refreshRsyncSecrets,
       rsyncConnections: gate.connections,

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { runBinary } from '../helpers/rootcast-binary.js';
+import { runBinary } from '../helpers/cli.js';
 
 const inventory = (installer: string, extraPxe: readonly string[] = [], hosts?: readonly string[]): string =>
   [

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import type { TestNetwork } from './netns.js';
-import { rootcastBinary } from './rootcast-binary.js';
+import { rootcastBinary } from './cli.js';
 
 /** One host of a PXE test inventory. */
 export interface PxeTestHost {

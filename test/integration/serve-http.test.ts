@@ -184,9 +184,9 @@ describe('rootcast serve on loopback', () => {
     expect(await rsyncPull(moduleUrl('db02', 1), db02, join(work, 'db02-web'))).toBe(5);
     expect(await rsyncPull(moduleUrl('db02', 2), db02, join(work, 'db02-web'))).toBe(5);
     await expect(stat(join(work, 'db02-web', 'etc', 'motd'))).rejects.toThrow(/ENOENT/);
-    // The overrides module stays open to the whole fleet until it is split per host.
+    // No fleet-wide overrides module any more: each host has its own (serve-overrides.test.ts).
     const overrides = `rsync://install.db02@127.0.0.1:${server.rsync.port}/overrides/`;
-    expect(await rsyncPull(overrides, db02, join(work, 'db02-overrides'))).toBe(0);
+    expect(await rsyncPull(overrides, db02, join(work, 'db02-overrides'))).toBe(5);
   });
 
   test('a version captured after start gets its module when a host is sent to it', async () => {

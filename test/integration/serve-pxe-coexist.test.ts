@@ -7,7 +7,7 @@ import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { addVersion } from '../helpers/image-builder.js';
 import { createTestNetwork, subnetOctet, type TestNetwork } from '../helpers/netns.js';
 import { probeDhcpOffers, pxeInventoryText, runDhclient, spawnServePxe, writeDhcpHook, type ServeInNamespace } from '../helpers/pxe-fixture.js';
-import { runBinary } from '../helpers/rootcast-binary.js';
+import { runBinary } from '../helpers/cli.js';
 
 const prefix = `10.213.${subnetOctet()}`;
 const serverIp = `${prefix}.2`;

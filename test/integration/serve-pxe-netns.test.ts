@@ -7,7 +7,7 @@ import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { addVersion } from '../helpers/image-builder.js';
 import { createTestNetwork, subnetOctet, type CommandOutcome, type TestNetwork } from '../helpers/netns.js';
 import { pxeInventoryText, runDhclient, runUdhcpc, spawnServePxe, writeDhcpHook, type ServeInNamespace } from '../helpers/pxe-fixture.js';
-import { runBinary } from '../helpers/rootcast-binary.js';
+import { runBinary } from '../helpers/cli.js';
 
 const prefix = `10.213.${subnetOctet()}`;
 const macs = { web01: '52:54:00:aa:00:01', web02: '52:54:00:aa:00:02', stranger: '52:54:00:aa:00:09' };

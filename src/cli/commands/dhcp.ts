@@ -9,7 +9,8 @@ import { parseLeases } from '../../pxe/leases.js';
 import { planLearnMacs } from '../../pxe/learn-plan.js';
 import { renderKeaConfig } from '../../render/kea-config.js';
 import { buildContext, type ContextSeed } from '../context.js';
-import { dryRunNote, formatTable, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote, formatTable } from '../../text/format.js';
 import { readPxeInputs } from './pxe-inputs.js';
 
 const formats = ['isc', 'dnsmasq', 'kea'] as const;
@@ -63,7 +64,7 @@ export const registerDhcpCommands = (program: Command, seed: ContextSeed): void 
       }
       const { format, leases } = parseLeases(text, options.leases);
       const dryRun = options.dryRun === true;
-      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: 'learn MACs', dryRun, answerWarnings: false }, (loaded) => planLearnMacs(loaded, leases, only));
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: 'learn MACs', dryRun }, (loaded) => planLearnMacs(loaded, leases, only));
       if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
       const summary = `${dryRun ? 'would set' : 'set'} ${plan.learned.length} MAC(s) from ${leases.length} lease(s) (${format}) in ${plan.file}`;
       printResult(ctx, { dryRun, file: plan.file, format, learned: plan.learned, unmatched: plan.unmatched, waiting: plan.waiting, warnings: warnings.map(issueJson) }, (value) =>

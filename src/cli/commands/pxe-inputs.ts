@@ -4,7 +4,7 @@ import type { HomePaths } from '../../home/paths.js';
 import { loadInventory } from '../../inventory/load.js';
 import { resolveHosts, type ResolvedHost } from '../../inventory/resolve.js';
 import type { Inventory } from '../../inventory/types.js';
-import { findPackageRoot } from '../../package-root.js';
+import { findPackageRoot } from '../../package/package-root.js';
 import { readBootChoices } from '../../pxe/boot-choice-store.js';
 import { planHostBoots, type AnswerFamilies, type HostBoot } from '../../pxe/host-boots.js';
 import { pxeSettingsOf, type PxeSettings } from '../../pxe/pxe-settings.js';

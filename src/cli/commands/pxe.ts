@@ -5,7 +5,8 @@ import { writeBootChoice } from '../../pxe/boot-choice-store.js';
 import type { PxeBootChoice } from '../../pxe/host-boots.js';
 import { formatStatusLine } from '../../pxe/status.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
-import { dryRunNote, formatTable, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote, formatTable } from '../../text/format.js';
 import { readPxeInputs } from './pxe-inputs.js';
 import { planSync, readPxeStatus, syncBootTree } from './pxe-sync.js';
 

@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import type { ServeFiles } from '../../server/handlers/context.js';
 import { defaultHttpListen, defaultRsyncListen, formatListenAddress, parseListenAddress } from '../../server/listen-address.js';
-import { packageFile } from '../../package-root.js';
+import { packageFile } from '../../package/package-root.js';
 import { serveUntilSignalled, type SignalSource } from '../../server/serve-until-signal.js';
 import type { ServeSnapshot } from '../../server/serve-snapshot.js';
 import { startServer } from '../../server/start-server.js';
@@ -74,6 +74,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         },
         log,
         now: context.now,
+        exec: context.exec,
         ...(pxe === undefined ? {} : { pxe: pxe.hooks }),
       }).catch(async (error: unknown) => {
         await pxe?.stop();

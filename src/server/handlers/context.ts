@@ -1,4 +1,6 @@
 import type { HomePaths } from '../../home/paths.js';
+import type { ResolvedVersion } from '../../image/versions.js';
+import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
 import type { EventLog } from '../event-log.js';
 import type { HostStateAccess } from '../host-state-access.js';
@@ -31,6 +33,11 @@ export interface HandlerContext {
   rsyncEndpoint: (localAddress: string | undefined) => string;
   /** Makes sure the daemon config has a module for this version (an image captured after serve started). */
   ensureImageModule: (image: string, version: number) => Promise<void>;
+  /**
+   * Resolves the host's override layers for `version` from the current snapshot and publishes the tree
+   * as its module; undefined when serve offers this host no overrides. Throws INVALID_DATA for bad layers.
+   */
+  publishOverrides: (host: string, version: ResolvedVersion) => Promise<HostOverrides | undefined>;
   /** Rewrites the daemon's secrets file from the current tokens (after one was issued, spent or enrolled). */
   refreshRsyncSecrets: () => Promise<void>;
   /** The rsync connections being served now (for /healthz). */

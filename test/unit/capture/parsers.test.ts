@@ -3,7 +3,8 @@ import { parseExcludeFile } from '../../../src/capture/exclude-file.js';
 import { inspectionScript, parseInspection, splitInspectionOutput } from '../../../src/capture/inspection.js';
 import { parseLsblk } from '../../../src/capture/lsblk.js';
 import { classifyMount, parseProcMounts, planMounts } from '../../../src/capture/mounts.js';
-import { parseKernelList, parseOsRelease } from '../../../src/capture/os-release.js';
+import { parseKernelList } from '../../../src/image/kernels.js';
+import { parseOsRelease } from '../../../src/capture/os-release.js';
 import { describeSource, parseSshSource } from '../../../src/capture/source-spec.js';
 import { isRootcastError } from '../../../src/errors/rootcast-error.js';
 

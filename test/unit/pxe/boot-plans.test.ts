@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { findPackageRoot } from '../../../src/package-root.js';
+import { findPackageRoot } from '../../../src/package/package-root.js';
 import { planBootTree } from '../../../src/pxe/boot-tree-plan.js';
 import { planHostBoots, type AnswerFamilies, type PxeBootChoice } from '../../../src/pxe/host-boots.js';
 import { loadPxeTemplates, type PxeTemplates } from '../../../src/render/pxe-templates.js';

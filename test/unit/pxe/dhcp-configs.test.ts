@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findPackageRoot } from '../../../src/package-root.js';
+import { findPackageRoot } from '../../../src/package/package-root.js';
 import { planDhcpConfig } from '../../../src/pxe/dhcp-plan.js';
 import { renderKeaConfig } from '../../../src/render/kea-config.js';
 import { loadPxeTemplates, type PxeTemplates } from '../../../src/render/pxe-templates.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAnswerAssets, type AnswerAssets } from '../../../src/answer/answer-assets.js';
-import { answerFileIssues } from '../../../src/inventory/answer-check.js';
-import { parseProblemPath, placeOfProblem } from '../../../src/inventory/answer-problem-place.js';
+import { answerFileIssues } from '../../../src/fleet-check/answer-check.js';
+import { parseProblemPath, placeOfProblem } from '../../../src/fleet-check/answer-problem-place.js';
 import { imageRefIssues, type RefResolution } from '../../../src/inventory/image-refs.js';
 import { formatIssue } from '../../../src/inventory/issue.js';
 import { resolveHosts } from '../../../src/inventory/resolve.js';

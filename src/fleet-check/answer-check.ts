@@ -5,11 +5,11 @@ import { answerInputFromHost } from '../answer/inventory-inputs.js';
 import { unissuedInstallToken } from '../credentials/token.js';
 import { renderAnswerFile } from '../render/render-answer-file.js';
 import { placeOfProblem } from './answer-problem-place.js';
-import type { RefResolutions } from './image-refs.js';
-import type { InventoryIssue, IssuePath, IssueSeverity } from './issue.js';
-import { resolveHosts, type ResolvedHost } from './resolve.js';
-import { valueAt } from './shape-issues.js';
-import type { Inventory } from './types.js';
+import type { RefResolutions } from '../inventory/image-refs.js';
+import type { InventoryIssue, IssuePath, IssueSeverity } from '../inventory/issue.js';
+import { resolveHosts, type ResolvedHost } from '../inventory/resolve.js';
+import { valueAt } from '../inventory/shape-issues.js';
+import type { Inventory } from '../inventory/types.js';
 
 export interface AnswerCheckInput {
   inventory: Inventory;

@@ -1,17 +1,12 @@
 import { loadAnswerAssets, type AnswerAssets } from '../answer/answer-assets.js';
 import type { HomePaths } from '../home/paths.js';
 import { answerFileIssues } from './answer-check.js';
-import { imageRefIssues, imageRefsOf, readRefResolutions } from './image-refs.js';
-import { formatIssue, type InventoryIssue, type InventoryReport } from './issue.js';
-import type { InventorySource, Locator } from './source.js';
-import type { Inventory } from './types.js';
-import { locateIssues } from './validate.js';
-
-/** One parsed and validated inventory text (the file as read, or an edit's result). */
-export interface CheckedText {
-  source: InventorySource;
-  inventory: Inventory;
-}
+import { overrideLayerIssues } from './override-layers.js';
+import { imageRefIssues, imageRefsOf, readRefResolutions } from '../inventory/image-refs.js';
+import { formatIssue, type InventoryIssue, type InventoryReport } from '../inventory/issue.js';
+import { plainValue, type CheckedText, type Locator } from '../inventory/source.js';
+import { locateIssues } from '../inventory/validate.js';
+import type { IntroducedWarnings } from '../inventory/apply-edit.js';
 
 /** What the checks beyond the file itself need: answer-file assets and the image store. */
 export interface StoreCheckContext {
@@ -20,15 +15,6 @@ export interface StoreCheckContext {
   /** @default the profiles and templates rootcast ships */
   assets?: AnswerAssets;
 }
-
-/** The document as plain data for checks that walk it; {} when it cannot be converted. */
-export const plainValue = (source: InventorySource): unknown => {
-  try {
-    return source.doc.toJS();
-  } catch {
-    return {};
-  }
-};
 
 /**
  * What commands would reject later although the file itself is valid: image versions or tags missing
@@ -40,6 +26,8 @@ export const storeAndAnswerIssues = async (checked: CheckedText, context: StoreC
   return [
     ...imageRefIssues(checked.inventory, refs),
     ...answerFileIssues({ inventory: checked.inventory, root: plainValue(checked.source), assets, refs }),
+    // Layer directories of hosts or groups the inventory lacks: render, explain and serve refuse them.
+    ...(await overrideLayerIssues(context.paths.overridesDir, checked.inventory)),
   ];
 };
 
@@ -63,3 +51,7 @@ export const newStoreAndAnswerWarnings = async (before: CheckedText, after: Chec
   const { warnings } = locateIssues(added, locate);
   return warnings;
 };
+
+/** The fleet check as an inventory edit's warning source (`applyInventoryEdit`'s `introducedWarnings`). */
+export const fleetEditWarnings = (paths: HomePaths): IntroducedWarnings => (before, after, { storeImages, locate }) =>
+  newStoreAndAnswerWarnings(before, after, { paths, storeImages }, locate);

@@ -1,6 +1,6 @@
-import type { IssuePath, PathSegment } from './issue.js';
-import type { Origin, ResolvedHost } from './resolve.js';
-import { valueAt } from './shape-issues.js';
+import type { IssuePath, PathSegment } from '../inventory/issue.js';
+import type { Origin, ResolvedHost } from '../inventory/resolve.js';
+import { valueAt } from '../inventory/shape-issues.js';
 
 /** `install.partitioning.partitions[2].size` → install, partitioning, partitions, 2, size. */
 export const parseProblemPath = (path: string): PathSegment[] =>

@@ -36,7 +36,13 @@ describe('rsync adapter', () => {
     const plain = buildRsyncArgs(base);
     expect(plain.filter((arg) => arg.startsWith('--link-dest=')).length).toBe(20);
     expect(plain.some((arg) => arg.startsWith('--info') || arg === '--relative' || arg === '--dry-run')).toBe(false);
-    expect(buildRsyncArgs({ ...base, progress: true, relative: true, dryRun: true })).toEqual(expect.arrayContaining(['--info=progress2', '--relative', '--dry-run', '--itemize-changes']));
+    expect(buildRsyncArgs({ ...base, progress: true, relative: true, dryRun: true })).toEqual(expect.arrayContaining(['--info=progress2', '--relative', '--dry-run', '--out-format=%i %n']));
+    expect(plain).toContain('--delete');
+    expect(plain.some((arg) => arg.startsWith('--out-format') || arg.startsWith('--files-from') || arg.startsWith('--modify-window'))).toBe(false);
+    expect(buildRsyncArgs({ ...base, itemize: true, delete: false, filesFromStdin: true, nanosecondMtimes: true })).toEqual(
+      expect.arrayContaining(['--out-format=%i %n', '--files-from=-', '--from0', '--modify-window=-1']),
+    );
+    expect(buildRsyncArgs({ ...base, delete: false })).not.toContain('--delete');
   });
 
   test('quotes -e words the way rsync splits them (double quotes, "" for a quote)', () => {
