@@ -11,6 +11,8 @@ import { registerOverrideCommands } from './commands/overrides.js';
 import { registerServeCommand } from './commands/serve.js';
 import { inventoryServeWiring } from './commands/serve-wiring.js';
 import { registerRunnerCommand } from './commands/runner.js';
+import { registerPxeCommands } from './commands/pxe.js';
+import { registerDhcpCommands } from './commands/dhcp.js';
 import { rootcastVersion } from '../package/version.js';
 
 const overview = `
@@ -26,6 +28,7 @@ Typical flow:
   rootcast kickstart web01                      the answer file Anaconda gets (rootcast preseed for d-i)
   rootcast render web01                         the files web01 gets from <home>/overrides (explain: which layer)
   rootcast serve                                answer files, runner and images for installing hosts
+  rootcast pxe sync && rootcast serve --pxe     optional: network boot (DHCP, TFTP) into the installers
 
 Everything lives under --home DIR (or ROOTCAST_HOME); without either, images and state are in
 /var/lib/rootcast and the inventory is /etc/rootcast/rootcast.yaml.
@@ -51,5 +54,7 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
   registerOverrideCommands(program, seed);
   registerServeCommand(program, seed, inventoryServeWiring());
   registerRunnerCommand(program, seed);
+  registerPxeCommands(program, seed);
+  registerDhcpCommands(program, seed);
   return program as unknown as Command;
 };

@@ -15,7 +15,8 @@ export type Route =
   | { kind: 'enroll'; host: string }
   | { kind: 'post-event'; host: string }
   | { kind: 'list-events'; host: string }
-  | { kind: 'health' };
+  | { kind: 'health' }
+  | { kind: 'boot-file'; path: string };
 
 export type RouteMatch = { ok: true; route: Route } | { ok: false; status: 400 | 404 | 405; reason: string; allow?: string };
 
@@ -61,6 +62,9 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
     }
     if (second !== undefined && third === undefined) return methodFor(method, 'GET', withHost(second, (host) => ({ kind: 'answer-by-host', answer, host })));
     return notFound(path);
+  }
+  if (first === 'pxe' && decoded.length > 1 && decoded.every((segment) => segment !== '')) {
+    return methodFor(method, 'GET', { ok: true, route: { kind: 'boot-file', path: decoded.slice(1).join('/') } });
   }
   const fixed: Record<string, Route> = {
     '/boot/bootstrap.sh': { kind: 'bootstrap' },

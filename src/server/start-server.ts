@@ -11,6 +11,7 @@ import { loadHostOverrides } from '../overrides/host-overrides.js';
 import { execProcess, type Exec } from '../sys/exec.js';
 import type { ServeFiles } from './handlers/context.js';
 import { createServeHttpServer } from './http-server.js';
+import type { ServePxeHooks } from './pxe-hooks.js';
 import { openEventLog } from './event-log.js';
 import { openHostState } from './host-state-access.js';
 import { openOverridesPublisher } from './overrides-publisher.js';
@@ -46,6 +47,8 @@ export interface StartServerOptions {
   now?: () => Date;
   /** How often the daemon's secrets are re-derived, so expired install tokens drop out. @default 15000 */
   secretsRefreshMs?: number;
+  /** `serve --pxe`: the boot tree over HTTP and the PXE-once switch on `done`. @default none */
+  pxe?: ServePxeHooks;
   /** Runs rsync to build the hosts' override trees. @default execProcess */
   exec?: Exec;
 }
@@ -173,6 +176,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       },
       refreshRsyncSecrets,
       rsyncConnections: gate.connections,
+      ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
       request,
     }),
   });

@@ -4,6 +4,7 @@ import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
 import type { EventLog } from '../event-log.js';
 import type { HostStateAccess } from '../host-state-access.js';
+import type { ServePxeHooks } from '../pxe-hooks.js';
 import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
 
@@ -41,6 +42,8 @@ export interface HandlerContext {
   refreshRsyncSecrets: () => Promise<void>;
   /** The rsync connections being served now (for /healthz). */
   rsyncConnections: () => readonly { client: string; authenticated: boolean }[];
+  /** Present under `serve --pxe`. */
+  pxe?: ServePxeHooks;
   request: {
     method: string;
     authorization: string | undefined;

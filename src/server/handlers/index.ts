@@ -2,6 +2,7 @@ import type { Reply } from '../reply.js';
 import { jsonReply } from '../reply.js';
 import type { Route } from '../routes.js';
 import { answerByHost, answerByMac } from './answer-files.js';
+import { bootFile } from './boot-files.js';
 import type { HandlerContext } from './context.js';
 import { deployInstructions } from './deploy.js';
 import { enrollHost } from './enroll.js';
@@ -24,6 +25,7 @@ export const handlers: Handlers = {
   'post-event': postEvent,
   'list-events': listEvents,
   health,
+  'boot-file': bootFile,
 };
 
 export const handleRoute = <K extends Route['kind']>(route: Extract<Route, { kind: K }>, context: HandlerContext): Promise<Reply> =>
