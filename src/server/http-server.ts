@@ -11,6 +11,10 @@ export interface RequestFacts {
   method: string;
   authorization: string | undefined;
   contentType: string | undefined;
+  /** The `Host` header. */
+  host: string | undefined;
+  /** The `Range` header (payload downloads). */
+  range: string | undefined;
   localAddress: string | undefined;
   remoteAddress: string | undefined;
   body: string;
@@ -59,12 +63,19 @@ const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Re
     response.end(headOnly ? undefined : reply.body);
     return;
   }
-  response.writeHead(200, { 'content-type': reply.contentType, 'content-length': reply.size, 'x-request-id': requestId });
+  const range = reply.range;
+  response.writeHead(range === undefined ? 200 : 206, {
+    ...reply.headers,
+    'content-type': reply.contentType,
+    'content-length': range === undefined ? reply.size : range.end - range.start + 1,
+    ...(range === undefined ? {} : { 'content-range': `bytes ${range.start}-${range.end}/${reply.size}` }),
+    'x-request-id': requestId,
+  });
   if (headOnly) {
     response.end();
     return;
   }
-  const stream = createReadStream(reply.path);
+  const stream = createReadStream(reply.path, range ?? {});
   // Headers are already out: the only honest signal left is a cut connection.
   stream.on('error', () => response.destroy());
   stream.pipe(response);
@@ -96,6 +107,8 @@ export const createServeHttpServer = (options: HttpServerOptions): Server => {
       method: request.method ?? 'GET',
       authorization: request.headers.authorization,
       contentType: request.headers['content-type'],
+      host: request.headers.host,
+      range: request.headers.range,
       localAddress: request.socket.localAddress,
       remoteAddress: request.socket.remoteAddress,
       body,

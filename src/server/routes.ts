@@ -1,6 +1,7 @@
 import { apiPrefix } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
+import { matchPayloadRoute, type PayloadRoute } from './payload-routes.js';
 
 export type AnswerKind = 'kickstart' | 'preseed';
 
@@ -16,7 +17,8 @@ export type Route =
   | { kind: 'post-event'; host: string }
   | { kind: 'list-events'; host: string }
   | { kind: 'health' }
-  | { kind: 'boot-file'; path: string };
+  | { kind: 'boot-file'; path: string }
+  | PayloadRoute;
 
 export type RouteMatch = { ok: true; route: Route } | { ok: false; status: 400 | 404 | 405; reason: string; allow?: string };
 
@@ -74,6 +76,8 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
   };
   const fixedRoute = fixed[path];
   if (fixedRoute !== undefined) return methodFor(method, 'GET', { ok: true, route: fixedRoute });
+  const payload = `/${first}/${second}` === apiPrefix && third === 'hosts' && fourth !== undefined ? matchPayloadRoute(fourth, fifth, rest, rawTarget) : undefined;
+  if (payload !== undefined) return methodFor(method, 'GET', payload);
   if (`/${first}/${second}` === apiPrefix && third === 'hosts' && fourth !== undefined && rest.length === 0) {
     if (fifth === 'deploy') return methodFor(method, 'GET', withHost(fourth, (host) => ({ kind: 'deploy', host })));
     if (fifth === 'credential') return methodFor(method, 'POST', withHost(fourth, (host) => ({ kind: 'enroll', host })));

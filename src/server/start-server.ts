@@ -13,6 +13,8 @@ import type { ServeFiles } from './handlers/context.js';
 import { createServeHttpServer } from './http-server.js';
 import type { ServePxeHooks } from './pxe-hooks.js';
 import { openEventLog } from './event-log.js';
+import { openPayloadService } from './payload-service.js';
+import { createTracker } from './tracker.js';
 import { openHostState } from './host-state-access.js';
 import { openOverridesPublisher } from './overrides-publisher.js';
 import { formatListenAddress, isWildcardAddress, type ListenAddress } from './listen-address.js';
@@ -142,6 +144,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   refresher.unref();
 
   const events = openEventLog(options.paths);
+  const payloads = openPayloadService({ paths: options.paths, exec: options.exec ?? execProcess, now, nowMs: () => now().getTime(), log: options.log });
+  const tracker = createTracker({ nowMs: () => now().getTime() });
   const rsyncEndpoint = (localAddress: string | undefined): string => {
     const local = localAddress?.replace(/^::ffff:/, '');
     const address = isWildcardAddress(rsync.address) && local !== undefined ? local : rsync.address;
@@ -176,6 +180,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       },
       refreshRsyncSecrets,
       rsyncConnections: gate.connections,
+      payloads,
+      tracker,
       ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
       request,
     }),
