@@ -26,6 +26,8 @@ export interface HttpServerOptions {
   now: () => Date;
   /** @default 65536 */
   maxBodyBytes?: number;
+  /** Only these routes are answered (the tracker's own listener); others are 404. @default every route */
+  only?: ReadonlySet<string>;
 }
 
 type BodyRead = { ok: true; text: string } | { ok: false };
@@ -85,7 +87,8 @@ const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Re
 export const createServeHttpServer = (options: HttpServerOptions): Server => {
   const maxBody = options.maxBodyBytes ?? 65_536;
   const answer = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
-    const match = matchRoute(request.method ?? 'GET', request.url ?? '/');
+    const matched = matchRoute(request.method ?? 'GET', request.url ?? '/');
+    const match: typeof matched = !matched.ok || options.only === undefined || options.only.has(matched.route.kind) ? matched : { ok: false, status: 404, reason: 'this port serves only the tracker' };
     if (!match.ok) {
       request.resume();
       sendReply(request, response, textReply(match.status, match.reason, match.allow === undefined ? undefined : { allow: match.allow }), requestId);

@@ -9,8 +9,9 @@ import { ensurePrivateHome, privateDirNames } from '../home/private-home.js';
 import { loadServerSecret } from '../credentials/server-secret.js';
 import { loadHostOverrides } from '../overrides/host-overrides.js';
 import { execProcess, type Exec } from '../sys/exec.js';
-import type { ServeFiles } from './handlers/context.js';
-import { createServeHttpServer } from './http-server.js';
+import type { HandlerContext, ServeFiles } from './handlers/context.js';
+import { createServeHttpServer, type RequestFacts } from './http-server.js';
+import type { Server } from 'node:http';
 import type { ServePxeHooks } from './pxe-hooks.js';
 import { openEventLog } from './event-log.js';
 import { openPayloadService } from './payload-service.js';
@@ -51,8 +52,10 @@ export interface StartServerOptions {
   secretsRefreshMs?: number;
   /** `serve --pxe`: the boot tree over HTTP and the PXE-once switch on `done`. @default none */
   pxe?: ServePxeHooks;
-  /** Runs rsync to build the hosts' override trees. @default execProcess */
+  /** Runs rsync to build the hosts' override trees, and tar to build payloads. @default execProcess */
   exec?: Exec;
+  /** The tracker on a port of its own (`serve --tracker`). @default announces go to the HTTP port */
+  tracker?: ListenAddress;
 }
 
 export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: unknown };
@@ -60,6 +63,8 @@ export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: un
 export interface RunningServer {
   http: ListenAddress;
   rsync: ListenAddress;
+  /** The tracker's own listener, when it has one. */
+  tracker?: ListenAddress;
   /** The rsync connections being served now. */
   rsyncConnections(): RsyncConnection[];
   /** Re-reads the fleet and rewrites rsyncd.conf + secrets; on failure the previous fleet stays in force. */
@@ -151,56 +156,62 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     const address = isWildcardAddress(rsync.address) && local !== undefined ? local : rsync.address;
     return isIPv6(address) ? `[${address}]:${rsync.port}` : `${address}:${rsync.port}`;
   };
-  const server = createServeHttpServer({
-    log: options.log,
+  let trackerListen: ListenAddress | undefined;
+  const contextFor = (request: RequestFacts): HandlerContext => ({
+    paths: options.paths,
+    fleet: snapshot.fleet,
+    renderAnswerFile: snapshot.renderAnswerFile,
+    access: snapshot.access,
+    secret,
+    files: options.files,
+    events,
+    hostState,
     now,
-    contextFor: (request) => ({
-      paths: options.paths,
-      fleet: snapshot.fleet,
-      renderAnswerFile: snapshot.renderAnswerFile,
-      access: snapshot.access,
-      secret,
-      files: options.files,
-      events,
-      hostState,
-      now,
-      log: options.log,
-      rsyncEndpoint,
-      ensureImageModule: async (image, version) => {
-        if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(snapshot.fleet);
-      },
-      publishOverrides: async (host, version) => {
-        // Resolved on every deploy request: an edited layer takes effect without a reload.
-        const request = snapshot.overridesRequest?.(host, version);
-        if (request === undefined) return undefined;
-        const overrides = await loadHostOverrides(request);
-        for (const warning of overrides.tree.warnings) options.log(`warning: overrides of ${host}: ${warning}`);
-        await publisher.publish(overrides);
-        return overrides;
-      },
-      refreshRsyncSecrets,
-      rsyncConnections: gate.connections,
-      payloads,
-      tracker,
-      ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
-      request,
-    }),
+    log: options.log,
+    rsyncEndpoint,
+    ensureImageModule: async (image, version) => {
+      if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(snapshot.fleet);
+    },
+    publishOverrides: async (host, version) => {
+      // Resolved on every deploy request: an edited layer takes effect without a reload.
+      const request = snapshot.overridesRequest?.(host, version);
+      if (request === undefined) return undefined;
+      const overrides = await loadHostOverrides(request);
+      for (const warning of overrides.tree.warnings) options.log(`warning: overrides of ${host}: ${warning}`);
+      await publisher.publish(overrides);
+      return overrides;
+    },
+    refreshRsyncSecrets,
+    rsyncConnections: gate.connections,
+    payloads,
+    tracker,
+    ...(trackerListen === undefined ? {} : { trackerListen }),
+    ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
+    request,
   });
-  try {
-    server.listen(options.http.port, options.http.address);
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
-  } catch (error) {
-    clearInterval(refresher);
-    await gate.stop();
-    throw new RootcastError('UNAVAILABLE', `cannot listen for HTTP on ${formatListenAddress(options.http)}: ${(error as Error).message}`, {
-      hint: 'choose another --http ADDRESS:PORT, or stop what uses that port',
-    });
-  }
-  const httpPort = (server.address() as AddressInfo).port;
+  const server = createServeHttpServer({ log: options.log, now, contextFor });
+  const trackerServer = options.tracker === undefined ? undefined : createServeHttpServer({ log: options.log, now, contextFor, only: new Set(['announce']) });
+  const listen = async (target: Server, address: ListenAddress, option: string): Promise<number> => {
+    try {
+      target.listen(address.port, address.address);
+      await Promise.race([once(target, 'listening'), once(target, 'error').then(([error]) => Promise.reject(error as Error))]);
+      return (target.address() as AddressInfo).port;
+    } catch (error) {
+      clearInterval(refresher);
+      await gate.stop();
+      server.close();
+      throw new RootcastError('UNAVAILABLE', `cannot listen for HTTP on ${formatListenAddress(address)}: ${(error as Error).message}`, {
+        hint: `choose another ${option} ADDRESS:PORT, or stop what uses that port`,
+      });
+    }
+  };
+  const httpPort = await listen(server, options.http, '--http');
+  if (trackerServer !== undefined && options.tracker !== undefined) trackerListen = { address: options.tracker.address, port: await listen(trackerServer, options.tracker, '--tracker') };
 
   return {
     http: { address: options.http.address, port: httpPort },
     rsync,
+    ...(trackerListen === undefined ? {} : { tracker: trackerListen }),
     rsyncConnections: gate.connections,
     reload: async () => {
       try {
@@ -217,9 +228,12 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     },
     stop: async () => {
       clearInterval(refresher);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await Promise.all([closed, gate.stop()]);
+      const closing = [server, ...(trackerServer === undefined ? [] : [trackerServer])].map((target) => {
+        const closed = new Promise<void>((resolve) => target.close(() => resolve()));
+        target.closeAllConnections();
+        return closed;
+      });
+      await Promise.all([...closing, gate.stop()]);
     },
   };
 };

@@ -9,6 +9,7 @@ import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
 import type { PayloadService } from '../payload-service.js';
 import type { Tracker } from '../tracker.js';
+import type { ListenAddress } from '../listen-address.js';
 
 /** Files served as they are on disk. */
 export interface ServeFiles {
@@ -48,6 +49,8 @@ export interface HandlerContext {
   payloads: PayloadService;
   /** The fleet's BitTorrent tracker. */
   tracker: Tracker;
+  /** The tracker's own listener (`serve --tracker`); undefined when it answers on the HTTP port. */
+  trackerListen?: ListenAddress;
   /** Present under `serve --pxe`. */
   pxe?: ServePxeHooks;
   request: {

@@ -4,6 +4,7 @@ import { buildTorrentFile, readTorrentInfo } from '../../payload/torrent.js';
 import { chooseTransport, defaultTransport } from '../../payload/transport.js';
 import { apiPrefix, type DeployTransport } from '../../protocol/deploy-protocol.js';
 import { parseRange } from '../byte-range.js';
+import { formatListenAddress, isWildcardAddress } from '../listen-address.js';
 import type { PayloadRoute } from '../payload-routes.js';
 import { textReply, type Reply } from '../reply.js';
 import type { ServeHost } from '../serve-fleet.js';
@@ -21,6 +22,14 @@ const originFor = (context: HandlerContext): string => {
   const host = context.request.host;
   if (host !== undefined && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) return `http://${host}`;
   return `http://${context.request.localAddress ?? '127.0.0.1'}`;
+};
+
+/** The tracker's own listener when it has one: its address, or for a wildcard the host the client used for HTTP. */
+const trackerOriginFor = (context: HandlerContext, origin: string): string => {
+  const listen = context.trackerListen;
+  if (listen === undefined) return origin;
+  const host = isWildcardAddress(listen.address) ? origin.replace(/^http:\/\//, '').replace(/:\d+$/, '') : formatListenAddress({ ...listen, port: 0 }).replace(/:0$/, '');
+  return `http://${host}:${listen.port}`;
 };
 
 /** Host credential or install token of the host in the URL, and the host must be set to the payload's image (as for its rsync module). */
@@ -43,9 +52,10 @@ export const payloadFile = async (route: Extract<PayloadRoute, { kind: 'payload-
   if (published === undefined) return textReply(404, `${route.image}@${route.version} has no payload; publish it with "rootcast image publish ${route.image}@${route.version}"`);
   if (route.file === 'torrent') {
     const origin = originFor(context);
+    const trackerOrigin = trackerOriginFor(context, origin);
     const info = readTorrentInfo(await readFile(published.files.torrent));
     const torrent = buildTorrentFile(info, {
-      announce: `${origin}${hostPath(route.host, 'announce')}`,
+      announce: `${trackerOrigin}${hostPath(route.host, 'announce')}`,
       webSeed: `${origin}${hostPath(route.host, `payload/${published.files.archiveName}`)}`,
     });
     return { kind: 'body', status: 200, contentType: 'application/x-bittorrent', body: torrent };
