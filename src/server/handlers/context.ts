@@ -2,7 +2,10 @@ import type { HomePaths } from '../../home/paths.js';
 import type { ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
-import type { EventLog } from '../event-log.js';
+import type { EventStore } from '../../state/event-store.js';
+import type { StallPolicy } from '../../monitor/stall.js';
+import type { DashboardAccess } from '../dashboard-access.js';
+import type { DashboardHub } from '../dashboard-hub.js';
 import type { HostStateAccess } from '../host-state-access.js';
 import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
@@ -12,6 +15,14 @@ export interface ServeFiles {
   bootstrapScript: string;
   runnerBundle: string;
   nodeBinary: string;
+}
+
+/** The dashboard's side of serve: who may read it, its live feed, the image server's measured throughput. */
+export interface DashboardServices {
+  access: DashboardAccess;
+  hub: DashboardHub;
+  serverRate: () => number | null;
+  stall: StallPolicy;
 }
 
 /** What one request's handler may use; built per request from the running server's current state. */
@@ -24,7 +35,8 @@ export interface HandlerContext {
   access: InstallAccessPolicy;
   secret: Buffer;
   files: ServeFiles;
-  events: EventLog;
+  events: EventStore;
+  dashboard: DashboardServices;
   hostState: HostStateAccess;
   now: () => Date;
   log: (line: string) => void;
@@ -43,6 +55,7 @@ export interface HandlerContext {
   rsyncConnections: () => readonly { client: string; authenticated: boolean }[];
   request: {
     method: string;
+    target: string;
     authorization: string | undefined;
     contentType: string | undefined;
     localAddress: string | undefined;
