@@ -30,9 +30,10 @@ export interface ReplayedStatus {
  * The host's status: its checkpoint, plus every event logged after it (the rest of the newest
  * install's log, and any newer install's), streamed, never the whole history.
  */
-export const replayHostStatus = async (paths: HomePaths, host: string, keepInstalls = defaultEventRetention.keepInstalls): Promise<ReplayedStatus> => {
+export const replayHostStatus = async (paths: HomePaths, host: string, keep?: number): Promise<ReplayedStatus> => {
   const segments = await listEventSegments(paths, host);
   const checkpoint = await readCheckpoint(paths, host);
+  const keepInstalls = keep ?? checkpoint?.keepInstalls ?? defaultEventRetention.keepInstalls;
   let status = checkpoint ?? emptyHostStatus(host);
   const checkpointed = currentInstall(status)?.install ?? 0;
   let completeBytes = status.logBytes;

@@ -96,7 +96,7 @@ export const openEventStore = (options: EventStoreOptions): EventStore => {
     if (!slot.dirty) return;
     slot.dirty = false;
     await mkdir(layout.hostDir(host), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(layout.statusFile(host), `${JSON.stringify(slot.status)}\n`, { mode: 0o600 });
+    await writeFileAtomic(layout.statusFile(host), `${JSON.stringify({ ...slot.status, keepInstalls: retention.keepInstalls })}\n`, { mode: 0o600 });
   };
   const scheduleCheckpoint = (host: string, slot: HostSlot): void => {
     slot.dirty = true;

@@ -59,6 +59,8 @@ export const hostStatusSchema = z
     logBytes: z.number().int().nonnegative(),
     /** Newest first; the first is the current (or last) install. */
     installs: z.array(installSchema),
+    /** How many installs the writer keeps (readers replaying the log keep as many). */
+    keepInstalls: z.number().int().positive().optional(),
     /** Ids of the newest events, for telling a retried post from a new one. */
     recentIds: z.array(z.string()),
   })
