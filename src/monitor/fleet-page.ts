@@ -20,7 +20,8 @@ export interface FleetPageView {
   now: Date;
 }
 
-export const summaryHtml = (summary: FleetSummary): string => summaryPhrases(summary).map((phrase) => `<span>${escapeHtml(phrase)}</span>`).join('');
+export const summaryHtml = (summary: FleetSummary): string =>
+  summaryPhrases(summary).map((phrase, index) => `<span>${index === 0 ? '' : '· '}${escapeHtml(phrase)}</span>`).join(' ');
 
 export const rowMatches = (row: HostRow, filter: FleetFilter): boolean =>
   (filter.group === undefined || row.groups.includes(filter.group)) &&

@@ -32,7 +32,8 @@ const round = (value: number): number => Math.round(value * 100) / 100;
 export const layoutTimeline = (installs: readonly InstallSummary[], now: Date): TimelineRow[] => {
   const measured = installs.map((summary, index) => {
     const spans = summary.spans.filter((span) => index === 0 || span.end !== undefined);
-    const origin = Math.min(...spans.map((span) => Date.parse(span.start)), Date.parse(summary.startedAt));
+    // From the first bar: the wait for the installer to boot after its answer file is not a phase.
+    const origin = spans.length === 0 ? Date.parse(summary.startedAt) : Math.min(...spans.map((span) => Date.parse(span.start)));
     const timed = spans.map((span) => {
       const start = (Date.parse(span.start) - origin) / 1000;
       const end = ((span.end === undefined ? now.getTime() : Date.parse(span.end)) - origin) / 1000;

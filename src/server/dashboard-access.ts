@@ -52,9 +52,9 @@ const loadPassword = async (file: string): Promise<string> => {
   return readPassword(file);
 };
 
-/** The access rule for serve's HTTP address (the home's secrets/ directory must exist). */
-export const loadDashboardAccess = async (paths: HomePaths, httpAddress: string): Promise<DashboardAccess> => {
-  if (isLoopbackAddress(httpAddress)) return { kind: 'open' };
+/** The access rule for serve's HTTP address (undefined: always a password); the home's secrets/ directory must exist. */
+export const loadDashboardAccess = async (paths: HomePaths, httpAddress: string | undefined): Promise<DashboardAccess> => {
+  if (httpAddress !== undefined && isLoopbackAddress(httpAddress)) return { kind: 'open' };
   const file = dashboardPasswordFile(paths);
   return { kind: 'password', password: await loadPassword(file), file };
 };

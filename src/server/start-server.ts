@@ -64,6 +64,8 @@ export interface MonitorOptions {
   checkpointDelayMs?: number;
   /** How often the dashboard's live feed sends changes. @default 500 */
   flushMs?: number;
+  /** Ask for the dashboard password even when serve listens on loopback only (embedders on shared machines). @default false */
+  requirePassword?: boolean;
 }
 
 export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: unknown };
@@ -163,7 +165,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   const monitor = options.monitor ?? {};
   const events = openEventStore({ paths: options.paths, now, ...(monitor.retention === undefined ? {} : { retention: monitor.retention }), ...(monitor.checkpointDelayMs === undefined ? {} : { checkpointDelayMs: monitor.checkpointDelayMs }) });
   const stall = { ...defaultStallPolicy, ...monitor.stall };
-  const dashboardAccess = await loadDashboardAccess(options.paths, options.http.address);
+  const dashboardAccess = await loadDashboardAccess(options.paths, monitor.requirePassword === true ? undefined : options.http.address);
   const throughput = createThroughputSampler(readProcWrittenBytes, () => performance.now());
   // Sampled all the time (a few reads per transfer), so the first dashboard view already has a rate.
   const sampling = setInterval(() => void throughput.sample(gate.connections().map((connection) => connection.pid)), 2000);
