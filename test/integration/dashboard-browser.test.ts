@@ -6,9 +6,9 @@ import type { Page } from 'playwright-core';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { dashboardPasswordFile } from '../../src/server/dashboard-access.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { artifactsDir, launchChromium, type TestBrowser } from '../helpers/chromium.js';
-import { buildFixtureStore, rawRequest } from './serve-fixture.js';
+import { buildFixtureStore, rawRequest, startTokenServe } from './serve-fixture.js';
 
 const fleet: ServeFleet = {
   hosts: [
@@ -45,15 +45,7 @@ describe('the dashboard in a browser', () => {
     work = await mkdtemp(join(tmpdir(), 'rootcast-dashboard-'));
     paths = resolveHomePaths({ home: join(work, 'home') });
     await buildFixtureStore(paths);
-    server = await startServer({
-      paths,
-      http: { address: '127.0.0.1', port: 0 },
-      rsync: { address: '127.0.0.1', port: 0 },
-      loadSnapshot: async () => ({ fleet, renderAnswerFile: async (_kind, _host, { installToken }) => `# token ${installToken}\n` }),
-      files: { bootstrapScript: join(work, 'none'), runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
-      log: () => undefined,
-      monitor: { flushMs: 100, requirePassword: true },
-    });
+    server = await startTokenServe(paths, work, fleet, { monitor: { flushMs: 100, requirePassword: true } });
     password = (await readFile(dashboardPasswordFile(paths), 'utf8')).trim();
     for (const host of ['web01', 'web02', 'db01']) {
       tokens.set(host, /# token (\S+)/.exec((await rawRequest(server.http.port, 'GET', `/preseed/${host}`)).body)?.[1] ?? '');

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import type { RunningServer } from '../../src/server/start-server.js';
 import { runBinary } from '../helpers/cli.js';
 import { storedEvents } from '../helpers/stored-events.js';
-import { buildFixtureStore } from './serve-fixture.js';
+import { buildFixtureStore, startTokenServe } from './serve-fixture.js';
 
 const run = promisify(execFile);
 
@@ -30,14 +30,7 @@ describe('the installer reports installer-started', () => {
     work = await mkdtemp(join(tmpdir(), 'rootcast-installer-'));
     paths = resolveHomePaths({ home: join(work, 'home') });
     await buildFixtureStore(paths);
-    server = await startServer({
-      paths,
-      http: { address: '127.0.0.1', port: 0 },
-      rsync: { address: '127.0.0.1', port: 0 },
-      loadSnapshot: async () => ({ fleet: { hosts: [{ name: 'web07', macs: [], imageRef: 'web@1' }] }, renderAnswerFile: async () => '' }),
-      files: { bootstrapScript: join(work, 'none'), runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
-      log: () => undefined,
-    });
+    server = await startTokenServe(paths, work, { hosts: [{ name: 'web07', macs: [], imageRef: 'web@1' }] });
     await writeFile(join(paths.home, 'rootcast.yaml'), `server: {url: "http://127.0.0.1:${server.http.port}"}\nhosts:\n  web07: {image: web}\n`);
     // What d-i's environment offers: busybox applets, no curl.
     busyboxPath = join(work, 'busybox-bin');

@@ -7,10 +7,10 @@ import { loadServerSecret } from '../../src/credentials/server-secret.js';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { readHostStatus } from '../../src/state/event-read.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
-import { startServer, type MonitorOptions, type RunningServer } from '../../src/server/start-server.js';
+import type { MonitorOptions, RunningServer } from '../../src/server/start-server.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { storedEvents } from '../helpers/stored-events.js';
-import { buildFixtureStore, rawRequest } from './serve-fixture.js';
+import { buildFixtureStore, rawRequest, startTokenServe } from './serve-fixture.js';
 
 const hostNames = Array.from({ length: 50 }, (_, index) => `node${String(index + 1).padStart(2, '0')}`);
 const fleet: ServeFleet = { hosts: [...['web07', 'web08', 'db01'], ...hostNames].map((name) => ({ name, macs: [], imageRef: 'web@1', groups: ['all-of-them'] })) };
@@ -33,17 +33,7 @@ describe('the events API and its storage', () => {
   let paths: HomePaths;
   let server: RunningServer;
   let clock = new Date('2026-06-01T00:00:00Z');
-  const start = (monitor: MonitorOptions = {}) =>
-    startServer({
-      paths,
-      http: { address: '127.0.0.1', port: 0 },
-      rsync: { address: '127.0.0.1', port: 0 },
-      loadSnapshot: async () => ({ fleet, renderAnswerFile: async (_kind, _host, { installToken }) => `# token ${installToken}\n` }),
-      files: { bootstrapScript: join(work, 'none'), runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
-      log: () => undefined,
-      now: () => clock,
-      monitor: { checkpointDelayMs: 50, ...monitor },
-    });
+  const start = (monitor: MonitorOptions = {}) => startTokenServe(paths, work, fleet, { now: () => clock, monitor: { checkpointDelayMs: 50, ...monitor } });
   const post = (host: string, token: string | undefined, body: unknown, contentType = 'application/json') =>
     rawRequest(server.http.port, 'POST', `/api/v1/hosts/${host}/events`, {
       headers: { ...(contentType === '' ? {} : { 'content-type': contentType }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
