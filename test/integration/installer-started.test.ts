@@ -69,6 +69,8 @@ describe('the installer reports installer-started', () => {
       run('unshare', ['-m', '--propagation', 'private', '/bin/sh', '-c', `mount --bind ${console} /dev/console && exec env -i PATH=${busyboxPath} sh -c "$0"`, text]);
     await runEarly(command);
     expect(await readFile(console, 'utf8')).toBe('rootcast: preseed read for web07\n');
+    // nc may be gone before serve has stored what it sent: wait (bounded) for the event to land.
+    for (let wait = 0; wait < 100 && (await storedEvents(paths, 'web07')).length === before; wait += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     const events = (await storedEvents(paths, 'web07')).slice(before);
     expect(events).toEqual([expect.objectContaining({ kind: 'installer-started', installer: 'debian-installer', host: 'web07', install: 2 })]);
 
