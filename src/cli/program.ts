@@ -13,6 +13,8 @@ import { inventoryServeWiring } from './commands/serve-wiring.js';
 import { registerRunnerCommand } from './commands/runner.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerPxeCommands } from './commands/pxe.js';
+import { registerDhcpCommands } from './commands/dhcp.js';
 import { rootcastVersion } from '../package/version.js';
 
 const overview = `
@@ -29,6 +31,7 @@ Typical flow:
   rootcast render web01                         the files web01 gets from <home>/overrides (explain: which layer)
   rootcast serve                                answer files, runner and images for installing hosts; the dashboard at /
   rootcast status --watch                       where every install stands (rootcast logs HOST: why one failed)
+  rootcast pxe sync && rootcast serve --pxe     optional: network boot (DHCP, TFTP) into the installers
 
 Everything lives under --home DIR (or ROOTCAST_HOME); without either, images and state are in
 /var/lib/rootcast and the inventory is /etc/rootcast/rootcast.yaml.
@@ -56,5 +59,7 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
   registerStatusCommand(program, seed);
   registerLogsCommand(program, seed);
   registerRunnerCommand(program, seed);
+  registerPxeCommands(program, seed);
+  registerDhcpCommands(program, seed);
   return program as unknown as Command;
 };

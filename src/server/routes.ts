@@ -18,6 +18,7 @@ export type Route =
   | { kind: 'post-event'; host: string }
   | { kind: 'list-events'; host: string; page: EventPageQuery }
   | { kind: 'health' }
+  | { kind: 'boot-file'; path: string }
   | { kind: 'dashboard'; filter: { group?: string; state?: string } }
   | { kind: 'dashboard-host'; host: string; install?: number }
   | { kind: 'dashboard-script' }
@@ -91,6 +92,9 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
     }
     if (second !== undefined && third === undefined) return methodFor(method, 'GET', withHost(second, (host) => ({ kind: 'answer-by-host', answer, host })));
     return notFound(path);
+  }
+  if (first === 'pxe' && decoded.length > 1 && decoded.every((segment) => segment !== '')) {
+    return methodFor(method, 'GET', { ok: true, route: { kind: 'boot-file', path: decoded.slice(1).join('/') } });
   }
   const fixed: Record<string, Route> = {
     '/boot/bootstrap.sh': { kind: 'bootstrap' },

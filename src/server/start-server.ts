@@ -17,6 +17,7 @@ import { defaultStallPolicy, type StallPolicy } from '../monitor/stall.js';
 import { loadDashboardAccess, type DashboardAccess } from './dashboard-access.js';
 import { openDashboardHub } from './dashboard-hub.js';
 import { createThroughputSampler, readProcWrittenBytes } from './rsync-throughput.js';
+import type { ServePxeHooks } from './pxe-hooks.js';
 import { openHostState } from './host-state-access.js';
 import { openOverridesPublisher } from './overrides-publisher.js';
 import { formatListenAddress, isWildcardAddress, type ListenAddress } from './listen-address.js';
@@ -51,6 +52,8 @@ export interface StartServerOptions {
   now?: () => Date;
   /** How often the daemon's secrets are re-derived, so expired install tokens drop out. @default 15000 */
   secretsRefreshMs?: number;
+  /** `serve --pxe`: the boot tree over HTTP and the PXE-once switch on `done`. @default none */
+  pxe?: ServePxeHooks;
   /** Runs rsync to build the hosts' override trees. @default execProcess */
   exec?: Exec;
   /** Event storage and the dashboard (docs/monitor.md). @default the documented defaults */
@@ -206,6 +209,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       },
       refreshRsyncSecrets,
       rsyncConnections: gate.connections,
+      ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
       request,
     }),
   });

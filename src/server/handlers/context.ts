@@ -7,6 +7,7 @@ import type { StallPolicy } from '../../monitor/stall.js';
 import type { DashboardAccess } from '../dashboard-access.js';
 import type { DashboardHub } from '../dashboard-hub.js';
 import type { HostStateAccess } from '../host-state-access.js';
+import type { ServePxeHooks } from '../pxe-hooks.js';
 import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
 
@@ -53,6 +54,8 @@ export interface HandlerContext {
   refreshRsyncSecrets: () => Promise<void>;
   /** The rsync connections being served now (for /healthz). */
   rsyncConnections: () => readonly { client: string; authenticated: boolean }[];
+  /** Present under `serve --pxe`. */
+  pxe?: ServePxeHooks;
   request: {
     method: string;
     target: string;

@@ -9,6 +9,7 @@ import type { Route } from '../routes.js';
 import { findHostByName } from '../serve-fleet.js';
 import type { HandlerContext } from './context.js';
 import { authenticateHost } from './host-auth.js';
+import { switchToLocalBoot } from '../pxe-done-hook.js';
 
 const unknownHost = (host: string): Reply => textReply(404, `no host named "${host}" in the inventory`);
 
@@ -50,6 +51,9 @@ export const postEvent = async (route: Extract<Route, { kind: 'post-event' }>, c
     await context.hostState.updateRecord(route.host, change);
     // A finished install's token must stop opening the rsync daemon as well.
     await context.refreshRsyncSecrets();
+    if (context.pxe !== undefined && parsed.event.kind === 'phase' && parsed.event.phase === 'done' && parsed.event.status === 'succeeded' && auth.claim.kind === 'install') {
+      await switchToLocalBoot(context.pxe, route.host, context.log);
+    }
   }
   return jsonReply(201, { stored: true, seq: outcome.event.seq, install: outcome.event.install });
 };

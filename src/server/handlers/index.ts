@@ -2,6 +2,7 @@ import type { Reply } from '../reply.js';
 import { jsonReply } from '../reply.js';
 import type { Route } from '../routes.js';
 import { answerByHost, answerByMac } from './answer-files.js';
+import { bootFile } from './boot-files.js';
 import type { HandlerContext } from './context.js';
 import { dashboardEvents, dashboardFleet, dashboardHost, dashboardPage, dashboardScriptFile, dashboardStream } from './dashboard.js';
 import { deployInstructions } from './deploy.js';
@@ -31,6 +32,7 @@ export const handlers: Handlers = {
   'dashboard-fleet': dashboardFleet,
   'dashboard-stream': dashboardStream,
   'dashboard-events': dashboardEvents,
+  'boot-file': bootFile,
 };
 
 export const handleRoute = <K extends Route['kind']>(route: Extract<Route, { kind: K }>, context: HandlerContext): Promise<Reply> =>
