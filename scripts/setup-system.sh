@@ -17,6 +17,11 @@ want unshare util-linux
 # ip: network namespaces for the tests (the identity tests give a root's own tools a card of their own).
 want ip iproute2
 want debootstrap debootstrap
+# The dashboard test drives Debian's chromium (playwright-core, never a downloaded browser); status --watch runs in tmux.
+want chromium chromium
+want tmux tmux
+# The preseed's installer-started report is tested with busybox's sh and nc, as d-i has them.
+want busybox busybox
 want mke2fs e2fsprogs
 # PXE (docs/pxe.md): the DHCP daemons and their config checkers, DHCP and TFTP clients, boot files.
 # dnsmasq-base is the binary without the system service; tftp-hpa is only the client.

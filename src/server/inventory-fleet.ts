@@ -39,6 +39,7 @@ export const fleetFromInventory = (hosts: readonly ResolvedHost[], catalog: Dist
       name: host.name,
       macs: host.macs,
       imageRef: host.image.ref,
+      groups: [...host.groups],
       ...(host.ip === undefined ? {} : { ip: host.ip }),
       transport: {
         mode: host.install.transport ?? defaultTransport.mode,

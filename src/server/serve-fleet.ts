@@ -3,6 +3,7 @@ import type { DistroFamily } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
 import type { TransportSetting } from '../payload/transport.js';
+import type { FleetHost } from '../monitor/host-row.js';
 
 /** One host as `rootcast serve` needs it; the lead adapts the inventory into this shape. */
 export interface ServeHost {
@@ -22,6 +23,8 @@ export interface ServeHost {
   keepPaths?: string[];
   /** `install.transport` and its torrent settings (docs/fanout.md). @default defaultTransport (rsync) */
   transport?: TransportSetting;
+  /** The host's groups, in inventory order (the dashboard filters by them). @default [] */
+  groups?: string[];
 }
 
 export interface ServeFleet {
@@ -76,3 +79,7 @@ export const findHostByName = (fleet: ServeFleet, name: string): ServeHost | und
 /** `mac` must already be normalised. */
 export const findHostByMac = (fleet: ServeFleet, mac: string): ServeHost | undefined =>
   fleet.hosts.find((host) => host.macs.includes(mac));
+
+/** The fleet as the monitor sees it: names, groups, image references. */
+export const fleetHostsOf = (fleet: ServeFleet): FleetHost[] =>
+  fleet.hosts.map((host) => ({ name: host.name, groups: host.groups ?? [], imageRef: host.imageRef }));

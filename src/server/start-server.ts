@@ -12,10 +12,15 @@ import { execProcess, type Exec } from '../sys/exec.js';
 import type { HandlerContext, ServeFiles } from './handlers/context.js';
 import { createServeHttpServer, type RequestFacts } from './http-server.js';
 import type { Server } from 'node:http';
-import type { ServePxeHooks } from './pxe-hooks.js';
-import { openEventLog } from './event-log.js';
 import { openPayloadService } from './payload-service.js';
 import { createTracker } from './tracker.js';
+import { openEventStore } from '../state/event-store.js';
+import type { EventRetention } from '../state/event-retention.js';
+import { defaultStallPolicy, type StallPolicy } from '../monitor/stall.js';
+import { loadDashboardAccess, type DashboardAccess } from './dashboard-access.js';
+import { openDashboardHub } from './dashboard-hub.js';
+import { createThroughputSampler, readProcWrittenBytes } from './rsync-throughput.js';
+import type { ServePxeHooks } from './pxe-hooks.js';
 import { openHostState } from './host-state-access.js';
 import { openOverridesPublisher } from './overrides-publisher.js';
 import { formatListenAddress, isWildcardAddress, type ListenAddress } from './listen-address.js';
@@ -23,7 +28,7 @@ import { listImageVersionsOnDisk, writeRsyncdFiles, writeRsyncdSecrets } from '.
 import { assertAllowEntries, planRsyncdConfig, rsyncdFiles, type RsyncdConfig } from './rsyncd-plan.js';
 import { compileRsyncdConfTemplate } from './rsyncd-render.js';
 import { renderRsyncdSecrets } from './rsyncd-secrets.js';
-import { fleetProblems, normaliseFleet, type ServeFleet } from './serve-fleet.js';
+import { fleetHostsOf, fleetProblems, normaliseFleet, type ServeFleet } from './serve-fleet.js';
 import { accessWarnings, openAccessPolicy, type ServeSnapshot } from './serve-snapshot.js';
 
 export interface RsyncListenOptions extends ListenAddress {
@@ -56,6 +61,19 @@ export interface StartServerOptions {
   exec?: Exec;
   /** The tracker on a port of its own (`serve --tracker`). @default announces go to the HTTP port */
   tracker?: ListenAddress;
+  /** Event storage and the dashboard (docs/monitor.md). @default the documented defaults */
+  monitor?: MonitorOptions;
+}
+
+export interface MonitorOptions {
+  retention?: Partial<EventRetention>;
+  stall?: Partial<StallPolicy>;
+  /** How long a host's status checkpoint may lag behind its log. @default 1000 */
+  checkpointDelayMs?: number;
+  /** How often the dashboard's live feed sends changes. @default 500 */
+  flushMs?: number;
+  /** Ask for the dashboard password even when serve listens on loopback only (embedders on shared machines). @default false */
+  requirePassword?: boolean;
 }
 
 export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: unknown };
@@ -65,6 +83,8 @@ export interface RunningServer {
   rsync: ListenAddress;
   /** The tracker's own listener, when it has one. */
   tracker?: ListenAddress;
+  /** Who may read the dashboard at `/`. */
+  dashboard: DashboardAccess;
   /** The rsync connections being served now. */
   rsyncConnections(): RsyncConnection[];
   /** Re-reads the fleet and rewrites rsyncd.conf + secrets; on failure the previous fleet stays in force. */
@@ -86,6 +106,10 @@ const loadValidSnapshot = async (loadSnapshot: () => Promise<ServeSnapshot>): Pr
   }
   return { ...snapshot, fleet: normaliseFleet(snapshot.fleet), access: snapshot.access ?? openAccessPolicy };
 };
+
+/** Where the dashboard is, for the start-up lines (a wildcard address stands for every address of the server). */
+export const dashboardUrl = (http: ListenAddress): string =>
+  `http://${isWildcardAddress(http.address) ? `<server address>:${http.port}` : formatListenAddress(http)}/`;
 
 /** Starts the HTTP server and the supervised rsync daemon; every effect comes in through `options`. */
 export const startServer = async (options: StartServerOptions): Promise<RunningServer> => {
@@ -148,7 +172,15 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   }, options.secretsRefreshMs ?? 15_000);
   refresher.unref();
 
-  const events = openEventLog(options.paths);
+  const monitor = options.monitor ?? {};
+  const events = openEventStore({ paths: options.paths, now, ...(monitor.retention === undefined ? {} : { retention: monitor.retention }), ...(monitor.checkpointDelayMs === undefined ? {} : { checkpointDelayMs: monitor.checkpointDelayMs }) });
+  const stall = { ...defaultStallPolicy, ...monitor.stall };
+  const dashboardAccess = await loadDashboardAccess(options.paths, monitor.requirePassword === true ? undefined : options.http.address);
+  const throughput = createThroughputSampler(readProcWrittenBytes, () => performance.now());
+  // Sampled all the time (a few reads per transfer), so the first dashboard view already has a rate.
+  const sampling = setInterval(() => void throughput.sample(gate.connections().map((connection) => connection.pid)), 2000);
+  sampling.unref();
+  const hub = openDashboardHub({ fleetHosts: () => fleetHostsOf(snapshot.fleet), store: events, serverRate: throughput.latest, now, stall, ...(monitor.flushMs === undefined ? {} : { flushMs: monitor.flushMs }) });
   const payloads = openPayloadService({ paths: options.paths, exec: options.exec ?? execProcess, now, nowMs: () => now().getTime(), log: options.log });
   const tracker = createTracker({ nowMs: () => now().getTime() });
   const rsyncEndpoint = (localAddress: string | undefined): string => {
@@ -165,6 +197,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     secret,
     files: options.files,
     events,
+    dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall },
     hostState,
     now,
     log: options.log,
@@ -198,6 +231,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       return (target.address() as AddressInfo).port;
     } catch (error) {
       clearInterval(refresher);
+      clearInterval(sampling);
+      hub.stop();
       await gate.stop();
       server.close();
       throw new RootcastError('UNAVAILABLE', `cannot listen for HTTP on ${formatListenAddress(address)}: ${(error as Error).message}`, {
@@ -212,6 +247,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     http: { address: options.http.address, port: httpPort },
     rsync,
     ...(trackerListen === undefined ? {} : { tracker: trackerListen }),
+    dashboard: dashboardAccess,
     rsyncConnections: gate.connections,
     reload: async () => {
       try {
@@ -228,12 +264,16 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     },
     stop: async () => {
       clearInterval(refresher);
+      clearInterval(refresher);
+      clearInterval(sampling);
+      hub.stop();
       const closing = [server, ...(trackerServer === undefined ? [] : [trackerServer])].map((target) => {
         const closed = new Promise<void>((resolve) => target.close(() => resolve()));
         target.closeAllConnections();
         return closed;
       });
       await Promise.all([...closing, gate.stop()]);
+      await events.close();
     },
   };
 };

@@ -159,7 +159,7 @@ describe('serve --pxe in network namespaces: DHCP, TFTP, PXE once', () => {
     expect((await curl(web01, `http://${serverIp}:8780/api/v1/hosts/web01/deploy`, [...bearer, '-o', '/dev/null', '-w', '%{http_code}'])).stdout).toBe('200');
     const done = await curl(web01, `http://${serverIp}:8780/api/v1/hosts/web01/events`, [
       ...bearer, '-H', 'Content-Type: application/json', '-o', '/dev/null', '-w', '%{http_code}',
-      '--data', JSON.stringify({ host: 'web01', phase: 'done', status: 'succeeded', at: '2026-01-02T03:04:05Z' }),
+      '--data', JSON.stringify({ v: 1, kind: 'phase', id: 'pxe-netns-done-web01', host: 'web01', phase: 'done', status: 'succeeded', at: '2026-01-02T03:04:05Z' }),
     ]);
     expect(done.stdout).toBe('201');
     await serve?.waitFor(/pxe: web01 finished installing/, 'the PXE-once switch');

@@ -85,7 +85,7 @@ describe.skipIf(!slow)('PXE boots in QEMU through serve --pxe', () => {
     const token = /\b(i\d+-[A-Za-z0-9_-]{43})\b/.exec(await curl(`/preseed/${host}`))?.[1] ?? '';
     const bearer = ['-H', `Authorization: Bearer ${token}`];
     await curl(`/api/v1/hosts/${host}/deploy`, bearer);
-    await curl(`/api/v1/hosts/${host}/events`, [...bearer, '-H', 'Content-Type: application/json', '--data', JSON.stringify({ host, phase: 'done', status: 'succeeded', at: new Date().toISOString() })]);
+    await curl(`/api/v1/hosts/${host}/events`, [...bearer, '-H', 'Content-Type: application/json', '--data', JSON.stringify({ v: 1, kind: 'phase', id: `pxe-boot-done-${host}`, host, phase: 'done', status: 'succeeded', at: new Date().toISOString() })]);
     await serve?.waitFor(new RegExp(`pxe: ${host} finished installing`), `the PXE-once switch of ${host}`);
   };
 

@@ -5,7 +5,8 @@ import { defaultHttpListen, defaultRsyncListen, formatListenAddress, parseListen
 import { packageFile } from '../../package/package-root.js';
 import { serveUntilSignalled, type SignalSource } from '../../server/serve-until-signal.js';
 import type { ServeSnapshot } from '../../server/serve-snapshot.js';
-import { startServer } from '../../server/start-server.js';
+import { dashboardUrl, startServer } from '../../server/start-server.js';
+import { dashboardPasswordFile, describeDashboardAccess } from '../../server/dashboard-access.js';
 import { defaultRsyncLimits } from '../../sys/rsync-admission.js';
 import { parseRsyncLimits } from '../../server/rsync-limits.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
@@ -84,11 +85,12 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         throw error;
       });
       const trackerUrl = server.tracker === undefined ? undefined : `http://${formatListenAddress(server.tracker)}/`;
-      const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid, pxe: pxe !== undefined, ...(trackerUrl === undefined ? {} : { tracker: trackerUrl }) };
+      const dashboard = { url: dashboardUrl(server.http), login: server.dashboard.kind === 'open' ? null : { user: 'rootcast', passwordFile: dashboardPasswordFile(context.paths) } };
+      const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid, pxe: pxe !== undefined, dashboard, ...(trackerUrl === undefined ? {} : { tracker: trackerUrl }) };
       context.stdout.write(
         context.json
           ? `${JSON.stringify(listening)}\n`
-          : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync}${trackerUrl === undefined ? '' : `, tracker on ${trackerUrl}`}${pxe === undefined ? '' : ', PXE'} (home ${listening.home}, pid ${listening.pid})\n`,
+          : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync}${trackerUrl === undefined ? '' : `, tracker on ${trackerUrl}`}${pxe === undefined ? '' : ', PXE'} (home ${listening.home}, pid ${listening.pid})\n${describeDashboardAccess(server.dashboard, dashboard.url)}\n`,
       );
       await serveUntilSignalled(withPxe(server, pxe), wiring.signals ?? process, log);
     });

@@ -2,7 +2,10 @@ import type { HomePaths } from '../../home/paths.js';
 import type { ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
-import type { EventLog } from '../event-log.js';
+import type { EventStore } from '../../state/event-store.js';
+import type { StallPolicy } from '../../monitor/stall.js';
+import type { DashboardAccess } from '../dashboard-access.js';
+import type { DashboardHub } from '../dashboard-hub.js';
 import type { HostStateAccess } from '../host-state-access.js';
 import type { ServePxeHooks } from '../pxe-hooks.js';
 import type { ServeFleet } from '../serve-fleet.js';
@@ -18,6 +21,14 @@ export interface ServeFiles {
   nodeBinary: string;
 }
 
+/** The dashboard's side of serve: who may read it, its live feed, the image server's measured throughput. */
+export interface DashboardServices {
+  access: DashboardAccess;
+  hub: DashboardHub;
+  serverRate: () => number | null;
+  stall: StallPolicy;
+}
+
 /** What one request's handler may use; built per request from the running server's current state. */
 export interface HandlerContext {
   paths: HomePaths;
@@ -28,7 +39,8 @@ export interface HandlerContext {
   access: InstallAccessPolicy;
   secret: Buffer;
   files: ServeFiles;
-  events: EventLog;
+  events: EventStore;
+  dashboard: DashboardServices;
   hostState: HostStateAccess;
   now: () => Date;
   log: (line: string) => void;
@@ -55,6 +67,7 @@ export interface HandlerContext {
   pxe?: ServePxeHooks;
   request: {
     method: string;
+    target: string;
     authorization: string | undefined;
     contentType: string | undefined;
     /** The `Host` header: the address the client used to reach us. */
