@@ -65,6 +65,8 @@ export interface DeployPayload {
   imageBytes: number;
   /** How long the runner keeps seeding after its download completed, at most. */
   seedSeconds: number;
+  /** The tracker's origin (`http://10.0.0.1:8780`, or serve --tracker's): the runner sends its token there too. */
+  trackerOrigin: string;
 }
 
 /**

@@ -8,6 +8,8 @@ import { retryWithBackoff } from './retry-policy.js';
 import { cleanEnvironment, type StepRuntime } from './step-runtime.js';
 import type { StepResult } from './step-result.js';
 import type { SyncImageStep } from './steps.js';
+import { describeTransportRun } from './torrent-print.js';
+import { fetchByTorrent } from './torrent-transport.js';
 
 /** Chroots into the RAM toolbox and pulls the image onto /target; transient failures are retried. */
 export const executeSyncImage = async (step: SyncImageStep, runtime: StepRuntime): Promise<StepResult> => {
@@ -20,9 +22,13 @@ export const executeSyncImage = async (step: SyncImageStep, runtime: StepRuntime
     ioTimeoutSeconds: step.ioTimeoutSeconds,
     ...(step.bwlimitKiB === undefined ? {} : { bwlimitKiB: step.bwlimitKiB }),
   });
+  // BitTorrent first when planned; the rsync pass below is the exact finish either way.
+  const torrent = step.transport?.kind === 'torrent' ? await fetchByTorrent(step.transport.fetch, step.toolbox, runtime) : undefined;
+  if (torrent?.kind === 'fallback') runtime.progress('sync-image', { message: `torrent transport not used: ${torrent.reason}; the rsync pass moves the whole image` });
   const wrapped = namespace.wrap('chroot', [step.toolbox, 'rsync', ...args]);
   runtime.log(`run: chroot ${step.toolbox} rsync ${args.join(' ')}`);
-  const result = await retryWithBackoff(
+  // A failed pass must not wait for the seeding: stop aria2c and the proxy at once.
+  const pulled = retryWithBackoff(
     runtime.retry,
     { ...runtime.hooks, onRetry: (reason, tries, delay) => {
       runtime.log(`sync-image: try ${tries} failed (${reason}); retrying in ${delay} ms`);
@@ -46,13 +52,18 @@ export const executeSyncImage = async (step: SyncImageStep, runtime: StepRuntime
         hint: 'check the network and that rootcast serve is running, then re-run; the sync resumes where it stopped',
       }),
   );
+  const result = await pulled.catch(async (error: unknown) => {
+    if (torrent?.kind === 'unpacked') await torrent.finish(true);
+    throw error;
+  });
   const stats = parseRsyncStats(result.stdout);
+  const seeded = torrent?.kind === 'unpacked' ? await torrent.finish(false) : undefined;
   return {
     status: 'succeeded',
     details: {
       percent: 100,
       bytes: stats.transferredSizeBytes,
-      message: `${stats.transferredFiles} of ${stats.regularFiles} files transferred (${formatBytes(stats.transferredSizeBytes)} of ${formatBytes(stats.totalSizeBytes)})${result.exitCode === 24 ? '; some source files vanished during the transfer' : ''}`,
+      message: `${describeTransportRun(step.transport, torrent, seeded)}${stats.transferredFiles} of ${stats.regularFiles} files transferred (${formatBytes(stats.transferredSizeBytes)} of ${formatBytes(stats.totalSizeBytes)})${result.exitCode === 24 ? '; some source files vanished during the transfer' : ''}`,
     },
   };
 };

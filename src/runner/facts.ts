@@ -7,6 +7,7 @@ import { buildLocalCopyArgs } from '../sys/rsync-pull.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
 import { findTargetSubmounts, isMountPoint, parseMountinfo } from './mountinfo.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
+import { gatherTorrentFacts, type TorrentFacts } from './torrent-facts.js';
 
 /** What the planner needs to know about this machine; gathered by reading only. */
 export interface DeployFacts {
@@ -22,6 +23,8 @@ export interface DeployFacts {
   toolbox: string;
   /** The rsync server's address, resolved here because DNS may not work inside the chroot. */
   rsyncAddress: string;
+  /** Tools and room for a BitTorrent fetch (docs/fanout.md). */
+  torrent?: TorrentFacts;
 }
 
 export interface GatherFactsInput {
@@ -76,6 +79,7 @@ export const gatherFacts = async (input: GatherFactsInput): Promise<DeployFacts>
     rootCopy,
     toolbox,
     rsyncAddress: input.rsyncAddress,
+    torrent: await gatherTorrentFacts(input.target),
   };
 };
 

@@ -5,6 +5,7 @@ import { installLogPath } from './install-log.js';
 import type { PreflightCheck, PreflightStep, Step, ToolboxMount } from './steps.js';
 import { formatBytes } from '../text/format.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
+import { planTorrentFetch } from './torrent-plan.js';
 import { withSlash } from './facts.js';
 import { join } from 'node:path';
 
@@ -72,7 +73,18 @@ export const planModuleProbe = (instructions: DeployInstructions, rsyncAddress: 
 
 /** The whole deploy as data: pure, so --dry-run prints exactly what would run. */
 export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): Step[] => {
-  const tmpfsBytes = toolboxSizeBytes(facts.rootCopy);
+  const protect = [...new Set([...instructions.keepPaths, ...runnerOwnedPaths])];
+  const torrent = planTorrentFetch({
+    instructions,
+    torrent: facts.torrent,
+    memAvailableBytes: facts.memAvailableBytes,
+    ramNeededBytes: toolboxSizeBytes(facts.rootCopy) + memoryMarginBytes,
+    installedBytes: facts.rootCopy.bytes,
+    server: settings.server,
+    chrootTarget: chrootTargetDir,
+    keep: protect,
+  });
+  const tmpfsBytes = toolboxSizeBytes(facts.rootCopy) + torrent.extraTmpfsBytes;
   const { source, what } = planModuleProbe(instructions, facts.rsyncAddress);
   const toolbox = facts.toolbox;
   const inToolbox = (path: string): string => join(toolbox, path);
@@ -83,7 +95,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
     ...facts.submounts.map((sub) => ({ source: join(facts.target, sub), target: inToolbox(join(chrootTargetDir, sub)), recursive: false })),
   ];
   return [
-    { kind: 'preflight', checks: planChecks(instructions, facts, tmpfsBytes), probe: { source, what } },
+    { kind: 'preflight', checks: [...planChecks(instructions, facts, tmpfsBytes), ...(torrent.check === undefined ? [] : [torrent.check])], probe: { source, what } },
     { kind: 'ram-copy', source: withSlash(facts.target), toolbox, tmpfsBytes, excludes: buildToolboxExcludes(facts.target, settings.workDir) },
     { kind: 'mount', mounts },
     {
@@ -92,8 +104,9 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
       source,
       what,
       destination: `${chrootTargetDir}/`,
-      protect: [...new Set([...instructions.keepPaths, ...runnerOwnedPaths])],
+      protect,
       ioTimeoutSeconds: settings.ioTimeoutSeconds,
+      transport: torrent.transport,
       ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
     },
     { kind: 'overrides', reason: 'override layers are applied by a later rootcast version' },

@@ -1,4 +1,5 @@
 import { formatBytes } from '../text/format.js';
+import { describeTransport } from './torrent-print.js';
 import type { Step, StepTable } from './steps.js';
 
 /** One printer per step kind (a new kind does not compile without one). */
@@ -13,6 +14,7 @@ const printers: StepTable<string[]> = {
   ],
   mount: (step) => step.mounts.map((mount) => `  ${mount.recursive ? 'rbind' : 'bind '} ${mount.source} -> ${mount.target}`),
   'sync-image': (step) => [
+    ...describeTransport(step.transport),
     `  chroot ${step.toolbox} rsync -aHAXS --numeric-ids --delete ${step.source} ${step.destination}`,
     `  keep: ${step.protect.join(' ')}`,
     `  io timeout ${step.ioTimeoutSeconds}s${step.bwlimitKiB === undefined ? '' : `, bandwidth limit ${step.bwlimitKiB} KiB/s`}`,

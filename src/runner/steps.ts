@@ -1,9 +1,10 @@
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import type { ErrorCode } from '../errors/codes.js';
+import type { SyncTransport } from './torrent-plan.js';
 
 /** A local precondition, evaluated by the planner from the facts (so --dry-run shows it). */
 export interface PreflightCheck {
-  name: 'target-mounted' | 'memory' | 'server';
+  name: 'target-mounted' | 'memory' | 'server' | 'payload-space';
   ok: boolean;
   detail: string;
   /** The error raised when the check failed. */
@@ -49,6 +50,8 @@ export interface SyncImageStep extends StepBase<'sync-image'> {
   protect: string[];
   ioTimeoutSeconds: number;
   bwlimitKiB?: number;
+  /** BitTorrent first, then this rsync pass as the exact finish (docs/fanout.md); absent means rsync alone. */
+  transport?: SyncTransport;
 }
 
 /** The override and identity phases belong to the next issue; until then they are reported as skipped. */

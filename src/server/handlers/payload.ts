@@ -116,6 +116,7 @@ export const deployTransport = async (context: HandlerContext, host: ServeHost, 
       infoHash: record.infoHash,
       imageBytes: manifest.sizeBytes,
       seedSeconds: setting.seedSeconds,
+      trackerOrigin: trackerOriginFor(context, originFor(context)),
     },
   };
 };
