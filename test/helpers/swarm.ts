@@ -3,6 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestNetwork } from './netns.js';
 import { bundleEntry, type TestBundle } from './bundle-entry.js';
+import { join } from 'node:path';
+import { findPackageRoot } from '../../src/package/package-root.js';
 
 /** Polls instead of sleeping a fixed time; bounded, so a hang fails the test instead of stalling it. */
 export const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, attempts = 300, everyMs = 100): Promise<T> => {
@@ -26,7 +28,8 @@ export interface NamespacedServe {
  * in one namespace, started with `args` after `serve`; resolves once it says where it listens.
  */
 export const startNamespacedServe = async (net: TestNetwork, namespace: string, home: string, fleetFile: string, args: readonly string[]): Promise<NamespacedServe & { bundle: TestBundle }> => {
-  const bundle = await bundleEntry(new URL('../integration/serve-entry.ts', import.meta.url).pathname);
+  // The package root, whether this runs from test/ (vitest) or dist/test/ (the compiled bench).
+  const bundle = await bundleEntry(join(findPackageRoot(import.meta.url), 'test', 'integration', 'serve-entry.ts'));
   const child = net.spawn(namespace, process.execPath, [bundle.file, '--home', home, 'serve', ...args], {
     env: { ...process.env, SERVE_FLEET_FILE: fleetFile },
     stdio: ['ignore', 'pipe', 'pipe'],
