@@ -6,7 +6,7 @@ import type { HandlerContext } from './context.js';
 import { deployInstructions } from './deploy.js';
 import { enrollHost } from './enroll.js';
 import { listEvents, postEvent } from './events.js';
-import { bootstrapScript, nodeBinary, runnerBundle } from './runner-files.js';
+import { bootstrapScript, firstBootFile, nodeBinary, runnerBundle } from './runner-files.js';
 
 type Handlers = { [K in Route['kind']]: (route: Extract<Route, { kind: K }>, context: HandlerContext) => Promise<Reply> };
 
@@ -17,6 +17,7 @@ export const handlers: Handlers = {
   'answer-by-host': answerByHost,
   'answer-by-mac': answerByMac,
   bootstrap: bootstrapScript,
+  'first-boot': firstBootFile,
   'runner-bundle': runnerBundle,
   'node-binary': nodeBinary,
   deploy: deployInstructions,

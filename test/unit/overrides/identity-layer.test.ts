@@ -95,7 +95,7 @@ describe('the identity layer', () => {
       overridesDir: join(work, 'overrides'),
       subject: { name: 'web07', imageName: 'web', groups: [] },
       known: { hosts: ['web07'], groups: [] },
-      context: { host: { name: 'web07', macs: [] }, image: { name: 'web', ref: 'web@1' }, groups: [], vars: {}, server: {} },
+      context: { host: { name: 'web07', fqdn: 'web07', macs: [] }, image: { name: 'web', ref: 'web@1' }, groups: [], vars: {}, server: {} },
       imageRoot,
       identity: { input: hostInput([staticNic]), dir: join(work, 'identity') },
     };
