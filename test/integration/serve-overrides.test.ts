@@ -79,6 +79,9 @@ describe('rootcast serve: a module per host for its override tree', () => {
       layers: [{ layer: 'identity/web07' }, { layer: 'all' }, { layer: 'group/web' }, { layer: 'host/web07' }],
       treeDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
     });
+    // The record keeps the layers' digests with the version being deployed.
+    const record = JSON.parse(await readFile(join(paths.stateDir, 'hosts', 'web07', 'record.json'), 'utf8')) as { deploying?: { overrides?: unknown } };
+    expect(record.deploying?.overrides).toEqual({ layers: web07.overrides?.layers, treeDigest: web07.overrides?.treeDigest });
     expect(web07.overrides?.imageFilters).toEqual(expect.arrayContaining(['- /etc/app', '- /etc/hostname', 'H /etc/gone']));
     expect(web07.overrides?.overridesFilters.slice(0, 2)).toEqual(['P /etc/fstab', 'P /etc/fstab/**']);
     expect(web07.overrides?.overridesFilters.at(-1)).toBe('P *');
