@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageLayout } from '../src/image/layout.js';
 import { apiPrefix, type DeployInstructions, type RunnerPhase } from '../src/protocol/deploy-protocol.js';
-import { openEventLog, type StoredEvent } from '../src/server/event-log.js';
+import { storedPhaseEvents, type StoredPhaseEvent as StoredEvent } from '../test/helpers/stored-events.js';
 import { buildDaemonUrl } from '../src/sys/rsync-pull.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../test/helpers/debootstrap-cache.js';
 import { addVersion, makeTempHome, removeHome } from '../test/helpers/image-builder.js';
@@ -134,8 +134,7 @@ const main = async (): Promise<void> => {
     if (!response.ok) throw new Error(`GET deploy instructions: ${response.status} ${await response.text()}`);
     const instructions = (await response.json()) as DeployInstructions;
     const source = buildDaemonUrl(instructions.rsync.url, instructions.rsync.user);
-    const eventLog = openEventLog(paths);
-    const eventsSoFar = (): Promise<StoredEvent[]> => eventLog.list(host, 1_000_000);
+    const eventsSoFar = (): Promise<StoredEvent[]> => storedPhaseEvents(paths, host);
 
     const rsyncVersion = (root: string): string => execFileSync('chroot', [root, 'rsync', '--version'], { encoding: 'utf8' }).split('\n')[0] ?? '?';
     console.log(`image ${instructions.ref}: ${(imageBytes / mb).toFixed(0)} MB (${generatedFiles} generated files in /srv/bench + a debootstrapped minbase)`);

@@ -102,6 +102,37 @@ export const serverSchema = z
   })
   .strict();
 
+/** One installer's netboot kernel and initrd: an absolute path on the server or an http(s) URL. */
+export const pxeInstallerSchema = z
+  .object({ kernel: z.string(), initrd: z.string(), args: z.string().optional() })
+  .strict();
+
+/** The optional PXE boot path (docs/pxe.md). */
+export const pxeSchema = z
+  .object({
+    /** The network DHCP serves. @default the only network under networks: */
+    network: z.string().optional(),
+    /** Interface dnsmasq binds to under `serve --pxe`. */
+    interface: z.string().optional(),
+    /** @default "dhcp" */
+    mode: z.enum(['dhcp', 'proxy']).optional(),
+    /** Addresses for machines without a reservation (full DHCP): `10.0.0.100-10.0.0.199`. */
+    pool: z.string().optional(),
+    /** @default "1h" */
+    leaseTime: z.string().optional(),
+    /** @default "native": pxelinux for BIOS, shim + grub for UEFI; "ipxe": iPXE for both */
+    loader: z.enum(['native', 'ipxe']).optional(),
+    /** @default "rootcast": the TFTP server inside serve */
+    tftp: z.enum(['rootcast', 'dnsmasq']).optional(),
+    /** @default [bios, x64-uefi] */
+    architectures: stringList.optional(),
+    /** TFTP and DHCP next-server address. @default the address in server.url */
+    serverAddress: z.string().optional(),
+    installers: z.record(z.string(), pxeInstallerSchema).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
 export const imageSchema = z
   .object({ description: z.string().optional(), install: installSchema.optional(), identity: identitySchema.optional() })
   .strict();
@@ -137,7 +168,7 @@ const section = z.record(z.string(), z.unknown()).nullable().optional();
 
 /** The top level of rootcast.yaml; entries are parsed one by one with the schemas above. */
 export const inventoryFileSchema = z
-  .object({ server: z.unknown().optional(), install: z.unknown().optional(), networks: section, images: section, groups: section, hosts: section })
+  .object({ server: z.unknown().optional(), install: z.unknown().optional(), pxe: z.unknown().optional(), networks: section, images: section, groups: section, hosts: section })
   .strict()
   .nullable();
 
@@ -149,6 +180,7 @@ export type RawHost = z.infer<typeof hostSchema>;
 export type InstallSettings = z.infer<typeof installSchema>;
 export type IdentitySettings = z.infer<typeof identitySchema>;
 export type ServerSettings = z.infer<typeof serverSchema>;
+export type RawPxe = z.infer<typeof pxeSchema>;
 
 /** Every key each object accepts, to suggest the closest one for a typo. */
 export const knownKeys = {
@@ -160,4 +192,6 @@ export const knownKeys = {
   install: Object.keys(installSchema.shape),
   identity: Object.keys(identitySchema.shape),
   server: Object.keys(serverSchema.shape),
+  pxe: Object.keys(pxeSchema.shape),
+  pxeInstaller: Object.keys(pxeInstallerSchema.shape),
 } as const;

@@ -6,7 +6,7 @@
  *   GET  /runner/runner.cjs, /runner/node        the runner bundle and the server's own node binary
  *   GET  /api/v1/hosts/:host/deploy              → DeployInstructions   (Authorization: Bearer <install token>)
  *   POST /api/v1/hosts/:host/credential          → HostEnrolment        (Authorization: Bearer <install token>)
- *   POST /api/v1/hosts/:host/events              ← RunnerEvent (JSON)   (Bearer <install token> or <host credential>)
+ *   POST /api/v1/hosts/:host/events              ← HostEvent (JSON, host-event.ts) (Bearer <install token> or <host credential>)
  * The image itself moves over the supervised rsync daemon: rsync://install.<host>@<server>:<port>/<module>/
  * with RSYNC_PASSWORD=<install token>. The install token stops working once the runner reports `done`.
  * The host's override tree is its own module (`ovl.<host>`), readable by that host's users only.
@@ -87,23 +87,9 @@ export const clientConfigPath = '/etc/rootcast/client.json';
 export const runnerPhases = ['preflight', 'ram-copy', 'mount', 'sync-image', 'overrides', 'identity', 'enroll', 'cleanup', 'done'] as const;
 export type RunnerPhase = (typeof runnerPhases)[number];
 
-export type RunnerEventStatus = 'started' | 'progress' | 'succeeded' | 'failed' | 'skipped';
-
-/** One report from the runner; the server appends it to state/hosts/<host>/events.jsonl. */
-export interface RunnerEvent {
-  host: string;
-  /** The runner invocation that sent it (8+ hex digits): tells two runs' events apart in one log. */
-  run?: string;
-  phase: RunnerPhase;
-  status: RunnerEventStatus;
-  /** ISO-8601 time on the runner's clock. */
-  at: string;
-  percent?: number;
-  bytes?: number;
-  /** Bytes per second. */
-  rate?: number;
-  message?: string;
-}
+/** How a phase went; `failed` carries the reason (host-event.ts has the whole event schema). */
+export const runnerEventStatuses = ['started', 'progress', 'succeeded', 'failed', 'skipped'] as const;
+export type RunnerEventStatus = (typeof runnerEventStatuses)[number];
 
 /** rsync daemon module name for one image version (never parsed back, only generated). */
 export const imageModuleName = (image: string, version: number): string => `img.${image}.${version}`;

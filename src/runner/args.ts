@@ -20,7 +20,7 @@ Options:
   --work-dir DIR          where the RAM toolbox is mounted (default /run/rootcast)
   --retries N             tries for each network operation, backing off up to 30 s with jitter (default 20)
   --bwlimit KIBPS         limit the image pull's bandwidth
-  --progress-interval S   seconds between progress events (default 3)
+  --progress-interval S   seconds between progress events (default 2)
   --help                  show this help
 
 Exit statuses: 0 ok, 64 usage, 65 bad data, 66 not found, 69 unavailable, 70 internal,

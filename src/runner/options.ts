@@ -20,7 +20,7 @@ export interface RunnerOptions {
   retries: number;
   /** Bandwidth limit for the image pull in KiB/s; unset means unlimited. */
   bwlimitKiB?: number;
-  /** Minimum seconds between two progress events. @default 3 */
+  /** Minimum seconds between two progress events (serve hears from a running phase at least every 2 s). @default 2 */
   progressIntervalSeconds: number;
 }
 
@@ -74,7 +74,7 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   if (token === '') errors.push('--token: required (or set ROOTCAST_TOKEN, or --token-file); the answer file carries it');
   const retries = parsePositiveInteger(raw.retries, '--retries', errors, defaultRetryPolicy.attempts) ?? defaultRetryPolicy.attempts;
   const bwlimitKiB = parsePositiveInteger(raw.bwlimit, '--bwlimit', errors, undefined);
-  const progressIntervalSeconds = parsePositiveInteger(raw.progressInterval, '--progress-interval', errors, 3) ?? 3;
+  const progressIntervalSeconds = parsePositiveInteger(raw.progressInterval, '--progress-interval', errors, 2) ?? 2;
   const workDir = raw.workDir ?? '/run/rootcast';
   if (!workDir.startsWith('/')) errors.push(`--work-dir: "${workDir}" must be an absolute path`);
   if (errors.length > 0) {

@@ -13,6 +13,10 @@ export interface QemuOptions {
   cpus?: number;
   /** @default "qemu-system-x86_64" */
   binary?: string;
+  /** Runs QEMU under this command, e.g. `ip netns exec HUB` so it can open a tap device there. @default [] */
+  prefix?: readonly string[];
+  /** Replaces `-nic none` (a PXE test gives the VM a tap NIC on a namespace bridge). @default ["-nic", "none"] */
+  nic?: readonly string[];
 }
 
 export interface TextFound {
@@ -38,15 +42,16 @@ const tailChars = 3000;
 
 /**
  * The flags every test VM gets: software emulation (KVM hangs on these machines), no display, no
- * network (nothing may leave the machine), serial to a file, and exit instead of rebooting.
+ * network unless a test gives it a NIC on a namespace bridge (nothing may leave the machine), serial to a file,
+ * and exit instead of rebooting.
  */
-export const baseQemuArgs = (options: Pick<QemuOptions, 'serialLog' | 'memoryMiB' | 'cpus'>): string[] => [
+export const baseQemuArgs = (options: Pick<QemuOptions, 'serialLog' | 'memoryMiB' | 'cpus' | 'nic'>): string[] => [
   '-accel', 'tcg',
   '-m', String(options.memoryMiB ?? 1024),
   '-smp', String(options.cpus ?? 2),
   '-display', 'none',
   '-monitor', 'none',
-  '-nic', 'none',
+  ...(options.nic ?? ['-nic', 'none']),
   '-no-reboot',
   '-serial', `file:${options.serialLog}`,
 ];
@@ -55,7 +60,9 @@ export const baseQemuArgs = (options: Pick<QemuOptions, 'serialLog' | 'memoryMiB
 export const startQemu = (options: QemuOptions): QemuVm => {
   writeFileSync(options.serialLog, '');
   const started = Date.now();
-  const child = spawn(options.binary ?? 'qemu-system-x86_64', [...baseQemuArgs(options), ...options.args], {
+  const binary = options.binary ?? 'qemu-system-x86_64';
+  const [command = binary, ...prefixArgs] = [...(options.prefix ?? []), binary];
+  const child = spawn(command, [...prefixArgs, ...baseQemuArgs(options), ...options.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

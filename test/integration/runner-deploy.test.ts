@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runnerPhases, type RunnerEvent } from '../../src/protocol/deploy-protocol.js';
+import { runnerPhases } from '../../src/protocol/deploy-protocol.js';
+import { readHostStatus } from '../../src/state/event-read.js';
+import type { StoredPhaseEvent } from '../helpers/stored-events.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../helpers/debootstrap-cache.js';
 import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
 import { runBinary } from '../helpers/cli.js';
@@ -56,7 +58,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     return stdout.split('\n').map((line) => line.split('/')[5] ?? '').filter((name) => name !== '' && name !== '.' && name !== '..').sort();
   };
   const eventCount = async (): Promise<number> => (await serve.events('web07')).length;
-  const eventsSince = async (from: number): Promise<RunnerEvent[]> => (await serve.events('web07')).slice(from);
+  const eventsSince = async (from: number): Promise<StoredPhaseEvent[]> => (await serve.events('web07')).slice(from);
 
   beforeAll(async () => {
     [installedRoot, imageRoot] = await Promise.all([ensureDebootstrapRoot(installedRootRecipe), ensureDebootstrapRoot(imageRootRecipe)]);
@@ -83,6 +85,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const withBoot = { target, env: { ROOTCAST_TOKEN: token }, setup: `mount -o loop ${bootImage} ${target}/boot` };
     expect((await diffTrees(imageRoot, target, notFromImage)).length).toBeGreaterThan(0);
     const firstEvent = await eventCount();
+    const firstStored = (await serve.allEvents('web07')).length;
 
     const first = await runBundle(bundle, deployArgs(target), withBoot).done;
     expect(first.stderr).not.toMatch(/error/);
@@ -108,6 +111,16 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(events.every((event) => event.host === 'web07')).toBe(true);
     const synced = events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
     expect(synced?.bytes).toBeGreaterThan(1024 * 1024);
+    // The whole run as serve stored it (no answer file was fetched: it starts at runner-started), one install, in order.
+    const stored = (await serve.allEvents('web07')).slice(firstStored);
+    const sequence = stored
+      .map((event) => (event.kind === 'phase' ? `${event.phase} ${event.status}` : event.kind))
+      .filter((step) => !step.endsWith(' progress'));
+    expect(sequence).toEqual(['runner-started', ...planPhases.flatMap((phase) => [`${phase} started`, `${phase} ${phase === 'overrides' || phase === 'identity' ? 'skipped' : 'succeeded'}`]), 'done succeeded']);
+    expect(new Set(stored.map((event) => event.install)).size).toBe(1);
+    expect(stored.map((event) => event.seq)).toEqual(stored.map((_, index) => (stored[0]?.seq ?? 0) + index));
+    expect(stored[0]).toMatchObject({ kind: 'runner-started', ref: 'web@1', from: '127.0.0.1' });
+    expect((await readHostStatus(serve.paths, 'web07')).installs[0]).toMatchObject({ state: 'done', ref: 'web@1', phase: 'reboot' });
 
     const log = await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8');
     for (const phase of runnerPhases) expect(log).toContain(` ${phase} `);

@@ -3,8 +3,12 @@ import type { FirstBootFile } from '../../protocol/deploy-protocol.js';
 import type { ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
-import type { EventLog } from '../event-log.js';
+import type { EventStore } from '../../state/event-store.js';
+import type { StallPolicy } from '../../monitor/stall.js';
+import type { DashboardAccess } from '../dashboard-access.js';
+import type { DashboardHub } from '../dashboard-hub.js';
 import type { HostStateAccess } from '../host-state-access.js';
+import type { ServePxeHooks } from '../pxe-hooks.js';
 import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
 
@@ -17,6 +21,14 @@ export interface ServeFiles {
   nodeBinary: string;
 }
 
+/** The dashboard's side of serve: who may read it, its live feed, the image server's measured throughput. */
+export interface DashboardServices {
+  access: DashboardAccess;
+  hub: DashboardHub;
+  serverRate: () => number | null;
+  stall: StallPolicy;
+}
+
 /** What one request's handler may use; built per request from the running server's current state. */
 export interface HandlerContext {
   paths: HomePaths;
@@ -27,7 +39,8 @@ export interface HandlerContext {
   access: InstallAccessPolicy;
   secret: Buffer;
   files: ServeFiles;
-  events: EventLog;
+  events: EventStore;
+  dashboard: DashboardServices;
   hostState: HostStateAccess;
   now: () => Date;
   log: (line: string) => void;
@@ -44,8 +57,11 @@ export interface HandlerContext {
   refreshRsyncSecrets: () => Promise<void>;
   /** The rsync connections being served now (for /healthz). */
   rsyncConnections: () => readonly { client: string; authenticated: boolean }[];
+  /** Present under `serve --pxe`. */
+  pxe?: ServePxeHooks;
   request: {
     method: string;
+    target: string;
     authorization: string | undefined;
     contentType: string | undefined;
     localAddress: string | undefined;
