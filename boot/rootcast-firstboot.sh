@@ -5,11 +5,12 @@
 # The host credential never goes on a command line (argv is world-readable in /proc): curl reads the
 # header from a file, wget from a config file, both mode 600 under a private temporary directory.
 # Environment (for tests): ROOTCAST_CONF_DIR (default /etc/rootcast), ROOTCAST_FIRSTBOOT_TRIES
-# (default 60, one every 10 s: the network may take minutes to come up).
+# (default 60) and ROOTCAST_FIRSTBOOT_INTERVAL (default 10 s): the network may take minutes to come up.
 set -eu
 
 conf=${ROOTCAST_CONF_DIR:-/etc/rootcast}
 tries=${ROOTCAST_FIRSTBOOT_TRIES:-60}
+interval=${ROOTCAST_FIRSTBOOT_INTERVAL:-10}
 say() { echo "rootcast-firstboot: $*" >&2; }
 
 # client.json is written by the runner, one "key": "value" per line.
@@ -58,7 +59,7 @@ while :; do
   [ "$status" -eq 2 ] && exit 1
   [ "$attempt" -lt "$tries" ] || { say "serve at $server did not take the report after $tries tries"; exit 1; }
   attempt=$((attempt + 1))
-  sleep 10
+  sleep "$interval"
 done
 say "reported to $server: $host booted kernel $(uname -r)"
 # Only under systemd (it sets INVOCATION_ID for services): a test run must not touch the machine's units.
