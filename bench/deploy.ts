@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { imageLayout } from '../src/image/layout.js';
 import { apiPrefix, type DeployInstructions, type RunnerPhase } from '../src/protocol/deploy-protocol.js';
 import { openEventLog, type StoredEvent } from '../src/server/event-log.js';
-import { buildDaemonUrl } from '../src/sys/rsync-pull.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../test/helpers/debootstrap-cache.js';
 import { addVersion, makeTempHome, removeHome } from '../test/helpers/image-builder.js';
 import { diffTrees, runBundle } from '../test/helpers/runner-harness.js';
@@ -133,7 +132,7 @@ const main = async (): Promise<void> => {
     const response = await fetch(`${served.url}${apiPrefix}/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${served.token}` } });
     if (!response.ok) throw new Error(`GET deploy instructions: ${response.status} ${await response.text()}`);
     const instructions = (await response.json()) as DeployInstructions;
-    const source = buildDaemonUrl(instructions.rsync.url, instructions.rsync.user);
+    const source = instructions.rsync.url;
     const eventLog = openEventLog(paths);
     const eventsSoFar = (): Promise<StoredEvent[]> => eventLog.list(host, 1_000_000);
 

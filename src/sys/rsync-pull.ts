@@ -54,10 +54,9 @@ export const buildLocalCopyArgs = (source: string, destination: string, excludes
   return measure ? withOptions(args, ['--dry-run']) : args;
 };
 
-/** Puts the daemon user into an rsync:// URL and, when given, replaces the host by an address resolved outside the chroot. */
-export const buildDaemonUrl = (url: string, user: string, address?: string): string => {
+/** The server's rsync:// URL (its daemon user already in it) with the host replaced by an address resolved outside the chroot. */
+export const withDaemonAddress = (url: string, address: string): string => {
   const parsed = new URL(url);
-  parsed.username = encodeURIComponent(user);
-  if (address !== undefined) parsed.hostname = address.includes(':') ? `[${address}]` : address;
+  parsed.hostname = address.includes(':') ? `[${address}]` : address;
   return parsed.toString();
 };
