@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { hostCredentialPath, type RunnerEventStatus, type RunnerPhase } from '../protocol/deploy-protocol.js';
+import { hostCredentialPath, type DeployInstructions, type RunnerEventStatus, type RunnerPhase } from '../protocol/deploy-protocol.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { Exec } from '../sys/exec.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
@@ -11,7 +11,7 @@ import { createEventReporter } from './event-reporter.js';
 import { buildEvent, type EventDetails } from './events.js';
 import { lockTarget, removeDeadToolboxes } from './claim-target.js';
 import type { FileLock } from '../sys/lock-file.js';
-import { gatherFacts, resolveRsyncAddress } from './facts.js';
+import { gatherLocalFacts, resolveRsyncAddress, type DeployFacts } from './facts.js';
 import { startModuleProbe } from './module-probe.js';
 import { commandEnvironmentValues } from './command-environment.js';
 import { createInstallLog } from './install-log.js';
@@ -78,13 +78,23 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       effects.stderr.write(`rootcast runner: try ${tries} failed (${reason}); retrying in ${Math.round(delay / 1000)} s\n`),
   };
   const api = createServerApi({ server: options.server, host: options.host, token: options.token, retry, hooks, fetch: effects.fetch });
-  const instructions = await api.fetchInstructions();
-  const rsyncAddress = await resolveRsyncAddress(instructions.rsync.url);
-  let reporter: ReturnType<typeof createEventReporter> | undefined;
   const environment = commandEnvironmentValues(options.token);
   const logLine = (line: string): void => log.write(line);
-  // The rsync round trip of the probe overlaps the local facts (the RAM-copy size walk); preflight
-  // still waits for its verdict before anything is copied. A dry run contacts nothing more.
+  // The local facts (chiefly the RAM copy's size walk) need nothing from the server: read them while it answers.
+  const localFacts = gatherLocalFacts({ target, workDir: options.workDir, runner: { exec: effects.exec, environment, log: logLine }, pid: effects.pid });
+  localFacts.catch(() => undefined); // awaited below; its failure must not count as unhandled meanwhile
+  let instructions: DeployInstructions;
+  let rsyncAddress: string;
+  try {
+    instructions = await api.fetchInstructions();
+    rsyncAddress = await resolveRsyncAddress(instructions.rsync.url);
+  } catch (error) {
+    await localFacts.catch(() => undefined); // leave no walk running behind a refused deploy
+    throw error;
+  }
+  let reporter: ReturnType<typeof createEventReporter> | undefined;
+  // The rsync round trip of the probe overlaps the rest of the local facts; preflight still waits
+  // for its verdict before anything is copied. A dry run contacts nothing more.
   const startedProbe = options.dryRun
     ? undefined
     : startModuleProbe(planModuleProbe(instructions, rsyncAddress), { stream: effects.stream, environment, log: logLine, retry, hooks }, effects.kill ?? killQuietly);
@@ -104,7 +114,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
   };
   let targetLock: FileLock | undefined;
   try {
-    const facts = await gatherFacts({ target, workDir: options.workDir, rsyncAddress, runner: runtime, pid: effects.pid });
+    const facts: DeployFacts = { ...(await localFacts), rsyncAddress };
     const steps = planDeploy(instructions, facts, {
       workDir: options.workDir,
       server: options.server,

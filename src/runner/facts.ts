@@ -28,11 +28,12 @@ export interface DeployFacts {
   rsyncAddress: string;
 }
 
+/** The facts about this machine alone: read while the server is asked for the instructions. */
+export type LocalFacts = Omit<DeployFacts, 'rsyncAddress'>;
+
 export interface GatherFactsInput {
   target: string;
   workDir: string;
-  /** From resolveRsyncAddress, done first so the module probe can start while the rest is read. */
-  rsyncAddress: string;
   /** Runs the measuring rsync (a planned command, like every other). */
   runner: Pick<PlannedRunner, 'exec' | 'environment' | 'log'>;
   pid: number;
@@ -56,7 +57,7 @@ export const resolveRsyncAddress = async (rsyncUrl: string): Promise<string> => 
   }
 };
 
-export const gatherFacts = async (input: GatherFactsInput): Promise<DeployFacts> => {
+export const gatherLocalFacts = async (input: GatherFactsInput): Promise<LocalFacts> => {
   const mounts = parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
   const targetMounted = isMountPoint(mounts, input.target);
   const toolbox = join(input.workDir, `toolbox.${input.pid}`);
@@ -76,7 +77,6 @@ export const gatherFacts = async (input: GatherFactsInput): Promise<DeployFacts>
     rootCopy,
     ...(measuredWith === undefined ? {} : { measuredWith }),
     toolbox,
-    rsyncAddress: input.rsyncAddress,
   };
 };
 

@@ -40,11 +40,11 @@ export const planTmpfsMount = (toolbox: string, sizeBytes: number): PlannedComma
 export const planToolboxCopy = (source: string, toolbox: string, excludes: readonly string[]): PlannedCommand =>
   inNamespace('rsync', buildLocalCopyArgs(source, `${toolbox}/`, excludes, false), [...rsyncOkExitCodes]);
 
-/** One bind mount inside the toolbox: its mount point made first (it may not exist in the toolbox or on the target). */
-export const planBindMount = (source: string, target: string, recursive: boolean): PlannedCommand[] => [
-  inNamespace('mkdir', ['-p', target]),
-  inNamespace('mount', bindMountArgs(source, target, recursive)),
-];
+/** Mount points that may not exist yet (in the toolbox, or on the target below its bind mount). */
+export const planMountPoints = (directories: readonly string[]): PlannedCommand => inNamespace('mkdir', ['-p', ...directories]);
+
+export const planBindMount = (source: string, target: string, recursive: boolean): PlannedCommand =>
+  inNamespace('mount', bindMountArgs(source, target, recursive));
 
 /** The image pull, chrooted into the toolbox so it runs the toolbox's rsync, not the target's (being replaced). */
 export const planImagePull = (toolbox: string, pull: DaemonPull): PlannedCommand => ({

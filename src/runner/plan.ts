@@ -5,7 +5,7 @@ import type { PlannedCommand } from '../sys/planned-command.js';
 import { withDaemonAddress } from '../sys/rsync-pull.js';
 import type { DeployFacts } from './facts.js';
 import { installLogPath } from './install-log.js';
-import { planBindMount, planImagePull, planModuleProbeCommand, planTmpfsMount, planToolboxCopy, planToolboxUnmount } from './plan-commands.js';
+import { planBindMount, planImagePull, planModuleProbeCommand, planMountPoints, planTmpfsMount, planToolboxCopy, planToolboxUnmount } from './plan-commands.js';
 import type { PreflightCheck, Step } from './steps.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { withSlash } from './facts.js';
@@ -84,11 +84,16 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
   const probe = planModuleProbe(instructions, facts.rsyncAddress);
   const toolbox = facts.toolbox;
   const inToolbox = (path: string): string => join(toolbox, path);
+  const pseudo = ['/proc', '/sys', '/dev'];
+  const targetRoot = inToolbox(chrootTargetDir);
   const mounts = [
-    ...['/proc', '/sys', '/dev'].map((dir) => planBindMount(dir, inToolbox(dir), true)),
-    // Non-recursive: the target's pseudo mounts stay out, its real filesystems are bound one by one.
-    planBindMount(facts.target, inToolbox(chrootTargetDir), false),
-    ...facts.submounts.map((sub) => planBindMount(join(facts.target, sub), inToolbox(join(chrootTargetDir, sub)), false)),
+    // These all live in the tmpfs, so one mkdir makes them; one spawn each costs a few ms.
+    planMountPoints([...pseudo.map(inToolbox), targetRoot]),
+    ...pseudo.map((dir) => planBindMount(dir, inToolbox(dir), true)),
+    // Non-recursive: the target's pseudo mounts stay out, its real filesystems are bound one by one,
+    // each mount point made once its parent is bound (it is on the target, or made there).
+    planBindMount(facts.target, targetRoot, false),
+    ...facts.submounts.flatMap((sub) => [planMountPoints([inToolbox(join(chrootTargetDir, sub))]), planBindMount(join(facts.target, sub), inToolbox(join(chrootTargetDir, sub)), false)]),
   ];
   return [
     { kind: 'preflight', checks: planChecks(instructions, facts, tmpfsBytes), probe: probe.command, what: probe.what },
@@ -99,7 +104,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
       mountTmpfs: planTmpfsMount(toolbox, tmpfsBytes),
       copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir)),
     },
-    { kind: 'mount', commands: mounts.flat() },
+    { kind: 'mount', commands: mounts },
     {
       kind: 'sync-image',
       what: probe.what,

@@ -33,9 +33,10 @@ const forkedChild = async (pid: number): Promise<number | undefined> => {
   return undefined;
 };
 
-export const enterPrivateMountNamespace = (): Promise<MountNamespace> =>
+/** Starts the holder; `unshare` is a parameter only so a test can name a program that is not there. */
+export const enterPrivateMountNamespace = (unshare = 'unshare'): Promise<MountNamespace> =>
   new Promise((resolve, reject) => {
-    const holder = spawn('unshare', namespaceHolderArgs(), { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
+    const holder = spawn(unshare, namespaceHolderArgs(), { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     holder.stderr.setEncoding('utf8');
     holder.stderr.on('data', (chunk: string) => {
@@ -44,7 +45,7 @@ export const enterPrivateMountNamespace = (): Promise<MountNamespace> =>
     const exited = new Promise<void>((done) => holder.once('close', () => done()));
     holder.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT'
-        ? programMissingError('unshare', 'the runner needs util-linux (unshare, nsenter, mount) where it runs: install it, then re-run')
+        ? programMissingError(unshare, 'the runner needs util-linux (unshare, nsenter, mount) where it runs: install it, then re-run')
         : new RootcastError('UNAVAILABLE', `cannot start unshare for a private mount namespace: ${error.message}`, {
           hint: 'the runner needs util-linux (unshare, nsenter, mount) and root privileges',
         })),

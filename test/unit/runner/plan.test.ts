@@ -64,10 +64,11 @@ describe('planDeploy', () => {
   test('binds pseudo filesystems recursively, the target root and each of its own filesystems one by one', () => {
     const commands = stepOf(planDeploy(instructions(), facts(), settings), 'mount').commands;
     expect(commands.map((command) => [command.program, ...command.args].join(' '))).toEqual([
-      'mkdir -p /run/rootcast/toolbox.42/proc', 'mount --rbind /proc /run/rootcast/toolbox.42/proc',
-      'mkdir -p /run/rootcast/toolbox.42/sys', 'mount --rbind /sys /run/rootcast/toolbox.42/sys',
-      'mkdir -p /run/rootcast/toolbox.42/dev', 'mount --rbind /dev /run/rootcast/toolbox.42/dev',
-      'mkdir -p /run/rootcast/toolbox.42/target', 'mount --bind /mnt/sysroot /run/rootcast/toolbox.42/target',
+      'mkdir -p /run/rootcast/toolbox.42/proc /run/rootcast/toolbox.42/sys /run/rootcast/toolbox.42/dev /run/rootcast/toolbox.42/target',
+      'mount --rbind /proc /run/rootcast/toolbox.42/proc',
+      'mount --rbind /sys /run/rootcast/toolbox.42/sys',
+      'mount --rbind /dev /run/rootcast/toolbox.42/dev',
+      'mount --bind /mnt/sysroot /run/rootcast/toolbox.42/target',
       'mkdir -p /run/rootcast/toolbox.42/target/boot', 'mount --bind /mnt/sysroot/boot /run/rootcast/toolbox.42/target/boot',
       'mkdir -p /run/rootcast/toolbox.42/target/boot/efi', 'mount --bind /mnt/sysroot/boot/efi /run/rootcast/toolbox.42/target/boot/efi',
     ]);
