@@ -3,7 +3,8 @@ import type { DeployInstructions } from '../../../src/protocol/deploy-protocol.j
 import type { DeployFacts } from '../../../src/runner/facts.js';
 import { memoryMarginBytes, planDeploy, toolboxSizeBytes } from '../../../src/runner/plan.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
-import type { Step, StepOf } from '../../../src/runner/steps.js';
+import { commandsOfStep, type Step, type StepOf } from '../../../src/runner/steps.js';
+import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
 import { runnerPhases } from '../../../src/protocol/deploy-protocol.js';
 
 const mib = 1024 * 1024;
@@ -101,5 +102,12 @@ describe('planDeploy', () => {
     expect(text).toContain('rsync://install.web07@10.0.0.1:8873/img.web.3/');
     // The token is not even in the plan: commands name the variables they get, never a value.
     expect(text).not.toMatch(/RSYNC_PASSWORD=/);
+    // Every planned command is on a line of its own, after the prompt of where it runs.
+    const steps = planDeploy(instructions(), facts(), settings);
+    const lines = formatPlan(steps).split('\n');
+    for (const command of steps.flatMap((step) => commandsOfStep(step))) {
+      expect(lines).toContain(`  ${command.where === 'namespace' ? 'ns$ ' : '$ '}${formatPlannedCommand(command)}`);
+    }
+    expect(lines.filter((line) => /^ {2}(ns)?\$ /.test(line))).toHaveLength(steps.flatMap((step) => commandsOfStep(step)).length);
   });
 });
