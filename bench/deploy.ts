@@ -18,7 +18,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageLayout } from '../src/image/layout.js';
 import { apiPrefix, runnerPhases, type DeployInstructions, type RunnerPhase } from '../src/protocol/deploy-protocol.js';
-import { openEventLog, type StoredEvent } from '../src/server/event-log.js';
+import { storedPhaseEvents, type StoredPhaseEvent as StoredEvent } from '../test/helpers/stored-events.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../test/helpers/debootstrap-cache.js';
 import { addVersion, makeTempHome, removeHome } from '../test/helpers/image-builder.js';
 import { diffTrees, runBundle } from '../test/helpers/runner-harness.js';
@@ -148,8 +148,7 @@ const main = async (): Promise<void> => {
     if (!response.ok) throw new Error(`GET deploy instructions: ${response.status} ${await response.text()}`);
     const instructions = (await response.json()) as DeployInstructions;
     const source = instructions.rsync.url;
-    const eventLog = openEventLog(paths);
-    const eventsSoFar = (): Promise<StoredEvent[]> => eventLog.list(host, 1_000_000);
+    const eventsSoFar = (): Promise<StoredEvent[]> => storedPhaseEvents(paths, host);
 
     const rsyncVersion = (root: string): string => execFileSync('chroot', [root, 'rsync', '--version'], { encoding: 'utf8' }).split('\n')[0] ?? '?';
     const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');

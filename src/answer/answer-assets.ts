@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadAnswerTemplates, type AnswerTemplates } from '../render/answer-templates.js';
-import { findPackageRoot } from '../package-root.js';
+import { findPackageRoot } from '../package/package-root.js';
 import type { DistroCatalog } from './distro-profile.js';
 import { loadDistroProfiles } from './load-distro-profiles.js';
 

@@ -4,13 +4,12 @@ import { createProblemSink, type InputProblem, type ProblemSink } from './input-
 import { buildLayout } from './layout.js';
 import { buildNetwork } from './network.js';
 import type { HostRenderContext, InstallSourceContext, PartitioningContext } from '../render/host-render-context.js';
+import { imageNameProblem } from '../image/name.js';
+import { normaliseMac } from '../inventory/mac.js';
+import { domainProblem, hostNameProblem } from '../inventory/names.js';
 
 export type RenderContextBuild = { ok: true; context: HostRenderContext } | { ok: false; problems: InputProblem[] };
 
-const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const domainName = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-const normalisedMac = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-const imageName = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 const httpUrl = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~%/-]*)?$/;
 const repoUrl = /^(https?|ftp):\/\/[^\s"'\\]+$/;
 // The token travels inside shell words and kickstart/preseed lines: keep it to URL-safe characters.
@@ -29,14 +28,19 @@ const repoName = /^[A-Za-z0-9_.-]+$/;
 export const buildRenderContext = (input: AnswerFileInput, catalog: DistroCatalog): RenderContextBuild => {
   const sink = createProblemSink();
   const { host, image, server, install } = input;
-  if (!hostLabel.test(host.name)) sink.add('host.name', `"${host.name}" is not a DNS label (a-z, 0-9, "-")`);
+  const nameProblem = hostNameProblem(host.name);
+  if (nameProblem !== undefined) sink.add('host.name', nameProblem);
   const domain = host.domain === undefined || host.domain === '' ? null : host.domain;
-  if (domain !== null && !domainName.test(domain)) sink.add('host.domain', `"${domain}" is not a DNS domain`);
+  const domainIssue = domain === null ? undefined : domainProblem(domain);
+  if (domainIssue !== undefined) sink.add('host.domain', domainIssue);
   const macs = [...(host.macs ?? [])];
   macs.forEach((mac, index) => {
-    if (!normalisedMac.test(mac)) sink.add(`host.macs[${index}]`, `"${mac}" is not a normalised MAC address (52:54:00:12:34:56)`);
+    // The inventory's rule, and already in its one spelling: anything else was never normalised.
+    const parsed = normaliseMac(mac);
+    if (!parsed.ok || parsed.mac !== mac) sink.add(`host.macs[${index}]`, `"${mac}" is not a normalised MAC address (52:54:00:12:34:56)`);
   });
-  if (!imageName.test(image.name)) sink.add('image.name', `"${image.name}" is not an image name`);
+  const imageProblem = imageNameProblem(image.name);
+  if (imageProblem !== undefined) sink.add('image.name', `"${image.name}" is not an image name: it ${imageProblem}`);
   if (!image.ref.startsWith(`${image.name}@`) || image.ref.length <= image.name.length + 1) {
     sink.add('image.ref', `"${image.ref}" is not a reference to image ${image.name} (like ${image.name}@3)`);
   }

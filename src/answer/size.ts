@@ -22,6 +22,3 @@ export const parseSizeMiB = (value: unknown): SizeParse => {
   }
   return { ok: false, problem: `${JSON.stringify(value)} is not a size (use a number of MiB or e.g. "512MiB", "20GiB", "1TiB")` };
 };
-
-/** partman sizes are decimal megabytes (10^6 bytes); round up so a partition is never smaller than asked. */
-export const mibToPartmanMb = (mib: number): number => Math.ceil((mib * 1024 * 1024) / 1_000_000);

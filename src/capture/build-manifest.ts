@@ -1,14 +1,14 @@
-import type { ImageManifest, ManifestSource, SecretFinding } from '../image/manifest.js';
-import type { RsyncStats } from '../sys/rsync-stats.js';
+import type { CaptureWarning, ImageManifest, ManifestSource, SecretFinding } from '../image/manifest.js';
 import type { Inspection } from './inspection.js';
 import type { CapturePlan } from './plan.js';
 
 export interface ManifestFacts {
   plan: CapturePlan;
   inspection: Inspection;
-  stats: RsyncStats;
+  /** Of the staging tree as it will be committed (measureTree), not of rsync's sender file list. */
+  stored: { sizeBytes: number; fileCount: number };
   secrets: SecretFinding[];
-  vanished: boolean;
+  warnings: CaptureWarning[];
   createdAt: Date;
   rootcastVersion: string;
 }
@@ -18,7 +18,7 @@ const manifestSource = (plan: CapturePlan): ManifestSource =>
     ? { kind: 'dir', path: plan.source.path }
     : { kind: 'ssh', user: plan.source.user, host: plan.source.host, port: plan.source.port };
 
-/** The manifest of a finished capture; sizes come from rsync --stats, not from walking the tree. */
+/** The manifest of a finished capture; size and count describe what was stored (files that vanished are not in it). */
 export const buildCaptureManifest = (facts: ManifestFacts, version: number): ImageManifest => {
   const { plan, inspection } = facts;
   return {
@@ -29,14 +29,14 @@ export const buildCaptureManifest = (facts: ManifestFacts, version: number): Ima
     createdAt: facts.createdAt.toISOString(),
     source: manifestSource(plan),
     rootcastVersion: facts.rootcastVersion,
-    sizeBytes: facts.stats.totalSizeBytes,
-    fileCount: facts.stats.files,
+    sizeBytes: facts.stored.sizeBytes,
+    fileCount: facts.stored.fileCount,
     ...(inspection.distro === undefined ? {} : { distro: inspection.distro }),
     kernels: inspection.kernels,
     mounts: inspection.mounts,
     disks: inspection.disks,
     excludes: [...plan.excludes.map((rule) => rule.pattern), ...plan.mountSkips.map((skip) => `${skip.mountPoint}/*`)],
     secrets: facts.secrets,
-    ...(facts.vanished ? { note: 'some files vanished on the golden client while it was captured (rsync exit 24)' } : {}),
+    ...(facts.warnings.length === 0 ? {} : { warnings: facts.warnings }),
   };
 };

@@ -1,7 +1,8 @@
 import type { DiskEntry, DistroFootprint, MountEntry } from '../image/manifest.js';
 import { parseLsblk } from './lsblk.js';
 import { parseProcMounts } from '../sys/mount-table.js';
-import { parseKernelList, parseOsRelease } from './os-release.js';
+import { parseKernelList } from '../image/kernels.js';
+import { parseOsRelease } from './os-release.js';
 
 /** What a capture learns about the golden client besides its files. */
 export interface Inspection {

@@ -30,9 +30,3 @@ export const parseOsRelease = (text: string): DistroFootprint | undefined => {
     idLike: (fields.get('ID_LIKE') ?? '').split(/\s+/).filter(Boolean),
   };
 };
-
-/** Kernel versions from a /boot listing (vmlinuz-VERSION / vmlinux-VERSION), sorted, without rescue images. */
-export const parseKernelList = (names: readonly string[]): string[] =>
-  [...new Set(names.flatMap((name) => /^vmlinu[xz]-(.+)$/.exec(name.trim())?.[1] ?? []))]
-    .filter((version) => !version.includes('rescue'))
-    .sort();

@@ -23,6 +23,10 @@ export interface CapturePlanInput {
   stagingRoot: string;
   ssh?: { knownHostsFile: string; identityFile?: string | undefined } | undefined;
   progress: boolean;
+  /** Re-pulls allowed while settling after the pull (--settle; 0: no settling). @default 1 */
+  settleRepulls: number;
+  /** The store keeps nanosecond mtimes, so rsync may compare them (see RsyncTransfer.nanosecondMtimes). */
+  nanosecondMtimes: boolean;
 }
 
 /** Everything a capture will do, as data: --dry-run prints it, the applier runs it. */
@@ -41,6 +45,13 @@ export interface CapturePlan {
   localMounts: string[] | undefined;
   /** The root pass first, then (when there are extra local filesystems) one --relative pass for them. */
   transfers: RsyncTransfer[];
+  /**
+   * After the pull, up to `repulls` rounds of: `list` (the pull's transfers with --dry-run, itemized,
+   * without --link-dest, which would make rsync check every file against the old version too) names the
+   * stored files changed since they were read; `repull` copies just those (paths on stdin). A listing
+   * that finds none ends settling; what the listing after the last re-pull still finds is unstable.
+   */
+  settle: { repulls: number; list: RsyncTransfer[]; repull: RsyncTransfer };
   /** Where the likely-secrets scan looks, inside the new version. */
   secretScanPlaces: string[];
 }
@@ -69,6 +80,7 @@ export const planCapture = (input: CapturePlanInput): CapturePlan => {
     excludes: excludes.map((rule) => rule.pattern),
     linkDest,
     progress: input.progress,
+    ...(input.nanosecondMtimes ? { nanosecondMtimes: true } : {}),
     ...(remoteShell === undefined ? {} : { remoteShell }),
   };
   const mounts = input.mounts === undefined ? undefined : planMounts(input.mounts);
@@ -88,6 +100,12 @@ export const planCapture = (input: CapturePlanInput): CapturePlan => {
     mountSkips: mounts?.skipped ?? [],
     localMounts: mounts?.localMountPoints,
     transfers,
+    settle: {
+      repulls: input.settleRepulls,
+      list: transfers.map((transfer) => ({ ...transfer, linkDest: [], progress: false, dryRun: true })),
+      // No --delete: a list of files is no directory listing; the tree stays the pull's snapshot apart from these files.
+      repull: { ...base, progress: false, itemize: true, delete: false, filesFromStdin: true, sources: [rsyncSource(input.source, '/')] },
+    },
     secretScanPlaces: [...secretScanPlaces],
   };
 };

@@ -1,6 +1,7 @@
-import { formatBytes } from '../cli/output.js';
-import type { SecretFinding } from '../image/manifest.js';
+import { formatBytes } from '../text/format.js';
+import type { CaptureWarning, SecretFinding } from '../image/manifest.js';
 import { formatImageRef } from '../image/ref.js';
+import { renderCaptureWarning } from '../image/report-text.js';
 import { buildRsyncArgs } from '../sys/rsync.js';
 import { formatCommandLine } from '../sys/command-line.js';
 import type { Inspection } from './inspection.js';
@@ -9,16 +10,23 @@ import type { CaptureOutcome } from './run-capture.js';
 
 const count = (value: number): string => value.toLocaleString('en-US');
 
-/** `captured web@2 from root@host:22: 6,812 files, 206 MB (3 changed, 1.2 MB transferred) in 4.1 s` */
+const settleText = (settle: Extract<CaptureOutcome, { kind: 'captured' }>['settle']): string =>
+  settle.repulledFiles === 0 ? '' : `, ${count(settle.repulledFiles)} re-pulled after changing during the capture`;
+
+/** `captured web@2 from root@host:22: 6,812 files, 196.6 MiB (3 changed, 1.2 MiB transferred) in 4.1 s`: files and size as stored. */
 export const formatCaptureSummary = (outcome: Extract<CaptureOutcome, { kind: 'captured' }>): string => {
   const { manifest, stats } = outcome;
   return (
     `captured ${formatImageRef(manifest.image, manifest.version)} from ${outcome.plan.sourceLabel}: ` +
-    `${count(stats.files)} files, ${formatBytes(stats.totalSizeBytes)} ` +
-    `(${count(stats.transferredFiles)} changed, ${formatBytes(stats.transferredSizeBytes)} transferred) ` +
+    `${count(manifest.fileCount)} files, ${formatBytes(manifest.sizeBytes)} ` +
+    `(${count(stats.transferredFiles)} changed, ${formatBytes(stats.transferredSizeBytes)} transferred${settleText(outcome.settle)}) ` +
     `in ${(outcome.elapsedMs / 1000).toFixed(1)} s`
   );
 };
+
+/** The capture's warnings for stderr: `warning: HEADLINE:` then the first paths. */
+export const formatCaptureWarnings = (warnings: readonly CaptureWarning[]): string =>
+  warnings.map((warning) => `warning: ${renderCaptureWarning(warning, '  ').join('\n')}\n`).join('');
 
 /** One warning line per likely secret left in the image. */
 export const formatSecretWarnings = (secrets: readonly SecretFinding[]): string =>
@@ -28,6 +36,15 @@ export const formatSecretWarnings = (secrets: readonly SecretFinding[]): string 
         `warning: ${secrets.length} likely secret(s) left in the image (listed in its manifest; exclude them with --exclude if clones must not share them):`,
         ...secrets.map((secret) => `  ${secret.path}: ${secret.detail} (${secret.kind})`),
       ].join('\n') + '\n';
+
+const formatSettlePlan = (settle: CapturePlan['settle']): string[] =>
+  settle.repulls === 0
+    ? ['  settle: off (--settle 0): files rewritten while the pull read them are not detected']
+    : [
+        `  settle: list what changed since the pull read it; re-pull those files (up to ${settle.repulls} time(s)) until a listing finds none:`,
+        ...settle.list.map((transfer) => `    ${formatCommandLine('rsync', buildRsyncArgs(transfer))}`),
+        `    ${formatCommandLine('rsync', buildRsyncArgs(settle.repull))} < (the listed paths)`,
+      ];
 
 /** What --dry-run prints: the plan, nothing else happens. */
 export const formatCapturePlan = (plan: CapturePlan, inspection: Inspection): string => {
@@ -43,6 +60,7 @@ export const formatCapturePlan = (plan: CapturePlan, inspection: Inspection): st
     ...(plan.localMounts === undefined || plan.localMounts.length === 0 ? [] : [`  extra local filesystems: ${plan.localMounts.join(', ')}`]),
     `  commands:`,
     ...plan.transfers.map((transfer) => `    ${formatCommandLine('rsync', buildRsyncArgs(transfer))}`),
+    ...formatSettlePlan(plan.settle),
     `  secrets scan: ${plan.secretScanPlaces.join(' ')}`,
   ];
   return lines.map((line, index) => (index === 0 ? `dry-run: ${line}` : line)).join('\n');

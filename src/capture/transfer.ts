@@ -1,19 +1,29 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { Exec } from '../sys/exec.js';
 import { SubprocessError } from '../sys/exec.js';
-import { runRsync, rsyncVanishedExitCode, type RsyncTransfer } from '../sys/rsync.js';
+import { isVanishedExit, runRsync, type RsyncTransfer } from '../sys/rsync.js';
 import { describeRsyncFailure } from '../sys/rsync-failure.js';
+import { parseItemizedChanges, parseVanishedPaths, type ItemizedChange } from '../sys/rsync-output.js';
 import { addRsyncStats, emptyRsyncStats, parseRsyncStats, type RsyncStats } from '../sys/rsync-stats.js';
+import { imagePathOf } from './capture-warnings.js';
 
 export interface TransferOutcome {
   stats: RsyncStats;
-  /** rsync exit 24: files disappeared on the live golden client while it ran. */
-  vanished: boolean;
+  /** Image paths (raw) rsync reported as vanished: listed, then gone on the live golden client before it read them. */
+  vanished: Buffer[];
+  /** rsync exited 24 (or 23 for vanished files only): files disappeared while it ran, even if no line named one. */
+  vanishedExit: boolean;
+  /** What an itemized transfer changed (or, in a dry run, would change), names as image paths. */
+  changes: ItemizedChange[];
 }
 
 export interface TransferOptions {
   exec: Exec;
   sourceLabel: string;
+  /** The source's root as rsync's sender names it (the --from-dir path, or "/"): stripped from reported paths. */
+  sourceRoot: string;
+  /** stdin of transfers that read their path list from it (filesFromStdin). */
+  filesFrom?: Buffer | undefined;
   signal?: AbortSignal | undefined;
   echo: boolean;
 }
@@ -30,26 +40,36 @@ export const describeTransferError = (error: unknown, sourceLabel: string): unkn
   return error;
 };
 
-/** Runs transfers one after another and adds up their --stats. */
+export const emptyTransferOutcome: TransferOutcome = { stats: emptyRsyncStats, vanished: [], vanishedExit: false, changes: [] };
+
+export const mergeOutcomes = (a: TransferOutcome, b: TransferOutcome): TransferOutcome => ({
+  stats: addRsyncStats(a.stats, b.stats),
+  vanished: [...a.vanished, ...b.vanished],
+  vanishedExit: a.vanishedExit || b.vanishedExit,
+  changes: [...a.changes, ...b.changes],
+});
+
+/** Runs transfers one after another, adding up their --stats and the paths they report. */
 export const runTransfers = async (transfers: readonly RsyncTransfer[], options: TransferOptions): Promise<TransferOutcome> => {
-  let stats = emptyRsyncStats;
-  let vanished = false;
+  let outcome = emptyTransferOutcome;
   for (const transfer of transfers) {
     try {
-      const result = await runRsync(options.exec, transfer, { echo: options.echo, signal: options.signal });
-      stats = addRsyncStats(stats, parseRsyncStats(result.stdout));
-      vanished ||= result.exitCode === rsyncVanishedExitCode;
+      const input = transfer.filesFromStdin === true ? (options.filesFrom ?? Buffer.alloc(0)) : undefined;
+      const result = await runRsync(options.exec, transfer, { echo: options.echo && transfer.progress === true, signal: options.signal, ...(input === undefined ? {} : { input }) });
+      // Itemized names are relative to the destination, which mirrors the source root ("etc/x" → "/etc/x").
+      const itemized = transfer.itemize === true || transfer.dryRun === true ? parseItemizedChanges(result.stdout) : [];
+      outcome = mergeOutcomes(outcome, {
+        stats: parseRsyncStats(result.stdout),
+        vanished: parseVanishedPaths(result.stderr).map((path) => imagePathOf(options.sourceRoot, path)),
+        vanishedExit: isVanishedExit(result.exitCode),
+        changes: itemized.map((change) => ({ ...change, name: imagePathOf('', change.name) })),
+      });
     } catch (error) {
       throw describeTransferError(error, options.sourceLabel);
     }
   }
-  return { stats, vanished };
+  return outcome;
 };
-
-export const mergeOutcomes = (a: TransferOutcome, b: TransferOutcome): TransferOutcome => ({
-  stats: addRsyncStats(a.stats, b.stats),
-  vanished: a.vanished || b.vanished,
-});
 
 /**
  * Runs the inspection beside the root pass. A failed inspection stops rsync and is the error

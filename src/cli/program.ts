@@ -7,10 +7,15 @@ import { registerHostCommands } from './commands/host.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerInventoryCommands } from './commands/inventory.js';
+import { registerOverrideCommands } from './commands/overrides.js';
 import { registerServeCommand } from './commands/serve.js';
 import { inventoryServeWiring } from './commands/serve-wiring.js';
 import { registerRunnerCommand } from './commands/runner.js';
-import { rootcastVersion } from '../version.js';
+import { registerLogsCommand } from './commands/logs.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerPxeCommands } from './commands/pxe.js';
+import { registerDhcpCommands } from './commands/dhcp.js';
+import { rootcastVersion } from '../package/version.js';
 
 const overview = `
 Typical flow:
@@ -23,7 +28,10 @@ Typical flow:
   rootcast host set web01 --mac 52:54:00:00:00:01
   rootcast inventory check                      validate the inventory and every answer file, every error at once
   rootcast kickstart web01                      the answer file Anaconda gets (rootcast preseed for d-i)
-  rootcast serve                                answer files, runner and images for installing hosts
+  rootcast render web01                         the files web01 gets from <home>/overrides (explain: which layer)
+  rootcast serve                                answer files, runner and images for installing hosts; the dashboard at /
+  rootcast status --watch                       where every install stands (rootcast logs HOST: why one failed)
+  rootcast pxe sync && rootcast serve --pxe     optional: network boot (DHCP, TFTP) into the installers
 
 Everything lives under --home DIR (or ROOTCAST_HOME); without either, images and state are in
 /var/lib/rootcast and the inventory is /etc/rootcast/rootcast.yaml.
@@ -46,7 +54,12 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
   registerGroupCommands(program, seed);
   registerInventoryCommands(program, seed);
   registerAnswerFileCommands(program, seed);
+  registerOverrideCommands(program, seed);
   registerServeCommand(program, seed, inventoryServeWiring());
+  registerStatusCommand(program, seed);
+  registerLogsCommand(program, seed);
   registerRunnerCommand(program, seed);
+  registerPxeCommands(program, seed);
+  registerDhcpCommands(program, seed);
   return program as unknown as Command;
 };

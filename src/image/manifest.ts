@@ -38,6 +38,18 @@ export interface SecretFinding {
   detail: string;
 }
 
+/**
+ * Something a capture could not make exact, with how many paths and the first few of them (image paths,
+ * escaped as image diff shows them). `vanished`: listed on the golden client but gone before rsync read
+ * them, so not in the image. `unstable`: still changing after the capture's last re-pull of them, so their
+ * stored content may be a mix of two writes.
+ */
+export interface CaptureWarning {
+  kind: 'vanished' | 'unstable';
+  count: number;
+  first: string[];
+}
+
 /** manifest.json of one immutable version. */
 export interface ImageManifest {
   formatVersion: 1;
@@ -48,7 +60,9 @@ export interface ImageManifest {
   createdAt: string;
   source: ManifestSource;
   rootcastVersion: string;
+  /** Apparent size (st_size) of every distinct non-directory inode of the stored tree: hard links once, sparse files by length. */
   sizeBytes: number;
+  /** Every object below the stored root (files, directories, links, devices...; a hard-linked file once per name). */
   fileCount: number;
   distro?: DistroFootprint;
   /** Kernel versions found in /boot (vmlinuz-VERSION). */
@@ -59,5 +73,7 @@ export interface ImageManifest {
   excludes: string[];
   /** Likely secrets left in the image, so an admin can decide before deploying it to a fleet. */
   secrets: SecretFinding[];
+  /** What the capture could not make exact (absent when it had nothing to say, and in manifests before it existed). */
+  warnings?: CaptureWarning[];
   note?: string;
 }

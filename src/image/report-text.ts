@@ -1,5 +1,6 @@
-import { dryRunNote, formatBytes, formatTable } from '../cli/output.js';
+import { dryRunNote, formatBytes, formatTable } from '../text/format.js';
 import { formatSource, type ImageSummary, type VersionDetails, type VersionSummary } from './image-summary.js';
+import type { CaptureWarning } from './manifest.js';
 import type { PrunePlan } from './remove.js';
 import type { RemovalPlan } from './removal-plan.js';
 
@@ -41,6 +42,24 @@ export const renderVersionList = (rows: readonly VersionSummary[]): string =>
     ]),
   );
 
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/** One headline per kind, so a new kind does not compile without its text. */
+const captureWarningHeadline: { [K in CaptureWarning['kind']]: (n: number) => string } = {
+  vanished: (n) =>
+    `${n === 0 ? 'files' : `${count(n)} file(s)`} vanished on the golden client while it was captured (rsync exit 24); they are not in the image`,
+  unstable: (n) =>
+    `${count(n)} file(s) were still changing after the last re-pull; their stored copies may mix two writes ` +
+    '(stop what writes them or exclude them, then capture again; --settle N allows more re-pulls)',
+};
+
+/** A warning as lines: the headline (with a colon when paths follow), its first paths indented, how many more there were. */
+export const renderCaptureWarning = (warning: CaptureWarning, indent: string): string[] => {
+  const more = warning.count - warning.first.length;
+  const paths = [...warning.first.map((path) => `${indent}${path}`), ...(more > 0 ? [`${indent}... and ${count(more)} more`] : [])];
+  return [`${captureWarningHeadline[warning.kind](warning.count)}${paths.length > 0 ? ':' : ''}`, ...paths];
+};
+
 export const renderVersionDetails = (details: VersionDetails): string => {
   const m = details.manifest;
   const lines = [
@@ -55,6 +74,10 @@ export const renderVersionDetails = (details: VersionDetails): string => {
     `  deployed:  ${details.deployedOn.join(', ') || 'nowhere'}`,
   ];
   if (m.note !== undefined) lines.push(`  note:      ${m.note}`);
+  for (const warning of m.warnings ?? []) {
+    const [headline, ...paths] = renderCaptureWarning(warning, '    ');
+    lines.push(`  WARNING: ${headline ?? ''}`, ...paths);
+  }
   if (m.secrets.length === 0) {
     lines.push('  secrets:   none found');
   } else {

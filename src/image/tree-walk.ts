@@ -1,4 +1,5 @@
 import type { BigIntStats } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 
 /** One object under a root; `path` is raw bytes ("/etc/x"), so any name a filesystem allows survives. */
@@ -55,16 +56,30 @@ export async function* walkTree(root: string): AsyncGenerator<TreeEntry> {
   }
 }
 
-/** Bytes and object count of a tree (hard-linked files counted once), for manifests. */
+/**
+ * Bytes and object count of a tree, for manifests: every object below the root counts (a hard-linked file
+ * once per name); the size adds st_size of each distinct non-directory inode once. Synchronous within a
+ * directory (an awaited lstat per entry made 20k files cost ~0.7 s instead of ~0.1 s), yielding between
+ * directories so signals are still handled during a large walk.
+ */
 export const measureTree = async (root: string): Promise<{ sizeBytes: number; fileCount: number }> => {
   const seen = new Set<bigint>();
   let sizeBytes = 0;
   let fileCount = 0;
-  for await (const entry of walkTree(root)) {
-    fileCount += 1;
-    if (entry.stats.isDirectory() || seen.has(entry.stats.ino)) continue;
-    seen.add(entry.stats.ino);
-    sizeBytes += Number(entry.stats.size);
+  const separator = Buffer.from('/');
+  const dirs: Buffer[] = [Buffer.from(root)];
+  for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
+    for (const name of readdirSync(dir, { encoding: 'buffer' })) {
+      const path = Buffer.concat([dir, separator, name]);
+      const stats = lstatSync(path, { bigint: true });
+      fileCount += 1;
+      if (stats.isDirectory()) dirs.push(path);
+      else if (!seen.has(stats.ino)) {
+        seen.add(stats.ino);
+        sizeBytes += Number(stats.size);
+      }
+    }
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return { sizeBytes, fileCount };
 };

@@ -3,21 +3,24 @@ import type { HomePaths } from '../home/paths.js';
 import { ensurePrivateHome } from '../home/private-home.js';
 import type { WaitOptions } from '../sys/lock-file.js';
 import { originalLines, type EditResult } from './edit.js';
-import { newStoreAndAnswerWarnings } from './full-check.js';
 import type { InventoryIssue } from './issue.js';
 import { loadInventory, type LoadedInventory } from './load.js';
+import type { CheckedText, Locator } from './source.js';
 import { withInventoryLock, writeInventoryIfUnchanged } from './write.js';
 
 export interface ApplyEditOptions {
   /** What the edit does, for messages: `add web07`. */
   what: string;
   dryRun: boolean;
-  /** Warn about answer-file and image-store problems the edit introduces. @default true */
-  answerWarnings?: boolean;
+  /** Problems beyond the file that the edit introduces (answer files, the image store), reported as warnings. @default none */
+  introducedWarnings?: IntroducedWarnings;
   /** Times to re-read and re-plan when the file changed between reading and writing it. @default 3 */
   attempts?: number;
   lockWait?: WaitOptions;
 }
+
+/** What the file before and after an edit would make commands refuse later (the CLI passes the fleet check). */
+export type IntroducedWarnings = (before: CheckedText, after: CheckedText, context: { storeImages: readonly string[]; locate: Locator }) => Promise<InventoryIssue[]>;
 
 /** A planned (and unless --dry-run, written) edit, with every warning it introduces. */
 export interface AppliedEdit<P> {
@@ -29,13 +32,12 @@ const planOnce = async <P extends { edit: EditResult }>(paths: HomePaths, option
   const loaded = await loadInventory(paths);
   const planned = plan(loaded);
   const answerWarnings =
-    options.answerWarnings === false
+    options.introducedWarnings === undefined
       ? []
-      : await newStoreAndAnswerWarnings(
+      : await options.introducedWarnings(
           { source: loaded.source, inventory: loaded.validation.inventory },
           { source: planned.edit.source, inventory: planned.edit.validation.inventory },
-          { paths, storeImages: loaded.storeImages },
-          originalLines(loaded),
+          { storeImages: loaded.storeImages, locate: originalLines(loaded) },
         );
   return { loaded, applied: { plan: planned, warnings: [...planned.edit.newWarnings, ...answerWarnings] } };
 };

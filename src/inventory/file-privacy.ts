@@ -1,4 +1,4 @@
-import { plainValue } from './full-check.js';
+import { plainValue } from './source.js';
 import { formatPlace, type InventoryIssue, type IssuePath } from './issue.js';
 import { documentLocator, type InventorySource } from './source.js';
 

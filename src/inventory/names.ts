@@ -4,6 +4,8 @@ const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const entityName = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 // Vars are read by templates as {{vars.name}}, so they must be plain identifiers.
 const varName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Linux refuses longer interface names (IFNAMSIZ is 16 with the NUL); "/" and whitespace break sysfs and tools.
+const interfaceName = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 
 /** Why `name` cannot be a host name (an RFC 1123 DNS label), or undefined when it can. */
 export const hostNameProblem = (name: string): string | undefined => {
@@ -25,6 +27,12 @@ export const entityNameProblem = (kind: 'group' | 'network', name: string): stri
 
 export const varNameProblem = (name: string): string | undefined =>
   varName.test(name) ? undefined : `var name "${name}" must be letters, digits and "_", not starting with a digit`;
+
+/** Why `name` cannot name a network interface, or undefined when it can. */
+export const interfaceNameProblem = (name: string): string | undefined =>
+  interfaceName.test(name) && name !== '.' && name !== '..'
+    ? undefined
+    : `"${name}" is not a network interface name (1-15 characters of letters, digits, "_", "." and "-")`;
 
 /** Why `domain` cannot be a DNS domain (dot-separated RFC 1123 labels, at most 253 characters). */
 export const domainProblem = (domain: string): string | undefined => {

@@ -2,7 +2,9 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { isRootcastError } from '../errors/rootcast-error.js';
 import { parseImageRef } from '../image/ref.js';
 import type { InventoryIssue, IssuePath } from './issue.js';
-import { varNameProblem } from './names.js';
+import { mtuProblem } from './identity-settings.js';
+import { domainProblem, interfaceNameProblem, varNameProblem } from './names.js';
+import type { IdentitySettings } from './schema.js';
 import { shapeIssues, valueAt } from './shape-issues.js';
 import type { Locator } from './source.js';
 
@@ -52,6 +54,19 @@ export const checkVars = (ctx: NormaliseContext, vars: Record<string, unknown> |
     else addError(ctx, [...path, name], problem);
   }
   return kept;
+};
+
+/** Reports the bad values of an `identity:` block (its shape is the schema's), each at its own path. */
+export const checkIdentity = (ctx: NormaliseContext, identity: IdentitySettings | undefined, path: IssuePath): void => {
+  const at = [...path, 'identity'];
+  const interfaceProblem = identity?.interface === undefined ? undefined : interfaceNameProblem(identity.interface);
+  if (interfaceProblem !== undefined) addError(ctx, [...at, 'interface'], interfaceProblem);
+  const mtu = identity?.mtu === undefined ? undefined : mtuProblem(identity.mtu);
+  if (mtu !== undefined) addError(ctx, [...at, 'mtu'], mtu);
+  identity?.searchDomains?.forEach((domain, index) => {
+    const problem = domainProblem(domain);
+    if (problem !== undefined) addError(ctx, itemPath(ctx, [...at, 'searchDomains'], index), problem);
+  });
 };
 
 /** The keys of a section in file order, ignoring a section written as `hosts:` with nothing. */

@@ -3,7 +3,7 @@ import { allocateIpv4 } from './ipv4.js';
 import type { IssuePath } from './issue.js';
 import { normaliseMac } from './mac.js';
 import { hostNameProblem } from './names.js';
-import { addError, addWarning, checkVars, itemPath, imageRefProblem, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
+import { addError, addWarning, checkIdentity, checkVars, itemPath, imageRefProblem, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
 import { hostSchema, type RawHost } from './schema.js';
 import type { HostDef } from './types.js';
 
@@ -28,6 +28,7 @@ const normaliseHostEntry = (ctx: NormaliseContext, key: string, value: unknown):
     if (groups.indexOf(group) !== index) addWarning(ctx, itemPath(ctx, [...path, 'groups'], index), `group "${group}" is listed twice; the first place counts`);
   });
   const vars = checkVars(ctx, raw.vars, [...path, 'vars']);
+  checkIdentity(ctx, raw.identity, path);
   const source = { key, fromRange: isHostPattern(key), ...optional('line', ctx.locate(path)) };
   return names.map((name, index) => ({
     name,
@@ -39,6 +40,7 @@ const normaliseHostEntry = (ctx: NormaliseContext, key: string, value: unknown):
     ...optional('image', image),
     ...optional('network', raw.network),
     ...optional('install', raw.install),
+    ...optional('identity', raw.identity),
     ...optional('description', raw.description),
   }));
 };

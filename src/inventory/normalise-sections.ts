@@ -2,7 +2,7 @@ import { imageNameProblem } from '../image/name.js';
 import { parseDuration } from './duration.js';
 import { formatIpv4, hostAddressProblem, netmaskOf, parseAddressOrSubnet, parseIpv4, parseSubnet } from './ipv4.js';
 import { domainProblem, entityNameProblem } from './names.js';
-import { addError, checkVars, imageRefProblem, itemPath, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
+import { addError, checkIdentity, checkVars, imageRefProblem, itemPath, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
 import { groupSchema, imageSchema, installSchema, networkSchema, serverSchema, type InstallSettings, type ServerSettings } from './schema.js';
 import type { GroupDef, ImageDef, NetworkDef } from './types.js';
 
@@ -55,7 +55,14 @@ export const normaliseImages = (ctx: NormaliseContext, section: Record<string, u
     if (problem !== undefined) addError(ctx, path, `image name "${name}" ${problem}`);
     const raw = parseEntry(ctx, imageSchema, value, path);
     if (raw === undefined || problem !== undefined) continue;
-    images[name] = { name, ...optional('description', raw.description), ...optional('install', raw.install), ...optional('line', ctx.locate(path)) };
+    checkIdentity(ctx, raw.identity, path);
+    images[name] = {
+      name,
+      ...optional('description', raw.description),
+      ...optional('install', raw.install),
+      ...optional('identity', raw.identity),
+      ...optional('line', ctx.locate(path)),
+    };
   }
   return images;
 };
@@ -68,11 +75,13 @@ export const normaliseGroups = (ctx: NormaliseContext, section: Record<string, u
     if (nameProblem !== undefined) addError(ctx, path, nameProblem);
     const raw = parseEntry(ctx, groupSchema, value, path);
     if (raw === undefined || nameProblem !== undefined) continue;
+    checkIdentity(ctx, raw.identity, path);
     const group: GroupDef = {
       name,
       vars: checkVars(ctx, raw.vars, [...path, 'vars']),
       ...optional('network', raw.network),
       ...optional('install', raw.install),
+      ...optional('identity', raw.identity),
       ...optional('description', raw.description),
       ...optional('line', ctx.locate(path)),
     };

@@ -1,5 +1,6 @@
 /** Text renderings shared by the host, group and inventory commands (pure; tables are built in cli/commands). */
 import { formatIssue, formatIssuePath, formatPlace, type InventoryIssue } from './issue.js';
+import { effectiveNetworkMode } from './identity-settings.js';
 import { formatOrigin, type ResolvedHost } from './resolve.js';
 import type { GroupDef, HostDef } from './types.js';
 
@@ -30,9 +31,21 @@ export const renderHostDetails = (host: ResolvedHost): string => {
     ([name, value]) => `${name}=${formatVar(value)} (from ${formatOrigin(host.installFrom[name as keyof typeof host.installFrom] ?? { kind: 'host' })})`,
   );
   rows.push(['install', install.length === 0 ? '-' : install.join('\n' + ' '.repeat(14))]);
+  rows.push(['identity', identityLines(host).join('\n' + ' '.repeat(14))]);
   if (host.description !== undefined) rows.push(['description', host.description]);
   rows.push(['defined at', formatPlace(['hosts', host.source.key], host.source.line)]);
   return [host.name, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(12)}${value}`)].join('\n');
+};
+
+/** The effective network mode first (saying when it is the default), then every other identity setting and its layer. */
+const identityLines = (host: ResolvedHost): string[] => {
+  const { mode, defaulted } = effectiveNetworkMode(host);
+  const origin = (key: keyof ResolvedHost['identityFrom']): string => formatOrigin(host.identityFrom[key] ?? { kind: 'host' });
+  const network = `network=${mode} (${defaulted ? `default: ${mode === 'static' ? 'the host has an ip and a network' : 'no ip or no network'}` : `from ${origin('network')}`})`;
+  const others = Object.entries(host.identity)
+    .filter(([key]) => key !== 'network')
+    .map(([key, value]) => `${key}=${formatVar(value)} (from ${origin(key as keyof ResolvedHost['identityFrom'])})`);
+  return [network, ...others];
 };
 
 /** A group as listed: its settings and the hosts that name it. */

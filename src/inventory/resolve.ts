@@ -1,5 +1,5 @@
 import { imageNameOf } from './normalise-context.js';
-import type { InstallSettings } from './schema.js';
+import type { IdentitySettings, InstallSettings } from './schema.js';
 import type { HostDef, HostSource, Inventory, NetworkDef } from './types.js';
 
 /** Where an effective setting came from, along all → image → groups → host. */
@@ -33,6 +33,9 @@ export interface ResolvedHost {
   /** Install settings merged key by key along all → image → groups → host; later wins. */
   install: InstallSettings;
   installFrom: Partial<Record<keyof InstallSettings, Origin>>;
+  /** Identity settings merged key by key along image → groups → host; later wins (docs/identity.md). */
+  identity: IdentitySettings;
+  identityFrom: Partial<Record<keyof IdentitySettings, Origin>>;
   description?: string;
   source: HostSource;
 }
@@ -58,25 +61,27 @@ const firstOf = (host: HostDef, inventory: Inventory, pick: (from: { image?: str
   return undefined;
 };
 
-/** The one precedence rule, applied to install settings: all → image → groups in listed order → host. */
-const mergeInstall = (inventory: Inventory, host: HostDef, image: string | undefined): Pick<ResolvedHost, 'install' | 'installFrom'> => {
-  const layers: [InstallSettings | undefined, Origin][] = [
-    [inventory.install, { kind: 'all' }],
-    ...(image === undefined ? [] : [[inventory.images[image]?.install, { kind: 'image', image }] as [InstallSettings | undefined, Origin]]),
-    ...host.groups.map((group): [InstallSettings | undefined, Origin] => [inventory.groups[group]?.install, { kind: 'group', group }]),
-    [host.install, { kind: 'host' }],
-  ];
-  const install: Record<string, unknown> = {};
-  const installFrom: Record<string, Origin> = {};
+/** Settings merged key by key over layers in precedence order (later wins), with the layer that set each key. */
+const mergeLayers = <T extends object>(layers: readonly [T | undefined, Origin][]): { values: T; from: Partial<Record<keyof T, Origin>> } => {
+  const values: Record<string, unknown> = {};
+  const from: Record<string, Origin> = {};
   for (const [layer, origin] of layers) {
     for (const [key, value] of Object.entries(layer ?? {})) {
       if (value === undefined) continue;
-      install[key] = value;
-      installFrom[key] = origin;
+      values[key] = value;
+      from[key] = origin;
     }
   }
-  return { install: install as InstallSettings, installFrom };
+  return { values: values as T, from: from as Partial<Record<keyof T, Origin>> };
 };
+
+/** The one precedence rule: all → image → groups in listed order → host (`all` only for install settings). */
+const settingLayers = <T>(inventory: Inventory, host: HostDef, image: string | undefined, pick: (entry: { install?: InstallSettings; identity?: IdentitySettings }) => T | undefined, all?: T): [T | undefined, Origin][] => [
+  [all, { kind: 'all' }],
+  ...(image === undefined ? [] : [[pick(inventory.images[image] ?? {}), { kind: 'image', image }] as [T | undefined, Origin]]),
+  ...host.groups.map((group): [T | undefined, Origin] => [pick(inventory.groups[group] ?? {}), { kind: 'group', group }]),
+  [pick(host), { kind: 'host' }],
+];
 
 /** Resolves one host; unknown groups and networks are skipped (validation reports them). */
 export const resolveHost = (inventory: Inventory, host: HostDef): ResolvedHost => {
@@ -96,8 +101,21 @@ export const resolveHost = (inventory: Inventory, host: HostDef): ResolvedHost =
   const networkChoice = firstOf(host, inventory, (from) => from.network);
   const networkDef = networkChoice === undefined ? undefined : inventory.networks[networkChoice.value];
   const network = networkDef === undefined || networkChoice === undefined ? undefined : { ...networkDef, from: networkChoice.from };
-  const { install, installFrom } = mergeInstall(inventory, host, image === undefined ? undefined : imageNameOf(image.value));
-  const resolved: ResolvedHost = { name: host.name, macs: host.macs, groups: host.groups, vars, varsFrom, install, installFrom, source: host.source };
+  const imageName = image === undefined ? undefined : imageNameOf(image.value);
+  const install = mergeLayers(settingLayers(inventory, host, imageName, (entry) => entry.install, inventory.install));
+  const identity = mergeLayers(settingLayers(inventory, host, imageName, (entry) => entry.identity));
+  const resolved: ResolvedHost = {
+    name: host.name,
+    macs: host.macs,
+    groups: host.groups,
+    vars,
+    varsFrom,
+    install: install.values,
+    installFrom: install.from,
+    identity: identity.values,
+    identityFrom: identity.from,
+    source: host.source,
+  };
   if (host.ip !== undefined) resolved.ip = host.ip;
   if (network !== undefined) resolved.network = network;
   if (network?.domain !== undefined) resolved.fqdn = `${host.name}.${network.domain}`;

@@ -79,6 +79,17 @@ export const installSchema = z
   })
   .strict();
 
+/** How a deployed host gets its own identity: network mode and card settings (src/identity, docs/identity.md). */
+export const identitySchema = z
+  .object({
+    /** @default static when the host has an ip and a network, else dhcp */
+    network: z.enum(['dhcp', 'static', 'keep']).optional(),
+    interface: z.string().optional(),
+    mtu: z.number().optional(),
+    searchDomains: stringList.optional(),
+  })
+  .strict();
+
 /** How installing hosts reach `rootcast serve`. */
 export const serverSchema = z
   .object({
@@ -91,7 +102,40 @@ export const serverSchema = z
   })
   .strict();
 
-export const imageSchema = z.object({ description: z.string().optional(), install: installSchema.optional() }).strict();
+/** One installer's netboot kernel and initrd: an absolute path on the server or an http(s) URL. */
+export const pxeInstallerSchema = z
+  .object({ kernel: z.string(), initrd: z.string(), args: z.string().optional() })
+  .strict();
+
+/** The optional PXE boot path (docs/pxe.md). */
+export const pxeSchema = z
+  .object({
+    /** The network DHCP serves. @default the only network under networks: */
+    network: z.string().optional(),
+    /** Interface dnsmasq binds to under `serve --pxe`. */
+    interface: z.string().optional(),
+    /** @default "dhcp" */
+    mode: z.enum(['dhcp', 'proxy']).optional(),
+    /** Addresses for machines without a reservation (full DHCP): `10.0.0.100-10.0.0.199`. */
+    pool: z.string().optional(),
+    /** @default "1h" */
+    leaseTime: z.string().optional(),
+    /** @default "native": pxelinux for BIOS, shim + grub for UEFI; "ipxe": iPXE for both */
+    loader: z.enum(['native', 'ipxe']).optional(),
+    /** @default "rootcast": the TFTP server inside serve */
+    tftp: z.enum(['rootcast', 'dnsmasq']).optional(),
+    /** @default [bios, x64-uefi] */
+    architectures: stringList.optional(),
+    /** TFTP and DHCP next-server address. @default the address in server.url */
+    serverAddress: z.string().optional(),
+    installers: z.record(z.string(), pxeInstallerSchema).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const imageSchema = z
+  .object({ description: z.string().optional(), install: installSchema.optional(), identity: identitySchema.optional() })
+  .strict();
 
 export const groupSchema = z
   .object({
@@ -99,6 +143,7 @@ export const groupSchema = z
     network: z.string().optional(),
     vars: vars.optional(),
     install: installSchema.optional(),
+    identity: identitySchema.optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -113,6 +158,7 @@ export const hostSchema = z
     groups: stringList.optional(),
     vars: vars.optional(),
     install: installSchema.optional(),
+    identity: identitySchema.optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -122,7 +168,7 @@ const section = z.record(z.string(), z.unknown()).nullable().optional();
 
 /** The top level of rootcast.yaml; entries are parsed one by one with the schemas above. */
 export const inventoryFileSchema = z
-  .object({ server: z.unknown().optional(), install: z.unknown().optional(), networks: section, images: section, groups: section, hosts: section })
+  .object({ server: z.unknown().optional(), install: z.unknown().optional(), pxe: z.unknown().optional(), networks: section, images: section, groups: section, hosts: section })
   .strict()
   .nullable();
 
@@ -132,7 +178,9 @@ export type RawNetwork = z.infer<typeof networkSchema>;
 export type RawGroup = z.infer<typeof groupSchema>;
 export type RawHost = z.infer<typeof hostSchema>;
 export type InstallSettings = z.infer<typeof installSchema>;
+export type IdentitySettings = z.infer<typeof identitySchema>;
 export type ServerSettings = z.infer<typeof serverSchema>;
+export type RawPxe = z.infer<typeof pxeSchema>;
 
 /** Every key each object accepts, to suggest the closest one for a typo. */
 export const knownKeys = {
@@ -142,5 +190,8 @@ export const knownKeys = {
   groups: Object.keys(groupSchema.shape),
   hosts: Object.keys(hostSchema.shape),
   install: Object.keys(installSchema.shape),
+  identity: Object.keys(identitySchema.shape),
   server: Object.keys(serverSchema.shape),
+  pxe: Object.keys(pxeSchema.shape),
+  pxeInstaller: Object.keys(pxeInstallerSchema.shape),
 } as const;

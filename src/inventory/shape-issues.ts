@@ -35,9 +35,11 @@ const keysFor = (path: IssuePath): readonly string[] => {
   if (path.length === 2 && (section === 'networks' || section === 'images' || section === 'groups' || section === 'hosts')) {
     return knownKeys[section];
   }
-  if (path.length === 1 && (section === 'install' || section === 'server')) return knownKeys[section];
-  // An install block inside an image, group or host entry.
+  if (path.length === 1 && (section === 'install' || section === 'server' || section === 'pxe')) return knownKeys[section];
+  if (path.length === 3 && section === 'pxe' && path[1] === 'installers') return knownKeys.pxeInstaller;
+  // An install or identity block inside an image, group or host entry.
   if (path.length === 3 && path[2] === 'install') return knownKeys.install;
+  if (path.length === 3 && path[2] === 'identity') return knownKeys.identity;
   return [];
 };
 

@@ -1,11 +1,27 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { InventoryIssue, IssuePath } from './issue.js';
+import type { Inventory } from './types.js';
 
 /** A parsed inventory file: the yaml Document (comments and order intact) and its line index. */
 export interface InventorySource {
   doc: Document;
   lineCounter: LineCounter;
 }
+
+/** One parsed and validated inventory text (the file as read, or an edit's result). */
+export interface CheckedText {
+  source: InventorySource;
+  inventory: Inventory;
+}
+
+/** The document as plain data for checks that walk it; {} when it cannot be converted. */
+export const plainValue = (source: InventorySource): unknown => {
+  try {
+    return source.doc.toJS();
+  } catch {
+    return {};
+  }
+};
 
 /** Finds the line of whatever a path names; undefined when the path is not in the document. */
 export type Locator = (path: IssuePath) => number | undefined;

@@ -1,4 +1,4 @@
-import type { InstallSettings, ServerSettings } from './schema.js';
+import type { IdentitySettings, InstallSettings, ServerSettings } from './schema.js';
 
 /** The inventory after validation: names checked, MACs normalised, ranges expanded, IPs allocated. */
 export interface Inventory {
@@ -10,6 +10,36 @@ export interface Inventory {
   /** Install defaults for every host (the `all` layer). */
   install?: InstallSettings;
   server?: ServerSettings;
+  /** The optional PXE boot path; absent when the inventory has no `pxe:` block. */
+  pxe?: PxeDef;
+}
+
+export type PxeArchitecture = 'bios' | 'x64-uefi' | 'arm64-uefi';
+
+export interface PxeInstallerDef {
+  /** An absolute path on the server or an http(s) URL. */
+  kernel: string;
+  initrd: string;
+  /** Extra kernel arguments (`console=ttyS0,115200n8`). */
+  args?: string;
+}
+
+/** The `pxe:` block after validation, defaults filled in. */
+export interface PxeDef {
+  /** The network DHCP serves (a name under networks:); undefined when none could be chosen. */
+  network?: string;
+  interface?: string;
+  mode: 'dhcp' | 'proxy';
+  /** First and last address of the dynamic pool, inside the network. */
+  pool?: { start: string; end: string };
+  leaseSeconds: number;
+  loader: 'native' | 'ipxe';
+  tftp: 'rootcast' | 'dnsmasq';
+  architectures: PxeArchitecture[];
+  serverAddress?: string;
+  /** By distro profile name (`debian12`, `rocky9`). */
+  installers: Record<string, PxeInstallerDef>;
+  line?: number;
 }
 
 export interface NetworkDef {
@@ -29,6 +59,7 @@ export interface ImageDef {
   name: string;
   description?: string;
   install?: InstallSettings;
+  identity?: IdentitySettings;
   line?: number;
 }
 
@@ -39,6 +70,7 @@ export interface GroupDef {
   network?: string;
   vars: Record<string, unknown>;
   install?: InstallSettings;
+  identity?: IdentitySettings;
   description?: string;
   line?: number;
 }
@@ -60,6 +92,7 @@ export interface HostDef {
   groups: string[];
   vars: Record<string, unknown>;
   install?: InstallSettings;
+  identity?: IdentitySettings;
   description?: string;
   source: HostSource;
 }

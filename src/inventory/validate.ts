@@ -4,6 +4,7 @@ import { duplicateKeyIssues } from './duplicate-keys.js';
 import type { InventoryIssue, InventoryReport } from './issue.js';
 import type { NormaliseContext } from './normalise-context.js';
 import { normaliseHosts } from './normalise-hosts.js';
+import { normalisePxe } from './normalise-pxe.js';
 import { normaliseGroups, normaliseImages, normaliseInstallDefaults, normaliseNetworks, normaliseServer } from './normalise-sections.js';
 import { inventoryFileSchema } from './schema.js';
 import { shapeIssues } from './shape-issues.js';
@@ -79,6 +80,8 @@ export const validateInventorySource = (source: InventorySource, options: Valida
   if (install !== undefined) inventory.install = install;
   const server = normaliseServer(ctx, sections.server);
   if (server !== undefined) inventory.server = server;
+  const pxe = normalisePxe(ctx, sections.pxe, inventory.networks);
+  if (pxe !== undefined) inventory.pxe = pxe;
   crossCheck(ctx, inventory, {
     networks: new Set(Object.keys(sections.networks ?? {})),
     groups: new Set(Object.keys(sections.groups ?? {})),

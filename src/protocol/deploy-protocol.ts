@@ -6,9 +6,10 @@
  *   GET  /runner/runner.cjs, /runner/node        the runner bundle and the server's own node binary
  *   GET  /api/v1/hosts/:host/deploy              → DeployInstructions   (Authorization: Bearer <install token>)
  *   POST /api/v1/hosts/:host/credential          → HostEnrolment        (Authorization: Bearer <install token>)
- *   POST /api/v1/hosts/:host/events              ← RunnerEvent (JSON)   (Bearer <install token> or <host credential>)
+ *   POST /api/v1/hosts/:host/events              ← HostEvent (JSON, host-event.ts) (Bearer <install token> or <host credential>)
  * The image itself moves over the supervised rsync daemon: rsync://install.<host>@<server>:<port>/<module>/
  * with RSYNC_PASSWORD=<install token>. The install token stops working once the runner reports `done`.
+ * The host's override tree is its own module (`ovl.<host>`), readable by that host's users only.
  */
 
 export const apiPrefix = '/api/v1';
@@ -31,6 +32,28 @@ export interface DeployInstructions {
   /** Target paths the image sync must leave alone (fstab, crypttab, the ESP...), rsync-anchored ("/etc/fstab"). */
   keepPaths: string[];
   family: DistroFamily;
+  /** The host's override layers, merged and rendered on the server for this deploy; absent when serve has none to offer. */
+  overrides?: DeployOverrides;
+}
+
+/**
+ * How the two rsync passes of a deploy make "image + override layers" (docs/overrides.md):
+ *   image pass:     rsync -aHAXS --numeric-ids --delete [--exclude=<keepPath>...] --filter=<imageFilters...> <rsync.url> /target/
+ *   overrides pass: rsync -aHAX --numeric-ids --delete --checksum --filter=<overridesFilters...> <overrides.url> /target/
+ * each filter rule one argument, in order. The overrides pass compares by checksum because a rendered
+ * file keeps its template's mtime, so a changed var can leave size and mtime as they were.
+ */
+export interface DeployOverrides {
+  /** rsync:// URL of the host's own module (`ovl.<host>`), same user and password as `rsync`, ending in "/". */
+  url: string;
+  /** Rules for the image pass: `- /p` for what the overrides own, `H /p` for whiteouts (deleted as extraneous). */
+  imageFilters: string[];
+  /** Rules for the overrides pass: kept paths protected, deletion only below owned paths (`R /p/**`), then `P *`. */
+  overridesFilters: string[];
+  /** sha256 of each layer the host has, in precedence order (`all`, `image/web`, `group/web`, `host/web07`). */
+  layers: { layer: string; digest: string }[];
+  /** sha256 of the served tree (rendered templates, final metadata); for the deployed-state record. */
+  treeDigest: string;
 }
 
 /**
@@ -52,23 +75,12 @@ export const clientConfigPath = '/etc/rootcast/client.json';
 export const runnerPhases = ['preflight', 'ram-copy', 'mount', 'sync-image', 'overrides', 'identity', 'enroll', 'cleanup', 'done'] as const;
 export type RunnerPhase = (typeof runnerPhases)[number];
 
-export type RunnerEventStatus = 'started' | 'progress' | 'succeeded' | 'failed' | 'skipped';
-
-/** One report from the runner; the server appends it to state/hosts/<host>/events.jsonl. */
-export interface RunnerEvent {
-  host: string;
-  /** The runner invocation that sent it (8+ hex digits): tells two runs' events apart in one log. */
-  run?: string;
-  phase: RunnerPhase;
-  status: RunnerEventStatus;
-  /** ISO-8601 time on the runner's clock. */
-  at: string;
-  percent?: number;
-  bytes?: number;
-  /** Bytes per second. */
-  rate?: number;
-  message?: string;
-}
+/** How a phase went; `failed` carries the reason (host-event.ts has the whole event schema). */
+export const runnerEventStatuses = ['started', 'progress', 'succeeded', 'failed', 'skipped'] as const;
+export type RunnerEventStatus = (typeof runnerEventStatuses)[number];
 
 /** rsync daemon module name for one image version (never parsed back, only generated). */
 export const imageModuleName = (image: string, version: number): string => `img.${image}.${version}`;
+
+/** rsync daemon module name for one host's override tree. */
+export const overridesModuleName = (host: string): string => `ovl.${host}`;

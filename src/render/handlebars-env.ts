@@ -16,26 +16,34 @@ const asStrings = (value: unknown, helper: string): string[] => {
 
 /**
  * Helpers are pure functions of their arguments: none reads files, the clock or the environment,
- * so a render is a function of the context alone (golden-testable).
+ * so a render is a function of the context alone (golden-testable). Every template gets these.
  */
-const helpers: Record<string, Handlebars.HelperDelegate> = {
+export const generalHelpers: Readonly<Record<string, Handlebars.HelperDelegate>> = {
   eq: (a: unknown, b: unknown) => a === b,
   /** Joins its arguments into one string (handlebars passes an options object last; it is dropped). */
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
   join: (list: unknown, separator: unknown) => asStrings(list, 'join').join(String(separator)),
   /** Quotes a value as one POSIX shell word. */
   shq: (value: unknown) => quoteShellWord(String(value)),
-  /** `sda` -> `/dev/sda`; each of a list, space-separated. */
-  devPaths: (list: unknown) => asStrings(list, 'devPaths').map((disk) => `/dev/${disk}`).join(' '),
-  ksVolume: (use: VolumeUse, memberId: unknown) => kickstartVolume(use, String(memberId)),
-  partmanRecipe: (layout: LayoutPartitioningContext) => buildPartmanRecipe(layout),
   /** Shell `printf '%s\n'` arguments: each value quoted. */
   shqList: (list: unknown) => asStrings(list, 'shqList').map(quoteShellWord).join(' '),
 };
 
-/** A dedicated handlebars environment (never the global one) with rootcast's helpers registered. */
-export const createRenderEnvironment = (): RenderEnvironment => {
+/** The answer files' own helpers (disk layouts), on top of the general ones. */
+const answerHelpers: Readonly<Record<string, Handlebars.HelperDelegate>> = {
+  ...generalHelpers,
+  /** `sda` -> `/dev/sda`; each of a list, space-separated. */
+  devPaths: (list: unknown) => asStrings(list, 'devPaths').map((disk) => `/dev/${disk}`).join(' '),
+  ksVolume: (use: VolumeUse, memberId: unknown) => kickstartVolume(use, String(memberId)),
+  partmanRecipe: (layout: LayoutPartitioningContext) => buildPartmanRecipe(layout),
+};
+
+/** A dedicated handlebars environment (never the global one) with exactly these helpers. */
+export const createEnvironmentWith = (helpers: Readonly<Record<string, Handlebars.HelperDelegate>>): RenderEnvironment => {
   const env = Handlebars.create();
   for (const [name, helper] of Object.entries(helpers)) env.registerHelper(name, helper);
   return env;
 };
+
+/** The answer-file templates' environment. */
+export const createRenderEnvironment = (): RenderEnvironment => createEnvironmentWith(answerHelpers);

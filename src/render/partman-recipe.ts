@@ -1,5 +1,7 @@
-import { mibToPartmanMb } from '../answer/size.js';
 import type { LayoutPartitioningContext, VolumeUse } from './host-render-context.js';
+
+/** partman sizes are decimal megabytes (10^6 bytes); round up so a partition is never smaller than asked. */
+export const mibToPartmanMb = (mib: number): number => Math.ceil((mib * 1024 * 1024) / 1_000_000);
 
 // partman-auto hands extra space out in proportion to (priority - minimum): fixed entries get 0.
 const growBoost = 10_000;

@@ -1,4 +1,4 @@
-import { formatBytes } from '../cli/output.js';
+import { formatBytes } from '../text/format.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';

@@ -1,5 +1,5 @@
 import { mkdir, rmdir } from 'node:fs/promises';
-import { formatBytes } from '../cli/output.js';
+import { formatBytes } from '../text/format.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { SubprocessError } from '../sys/exec.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';

@@ -13,6 +13,15 @@ export const deployInstructionsSchema = z.object({
   }),
   keepPaths: z.array(z.string().regex(/^\/[^\0]*$/, 'an absolute, rsync-anchored path')),
   family: z.enum(['rhel', 'debian']),
+  overrides: z
+    .object({
+      url: z.string().regex(/^rsync:\/\/[^/]+\/[^/]+\/$/, 'an rsync:// URL of a module, ending in "/"'),
+      imageFilters: z.array(z.string().regex(/^[-H] \/[^\n\r]*$/, 'an image-pass rule "- /path" or "H /path"')),
+      overridesFilters: z.array(z.string().regex(/^[PR] [^\n\r]+$/, 'an overrides-pass rule "P pattern" or "R pattern"')),
+      layers: z.array(z.object({ layer: z.string().min(1), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) })),
+      treeDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+    })
+    .optional(),
 }).refine(
   // The server writes the daemon user into the URL; the runner uses the URL as given (only the address is replaced).
   (instructions) => URL.canParse(instructions.rsync.url) && decodeURIComponent(new URL(instructions.rsync.url).username) === instructions.rsync.user,

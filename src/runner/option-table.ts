@@ -20,7 +20,7 @@ export interface RawRunnerOptions {
 export const runnerOptionDefaults = {
   workDir: '/run/rootcast',
   retries: String(defaultRetryPolicy.attempts),
-  progressInterval: '3',
+  progressInterval: '2',
 } as const satisfies Partial<Record<keyof RawRunnerOptions, string>>;
 
 /** One runner option, declared once for the bundle's parseArgs and the CLI's commander alike. */

@@ -20,7 +20,7 @@ export interface RunnerOptions {
   retries: number;
   /** Bandwidth limit for the image pull in KiB/s; unset means unlimited. */
   bwlimitKiB?: number;
-  /** Minimum seconds between two progress events. @default 3 */
+  /** Minimum seconds between two progress events (serve hears from a running phase at least every 2 s). @default 2 */
   progressIntervalSeconds: number;
 }
 

@@ -1,6 +1,6 @@
 import { clientConfigPath, hostCredentialPath, type DeployInstructions } from '../protocol/deploy-protocol.js';
 import { join } from 'node:path';
-import { formatBytes } from '../cli/output.js';
+import { formatBytes } from '../text/format.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import { withDaemonAddress } from '../sys/rsync-pull.js';
 import type { DeployFacts } from './facts.js';

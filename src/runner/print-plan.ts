@@ -1,4 +1,4 @@
-import { formatBytes } from '../cli/output.js';
+import { formatBytes } from '../text/format.js';
 import { formatPlannedCommand, type PlannedCommand } from '../sys/planned-command.js';
 import { cleanEnvironmentNames } from './command-environment.js';
 import type { DeployFacts } from './facts.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { apiPrefix, type DeployInstructions, type HostEnrolment, type RunnerEvent } from '../protocol/deploy-protocol.js';
+import { apiPrefix, type DeployInstructions, type HostEnrolment } from '../protocol/deploy-protocol.js';
+import type { RunnerEvent } from '../protocol/host-event.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { describeSchemaIssues, deployInstructionsSchema, hostEnrolmentSchema } from './instructions-schema.js';
 import { retryWithBackoff, type RetryHooks, type RetryPolicy, type TryOutcome } from './retry-policy.js';
@@ -8,7 +9,10 @@ export interface ServerApi {
   fetchInstructions(): Promise<DeployInstructions>;
   /** Trades the install token for the host's long-term credential (retried; a retry gets the same one). */
   enroll(): Promise<HostEnrolment>;
-  /** Resolves to undefined when delivered, else to why not; never rejects. */
+  /**
+   * Resolves to undefined when delivered, else to why not; never rejects. Retries re-send the same
+   * event id, so serve stores it once however often it arrives.
+   */
   postEvent(event: RunnerEvent): Promise<string | undefined>;
 }
 
@@ -23,9 +27,13 @@ export interface ServerApiOptions {
   requestTimeoutMs?: number;
 }
 
-/** Event delivery is bounded tightly: a slow server must not stall a deploy. */
-const eventAttempts = 3;
+/**
+ * Event delivery is bounded: a progress report gets 2 tries (the next one follows within seconds);
+ * any other event retries for about 25 s, enough to ride out a restart of serve.
+ */
+const eventAttempts = (event: RunnerEvent): number => (event.kind === 'phase' && event.status === 'progress' ? 2 : 8);
 const eventTimeoutMs = 3000;
+const eventRetryDelayMs = (attempt: number): number => Math.min(8000, 250 * 2 ** (attempt - 1));
 
 const describeNetworkError = (error: unknown): string => {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -89,7 +97,8 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
     enroll: () => retryWithBackoff(options.retry, options.hooks, tryJson('credential', 'POST', hostEnrolmentSchema, 'host credential'), unreachable),
     postEvent: async (event) => {
       let reason = '';
-      for (let attempt = 1; attempt <= eventAttempts; attempt += 1) {
+      const attempts = eventAttempts(event);
+      for (let attempt = 1; attempt <= attempts; attempt += 1) {
         try {
           const response = await options.fetch(`${hostPath}/events`, {
             method: 'POST',
@@ -104,7 +113,7 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
         } catch (error) {
           reason = describeNetworkError(error);
         }
-        if (attempt < eventAttempts) await options.hooks.sleep(250 * 2 ** (attempt - 1));
+        if (attempt < attempts) await options.hooks.sleep(eventRetryDelayMs(attempt));
       }
       return reason;
     },

@@ -3,12 +3,15 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HandlerContext } from './handlers/context.js';
 import { handleRoute } from './handlers/index.js';
+import { hostEventLimits } from '../protocol/host-event.js';
 import { replyForError, textReply, type Reply } from './reply.js';
 import { matchRoute } from './routes.js';
 
 /** The per-request facts a handler context is built from. */
 export interface RequestFacts {
   method: string;
+  /** The raw request target (path and query). */
+  target: string;
   authorization: string | undefined;
   contentType: string | undefined;
   localAddress: string | undefined;
@@ -59,6 +62,17 @@ const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Re
     response.end(headOnly ? undefined : reply.body);
     return;
   }
+  if (reply.kind === 'stream') {
+    response.writeHead(200, { 'content-type': reply.contentType, 'cache-control': 'no-store', 'x-request-id': requestId, 'x-accel-buffering': 'no' });
+    if (headOnly) {
+      response.end();
+      return;
+    }
+    response.flushHeaders();
+    const close = reply.open((text) => void response.write(text));
+    response.on('close', close);
+    return;
+  }
   response.writeHead(200, { 'content-type': reply.contentType, 'content-length': reply.size, 'x-request-id': requestId });
   if (headOnly) {
     response.end();
@@ -72,7 +86,7 @@ const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Re
 
 /** The HTTP side of serve: route, handle, and always answer — a 500 names a request id, never a stack trace. */
 export const createServeHttpServer = (options: HttpServerOptions): Server => {
-  const maxBody = options.maxBodyBytes ?? 65_536;
+  const maxBody = options.maxBodyBytes ?? hostEventLimits.bodyBytes;
   const answer = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const match = matchRoute(request.method ?? 'GET', request.url ?? '/');
     if (!match.ok) {
@@ -94,6 +108,7 @@ export const createServeHttpServer = (options: HttpServerOptions): Server => {
     }
     const context = options.contextFor({
       method: request.method ?? 'GET',
+      target: request.url ?? '/',
       authorization: request.headers.authorization,
       contentType: request.headers['content-type'],
       localAddress: request.socket.localAddress,

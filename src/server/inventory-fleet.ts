@@ -38,6 +38,7 @@ export const fleetFromInventory = (hosts: readonly ResolvedHost[], catalog: Dist
       name: host.name,
       macs: host.macs,
       imageRef: host.image.ref,
+      groups: [...host.groups],
       ...(host.ip === undefined ? {} : { ip: host.ip }),
       // Without a distro the family is unknown: serve's default applies (the runner does not use it).
       ...(profile === undefined ? { keepPaths: withoutDistro } : { family: profile.family, keepPaths: profile.keepPaths }),

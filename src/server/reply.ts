@@ -4,7 +4,17 @@ import type { ErrorCode } from '../errors/codes.js';
 /** What a handler returns; only http-server.ts turns it into bytes on a socket. */
 export type Reply =
   | { kind: 'body'; status: number; contentType: string; body: string; headers?: Record<string, string> }
-  | { kind: 'file'; contentType: string; path: string; size: number };
+  | { kind: 'file'; contentType: string; path: string; size: number }
+  | { kind: 'stream'; contentType: string; open: (write: (text: string) => void) => () => void };
+
+/** A reply of HTML, or of one of the dashboard's fixed assets. */
+export const htmlReply = (status: number, html: string): Reply => ({
+  kind: 'body',
+  status,
+  contentType: 'text/html; charset=utf-8',
+  body: html,
+  headers: { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'" },
+});
 
 export const textReply = (status: number, text: string, headers?: Record<string, string>): Reply => ({
   kind: 'body',

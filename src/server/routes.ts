@@ -1,6 +1,8 @@
 import { apiPrefix } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
+import type { EventPageQuery } from '../state/event-read.js';
+import { parseEventPageQuery, parseFleetQuery, parseHostPageQuery, parseStreamQuery, type QueryParse } from './route-query.js';
 
 export type AnswerKind = 'kickstart' | 'preseed';
 
@@ -14,8 +16,15 @@ export type Route =
   | { kind: 'deploy'; host: string }
   | { kind: 'enroll'; host: string }
   | { kind: 'post-event'; host: string }
-  | { kind: 'list-events'; host: string }
-  | { kind: 'health' };
+  | { kind: 'list-events'; host: string; page: EventPageQuery }
+  | { kind: 'health' }
+  | { kind: 'boot-file'; path: string }
+  | { kind: 'dashboard'; filter: { group?: string; state?: string } }
+  | { kind: 'dashboard-host'; host: string; install?: number }
+  | { kind: 'dashboard-script' }
+  | { kind: 'dashboard-fleet' }
+  | { kind: 'dashboard-stream'; host?: string }
+  | { kind: 'dashboard-events'; host: string; page: EventPageQuery };
 
 export type RouteMatch = { ok: true; route: Route } | { ok: false; status: 400 | 404 | 405; reason: string; allow?: string };
 
@@ -37,7 +46,27 @@ const methodFor = (method: string, wanted: string, route: RouteMatch): RouteMatc
     ? route
     : { ok: false, status: 405, reason: `${method} is not allowed here; use ${wanted}`, allow: wanted };
 
-/** Pure: maps a method and the raw request target (query ignored) to a route or a 4xx reason. */
+/** A route whose query string must parse (the listing, dashboard pages); a bad one is a 400. */
+const withQuery = <T>(parsed: QueryParse<T>, make: (value: T) => RouteMatch): RouteMatch => (parsed.ok ? make(parsed.value) : bad(parsed.reason));
+
+/** The dashboard's pages and feeds (GET only, read-only). */
+const dashboardRoute = (method: string, path: string, rawTarget: string, decoded: readonly string[]): RouteMatch | undefined => {
+  const get = (route: RouteMatch): RouteMatch => methodFor(method, 'GET', route);
+  if (path === '/') return get(withQuery(parseFleetQuery(rawTarget), (filter) => ({ ok: true, route: { kind: 'dashboard', filter } })));
+  if (path === '/dashboard/app.js') return get({ ok: true, route: { kind: 'dashboard-script' } });
+  if (path === '/dashboard/fleet.json') return get({ ok: true, route: { kind: 'dashboard-fleet' } });
+  if (path === '/dashboard/stream') return get(withQuery(parseStreamQuery(rawTarget), (query) => ({ ok: true, route: { kind: 'dashboard-stream', ...query } })));
+  const [first, second, third, fourth, fifth] = decoded;
+  if (first === 'hosts' && second !== undefined && third === undefined) {
+    return get(withQuery(parseHostPageQuery(rawTarget), (query) => withHost(second, (host) => ({ kind: 'dashboard-host', host, ...query }))));
+  }
+  if (first === 'dashboard' && second === 'hosts' && third !== undefined && fourth === 'events' && fifth === undefined) {
+    return get(withQuery(parseEventPageQuery(rawTarget), (page) => withHost(third, (host) => ({ kind: 'dashboard-events', host, page }))));
+  }
+  return undefined;
+};
+
+/** Pure: maps a method and the raw request target to a route or a 4xx reason (the query only where a route takes one). */
 export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
   const path = rawTarget.split('?', 1)[0] ?? '';
   if (!path.startsWith('/')) return bad('the request target must be an absolute path');
@@ -51,6 +80,8 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
   } catch {
     return bad('the path is not valid percent-encoding');
   }
+  const dashboard = dashboardRoute(method, path, rawTarget, decoded);
+  if (dashboard !== undefined) return dashboard;
   const [first = '', second, third, fourth, fifth, ...rest] = decoded;
   const answer = answerPrefixes[first];
   if (answer !== undefined) {
@@ -61,6 +92,9 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
     }
     if (second !== undefined && third === undefined) return methodFor(method, 'GET', withHost(second, (host) => ({ kind: 'answer-by-host', answer, host })));
     return notFound(path);
+  }
+  if (first === 'pxe' && decoded.length > 1 && decoded.every((segment) => segment !== '')) {
+    return methodFor(method, 'GET', { ok: true, route: { kind: 'boot-file', path: decoded.slice(1).join('/') } });
   }
   const fixed: Record<string, Route> = {
     '/boot/bootstrap.sh': { kind: 'bootstrap' },
@@ -75,7 +109,7 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
     if (fifth === 'credential') return methodFor(method, 'POST', withHost(fourth, (host) => ({ kind: 'enroll', host })));
     if (fifth === 'events') {
       if (method === 'POST') return withHost(fourth, (host) => ({ kind: 'post-event', host }));
-      if (method === 'GET' || method === 'HEAD') return withHost(fourth, (host) => ({ kind: 'list-events', host }));
+      if (method === 'GET' || method === 'HEAD') return withQuery(parseEventPageQuery(rawTarget), (page) => withHost(fourth, (host) => ({ kind: 'list-events', host, page })));
       return { ok: false, status: 405, reason: `${method} is not allowed here; use GET or POST`, allow: 'GET, POST' };
     }
   }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { HomePaths } from '../home/paths.js';
 import { listImages, listVersions } from '../image/versions.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
-import { overridesModuleName, type ImageVersionOnDisk, type RsyncdConfig } from './rsyncd-plan.js';
+import type { ImageVersionOnDisk, RsyncdConfig } from './rsyncd-plan.js';
 import type { RsyncdConfTemplate } from './rsyncd-render.js';
 
 /** Every committed image version in the store (the read step before planning the daemon config). */
@@ -25,8 +25,6 @@ export const writeRsyncdSecrets = async (config: RsyncdConfig, secrets: string):
 export const writeRsyncdFiles = async (config: RsyncdConfig, secrets: string, template: RsyncdConfTemplate): Promise<void> => {
   const text = template(config);
   await mkdir(dirname(config.files.configFile), { recursive: true, mode: 0o755 });
-  const overrides = config.modules.find((module) => module.name === overridesModuleName);
-  if (overrides !== undefined) await mkdir(overrides.path, { recursive: true });
   await writeRsyncdSecrets(config, secrets);
   await writeFileAtomic(config.files.configFile, text, { mode: 0o644 });
 };

@@ -1,7 +1,7 @@
 import { isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { rsyncUserFor } from '../credentials/token.js';
-import { imageModuleName } from '../protocol/deploy-protocol.js';
+import { imageModuleName, overridesModuleName } from '../protocol/deploy-protocol.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { imageLayout } from '../image/layout.js';
@@ -33,11 +33,12 @@ export interface RsyncdConfig {
   files: RsyncdFiles;
   /** IPv4 addresses and CIDRs; everything else is denied. */
   hostsAllow: string[];
-  /** Only modules someone may read: an image's versions for the hosts set to that image, overrides for every host. */
+  /** Only modules someone may read: an image's versions for the hosts set to that image, each host's own override tree. */
   modules: RsyncdModule[];
 }
 
-export const overridesModuleName = 'overrides';
+/** Where serve publishes each host's override tree (a symlink to the newest build): `<home>/run/overrides/<host>`. */
+export const servedOverridesDir = (paths: HomePaths): string => join(paths.home, 'run', 'overrides');
 
 export interface ImageVersionOnDisk {
   image: string;
@@ -94,7 +95,6 @@ export const planRsyncdConfig = (input: RsyncdPlanInput): RsyncdConfig => {
   const layout = imageLayout(input.paths);
   // Each host logs in with its install token (installing) or its host credential (updating later).
   const usersOf = (name: string): string[] => [rsyncUserFor('host', name), rsyncUserFor('install', name)];
-  const allHosts = input.fleet.hosts.map((host) => host.name).sort().flatMap(usersOf);
   const hostsOfImage = (image: string): string[] => input.fleet.hosts.filter((host) => imageOfRef(host.imageRef) === image).map((host) => host.name).sort().flatMap(usersOf);
   const hostIps = input.fleet.hosts.flatMap((host) => (host.ip === undefined ? [] : [host.ip]));
   const imageModules = [...input.versions]
@@ -105,12 +105,15 @@ export const planRsyncdConfig = (input: RsyncdPlanInput): RsyncdConfig => {
       comment: `${image}@${version}`,
       authUsers: hostsOfImage(image),
     }));
-  // Every host's layer in one module until overrides are split per host (the overrides issue).
-  const overrides = { name: overridesModuleName, path: assertConfSafePath(input.paths.overridesDir), comment: 'override layers', authUsers: allHosts };
+  // A host's layers may hold its secrets: each host reads its own rendered tree, never the layers themselves.
+  const overrides = input.fleet.hosts
+    .map((host) => host.name)
+    .sort()
+    .map((host) => ({ name: overridesModuleName(host), path: assertConfSafePath(join(servedOverridesDir(input.paths), host)), comment: `override tree of ${host}`, authUsers: usersOf(host) }));
   return {
     files,
     hostsAllow: [...new Set([...hostIps, ...input.extraAllow])],
     // A module without "auth users" would be open to anyone: such a module is not written at all.
-    modules: [...imageModules, overrides].filter((module) => module.authUsers.length > 0),
+    modules: [...imageModules, ...overrides].filter((module) => module.authUsers.length > 0),
   };
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { RsyncdConfig } from './rsyncd-plan.js';
-import { packageFile } from '../package-root.js';
+import { packageFile } from '../package/package-root.js';
 
 export type RsyncdConfTemplate = (config: RsyncdConfig) => string;
 

@@ -2,6 +2,7 @@ import { isIPv4 } from 'node:net';
 import type { DistroFamily } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
+import type { FleetHost } from '../monitor/host-row.js';
 
 /** One host as `rootcast serve` needs it; the lead adapts the inventory into this shape. */
 export interface ServeHost {
@@ -19,6 +20,8 @@ export interface ServeHost {
    * @default fallbackKeepPaths
    */
   keepPaths?: string[];
+  /** The host's groups, in inventory order (the dashboard filters by them). @default [] */
+  groups?: string[];
 }
 
 export interface ServeFleet {
@@ -73,3 +76,7 @@ export const findHostByName = (fleet: ServeFleet, name: string): ServeHost | und
 /** `mac` must already be normalised. */
 export const findHostByMac = (fleet: ServeFleet, mac: string): ServeHost | undefined =>
   fleet.hosts.find((host) => host.macs.includes(mac));
+
+/** The fleet as the monitor sees it: names, groups, image references. */
+export const fleetHostsOf = (fleet: ServeFleet): FleetHost[] =>
+  fleet.hosts.map((host) => ({ name: host.name, groups: host.groups ?? [], imageRef: host.imageRef }));

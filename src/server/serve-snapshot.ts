@@ -1,4 +1,6 @@
+import type { ResolvedVersion } from '../image/versions.js';
 import { defaultInstallTokenLifetimeMs, type InstallAccessPolicy } from '../inventory/install-access.js';
+import type { HostOverridesRequest } from '../overrides/host-overrides.js';
 import type { AnswerKind } from './routes.js';
 import type { ServeFleet } from './serve-fleet.js';
 
@@ -15,6 +17,11 @@ export interface ServeSnapshot {
   renderAnswerFile: RenderAnswerFile;
   /** @default any client, 24 h tokens (embedders and tests without an inventory) */
   access?: InstallAccessPolicy;
+  /**
+   * What the host's override layers are resolved from when it deploys `version` (the same inventory as
+   * `fleet`); undefined for a host serve offers no overrides. @default no overrides for any host
+   */
+  overridesRequest?: (host: string, version: ResolvedVersion) => HostOverridesRequest | undefined;
 }
 
 export const openAccessPolicy: InstallAccessPolicy = {

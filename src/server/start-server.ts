@@ -7,16 +7,25 @@ import { defaultRsyncLimits, type RsyncConnectionLimits } from '../sys/rsync-adm
 import { openRsyncGate, type RsyncConnection } from '../sys/rsync-gate.js';
 import { ensurePrivateHome, privateDirNames } from '../home/private-home.js';
 import { loadServerSecret } from '../credentials/server-secret.js';
+import { loadHostOverrides } from '../overrides/host-overrides.js';
+import { execProcess, type Exec } from '../sys/exec.js';
 import type { ServeFiles } from './handlers/context.js';
 import { createServeHttpServer } from './http-server.js';
-import { openEventLog } from './event-log.js';
+import { openEventStore } from '../state/event-store.js';
+import type { EventRetention } from '../state/event-retention.js';
+import { defaultStallPolicy, type StallPolicy } from '../monitor/stall.js';
+import { loadDashboardAccess, type DashboardAccess } from './dashboard-access.js';
+import { openDashboardHub } from './dashboard-hub.js';
+import { createThroughputSampler, readProcWrittenBytes } from './rsync-throughput.js';
+import type { ServePxeHooks } from './pxe-hooks.js';
 import { openHostState } from './host-state-access.js';
+import { openOverridesPublisher } from './overrides-publisher.js';
 import { formatListenAddress, isWildcardAddress, type ListenAddress } from './listen-address.js';
 import { listImageVersionsOnDisk, writeRsyncdFiles, writeRsyncdSecrets } from './rsyncd-apply.js';
 import { assertAllowEntries, planRsyncdConfig, rsyncdFiles, type RsyncdConfig } from './rsyncd-plan.js';
 import { compileRsyncdConfTemplate } from './rsyncd-render.js';
 import { renderRsyncdSecrets } from './rsyncd-secrets.js';
-import { fleetProblems, normaliseFleet, type ServeFleet } from './serve-fleet.js';
+import { fleetHostsOf, fleetProblems, normaliseFleet, type ServeFleet } from './serve-fleet.js';
 import { accessWarnings, openAccessPolicy, type ServeSnapshot } from './serve-snapshot.js';
 
 export interface RsyncListenOptions extends ListenAddress {
@@ -43,6 +52,23 @@ export interface StartServerOptions {
   now?: () => Date;
   /** How often the daemon's secrets are re-derived, so expired install tokens drop out. @default 15000 */
   secretsRefreshMs?: number;
+  /** `serve --pxe`: the boot tree over HTTP and the PXE-once switch on `done`. @default none */
+  pxe?: ServePxeHooks;
+  /** Runs rsync to build the hosts' override trees. @default execProcess */
+  exec?: Exec;
+  /** Event storage and the dashboard (docs/monitor.md). @default the documented defaults */
+  monitor?: MonitorOptions;
+}
+
+export interface MonitorOptions {
+  retention?: Partial<EventRetention>;
+  stall?: Partial<StallPolicy>;
+  /** How long a host's status checkpoint may lag behind its log. @default 1000 */
+  checkpointDelayMs?: number;
+  /** How often the dashboard's live feed sends changes. @default 500 */
+  flushMs?: number;
+  /** Ask for the dashboard password even when serve listens on loopback only (embedders on shared machines). @default false */
+  requirePassword?: boolean;
 }
 
 export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: unknown };
@@ -50,6 +76,8 @@ export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: un
 export interface RunningServer {
   http: ListenAddress;
   rsync: ListenAddress;
+  /** Who may read the dashboard at `/`. */
+  dashboard: DashboardAccess;
   /** The rsync connections being served now. */
   rsyncConnections(): RsyncConnection[];
   /** Re-reads the fleet and rewrites rsyncd.conf + secrets; on failure the previous fleet stays in force. */
@@ -58,7 +86,7 @@ export interface RunningServer {
 }
 
 /** A snapshot with its fleet validated and normalised, and its access policy filled in. */
-type ValidSnapshot = Required<ServeSnapshot>;
+type ValidSnapshot = ServeSnapshot & Required<Pick<ServeSnapshot, 'access'>>;
 
 const loadValidSnapshot = async (loadSnapshot: () => Promise<ServeSnapshot>): Promise<ValidSnapshot> => {
   const snapshot = await loadSnapshot();
@@ -72,6 +100,10 @@ const loadValidSnapshot = async (loadSnapshot: () => Promise<ServeSnapshot>): Pr
   return { ...snapshot, fleet: normaliseFleet(snapshot.fleet), access: snapshot.access ?? openAccessPolicy };
 };
 
+/** Where the dashboard is, for the start-up lines (a wildcard address stands for every address of the server). */
+export const dashboardUrl = (http: ListenAddress): string =>
+  `http://${isWildcardAddress(http.address) ? `<server address>:${http.port}` : formatListenAddress(http)}/`;
+
 /** Starts the HTTP server and the supervised rsync daemon; every effect comes in through `options`. */
 export const startServer = async (options: StartServerOptions): Promise<RunningServer> => {
   const now = options.now ?? (() => new Date());
@@ -82,6 +114,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   await ensurePrivateHome(options.paths, { create: privateDirNames });
   const secret = await loadServerSecret(options.paths);
   const hostState = openHostState(options.paths, secret, now);
+  const publisher = openOverridesPublisher(options.paths, options.exec ?? execProcess);
   const template = compileRsyncdConfTemplate();
   let config: RsyncdConfig | undefined;
   let secretsText: string | undefined;
@@ -132,7 +165,15 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   }, options.secretsRefreshMs ?? 15_000);
   refresher.unref();
 
-  const events = openEventLog(options.paths);
+  const monitor = options.monitor ?? {};
+  const events = openEventStore({ paths: options.paths, now, ...(monitor.retention === undefined ? {} : { retention: monitor.retention }), ...(monitor.checkpointDelayMs === undefined ? {} : { checkpointDelayMs: monitor.checkpointDelayMs }) });
+  const stall = { ...defaultStallPolicy, ...monitor.stall };
+  const dashboardAccess = await loadDashboardAccess(options.paths, monitor.requirePassword === true ? undefined : options.http.address);
+  const throughput = createThroughputSampler(readProcWrittenBytes, () => performance.now());
+  // Sampled all the time (a few reads per transfer), so the first dashboard view already has a rate.
+  const sampling = setInterval(() => void throughput.sample(gate.connections().map((connection) => connection.pid)), 2000);
+  sampling.unref();
+  const hub = openDashboardHub({ fleetHosts: () => fleetHostsOf(snapshot.fleet), store: events, serverRate: throughput.latest, now, stall, ...(monitor.flushMs === undefined ? {} : { flushMs: monitor.flushMs }) });
   const rsyncEndpoint = (localAddress: string | undefined): string => {
     const local = localAddress?.replace(/^::ffff:/, '');
     const address = isWildcardAddress(rsync.address) && local !== undefined ? local : rsync.address;
@@ -149,6 +190,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       secret,
       files: options.files,
       events,
+      dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall },
       hostState,
       now,
       log: options.log,
@@ -156,8 +198,18 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       ensureImageModule: async (image, version) => {
         if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(snapshot.fleet);
       },
+      publishOverrides: async (host, version) => {
+        // Resolved on every deploy request: an edited layer takes effect without a reload.
+        const request = snapshot.overridesRequest?.(host, version);
+        if (request === undefined) return undefined;
+        const overrides = await loadHostOverrides(request);
+        for (const warning of overrides.tree.warnings) options.log(`warning: overrides of ${host}: ${warning}`);
+        await publisher.publish(overrides);
+        return overrides;
+      },
       refreshRsyncSecrets,
       rsyncConnections: gate.connections,
+      ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
       request,
     }),
   });
@@ -166,6 +218,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
   } catch (error) {
     clearInterval(refresher);
+    clearInterval(sampling);
+    hub.stop();
     await gate.stop();
     throw new RootcastError('UNAVAILABLE', `cannot listen for HTTP on ${formatListenAddress(options.http)}: ${(error as Error).message}`, {
       hint: 'choose another --http ADDRESS:PORT, or stop what uses that port',
@@ -176,6 +230,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   return {
     http: { address: options.http.address, port: httpPort },
     rsync,
+    dashboard: dashboardAccess,
     rsyncConnections: gate.connections,
     reload: async () => {
       try {
@@ -192,9 +247,12 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     },
     stop: async () => {
       clearInterval(refresher);
+      clearInterval(sampling);
+      hub.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await Promise.all([closed, gate.stop()]);
+      await events.close();
     },
   };
 };

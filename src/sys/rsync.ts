@@ -1,5 +1,7 @@
-import type { Exec, ExecResult } from './exec.js';
+import { maxKeptChars } from './bounded-text.js';
 import { buildDieWithParentCommand } from './die-with-parent.js';
+import { SubprocessError, type Exec, type ExecResult } from './exec.js';
+import { reportsOnlyVanishedFiles } from './rsync-output.js';
 import { formatRsyncShellCommand } from './ssh-options.js';
 
 /** One rsync run, as plain data (printed by --dry-run, asserted by unit tests). */
@@ -27,11 +29,28 @@ export interface RsyncTransfer {
   /** List what would change without changing anything. @default false */
   dryRun?: boolean;
   /**
+   * Print one line per changed item on stdout, `--itemize-changes` without the ` -> target` / ` => name`
+   * suffix (`--out-format=%i %n`), so a name is never ambiguous; implied by dryRun. @default false
+   */
+  itemize?: boolean;
+  /** Delete destination files the source does not have. @default true */
+  delete?: boolean;
+  /** Copy only the NUL-separated paths (relative to the one source) given on stdin: `--files-from=- --from0`. @default false */
+  filesFromStdin?: boolean;
+  /**
+   * Compare mtimes to the nanosecond (`--modify-window=-1`), so a same-size rewrite within the same second
+   * is not taken for unchanged. Only where the destination keeps nanoseconds, else every file differs. @default false
+   */
+  nanosecondMtimes?: boolean;
+  /**
    * Write runs of zeros as holes (-S). Scanning every block costs ~25% of a local copy, so the RAM
    * toolbox, sized by apparent size anyway, does without. @default true
    */
   sparse?: boolean;
 }
+
+/** What --itemize-changes prints, minus the link target: see parseItemizedChanges. */
+const itemizeFormat = '%i %n';
 
 /** rsync accepts at most this many --link-dest directories. */
 export const maxLinkDest = 20;
@@ -43,12 +62,15 @@ export const maxLinkDest = 20;
 export const buildRsyncArgs = (transfer: RsyncTransfer): string[] => [
   transfer.sparse === false ? '-aHAX' : '-aHAXS',
   '--numeric-ids',
-  '--delete',
+  ...(transfer.delete === false ? [] : ['--delete']),
   ...(transfer.oneFileSystem === false ? [] : ['-x']),
   ...(transfer.relative === true ? ['--relative'] : []),
   '--stats',
   ...(transfer.progress === true ? ['--info=progress2'] : []),
-  ...(transfer.dryRun === true ? ['--dry-run', '--itemize-changes'] : []),
+  ...(transfer.nanosecondMtimes === true ? ['--modify-window=-1'] : []),
+  ...(transfer.dryRun === true ? ['--dry-run'] : []),
+  ...(transfer.dryRun === true || transfer.itemize === true ? [`--out-format=${itemizeFormat}`] : []),
+  ...(transfer.filesFromStdin === true ? ['--files-from=-', '--from0'] : []),
   ...transfer.linkDest.slice(0, maxLinkDest).map((dir) => `--link-dest=${dir}`),
   ...transfer.includes.map((pattern) => `--include=${pattern}`),
   ...transfer.excludes.map((pattern) => `--exclude=${pattern}`),
@@ -60,6 +82,8 @@ export const buildRsyncArgs = (transfer: RsyncTransfer): string[] => [
 
 export interface RsyncRunOptions {
   signal?: AbortSignal;
+  /** rsync's stdin: the path list of a `filesFromStdin` transfer. */
+  input?: Buffer;
   /** Echo rsync's stdout (progress) to our stderr. @default false */
   echo?: boolean;
 }
@@ -67,12 +91,26 @@ export interface RsyncRunOptions {
 /** rsync exit 24: files vanished on a live system while it ran; the copy is still consistent enough to keep. */
 export const rsyncVanishedExitCode = 24;
 
-/** Runs one transfer; the caller maps failures (SubprocessError) with `describeRsyncFailure`. */
-export const runRsync = (exec: Exec, transfer: RsyncTransfer, options: RsyncRunOptions = {}): Promise<ExecResult> =>
-  exec({
+/** rsync exit 23 ("some files/attrs were not transferred"): also what a file vanishing between its listing and its ACL read gives. */
+export const rsyncPartialExitCode = 23;
+
+/** After runRsync, an exit that means files vanished: 24, or 23 when every error was a vanished file. */
+export const isVanishedExit = (exitCode: number): boolean => exitCode === rsyncVanishedExitCode || exitCode === rsyncPartialExitCode;
+
+/**
+ * Runs one transfer; the caller maps failures (SubprocessError) with `describeRsyncFailure`. Exit 23 is a
+ * failure unless every stderr line is about a vanished file (and none was dropped from the kept tail).
+ */
+export const runRsync = async (exec: Exec, transfer: RsyncTransfer, options: RsyncRunOptions = {}): Promise<ExecResult> => {
+  const result = await exec({
     ...buildDieWithParentCommand('rsync', buildRsyncArgs(transfer)),
     env: { LC_ALL: 'C' },
-    allowedExitCodes: [0, rsyncVanishedExitCode],
+    allowedExitCodes: [0, rsyncVanishedExitCode, rsyncPartialExitCode],
     ...(options.echo === true ? { echoStdout: true } : {}),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.input === undefined ? {} : { input: options.input }),
   });
+  const onlyVanished = result.stderr.length < maxKeptChars && reportsOnlyVanishedFiles(result.stderr);
+  if (result.exitCode === rsyncPartialExitCode && !onlyVanished) throw new SubprocessError(result);
+  return result;
+};

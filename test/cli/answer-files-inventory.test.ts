@@ -7,7 +7,9 @@ import type { HomePaths } from '../../src/home/paths.js';
 import { readCurrentGeneration } from '../../src/credentials/install-generation-store.js';
 import { loadServerSecret } from '../../src/credentials/server-secret.js';
 import { deriveToken, unissuedInstallToken } from '../../src/credentials/token.js';
-import { addVersion, makeTempHome, recordDeployment, removeHome, runRootcast, snapshotTree } from '../helpers/image-builder.js';
+import { addVersion, makeTempHome, recordDeployment, removeHome } from '../helpers/image-builder.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { runInHome } from '../helpers/cli.js';
 
 const lines = (...rows: string[]): string => `${rows.join('\n')}\n`;
 
@@ -45,7 +47,7 @@ describe('kickstart / preseed from the inventory', () => {
   });
 
   test('a static host gets its address, the latest version, the install token and a checker-clean kickstart', async () => {
-    const run = await runRootcast(paths, ['kickstart', 'web07']);
+    const run = await runInHome(paths, ['kickstart', 'web07']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const token = deriveToken(await loadServerSecret(paths), 'install', 'web07', 1);
@@ -62,21 +64,21 @@ describe('kickstart / preseed from the inventory', () => {
   });
 
   test('each run issues the next install token; --dry-run shows a placeholder and issues nothing', async () => {
-    expect((await runRootcast(paths, ['kickstart', 'web07'])).status).toBe(0);
-    const second = await runRootcast(paths, ['kickstart', 'web07']);
+    expect((await runInHome(paths, ['kickstart', 'web07'])).status).toBe(0);
+    const second = await runInHome(paths, ['kickstart', 'web07']);
     expect(second.stdout).toContain(`ROOTCAST_TOKEN=${deriveToken(await loadServerSecret(paths), 'install', 'web07', 2)} `);
     const before = snapshotTree(paths.home);
-    const dry = await runRootcast(paths, ['kickstart', 'web07', '--dry-run']);
+    const dry = await runInHome(paths, ['kickstart', 'web07', '--dry-run']);
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain(`ROOTCAST_TOKEN=${unissuedInstallToken} `);
     expect(snapshotTree(paths.home)).toEqual(before);
   });
 
   test('the host-level distro wins: web08 gets a preseed, and refuses a kickstart', async () => {
-    const preseed = await runRootcast(paths, ['preseed', 'web08']);
+    const preseed = await runInHome(paths, ['preseed', 'web08']);
     expect(preseed.status).toBe(0);
     expect(preseed.stdout).toContain('rootcast: preseed read for web08');
-    const kickstart = await runRootcast(paths, ['kickstart', 'web08']);
+    const kickstart = await runInHome(paths, ['kickstart', 'web08']);
     expect(kickstart.status).toBe(65);
     expect(kickstart.stderr).toContain('web08: install.distro: debian12 is installed by debian-installer; use rootcast preseed');
   });
@@ -84,7 +86,7 @@ describe('kickstart / preseed from the inventory', () => {
   const expectRefused = async (args: string[], status: number, message: RegExp, prepare?: (p: HomePaths) => Promise<void>): Promise<void> => {
     await prepare?.(paths);
     const before = snapshotTree(paths.home);
-    const run = await runRootcast(paths, args);
+    const run = await runInHome(paths, args);
     expect(run.status).toBe(status);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');
@@ -108,18 +110,18 @@ describe('kickstart / preseed from the inventory', () => {
     }));
 
   test('host reinstall voids every answer file issued so far; host show tells the token and the deployment', async () => {
-    expect((await runRootcast(paths, ['kickstart', 'web07'])).status).toBe(0);
-    const shown = await runRootcast(paths, ['host', 'show', 'web07']);
+    expect((await runInHome(paths, ['kickstart', 'web07'])).status).toBe(0);
+    const shown = await runInHome(paths, ['host', 'show', 'web07']);
     expect(shown.stdout).toMatch(/token: +install token generation 1, usable until \S+ \(issued \S+ by rootcast kickstart\)/);
     expect(shown.stdout).toMatch(/deployed: +- \(no install has reported done\)/);
-    const reinstall = await runRootcast(paths, ['host', 'reinstall', 'web07']);
+    const reinstall = await runInHome(paths, ['host', 'reinstall', 'web07']);
     expect(reinstall).toMatchObject({ status: 0, stdout: expect.stringContaining("revoked web07's install tokens up to generation 1") });
     expect(await readCurrentGeneration(paths, 'web07')).toMatchObject({ generation: 2, kind: 'revocation' });
-    expect((await runRootcast(paths, ['host', 'show', 'web07'])).stdout).toMatch(/token: +install token generation 2, revoked/);
+    expect((await runInHome(paths, ['host', 'show', 'web07'])).stdout).toMatch(/token: +install token generation 2, revoked/);
     await recordDeployment(paths, 'web07', 'web', 2);
-    const json = JSON.parse((await runRootcast(paths, ['--json', 'host', 'show', 'web07'])).stdout) as { state: { record: { deployed: { ref: string } } } };
+    const json = JSON.parse((await runInHome(paths, ['--json', 'host', 'show', 'web07'])).stdout) as { state: { record: { deployed: { ref: string } } } };
     expect(json.state.record.deployed.ref).toBe('web@2');
-    expect((await runRootcast(paths, ['host', 'show', 'web07'])).stdout).toMatch(/deployed: +web@2 \(install, /);
+    expect((await runInHome(paths, ['host', 'show', 'web07'])).stdout).toMatch(/deployed: +web@2 \(install, /);
   });
 
   test('host reinstall of an unknown host: 66, nothing written', () => expectRefused(['host', 'reinstall', 'web99'], 66, /host "web99" is not in the inventory/));

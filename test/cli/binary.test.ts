@@ -1,20 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { runBinary } from '../helpers/cli.js';
 
-const binary = join(import.meta.dirname, '../../dist/rootcast.mjs');
-const run = async (args: string[], env: Record<string, string> = {}) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [binary, ...args], { env: { ...process.env, ...env } });
-    return { status: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { status: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const run = runBinary;
 
 // The shipped bundle (dist/rootcast.mjs), spawned as users run it (needs `npm run build` first, which `npm test` does).
 describe('the rootcast binary', () => {

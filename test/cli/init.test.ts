@@ -1,9 +1,10 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { HomePaths } from '../../src/home/paths.js';
-import { makeTempHome, removeHome, snapshotTree } from '../helpers/image-builder.js';
+import { makeTempHome, removeHome } from '../helpers/image-builder.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { createTestNetwork, type TestNetwork } from '../helpers/netns.js';
-import { rootcastBinary, runBinary } from '../helpers/rootcast-binary.js';
+import { rootcastBinary, runBinary } from '../helpers/cli.js';
 
 describe('rootcast init (the built binary)', () => {
   let paths: HomePaths;

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/cli.js';
 
 const inventory = `# lab inventory
 networks:
@@ -111,9 +111,7 @@ describe('bad input: a clear error, the right status, nothing written', () => {
     await mkdir(join(home, 'images'), { recursive: true });
     if (content !== undefined) await writeFile(file, content);
     const before = await snapshot();
-    let stdout = '';
-    let stderr = '';
-    const status = await runCli(['--home', home, ...badCase.argv], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+    const { status, stdout, stderr } = await runInProcess(['--home', home, ...badCase.argv]);
     expect({ status, stdout }).toEqual({ status: badCase.status, stdout: '' });
     expect(stderr).toContain(`[${badCase.code}]`);
     for (const text of badCase.says) expect(stderr).toContain(text);
@@ -127,14 +125,12 @@ describe('bad input: a clear error, the right status, nothing written', () => {
 
   test('--json errors carry the code, status and every inventory error as details; stdout has the report', async () => {
     await writeFile(file, `server: {url: "http://10.0.0.1:8780"}\n${inventory}  "web[04-06]": {groups: [web], colour: red}\n`);
-    let stdout = '';
-    let stderr = '';
-    const status = await runCli(['--home', home, '--json', 'inventory', 'check'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+    const { status, stdout, stderr } = await runInProcess(['--home', home, '--json', 'inventory', 'check']);
     expect(status).toBe(65);
     const { error } = JSON.parse(stderr) as { error: { code: string; exitStatus: number; details: string[] } };
     expect(error.code).toBe('INVENTORY_INVALID');
     expect(error.exitStatus).toBe(65);
-    const unknownKey = 'hosts.web[04-06].colour (line 13): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, description)';
+    const unknownKey = 'hosts.web[04-06].colour (line 13): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, identity, description)';
     expect(error.details).toEqual([unknownKey]);
     expect(JSON.parse(stdout)).toEqual({
       ok: false,

@@ -2,8 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HomePaths } from '../../src/home/paths.js';
-import { makeTempHome, removeHome, snapshotTree } from '../helpers/image-builder.js';
-import { runBinary } from '../helpers/rootcast-binary.js';
+import { makeTempHome, removeHome } from '../helpers/image-builder.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { runBinary } from '../helpers/cli.js';
 
 const lines = (...rows: string[]): string => `${rows.join('\n')}\n`;
 

@@ -2,17 +2,12 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess, type CliRun } from '../helpers/cli.js';
 
 describe('rootcast group', () => {
   let home: string;
   let file: string;
-  const run = async (...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> => {
-    let stdout = '';
-    let stderr = '';
-    const status = await runCli(['--home', home, ...argv], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
-    return { status, stdout, stderr };
-  };
+  const run = (...argv: string[]): Promise<CliRun> => runInProcess(['--home', home, ...argv]);
 
   beforeEach(async () => {
     home = await mkdtemp(join(tmpdir(), 'rootcast-grp-'));

@@ -2,23 +2,12 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
+import { runInProcess, type CliRun } from '../helpers/cli.js';
 
 describe('rootcast host / group / inventory check', () => {
   let home: string;
   let file: string;
-  const run = async (...argv: string[]): Promise<Run> => {
-    let stdout = '';
-    let stderr = '';
-    const status = await runCli(['--home', home, ...argv], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
-    return { status, stdout, stderr };
-  };
+  const run = (...argv: string[]): Promise<CliRun> => runInProcess(['--home', home, ...argv]);
   const json = async <T>(...argv: string[]): Promise<T> => {
     const result = await run('--json', ...argv);
     expect(result.status, result.stderr).toBe(0);
@@ -89,6 +78,8 @@ describe('rootcast host / group / inventory check', () => {
       varsFrom: { role: { kind: 'host' } },
       install: {},
       installFrom: {},
+      identity: {},
+      identityFrom: {},
       source: { key: 'web07', line: 6, fromRange: false },
       state: { record: { formatVersion: 1, host: 'web07', previous: [] }, installToken: null },
     });

@@ -2,7 +2,7 @@ import { chmod, chown, stat, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HomePaths } from '../../src/home/paths.js';
 import { makeTempHome, removeHome } from '../helpers/image-builder.js';
-import { runBinary } from '../helpers/rootcast-binary.js';
+import { runBinary } from '../helpers/cli.js';
 
 const modeOf = async (file: string): Promise<number> => (await stat(file)).mode & 0o7777;
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HomePaths } from '../../src/home/paths.js';
 import { validateInventoryText } from '../../src/inventory/validate.js';
 import { makeTempHome, removeHome } from '../helpers/image-builder.js';
-import { runBinary } from '../helpers/rootcast-binary.js';
+import { runBinary } from '../helpers/cli.js';
 
 describe('concurrent inventory edits (the built binary)', () => {
   let paths: HomePaths;

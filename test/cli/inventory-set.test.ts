@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HomePaths } from '../../src/home/paths.js';
-import { makeTempHome, removeHome, snapshotTree } from '../helpers/image-builder.js';
-import { runBinary, type BinaryRun } from '../helpers/rootcast-binary.js';
+import { makeTempHome, removeHome } from '../helpers/image-builder.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { runBinary, type CliRun } from '../helpers/cli.js';
 
 const lines = (...rows: string[]): string => `${rows.join('\n')}\n`;
 
@@ -29,7 +30,7 @@ const inventory = lines(
 
 describe('rootcast host set / group set (the built binary)', () => {
   let paths: HomePaths;
-  const run = (...args: string[]): Promise<BinaryRun> => runBinary(['--home', paths.home, ...args]);
+  const run = (...args: string[]): Promise<CliRun> => runBinary(['--home', paths.home, ...args]);
   const text = (): Promise<string> => readFile(paths.inventoryFile, 'utf8');
 
   beforeEach(async () => {

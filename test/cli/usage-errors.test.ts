@@ -1,29 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
+import { runBinary, type CliRun } from '../helpers/cli.js';
 
-const binary = join(import.meta.dirname, '../../dist/rootcast.mjs');
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-const spawnBinary = async (args: readonly string[]): Promise<Run> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [binary, ...args], { env: { ...process.env, ROOTCAST_HOME: '' } });
-    return { status: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { status: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const spawnBinary = (args: readonly string[]): Promise<CliRun> => runBinary(args, { ROOTCAST_HOME: '' });
 
 /** Every command of the tree (the program, each noun, each verb) with the words that reach it. */
 interface Target {
@@ -77,7 +60,7 @@ describe('usage errors of every noun and verb (the built binary)', () => {
   afterAll(async () => {
     await rm(home, { recursive: true, force: true });
   });
-  const run = (argv: readonly string[]): Promise<Run> => spawnBinary(['--home', home, ...argv]);
+  const run = (argv: readonly string[]): Promise<CliRun> => spawnBinary(['--home', home, ...argv]);
 
   test('the tree has the nouns and verbs this test is meant to walk', () => {
     const names = targets.map((target) => target.path.join(' '));

@@ -180,25 +180,3 @@ export const compareTrees = (expectedRoot: string, actualRoot: string): string[]
 
 /** Allocated bytes of a file (st_blocks), to check that a sparse file stayed sparse. */
 export const allocatedBytes = (path: string): number => lstatSync(path).blocks * 512;
-
-/** A cheap fingerprint of a whole directory (paths, kinds, sizes, mtimes) to prove "nothing changed on disk". */
-export const snapshotTree = (root: string): string[] => {
-  const lines: string[] = [];
-  const visit = (rel: string): void => {
-    const path = rel === '' ? root : join(root, rel);
-    let names: string[];
-    try {
-      names = readdirSync(path).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const child = rel === '' ? name : `${rel}/${name}`;
-      const info = lstatSync(join(root, child));
-      lines.push(`${child} ${info.mode.toString(8)} ${info.isFile() ? info.size : ''} ${info.isFile() ? info.mtimeMs : ''} ${info.ino}`);
-      if (info.isDirectory()) visit(child);
-    }
-  };
-  visit('');
-  return lines;
-};

@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { lstatSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
@@ -62,18 +61,6 @@ export const recordDeployment = async (paths: HomePaths, host: string, image: st
   await writeHostRecord(paths, recordDone(starting, 1, new Date('2024-01-01T00:10:00Z')));
 };
 
-/** Every path under DIR with its inode, mode, size and mtime: equal snapshots mean nothing changed. */
-export const snapshotTree = (dir: string): string[] => {
-  const lines: string[] = [];
-  const walk = (path: string): void => {
-    const stats = lstatSync(path, { bigint: true });
-    lines.push(`${path} ino=${stats.ino} mode=${stats.mode.toString(8)} size=${stats.size} mtime=${stats.mtimeNs} uid=${stats.uid}`);
-    if (stats.isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
-  };
-  walk(dir);
-  return lines;
-};
-
 export const removeHome = async (paths: HomePaths): Promise<void> => {
   await rm(paths.home, { recursive: true, force: true });
 };
@@ -82,21 +69,3 @@ export const inodeOf = async (path: string): Promise<bigint> => (await stat(path
 
 export const namesIn = async (dir: string): Promise<string[]> => (await readdir(dir).catch(() => [] as string[])).sort();
 
-export interface CliRun {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `rootcast --home HOME ...args` in-process and captures its output. */
-export const runRootcast = async (paths: HomePaths, args: readonly string[]): Promise<CliRun> => {
-  const { runCli } = await import('../../src/cli/main.js');
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(['--home', paths.home, ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
-  });
-  return { status, stdout, stderr };
-};

@@ -63,12 +63,3 @@ export const diffTrees = async (expected: string, actual: string, excludes: read
   return stdout.split('\n').filter((line) => line.trim() !== '');
 };
 
-/** A listing that changes when anything is rewritten (inode) or touched (mtime, ctime). */
-export const snapshotTree = async (root: string, excludes: readonly string[] = []): Promise<string> => {
-  const { stdout } = await promisify(execFile)('find', [root, '-printf', '%P %y %m %U %G %s %T@ %C@ %i\\n'], { maxBuffer: 256 * 1024 * 1024 });
-  return stdout
-    .split('\n')
-    .filter((line) => !excludes.some((prefix) => line.startsWith(prefix)))
-    .sort()
-    .join('\n');
-};

@@ -6,11 +6,12 @@ import { promisify } from 'node:util';
 import { issueInstallToken } from '../../src/credentials/issue-token.js';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { imageLayout } from '../../src/image/layout.js';
-import { openEventLog, type StoredEvent } from '../../src/server/event-log.js';
+import type { StoredEvent } from '../../src/protocol/host-event.js';
 import type { ServeFiles } from '../../src/server/handlers/context.js';
 import type { ServeHost } from '../../src/server/serve-fleet.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { minimalManifest } from './image-builder.js';
+import { storedEvents, storedPhaseEvents, type StoredPhaseEvent } from './stored-events.js';
 
 const run = promisify(execFile);
 
@@ -27,8 +28,10 @@ export interface ServeForTests {
   server: RunningServer;
   /** serve's access log and supervision lines. */
   log: string[];
-  /** What the runner reported for `host`, in arrival order (read back from serve's event log). */
-  events(host: string): Promise<StoredEvent[]>;
+  /** What the runner reported for `host` (its phase events), in arrival order (read back from serve's event logs). */
+  events(host: string): Promise<StoredPhaseEvent[]>;
+  /** Every event serve stored for `host`: answer files, installer, runner-started, phases, booted. */
+  allEvents(host: string): Promise<StoredEvent[]>;
   /** A fresh install token, issued the way `rootcast kickstart HOST` issues it for a USB install. */
   token(host: string): Promise<string>;
   /** "GET /runner/node" for every request seen so far. */
@@ -70,7 +73,6 @@ export const startServeForTests = async (options: { hosts: ServeHost[]; images: 
   });
   let server = await start({ http: 0, rsync: 0 });
   const ports = { http: server.http.port, rsync: server.rsync.port };
-  const events = openEventLog(paths);
   return {
     url: `http://127.0.0.1:${server.http.port}`,
     paths,
@@ -78,7 +80,8 @@ export const startServeForTests = async (options: { hosts: ServeHost[]; images: 
       return server;
     },
     log,
-    events: (host) => events.list(host),
+    events: (host) => storedPhaseEvents(paths, host),
+    allEvents: (host) => storedEvents(paths, host),
     token: async (host) => (await issueInstallToken(paths, host, { now: new Date(), lifetimeMs: 3_600_000, issuedBy: 'test' })).token,
     requests: () => log.flatMap((line) => {
       const match = /^\S+ [0-9a-f]{8} \S+ (\S+) "([^"]*)"/.exec(line);

@@ -5,17 +5,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { snapshotTree } from '../helpers/fidelity-tree.js';
+import { runInProcess } from '../helpers/cli.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { buildMinimalRoot, goldenClientPrograms } from '../helpers/minimal-root.js';
 import { makeChrootDir, startSshd, type TestSshd } from '../helpers/sshd.js';
 
-const capture = async (args: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
-  return { status, stdout, stderr };
-};
+const capture = (args: string[]) => runInProcess(args);
 
 const closedPort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -64,13 +59,13 @@ describe('capture refuses bad input with a clear error, the right status, and an
   });
 
   const expectRefused = async (args: string[], status: number, code: string, text?: RegExp): Promise<string> => {
-    const before = snapshotTree(scratch);
+    const before = snapshotTree(scratch, { directoryTimes: false });
     const result = await capture(['--home', home, 'capture', ...args]);
     expect(result.stderr).toContain(`[${code}]`);
     if (text !== undefined) expect(result.stderr).toMatch(text);
     expect(result.status).toBe(status);
     expect(result.stdout).toBe('');
-    expect(snapshotTree(scratch)).toEqual(before);
+    expect(snapshotTree(scratch, { directoryTimes: false })).toEqual(before);
     return result.stderr;
   };
 
@@ -143,6 +138,12 @@ describe('capture refuses bad input with a clear error, the right status, and an
   test('--from-dir that does not exist → 66, that is a file → 64', async () => {
     await expectRefused(['--from-dir', join(scratch, 'missing'), '--image', 'web'], 66, 'NOT_FOUND');
     await expectRefused(['--from-dir', join(source, 'etc/os-release'), '--image', 'web'], 64, 'INVALID_ARGUMENT', /not a directory/);
+  });
+
+  test('--settle that is not a whole number from 0 to 10 → 64 naming the value', async () => {
+    for (const bad of ['-1', 'x', '2.5', '11']) {
+      await expectRefused(['--from-dir', source, '--image', 'web', '--settle', bad], 64, 'INVALID_ARGUMENT', new RegExp(`--settle "${bad.replace('.', '\\.')}" is not a whole number`));
+    }
   });
 
   test('a bad --exclude-file: missing → 66, a directory → 64, bad lines → 65 with file:line', async () => {

@@ -3,17 +3,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/cli.js';
 import { allocatedBytes, buildFidelityTree, compareTrees, sparseFileSize } from '../helpers/fidelity-tree.js';
 import { buildMinimalRoot, goldenClientPrograms } from '../helpers/minimal-root.js';
 import { makeChrootDir, startSshd, type TestSshd } from '../helpers/sshd.js';
 
-const capture = async (args: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
-  return { status, stdout, stderr };
-};
+const capture = (args: string[]) => runInProcess(args);
 
 /** Deploying is an rsync out of the version root with the same flags; this is what a machine would get. */
 const materialise = (versionRoot: string, target: string): void => {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/cli.js';
 import { bundleCli, type TestBundle } from '../helpers/bundle-entry.js';
 import { buildMinimalRoot, goldenClientPrograms } from '../helpers/minimal-root.js';
 import { makeChrootDir, startSshd, type TestSshd } from '../helpers/sshd.js';
@@ -82,14 +82,12 @@ describe('an interrupted capture leaves no version and the next one succeeds', (
     const leftover = join(home, 'images/web/.staging', stagingEntries(home)[0] as string);
 
     // --dry-run finds the same leftover the real run will use (one shared filter), and creates nothing.
-    let planned = '';
-    const dryStatus = await runCli(['--home', home, 'capture', '--from-dir', source, '--image', 'web', '--dry-run'], { stdout: { write: (text: string) => (planned += text) }, stderr: { write: () => true } });
-    expect(dryStatus).toBe(0);
-    expect(planned).toContain(`  link-dest: ${join(leftover, 'root')}\n`);
+    const dry = await runInProcess(['--home', home, 'capture', '--from-dir', source, '--image', 'web', '--dry-run']);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain(`  link-dest: ${join(leftover, 'root')}\n`);
     expect(stagingEntries(home)).toEqual([leftover.split('/').at(-1)]);
 
-    let stdout = '';
-    const status = await runCli(['--home', home, 'capture', '--from-dir', source, '--image', 'web'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } });
+    const { status, stdout } = await runInProcess(['--home', home, 'capture', '--from-dir', source, '--image', 'web']);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^captured web@1 /);
     expect(versionsOf(home)).toEqual(['1']);
@@ -177,8 +175,7 @@ describe('a capture over SSH killed midway (SIGKILL) leaves no version, and the 
     const partial = join(home, 'images/web/.staging', stagingEntries(home)[0] as string, 'root/data/7');
     expect(existsSync(partial) ? readdirSync(partial).length : 0).toBeLessThan(10);
 
-    let stdout = '';
-    const status = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } });
+    const { status, stdout } = await runInProcess(args);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^captured web@1 /);
     expect(versionsOf(home)).toEqual(['1']);

@@ -2,17 +2,12 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/cli.js';
 import type { ImageManifest } from '../../src/image/manifest.js';
 import { buildMinimalRoot, goldenClientPrograms } from '../helpers/minimal-root.js';
 import { makeChrootDir, startSshd, type TestSshd } from '../helpers/sshd.js';
 
-const capture = async (args: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
-  return { status, stdout, stderr };
-};
+const capture = (args: string[]) => runInProcess(args);
 
 /** Every regular file below root, by relative path, with its inode. */
 const inodes = (root: string, prefix = ''): Map<string, number> => {

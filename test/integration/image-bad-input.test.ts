@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { imageLayout } from '../../src/image/layout.js';
-import { addVersion, recordDeployment, runRootcast, snapshotTree } from '../helpers/image-builder.js';
+import { addVersion, recordDeployment } from '../helpers/image-builder.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { runInHome } from '../helpers/cli.js';
 
 let paths: HomePaths;
 let source: string;
@@ -77,20 +79,20 @@ const cases: BadCase[] = [
 describe('bad input to image verbs: a clear error, the right status, and nothing changed', () => {
   test.each(cases)('$args → $status $code', async ({ args, status, code, message }) => {
     const before = snapshotTree(paths.home);
-    const text = await runRootcast(paths, args);
+    const text = await runInHome(paths, args);
     expect(text.status).toBe(status);
     expect(text.stderr).toContain(`rootcast: error [${code}]: ${message}`);
     expect(text.stdout).toBe('');
-    const json = await runRootcast(paths, ['--json', ...args]);
+    const json = await runInHome(paths, ['--json', ...args]);
     expect(json.status).toBe(status);
     expect(JSON.parse(json.stderr).error).toMatchObject({ code, exitStatus: status });
     expect(snapshotTree(paths.home)).toEqual(before);
   });
 
   test('a ref written with ":" (web:2) suggests web@2', async () => {
-    expect((await runRootcast(paths, ['image', 'show', 'web:2'])).stderr).toContain('hint: did you mean web@2?');
-    expect((await runRootcast(paths, ['image', 'cp', 'web:stable', 'fresh'])).stderr).toContain('hint: did you mean web@stable?');
+    expect((await runInHome(paths, ['image', 'show', 'web:2'])).stderr).toContain('hint: did you mean web@2?');
+    expect((await runInHome(paths, ['image', 'cp', 'web:stable', 'fresh'])).stderr).toContain('hint: did you mean web@stable?');
     // Not a name before the ":": the plain name error stays.
-    expect((await runRootcast(paths, ['image', 'show', 'a/b:2'])).stderr).toContain('image name "a/b:2" contains "/"');
+    expect((await runInHome(paths, ['image', 'show', 'a/b:2'])).stderr).toContain('image name "a/b:2" contains "/"');
   });
 });

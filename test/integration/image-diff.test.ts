@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { imageLayout } from '../../src/image/layout.js';
-import { addVersion, inodeOf, runRootcast } from '../helpers/image-builder.js';
+import { addVersion, inodeOf } from '../helpers/image-builder.js';
+import { runInHome } from '../helpers/cli.js';
 
 let paths: HomePaths;
 let work: string;
@@ -57,7 +58,7 @@ afterAll(async () => {
 
 describe('image diff', () => {
   test('reports exactly the eight differences, sorted by path, with the changed fields', async () => {
-    const result = await runRootcast(paths, ['image', 'diff', 'web@1', 'web@2']);
+    const result = await runInHome(paths, ['image', 'diff', 'web@1', 'web@2']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
@@ -80,7 +81,7 @@ describe('image diff', () => {
   });
 
   test('--json gives the same changes as data', async () => {
-    const result = await runRootcast(paths, ['--json', 'image', 'diff', 'web@1', 'web@2']);
+    const result = await runInHome(paths, ['--json', 'image', 'diff', 'web@1', 'web@2']);
     const report = JSON.parse(result.stdout);
     expect(report.summary).toEqual({ added: 2, removed: 2, changed: 4 });
     expect(report.changes.map((c: { change: string; path: string }) => `${c.change} ${c.path}`)).toEqual([
@@ -98,7 +99,7 @@ describe('image diff', () => {
   });
 
   test('--text adds a unified diff of the changed text file', async () => {
-    const result = await runRootcast(paths, ['image', 'diff', 'web@1', 'web@2', '--text']);
+    const result = await runInHome(paths, ['image', 'diff', 'web@1', 'web@2', '--text']);
     expect(result.stdout).toContain('--- a/etc/app.conf');
     expect(result.stdout).toContain('+++ b/etc/app.conf');
     expect(result.stdout).toContain('-color = blue');
@@ -106,14 +107,14 @@ describe('image diff', () => {
   });
 
   test('a fully rewritten 10,000-line file does not hang --text: it is reported as too different', async () => {
-    const result = await runRootcast(paths, ['image', 'diff', 'web@2', 'web@3', '--text']);
+    const result = await runInHome(paths, ['image', 'diff', 'web@2', 'web@3', '--text']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('M /var/big.txt size');
     expect(result.stdout).toContain('--- /var/big.txt: too different to diff');
   });
 
   test('a version compared with itself is identical', async () => {
-    const result = await runRootcast(paths, ['image', 'diff', 'web@2', 'web@2']);
+    const result = await runInHome(paths, ['image', 'diff', 'web@2', 'web@2']);
     expect(result.stdout).toBe('web@2 and web@2 are identical\n');
   });
 });

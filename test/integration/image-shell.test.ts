@@ -9,7 +9,9 @@ import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { imageLayout } from '../../src/image/layout.js';
 import { listVersions } from '../../src/image/versions.js';
 import { bundleCli, type TestBundle } from '../helpers/bundle-entry.js';
-import { addVersion, inodeOf, namesIn, runRootcast, snapshotTree } from '../helpers/image-builder.js';
+import { addVersion, inodeOf, namesIn } from '../helpers/image-builder.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { runInHome } from '../helpers/cli.js';
 import { buildMinimalRoot, defaultChrootPrograms } from '../helpers/minimal-root.js';
 
 let source: string;
@@ -60,7 +62,7 @@ const root = (version: number): string => imageLayout(paths).versionRoot('web', 
 
 describe('image shell --command', () => {
   test('the new version lists kernels by the capture rule (vmlinuz and vmlinux, no rescue images)', async () => {
-    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'mkdir -p /boot && echo k > /boot/vmlinuz-6.1.0-9-amd64 && echo r > /boot/vmlinuz-0-rescue-0123 && echo x > /boot/vmlinux-6.2.0']);
+    const result = await runInHome(paths, ['image', 'shell', 'web', '--command', 'mkdir -p /boot && echo k > /boot/vmlinuz-6.1.0-9-amd64 && echo r > /boot/vmlinuz-0-rescue-0123 && echo x > /boot/vmlinux-6.2.0']);
     expect(result.status).toBe(0);
     const manifest = JSON.parse(await readFile(imageLayout(paths).manifestFile('web', 2), 'utf8')) as { kernels: string[] };
     expect(manifest.kernels).toEqual(['6.1.0-9-amd64', '6.2.0']);
@@ -68,7 +70,7 @@ describe('image shell --command', () => {
 
   test('an edit becomes version 2; unchanged files share inodes with version 1, which is untouched', async () => {
     const before = fingerprint(imageLayout(paths).versionDir('web', 1));
-    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'echo changed > /etc/motd']);
+    const result = await runInHome(paths, ['image', 'shell', 'web', '--command', 'echo changed > /etc/motd']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('committed web@2 (1 change(s) on top of web@1)\n');
     expect(await listVersions(paths, 'web')).toEqual([1, 2]);
@@ -94,18 +96,19 @@ describe('image shell --command', () => {
   });
 
   test('a command that changes nothing creates nothing, and its output is shown', async () => {
-    const before = snapshotTree(paths.home);
-    const result = await runRootcast(paths, ['image', 'shell', 'web@1', '--command', 'cat /etc/motd']);
+    const version = imageLayout(paths).versionDir('web', 1);
+    const before = snapshotTree(version);
+    const result = await runInHome(paths, ['image', 'shell', 'web@1', '--command', 'cat /etc/motd']);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('welcome\nno changes; no new version (web@1 unchanged)\n');
     expect(await listVersions(paths, 'web')).toEqual([1]);
-    expect(snapshotTree(imageLayout(paths).versionDir('web', 1))).toEqual(before.filter((line) => line.startsWith(`${imageLayout(paths).versionDir('web', 1)}`)));
+    expect(snapshotTree(version)).toEqual(before);
     expect(await namesIn(imageLayout(paths).stagingDir('web'))).toEqual([]);
   });
 
   test('a failing command commits nothing and reports its exit status', async () => {
     const before = fingerprint(imageLayout(paths).versionDir('web', 1));
-    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'echo half-done > /etc/motd; exit 3']);
+    const result = await runInHome(paths, ['image', 'shell', 'web', '--command', 'echo half-done > /etc/motd; exit 3']);
     expect(result.status).toBe(70);
     expect(result.stderr).toContain('[SUBPROCESS_FAILED]: the shell on web@1 exited with status 3; no new version');
     expect(result.stderr).toContain('command: echo half-done > /etc/motd; exit 3');
@@ -115,30 +118,30 @@ describe('image shell --command', () => {
   });
 
   test('a file deleted in the shell (an overlay whiteout) is absent from the new version only', async () => {
-    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'rm /etc/gone']);
+    const result = await runInHome(paths, ['image', 'shell', 'web', '--command', 'rm /etc/gone']);
     expect(result.status).toBe(0);
     expect(await namesIn(join(root(2), 'etc'))).not.toContain('gone');
     expect(await readFile(join(root(1), 'etc/gone'), 'utf8')).toBe('delete me\n');
-    const diff = await runRootcast(paths, ['image', 'diff', 'web@1', 'web@2']);
+    const diff = await runInHome(paths, ['image', 'diff', 'web@1', 'web@2']);
     expect(diff.stdout.split('\n')[0]).toBe('D /etc/gone');
   });
 
   test('an edit that keeps size and mtime is still committed (never mistaken for the shared base file)', async () => {
-    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', "printf 'BBBB\\n' > /etc/pinned && touch -d '2001-01-01 00:00:00' /etc/pinned"]);
+    const result = await runInHome(paths, ['image', 'shell', 'web', '--command', "printf 'BBBB\\n' > /etc/pinned && touch -d '2001-01-01 00:00:00' /etc/pinned"]);
     expect(result.stderr).toBe('');
     expect(await readFile(join(root(2), 'etc/pinned'), 'utf8')).toBe('BBBB\n');
     expect(await readFile(join(root(1), 'etc/pinned'), 'utf8')).toBe('AAAA\n');
   });
 
   test('the chroot gets a clean environment', async () => {
-    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'echo "home=$HOME path=$PATH leak=${NODE_OPTIONS-unset}" > /root/env']);
+    const result = await runInHome(paths, ['image', 'shell', 'web', '--command', 'echo "home=$HOME path=$PATH leak=${NODE_OPTIONS-unset}" > /root/env']);
     expect(result.status).toBe(0);
     expect(await readFile(join(root(2), 'root/env'), 'utf8')).toBe('home=/root path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin leak=unset\n');
   });
 
   test('--dry-run prints the planned script and changes nothing', async () => {
     const before = snapshotTree(paths.home);
-    const result = await runRootcast(paths, ['image', 'shell', 'web', '--command', 'touch /x', '--dry-run']);
+    const result = await runInHome(paths, ['image', 'shell', 'web', '--command', 'touch /x', '--dry-run']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('dry-run: would open "touch /x" on web@1');
     expect(result.stdout).toContain(`mount -t overlay overlay -o 'lowerdir=${root(1)},upperdir=`);

@@ -8,7 +8,9 @@ import { lockImage, withImageLock } from '../../src/image/lock.js';
 import { applyRemovalLocked, planRemove } from '../../src/image/remove.js';
 import { applyTag, planTagSet } from '../../src/image/tag.js';
 import { listImages, resolveImageRef } from '../../src/image/versions.js';
-import { addVersion, inodeOf, minimalManifest, namesIn, recordDeployment, runRootcast, snapshotTree } from '../helpers/image-builder.js';
+import { addVersion, inodeOf, minimalManifest, namesIn, recordDeployment } from '../helpers/image-builder.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { runInHome } from '../helpers/cli.js';
 
 let paths: HomePaths;
 let source: string;
@@ -58,25 +60,25 @@ describe('image list / show', () => {
     await mkdir(join(imageLayout(paths).stagingDir('half'), '999999-dead', 'root'), { recursive: true });
     expect(await listImages(paths)).toEqual(['web']);
     await writeFile(paths.inventoryFile, 'groups:\n  g: {image: half}\n');
-    const check = await runRootcast(paths, ['inventory', 'check']);
+    const check = await runInHome(paths, ['inventory', 'check']);
     expect(check.status).toBe(65);
     expect(check.stderr).toContain('half');
   });
 
   test('list --json gives versions, latest, tags and the latest manifest figures', async () => {
-    const result = await runRootcast(paths, ['--json', 'image', 'list']);
+    const result = await runInHome(paths, ['--json', 'image', 'list']);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([
       { image: 'web', versions: [1, 2, 3], latest: 3, tags: { stable: 2 }, sizeBytes: 3000, fileCount: 30, createdAt: minimalManifest('web', 3).createdAt },
     ]);
-    const text = await runRootcast(paths, ['image', 'list']);
+    const text = await runInHome(paths, ['image', 'list']);
     expect(text.stdout).toMatch(/^IMAGE\s+VERSIONS\s+LATEST\s+TAGS/);
     expect(text.stdout).toMatch(/web\s+3\s+@3\s+stable=@2/);
   });
 
   test('list NAME lists versions with tags and deployed hosts', async () => {
     await recordDeployment(paths, 'web01', 'web', 1);
-    const result = await runRootcast(paths, ['--json', 'image', 'list', 'web']);
+    const result = await runInHome(paths, ['--json', 'image', 'list', 'web']);
     const rows = JSON.parse(result.stdout) as { ref: string; tags: string[]; deployedOn: string[]; secrets: number }[];
     expect(rows.map((r) => [r.ref, r.tags, r.deployedOn, r.secrets])).toEqual([
       ['web@1', [], ['web01'], 0],
@@ -88,16 +90,16 @@ describe('image list / show', () => {
   test('list of an empty or missing home is [] (text: says where it looked) and creates nothing', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'rootcast-empty-'));
     try {
-      const result = await runRootcast({ ...paths, home: empty }, ['--json', 'image', 'list']);
+      const result = await runInHome({ ...paths, home: empty }, ['--json', 'image', 'list']);
       expect(JSON.parse(result.stdout)).toEqual([]);
-      const text = await runRootcast({ ...paths, home: empty }, ['image', 'list']);
+      const text = await runInHome({ ...paths, home: empty }, ['image', 'list']);
       expect(text.status).toBe(0);
       expect(text.stdout).toContain(`no images in ${join(empty, 'images')} (--home DIR or ROOTCAST_HOME choose another home)\n`);
       const missing = join(empty, 'not-created');
-      const absent = await runRootcast({ ...paths, home: missing }, ['image', 'list']);
+      const absent = await runInHome({ ...paths, home: missing }, ['image', 'list']);
       expect(absent.status).toBe(0);
       expect(absent.stdout).toContain(`no images in ${join(missing, 'images')} `);
-      expect(JSON.parse((await runRootcast({ ...paths, home: missing }, ['--json', 'image', 'list'])).stdout)).toEqual([]);
+      expect(JSON.parse((await runInHome({ ...paths, home: missing }, ['--json', 'image', 'list'])).stdout)).toEqual([]);
       expect(await namesIn(empty)).toEqual([]);
     } finally {
       await rm(empty, { recursive: true, force: true });
@@ -106,13 +108,13 @@ describe('image list / show', () => {
 
   test('show summarises the manifest, tags and hosts, and warns about recorded secrets', async () => {
     await recordDeployment(paths, 'web07', 'web', 3);
-    const json = await runRootcast(paths, ['--json', 'image', 'show', 'web']);
+    const json = await runInHome(paths, ['--json', 'image', 'show', 'web']);
     expect(JSON.parse(json.stdout)).toMatchObject({ ref: 'web@3', version: 3, tags: [], deployedOn: ['web07'], manifest: { version: 3, parentVersion: 2 } });
-    const stable = await runRootcast(paths, ['image', 'show', 'web@stable']);
+    const stable = await runInHome(paths, ['image', 'show', 'web@stable']);
     expect(stable.stdout).toContain('web@2');
     expect(stable.stdout).toContain('tags:      stable');
     expect(stable.stdout).toContain('secrets:   none found');
-    const text = await runRootcast(paths, ['image', 'show', 'web@3']);
+    const text = await runInHome(paths, ['image', 'show', 'web@3']);
     expect(text.stdout).toContain('WARNING: 1 likely secret(s)');
     expect(text.stdout).toContain('/root/.ssh/id_ed25519 (private-key');
     expect(text.stdout).toContain('deployed:  web07');
@@ -121,36 +123,36 @@ describe('image list / show', () => {
 
 describe('image tag', () => {
   test('creates, moves (printing old → new) and deletes a tag; tags.json stays valid JSON', async () => {
-    const created = await runRootcast(paths, ['image', 'tag', 'web@1', 'canary']);
+    const created = await runInHome(paths, ['image', 'tag', 'web@1', 'canary']);
     expect(created).toMatchObject({ status: 0, stdout: 'tagged web@1 as canary (new tag)\n' });
-    const moved = await runRootcast(paths, ['image', 'tag', 'web@3', 'stable']);
+    const moved = await runInHome(paths, ['image', 'tag', 'web@3', 'stable']);
     expect(moved.stdout).toBe('tag web@stable: 2 → 3\n');
     expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({ canary: 1, stable: 3 });
-    const deleted = await runRootcast(paths, ['image', 'tag', '--delete', 'web', 'canary']);
+    const deleted = await runInHome(paths, ['image', 'tag', '--delete', 'web', 'canary']);
     expect(deleted.stdout).toBe('deleted tag web@canary (was web@1)\n');
     expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({ stable: 3 });
     expect(await namesIn(layout().imageDir('web'))).toEqual(['.staging', '1', '2', '3', 'tags.json']);
   });
 
   test('a tag named like an Object.prototype member is an ordinary new tag', async () => {
-    const created = await runRootcast(paths, ['image', 'tag', 'web@1', 'constructor']);
+    const created = await runInHome(paths, ['image', 'tag', 'web@1', 'constructor']);
     expect(created).toMatchObject({ status: 0, stdout: 'tagged web@1 as constructor (new tag)\n' });
     expect((await resolveImageRef(paths, 'web@constructor')).version).toBe(1);
-    const deleted = await runRootcast(paths, ['image', 'tag', '--delete', 'web', 'constructor']);
+    const deleted = await runInHome(paths, ['image', 'tag', '--delete', 'web', 'constructor']);
     expect(deleted.stdout).toBe('deleted tag web@constructor (was web@1)\n');
     expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({ stable: 2 });
   });
 
   test('a "__proto__" key in tags.json is an own key: deleting it touches only that key', async () => {
     await writeFile(layout().tagsFile('web'), '{"__proto__": 1, "stable": 2}');
-    const deleted = await runRootcast(paths, ['image', 'tag', '--delete', 'web', '__proto__']);
+    const deleted = await runInHome(paths, ['image', 'tag', '--delete', 'web', '__proto__']);
     expect(deleted).toMatchObject({ status: 0, stdout: 'deleted tag web@__proto__ (was web@1)\n' });
     expect(await readFile(layout().tagsFile('web'), 'utf8')).toBe('{\n  "stable": 2\n}\n');
   });
 
   test('--dry-run changes nothing', async () => {
     const before = snapshotTree(paths.home);
-    const result = await runRootcast(paths, ['image', 'tag', 'web@3', 'stable', '--dry-run']);
+    const result = await runInHome(paths, ['image', 'tag', 'web@3', 'stable', '--dry-run']);
     expect(result.stdout).toBe('dry-run: tag web@stable: 2 → 3\n');
     expect(snapshotTree(paths.home)).toEqual(before);
   });
@@ -158,7 +160,7 @@ describe('image tag', () => {
 
 describe('image rm', () => {
   test('removes one untagged version and nothing else', async () => {
-    const result = await runRootcast(paths, ['image', 'rm', 'web@1']);
+    const result = await runInHome(paths, ['image', 'rm', 'web@1']);
     expect(result).toMatchObject({ status: 0, stdout: 'removed web@1\n' });
     expect(await namesIn(layout().imageDir('web'))).toEqual(['.staging', '2', '3', 'tags.json']);
     expect(await namesIn(layout().stagingDir('web'))).toEqual([]);
@@ -166,10 +168,10 @@ describe('image rm', () => {
   });
 
   test('a tagged version needs --force, which drops the tag', async () => {
-    const refused = await runRootcast(paths, ['image', 'rm', 'web@stable']);
+    const refused = await runInHome(paths, ['image', 'rm', 'web@stable']);
     expect(refused.status).toBe(65);
     expect(refused.stderr).toContain('[IN_USE]: web@2 is in use (tagged stable)');
-    const forced = await runRootcast(paths, ['image', 'rm', 'web@stable', '--force']);
+    const forced = await runInHome(paths, ['image', 'rm', 'web@stable', '--force']);
     expect(forced.status).toBe(0);
     expect(forced.stdout).toContain('dropped tags: stable');
     expect(JSON.parse(await readFile(layout().tagsFile('web'), 'utf8'))).toEqual({});
@@ -179,21 +181,21 @@ describe('image rm', () => {
   test('a deployed version is IN_USE naming the host', async () => {
     await recordDeployment(paths, 'web01', 'web', 3);
     const before = snapshotTree(paths.home);
-    const refused = await runRootcast(paths, ['image', 'rm', 'web@3']);
+    const refused = await runInHome(paths, ['image', 'rm', 'web@3']);
     expect(refused.status).toBe(65);
     expect(refused.stderr).toContain('deployed on web01');
     expect(snapshotTree(paths.home)).toEqual(before);
   });
 
   test('the whole image goes only with --all (and --force while tagged)', async () => {
-    const usage = await runRootcast(paths, ['image', 'rm', 'web']);
+    const usage = await runInHome(paths, ['image', 'rm', 'web']);
     expect(usage.status).toBe(64);
     expect(usage.stderr).toContain('"web" names the whole image "web"');
     expect(usage.stderr).toContain('--all');
-    const dry = await runRootcast(paths, ['image', 'rm', 'web', '--all', '--force', '--dry-run']);
+    const dry = await runInHome(paths, ['image', 'rm', 'web', '--all', '--force', '--dry-run']);
     expect(dry.stdout).toContain('dry-run: would remove image web (versions 1, 2, 3)');
     expect(await namesIn(paths.imagesDir)).toEqual(['web']);
-    const removed = await runRootcast(paths, ['image', 'rm', 'web', '--all', '--force']);
+    const removed = await runInHome(paths, ['image', 'rm', 'web', '--all', '--force']);
     expect(removed.status).toBe(0);
     expect(await namesIn(paths.imagesDir)).toEqual([]);
   });
@@ -203,7 +205,7 @@ describe('image rm: what is reported, and what a dead remover left', () => {
   test('the applied plan is re-made under the lock and returned: a tag set after planning is dropped and reported', async () => {
     const planned = await planRemove(paths, 'web@1', {});
     expect(planned.dropTags).toEqual([]);
-    expect((await runRootcast(paths, ['image', 'tag', 'web@1', 'canary'])).status).toBe(0);
+    expect((await runInHome(paths, ['image', 'tag', 'web@1', 'canary'])).status).toBe(0);
     await expect(applyRemovalLocked(paths, planned, false)).rejects.toMatchObject({ code: 'IN_USE' });
     expect(await namesIn(layout().imageDir('web'))).toContain('1');
     const applied = await applyRemovalLocked(paths, planned, true);
@@ -213,7 +215,7 @@ describe('image rm: what is reported, and what a dead remover left', () => {
 
   test('a version removed by another run since planning is NOT_FOUND, not an internal error', async () => {
     const planned = await planRemove(paths, 'web@1', {});
-    expect((await runRootcast(paths, ['image', 'rm', 'web@1'])).status).toBe(0);
+    expect((await runInHome(paths, ['image', 'rm', 'web@1'])).status).toBe(0);
     await expect(applyRemovalLocked(paths, planned, false)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'web@1 does not exist any more' });
   });
 
@@ -229,23 +231,23 @@ describe('image rm: what is reported, and what a dead remover left', () => {
       return { dead, live };
     };
     const afterRm = await plantTrash();
-    expect((await runRootcast(paths, ['image', 'rm', 'web@1'])).status).toBe(0);
+    expect((await runInHome(paths, ['image', 'rm', 'web@1'])).status).toBe(0);
     expect(await namesIn(paths.imagesDir)).toEqual([`.trash-${process.pid}-busy-0a1b2c3d`, 'web']);
     await rm(afterRm.live, { recursive: true });
 
     await plantTrash();
-    expect((await runRootcast(paths, ['image', 'prune', 'web', '--keep', '5'])).status).toBe(0);
+    expect((await runInHome(paths, ['image', 'prune', 'web', '--keep', '5'])).status).toBe(0);
     expect(await namesIn(paths.imagesDir)).toEqual([`.trash-${process.pid}-busy-0a1b2c3d`, 'web']);
 
     await plantTrash();
-    expect((await runRootcast(paths, ['image', 'cp', 'web@3', 'copy'])).status).toBe(0);
+    expect((await runInHome(paths, ['image', 'cp', 'web@3', 'copy'])).status).toBe(0);
     expect(await namesIn(paths.imagesDir)).toEqual([`.trash-${process.pid}-busy-0a1b2c3d`, 'copy', 'web']);
   });
 });
 
 describe('image cp / mv', () => {
   test('cp makes version 1 of a new image sharing every file inode with the source', async () => {
-    const result = await runRootcast(paths, ['image', 'cp', 'web@stable', 'web-copy']);
+    const result = await runInHome(paths, ['image', 'cp', 'web@stable', 'web-copy']);
     expect(result).toMatchObject({ status: 0, stdout: 'copied web@2 → web-copy@1 (files hard-linked)\n' });
     for (const file of ['etc/hosts', 'etc/motd']) {
       expect(await inodeOf(join(layout().versionRoot('web-copy', 1), file))).toBe(await inodeOf(join(layout().versionRoot('web', 2), file)));
@@ -257,7 +259,7 @@ describe('image cp / mv', () => {
   });
 
   test('mv renames the image with its versions and tags, leaving no lock behind', async () => {
-    const result = await runRootcast(paths, ['image', 'mv', 'web', 'www']);
+    const result = await runInHome(paths, ['image', 'mv', 'web', 'www']);
     expect(result).toMatchObject({ status: 0, stdout: 'renamed image web → www (3 version(s))\n' });
     expect(await namesIn(paths.imagesDir)).toEqual(['www']);
     expect(await namesIn(layout().imageDir('www'))).toEqual(['.staging', '1', '2', '3', 'tags.json']);
@@ -268,7 +270,7 @@ describe('image cp / mv', () => {
     const lock = await lockImage(paths, 'www');
     try {
       const before = snapshotTree(layout().imageDir('web'));
-      const refused = await runRootcast(paths, ['image', 'mv', 'web', 'www']);
+      const refused = await runInHome(paths, ['image', 'mv', 'web', 'www']);
       expect(refused.status).toBe(75);
       expect(refused.stderr).toContain('[LOCKED]: image "www" is being changed by process');
       expect(snapshotTree(layout().imageDir('web'))).toEqual(before);
@@ -280,7 +282,7 @@ describe('image cp / mv', () => {
 
   test('after mv, a writer that planned against the old name fails and leaves no empty image behind', async () => {
     const plan = await planTagSet(paths, 'web@1', 'canary');
-    expect((await runRootcast(paths, ['image', 'mv', 'web', 'www'])).status).toBe(0);
+    expect((await runInHome(paths, ['image', 'mv', 'web', 'www'])).status).toBe(0);
     await expect(applyTag(paths, plan)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await withImageLock(paths, 'web', async () => undefined);
     expect(await listImages(paths)).toEqual(['www']);
@@ -290,10 +292,10 @@ describe('image cp / mv', () => {
 
   test('mv of a deployed image needs --force', async () => {
     await recordDeployment(paths, 'web01', 'web', 2);
-    const refused = await runRootcast(paths, ['image', 'mv', 'web', 'www']);
+    const refused = await runInHome(paths, ['image', 'mv', 'web', 'www']);
     expect(refused.status).toBe(65);
     expect(refused.stderr).toContain('image "web" is deployed on web01');
-    expect((await runRootcast(paths, ['image', 'mv', 'web', 'www', '--force'])).status).toBe(0);
+    expect((await runInHome(paths, ['image', 'mv', 'web', 'www', '--force'])).status).toBe(0);
   });
 });
 
@@ -305,7 +307,7 @@ describe('image prune', () => {
     await addVersion(paths, 'web', source);
     await recordDeployment(paths, 'db01', 'web', 1);
     const before = snapshotTree(paths.home);
-    const dry = await runRootcast(paths, ['image', 'prune', 'web', '--keep', '2', '--dry-run']);
+    const dry = await runInHome(paths, ['image', 'prune', 'web', '--keep', '2', '--dry-run']);
     expect(dry.status).toBe(0);
     expect(dry.stdout.split('\n')).toEqual([
       'keep    web@1  (deployed on db01)',
@@ -317,7 +319,7 @@ describe('image prune', () => {
       '',
     ]);
     expect(snapshotTree(paths.home)).toEqual(before);
-    const real = await runRootcast(paths, ['--json', 'image', 'prune', 'web', '--keep', '2']);
+    const real = await runInHome(paths, ['--json', 'image', 'prune', 'web', '--keep', '2']);
     expect(JSON.parse(real.stdout).removal.versions).toEqual([3]);
     expect(await namesIn(layout().imageDir('web'))).toEqual(['.staging', '1', '2', '4', '5', 'tags.json']);
     // web@4 hard-linked its unchanged files to web@3; removing web@3 must leave them intact.

@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runnerPhases, type RunnerEvent } from '../../src/protocol/deploy-protocol.js';
+import { runnerPhases } from '../../src/protocol/deploy-protocol.js';
+import { readHostStatus } from '../../src/state/event-read.js';
+import type { StoredPhaseEvent } from '../helpers/stored-events.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../helpers/debootstrap-cache.js';
 import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
-import { buildRunnerBundle, diffTrees, findProcesses, runBundle, snapshotTree } from '../helpers/runner-harness.js';
+import { runBinary } from '../helpers/cli.js';
+import { buildRunnerBundle, diffTrees, findProcesses, runBundle } from '../helpers/runner-harness.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { bundleEntry } from '../helpers/bundle-entry.js';
 import { formatCommandLine } from '../../src/sys/command-line.js';
 import { formatPlannedCommand, type PlannedCommand } from '../../src/sys/planned-command.js';
@@ -59,7 +63,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     return stdout.split('\n').map((line) => line.split('/')[5] ?? '').filter((name) => name !== '' && name !== '.' && name !== '..').sort();
   };
   const eventCount = async (): Promise<number> => (await serve.events('web07')).length;
-  const eventsSince = async (from: number): Promise<RunnerEvent[]> => (await serve.events('web07')).slice(from);
+  const eventsSince = async (from: number): Promise<StoredPhaseEvent[]> => (await serve.events('web07')).slice(from);
 
   beforeAll(async () => {
     [installedRoot, imageRoot] = await Promise.all([ensureDebootstrapRoot(installedRootRecipe), ensureDebootstrapRoot(imageRootRecipe)]);
@@ -86,6 +90,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const withBoot = { target, env: { ROOTCAST_TOKEN: token }, setup: `mount -o loop ${bootImage} ${target}/boot` };
     expect((await diffTrees(imageRoot, target, notFromImage)).length).toBeGreaterThan(0);
     const firstEvent = await eventCount();
+    const firstStored = (await serve.allEvents('web07')).length;
 
     const first = await runBundle(bundle, deployArgs(target), withBoot).done;
     expect(first.stderr).not.toMatch(/error/);
@@ -111,6 +116,16 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(events.every((event) => event.host === 'web07')).toBe(true);
     const synced = events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
     expect(synced?.bytes).toBeGreaterThan(1024 * 1024);
+    // The whole run as serve stored it (no answer file was fetched: it starts at runner-started), one install, in order.
+    const stored = (await serve.allEvents('web07')).slice(firstStored);
+    const sequence = stored
+      .map((event) => (event.kind === 'phase' ? `${event.phase} ${event.status}` : event.kind))
+      .filter((step) => !step.endsWith(' progress'));
+    expect(sequence).toEqual(['runner-started', ...planPhases.flatMap((phase) => [`${phase} started`, `${phase} ${phase === 'overrides' || phase === 'identity' ? 'skipped' : 'succeeded'}`]), 'done succeeded']);
+    expect(new Set(stored.map((event) => event.install)).size).toBe(1);
+    expect(stored.map((event) => event.seq)).toEqual(stored.map((_, index) => (stored[0]?.seq ?? 0) + index));
+    expect(stored[0]).toMatchObject({ kind: 'runner-started', ref: 'web@1', from: '127.0.0.1' });
+    expect((await readHostStatus(serve.paths, 'web07')).installs[0]).toMatchObject({ state: 'done', ref: 'web@1', phase: 'reboot' });
 
     const log = await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8');
     for (const phase of runnerPhases) expect(log).toContain(` ${phase} `);
@@ -122,15 +137,12 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const record = JSON.parse(await readFile(join(serve.paths.stateDir, 'hosts/web07/record.json'), 'utf8')) as { deployed?: { ref: string } };
     expect(record.deployed?.ref).toBe('web@1');
     // The version the fleet runs is protected: prune keeps it, rm refuses it, nothing is removed.
-    const rootcast = (...args: string[]) => run(process.execPath, [join(import.meta.dirname, '../../dist/rootcast.mjs'), '--home', serve.paths.home, ...args]).then(
-      ({ stdout }) => ({ status: 0, stdout, stderr: '' }),
-      (error: { code: number; stdout: string; stderr: string }) => ({ status: error.code, stdout: error.stdout, stderr: error.stderr }),
-    );
-    const store = await snapshotTree(serve.paths.imagesDir);
+    const rootcast = (...args: string[]) => runBinary(['--home', serve.paths.home, ...args]);
+    const store = snapshotTree(serve.paths.imagesDir);
     expect(await rootcast('image', 'prune', 'web', '--keep', '0')).toMatchObject({ status: 0, stdout: expect.stringMatching(/keep +web@1 +\(deployed on web07\)\nnothing to prune/) });
     expect(await rootcast('image', 'rm', 'web@1')).toMatchObject({ status: 65, stderr: expect.stringContaining('web@1 is in use (deployed on web07)') });
     expect(await rootcast('image', 'show', 'web@1')).toMatchObject({ status: 0, stdout: expect.stringMatching(/deployed: +web07/) });
-    expect(await snapshotTree(serve.paths.imagesDir)).toBe(store);
+    expect(snapshotTree(serve.paths.imagesDir)).toEqual(store);
     const reused = await runBundle(bundle, deployArgs(target), withBoot).done;
     expect([reused.status, reused.stderr]).toEqual([77, expect.stringContaining('its install already finished')]);
     // Every mount lived in the runner's private namespace: nothing is left in ours, the toolbox dir is gone.
@@ -138,11 +150,11 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(await readdir(join(scratch, 'work'))).toEqual([]);
 
     // A re-install with a new answer file's token changes nothing the image owns.
-    const before = await snapshotTree(target, ['var/log/rootcast', 'etc/rootcast']);
+    const before = snapshotTree(target, ['var/log/rootcast', 'etc/rootcast']);
     const secondEvent = await eventCount();
     const second = await runBundle(bundle, deployArgs(target), { ...withBoot, env: { ROOTCAST_TOKEN: await serve.token('web07') } }).done;
     expect(second.status).toBe(0);
-    expect(await snapshotTree(target, ['var/log/rootcast', 'etc/rootcast'])).toBe(before);
+    expect(snapshotTree(target, ['var/log/rootcast', 'etc/rootcast'])).toEqual(before);
     const resynced = (await eventsSince(secondEvent)).find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
     expect(resynced?.message).toMatch(/^0 of \d+ files transferred/);
     expect((await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8')).length).toBeGreaterThan(log.length);
@@ -276,7 +288,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
 
   test('--dry-run prints the plan and changes nothing', async () => {
     const target = await freshTarget('target-dry');
-    const before = await snapshotTree(target);
+    const before = snapshotTree(target);
     const token = await serve.token('web07');
     const eventsBefore = await eventCount();
     const result = await runBundle(bundle, deployArgs(target, ['--dry-run']), { target, env: { ROOTCAST_TOKEN: token } }).done;
@@ -284,7 +296,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     for (const phase of planPhases) expect(result.stdout).toContain(`. ${phase}`);
     expect(result.stdout).toContain(`rsync://install.web07@127.0.0.1:${serve.server.rsync.port}/img.web.1/`);
     expect(result.stdout).not.toContain(token);
-    expect(await snapshotTree(target)).toBe(before);
+    expect(snapshotTree(target)).toEqual(before);
     expect(await eventCount()).toBe(eventsBefore);
   }, 60_000);
 });

@@ -2,15 +2,11 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/cli.js';
 import { rsyncdFiles } from '../../src/server/rsyncd-plan.js';
 import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
-import { buildRunnerBundle, runBundle, snapshotTree } from '../helpers/runner-harness.js';
-
-const capture = () => {
-  let text = '';
-  return { stream: { write: (chunk: string) => (text += chunk) }, text: () => text };
-};
+import { buildRunnerBundle, runBundle } from '../helpers/runner-harness.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
 
 // Bad inputs: each is refused with its exit status, and the target is left exactly as it was.
 describe('the runner refuses bad inputs without touching the target', () => {
@@ -20,12 +16,7 @@ describe('the runner refuses bad inputs without touching the target', () => {
   let bundle: string;
   let token: string;
 
-  const runner = async (args: string[], env: Record<string, string> = {}) => {
-    const stdout = capture();
-    const stderr = capture();
-    const status = await runCli(['runner', ...args], { stdout: stdout.stream, stderr: stderr.stream, env: { PATH: process.env['PATH'] ?? '', ...env } });
-    return { status, stdout: stdout.text(), stderr: stderr.text() };
-  };
+  const runner = (args: string[], env: Record<string, string> = {}) => runInProcess(['runner', ...args], { env: { PATH: process.env['PATH'] ?? '', ...env } });
   const common = (overrides: Record<string, string> = {}): string[] =>
     Object.entries({ '--target': target, '--server': serve.url, '--host': 'web07', '--token': token, '--work-dir': join(scratch, 'work'), '--retries': '2', ...overrides }).flat();
 
@@ -56,22 +47,22 @@ describe('the runner refuses bad inputs without touching the target', () => {
   });
 
   const expectUntouched = async (status: Promise<{ status: number; stderr: string }> | { status: number; stderr: string }, exit: number, message: RegExp) => {
-    const before = await snapshotTree(target);
+    const before = snapshotTree(target);
     const result = await status;
     expect(result.status).toBe(exit);
     expect(result.stderr).toMatch(message);
-    expect(await snapshotTree(target)).toBe(before);
+    expect(snapshotTree(target)).toEqual(before);
     return result;
   };
 
   test('a wrong token is an authentication error (77)', async () => {
-    const before = await snapshotTree(target);
+    const before = snapshotTree(target);
     const result = await runner(common({ '--token': 'wrong-token' }));
     expect(result.status).toBe(77);
     expect(result.stderr).toMatch(/AUTH_FAILED.*refused the install token for host web07/);
     expect(result.stderr).toMatch(/hint:/);
     expect(result.stderr).not.toContain('wrong-token');
-    expect(await snapshotTree(target)).toBe(before);
+    expect(snapshotTree(target)).toEqual(before);
   });
 
   test('another host\'s name with this token is refused (77): the server does not say whether that host exists', async () => {
@@ -100,11 +91,11 @@ describe('the runner refuses bad inputs without touching the target', () => {
   });
 
   test('--dry-run of an unmounted target shows the plan and fails with its preflight error', async () => {
-    const before = await snapshotTree(target);
+    const before = snapshotTree(target);
     const result = await runner(['--dry-run', ...common()]);
     expect(result.status).toBe(64);
     expect(result.stdout).toMatch(/FAIL target-mounted/);
-    expect(await snapshotTree(target)).toBe(before);
+    expect(snapshotTree(target)).toEqual(before);
   });
 
   // The daemon's files edited behind serve's back (serve rewrites them only when its own view changes).

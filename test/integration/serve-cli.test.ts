@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from '@commander-js/extra-typings';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { registerServeCommand, type ServeWiring } from '../../src/cli/commands/serve.js';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/cli.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
 import { rawRequest } from './serve-fixture.js';
 
@@ -52,9 +52,9 @@ describe('rootcast serve (command)', () => {
   });
 
   test('a malformed --http is a usage error (64) and writes nothing', async () => {
-    const stderr = capture();
-    expect(await runCli(['--home', home, 'serve', '--http', 'localhost:80'], { stderr })).toBe(64);
-    expect(stderr.text()).toContain('--http "localhost:80" is not ADDRESS:PORT');
+    const run = await runInProcess(['--home', home, 'serve', '--http', 'localhost:80']);
+    expect(run.status).toBe(64);
+    expect(run.stderr).toContain('--http "localhost:80" is not ADDRESS:PORT');
     expect(await readdir(home)).toEqual([]);
   });
 

@@ -2,6 +2,8 @@ import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { HomePaths } from '../../src/home/paths.js';
+import type { ServeFleet } from '../../src/server/serve-fleet.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/start-server.js';
 
 /** A store with web@1 (tagged stable) and web@2; web@1 holds a root-only file owned by uid 1234. */
 export const buildFixtureStore = async (paths: HomePaths): Promise<void> => {
@@ -40,4 +42,19 @@ export const rawRequest = (
     });
     outgoing.on('error', reject);
     outgoing.end(options.body);
+  });
+
+/**
+ * serve on 127.0.0.1 (ephemeral ports) over `paths` with a fixed fleet; its answer files are one line,
+ * `# token <install token>`, so a test gets tokens the way an installer does. No runner files.
+ */
+export const startTokenServe = (paths: HomePaths, work: string, fleet: ServeFleet, extra: Partial<StartServerOptions> = {}): Promise<RunningServer> =>
+  startServer({
+    paths,
+    http: { address: '127.0.0.1', port: 0 },
+    rsync: { address: '127.0.0.1', port: 0 },
+    loadSnapshot: async () => ({ fleet, renderAnswerFile: async (_kind, _host, { installToken }) => `# token ${installToken}\n` }),
+    files: { bootstrapScript: join(work, 'none'), runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
+    log: () => undefined,
+    ...extra,
   });

@@ -184,9 +184,9 @@ describe('rootcast serve on loopback', () => {
     expect(await rsyncPull(moduleUrl('db02', 1), db02, join(work, 'db02-web'))).toBe(5);
     expect(await rsyncPull(moduleUrl('db02', 2), db02, join(work, 'db02-web'))).toBe(5);
     await expect(stat(join(work, 'db02-web', 'etc', 'motd'))).rejects.toThrow(/ENOENT/);
-    // The overrides module stays open to the whole fleet until it is split per host.
+    // No fleet-wide overrides module any more: each host has its own (serve-overrides.test.ts).
     const overrides = `rsync://install.db02@127.0.0.1:${server.rsync.port}/overrides/`;
-    expect(await rsyncPull(overrides, db02, join(work, 'db02-overrides'))).toBe(0);
+    expect(await rsyncPull(overrides, db02, join(work, 'db02-overrides'))).toBe(5);
   });
 
   test('a version captured after start gets its module when a host is sent to it', async () => {
@@ -198,23 +198,24 @@ describe('rootcast serve on loopback', () => {
   });
 
   test('events: strict POST, capped body, stored with the server time, listed back', async () => {
-    const event = { host: 'web07', phase: 'preflight', status: 'started', at: '2026-01-02T03:04:05Z' };
+    const event = { v: 1, kind: 'phase', id: 'serve-http-0001', host: 'web07', phase: 'preflight', status: 'started', at: '2026-01-02T03:04:05Z' };
     const token = await fresh('web07');
     const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json', ...bearer(token) }) =>
       rawRequest(server.http.port, 'POST', '/api/v1/hosts/web07/events', { headers, body });
     expect((await post(JSON.stringify(event))).status).toBe(201);
-    expect((await post(JSON.stringify({ ...event, phase: 'reboot' }))).status).toBe(400);
+    expect((await post(JSON.stringify({ ...event, id: 'serve-http-0002', phase: 'reboot' }))).status).toBe(400);
     expect((await post(JSON.stringify(event), { ...bearer(token) })).status).toBe(415);
     expect((await post(JSON.stringify(event), { 'content-type': 'application/json' })).status).toBe(401);
     expect((await post(JSON.stringify({ ...event, message: 'x'.repeat(70_000) }))).status).toBe(413);
     const listed = await get('/api/v1/hosts/web07/events', bearer(token));
     expect(listed.status).toBe(200);
-    const events = JSON.parse(listed.body) as Array<Record<string, unknown>>;
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject(event);
-    expect(typeof events[0]?.['receivedAt']).toBe('string');
-    const lines = (await readFile(join(paths.stateDir, 'hosts', 'web07', 'events.jsonl'), 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(1);
+    const page = JSON.parse(listed.body) as { events: Array<Record<string, unknown>>; install: number };
+    // The answer file that issued the token opened this install; serve recorded it itself.
+    expect(page.events.map((stored) => stored['kind'])).toEqual(['answer-file-served', 'phase']);
+    expect(page.events[1]).toMatchObject(event);
+    expect(typeof page.events[1]?.['receivedAt']).toBe('string');
+    const lines = (await readFile(join(paths.stateDir, 'hosts', 'web07', 'events', `${page.install}.jsonl`), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2);
   });
 
   test('health and the access log', async () => {

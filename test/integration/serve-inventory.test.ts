@@ -73,7 +73,7 @@ describe('rootcast serve backed by the inventory', () => {
     expect(kickstart).toMatch(/ROOTCAST_TOKEN=i1-[A-Za-z0-9_-]{43} sh \/tmp\/rootcast-bootstrap\.sh/);
     expect(kickstart).toContain('Rocky Linux 9');
     const byMac = await (await fetch(`http://127.0.0.1:${port}/ks/mac/52-54-00-12-34-56`)).text();
-    expect(byMac.replace(tokenIn(byMac), 'T')).toBe(kickstart.replace(tokenIn(kickstart), 'T'));
+    expect(byMac.replaceAll(tokenIn(byMac), 'T')).toBe(kickstart.replaceAll(tokenIn(kickstart), 'T'));
     expect(tokenIn(byMac)).toMatch(/^i2-/);
     expect((await fetch(`http://127.0.0.1:${port}/preseed/deb01`)).status).toBe(200);
     expect(stderr).toContain('serve: not serving noimage: no image set');

@@ -62,7 +62,7 @@ describe('rootcast serve in network namespaces', () => {
     net.run(namespace, 'rsync', ['-aHAXS', '--numeric-ids', '--delete', `rsync://${user}@${serverIp}:8873/img.web.1/`, `${target}/`], { env: { RSYNC_PASSWORD: password } });
   const bearer = (secret: string) => ['-H', `Authorization: Bearer ${secret}`];
   const postEvent = (host: string, secret: string, event: Record<string, unknown>) =>
-    curl(client, `/api/v1/hosts/${host}/events`, [...bearer(secret), '-H', 'Content-Type: application/json', '--data', JSON.stringify({ host, at: '2026-01-02T03:04:05Z', ...event })]);
+    curl(client, `/api/v1/hosts/${host}/events`, [...bearer(secret), '-H', 'Content-Type: application/json', '--data', JSON.stringify({ v: 1, kind: 'phase', id: `netns-${Math.random().toString(16).slice(2, 14)}`, host, at: '2026-01-02T03:04:05Z', ...event })]);
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'rootcast-serve-ns-'));
@@ -136,7 +136,8 @@ describe('rootcast serve in network namespaces', () => {
     const posted = await postEvent('web07', await token('web07'), event);
     expect(status(posted)).toBe(201);
     const listed = await curl(client, '/api/v1/hosts/web07/events', bearer(await token('web07')));
-    expect(JSON.parse(body(listed))).toEqual([expect.objectContaining(event)]);
+    // Its answer file opened the install (serve recorded it), then the host's own event.
+    expect((JSON.parse(body(listed)) as { events: unknown[] }).events).toEqual([expect.objectContaining({ kind: 'answer-file-served' }), expect.objectContaining(event)]);
   });
 
   test('answer files only go to the allowed addresses; a refused client learns nothing, not even which hosts exist', async () => {

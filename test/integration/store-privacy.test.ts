@@ -7,8 +7,9 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest
 import type { HomePaths } from '../../src/home/paths.js';
 import { privateDirNames, privateDirPaths } from '../../src/home/private-home.js';
 import { imageLayout } from '../../src/image/layout.js';
-import { makeTempHome, removeHome, snapshotTree } from '../helpers/image-builder.js';
-import { runBinary, type BinaryRun } from '../helpers/rootcast-binary.js';
+import { makeTempHome, removeHome } from '../helpers/image-builder.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { runBinary, type CliRun } from '../helpers/cli.js';
 import { startServeForTests } from '../helpers/serve-for-tests.js';
 
 /** A local user of the image server whose uid and gid happen to own files inside an image. */
@@ -16,7 +17,7 @@ const user = 1234;
 const setpriv = '/usr/bin/setpriv';
 
 /** Runs a command as that user, with no supplementary groups (setpriv is util-linux). */
-const asUser = (command: readonly string[]): Promise<BinaryRun> =>
+const asUser = (command: readonly string[]): Promise<CliRun> =>
   new Promise((resolve) => {
     execFile(setpriv, ['--reuid', String(user), '--regid', String(user), '--clear-groups', ...command], (error, stdout, stderr) => {
       const code = (error as { code?: unknown } | null)?.code;
@@ -24,10 +25,10 @@ const asUser = (command: readonly string[]): Promise<BinaryRun> =>
     });
   });
 
-const readAs = (file: string): Promise<BinaryRun> => asUser(['cat', file]);
-const appendAs = (file: string): Promise<BinaryRun> => asUser(['sh', '-c', 'echo changed >> "$1"', 'sh', file]);
+const readAs = (file: string): Promise<CliRun> => asUser(['cat', file]);
+const appendAs = (file: string): Promise<CliRun> => asUser(['sh', '-c', 'echo changed >> "$1"', 'sh', file]);
 
-const expectDenied = (run: BinaryRun): void => {
+const expectDenied = (run: CliRun): void => {
   expect(run.status).not.toBe(0);
   expect(run.stderr).toContain('Permission denied');
 };

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/cli.js';
 import type { ImageManifest } from '../../src/image/manifest.js';
 import { ensureDebootstrapRoot, installedRootRecipe } from '../helpers/debootstrap-cache.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
@@ -27,15 +27,8 @@ describe.skipIf(!slow)('capture of a debootstrapped Debian 12 over SSH (slow tie
     if (home !== undefined) rmSync(home, { recursive: true, force: true });
   });
 
-  const capture = async () => {
-    let stdout = '';
-    let stderr = '';
-    const status = await runCli(
-      ['--home', join(home, 'store'), 'capture', `root@127.0.0.1:${sshd.port}`, '--image', 'bookworm', '--ssh-key', sshd.clientKeyPath, '--known-hosts', knownHosts],
-      { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } },
-    );
-    return { status, stdout, stderr };
-  };
+  const capture = () =>
+    runInProcess(['--home', join(home, 'store'), 'capture', `root@127.0.0.1:${sshd.port}`, '--image', 'bookworm', '--ssh-key', sshd.clientKeyPath, '--known-hosts', knownHosts]);
 
   test('captures a real distribution root, then an unchanged recapture costs no transfer', async () => {
     const first = await capture();

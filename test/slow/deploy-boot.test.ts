@@ -8,7 +8,8 @@ import { checkExt4Image, makeExt4Image, mountImage } from '../helpers/disk-image
 import { addVersion, makeTempHome, removeHome } from '../helpers/image-builder.js';
 import { startQemu } from '../helpers/qemu.js';
 import { bootableRootRecipe, findKernel } from './support/bootable-root.js';
-import { bundleRunner, startDeployServer } from './support/deploy-server.js';
+import { buildRunnerBundle } from '../helpers/runner-harness.js';
+import { startDeployServer } from './support/deploy-server.js';
 
 const slow = process.env.ROOTCAST_SLOW === '1';
 const host = 'web07';
@@ -29,7 +30,8 @@ describe.skipIf(!slow)('end to end: the runner deploys a bootable golden root on
       const setupStarted = Date.now();
       const version = await addVersion(paths, 'web', golden);
       console.info(`deploy-boot: golden root stored as web@${version} in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
-      const runner = bundleRunner(join(work, 'runner.cjs'));
+      const runner = join(work, 'runner.cjs');
+      await buildRunnerBundle(runner);
       const served = await startDeployServer(paths, host, `web@${version}`, runner);
       const disk = join(work, 'disk.img');
       let kernel: { vmlinuz: string; initrd: string };

@@ -7,7 +7,7 @@ import type { AnswerFileInput } from '../../src/answer/answer-file-input.js';
 import { buildRenderContext } from '../../src/answer/build-render-context.js';
 import { loadDistroProfiles } from '../../src/answer/load-distro-profiles.js';
 import { loadAnswerTemplates } from '../../src/render/answer-templates.js';
-import { findPackageRoot } from '../../src/package-root.js';
+import { findPackageRoot } from '../../src/package/package-root.js';
 import { renderAnswerFile } from '../../src/render/render-answer-file.js';
 import { buildPreseedCpio, debianInstaller, listCpio, preseedBootArgs, writePreseededInitrd } from '../helpers/d-i.js';
 import { startQemu } from '../helpers/qemu.js';

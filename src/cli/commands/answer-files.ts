@@ -7,7 +7,7 @@ import { answerInputsFromInventory, type AnswerSelector, type InstallTokenSource
 import { answerFileKinds, checkDistroOption, distroIdsFor, planAnswerFiles, type AnswerFileKind } from '../../answer/answer-file-plan.js';
 import { loadDistroProfilesSync } from '../../answer/load-distro-profiles.js';
 import { describeError } from '../../errors/format-error.js';
-import { findPackageRoot } from '../../package-root.js';
+import { findPackageRoot } from '../../package/package-root.js';
 import { checkKickstart, formatKickstartProblem } from '../../answer/kickstart-check/check-kickstart.js';
 import { isKickstartDialect, type KickstartDialect } from '../../answer/kickstart-check/dialect.js';
 import { issueInstallToken } from '../../credentials/issue-token.js';
@@ -18,7 +18,8 @@ import { loadInventory } from '../../inventory/load.js';
 import type { RenderedAnswerFile } from '../../render/render-answer-file.js';
 import { writeFileAtomic } from '../../sys/atomic-write.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
-import { dryRunNote, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote } from '../../text/format.js';
 
 
 /** The selected hosts' answer-file inputs, built with whatever tokens `tokenFor` gives, and how long issued tokens last. */

@@ -4,7 +4,8 @@ import { readExcludeFile } from '../../capture/exclude-file.js';
 import { runCapture, type CaptureOutcome } from '../../capture/run-capture.js';
 import { defaultKnownHostsFile } from '../../capture/ssh-credentials.js';
 import { parseSshSource, type CaptureSource } from '../../capture/source-spec.js';
-import { formatCapturePlan, formatCaptureSummary, formatSecretWarnings } from '../../capture/summary.js';
+import { defaultSettleRepulls, parseSettleRepulls } from '../../capture/settle.js';
+import { formatCapturePlan, formatCaptureSummary, formatCaptureWarnings, formatSecretWarnings } from '../../capture/summary.js';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { assertImageName } from '../../image/name.js';
 import { buildContext, type ContextSeed } from '../context.js';
@@ -53,11 +54,13 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
     .option('--exclude-file <file>', 'file with one exclude pattern per line ("#" comments)')
     .option('--include <pattern>', 're-include something a default exclude drops (repeatable)', collect, [] as string[])
     .option('--no-default-excludes', 'do not apply the default excludes (see docs/capture.md)')
+    .option('--settle <n>', 'after the pull, re-pull files that changed while it read them, up to N times (0: off; docs/capture.md)', String(defaultSettleRepulls))
     .option('--dry-run', 'inspect the source and print the plan; change nothing')
     .action(async (spec, options, command) => {
       const ctx = buildContext(command, seed);
       const image = assertImageName(options.image);
       const source = chooseSource(spec, options.fromDir);
+      const settleRepulls = parseSettleRepulls(options.settle);
       const fileExcludes = options.excludeFile === undefined ? [] : await readExcludeFile(options.excludeFile);
       const outcome: CaptureOutcome = await withInterruptSignal((signal) =>
         runCapture(
@@ -72,6 +75,7 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
             acceptNewHostKey: options.acceptNewHostKey === true,
             dryRun: options.dryRun === true,
             progress: ctx.stderr.isTTY === true && !ctx.json,
+            settleRepulls,
           },
           { paths: ctx.paths, exec: ctx.exec, env: ctx.env, now: ctx.now, signal },
         ),
@@ -82,7 +86,8 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
         );
         return;
       }
-      printResult(ctx, { manifest: outcome.manifest, stats: outcome.stats, elapsedMs: outcome.elapsedMs }, () => formatCaptureSummary(outcome));
-      if (!ctx.json) ctx.stderr.write(formatSecretWarnings(outcome.manifest.secrets));
+      const { manifest, stats, settle, warnings, elapsedMs } = outcome;
+      printResult(ctx, { manifest, stats, settle, warnings, elapsedMs }, () => formatCaptureSummary(outcome));
+      if (!ctx.json) ctx.stderr.write(formatCaptureWarnings(warnings) + formatSecretWarnings(manifest.secrets));
     });
 };

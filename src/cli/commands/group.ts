@@ -1,12 +1,14 @@
 import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { applyInventoryEdit } from '../../inventory/apply-edit.js';
+import { fleetEditWarnings } from '../../fleet-check/full-check.js';
 import { parseGroupAddRequest, planGroupAdd, planGroupRemove } from '../../inventory/group-edit.js';
 import { parseGroupSetRequest, planGroupSet } from '../../inventory/group-set.js';
 import { loadInventory } from '../../inventory/load.js';
 import { dash, formatVars, formatWarnings, issueJson, renderGroupDetails, summariseGroup, type GroupSummary } from '../../inventory/present.js';
 import { buildContext, type ContextSeed } from '../context.js';
-import { dryRunNote, formatTable, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote, formatTable } from '../../text/format.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -33,7 +35,7 @@ export const registerGroupCommands = (program: Command, seed: ContextSeed): void
       const ctx = buildContext(command, seed);
       const planned = parseGroupAddRequest({ name, image: options.image, network: options.network, vars: options.var, description: options.description });
       const dryRun = options.dryRun === true;
-      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `add group ${name}`, dryRun }, (loaded) => planGroupAdd(loaded, planned));
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `add group ${name}`, dryRun, introducedWarnings: fleetEditWarnings(ctx.paths) }, (loaded) => planGroupAdd(loaded, planned));
       if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
       const summary = `${dryRun ? 'would add' : 'added'} group ${name} to ${plan.file}`;
       printResult(ctx, { dryRun, file: plan.file, added: plan.group, warnings: warnings.map(issueJson) }, () =>
@@ -55,7 +57,7 @@ export const registerGroupCommands = (program: Command, seed: ContextSeed): void
       const ctx = buildContext(command, seed);
       const changes = parseGroupSetRequest({ name, image: options.image, network: options.network, vars: options.var, unsetVars: options.unsetVar, description: options.description });
       const dryRun = options.dryRun === true;
-      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `change group ${name}`, dryRun }, (loaded) => planGroupSet(loaded, changes));
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `change group ${name}`, dryRun, introducedWarnings: fleetEditWarnings(ctx.paths) }, (loaded) => planGroupSet(loaded, changes));
       if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
       const summary = summariseGroup(plan.group, plan.edit.validation.inventory.hosts);
       const line = `${dryRun ? 'would update' : 'updated'} group ${name} in ${plan.file}`;
@@ -99,7 +101,7 @@ export const registerGroupCommands = (program: Command, seed: ContextSeed): void
     .action(async (name, options, command) => {
       const ctx = buildContext(command, seed);
       const dryRun = options.dryRun === true;
-      const { plan } = await applyInventoryEdit(ctx.paths, { what: `remove group ${name}`, dryRun, answerWarnings: false }, (loaded) => planGroupRemove(loaded, name));
+      const { plan } = await applyInventoryEdit(ctx.paths, { what: `remove group ${name}`, dryRun }, (loaded) => planGroupRemove(loaded, name));
       const summary = `${dryRun ? 'would remove' : 'removed'} group ${name} from ${plan.file}`;
       printResult(ctx, { dryRun, file: plan.file, removed: plan.group }, () => (dryRun ? dryRunNote(summary) : summary));
     });

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { applyInventoryEdit } from '../../inventory/apply-edit.js';
+import { fleetEditWarnings } from '../../fleet-check/full-check.js';
 import { parseHostSpec } from '../../inventory/arguments.js';
 import { parseHostAddRequest, planHostAdd, type PlannedHost } from '../../inventory/host-add.js';
 import { planHostRemove } from '../../inventory/host-remove.js';
@@ -9,7 +10,8 @@ import { loadInventory } from '../../inventory/load.js';
 import { dash, formatVars, formatWarnings, issueJson, renderHostDetails } from '../../inventory/present.js';
 import { resolveHosts, type ResolvedHost } from '../../inventory/resolve.js';
 import { buildContext, type ContextSeed } from '../context.js';
-import { dryRunNote, formatTable, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote, formatTable } from '../../text/format.js';
 import { describeInstallToken } from '../../credentials/install-generation.js';
 import { readCurrentGeneration } from '../../credentials/install-generation-store.js';
 import { revokeInstallTokens } from '../../credentials/issue-token.js';
@@ -60,7 +62,7 @@ export const registerHostCommands = (program: Command, seed: ContextSeed): void 
         vars: options.var,
       });
       const dryRun = options.dryRun === true;
-      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `add ${spec}`, dryRun }, (loaded) => planHostAdd(loaded, spec, hosts));
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `add ${spec}`, dryRun, introducedWarnings: fleetEditWarnings(ctx.paths) }, (loaded) => planHostAdd(loaded, spec, hosts));
       if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
       const summary = `${dryRun ? 'would add' : 'added'} ${plural(hosts.length, 'host')} to ${plan.file}`;
       printResult(ctx, { dryRun, file: plan.file, added: hosts, warnings: warnings.map(issueJson) }, () =>
@@ -101,7 +103,7 @@ export const registerHostCommands = (program: Command, seed: ContextSeed): void 
         unsetVars: options.unsetVar,
       });
       const dryRun = options.dryRun === true;
-      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `change ${spec}`, dryRun }, (loaded) => planHostSet(loaded, changes));
+      const { plan, warnings } = await applyInventoryEdit(ctx.paths, { what: `change ${spec}`, dryRun, introducedWarnings: fleetEditWarnings(ctx.paths) }, (loaded) => planHostSet(loaded, changes));
       if (!ctx.json) ctx.stderr.write(formatWarnings(warnings));
       const summary = `${dryRun ? 'would update' : 'updated'} ${plural(plan.hosts.length, 'host')} in ${plan.file}`;
       printResult(ctx, { dryRun, file: plan.file, keys: plan.keys, updated: plan.hosts, warnings: warnings.map(issueJson) }, () =>
@@ -173,7 +175,7 @@ export const registerHostCommands = (program: Command, seed: ContextSeed): void 
       const ctx = buildContext(command, seed);
       parseHostSpec(spec);
       const dryRun = options.dryRun === true;
-      const { plan } = await applyInventoryEdit(ctx.paths, { what: `remove ${spec}`, dryRun, answerWarnings: false }, (loaded) => planHostRemove(loaded, spec));
+      const { plan } = await applyInventoryEdit(ctx.paths, { what: `remove ${spec}`, dryRun }, (loaded) => planHostRemove(loaded, spec));
       const summary = `${dryRun ? 'would remove' : 'removed'} ${plural(plan.hosts.length, 'host')} from ${plan.file}: ${plan.hosts.join(', ')}`;
       printResult(ctx, { dryRun, file: plan.file, removed: plan.hosts, keys: plan.keys }, () => (dryRun ? dryRunNote(summary) : summary));
     });

@@ -11,7 +11,8 @@ import { textDiffs } from '../../image/text-diff.js';
 import { diffTrees } from '../../image/tree-diff.js';
 import { resolveImageRef } from '../../image/versions.js';
 import { buildContext, type ContextSeed } from '../context.js';
-import { dryRunNote, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote } from '../../text/format.js';
 
 const renderTag = (plan: TagPlan, dryRun: boolean): string => {
   const text =

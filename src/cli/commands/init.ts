@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { loadAnswerAssets } from '../../answer/answer-assets.js';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { ensurePrivateHome } from '../../home/private-home.js';
-import { hostAnswerProblems } from '../../inventory/answer-check.js';
+import { hostAnswerProblems } from '../../fleet-check/answer-check.js';
 import { formatIssue } from '../../inventory/issue.js';
 import { readInventoryText } from '../../inventory/load.js';
 import { resolveHost } from '../../inventory/resolve.js';
@@ -14,7 +14,8 @@ import { withInventoryLock, writeInventoryIfUnchanged } from '../../inventory/wr
 import { defaultHttpListen } from '../../server/listen-address.js';
 import { readRouteFacts } from '../../sys/default-route.js';
 import { buildContext } from '../context.js';
-import { dryRunNote, printResult } from '../output.js';
+import { printResult } from '../output.js';
+import { dryRunNote } from '../../text/format.js';
 import type { ContextSeed } from '../context.js';
 
 const alreadyExists = (file: string): RootcastError =>

@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { inventoryFileWarnings } from '../../inventory/file-privacy.js';
-import { checkInventoryFully } from '../../inventory/full-check.js';
+import { checkInventoryFully } from '../../fleet-check/full-check.js';
 import { inventoryInvalidError, loadInventory, readInventoryMode } from '../../inventory/load.js';
 import { formatWarnings, issueJson } from '../../inventory/present.js';
 import { documentLocator } from '../../inventory/source.js';
@@ -15,7 +15,7 @@ export const registerInventoryCommands = (program: Command, seed: ContextSeed): 
 
   inventory
     .command('check')
-    .description("validate the inventory and every host's answer file; print every error at once, each with its path and line; warn when other users can read its secrets")
+    .description("validate the inventory, every host's answer file and the override layer directories; print every error at once, each with its path and line; warn when other users can read its secrets")
     .action(async (_options, command) => {
       const ctx = buildContext(command, seed);
       const loaded = await loadInventory(ctx.paths, { mustExist: true, allowInvalid: true });
@@ -25,7 +25,7 @@ export const registerInventoryCommands = (program: Command, seed: ContextSeed): 
         { paths: ctx.paths, storeImages: loaded.storeImages },
         documentLocator(loaded.source),
       );
-      const { errors } = report;
+      const errors = report.errors;
       // Who else can read or change the file comes first: it is about the file, not one entry.
       const warnings = [...inventoryFileWarnings(loaded.file, await readInventoryMode(loaded.file), loaded.source), ...report.warnings];
       if (errors.length > 0) {

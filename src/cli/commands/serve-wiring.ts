@@ -4,6 +4,7 @@ import { answerInputsFromInventory } from '../../answer/inventory-inputs.js';
 import { installAccessPolicy } from '../../inventory/install-access.js';
 import { loadInventory } from '../../inventory/load.js';
 import { resolveHosts } from '../../inventory/resolve.js';
+import { overridesRequestFor } from '../../overrides/inventory-request.js';
 import { fleetFromInventory } from '../../server/inventory-fleet.js';
 import type { CommandContext } from '../context.js';
 import type { ServeWiring } from './serve.js';
@@ -14,7 +15,7 @@ const cachedAssets = (): (() => Promise<AnswerAssets>) => {
   return () => (assets ??= loadAnswerAssets());
 };
 
-/** serve's snapshot: one read of the inventory (at start and on SIGHUP) behind the fleet, the answer files and the access policy. */
+/** serve's snapshot: one read of the inventory (at start and on SIGHUP) behind the fleet, the answer files, the access policy and the override layers. */
 export const inventoryServeWiring = (): ServeWiring => {
   const assets = cachedAssets();
   return {
@@ -22,11 +23,16 @@ export const inventoryServeWiring = (): ServeWiring => {
       const { file, validation } = await loadInventory(ctx.paths);
       const inventory = validation.inventory;
       const { catalog, templates } = await assets();
-      const { fleet, skipped } = fleetFromInventory(resolveHosts(inventory), catalog);
+      const hosts = resolveHosts(inventory);
+      const { fleet, skipped } = fleetFromInventory(hosts, catalog);
       for (const reason of skipped) ctx.stderr.write(`serve: not serving ${reason}\n`);
       return {
         fleet,
         access: installAccessPolicy(inventory),
+        overridesRequest: (name, version) => {
+          const host = hosts.find((candidate) => candidate.name === name);
+          return host === undefined ? undefined : overridesRequestFor(ctx.paths, inventory, host, version);
+        },
         renderAnswerFile: async (kind, host, { installToken }) => {
           const inputs = await answerInputsFromInventory(inventory, file, ctx.paths, { kind: 'host', name: host }, async () => installToken);
           return planAnswerFiles(inputs, catalog, templates, { kind })[0]?.content ?? '';

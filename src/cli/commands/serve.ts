@@ -1,13 +1,17 @@
 import type { Command } from '@commander-js/extra-typings';
+import { RootcastError } from '../../errors/rootcast-error.js';
 import type { ServeFiles } from '../../server/handlers/context.js';
 import { defaultHttpListen, defaultRsyncListen, formatListenAddress, parseListenAddress } from '../../server/listen-address.js';
-import { packageFile } from '../../package-root.js';
+import { packageFile } from '../../package/package-root.js';
 import { serveUntilSignalled, type SignalSource } from '../../server/serve-until-signal.js';
 import type { ServeSnapshot } from '../../server/serve-snapshot.js';
-import { startServer } from '../../server/start-server.js';
+import { dashboardUrl, startServer } from '../../server/start-server.js';
+import { dashboardPasswordFile, describeDashboardAccess } from '../../server/dashboard-access.js';
 import { defaultRsyncLimits } from '../../sys/rsync-admission.js';
 import { parseRsyncLimits } from '../../server/rsync-limits.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
+import { startPxeServices, type PxeServices } from './serve-pxe.js';
+import type { RunningServer } from '../../server/start-server.js';
 
 /** The data sources serve needs (see serve-wiring.ts for the inventory-backed ones); tests inject their own. */
 export interface ServeWiring {
@@ -20,6 +24,22 @@ export interface ServeWiring {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** SIGHUP and SIGTERM reach the PXE services too. */
+const withPxe = (server: RunningServer, pxe: PxeServices | undefined): RunningServer =>
+  pxe === undefined
+    ? server
+    : {
+        ...server,
+        reload: async () => {
+          const outcome = await server.reload();
+          await pxe.reload();
+          return outcome;
+        },
+        stop: async () => {
+          await Promise.all([server.stop(), pxe.stop()]);
+        },
+      };
+
 export const registerServeCommand = (program: Command, seed: ContextSeed, wiring: ServeWiring): void => {
   program
     .command('serve')
@@ -30,13 +50,19 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
     .option('--rsync-max-per-client <n>', `rsync connections one address may hold at once (default ${defaultRsyncLimits.perClient})`)
     .option('--rsync-max <n>', `rsync connections in all (default ${defaultRsyncLimits.total})`)
     .option('--rsync-auth-timeout <seconds>', `close an rsync connection that has not authenticated by then (default ${defaultRsyncLimits.preAuthMs / 1000})`)
-    .addHelpText('after', '\nSignals: SIGHUP reloads the inventory, SIGTERM/SIGINT stop. See docs/serve.md.')
+    .option('--pxe', 'also serve PXE: sync the boot tree, TFTP on port 69, and a supervised dnsmasq (DHCP or proxy-DHCP, from pxe: in the inventory)')
+    .option('--pxe-interface <name>', 'the interface dnsmasq binds to (default: pxe.interface)')
+    .addHelpText('after', '\nSignals: SIGHUP reloads the inventory, SIGTERM/SIGINT stop. See docs/serve.md and docs/pxe.md.')
     .action(async (options, command) => {
       const context = buildContext(command, seed);
       const http = parseListenAddress(options.http, '--http');
       const rsync = parseListenAddress(options.rsync, '--rsync');
       const limits = parseRsyncLimits({ perClient: options.rsyncMaxPerClient, total: options.rsyncMax, authTimeout: options.rsyncAuthTimeout });
       const log = (line: string): void => void context.stderr.write(`${line}\n`);
+      if (options.pxeInterface !== undefined && options.pxe !== true) throw new RootcastError('INVALID_ARGUMENT', '--pxe-interface needs --pxe');
+      const pxe: PxeServices | undefined = options.pxe === true
+        ? await startPxeServices({ paths: context.paths, log, now: context.now, ...(options.pxeInterface === undefined ? {} : { interface: options.pxeInterface }) })
+        : undefined;
       const server = await startServer({
         paths: context.paths,
         http,
@@ -49,13 +75,19 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         },
         log,
         now: context.now,
+        exec: context.exec,
+        ...(pxe === undefined ? {} : { pxe: pxe.hooks }),
+      }).catch(async (error: unknown) => {
+        await pxe?.stop();
+        throw error;
       });
-      const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid };
+      const dashboard = { url: dashboardUrl(server.http), login: server.dashboard.kind === 'open' ? null : { user: 'rootcast', passwordFile: dashboardPasswordFile(context.paths) } };
+      const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid, pxe: pxe !== undefined, dashboard };
       context.stdout.write(
         context.json
           ? `${JSON.stringify(listening)}\n`
-          : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync} (home ${listening.home}, pid ${listening.pid})\n`,
+          : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync}${pxe === undefined ? '' : ', PXE'} (home ${listening.home}, pid ${listening.pid})\n${describeDashboardAccess(server.dashboard, dashboard.url)}\n`,
       );
-      await serveUntilSignalled(server, wiring.signals ?? process, log);
+      await serveUntilSignalled(withPxe(server, pxe), wiring.signals ?? process, log);
     });
 };

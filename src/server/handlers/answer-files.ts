@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { unissuedInstallToken } from '../../credentials/token.js';
+import { hostEventSchemaVersion } from '../../protocol/host-event.js';
 import { addressInSubnets } from '../../inventory/ipv4.js';
 import { textReply, type Reply } from '../reply.js';
 import type { AnswerKind, Route } from '../routes.js';
@@ -15,6 +17,13 @@ const refuseClient = (context: HandlerContext): Reply | undefined => {
   return textReply(403, `answer files are served only to ${allowed} (from ${clients.from}); ${clientAddress(context)} is not among them: set server.answerFileClients in the inventory and reload serve`);
 };
 
+/** The install starts here: serve records it itself. A failure to record is logged; the installer still gets its file. */
+const recordServed = async (context: HandlerContext, answer: AnswerKind, host: string, generation: number): Promise<void> => {
+  const client = clientAddress(context);
+  const event = { v: hostEventSchemaVersion, kind: 'answer-file-served', id: `serve-${randomBytes(8).toString('hex')}`, host, at: context.now().toISOString(), answer, client, generation } as const;
+  await context.events.append(host, event, { from: client }).catch((error: unknown) => context.log(`could not record the answer file served to ${host}: ${(error as Error).message}`));
+};
+
 /**
  * Renders first with a placeholder, so a host whose answer file cannot render keeps its current
  * token; only then issues the next token (voiding the previous answer file) and renders for real.
@@ -27,6 +36,7 @@ const render = async (context: HandlerContext, answer: AnswerKind, host: string)
   const text = await context.renderAnswerFile(answer, host, { installToken: issued.token });
   await context.refreshRsyncSecrets();
   context.log(`answer file: ${answer} for ${host} served to ${clientAddress(context)} (install token generation ${issued.generation.generation}, valid until ${issued.generation.expiresAt ?? '-'})`);
+  await recordServed(context, answer, host, issued.generation.generation);
   return textReply(200, text, { 'cache-control': 'no-store' });
 };
 

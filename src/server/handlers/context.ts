@@ -1,7 +1,13 @@
 import type { HomePaths } from '../../home/paths.js';
+import type { ResolvedVersion } from '../../image/versions.js';
+import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
-import type { EventLog } from '../event-log.js';
+import type { EventStore } from '../../state/event-store.js';
+import type { StallPolicy } from '../../monitor/stall.js';
+import type { DashboardAccess } from '../dashboard-access.js';
+import type { DashboardHub } from '../dashboard-hub.js';
 import type { HostStateAccess } from '../host-state-access.js';
+import type { ServePxeHooks } from '../pxe-hooks.js';
 import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
 
@@ -10,6 +16,14 @@ export interface ServeFiles {
   bootstrapScript: string;
   runnerBundle: string;
   nodeBinary: string;
+}
+
+/** The dashboard's side of serve: who may read it, its live feed, the image server's measured throughput. */
+export interface DashboardServices {
+  access: DashboardAccess;
+  hub: DashboardHub;
+  serverRate: () => number | null;
+  stall: StallPolicy;
 }
 
 /** What one request's handler may use; built per request from the running server's current state. */
@@ -22,7 +36,8 @@ export interface HandlerContext {
   access: InstallAccessPolicy;
   secret: Buffer;
   files: ServeFiles;
-  events: EventLog;
+  events: EventStore;
+  dashboard: DashboardServices;
   hostState: HostStateAccess;
   now: () => Date;
   log: (line: string) => void;
@@ -30,12 +45,20 @@ export interface HandlerContext {
   rsyncEndpoint: (localAddress: string | undefined) => string;
   /** Makes sure the daemon config has a module for this version (an image captured after serve started). */
   ensureImageModule: (image: string, version: number) => Promise<void>;
+  /**
+   * Resolves the host's override layers for `version` from the current snapshot and publishes the tree
+   * as its module; undefined when serve offers this host no overrides. Throws INVALID_DATA for bad layers.
+   */
+  publishOverrides: (host: string, version: ResolvedVersion) => Promise<HostOverrides | undefined>;
   /** Rewrites the daemon's secrets file from the current tokens (after one was issued, spent or enrolled). */
   refreshRsyncSecrets: () => Promise<void>;
   /** The rsync connections being served now (for /healthz). */
   rsyncConnections: () => readonly { client: string; authenticated: boolean }[];
+  /** Present under `serve --pxe`. */
+  pxe?: ServePxeHooks;
   request: {
     method: string;
+    target: string;
     authorization: string | undefined;
     contentType: string | undefined;
     localAddress: string | undefined;

@@ -1,7 +1,9 @@
 import { rsyncUserFor } from '../../credentials/token.js';
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
-import { imageModuleName, type DeployInstructions } from '../../protocol/deploy-protocol.js';
+import type { HostOverrides } from '../../overrides/host-overrides.js';
+import { planSyncFilters } from '../../overrides/sync-filters.js';
+import { imageModuleName, overridesModuleName, type DeployInstructions, type DeployOverrides } from '../../protocol/deploy-protocol.js';
 import { recordDeployStarting } from '../../state/host-record.js';
 import { httpStatusFor, jsonReply, textReply, type Reply } from '../reply.js';
 import type { Route } from '../routes.js';
@@ -9,17 +11,26 @@ import { defaultFamily, fallbackKeepPaths, findHostByName, type ServeHost } from
 import type { HandlerContext } from './context.js';
 import { authenticateHost } from './host-auth.js';
 
-/** Pure: the instructions for one host once its image reference is resolved. */
-export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string): DeployInstructions => {
+/** Pure: where the host's published tree is and the filter rules and digests of its two rsync passes. */
+export const planDeployOverrides = (overrides: HostOverrides, moduleUrl: string, keepPaths: readonly string[]): DeployOverrides => {
+  const filters = planSyncFilters(overrides.tree, keepPaths);
+  return { url: moduleUrl, imageFilters: filters.image, overridesFilters: filters.overrides, layers: overrides.digests, treeDigest: overrides.treeDigest };
+};
+
+/** Pure: the instructions for one host once its image reference is resolved (and its override tree published, if any). */
+export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, overrides?: HostOverrides): DeployInstructions => {
   const user = rsyncUserFor('install', host.name);
+  const keepPaths = [...(host.keepPaths ?? fallbackKeepPaths)];
+  const moduleUrl = (module: string): string => `rsync://${user}@${rsyncEndpoint}/${module}/`;
   return {
     host: host.name,
     image: resolved.image,
     version: resolved.version,
     ref: resolved.ref,
-    rsync: { url: `rsync://${user}@${rsyncEndpoint}/${imageModuleName(resolved.image, resolved.version)}/`, user },
-    keepPaths: [...(host.keepPaths ?? fallbackKeepPaths)],
+    rsync: { url: moduleUrl(imageModuleName(resolved.image, resolved.version)), user },
+    keepPaths,
     family: host.family ?? defaultFamily,
+    ...(overrides === undefined ? {} : { overrides: planDeployOverrides(overrides, moduleUrl(overridesModuleName(host.name)), keepPaths) }),
   };
 };
 
@@ -38,10 +49,12 @@ export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' 
     const status = httpStatusFor(error.code);
     return textReply(status, `host ${host.name} is set to image "${host.imageRef}", which cannot be used: ${error.message}`);
   }
+  // Bad layers fail the request (409 naming each file) before the deploy is recorded.
+  const overrides = await context.publishOverrides(host.name, resolved);
   const version = { image: resolved.image, version: resolved.version, ref: resolved.ref };
   await context.hostState.updateRecord(host.name, (record) => recordDeployStarting(record, version, auth.claim.generation, context.now()));
   await context.ensureImageModule(resolved.image, resolved.version);
   // The token may come from `rootcast kickstart` on the command line, which serve has not seen yet.
   await context.refreshRsyncSecrets();
-  return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress)));
+  return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), overrides));
 };

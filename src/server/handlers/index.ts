@@ -2,7 +2,9 @@ import type { Reply } from '../reply.js';
 import { jsonReply } from '../reply.js';
 import type { Route } from '../routes.js';
 import { answerByHost, answerByMac } from './answer-files.js';
+import { bootFile } from './boot-files.js';
 import type { HandlerContext } from './context.js';
+import { dashboardEvents, dashboardFleet, dashboardHost, dashboardPage, dashboardScriptFile, dashboardStream } from './dashboard.js';
 import { deployInstructions } from './deploy.js';
 import { enrollHost } from './enroll.js';
 import { listEvents, postEvent } from './events.js';
@@ -24,6 +26,13 @@ export const handlers: Handlers = {
   'post-event': postEvent,
   'list-events': listEvents,
   health,
+  dashboard: dashboardPage,
+  'dashboard-host': dashboardHost,
+  'dashboard-script': dashboardScriptFile,
+  'dashboard-fleet': dashboardFleet,
+  'dashboard-stream': dashboardStream,
+  'dashboard-events': dashboardEvents,
+  'boot-file': bootFile,
 };
 
 export const handleRoute = <K extends Route['kind']>(route: Extract<Route, { kind: K }>, context: HandlerContext): Promise<Reply> =>

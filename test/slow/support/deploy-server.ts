@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import type { HomePaths } from '../../../src/home/paths.js';
-import { packageFile } from '../../../src/package-root.js';
 import type { RunningServer } from '../../../src/server/start-server.js';
 import { startServeForTests } from '../../helpers/serve-for-tests.js';
 
@@ -15,12 +13,6 @@ export interface DeployServer {
   /** HTTP access log and daemon supervision lines, for failure messages. */
   log: string[];
 }
-
-/** Bundles the runner exactly as `npm run build` does, into `outfile`, so the test runs today's source. */
-export const bundleRunner = (outfile: string): string => {
-  execFileSync('node', [packageFile('scripts', 'build-runner.mjs'), '--outfile', outfile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return outfile;
-};
 
 /**
  * Starts `startServer` (what `rootcast serve` runs) on the store at `paths` with a fleet of one host

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { AnswerFileInput } from '../../../src/answer/answer-file-input.js';
 import { loadDistroProfiles } from '../../../src/answer/load-distro-profiles.js';
-import { runCli } from '../../../src/cli/main.js';
+import { runInProcess } from '../../helpers/cli.js';
 import type { AnswerFileSeed, AnswerInputLoader } from '../../../src/cli/commands/answer-files.js';
 import { RootcastError } from '../../../src/errors/rootcast-error.js';
 import { baseInput, plainLayout, withLayout, withStatic } from '../../golden/answer-fixtures.js';
@@ -49,15 +49,9 @@ let out: string;
 let stdout: string;
 let stderr: string;
 const run = async (argv: string[], extra: Partial<AnswerFileSeed> = {}): Promise<number> => {
-  stdout = '';
-  stderr = '';
-  const seed: AnswerFileSeed = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    loadAnswerInputs: loader,
-    ...extra,
-  };
-  return runCli(['--home', home, ...argv], seed);
+  const result = await runInProcess(['--home', home, ...argv], { loadAnswerInputs: loader, ...extra });
+  ({ stdout, stderr } = result);
+  return result.status;
 };
 
 beforeEach(async () => {

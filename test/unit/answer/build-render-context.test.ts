@@ -69,7 +69,7 @@ describe('buildRenderContext', () => {
       install: { ...input.install, token: 'short' },
     };
     expect(problemsOf(bad)).toEqual([
-      'host.name: "Web_07" is not a DNS label (a-z, 0-9, "-")',
+      'host.name: host name "Web_07" is not a DNS label (a-z, 0-9 and "-", not starting or ending with "-")',
       'host.macs[0]: "52-54-00-12-34-56" is not a normalised MAC address (52:54:00:12:34:56)',
       'image.ref: "db@3" is not a reference to image web (like web@3)',
       'server.httpUrl: "ftp://x" is not an http:// or https:// URL',

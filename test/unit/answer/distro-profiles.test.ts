@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadDistroProfiles } from '../../../src/answer/load-distro-profiles.js';
 import { parseDistroProfiles } from '../../../src/answer/parse-distro-profiles.js';
-import { findPackageRoot } from '../../../src/package-root.js';
+import { findPackageRoot } from '../../../src/package/package-root.js';
 
 const shipped = join(findPackageRoot(), 'kickstart');
 

@@ -4,7 +4,8 @@ import { inspectionScript, parseInspection, splitInspectionOutput } from '../../
 import { parseLsblk } from '../../../src/capture/lsblk.js';
 import { classifyMount, planMounts } from '../../../src/capture/mounts.js';
 import { parseProcMounts } from '../../../src/sys/mount-table.js';
-import { parseKernelList, parseOsRelease } from '../../../src/capture/os-release.js';
+import { parseKernelList } from '../../../src/image/kernels.js';
+import { parseOsRelease } from '../../../src/capture/os-release.js';
 import { describeSource, parseSshSource } from '../../../src/capture/source-spec.js';
 import { isRootcastError } from '../../../src/errors/rootcast-error.js';
 

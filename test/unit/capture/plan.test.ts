@@ -17,6 +17,8 @@ const input = (overrides: Partial<CapturePlanInput> = {}): CapturePlanInput => (
   stagingRoot: '/h/images/web/.staging/1-a/root',
   ssh: { knownHostsFile: '/k', identityFile: undefined },
   progress: false,
+  settleRepulls: 1,
+  nanosecondMtimes: false,
   ...overrides,
 });
 

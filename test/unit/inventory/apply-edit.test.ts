@@ -64,7 +64,7 @@ describe('inventory writes', () => {
     let calls = 0;
     const hosts = parseHostAddRequest({ spec: name, groups: [], macs: [], vars: [] });
     const run = () =>
-      applyInventoryEdit(paths, { what: `add ${name}`, dryRun: false, answerWarnings: false }, (loaded: LoadedInventory) => {
+      applyInventoryEdit(paths, { what: `add ${name}`, dryRun: false }, (loaded: LoadedInventory) => {
         calls += 1;
         meanwhile(calls);
         return planHostAdd(loaded, name, hosts);

@@ -78,8 +78,8 @@ describe('validateInventoryText', () => {
       'hostz (line 1): unknown key "hostz" (did you mean "hosts"?)',
     ]);
     expect(check(lines('hosts:', '  web01:', '    ipaddr: 10.0.0.1', '    colour: red')).errors).toEqual([
-      'hosts.web01.ipaddr (line 3): unknown key "ipaddr" (known keys: mac, macs, ip, image, network, groups, vars, install, description)',
-      'hosts.web01.colour (line 4): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, description)',
+      'hosts.web01.ipaddr (line 3): unknown key "ipaddr" (known keys: mac, macs, ip, image, network, groups, vars, install, identity, description)',
+      'hosts.web01.colour (line 4): unknown key "colour" (known keys: mac, macs, ip, image, network, groups, vars, install, identity, description)',
     ]);
   });
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { loadAnswerAssets, type AnswerAssets } from '../../../src/answer/answer-assets.js';
 import { buildRenderContext } from '../../../src/answer/build-render-context.js';
 import { compileAnswerTemplate } from '../../../src/render/answer-templates.js';
-import { findPackageRoot } from '../../../src/package-root.js';
+import { findPackageRoot } from '../../../src/package/package-root.js';
 import type { HostRenderContext } from '../../../src/render/host-render-context.js';
 import { baseInput, withStatic } from '../../golden/answer-fixtures.js';
 

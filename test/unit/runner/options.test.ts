@@ -31,7 +31,7 @@ describe('runner options', () => {
       json: false,
       workDir: '/run/rootcast',
       retries: 20,
-      progressIntervalSeconds: 3,
+      progressIntervalSeconds: 2,
     });
   });
 

@@ -44,7 +44,7 @@ describe('rsyncd.conf', () => {
 
   test('an image no host is set to gets no module: a module without auth users would be open to all', () => {
     const config = planRsyncdConfig({ paths, fleet, versions: [...versions, { image: 'old', version: 4 }], extraAllow: [] });
-    expect(config.modules.map((module) => module.name)).toEqual(['img.db.1', 'img.web.1', 'img.web.2', 'overrides']);
+    expect(config.modules.map((module) => module.name)).toEqual(['img.db.1', 'img.web.1', 'img.web.2', 'ovl.db01', 'ovl.web07', 'ovl.web08']);
     expect(config.modules.every((module) => module.authUsers.length > 0)).toBe(true);
   });
 

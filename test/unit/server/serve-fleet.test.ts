@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { findHostByMac, fleetProblems, normaliseFleet } from '../../../src/server/serve-fleet.js';
 import { parseListenAddress } from '../../../src/server/listen-address.js';
-import { parseRunnerEvent } from '../../../src/server/runner-event.js';
 
 describe('fleetProblems', () => {
   test('lists every problem at once', () => {
@@ -38,24 +37,5 @@ describe('parseListenAddress', () => {
 
   test.each(['localhost:80', '1.2.3.4', '1.2.3.4:99999', '1.2.3.4:x', ''])('"%s" is a usage error', (text) => {
     expect(() => parseListenAddress(text, '--http')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', exitStatus: 64 }));
-  });
-});
-
-describe('parseRunnerEvent', () => {
-  const event = { host: 'web07', phase: 'sync-image', status: 'progress', at: '2026-01-02T03:04:05.000Z', percent: 40, bytes: 1024, rate: 2e6 };
-
-  test('accepts a protocol event', () => {
-    expect(parseRunnerEvent(JSON.stringify(event), 'web07')).toEqual({ ok: true, event });
-  });
-
-  test('refuses unknown fields, bad values and a foreign host, all at once', () => {
-    const result = parseRunnerEvent(JSON.stringify({ ...event, phase: 'reboot', percent: 140, extra: 1 }), 'web07');
-    expect(result.ok).toBe(false);
-    const problems = result.ok ? [] : result.problems.join('\n');
-    expect(problems).toMatch(/phase/);
-    expect(problems).toMatch(/percent/);
-    expect(problems).toMatch(/extra/);
-    expect(parseRunnerEvent(JSON.stringify(event), 'web08')).toMatchObject({ ok: false, problems: [expect.stringContaining('does not match')] });
-    expect(parseRunnerEvent('{', 'web07')).toMatchObject({ ok: false, problems: [expect.stringContaining('not JSON')] });
   });
 });

@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeError } from '../../errors/format-error.js';
+import type { HomePaths } from '../../home/paths.js';
+import { writeBootChoice } from '../../pxe/boot-choice-store.js';
+import { planDhcpConfig } from '../../pxe/dhcp-plan.js';
+import { formatStatusLine } from '../../pxe/status.js';
+import type { ServePxeHooks } from '../../server/pxe-hooks.js';
+import { writeFileAtomic } from '../../sys/atomic-write.js';
+import { superviseDnsmasq, type SupervisedDnsmasq } from '../../sys/dnsmasq.js';
+import { openTftpServer, type RunningTftpServer } from '../../sys/tftp-server.js';
+import { bootTreeRoot, readPxeInputs, type PxeInputs } from './pxe-inputs.js';
+import { readPxeStatus, syncBootTree } from './pxe-sync.js';
+
+export interface PxeServiceOptions {
+  paths: HomePaths;
+  /** --pxe-interface: overrides pxe.interface. */
+  interface?: string;
+  log: (line: string) => void;
+  now: () => Date;
+  /** @default 69 (PXE firmware asks no other port) */
+  tftpPort?: number;
+  /** @default "dnsmasq" */
+  dnsmasqCommand?: string;
+}
+
+/** What serve --pxe runs beside HTTP and rsync; each part that cannot run is reported and skipped. */
+export interface PxeServices {
+  hooks: ServePxeHooks;
+  /** SIGHUP: re-read the inventory, re-sync the tree, restart dnsmasq with the new config. */
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const say = (log: (line: string) => void, what: string, error: unknown): void => {
+  const printed = describeError(error);
+  log(`pxe: ${what}: ${printed.message}${printed.details.map((line) => `\n  ${line}`).join('')}${printed.hint === undefined ? '' : `\n  hint: ${printed.hint}`}`);
+};
+
+/** Starts the boot tree sync, TFTP and the supervised dnsmasq; serve keeps serving what it can. */
+export const startPxeServices = async (options: PxeServiceOptions): Promise<PxeServices> => {
+  const { log } = options;
+  const runDir = join(options.paths.home, 'run');
+  const configFile = join(runDir, 'dnsmasq.conf');
+  let tftp: RunningTftpServer | undefined;
+  let dnsmasq: SupervisedDnsmasq | undefined;
+
+  const sync = async (configsOnly: boolean): Promise<PxeInputs | undefined> => {
+    let inputs: PxeInputs;
+    try {
+      inputs = await readPxeInputs(options.paths);
+    } catch (error) {
+      say(log, 'not serving PXE (the inventory\'s PXE settings)', error);
+      return undefined;
+    }
+    try {
+      const { plan, result } = await syncBootTree(inputs, { fetch: globalThis.fetch, configsOnly });
+      for (const warning of plan.warnings) log(`pxe: ${warning}`);
+      if (!configsOnly) log(`pxe: boot tree ${plan.root}: ${result.copied.length} copied, ${result.fetched.length} fetched, ${result.written.length} written, ${result.removed.length} removed`);
+      for (const row of await readPxeStatus(inputs, plan)) log(`pxe: ${formatStatusLine(row)}`);
+    } catch (error) {
+      say(log, 'the boot tree is incomplete (machines that need the missing files will not boot)', error);
+      // Configs still switch: a host that finished installing must not install again.
+      await syncBootTree(inputs, { fetch: globalThis.fetch, configsOnly: true }).catch((inner: unknown) => say(log, 'cannot write the boot configs', inner));
+    }
+    return inputs;
+  };
+
+  const startDhcp = async (inputs: PxeInputs): Promise<void> => {
+    if ((options.interface ?? inputs.settings.interface) === undefined) {
+      // A DHCP server on every interface of the image server would answer the office network too.
+      log('pxe: DHCP is not served: no interface chosen; set pxe.interface in the inventory or pass --pxe-interface');
+      return;
+    }
+    const tftpRoot = inputs.settings.tftp === 'dnsmasq' ? inputs.root : undefined;
+    const context = planDhcpConfig(inputs.settings, inputs.resolved, {
+      proxy: inputs.settings.mode === 'proxy',
+      leaseFile: join(runDir, 'dnsmasq.leases'),
+      ...(options.interface === undefined ? {} : { interface: options.interface }),
+      ...(tftpRoot === undefined ? {} : { tftpRoot }),
+    });
+    await mkdir(runDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(configFile, inputs.templates.dnsmasq(context), { mode: 0o600 });
+    try {
+      dnsmasq = await superviseDnsmasq({ configFile, log, ...(options.dnsmasqCommand === undefined ? {} : { command: options.dnsmasqCommand }) });
+      log(`pxe: dnsmasq serves ${context.proxy ? 'proxy-DHCP' : 'DHCP'} on ${context.interface || 'every interface'} for ${context.network.subnet} (${configFile})`);
+    } catch (error) {
+      say(log, 'DHCP is not served', error);
+    }
+  };
+
+  const startTftp = async (inputs: PxeInputs): Promise<void> => {
+    if (inputs.settings.tftp !== 'rootcast' || tftp !== undefined) return;
+    try {
+      await mkdir(inputs.root, { recursive: true, mode: 0o755 });
+      tftp = await openTftpServer({ root: inputs.root, port: options.tftpPort ?? 69, log });
+      log(`pxe: TFTP on ${tftp.address}:${tftp.port} from ${inputs.root} (read-only)`);
+    } catch (error) {
+      say(log, 'TFTP is not served', error);
+    }
+  };
+
+  const first = await sync(false);
+  if (first !== undefined) {
+    await startTftp(first);
+    await startDhcp(first);
+  }
+
+  return {
+    hooks: {
+      bootTree: bootTreeRoot(options.paths),
+      onInstallDone: async (host) => {
+        await writeBootChoice(options.paths, host, { next: 'local', why: 'install finished (done reported)', at: options.now().toISOString() });
+        const inputs = await readPxeInputs(options.paths);
+        await syncBootTree(inputs, { fetch: globalThis.fetch, configsOnly: true });
+        log(`pxe: ${host} finished installing: its next PXE boot falls through to the local disk`);
+      },
+    },
+    reload: async () => {
+      const inputs = await sync(false);
+      if (inputs === undefined) return;
+      await startTftp(inputs);
+      await dnsmasq?.stop();
+      dnsmasq = undefined;
+      await startDhcp(inputs);
+    },
+    stop: async () => {
+      await Promise.all([dnsmasq?.stop(), tftp?.stop()]);
+    },
+  };
+};

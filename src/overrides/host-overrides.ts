@@ -1,0 +1,81 @@
+import type { OverrideContext } from '../render/override-context.js';
+import { layerDigests, hostTreeDigest, type LayerDigest } from './digest.js';
+import { buildHostTree, type HostTree } from './host-tree.js';
+import { readImageView } from './image-view.js';
+import { layerDirProblems, readLayerDirs, type KnownNames } from './layer-dirs.js';
+import type { LayerListing } from './layer-entry.js';
+import { layerDir, layersOf, type LayerSubject } from './layer-id.js';
+import { mergeLayers } from './merge-layers.js';
+import type { MergedTree } from './merged-tree.js';
+import { assertNoOverrideProblems, type OverrideProblem } from './override-problem.js';
+import { readLayer } from './read-layer.js';
+import { renderTemplates } from './render-templates.js';
+
+/** Which layers to read for a host, and the names that make a layer directory legitimate. */
+export interface LayerRequest {
+  overridesDir: string;
+  subject: LayerSubject;
+  known: KnownNames;
+}
+
+/** Everything needed to resolve one host's overrides, gathered from the inventory and the store. */
+export interface HostOverridesRequest extends LayerRequest {
+  context: OverrideContext;
+  /** The root of the image version being deployed (`images/web/3/root`). */
+  imageRoot: string;
+}
+
+/** A host's layers, read and merged (templates not rendered): enough for `explain`. */
+export interface HostLayers {
+  layers: LayerListing[];
+  merged: MergedTree;
+}
+
+/** A host's overrides, fully resolved: the tree it gets and the digests that identify it. */
+export interface HostOverrides extends HostLayers {
+  host: string;
+  imageRef: string;
+  /** The image version's root the tree was placed over (its directories lend their metadata). */
+  imageRoot: string;
+  digests: LayerDigest[];
+  tree: HostTree;
+  treeDigest: string;
+}
+
+/** Reads and merges the host's layers; throws INVALID_DATA with every structural problem at once. */
+export const readHostLayers = async (request: LayerRequest): Promise<HostLayers> => {
+  const problems: OverrideProblem[] = layerDirProblems(request.overridesDir, await readLayerDirs(request.overridesDir), request.known);
+  const layers: LayerListing[] = [];
+  for (const id of layersOf(request.subject)) {
+    const read = await readLayer(id, layerDir(request.overridesDir, id));
+    if (read === undefined) continue;
+    layers.push(read.listing);
+    problems.push(...read.problems);
+  }
+  const { tree, problems: mergeProblems } = mergeLayers(layers);
+  assertNoOverrideProblems(request.subject.name, [...problems, ...mergeProblems]);
+  return { layers, merged: tree };
+};
+
+/**
+ * Read → plan for one host: its layers merged, its templates rendered from its context, placed over the
+ * image version's directories. Throws INVALID_DATA naming every bad file (and template line) before
+ * anything is written anywhere.
+ */
+export const loadHostOverrides = async (request: HostOverridesRequest): Promise<HostOverrides> => {
+  const { layers, merged } = await readHostLayers(request);
+  const { tree: rendered, problems } = renderTemplates(merged, layers, request.context);
+  assertNoOverrideProblems(request.subject.name, problems);
+  const image = await readImageView(request.imageRoot, merged.entries.filter((entry) => entry.entry.type === 'dir').map((entry) => entry.path));
+  const tree = buildHostTree(rendered, image);
+  return {
+    host: request.subject.name,
+    imageRef: request.context.image.ref,
+    imageRoot: request.imageRoot,
+    layers,
+    merged,
+    digests: layerDigests(layers),
+    tree,
+    treeDigest: hostTreeDigest(tree),
+  };
+};

@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { Command } from '@commander-js/extra-typings';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { registerServeCommand } from '../../src/cli/commands/serve.js';
+import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
+import { issueInstallToken } from '../../src/credentials/issue-token.js';
+import type { HomePaths } from '../../src/home/paths.js';
+import type { DeployInstructions } from '../../src/protocol/deploy-protocol.js';
+import { deployInstructionsSchema } from '../../src/runner/instructions-schema.js';
+import { makeOverrideHome, overrideInventory, removeOverrideHome, type OverrideHome } from '../helpers/override-fixture.js';
+
+const exec = promisify(execFile);
+
+let lastError = '';
+
+/** rsync's exit code pulling `url` with `password` (5: the daemon refused the login or the module; its message in lastError). */
+const pull = async (url: string, password: string, target: string): Promise<number> => {
+  try {
+    await exec('rsync', ['-aHAX', '--numeric-ids', url, `${target}/`], { env: { ...process.env, RSYNC_PASSWORD: password } });
+    return 0;
+  } catch (error) {
+    lastError = (error as { stderr: string }).stderr;
+    return (error as { code: number }).code;
+  }
+};
+
+// The real serve on its inventory: each host reads its own rendered override tree, and nobody else's.
+describe('rootcast serve: a module per host for its override tree', () => {
+  let home: OverrideHome;
+  let paths: HomePaths;
+  let work: string;
+  const signals = new EventEmitter();
+  let done: Promise<unknown> | undefined;
+  let http = '';
+  let rsyncPort = 0;
+
+  beforeEach(async () => {
+    home = await makeOverrideHome('rootcast-serve-ovl');
+    ({ paths, work } = home);
+    await mkdir(join(paths.overridesDir, 'host/web08/etc'), { recursive: true });
+    await writeFile(join(paths.overridesDir, 'host/web08/etc/secret'), 'web08 only\n', { mode: 0o600 });
+    await writeFile(paths.inventoryFile, overrideInventory);
+    let stdout = '';
+    const program = new Command().option('--home <dir>').option('--json').exitOverride();
+    registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } }, { ...inventoryServeWiring(), signals });
+    done = program.parseAsync(['--home', paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--rsync-allow', '127.0.0.1'], { from: 'user' });
+    for (let attempt = 0; attempt < 100 && !stdout.endsWith('\n'); attempt += 1) await sleep(100);
+    const listening = JSON.parse(stdout) as { http: string; rsync: string };
+    http = listening.http.replace(/\/$/, '');
+    rsyncPort = Number(/:(\d+)\/$/.exec(listening.rsync)?.[1]);
+  });
+  afterEach(async () => {
+    signals.emit('SIGTERM');
+    await done;
+    await removeOverrideHome(home);
+  });
+
+  const token = async (host: string): Promise<string> => (await issueInstallToken(paths, host, { now: new Date(), lifetimeMs: 3_600_000, issuedBy: 'test' })).token;
+  const deploy = (host: string, bearer: string) => fetch(`${http}/api/v1/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${bearer}` } });
+  const instructions = async (host: string, bearer: string): Promise<DeployInstructions> => {
+    const response = await deploy(host, bearer);
+    expect(response.status).toBe(200);
+    // What the runner will parse: the overrides part passes its schema.
+    return deployInstructionsSchema.parse(await response.json());
+  };
+  const moduleUrl = (user: string, module: string) => `rsync://${user}@127.0.0.1:${rsyncPort}/${module}/`;
+
+  test('a host pulls its own rendered tree; another host\'s token and the old fleet-wide module get nothing', async () => {
+    const a = await token('web07');
+    const b = await token('web08');
+    const web07 = await instructions('web07', a);
+    expect(web07.overrides).toMatchObject({
+      url: moduleUrl('install.web07', 'ovl.web07'),
+      layers: [{ layer: 'all' }, { layer: 'group/web' }, { layer: 'host/web07' }],
+      treeDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+    expect(web07.overrides?.imageFilters).toEqual(expect.arrayContaining(['- /etc/app', '- /etc/hostname', 'H /etc/gone']));
+    expect(web07.overrides?.overridesFilters.slice(0, 2)).toEqual(['P /etc/fstab', 'P /etc/fstab/**']);
+    expect(web07.overrides?.overridesFilters.at(-1)).toBe('P *');
+
+    expect(await pull(web07.overrides?.url ?? '', a, join(work, 'a'))).toBe(0);
+    expect(await readFile(join(work, 'a/etc/hostname'), 'utf8')).toBe('web07.lab.example frontend\n');
+    await expect(stat(join(work, 'a/etc/secret'))).rejects.toThrow(/ENOENT/);
+    // web08's install token, as web08 or posing as web07, cannot read web07's module.
+    expect(await pull(moduleUrl('install.web08', 'ovl.web07'), b, join(work, 'b'))).toBe(5);
+    expect(lastError).toContain('@ERROR: auth failed on module ovl.web07');
+    expect(await pull(moduleUrl('install.web07', 'ovl.web07'), b, join(work, 'b'))).toBe(5);
+    expect(lastError).toContain('@ERROR: auth failed on module ovl.web07');
+    await expect(stat(join(work, 'b/etc'))).rejects.toThrow(/ENOENT/);
+    expect(await pull(moduleUrl('install.web07', 'overrides'), a, join(work, 'fleet'))).toBe(5);
+    expect(lastError).toContain("Unknown module 'overrides'");
+    // web08 reads its own (with its secret) once it asks for its instructions.
+    const web08 = await instructions('web08', b);
+    expect(await pull(web08.overrides?.url ?? '', b, join(work, 'b'))).toBe(0);
+    expect(await readFile(join(work, 'b/etc/secret'), 'utf8')).toBe('web08 only\n');
+    // The served trees live under run/, root's alone.
+    expect((await stat(join(paths.home, 'run', 'overrides'))).mode & 0o777).toBe(0o700);
+  });
+
+  test('an edited layer is in the next deploy\'s tree without a reload; a broken template is a 409 naming file and line', async () => {
+    const a = await token('web07');
+    const first = await instructions('web07', a);
+    await writeFile(join(paths.overridesDir, 'all/etc/motd'), 'edited motd\n');
+    const second = await instructions('web07', a);
+    expect(second.overrides?.treeDigest).not.toBe(first.overrides?.treeDigest);
+    expect(await pull(second.overrides?.url ?? '', a, join(work, 'a'))).toBe(0);
+    expect(await readFile(join(work, 'a/etc/motd'), 'utf8')).toBe('edited motd\n');
+
+    await writeFile(join(paths.overridesDir, 'host/web07/etc/broken.hbs'), 'ok\n{{vars.nope}}\n');
+    const refused = await deploy('web07', a);
+    expect(refused.status).toBe(409);
+    const body = await refused.text();
+    expect(body).toContain('the override layers of web07 have 1 problem');
+    expect(body).toContain(`${paths.overridesDir}/host/web07/etc/broken.hbs:2: unknown variable vars.nope`);
+    // The last good tree is still what the module serves.
+    expect(await pull(second.overrides?.url ?? '', a, join(work, 'again'))).toBe(0);
+    expect(await readFile(join(work, 'again/etc/motd'), 'utf8')).toBe('edited motd\n');
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest';
+import { eventContentTypeProblem, parseHostEvent } from '../../../src/protocol/host-event-schema.js';
+
+const progress = { v: 1, kind: 'phase', id: 'evt-00000001', host: 'web07', at: '2026-01-02T03:04:05.000Z', phase: 'sync-image', status: 'progress', percent: 40, bytes: 1024, rate: 2e6 };
+
+describe('parseHostEvent (schema version 1)', () => {
+  test('accepts each kind as sent', () => {
+    expect(parseHostEvent(JSON.stringify(progress), 'web07')).toEqual({ ok: true, event: progress });
+    for (const event of [
+      { v: 1, kind: 'installer-started', id: '0b6f1f5e-0d1c-4c9e-9f5e-3b8f2f1d2c3a', host: 'web07', at: '2026-01-02T03:04:05Z', installer: 'debian-installer' },
+      { v: 1, kind: 'runner-started', id: 'evt-00000002', host: 'web07', at: '2026-01-02T03:04:05+02:00', run: 'abcdef12', via: 'update' },
+      { v: 1, kind: 'booted', id: 'evt-00000003', host: 'web07', at: '2026-01-02T03:04:05Z' },
+      { ...progress, status: 'failed', message: 'boom', log: ['a', 'b'] },
+    ]) {
+      expect(parseHostEvent(JSON.stringify(event), 'web07')).toEqual({ ok: true, event });
+    }
+  });
+
+  test('refuses unknown fields, bad values, infinite numbers and a foreign host, every problem at once', () => {
+    const result = parseHostEvent(JSON.stringify({ ...progress, phase: 'reboot', percent: 140, extra: 1 }), 'web07');
+    const problems = result.ok ? '' : result.problems.join('\n');
+    expect(problems).toMatch(/phase/);
+    expect(problems).toMatch(/percent/);
+    expect(problems).toMatch(/extra/);
+    expect(parseHostEvent(JSON.stringify(progress).replace('"rate":2000000', '"rate":1e400'), 'web07')).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.stringMatching(/^rate: /)]) });
+    expect(parseHostEvent(JSON.stringify({ ...progress, bytes: 1.5 }), 'web07').ok).toBe(false);
+    expect(parseHostEvent(JSON.stringify({ ...progress, log: ['x'.repeat(513)] }), 'web07').ok).toBe(false);
+    expect(parseHostEvent(JSON.stringify({ ...progress, id: 'has space!' }), 'web07').ok).toBe(false);
+    expect(parseHostEvent(JSON.stringify({ ...progress, at: '2026-01-02 03:04' }), 'web07').ok).toBe(false);
+    expect(parseHostEvent(JSON.stringify({ ...progress, kind: 'party' }), 'web07').ok).toBe(false);
+    expect(parseHostEvent(JSON.stringify({ ...progress, v: 2 }), 'web07')).toMatchObject({ ok: false, problems: [expect.stringContaining('schema version 2 is not supported')] });
+    expect(parseHostEvent(JSON.stringify(progress), 'web08')).toMatchObject({ ok: false, problems: [expect.stringContaining('does not match')] });
+    expect(parseHostEvent('{', 'web07')).toMatchObject({ ok: false, problems: [expect.stringContaining('not JSON')] });
+    expect(parseHostEvent('[]', 'web07').ok).toBe(false);
+  });
+});
+
+describe('eventContentTypeProblem', () => {
+  test.each(['application/json', 'Application/JSON', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"'])('%s is JSON', (type) => {
+    expect(eventContentTypeProblem(type)).toBeUndefined();
+  });
+  test.each([undefined, '', 'application/json-evil', 'text/json', 'application/jsonx; charset=utf-8', 'application/json; charset=latin1', 'application/json; boundary=x'])('%s is refused', (type) => {
+    expect(eventContentTypeProblem(type)).toBeDefined();
+  });
+});
