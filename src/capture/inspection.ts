@@ -1,6 +1,6 @@
 import type { DiskEntry, DistroFootprint, MountEntry } from '../image/manifest.js';
 import { parseLsblk } from './lsblk.js';
-import { parseProcMounts } from './mounts.js';
+import { parseProcMounts } from '../sys/mount-table.js';
 import { parseKernelList } from '../image/kernels.js';
 import { parseOsRelease } from './os-release.js';
 

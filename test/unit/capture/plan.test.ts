@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { defaultExcludes } from '../../../src/capture/default-excludes.js';
 import { planCapture, type CapturePlanInput } from '../../../src/capture/plan.js';
 import { scanSecrets } from '../../../src/capture/secrets.js';
-import { parseProcMounts } from '../../../src/capture/mounts.js';
+import { parseProcMounts } from '../../../src/sys/mount-table.js';
 
 const input = (overrides: Partial<CapturePlanInput> = {}): CapturePlanInput => ({
   image: 'web',
