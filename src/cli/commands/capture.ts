@@ -77,7 +77,7 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
             progress: ctx.stderr.isTTY === true && !ctx.json,
             settleRepulls,
           },
-          { paths: ctx.paths, exec: ctx.exec, env: ctx.env, now: ctx.now, signal },
+          { paths: ctx.paths, exec: ctx.exec, env: ctx.env, now: ctx.now, monotonicMs: () => performance.now(), signal },
         ),
       );
       if (outcome.kind === 'dry-run') {
@@ -86,8 +86,8 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
         );
         return;
       }
-      const { manifest, stats, settle, warnings, elapsedMs } = outcome;
-      printResult(ctx, { manifest, stats, settle, warnings, elapsedMs }, () => formatCaptureSummary(outcome));
+      const { manifest, stats, settle, warnings, elapsedMs, timingsMs } = outcome;
+      printResult(ctx, { manifest, stats, settle, warnings, elapsedMs, timingsMs }, () => formatCaptureSummary(outcome));
       if (!ctx.json) ctx.stderr.write(formatCaptureWarnings(warnings) + formatSecretWarnings(manifest.secrets));
     });
 };
