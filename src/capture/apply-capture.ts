@@ -24,7 +24,7 @@ export interface CaptureTimings {
   inspect: number;
   pull: number;
   settle: number;
-  /** machine-id, the secrets scan, measuring the tree, the manifest and the rename. */
+  /** What of measuring the tree did not fit beside settling, the secrets scan, the manifest and the rename. */
   store: number;
 }
 
@@ -97,25 +97,29 @@ export const applyCapture = async (input: ApplyCaptureInput): Promise<AppliedCap
     pulled = mergeOutcomes(rootPass, await runTransfers(plan.pull.slice(1), input.transfer));
   }
   const settleStarted = clock();
+  const root = input.staging.root;
+  // Now, not after settling: the tree measured beside it is then the one committed (settling never lists machine-id).
+  await writeEmptyMachineId(root, plan.linkDest[0]);
+  // The walk runs while settling waits on the golden client; a listing changes nothing, so it holds unless a re-pull ran.
+  const measuring = measureTree(root);
+  measuring.catch(() => undefined);
   // The source's clock: the golden client's as inspected, or ours (--from-dir) as the pull began.
   const sourceClock = inspected.clock ?? (plan.source.kind === 'dir' ? { sourceSeconds: pullStartedSeconds, ourMs: pullStarted } : undefined);
   const since = sourceClock === undefined ? undefined : changedSinceSeconds(sourceClock, pullStarted);
   const place = { exec: input.exec, session: inspected.session, signal: input.signal };
   const { outcome: settled, unstable, ...settle } = await settleStaging(
     plan.settle,
-    input.staging.root,
+    root,
     input.transfer,
     since === undefined ? undefined : (command) => runChangeListing(command, since, place),
   );
   const storeStarted = clock();
-  const root = input.staging.root;
-  await writeEmptyMachineId(root, plan.linkDest[0]);
+  // Measured on the tree about to be renamed: rsync's sender stats also count files that vanished.
+  const stored = settle.repulledFiles === 0 ? await measuring : await measuring.then(() => measureTree(root), () => measureTree(root));
   const secrets = await scanSecrets(root);
   const all = mergeOutcomes(pulled, settled);
   const vanishedUnnamed = all.vanishedExit && all.vanished.length === 0;
   const warnings = buildCaptureWarnings({ vanished: await keepMissing(root, all.vanished), vanishedUnnamed, unstable });
-  // Measured on the tree about to be renamed: rsync's sender stats also count files that vanished.
-  const stored = await measureTree(root);
   const facts = { plan, inspection: inspected.inspection, stored, secrets, warnings, createdAt: input.now(), rootcastVersion };
   const manifest = await commitStaging(input.paths, input.staging, (version) => buildCaptureManifest(facts, version));
   const timings = { inspect: inspectMs, pull: settleStarted - pullStarted, settle: storeStarted - settleStarted, store: clock() - storeStarted };
