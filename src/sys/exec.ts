@@ -99,6 +99,8 @@ export const execProcess: Exec = (request) =>
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = appendBounded(stderr, chunk);
     });
+    // A child that exits before reading all of its input (a failing rsync, a cancelled one) leaves EPIPE here: its exit says what went wrong.
+    child.stdin?.on('error', () => undefined);
     if (request.input !== undefined) child.stdin?.end(request.input);
     let cancelled: Error | undefined;
     child.once('error', (error: NodeJS.ErrnoException) => {

@@ -185,6 +185,8 @@ export const openSshSession: OpenSsh = async (request) => {
             }),
           ),
         );
+        // Input the command never read (it exited first) must not become an unhandled error: its exit says what happened.
+        stream.on('error', () => undefined);
         stream.end(options.input);
       };
       try {

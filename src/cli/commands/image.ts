@@ -159,7 +159,7 @@ export const registerImageCommands = (program: Command, seed: ContextSeed): void
     .description('chroot into a version through an overlay; changes become a new version (the base is never edited)')
     .argument('<ref>', 'the version to start from (web, web@3, web@stable)')
     .option('--command <cmd>', 'run CMD with /bin/sh -c instead of an interactive shell')
-    .option('--dry-run', 'print the plan (mounts, chroot, sync) and run nothing')
+    .option('--dry-run', 'print the one command it would run (its script mounts, chroots and commits) and run nothing')
     .action(async (ref, options, command) => {
       const ctx = buildContext(command, seed);
       const outcome = await runImageShell(
