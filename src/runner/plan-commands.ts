@@ -20,7 +20,7 @@ export const planModuleProbeCommand = (source: string): PlannedCommand => ({
   program: 'rsync',
   args: buildModuleProbeArgs(source, probeTimeoutSeconds),
   env: [...cleanEnvironmentNames, rsyncPasswordName],
-  where: 'runner',
+  where: 'here',
   okExitCodes: [...rsyncOkExitCodes],
 });
 
@@ -29,7 +29,7 @@ export const planRootMeasureCommand = (source: string, nowhere: string, excludes
   program: 'rsync',
   args: buildLocalCopyArgs(source, nowhere, excludes, true),
   env: [...cleanEnvironmentNames],
-  where: 'runner',
+  where: 'here',
   // 23: a file it could not read (the copy itself will say which); the count is still good enough for sizing.
   okExitCodes: [0, 23, rsyncVanishedExitCode],
 });

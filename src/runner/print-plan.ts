@@ -1,5 +1,5 @@
 import { formatBytes } from '../text/format.js';
-import { formatPlannedCommand, type PlannedCommand } from '../sys/planned-command.js';
+import { commandPrompt, formatPlannedCommand, type PlannedCommand } from '../sys/planned-command.js';
 import { cleanEnvironmentNames } from './command-environment.js';
 import type { DeployFacts } from './facts.js';
 import { commandsOfStep, type Step, type StepTable } from './steps.js';
@@ -18,9 +18,6 @@ const printers: StepTable<string[]> = {
   enroll: (step) => [`  trade the install token for the host credential; write ${step.credentialFile} (mode 600) and ${step.clientFile}`],
   cleanup: (step) => [`  unmount the toolbox if the namespace is still open, end the namespace (freeing the RAM), remove ${step.toolbox}`],
 };
-
-/** How a command line starts: where it runs. */
-export const commandPrompt: Record<PlannedCommand['where'], string> = { runner: '$ ', namespace: 'ns$ ' };
 
 const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name) => b.includes(name));
 

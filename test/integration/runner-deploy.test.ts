@@ -254,13 +254,13 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     type Line = { where: PlannedCommand['where']; line: string };
     const printed: Line[] = recording.dryRunText.split('\n').flatMap((text) => {
       const match = /^ {2}(ns\$|\$) (.*)$/.exec(text);
-      return match === null ? [] : [{ where: match[1] === 'ns$' ? 'namespace' as const : 'runner' as const, line: match[2] ?? '' }];
+      return match === null ? [] : [{ where: match[1] === 'ns$' ? 'namespace' as const : 'here' as const, line: match[2] ?? '' }];
     });
     const unwrap = (spawn: RecordedSpawn): Line => {
       expect(spawn.command).toBe('setpriv');
       expect(spawn.args.slice(0, 3)).toEqual(['--pdeathsig', 'KILL', '--']);
       const [program = '', ...args] = spawn.args.slice(3);
-      if (program !== 'nsenter') return { where: 'runner', line: formatCommandLine(program, args) };
+      if (program !== 'nsenter') return { where: 'here', line: formatCommandLine(program, args) };
       expect(args.slice(0, 8)).toEqual(['-t', expect.stringMatching(/^\d+$/), '-m', '-p', '-r', '-w', '--', expect.any(String)]);
       return { where: 'namespace', line: formatCommandLine(args[7] ?? '', args.slice(8)) };
     };
