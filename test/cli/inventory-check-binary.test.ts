@@ -1,3 +1,4 @@
+import { writeNetworkdFootprint } from '../helpers/network-footprint.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -5,7 +6,6 @@ import type { HomePaths } from '../../src/home/paths.js';
 import { makeTempHome, removeHome } from '../helpers/image-builder.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { runBinary } from '../helpers/cli.js';
-import { writeTree } from '../unit/identity/image-roots.js';
 
 const lines = (...rows: string[]): string => `${rows.join('\n')}\n`;
 
@@ -46,12 +46,7 @@ describe('rootcast inventory check (the built binary)', () => {
     paths = await makeTempHome('rootcast-check-');
     // web@1 exists in the store, web@7 and web@stable do not; db is declared but not captured yet.
     await mkdir(join(paths.imagesDir, 'web', '1', 'root'), { recursive: true });
-    // systemd-networkd, installed and enabled: what identity planning needs to write a host's network.
-    writeTree(join(paths.imagesDir, 'web', '1', 'root'), {
-      'usr/lib/systemd/systemd-networkd': '',
-      'usr/lib/systemd/system/systemd-networkd.service': '[Unit]\n',
-      'etc/systemd/system/multi-user.target.wants/systemd-networkd.service': { link: '/usr/lib/systemd/system/systemd-networkd.service' },
-    });
+    await writeNetworkdFootprint(join(paths.imagesDir, 'web', '1', 'root'));
   });
   afterEach(async () => {
     await removeHome(paths);
