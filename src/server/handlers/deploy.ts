@@ -52,7 +52,8 @@ export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' 
   // Bad layers fail the request (409 naming each file) before the deploy is recorded.
   const overrides = await context.publishOverrides(host.name, resolved);
   const version = { image: resolved.image, version: resolved.version, ref: resolved.ref };
-  await context.hostState.updateRecord(host.name, (record) => recordDeployStarting(record, version, auth.claim.generation, context.now()));
+  const layers = overrides === undefined ? undefined : { layers: overrides.digests.map(({ layer, digest }) => ({ layer, digest })), treeDigest: overrides.treeDigest };
+  await context.hostState.updateRecord(host.name, (record) => recordDeployStarting(record, version, auth.claim.generation, context.now(), layers));
   await context.ensureImageModule(resolved.image, resolved.version);
   // The token may come from `rootcast kickstart` on the command line, which serve has not seen yet.
   await context.refreshRsyncSecrets();
