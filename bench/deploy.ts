@@ -1,21 +1,24 @@
 /**
  * bench/deploy: the runner (dist/runner.cjs under node) deploying a ≥ 500 MB image from the real server
  * against plain `rsync -aHAXS --numeric-ids --delete` from the same daemon module onto an identical
- * fresh target (a bind mount point in a private mount namespace), measured in the same run. Prints
- * ratios; asserts nothing (benchmarks are not tests).
+ * fresh target (a bind mount point in a private mount namespace), measured in the same run; plain
+ * rsync with `--sockopts=TCP_NODELAY` too, the one transport option the runner adds (apples to apples).
+ * Prints ratios and the runner's per-phase breakdown; asserts nothing (benchmarks are not tests). The
+ * machine is shared: the load average is printed before and after, and the order of the contenders
+ * alternates per round.
+ * BENCH_COMPARE_RUNNER=FILE times another runner build (e.g. main's) in the same rounds.
  *
- *   npm run bench:deploy   # ~600 MB image, 1 warm-up pair, then 3 runs each
+ *   npm run bench:deploy   # ~600 MB image, 1 warm-up round, then 3 rounds
  *   BENCH_REPEATS=1 BENCH_WARMUP=0 BENCH_IMAGE_MB=500 npm run bench:deploy   # a quick smoke run
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageLayout } from '../src/image/layout.js';
-import { apiPrefix, type DeployInstructions, type RunnerPhase } from '../src/protocol/deploy-protocol.js';
+import { apiPrefix, runnerPhases, type DeployInstructions, type RunnerPhase } from '../src/protocol/deploy-protocol.js';
 import { storedPhaseEvents, type StoredPhaseEvent as StoredEvent } from '../test/helpers/stored-events.js';
-import { buildDaemonUrl } from '../src/sys/rsync-pull.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../test/helpers/debootstrap-cache.js';
 import { addVersion, makeTempHome, removeHome } from '../test/helpers/image-builder.js';
 import { diffTrees, runBundle } from '../test/helpers/runner-harness.js';
@@ -27,6 +30,8 @@ const warmups = Number(process.env['BENCH_WARMUP'] ?? '1');
 const imageBytesWanted = Number(process.env['BENCH_IMAGE_MB'] ?? '600') * 1e6;
 const host = 'bench01';
 const bundle = join(import.meta.dirname, '../runner.cjs');
+// Another build of the runner (e.g. main's: node scripts/build-runner.mjs --outfile F) timed in the same rounds.
+const compareBundle = process.env['BENCH_COMPARE_RUNNER'];
 const gb = 1e9;
 const mb = 1e6;
 
@@ -68,9 +73,9 @@ const prepareTarget = (installed: string, target: string): void => {
 };
 
 /** Plain rsync from the same module, wrapped exactly like runBundle: private namespace, target bound onto itself. */
-const timePlainRsync = async (source: string, target: string, token: string): Promise<number> => {
+const timePlainRsync = async (source: string, target: string, token: string, extra: readonly string[]): Promise<number> => {
   const script = 'set -e; mount --bind "$1" "$1"; shift; exec "$@"';
-  const args = ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', target, 'rsync', '-aHAXS', '--numeric-ids', '--delete', source, `${target}/`];
+  const args = ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', target, 'rsync', '-aHAXS', '--numeric-ids', '--delete', ...extra, source, `${target}/`];
   const started = performance.now();
   const child = spawn('unshare', args, { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', RSYNC_PASSWORD: token }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -84,6 +89,8 @@ interface RunnerTiming {
   total: number;
   /** Seconds from spawn to the first event: node start, instructions, facts (the RAM-copy size probe). */
   startup: number;
+  /** Seconds from the last event (done) to the runner's exit: waiting for event deliveries, node's exit. */
+  tail: number;
   phases: Partial<Record<RunnerPhase, number>>;
   events: StoredEvent[];
 }
@@ -100,7 +107,7 @@ const phaseSeconds = (events: readonly StoredEvent[]): Partial<Record<RunnerPhas
   return seconds;
 };
 
-const timeRunner = async (target: string, url: string, token: string, work: string, eventsSoFar: () => Promise<StoredEvent[]>): Promise<RunnerTiming> => {
+const timeRunner = async (bundle: string, target: string, url: string, token: string, work: string, eventsSoFar: () => Promise<StoredEvent[]>): Promise<RunnerTiming> => {
   const before = (await eventsSoFar()).length;
   const args = ['--target', target, '--server', url, '--host', host, '--token', token, '--work-dir', join(work, 'run'), '--progress-interval', '30'];
   const spawnedAt = Date.now();
@@ -110,7 +117,14 @@ const timeRunner = async (target: string, url: string, token: string, work: stri
   if (result.status !== 0) throw new Error(`the runner failed (${result.status}):\n${result.stderr}`);
   const events = (await eventsSoFar()).slice(before);
   const first = events[0];
-  return { total, startup: first === undefined ? NaN : (Date.parse(first.at) - spawnedAt) / 1000, phases: phaseSeconds(events), events };
+  const last = events.at(-1);
+  return {
+    total,
+    startup: first === undefined ? NaN : (Date.parse(first.at) - spawnedAt) / 1000,
+    tail: last === undefined ? NaN : (spawnedAt + total * 1000 - Date.parse(last.at)) / 1000,
+    phases: phaseSeconds(events),
+    events,
+  };
 };
 
 const main = async (): Promise<void> => {
@@ -133,59 +147,78 @@ const main = async (): Promise<void> => {
     const response = await fetch(`${served.url}${apiPrefix}/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${served.token}` } });
     if (!response.ok) throw new Error(`GET deploy instructions: ${response.status} ${await response.text()}`);
     const instructions = (await response.json()) as DeployInstructions;
-    const source = buildDaemonUrl(instructions.rsync.url, instructions.rsync.user);
+    const source = instructions.rsync.url;
     const eventsSoFar = (): Promise<StoredEvent[]> => storedPhaseEvents(paths, host);
 
     const rsyncVersion = (root: string): string => execFileSync('chroot', [root, 'rsync', '--version'], { encoding: 'utf8' }).split('\n')[0] ?? '?';
+    const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`image ${instructions.ref}: ${(imageBytes / mb).toFixed(0)} MB (${generatedFiles} generated files in /srv/bench + a debootstrapped minbase)`);
-    console.log(`minimal root (target and RAM-copy source): ${(minimalRootBytes / mb).toFixed(0)} MB; ${repeats} runs each, alternating`);
-    console.log(`rsync: plain = ${rsyncVersion('/')}; runner (chrooted toolbox) = ${rsyncVersion(installed)}`);
+    console.log(`minimal root (target and RAM-copy source): ${(minimalRootBytes / mb).toFixed(0)} MB; ${repeats} runs each, order alternating per round`);
+    console.log(`rsync: daemon (serve) and plain = ${rsyncVersion('/')}; runner (chrooted toolbox) = ${rsyncVersion(installed)}`);
+    console.log(`load average before: ${load()} (${cpus().length} cores; other work on this machine skews every figure)`);
 
-    const plainTarget = join(work, 'target-plain');
-    const runnerTarget = join(work, 'target-runner');
-    const plain: number[] = [];
-    const ours: RunnerTiming[] = [];
+    const targets = { plain: join(work, 'target-plain'), plainNoDelay: join(work, 'target-plain-nodelay'), runner: join(work, 'target-runner'), compare: join(work, 'target-compare') };
+    const seconds: Record<'plain' | 'plainNoDelay', number[]> = { plain: [], plainNoDelay: [] };
+    const timings: Record<'runner' | 'compare', RunnerTiming[]> = { runner: [], compare: [] };
+    const contenders = ['plain', 'plainNoDelay', 'runner', ...(compareBundle === undefined ? [] : ['compare'] as const)] as const;
     for (let run = 0; run < warmups + repeats; run += 1) {
-      // Each install spends its token: a new answer file's token per round, published to the daemon by a first request.
-      const token = await served.freshToken();
-      await fetch(`${served.url}${apiPrefix}/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${token}` } });
-      // Alternate so page-cache and CPU-frequency drift hit both alike.
-      prepareTarget(installed, plainTarget);
-      const plainSeconds = await timePlainRsync(source, plainTarget, token);
-      execFileSync('sync');
-      prepareTarget(installed, runnerTarget);
-      const runnerTiming = await timeRunner(runnerTarget, served.url, token, work, eventsSoFar);
-      execFileSync('sync');
-      if (run < warmups) {
-        console.log(`warm-up (not counted): plain ${plainSeconds.toFixed(2)} s, runner ${runnerTiming.total.toFixed(2)} s`);
-        continue;
+      // A token is published to the daemon by a first request with it.
+      const newToken = async (): Promise<string> => {
+        const token = await served?.freshToken() ?? '';
+        await fetch(`${served?.url ?? ''}${apiPrefix}/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${token}` } });
+        return token;
+      };
+      // A new answer file's token replaces the last one, and a runner spends its own: one per contender.
+      const time: Record<(typeof contenders)[number], () => Promise<number>> = {
+        plain: async () => timePlainRsync(source, targets.plain, await newToken(), []),
+        plainNoDelay: async () => timePlainRsync(source, targets.plainNoDelay, await newToken(), ['--sockopts=TCP_NODELAY']),
+        runner: async () => record('runner', await timeRunner(bundle, targets.runner, served?.url ?? '', await newToken(), work, eventsSoFar)),
+        compare: async () => record('compare', await timeRunner(compareBundle ?? '', targets.compare, served?.url ?? '', await newToken(), work, eventsSoFar)),
+      };
+      const record = (name: 'runner' | 'compare', timing: RunnerTiming): number => {
+        if (run >= warmups) timings[name].push(timing);
+        return timing.total;
+      };
+      // Alternate the order so page-cache, writeback and CPU-frequency drift hit every contender alike.
+      const order = run % 2 === 0 ? [...contenders] : [...contenders].reverse();
+      const took: Partial<Record<(typeof contenders)[number], number>> = {};
+      for (const name of order) {
+        prepareTarget(installed, targets[name]);
+        // Untimed: the token is issued before the clock starts (timePlainRsync and timeRunner time only the transfer or the run).
+        took[name] = await time[name]();
+        execFileSync('sync');
       }
-      plain.push(plainSeconds);
-      ours.push(runnerTiming);
+      if (run < warmups) console.log(`warm-up (not counted): ${order.map((name) => `${name} ${took[name]?.toFixed(2)} s`).join(', ')}`);
+      else for (const name of ['plain', 'plainNoDelay'] as const) seconds[name].push(took[name] ?? NaN);
     }
 
-    const baseline = median(plain);
-    const total = median(ours.map((timing) => timing.total));
-    const ramCopy = median(ours.map((timing) => timing.phases['ram-copy'] ?? NaN));
-    const ramCopied = ours[0]?.events.find((event) => event.phase === 'ram-copy' && event.status === 'succeeded')?.bytes ?? NaN;
-    const sync = ours[0]?.events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
-    console.log(`plain rsync        : ${baseline.toFixed(2)} s (median; ${runs(plain)})`);
-    console.log(`runner total       : ${total.toFixed(2)} s (median; ${runs(ours.map((timing) => timing.total))})`);
-    console.log(`  startup+facts    : ${median(ours.map((timing) => timing.startup)).toFixed(2)} s (${runs(ours.map((timing) => timing.startup))})`);
-    for (const phase of ['preflight', 'ram-copy', 'mount', 'sync-image', 'cleanup'] as const) {
-      const values = ours.map((timing) => timing.phases[phase] ?? NaN);
-      console.log(`  ${phase.padEnd(16)} : ${median(values).toFixed(2)} s (${runs(values)})`);
-    }
-    const outside = ours.map((timing) => timing.total - (timing.phases['sync-image'] ?? NaN));
-    console.log(`  outside the sync : ${median(outside).toFixed(2)} s (total − sync-image; ${runs(outside)})`);
-    console.log(`  sync-image says  : ${sync?.message ?? '?'}`);
-    console.log(`ratio runner total / plain rsync : ${(total / baseline).toFixed(3)}  (target ≤ 1.3)`);
-    console.log(`ratio sync-image / plain rsync  : ${(median(ours.map((timing) => timing.phases['sync-image'] ?? NaN)) / baseline).toFixed(3)}  (the runner's rsync alone)`);
-    console.log(`RAM copy per GB of the minimal root : ${(ramCopy / (minimalRootBytes / gb)).toFixed(2)} s/GB  (target ≤ 3; ${(ramCopied / mb).toFixed(0)} MB actually copied: ${(ramCopy / (ramCopied / gb)).toFixed(2)} s/GB of that)`);
+    const baseline = median(seconds.plain);
+    const baselineNoDelay = median(seconds.plainNoDelay);
+    console.log(`load average after: ${load()}`);
+    console.log(`plain rsync        : ${baseline.toFixed(2)} s (median; ${runs(seconds.plain)})`);
+    console.log(`plain + TCP_NODELAY: ${baselineNoDelay.toFixed(2)} s (median; ${runs(seconds.plainNoDelay)})`);
+    const line = (name: string, values: number[]): void => console.log(`  ${name.padEnd(16)} : ${median(values).toFixed(2)} s (${runs(values)})`);
+    const report = (title: string, ours: RunnerTiming[]): void => {
+      const total = median(ours.map((timing) => timing.total));
+      const syncSeconds = median(ours.map((timing) => timing.phases['sync-image'] ?? NaN));
+      const ramCopy = median(ours.map((timing) => timing.phases['ram-copy'] ?? NaN));
+      const ramCopied = ours[0]?.events.find((event) => event.phase === 'ram-copy' && event.status === 'succeeded')?.bytes ?? NaN;
+      console.log(`${title.padEnd(19)}: ${total.toFixed(2)} s (median; ${runs(ours.map((timing) => timing.total))})`);
+      line('startup+facts', ours.map((timing) => timing.startup));
+      for (const phase of runnerPhases.filter((name) => name !== 'done')) line(phase, ours.map((timing) => timing.phases[phase] ?? NaN));
+      line('after done', ours.map((timing) => timing.tail));
+      line('outside the sync', ours.map((timing) => timing.total - (timing.phases['sync-image'] ?? NaN)));
+      console.log(`  sync-image says  : ${ours[0]?.events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded')?.message ?? '?'}`);
+      console.log(`  ratio total / plain rsync      : ${(total / baseline).toFixed(3)}  (target ≤ 1.3; / plain + TCP_NODELAY: ${(total / baselineNoDelay).toFixed(3)})`);
+      console.log(`  ratio sync-image / plain rsync : ${(syncSeconds / baseline).toFixed(3)}  (target ≤ 1.1; / plain + TCP_NODELAY: ${(syncSeconds / baselineNoDelay).toFixed(3)})`);
+      console.log(`  RAM copy per GB of the minimal root : ${(ramCopy / (minimalRootBytes / gb)).toFixed(2)} s/GB  (target ≤ 3; ${(ramCopied / mb).toFixed(0)} MB actually copied: ${(ramCopy / (ramCopied / gb)).toFixed(2)} s/GB of that)`);
+    };
+    report('runner total', timings.runner);
+    if (compareBundle !== undefined) report(`compare (${compareBundle})`, timings.compare);
 
     // Sanity, not a test: both targets hold the same tree apart from what the runner keeps or owns.
     const excludes = [...instructions.keepPaths, '/var/log/rootcast/'];
-    const differences = await diffTrees(plainTarget, runnerTarget, excludes);
+    const differences = await diffTrees(targets.plain, targets.runner, excludes);
     console.log(`runner target vs plain target: ${differences.length === 0 ? 'identical' : `${differences.length} differences, e.g.\n  ${differences.slice(0, 5).join('\n  ')}`} (excluding ${excludes.join(' ')})`);
   } finally {
     await served?.server.stop();

@@ -47,9 +47,14 @@ if [[ "${1:-}" == "--slow" ]]; then
   want cpio cpio
   want sfdisk fdisk
   want partx util-linux
+  # Installed-system disks (test/helpers/installed-disk.ts): the ESP is formatted and filled in user space
+  # (this kernel has no vfat); grub itself runs from inside the installed root, not from the host.
+  want mkfs.vfat dosfstools
+  want mcopy mtools
+  want blkid util-linux
   # The real debian-installer netboot kernel and initrd the d-i preseed and PXE tests boot.
   have /usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz debian-installer-12-netboot-amd64
-  # UEFI firmware for the PXE boot test.
+  # UEFI firmware for the PXE boot test and the UEFI installed-disk check.
   have /usr/share/ovmf/OVMF.fd ovmf
 fi
 

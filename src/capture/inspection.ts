@@ -1,6 +1,7 @@
 import type { DiskEntry, DistroFootprint, MountEntry } from '../image/manifest.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
 import { parseLsblk } from './lsblk.js';
-import { parseProcMounts } from './mounts.js';
+import { parseProcMounts } from '../sys/mount-table.js';
 import { parseKernelList } from '../image/kernels.js';
 import { parseOsRelease } from './os-release.js';
 
@@ -12,10 +13,14 @@ export interface Inspection {
   disks: DiskEntry[];
   /** Path of rsync on the golden client, undefined when it has none. */
   rsyncPath?: string;
+  /** The golden client's clock (`date +%s.%N`, epoch seconds) as the inspection ran: how settling tells what changed since the pull began. */
+  clockSeconds?: number;
+  /** Its find lists names by change time (GNU find: -newerct, -ignore_readdir_race, -print0), so settling need not list everything. */
+  findsChanges?: boolean;
 }
 
 const marker = '@@rootcast:';
-const sections = ['os-release', 'mounts', 'lsblk', 'boot', 'rsync'] as const;
+const sections = ['os-release', 'mounts', 'lsblk', 'boot', 'rsync', 'clock', 'find'] as const;
 type Section = (typeof sections)[number];
 
 const sectionCommands: Record<Section, string> = {
@@ -24,6 +29,8 @@ const sectionCommands: Record<Section, string> = {
   lsblk: 'command -v lsblk >/dev/null 2>&1 && lsblk -J -b -o NAME,TYPE,SIZE,FSTYPE,MOUNTPOINT,UUID 2>/dev/null',
   boot: 'ls -1 /boot 2>/dev/null',
   rsync: 'command -v rsync 2>/dev/null',
+  clock: 'date +%s.%N 2>/dev/null',
+  find: 'find / -maxdepth 0 -xdev -ignore_readdir_race -newerct @0 -print0 >/dev/null 2>&1 && echo yes',
 };
 
 /**
@@ -32,6 +39,9 @@ const sectionCommands: Record<Section, string> = {
  */
 export const inspectionScript = (): string =>
   [...sections.map((section) => `echo '${marker}${section}'; ${sectionCommands[section]}`), `echo '${marker}end'`].join('; ');
+
+/** The inspection as the command sent over the SSH session: sh -c, since the login shell may be anything (tcsh, fish). */
+export const planInspection = (): PlannedCommand => ({ program: 'sh', args: ['-c', inspectionScript()], env: [], where: 'ssh', okExitCodes: [0] });
 
 /** Splits the script's output into sections; undefined when the end marker is missing (the script did not run). */
 export const splitInspectionOutput = (output: string): Map<string, string> | undefined => {
@@ -56,11 +66,15 @@ export const splitInspectionOutput = (output: string): Map<string, string> | und
 export const parseInspection = (parts: Map<string, string>): Inspection => {
   const distro = parseOsRelease(parts.get('os-release') ?? '');
   const rsyncPath = (parts.get('rsync') ?? '').trim().split('\n')[0] ?? '';
+  // A date without %N prints the seconds and something else: the whole seconds are still a lower bound.
+  const clock = /^(\d+)(\.\d{9})?/.exec((parts.get('clock') ?? '').trim());
   return {
     ...(distro === undefined ? {} : { distro }),
     kernels: parseKernelList((parts.get('boot') ?? '').split('\n')),
     mounts: parseProcMounts(parts.get('mounts') ?? ''),
     disks: parseLsblk(parts.get('lsblk') ?? ''),
     ...(rsyncPath === '' ? {} : { rsyncPath }),
+    ...(clock === null ? {} : { clockSeconds: Number(`${clock[1] ?? ''}${clock[2] ?? ''}`) }),
+    ...(parts.has('find') ? { findsChanges: (parts.get('find') ?? '').trim() === 'yes' } : {}),
   };
 };

@@ -1,10 +1,12 @@
 import type { MountEntry } from '../image/manifest.js';
-import type { RsyncTransfer } from '../sys/rsync.js';
-import { maxLinkDest } from '../sys/rsync.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
+import { maxLinkDest, planRsyncCommand, type RsyncTransfer } from '../sys/rsync.js';
 import { buildSshArgs } from '../sys/ssh-options.js';
 import { defaultExcludes, type ExcludeRule } from './default-excludes.js';
+import { planInspection } from './inspection.js';
 import { planMounts, type MountSkip } from './mounts.js';
 import { secretScanPlaces } from './secrets.js';
+import { planChangeListing } from './settle-window.js';
 import { describeSource, type CaptureSource } from './source-spec.js';
 
 export interface CapturePlanInput {
@@ -27,6 +29,24 @@ export interface CapturePlanInput {
   settleRepulls: number;
   /** The store keeps nanosecond mtimes, so rsync may compare them (see RsyncTransfer.nanosecondMtimes). */
   nanosecondMtimes: boolean;
+  /** The source can list names by change time (GNU find; over SSH also a clock): settling lists only those. */
+  findsChanges: boolean;
+}
+
+/**
+ * After the pull, up to `repulls` rounds of: a listing names the stored files changed since they were read;
+ * `repull` copies just those (paths on stdin). A listing that finds none ends settling; what the listing after
+ * the last re-pull still finds is unstable. A listing is `changed` (find: names whose inode changed since the
+ * pull began) then `check` over those names (rsync's itemized dry run, listed directories whole); without
+ * `changed`, or when it cannot run, it is `list`: the pull's passes as itemized dry runs over everything. None
+ * has --link-dest, which would make rsync check every file against the old version too.
+ */
+export interface SettlePlan {
+  repulls: number;
+  changed?: PlannedCommand;
+  check: PlannedCommand;
+  list: PlannedCommand[];
+  repull: PlannedCommand;
 }
 
 /** Everything a capture will do, as data: --dry-run prints it, the applier runs it. */
@@ -43,15 +63,13 @@ export interface CapturePlan {
   mountSkips: MountSkip[];
   /** Extra local filesystems copied by a second pass (undefined until the mounts are known). */
   localMounts: string[] | undefined;
+  /** rsync's progress of the pull goes to stderr (a terminal). */
+  progress: boolean;
+  /** The inspection sent over ssh2 (before or beside the pull); --from-dir reads the tree itself. */
+  inspection?: PlannedCommand;
   /** The root pass first, then (when there are extra local filesystems) one --relative pass for them. */
-  transfers: RsyncTransfer[];
-  /**
-   * After the pull, up to `repulls` rounds of: `list` (the pull's transfers with --dry-run, itemized,
-   * without --link-dest, which would make rsync check every file against the old version too) names the
-   * stored files changed since they were read; `repull` copies just those (paths on stdin). A listing
-   * that finds none ends settling; what the listing after the last re-pull still finds is unstable.
-   */
-  settle: { repulls: number; list: RsyncTransfer[]; repull: RsyncTransfer };
+  pull: PlannedCommand[];
+  settle: SettlePlan;
   /** Where the likely-secrets scan looks, inside the new version. */
   secretScanPlaces: string[];
 }
@@ -84,10 +102,12 @@ export const planCapture = (input: CapturePlanInput): CapturePlan => {
     ...(remoteShell === undefined ? {} : { remoteShell }),
   };
   const mounts = input.mounts === undefined ? undefined : planMounts(input.mounts);
-  const transfers: RsyncTransfer[] = [{ ...base, sources: [rsyncSource(input.source, '/')] }];
+  const root = rsyncSource(input.source, '/');
+  const transfers: RsyncTransfer[] = [{ ...base, sources: [root] }];
   if (mounts !== undefined && mounts.localMountPoints.length > 0) {
     transfers.push({ ...base, relative: true, sources: mounts.localMountPoints.map((point) => rsyncSource(input.source, point)) });
   }
+  const listing = { linkDest: [], progress: false, dryRun: true };
   return {
     image: input.image,
     source: input.source,
@@ -99,12 +119,17 @@ export const planCapture = (input: CapturePlanInput): CapturePlan => {
     excludes,
     mountSkips: mounts?.skipped ?? [],
     localMounts: mounts?.localMountPoints,
-    transfers,
+    progress: input.progress,
+    ...(input.source.kind === 'ssh' ? { inspection: planInspection() } : {}),
+    pull: transfers.map((transfer) => planRsyncCommand(transfer)),
     settle: {
       repulls: input.settleRepulls,
-      list: transfers.map((transfer) => ({ ...transfer, linkDest: [], progress: false, dryRun: true })),
-      // No --delete: a list of files is no directory listing; the tree stays the pull's snapshot apart from these files.
-      repull: { ...base, progress: false, itemize: true, delete: false, filesFromStdin: true, sources: [rsyncSource(input.source, '/')] },
+      ...(input.findsChanges && mounts !== undefined ? { changed: planChangeListing(input.source, mounts.localMountPoints) } : {}),
+      // No --delete: a list of names is no directory listing; -r: a listed directory is compared whole.
+      check: planRsyncCommand({ ...base, ...listing, delete: false, filesFromStdin: true, recursive: true, sources: [root] }, 'the names the change listing found, NUL-separated'),
+      list: transfers.map((transfer) => planRsyncCommand({ ...transfer, ...listing })),
+      // No --delete: the tree stays the pull's snapshot apart from these files.
+      repull: planRsyncCommand({ ...base, progress: false, itemize: true, delete: false, filesFromStdin: true, sources: [root] }, 'the paths the listing found changed, NUL-separated'),
     },
     secretScanPlaces: [...secretScanPlaces],
   };

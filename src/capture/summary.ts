@@ -2,8 +2,8 @@ import { formatBytes } from '../text/format.js';
 import type { CaptureWarning, SecretFinding } from '../image/manifest.js';
 import { formatImageRef } from '../image/ref.js';
 import { renderCaptureWarning } from '../image/report-text.js';
-import { buildRsyncArgs } from '../sys/rsync.js';
-import { formatCommandLine } from '../sys/command-line.js';
+import { unmadeStagingName } from '../image/shell-plan.js';
+import { formatPlannedCommandLines } from '../sys/planned-command.js';
 import type { Inspection } from './inspection.js';
 import type { CapturePlan } from './plan.js';
 import type { CaptureOutcome } from './run-capture.js';
@@ -37,29 +37,43 @@ export const formatSecretWarnings = (secrets: readonly SecretFinding[]): string 
         ...secrets.map((secret) => `  ${secret.path}: ${secret.detail} (${secret.kind})`),
       ].join('\n') + '\n';
 
-const formatSettlePlan = (settle: CapturePlan['settle']): string[] =>
-  settle.repulls === 0
-    ? ['  settle: off (--settle 0): files rewritten while the pull read them are not detected']
-    : [
-        `  settle: list what changed since the pull read it; re-pull those files (up to ${settle.repulls} time(s)) until a listing finds none:`,
-        ...settle.list.map((transfer) => `    ${formatCommandLine('rsync', buildRsyncArgs(transfer))}`),
-        `    ${formatCommandLine('rsync', buildRsyncArgs(settle.repull))} < (the listed paths)`,
-      ];
+const commandLines = (indent: string) => (command: Parameters<typeof formatPlannedCommandLines>[0]) => formatPlannedCommandLines(command, indent);
+
+const formatSettlePlan = (settle: CapturePlan['settle']): string[] => {
+  if (settle.repulls === 0) return ['  settle: off (--settle 0): files rewritten while the pull read them are not detected'];
+  const listing =
+    settle.changed === undefined
+      ? ['    list: each pass again as an itemized dry run', ...settle.list.flatMap(commandLines('      '))]
+      : [
+          '    list: the names changed since the pull began, then rsync compares just those (none: nothing to compare)',
+          ...commandLines('      ')(settle.changed),
+          ...commandLines('      ')(settle.check),
+          '    or, where that find cannot run: each pass again as an itemized dry run',
+          ...settle.list.flatMap(commandLines('      ')),
+        ];
+  return [
+    `  settle: list what changed since the pull read it; re-pull those files (up to ${settle.repulls} time(s)) until a listing finds none:`,
+    ...listing,
+    '    re-pull (each listed file unlinked from staging first):',
+    ...commandLines('      ')(settle.repull),
+  ];
+};
 
 /** What --dry-run prints: the plan, nothing else happens. */
 export const formatCapturePlan = (plan: CapturePlan, inspection: Inspection): string => {
   const lines = [
     `would capture ${plan.sourceLabel} into a new version of "${plan.image}"${plan.parentVersion === undefined ? '' : ` (hard-linking unchanged files to ${formatImageRef(plan.image, plan.parentVersion)})`}`,
     `  distro: ${inspection.distro?.prettyName ?? inspection.distro?.id ?? 'unknown'}; kernels: ${inspection.kernels.join(', ') || 'none'}`,
-    `  staging: ${plan.stagingRoot}`,
+    `  staging: ${plan.stagingRoot}${plan.stagingRoot.includes(unmadeStagingName) ? ` (${unmadeStagingName}: named when the capture runs; the commands below say it too)` : ''}`,
     ...plan.linkDest.map((dir) => `  link-dest: ${dir}`),
     `  excludes:`,
     ...plan.excludes.map((rule) => `    ${rule.pattern}  (${rule.reason})`),
     ...plan.includes.map((pattern) => `    +${pattern}  (re-included by --include)`),
     ...plan.mountSkips.map((skip) => `    ${skip.mountPoint}/*  (${skip.reason})`),
     ...(plan.localMounts === undefined || plan.localMounts.length === 0 ? [] : [`  extra local filesystems: ${plan.localMounts.join(', ')}`]),
-    `  commands:`,
-    ...plan.transfers.map((transfer) => `    ${formatCommandLine('rsync', buildRsyncArgs(transfer))}`),
+    ...(plan.inspection === undefined ? [] : ['  inspection (over ssh2, already run to make this plan; a known host is inspected beside the pull):', ...commandLines('    ')(plan.inspection)]),
+    `  commands (rsync's exit 23 counts only when every error is a vanished file):`,
+    ...plan.pull.flatMap(commandLines('    ')),
     ...formatSettlePlan(plan.settle),
     `  secrets scan: ${plan.secretScanPlaces.join(' ')}`,
   ];

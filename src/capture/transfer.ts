@@ -1,9 +1,10 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { Exec } from '../sys/exec.js';
 import { SubprocessError } from '../sys/exec.js';
-import { isVanishedExit, runRsync, type RsyncTransfer } from '../sys/rsync.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
+import { isVanishedExit, rsyncVanishedExitCode, runPlannedRsync } from '../sys/rsync.js';
 import { describeRsyncFailure } from '../sys/rsync-failure.js';
-import { parseItemizedChanges, parseVanishedPaths, type ItemizedChange } from '../sys/rsync-output.js';
+import { parseItemizedChanges, parseMissingListedPaths, parseVanishedPaths, type ItemizedChange } from '../sys/rsync-output.js';
 import { addRsyncStats, emptyRsyncStats, parseRsyncStats, type RsyncStats } from '../sys/rsync-stats.js';
 import { imagePathOf } from './capture-warnings.js';
 
@@ -13,6 +14,8 @@ export interface TransferOutcome {
   vanished: Buffer[];
   /** rsync exited 24 (or 23 for vanished files only): files disappeared while it ran, even if no line named one. */
   vanishedExit: boolean;
+  /** Image paths it was given on stdin that were gone when it looked them up. */
+  missing: Buffer[];
   /** What an itemized transfer changed (or, in a dry run, would change), names as image paths. */
   changes: ItemizedChange[];
 }
@@ -22,10 +25,13 @@ export interface TransferOptions {
   sourceLabel: string;
   /** The source's root as rsync's sender names it (the --from-dir path, or "/"): stripped from reported paths. */
   sourceRoot: string;
-  /** stdin of transfers that read their path list from it (filesFromStdin). */
+  /** stdin of commands that read their path list from it (`--files-from=-`). */
   filesFrom?: Buffer | undefined;
   signal?: AbortSignal | undefined;
+  /** Show the progress of commands that print it (--info=progress2). */
   echo: boolean;
+  /** Parse the itemized lines (`--out-format=%i %n`): listings and re-pulls. @default false */
+  itemized?: boolean;
 }
 
 /** Maps anything a transfer throws to an error a user can act on. */
@@ -40,28 +46,35 @@ export const describeTransferError = (error: unknown, sourceLabel: string): unkn
   return error;
 };
 
-export const emptyTransferOutcome: TransferOutcome = { stats: emptyRsyncStats, vanished: [], vanishedExit: false, changes: [] };
+export const emptyTransferOutcome: TransferOutcome = { stats: emptyRsyncStats, vanished: [], vanishedExit: false, missing: [], changes: [] };
 
 export const mergeOutcomes = (a: TransferOutcome, b: TransferOutcome): TransferOutcome => ({
   stats: addRsyncStats(a.stats, b.stats),
   vanished: [...a.vanished, ...b.vanished],
   vanishedExit: a.vanishedExit || b.vanishedExit,
+  missing: [...a.missing, ...b.missing],
   changes: [...a.changes, ...b.changes],
 });
 
-/** Runs transfers one after another, adding up their --stats and the paths they report. */
-export const runTransfers = async (transfers: readonly RsyncTransfer[], options: TransferOptions): Promise<TransferOutcome> => {
+/** Runs planned rsync commands one after another, adding up their --stats and the paths they report. */
+export const runTransfers = async (commands: readonly PlannedCommand[], options: TransferOptions): Promise<TransferOutcome> => {
   let outcome = emptyTransferOutcome;
-  for (const transfer of transfers) {
+  for (const command of commands) {
     try {
-      const input = transfer.filesFromStdin === true ? (options.filesFrom ?? Buffer.alloc(0)) : undefined;
-      const result = await runRsync(options.exec, transfer, { echo: options.echo && transfer.progress === true, signal: options.signal, ...(input === undefined ? {} : { input }) });
+      const input = command.stdin === undefined ? undefined : (options.filesFrom ?? Buffer.alloc(0));
+      const result = await runPlannedRsync(options.exec, command, { echo: options.echo && command.args.includes('--info=progress2'), signal: options.signal, input });
       // Itemized names are relative to the destination, which mirrors the source root ("etc/x" → "/etc/x").
-      const itemized = transfer.itemize === true || transfer.dryRun === true ? parseItemizedChanges(result.stdout) : [];
+      const itemized = options.itemized === true ? parseItemizedChanges(result.stdout) : [];
+      const senderPaths = (paths: Buffer[]): Buffer[] => paths.map((path) => imagePathOf(options.sourceRoot, path));
+      const vanished = senderPaths(parseVanishedPaths(result.stderr));
+      const missing = input === undefined ? [] : senderPaths(parseMissingListedPaths(result.stderr));
+      // An exit 23 for listed paths alone says nothing more than `missing` does.
+      const onlyMissing = result.exitCode !== rsyncVanishedExitCode && vanished.length === 0 && missing.length > 0;
       outcome = mergeOutcomes(outcome, {
         stats: parseRsyncStats(result.stdout),
-        vanished: parseVanishedPaths(result.stderr).map((path) => imagePathOf(options.sourceRoot, path)),
-        vanishedExit: isVanishedExit(result.exitCode),
+        vanished,
+        vanishedExit: isVanishedExit(result.exitCode) && !onlyMissing,
+        missing,
         changes: itemized.map((change) => ({ ...change, name: imagePathOf('', change.name) })),
       });
     } catch (error) {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { ensurePrivateHome, privateDirPaths } from '../home/private-home.js';
-import { writeFileAtomic } from '../sys/atomic-write.js';
+import { createFileOnce } from '../sys/atomic-write.js';
 
 /** The server secret every install token and host credential derives from (the file name predates host credentials). */
 export const serverSecretFile = (paths: HomePaths): string => join(privateDirPaths(paths).secrets, 'install-token.key');
@@ -39,14 +39,6 @@ export const loadServerSecret = async (paths: HomePaths): Promise<Buffer> => {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const candidate = `${file}.new-${randomBytes(6).toString('hex')}`;
-  await writeFileAtomic(candidate, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-  try {
-    await link(candidate, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await rm(candidate, { force: true });
-  }
+  await createFileOnce(file, `${randomBytes(32).toString('hex')}\n`, 0o600);
   return readSecret(file);
 };

@@ -1,10 +1,12 @@
 import { loadAnswerAssets, type AnswerAssets } from '../answer/answer-assets.js';
 import type { HomePaths } from '../home/paths.js';
 import { answerFileIssues } from './answer-check.js';
+import { identityIssues } from './identity-check.js';
 import { overrideLayerIssues } from './override-layers.js';
 import { imageRefIssues, imageRefsOf, readRefResolutions } from '../inventory/image-refs.js';
 import { formatIssue, type InventoryIssue, type InventoryReport } from '../inventory/issue.js';
 import { plainValue, type CheckedText, type Locator } from '../inventory/source.js';
+import { resolveHosts } from '../inventory/resolve.js';
 import { locateIssues } from '../inventory/validate.js';
 import type { IntroducedWarnings } from '../inventory/apply-edit.js';
 
@@ -16,20 +18,32 @@ export interface StoreCheckContext {
   assets?: AnswerAssets;
 }
 
-/**
- * What commands would reject later although the file itself is valid: image versions or tags missing
- * from the store, and every host's answer file failing to render. Reads the store, then checks (pure).
- */
-export const storeAndAnswerIssues = async (checked: CheckedText, context: StoreCheckContext): Promise<InventoryIssue[]> => {
+/** Issues of one check with what they break (said in an edit's warning). */
+interface IssueGroup {
+  consequence: string;
+  issues: InventoryIssue[];
+}
+
+/** Reads the store, then checks (pure); each check's issues with what they break. */
+const fleetIssueGroups = async (checked: CheckedText, context: StoreCheckContext): Promise<IssueGroup[]> => {
   const refs = await readRefResolutions(context.paths, imageRefsOf(checked.inventory), context.storeImages);
   const assets = context.assets ?? (await loadAnswerAssets());
   return [
-    ...imageRefIssues(checked.inventory, refs),
-    ...answerFileIssues({ inventory: checked.inventory, root: plainValue(checked.source), assets, refs }),
+    { consequence: 'answer files will fail', issues: imageRefIssues(checked.inventory, refs) },
+    { consequence: 'answer files will fail', issues: answerFileIssues({ inventory: checked.inventory, root: plainValue(checked.source), assets, refs }) },
     // Layer directories of hosts or groups the inventory lacks: render, explain and serve refuse them.
-    ...(await overrideLayerIssues(context.paths.overridesDir, checked.inventory)),
+    { consequence: 'render, explain and deploys will fail', issues: await overrideLayerIssues(context.paths.overridesDir, checked.inventory) },
+    { consequence: 'deploying will fail', issues: await identityIssues(context.paths, resolveHosts(checked.inventory), refs) },
   ];
 };
+
+/**
+ * What commands would reject later although the file itself is valid: image versions or tags missing
+ * from the store, every host's answer file failing to render, override layers of unknown hosts or groups,
+ * and identities serve could not plan.
+ */
+export const storeAndAnswerIssues = async (checked: CheckedText, context: StoreCheckContext): Promise<InventoryIssue[]> =>
+  (await fleetIssueGroups(checked, context)).flatMap((group) => group.issues);
 
 /** `inventory check`: the file's own errors and warnings plus everything answer files and the store would refuse. */
 export const checkInventoryFully = async (checked: CheckedText & InventoryReport, context: StoreCheckContext, locate: Locator): Promise<InventoryReport> =>
@@ -43,11 +57,13 @@ const withoutLine = (issue: InventoryIssue): string => formatIssue({ ...issue, l
  */
 export const newStoreAndAnswerWarnings = async (before: CheckedText, after: CheckedText, context: StoreCheckContext, locate: Locator): Promise<InventoryIssue[]> => {
   const loaded = { ...context, assets: context.assets ?? (await loadAnswerAssets()) };
-  const [old, now] = await Promise.all([storeAndAnswerIssues(before, loaded), storeAndAnswerIssues(after, loaded)]);
+  const [old, now] = await Promise.all([storeAndAnswerIssues(before, loaded), fleetIssueGroups(after, loaded)]);
   const known = new Set(old.map(withoutLine));
-  const added = now
-    .filter((issue) => !known.has(withoutLine(issue)))
-    .map((issue): InventoryIssue => ({ ...issue, severity: 'warning', message: issue.severity === 'error' ? `answer files will fail: ${issue.message}` : issue.message }));
+  const added = now.flatMap(({ consequence, issues }) =>
+    issues
+      .filter((issue) => !known.has(withoutLine(issue)))
+      .map((issue): InventoryIssue => ({ ...issue, severity: 'warning', message: issue.severity === 'error' ? `${consequence}: ${issue.message}` : issue.message })),
+  );
   const { warnings } = locateIssues(added, locate);
   return warnings;
 };

@@ -9,7 +9,7 @@ import { withImageLock } from './lock.js';
 import type { ImageManifest, SecretFinding } from './manifest.js';
 import { parseImageRef } from './ref.js';
 import { readKernelsInRoot } from './kernels.js';
-import { planShell, sessionScratch, type ShellPlan } from './shell-plan.js';
+import { planShell, sessionScratch, unmadeStagingName, type ShellPlan } from './shell-plan.js';
 import { abortStaging, beginStaging, commitStaging } from './staging.js';
 import { diffTrees } from './tree-diff.js';
 import { measureTree } from './tree-walk.js';
@@ -77,7 +77,7 @@ const runSession = async (effects: ShellEffects, base: ResolvedVersion, request:
   try {
     const plan = planShell({ base, stagingDir: staging.dir, command: request.command, term: request.term });
     for (const dir of [plan.spec.upper, plan.spec.work, plan.spec.merged]) await mkdir(dir, { mode: 0o700 });
-    const result = await runOverlayShell(effects.exec, plan.spec, { interactive: request.command === undefined });
+    const result = await runOverlayShell(effects.exec, plan.session, { interactive: request.command === undefined });
     if (request.command !== undefined) effects.showOutput(result.stdout, result.stderr);
     const status = Number((await readFile(plan.spec.statusFile, 'utf8')).trim());
     if (status !== 0) {
@@ -114,7 +114,7 @@ export const runImageShell = async (effects: ShellEffects, request: ShellRequest
   const base = await resolveParsedRef(effects.paths, ref);
   assertMountablePath(base.root);
   if (request.dryRun) {
-    const stagingDir = join(imageLayout(effects.paths).stagingDir(base.image), '<new>');
+    const stagingDir = join(imageLayout(effects.paths).stagingDir(base.image), unmadeStagingName);
     return { kind: 'planned', plan: planShell({ base, stagingDir, command: request.command, term: request.term }) };
   }
   return withImageLock(effects.paths, base.image, async () => runSession(effects, await resolveParsedRef(effects.paths, ref), request));

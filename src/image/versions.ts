@@ -51,6 +51,19 @@ export const readManifest = async (paths: HomePaths, image: string, version: num
   }
 };
 
+/**
+ * The distro a version's manifest records (its os-release): undefined when the capture could not tell or
+ * the version has no manifest (an image made by hand); conventions then fall back to the neutral choice.
+ */
+export const readImageDistro = async (paths: HomePaths, version: ResolvedVersion): Promise<ImageManifest['distro']> => {
+  try {
+    return (await readManifest(paths, version.image, version.version)).distro;
+  } catch (error) {
+    if (error instanceof RootcastError && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  }
+};
+
 export const readTags = async (paths: HomePaths, image: string): Promise<Tags> => {
   const file = imageLayout(paths).tagsFile(image);
   try {

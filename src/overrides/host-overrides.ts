@@ -1,10 +1,12 @@
+import type { IdentityInput } from '../identity/identity-input.js';
 import type { OverrideContext } from '../render/override-context.js';
+import { generateIdentityLayer } from './identity-layer.js';
 import { layerDigests, hostTreeDigest, type LayerDigest } from './digest.js';
 import { buildHostTree, type HostTree } from './host-tree.js';
 import { readImageView } from './image-view.js';
 import { layerDirProblems, readLayerDirs, type KnownNames } from './layer-dirs.js';
 import type { LayerListing } from './layer-entry.js';
-import { layerDir, layersOf, type LayerSubject } from './layer-id.js';
+import { layerDir, layersOf, type GeneratedLayer, type LayerSubject } from './layer-id.js';
 import { mergeLayers } from './merge-layers.js';
 import type { MergedTree } from './merged-tree.js';
 import { assertNoOverrideProblems, type OverrideProblem } from './override-problem.js';
@@ -16,6 +18,11 @@ export interface LayerRequest {
   overridesDir: string;
   subject: LayerSubject;
   known: KnownNames;
+  /**
+   * Layers rootcast writes itself (the host's identity), read before the hand-written ones, so below them:
+   * a file an admin puts in a layer is the admin's decision and wins (with a warning). @default []
+   */
+  generated?: readonly GeneratedLayer[];
 }
 
 /** Everything needed to resolve one host's overrides, gathered from the inventory and the store. */
@@ -23,6 +30,11 @@ export interface HostOverridesRequest extends LayerRequest {
   context: OverrideContext;
   /** The root of the image version being deployed (`images/web/3/root`). */
   imageRoot: string;
+  /**
+   * The host's identity (network configuration, hostname, hosts file), generated from the inventory and
+   * the image root as the lowest layer, in a directory under `dir` (docs/identity.md). @default no identity layer
+   */
+  identity?: { input: IdentityInput; dir: string };
 }
 
 /** A host's layers, read and merged (templates not rendered): enough for `explain`. */
@@ -46,8 +58,9 @@ export interface HostOverrides extends HostLayers {
 export const readHostLayers = async (request: LayerRequest): Promise<HostLayers> => {
   const problems: OverrideProblem[] = layerDirProblems(request.overridesDir, await readLayerDirs(request.overridesDir), request.known);
   const layers: LayerListing[] = [];
-  for (const id of layersOf(request.subject)) {
-    const read = await readLayer(id, layerDir(request.overridesDir, id));
+  const sources = [...(request.generated ?? []), ...layersOf(request.subject).map((id) => ({ id, dir: layerDir(request.overridesDir, id) }))];
+  for (const { id, dir } of sources) {
+    const read = await readLayer(id, dir);
     if (read === undefined) continue;
     layers.push(read.listing);
     problems.push(...read.problems);
@@ -57,13 +70,20 @@ export const readHostLayers = async (request: LayerRequest): Promise<HostLayers>
   return { layers, merged: tree };
 };
 
+/** The request with its identity layer generated (when it asks for one) among the layers to read. */
+export const withIdentityLayer = async (request: HostOverridesRequest): Promise<HostOverridesRequest> => {
+  if (request.identity === undefined) return request;
+  const layer = await generateIdentityLayer(request.subject.name, request.identity.input, request.imageRoot, request.identity.dir);
+  return { ...request, generated: [layer, ...(request.generated ?? [])] };
+};
+
 /**
  * Read → plan for one host: its layers merged, its templates rendered from its context, placed over the
  * image version's directories. Throws INVALID_DATA naming every bad file (and template line) before
  * anything is written anywhere.
  */
 export const loadHostOverrides = async (request: HostOverridesRequest): Promise<HostOverrides> => {
-  const { layers, merged } = await readHostLayers(request);
+  const { layers, merged } = await readHostLayers(await withIdentityLayer(request));
   const { tree: rendered, problems } = renderTemplates(merged, layers, request.context);
   assertNoOverrideProblems(request.subject.name, problems);
   const image = await readImageView(request.imageRoot, merged.entries.filter((entry) => entry.entry.type === 'dir').map((entry) => entry.path));

@@ -41,7 +41,10 @@ export interface HostTree {
   /** Template outputs by target path. */
   rendered: ReadonlyMap<string, RenderedFile>;
   merged: RenderedTree;
-  /** Layer directories that replace an image symlink (`/lib -> usr/lib`): legal, but rarely what was meant. */
+  /**
+   * Layer directories that replace an image symlink (`/lib -> usr/lib`) and hand-written files that replace
+   * a generated identity file: legal, but rarely what was meant.
+   */
   warnings: string[];
 }
 
@@ -55,6 +58,10 @@ export const buildHostTree = (merged: RenderedTree, image: ImageView): HostTree 
     const imageObject = entry.imageHidden ? undefined : image.get(entry.path);
     const imageDir = source.type === 'dir' && imageObject?.type === 'dir' ? imageObject : undefined;
     const metadata = imageDir ?? source;
+    const identity = entry.shadows.find((object) => object.layer.kind === 'identity');
+    if (identity !== undefined && source.type !== 'dir') {
+      warnings.push(`${entry.path}: ${layerLabel(entry.layer)} replaces the file rootcast generates for the host's identity (remove it from the layer to get the generated one)`);
+    }
     if (source.type === 'dir' && imageObject?.type === 'symlink') {
       warnings.push(`${entry.path}: the image has a symlink there; the directory from ${layerLabel(entry.layer)} replaces it (put the files under the symlink's target instead?)`);
     }

@@ -1,6 +1,7 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
-import type { ResolvedVersion } from '../image/versions.js';
+import { identityInputOf } from '../identity/host-input.js';
+import { readImageDistro, type ResolvedVersion } from '../image/versions.js';
 import type { ResolvedHost } from '../inventory/resolve.js';
 import type { Inventory } from '../inventory/types.js';
 import { overrideContextFor } from './host-context.js';
@@ -31,8 +32,18 @@ export const layerRequestFor = (paths: HomePaths, inventory: Inventory, host: Re
 });
 
 /** Pure: the overrides request of one inventory host deploying `version` (the image reference resolved against the store). */
-export const overridesRequestFor = (paths: HomePaths, inventory: Inventory, host: ResolvedHost, version: ResolvedVersion): HostOverridesRequest => ({
+export const overridesRequestFor = (paths: HomePaths, inventory: Inventory, host: ResolvedHost, version: ResolvedVersion, identity?: HostOverridesRequest['identity']): HostOverridesRequest => ({
   ...layerRequestFor(paths, inventory, host, version.image),
   context: overrideContextFor(host, version.ref, inventory.server?.url),
   imageRoot: version.root,
+  ...(identity === undefined ? {} : { identity }),
 });
+
+/**
+ * The request with the host's identity layer, generated under `identityDir`: the image's distro (from its
+ * manifest) picks conventions such as a short or full /etc/hostname.
+ */
+export const overridesRequestWithIdentity = async (paths: HomePaths, inventory: Inventory, host: ResolvedHost, version: ResolvedVersion, identityDir: string): Promise<HostOverridesRequest> => {
+  const distro = await readImageDistro(paths, version);
+  return overridesRequestFor(paths, inventory, host, version, { input: identityInputOf(host, distro), dir: identityDir });
+};

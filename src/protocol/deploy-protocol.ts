@@ -100,6 +100,18 @@ export interface HostEnrolment {
   rsyncUser: string;
 }
 
+/**
+ * The first-boot report (boot/): serve offers both files under /boot/, the runner installs the script
+ * and enables the unit on the target, which reports `booted` once and disables itself.
+ */
+export const firstBootFiles = { script: 'rootcast-firstboot.sh', unit: 'rootcast-firstboot.service' } as const;
+export type FirstBootFile = keyof typeof firstBootFiles;
+/** Where the runner installs them on the target (the unit's ExecStart names the script's path). */
+export const firstBootTargetPaths: Record<FirstBootFile, string> = {
+  script: '/usr/local/lib/rootcast/firstboot.sh',
+  unit: '/etc/systemd/system/rootcast-firstboot.service',
+};
+
 /** Where the runner leaves the enrolment on the target; capture excludes both (they are per host). */
 export const hostCredentialPath = '/etc/rootcast/host.key';
 export const clientConfigPath = '/etc/rootcast/client.json';

@@ -1,5 +1,7 @@
 import type { RunnerEventStatus, RunnerPhase } from '../protocol/deploy-protocol.js';
 import { describeError } from '../errors/format-error.js';
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { MountNamespace } from '../sys/mount-namespace.js';
 import type { EventDetails } from './events.js';
 import { executeCleanup, executeMount, executeRamCopy } from './execute-toolbox.js';
 import { executeEnroll } from './execute-enroll.js';
@@ -9,38 +11,65 @@ import type { StepResult } from './step-result.js';
 import type { StepRuntime } from './step-runtime.js';
 import type { CleanupStep, Step, StepOf } from './steps.js';
 
-type Executor<K extends Step['kind']> = (step: StepOf<K>, runtime: StepRuntime) => Promise<StepResult>;
+/**
+ * How a step relates to the private namespace, the one value steps hand on: ram-copy opens it,
+ * the steps that run commands in it receive it, cleanup ends it, the rest never see it.
+ */
+type Executor<K extends Step['kind']> =
+  | { opens: (step: StepOf<K>, runtime: StepRuntime) => Promise<{ result: StepResult; namespace: MountNamespace }> }
+  | { inside: (step: StepOf<K>, runtime: StepRuntime, namespace: MountNamespace) => Promise<StepResult> }
+  | { closes: (step: StepOf<K>, runtime: StepRuntime, namespace: MountNamespace | undefined) => Promise<StepResult> }
+  | { outside: (step: StepOf<K>, runtime: StepRuntime) => Promise<StepResult> };
+
+const skip = async (step: { reason: string }): Promise<StepResult> => ({ status: 'skipped', details: { message: step.reason } });
 
 /** One executor per step kind (a new kind does not compile without one). */
 const executors: { [K in Step['kind']]: Executor<K> } = {
-  preflight: executePreflight,
-  'ram-copy': executeRamCopy,
-  mount: executeMount,
-  'sync-image': executeSyncImage,
-  overrides: async (step) => ({ status: 'skipped', details: { message: step.reason } }),
-  identity: async (step) => ({ status: 'skipped', details: { message: step.reason } }),
-  enroll: executeEnroll,
-  cleanup: executeCleanup,
+  preflight: { outside: executePreflight },
+  'ram-copy': { opens: executeRamCopy },
+  mount: { inside: executeMount },
+  'sync-image': { inside: executeSyncImage },
+  overrides: { outside: skip },
+  identity: { outside: skip },
+  enroll: { outside: executeEnroll },
+  cleanup: { closes: executeCleanup },
 };
-
-const executeStep = <K extends Step['kind']>(step: StepOf<K>, runtime: StepRuntime): Promise<StepResult> =>
-  (executors[step.kind] as Executor<K>)(step, runtime);
 
 export type ReportPhase = (phase: RunnerPhase, status: RunnerEventStatus, details?: EventDetails) => void;
 
 /**
- * Runs the steps in order, each framed by started/succeeded|skipped|failed events. Whatever fails,
- * cleanup still runs (mounts would vanish with the namespace anyway; this also frees the RAM now).
+ * Runs the steps in order, each framed by started/succeeded|skipped|failed events, threading the
+ * namespace from the step that opens it to those that use it. Whatever fails, cleanup still runs
+ * (mounts would vanish with the namespace anyway; this also frees the RAM now).
  */
 export const applyPlan = async (steps: readonly Step[], runtime: StepRuntime, report: ReportPhase): Promise<void> => {
   const cleanup = steps.find((step): step is CleanupStep => step.kind === 'cleanup');
+  let namespace: MountNamespace | undefined;
   let cleaned = false;
   // Before the toolbox exists there is nothing to clean up.
   let touched = false;
+  const execute = async <K extends Step['kind']>(step: StepOf<K>): Promise<StepResult> => {
+    const executor = executors[step.kind] as Executor<K>;
+    if ('opens' in executor) {
+      const opened = await executor.opens(step, runtime);
+      namespace = opened.namespace;
+      return opened.result;
+    }
+    if ('inside' in executor) {
+      if (namespace === undefined) throw new RootcastError('INTERNAL', `the ${step.kind} step runs in the private namespace, which no earlier step opened`);
+      return executor.inside(step, runtime, namespace);
+    }
+    if ('closes' in executor) {
+      const open = namespace;
+      namespace = undefined;
+      return executor.closes(step, runtime, open);
+    }
+    return executor.outside(step, runtime);
+  };
   const runOne = async (step: Step): Promise<void> => {
     report(step.kind, 'started');
     try {
-      const result = await executeStep(step, runtime);
+      const result = await execute(step);
       report(step.kind, result.status, result.details);
     } catch (error) {
       const printed = describeError(error);

@@ -1,22 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { hostCredentialPath, type RunnerEventStatus, type RunnerPhase } from '../protocol/deploy-protocol.js';
+import { hostCredentialPath, type DeployInstructions, type RunnerEventStatus, type RunnerPhase } from '../protocol/deploy-protocol.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { Exec } from '../sys/exec.js';
-import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
-import { streamProcess } from '../sys/stream-process.js';
+import type { MountNamespace } from '../sys/mount-namespace.js';
+import type { StreamRequest, StreamResult } from '../sys/stream-process.js';
 import { applyPlan } from './apply-plan.js';
 import { createEventReporter } from './event-reporter.js';
 import { buildEvent, type EventDetails } from './events.js';
 import { lockTarget, removeDeadToolboxes } from './claim-target.js';
 import type { FileLock } from '../sys/lock-file.js';
-import { gatherFacts, resolveRsyncAddress } from './facts.js';
+import { gatherLocalFacts, resolveRsyncAddress, type DeployFacts } from './facts.js';
 import { startModuleProbe } from './module-probe.js';
+import { commandEnvironmentValues } from './command-environment.js';
 import { createInstallLog } from './install-log.js';
 import type { RunnerOptions } from './options.js';
 import { planDeploy, planModuleProbe } from './plan.js';
-import { formatPlan } from './print-plan.js';
+import { formatDryRun } from './print-plan.js';
 import { defaultRetryPolicy } from './retry-policy.js';
 import { createServerApi } from './server-api.js';
 import type { StepRuntime } from './step-runtime.js';
@@ -25,6 +26,8 @@ import type { Step } from './steps.js';
 /** The effects a deploy uses; the CLI and the bundle pass real ones, tests may record. */
 export interface RunnerEffects {
   exec: Exec;
+  stream: (request: StreamRequest) => Promise<StreamResult>;
+  enterNamespace: () => Promise<MountNamespace>;
   fetch: typeof fetch;
   now: () => Date;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -75,28 +78,43 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       effects.stderr.write(`rootcast runner: try ${tries} failed (${reason}); retrying in ${Math.round(delay / 1000)} s\n`),
   };
   const api = createServerApi({ server: options.server, host: options.host, token: options.token, retry, hooks, fetch: effects.fetch });
-  const instructions = await api.fetchInstructions();
-  const rsyncAddress = await resolveRsyncAddress(instructions.rsync.url);
+  const environment = commandEnvironmentValues(options.token);
+  const logLine = (line: string): void => log.write(line);
+  // The local facts (chiefly the RAM copy's size walk) need nothing from the server: read them while it answers.
+  const localFacts = gatherLocalFacts({ target, workDir: options.workDir, runner: { exec: effects.exec, environment, log: logLine }, pid: effects.pid });
+  localFacts.catch(() => undefined); // awaited below; its failure must not count as unhandled meanwhile
+  let instructions: DeployInstructions;
+  let rsyncAddress: string;
+  try {
+    instructions = await api.fetchInstructions();
+    rsyncAddress = await resolveRsyncAddress(instructions.rsync.url);
+  } catch (error) {
+    await localFacts.catch(() => undefined); // leave no walk running behind a refused deploy
+    throw error;
+  }
   let reporter: ReturnType<typeof createEventReporter> | undefined;
+  // The rsync round trip of the probe overlaps the rest of the local facts; preflight still waits
+  // for its verdict before anything is copied. A dry run contacts nothing more.
+  const startedProbe = options.dryRun
+    ? undefined
+    : startModuleProbe(planModuleProbe(instructions, rsyncAddress), { stream: effects.stream, environment, log: logLine, retry, hooks }, effects.kill ?? killQuietly);
   const runtime: StepRuntime = {
     exec: effects.exec,
-    stream: streamProcess,
-    enterNamespace: enterPrivateMountNamespace,
+    stream: effects.stream,
+    enterNamespace: effects.enterNamespace,
+    environment,
+    ...(startedProbe === undefined ? {} : { startedProbe }),
     progress: (phase, details) => reporter?.report(event(phase, 'progress', details)),
-    log: (line) => log.write(line),
-    token: options.token,
+    log: logLine,
     enroll: () => api.enroll(),
     retry,
     hooks,
     progressIntervalMs: options.progressIntervalSeconds * 1000,
     monotonicMs: () => performance.now(),
   };
-  // The rsync round trip of the probe overlaps the local facts (the RAM-copy size walk); preflight
-  // still waits for its verdict before anything is copied. A dry run contacts nothing more.
-  if (!options.dryRun) runtime.startedProbe = startModuleProbe(planModuleProbe(instructions, rsyncAddress), runtime, effects.kill ?? killQuietly);
   let targetLock: FileLock | undefined;
   try {
-    const facts = await gatherFacts({ target, workDir: options.workDir, rsyncAddress, exec: effects.exec, pid: effects.pid });
+    const facts: DeployFacts = { ...(await localFacts), rsyncAddress };
     const steps = planDeploy(instructions, facts, {
       workDir: options.workDir,
       server: options.server,
@@ -104,7 +122,9 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
     });
     if (options.dryRun) {
-      effects.stdout.write(options.json ? `${JSON.stringify({ instructions, steps }, null, 2)}\n` : `dry-run: deploy ${instructions.ref} onto ${target} (${instructions.host})\n${formatPlan(steps)}\n`);
+      effects.stdout.write(options.json
+        ? `${JSON.stringify({ instructions, facts, steps }, null, 2)}\n`
+        : `${formatDryRun(`deploy ${instructions.ref} onto ${target} (${instructions.host})`, facts, steps)}\n`);
       // A plan that would fail its preflight is reported as that failure, after being shown.
       const failed = steps.flatMap((step) => (step.kind === 'preflight' ? step.checks : [])).find((check) => !check.ok);
       if (failed?.failure !== undefined) throw new RootcastError(failed.failure.code, failed.failure.message, { hint: failed.failure.hint });
@@ -133,7 +153,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
     return steps;
   } finally {
     // Settled by now on success; after an earlier failure it must not keep retrying (or keep node alive).
-    runtime.startedProbe?.cancel();
+    startedProbe?.cancel();
     await targetLock?.release();
   }
 };

@@ -1,4 +1,5 @@
 import { RootcastError } from '../errors/rootcast-error.js';
+import { formatPlannedCommand } from '../sys/planned-command.js';
 import { probeModule } from './module-probe.js';
 import type { StepRuntime } from './step-runtime.js';
 import type { PreflightStep } from './steps.js';
@@ -14,7 +15,7 @@ export const executePreflight = async (step: PreflightStep, runtime: StepRuntime
   }
   // The probe may already be under way (started with the fact gathering); either way nothing is copied before it succeeds.
   const early = runtime.startedProbe;
-  if (early !== undefined && early.probe.source === step.probe.source) await early.settled;
-  else await probeModule(step.probe, runtime);
+  if (early !== undefined && formatPlannedCommand(early.probe.command) === formatPlannedCommand(step.probe)) await early.settled;
+  else await probeModule({ command: step.probe, what: step.what }, runtime);
   return { status: 'succeeded', details: { message: step.checks.map((check) => `${check.name}: ${check.detail}`).join('; ') } };
 };

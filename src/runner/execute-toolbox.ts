@@ -2,23 +2,28 @@ import { mkdir, rmdir } from 'node:fs/promises';
 import { formatBytes } from '../text/format.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { SubprocessError } from '../sys/exec.js';
-import { bindMountArgs, tmpfsMountArgs, unmountTreeArgs } from '../sys/mount.js';
-import { buildLocalCopyArgs } from '../sys/rsync-pull.js';
+import type { MountNamespace } from '../sys/mount-namespace.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
-import { execInNamespace, type StepRuntime } from './step-runtime.js';
+import { execPlanned } from './run-planned.js';
+import type { StepRuntime } from './step-runtime.js';
 import type { StepResult } from './step-result.js';
 import type { CleanupStep, MountStep, RamCopyStep } from './steps.js';
 
-/** Opens the private mount namespace, mounts the size-limited tmpfs and copies the installed root into it. */
-export const executeRamCopy = async (step: RamCopyStep, runtime: StepRuntime): Promise<StepResult> => {
+/**
+ * Opens the private mount namespace, mounts the size-limited tmpfs and copies the installed root
+ * into it. Hands the namespace on to the steps that run in it; if this step fails, it ends the
+ * namespace itself (the kernel drops its mounts), as no later step will get it.
+ */
+export const executeRamCopy = async (step: RamCopyStep, runtime: StepRuntime): Promise<{ result: StepResult; namespace: MountNamespace }> => {
   await mkdir(step.toolbox, { recursive: true, mode: 0o700 });
-  runtime.namespace = await runtime.enterNamespace();
-  await execInNamespace(runtime, 'mount', tmpfsMountArgs(step.toolbox, step.tmpfsBytes));
+  const namespace = await runtime.enterNamespace();
   try {
-    const copied = await execInNamespace(runtime, 'rsync', buildLocalCopyArgs(step.source, `${step.toolbox}/`, step.excludes, false), [0, 24]);
+    await execPlanned(runtime, step.mountTmpfs, namespace);
+    const copied = await execPlanned(runtime, step.copy, namespace);
     const stats = parseRsyncStats(copied.stdout);
-    return { status: 'succeeded', details: { bytes: stats.totalSizeBytes, message: `${stats.files} files (${formatBytes(stats.totalSizeBytes)}) in a ${formatBytes(step.tmpfsBytes)} tmpfs` } };
+    return { namespace, result: { status: 'succeeded', details: { bytes: stats.totalSizeBytes, message: `${stats.files} files (${formatBytes(stats.totalSizeBytes)}) in a ${formatBytes(step.tmpfsBytes)} tmpfs` } } };
   } catch (error) {
+    await namespace.close();
     if (error instanceof SubprocessError && /No space left on device|\(28\)/.test(error.stderr)) {
       throw new RootcastError('NO_SPACE', `the installed root did not fit the ${formatBytes(step.tmpfsBytes)} RAM toolbox`, {
         hint: 'the root grew between measuring and copying; re-run (the runner measures again)',
@@ -30,21 +35,19 @@ export const executeRamCopy = async (step: RamCopyStep, runtime: StepRuntime): P
 };
 
 /** Binds /proc, /sys, /dev recursively and the target's own filesystems one by one under the toolbox. */
-export const executeMount = async (step: MountStep, runtime: StepRuntime): Promise<StepResult> => {
-  for (const mount of step.mounts) {
-    await execInNamespace(runtime, 'mkdir', ['-p', mount.target]);
-    await execInNamespace(runtime, 'mount', bindMountArgs(mount.source, mount.target, mount.recursive));
-  }
-  return { status: 'succeeded', details: { message: `${step.mounts.length} mounts` } };
+export const executeMount = async (step: MountStep, runtime: StepRuntime, namespace: MountNamespace): Promise<StepResult> => {
+  for (const command of step.commands) await execPlanned(runtime, command, namespace);
+  return { status: 'succeeded', details: { message: `${step.commands.filter((command) => command.program === 'mount').length} mounts` } };
 };
 
 /** Unmounts everything, ends the namespace (the kernel frees the tmpfs) and removes the empty mount point. */
-export const executeCleanup = async (step: CleanupStep, runtime: StepRuntime): Promise<StepResult> => {
-  const namespace = runtime.namespace;
+export const executeCleanup = async (step: CleanupStep, runtime: StepRuntime, namespace: MountNamespace | undefined): Promise<StepResult> => {
   if (namespace !== undefined) {
-    await execInNamespace(runtime, 'umount', unmountTreeArgs(step.toolbox), [0, 1, 32]);
-    await namespace.close();
-    runtime.namespace = undefined;
+    try {
+      await execPlanned(runtime, step.unmount, namespace);
+    } finally {
+      await namespace.close();
+    }
   }
   // rmdir, never rm -r: if anything were still mounted here, this must fail rather than delete through it.
   await rmdir(step.toolbox).catch((error: NodeJS.ErrnoException) => {

@@ -2,10 +2,12 @@ import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
-import type { Exec } from '../sys/exec.js';
-import { buildLocalCopyArgs } from '../sys/rsync-pull.js';
+import { isMountPoint, parseMountinfo } from '../sys/mount-table.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
-import { findTargetSubmounts, isMountPoint, parseMountinfo } from './mountinfo.js';
+import { planRootMeasureCommand } from './plan-commands.js';
+import { execPlanned, type PlannedRunner } from './run-planned.js';
+import { findTargetSubmounts } from './target-submounts.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { gatherTorrentFacts, type TorrentFacts } from './torrent-facts.js';
 
@@ -19,6 +21,8 @@ export interface DeployFacts {
   memAvailableBytes: number;
   /** What the RAM copy of the installed root will hold (measured with rsync --dry-run --stats). */
   rootCopy: { files: number; bytes: number };
+  /** The command that measured it (undefined when the target is not a mount point: nothing to measure). */
+  measuredWith?: PlannedCommand;
   /** Where the RAM toolbox is mounted (unique per run, so parallel or stale runs never collide). */
   toolbox: string;
   /** The rsync server's address, resolved here because DNS may not work inside the chroot. */
@@ -27,12 +31,14 @@ export interface DeployFacts {
   torrent?: TorrentFacts;
 }
 
+/** The facts about this machine alone: read while the server is asked for the instructions. */
+export type LocalFacts = Omit<DeployFacts, 'rsyncAddress'>;
+
 export interface GatherFactsInput {
   target: string;
   workDir: string;
-  /** From resolveRsyncAddress, done first so the module probe can start while the rest is read. */
-  rsyncAddress: string;
-  exec: Exec;
+  /** Runs the measuring rsync (a planned command, like every other). */
+  runner: Pick<PlannedRunner, 'exec' | 'environment' | 'log'>;
   pid: number;
 }
 
@@ -54,21 +60,16 @@ export const resolveRsyncAddress = async (rsyncUrl: string): Promise<string> => 
   }
 };
 
-export const gatherFacts = async (input: GatherFactsInput): Promise<DeployFacts> => {
+export const gatherLocalFacts = async (input: GatherFactsInput): Promise<LocalFacts> => {
   const mounts = parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
   const targetMounted = isMountPoint(mounts, input.target);
   const toolbox = join(input.workDir, `toolbox.${input.pid}`);
   let rootCopy = { files: 0, bytes: 0 };
+  let measuredWith: PlannedCommand | undefined;
   // Measuring an arbitrary unmounted directory is pointless: preflight refuses it anyway.
   if (targetMounted) {
-    const excludes = buildToolboxExcludes(input.target, input.workDir);
-    const measured = await input.exec({
-      command: 'rsync',
-      args: buildLocalCopyArgs(withSlash(input.target), join(input.workDir, 'size-probe.nonexistent/'), excludes, true),
-      env: { LC_ALL: 'C' },
-      allowedExitCodes: [0, 23, 24],
-    });
-    const stats = parseRsyncStats(measured.stdout);
+    measuredWith = planRootMeasureCommand(withSlash(input.target), join(input.workDir, 'size-probe.nonexistent/'), buildToolboxExcludes(input.target, input.workDir));
+    const stats = parseRsyncStats((await execPlanned(input.runner, measuredWith)).stdout);
     rootCopy = { files: stats.files, bytes: stats.totalSizeBytes };
   }
   return {
@@ -77,8 +78,8 @@ export const gatherFacts = async (input: GatherFactsInput): Promise<DeployFacts>
     submounts: findTargetSubmounts(mounts, input.target),
     memAvailableBytes: parseMemAvailable(await readFile('/proc/meminfo', 'utf8')),
     rootCopy,
+    ...(measuredWith === undefined ? {} : { measuredWith }),
     toolbox,
-    rsyncAddress: input.rsyncAddress,
     torrent: await gatherTorrentFacts(input.target),
   };
 };

@@ -41,7 +41,11 @@ export const deployInstructionsSchema = z.object({
         .optional(),
     })
     .optional(),
-}) satisfies z.ZodType<DeployInstructions>;
+}).refine(
+  // The server writes the daemon user into the URL; the runner uses the URL as given (only the address is replaced).
+  (instructions) => URL.canParse(instructions.rsync.url) && decodeURIComponent(new URL(instructions.rsync.url).username) === instructions.rsync.user,
+  { message: 'the rsync URL must name the daemon user (rsync.user) before "@"', path: ['rsync', 'url'] },
+) satisfies z.ZodType<DeployInstructions>;
 
 export const hostEnrolmentSchema = z
   .object({ host: z.string().min(1), credential: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/), rsyncUser: z.string().min(1) })

@@ -1,9 +1,8 @@
 import { describeError, formatErrorText } from '../errors/format-error.js';
-import { execProcess } from '../sys/exec.js';
 import { parseRunnerArgs, runnerUsage } from './args.js';
 import { runDeploy } from './deploy.js';
 import { parseRunnerOptions } from './options.js';
-import { sleepUnlessAborted } from './retry-policy.js';
+import { realRunnerEffects } from './real-effects.js';
 import { readTokenFile } from './token-file.js';
 
 /** Entry point of dist/runner.cjs: parse argv, deploy, set the exit status (errors printed here only). */
@@ -15,15 +14,7 @@ const main = async (): Promise<number> => {
       return 0;
     }
     const options = parseRunnerOptions(await readTokenFile(parsed.raw), process.env);
-    await runDeploy(options, {
-      exec: execProcess,
-      fetch: globalThis.fetch,
-      now: () => new Date(),
-      sleep: sleepUnlessAborted,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      pid: process.pid,
-    });
+    await runDeploy(options, realRunnerEffects());
     return 0;
   } catch (error) {
     const printed = describeError(error);

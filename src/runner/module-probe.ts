@@ -1,13 +1,14 @@
 import { RootcastError } from '../errors/rootcast-error.js';
-import { buildDieWithParentCommand } from '../sys/die-with-parent.js';
-import { buildModuleProbeArgs } from '../sys/rsync-pull.js';
+import type { ModuleProbe } from './plan.js';
 import { classifyRsyncExit } from './rsync-exit.js';
-import { retryWithBackoff, type RetryHooks } from './retry-policy.js';
-import { cleanEnvironment, type StepRuntime } from './step-runtime.js';
-import type { PreflightStep } from './steps.js';
+import { retryWithBackoff, type RetryHooks, type RetryPolicy } from './retry-policy.js';
+import { streamPlanned, type PlannedRunner } from './run-planned.js';
 
-export type ModuleProbe = PreflightStep['probe'];
-type ProbeRuntime = Pick<StepRuntime, 'stream' | 'token' | 'retry' | 'hooks'>;
+/** What the probe uses: a slice of the step runtime, so preflight and the early start share one code path. */
+export interface ProbeRuntime extends Pick<PlannedRunner, 'stream' | 'environment' | 'log'> {
+  retry: RetryPolicy;
+  hooks: RetryHooks;
+}
 
 /** A probe started before its preflight step, so the rsync round trip overlaps the local fact gathering. */
 export interface StartedProbe {
@@ -23,15 +24,7 @@ export const probeModule = (probe: ModuleProbe, runtime: ProbeRuntime, hooks: Re
   retryWithBackoff(
     runtime.retry,
     hooks,
-    async () =>
-      classifyRsyncExit(
-        await runtime.stream({
-          ...buildDieWithParentCommand('rsync', buildModuleProbeArgs(probe.source, 30)),
-          env: cleanEnvironment({ RSYNC_PASSWORD: runtime.token }),
-          ...(onSpawn === undefined ? {} : { onSpawn }),
-        }),
-        probe.what,
-      ),
+    async () => classifyRsyncExit(await streamPlanned(runtime, probe.command, undefined, onSpawn === undefined ? {} : { onSpawn }), probe.what, probe.command.okExitCodes),
     (reason) =>
       new RootcastError('UNREACHABLE', `cannot reach the rsync daemon serving the ${probe.what} (${reason})`, {
         hint: 'check that rootcast serve runs and its rsync port is reachable from this machine',

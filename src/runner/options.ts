@@ -1,6 +1,6 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import { hostNameProblem } from '../inventory/names.js';
-import { defaultRetryPolicy } from './retry-policy.js';
+import { runnerOptionDefaults, type RawRunnerOptions } from './option-table.js';
 
 /** Everything one runner invocation needs, validated. */
 export interface RunnerOptions {
@@ -24,29 +24,11 @@ export interface RunnerOptions {
   progressIntervalSeconds: number;
 }
 
-/** Option values as they arrive from argv (strings, maybe missing). */
-export interface RawRunnerOptions {
-  target?: string | undefined;
-  server?: string | undefined;
-  host?: string | undefined;
-  token?: string | undefined;
-  /** Read by readTokenFile (token-file.ts) before parsing; its content becomes `token`. */
-  tokenFile?: string | undefined;
-  dryRun?: boolean | undefined;
-  json?: boolean | undefined;
-  workDir?: string | undefined;
-  retries?: string | undefined;
-  bwlimit?: string | undefined;
-  progressInterval?: string | undefined;
-}
-
-const parsePositiveInteger = (text: string | undefined, name: string, errors: string[], fallback: number | undefined): number | undefined => {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
-    errors.push(`${name}: "${text}" is not a positive whole number`);
-    return fallback;
-  }
-  return Number(text);
+/** A positive whole number, or NaN with the problem noted in `errors` (which then fail the whole parse). */
+const parsePositiveInteger = (text: string, name: string, errors: string[]): number => {
+  if (/^\d+$/.test(text) && Number(text) >= 1) return Number(text);
+  errors.push(`${name}: "${text}" is not a positive whole number`);
+  return Number.NaN;
 };
 
 /** Validates every option at once (usage error, exit 64); the token may come from ROOTCAST_TOKEN. */
@@ -72,10 +54,10 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   else if (hostProblem !== undefined) errors.push(`--host: ${hostProblem}`);
   const token = raw.token ?? env['ROOTCAST_TOKEN'] ?? '';
   if (token === '') errors.push('--token: required (or set ROOTCAST_TOKEN, or --token-file); the answer file carries it');
-  const retries = parsePositiveInteger(raw.retries, '--retries', errors, defaultRetryPolicy.attempts) ?? defaultRetryPolicy.attempts;
-  const bwlimitKiB = parsePositiveInteger(raw.bwlimit, '--bwlimit', errors, undefined);
-  const progressIntervalSeconds = parsePositiveInteger(raw.progressInterval, '--progress-interval', errors, 2) ?? 2;
-  const workDir = raw.workDir ?? '/run/rootcast';
+  const retries = parsePositiveInteger(raw.retries ?? runnerOptionDefaults.retries, '--retries', errors);
+  const bwlimitKiB = raw.bwlimit === undefined ? undefined : parsePositiveInteger(raw.bwlimit, '--bwlimit', errors);
+  const progressIntervalSeconds = parsePositiveInteger(raw.progressInterval ?? runnerOptionDefaults.progressInterval, '--progress-interval', errors);
+  const workDir = raw.workDir ?? runnerOptionDefaults.workDir;
   if (!workDir.startsWith('/')) errors.push(`--work-dir: "${workDir}" must be an absolute path`);
   if (errors.length > 0) {
     throw new RootcastError('INVALID_ARGUMENT', errors.length === 1 ? `invalid runner option ${errors[0] ?? ''}` : 'invalid runner options', {

@@ -1,13 +1,15 @@
 import { clientConfigPath, hostCredentialPath, type DeployInstructions } from '../protocol/deploy-protocol.js';
-import { buildDaemonUrl } from '../sys/rsync-pull.js';
+import { join } from 'node:path';
+import { formatBytes } from '../text/format.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
+import { withDaemonAddress } from '../sys/rsync-pull.js';
 import type { DeployFacts } from './facts.js';
 import { installLogPath } from './install-log.js';
-import type { PreflightCheck, PreflightStep, Step, ToolboxMount } from './steps.js';
-import { formatBytes } from '../text/format.js';
+import { planBindMount, planImagePull, planModuleProbeCommand, planMountPoints, planTmpfsMount, planToolboxCopy, planToolboxUnmount } from './plan-commands.js';
+import type { PreflightCheck, Step } from './steps.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { planTorrentFetch } from './torrent-plan.js';
 import { withSlash } from './facts.js';
-import { join } from 'node:path';
 
 export interface PlanSettings {
   workDir: string;
@@ -65,13 +67,19 @@ const planChecks = (instructions: DeployInstructions, facts: DeployFacts, tmpfsB
   ];
 };
 
-/** The image module as the probe and the sync reach it (the host replaced by the address resolved outside the chroot). */
-export const planModuleProbe = (instructions: DeployInstructions, rsyncAddress: string): PreflightStep['probe'] => ({
-  source: buildDaemonUrl(instructions.rsync.url, instructions.rsync.user, rsyncAddress),
-  what: `image ${instructions.ref}`,
-});
+/** The module probe, planned before the rest so it can start while the facts are read (see runDeploy). */
+export interface ModuleProbe {
+  command: PlannedCommand;
+  what: string;
+}
 
-/** The whole deploy as data: pure, so --dry-run prints exactly what would run. */
+/** The image module as the probe and the sync reach it: the server's URL (user included) at the address resolved outside the chroot. */
+export const planModuleProbe = (instructions: DeployInstructions, rsyncAddress: string): ModuleProbe & { source: string } => {
+  const source = withDaemonAddress(instructions.rsync.url, rsyncAddress);
+  return { source, command: planModuleProbeCommand(source), what: `image ${instructions.ref}` };
+};
+
+/** The whole deploy as data, every external program in it exactly as it will run: pure, so --dry-run prints what would run. */
 export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): Step[] => {
   const protect = [...new Set([...instructions.keepPaths, ...runnerOwnedPaths])];
   const torrent = planTorrentFetch({
@@ -81,37 +89,50 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
     ramNeededBytes: toolboxSizeBytes(facts.rootCopy) + memoryMarginBytes,
     installedBytes: facts.rootCopy.bytes,
     server: settings.server,
+    toolbox: facts.toolbox,
     chrootTarget: chrootTargetDir,
     keep: protect,
   });
   const tmpfsBytes = toolboxSizeBytes(facts.rootCopy) + torrent.extraTmpfsBytes;
-  const { source, what } = planModuleProbe(instructions, facts.rsyncAddress);
+  const probe = planModuleProbe(instructions, facts.rsyncAddress);
   const toolbox = facts.toolbox;
   const inToolbox = (path: string): string => join(toolbox, path);
-  const mounts: ToolboxMount[] = [
-    ...['/proc', '/sys', '/dev'].map((dir) => ({ source: dir, target: inToolbox(dir), recursive: true })),
-    // Non-recursive: the target's pseudo mounts stay out, its real filesystems are bound one by one.
-    { source: facts.target, target: inToolbox(chrootTargetDir), recursive: false },
-    ...facts.submounts.map((sub) => ({ source: join(facts.target, sub), target: inToolbox(join(chrootTargetDir, sub)), recursive: false })),
+  const pseudo = ['/proc', '/sys', '/dev'];
+  const targetRoot = inToolbox(chrootTargetDir);
+  const mounts = [
+    // These all live in the tmpfs, so one mkdir makes them; one spawn each costs a few ms.
+    planMountPoints([...pseudo.map(inToolbox), targetRoot]),
+    ...pseudo.map((dir) => planBindMount(dir, inToolbox(dir), true)),
+    // Non-recursive: the target's pseudo mounts stay out, its real filesystems are bound one by one,
+    // each mount point made once its parent is bound (it is on the target, or made there).
+    planBindMount(facts.target, targetRoot, false),
+    ...facts.submounts.flatMap((sub) => [planMountPoints([inToolbox(join(chrootTargetDir, sub))]), planBindMount(join(facts.target, sub), inToolbox(join(chrootTargetDir, sub)), false)]),
   ];
   return [
-    { kind: 'preflight', checks: [...planChecks(instructions, facts, tmpfsBytes), ...(torrent.check === undefined ? [] : [torrent.check])], probe: { source, what } },
-    { kind: 'ram-copy', source: withSlash(facts.target), toolbox, tmpfsBytes, excludes: buildToolboxExcludes(facts.target, settings.workDir) },
-    { kind: 'mount', mounts },
+    { kind: 'preflight', checks: [...planChecks(instructions, facts, tmpfsBytes), ...(torrent.check === undefined ? [] : [torrent.check])], probe: probe.command, what: probe.what },
+    {
+      kind: 'ram-copy',
+      toolbox,
+      tmpfsBytes,
+      mountTmpfs: planTmpfsMount(toolbox, tmpfsBytes),
+      copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir)),
+    },
+    { kind: 'mount', commands: mounts },
     {
       kind: 'sync-image',
-      toolbox,
-      source,
-      what,
-      destination: `${chrootTargetDir}/`,
-      protect,
-      ioTimeoutSeconds: settings.ioTimeoutSeconds,
+      what: probe.what,
+      pull: planImagePull(toolbox, {
+        source: probe.source,
+        destination: `${chrootTargetDir}/`,
+        protect,
+        ioTimeoutSeconds: settings.ioTimeoutSeconds,
+        ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
+      }),
       transport: torrent.transport,
-      ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
     },
     { kind: 'overrides', reason: 'override layers are applied by a later rootcast version' },
     { kind: 'identity', reason: 'host identity is applied by a later rootcast version' },
     { kind: 'enroll', server: settings.server, credentialFile: join(facts.target, hostCredentialPath), clientFile: join(facts.target, clientConfigPath) },
-    { kind: 'cleanup', toolbox },
+    { kind: 'cleanup', toolbox, unmount: planToolboxUnmount(toolbox) },
   ];
 };

@@ -1,33 +1,60 @@
 import { formatBytes } from '../text/format.js';
+import { commandPrompt, formatPlannedCommand, type PlannedCommand } from '../sys/planned-command.js';
+import { cleanEnvironmentNames } from './command-environment.js';
+import type { DeployFacts } from './facts.js';
+import { commandsOfStep, type Step, type StepTable } from './steps.js';
 import { describeTransport } from './torrent-print.js';
-import type { Step, StepTable } from './steps.js';
 
-/** One printer per step kind (a new kind does not compile without one). */
+/** What each kind says besides its commands (a new kind does not compile without one). */
 const printers: StepTable<string[]> = {
   preflight: (step) => [
     ...step.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`),
-    `  list ${step.probe.source} (the ${step.probe.what} is served and the token works)`,
+    `  list the image module: the ${step.what} is served and the token works`,
   ],
-  'ram-copy': (step) => [
-    `  mount a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}`,
-    `  copy ${step.source} into it (one filesystem; skipping ${step.excludes.length} paths such as ${step.excludes.slice(0, 3).join(' ')})`,
-  ],
-  mount: (step) => step.mounts.map((mount) => `  ${mount.recursive ? 'rbind' : 'bind '} ${mount.source} -> ${mount.target}`),
-  'sync-image': (step) => [
-    ...describeTransport(step.transport),
-    `  chroot ${step.toolbox} rsync -aHAXS --numeric-ids --delete ${step.source} ${step.destination}`,
-    `  keep: ${step.protect.join(' ')}`,
-    `  io timeout ${step.ioTimeoutSeconds}s${step.bwlimitKiB === undefined ? '' : `, bandwidth limit ${step.bwlimitKiB} KiB/s`}`,
-  ],
+  'ram-copy': (step) => [`  copy the installed root into a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}, the RAM toolbox`],
+  mount: () => ['  bind /proc, /sys, /dev and the target\'s own filesystems into the toolbox'],
+  'sync-image': (step) => [...describeTransport(step.transport), `  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried)`],
   overrides: (step) => [`  skipped: ${step.reason}`],
   identity: (step) => [`  skipped: ${step.reason}`],
   enroll: (step) => [`  trade the install token for the host credential; write ${step.credentialFile} (mode 600) and ${step.clientFile}`],
-  cleanup: (step) => [`  unmount everything under ${step.toolbox}, end the private mount namespace, free the RAM`],
+  cleanup: (step) => [`  unmount the toolbox if the namespace is still open, end the namespace (freeing the RAM), remove ${step.toolbox}`],
 };
 
-const printStep = <K extends Step['kind']>(step: Extract<Step, { kind: K }>): string[] =>
-  (printers[step.kind] as (step: Extract<Step, { kind: K }>) => string[])(step);
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name) => b.includes(name));
 
-/** The text --dry-run prints: every step in order with what it would do. */
+/** A command as --dry-run shows it: the prompt and the exact line, then what is not the default (its environment, its success codes). */
+export const formatCommandLines = (command: PlannedCommand): string[] => {
+  const notes = [
+    ...(sameNames(command.env, cleanEnvironmentNames) ? [] : [`environment ${command.env.join(' ')}`]),
+    ...(sameNames(command.okExitCodes.map(String), ['0']) ? [] : [`success: exit ${command.okExitCodes.join(', ')}`]),
+  ];
+  return [`  ${commandPrompt[command.where]}${formatPlannedCommand(command)}`, ...(notes.length === 0 ? [] : [`      (${notes.join('; ')})`])];
+};
+
+const printStep = <K extends Step['kind']>(step: Extract<Step, { kind: K }>): string[] => [
+  ...(printers[step.kind] as (step: Extract<Step, { kind: K }>) => string[])(step),
+  ...commandsOfStep(step).flatMap(formatCommandLines),
+];
+
+/** The legend above the steps: what the prompts mean and what every command gets. */
+export const planLegend = [
+  '"$ " lines run as the runner (setpriv --pdeathsig KILL -- LINE), "ns$ " lines in its private mount+PID namespace',
+  `(setpriv --pdeathsig KILL -- nsenter -t PID -m -p -r -w -- LINE), exactly as shown, with only ${cleanEnvironmentNames.join(', ')}`,
+  'in their environment unless noted (names only: values, the token among them, are never shown).',
+].join('\n');
+
+/** The text --dry-run prints: every step in order with what it would do and every command it would run. */
 export const formatPlan = (steps: readonly Step[]): string =>
   steps.map((step, index) => [`${index + 1}. ${step.kind}`, ...printStep(step)].join('\n')).join('\n');
+
+/** The whole --dry-run text: the legend, the command the facts were read with, the plan. */
+export const formatDryRun = (title: string, facts: Pick<DeployFacts, 'measuredWith'>, steps: readonly Step[]): string =>
+  [
+    `dry-run: ${title}`,
+    planLegend,
+    '0. facts (read before planning)',
+    ...(facts.measuredWith === undefined
+      ? ['  the target is not a mount point: nothing was measured']
+      : ['  measured what the RAM copy will hold:', ...formatCommandLines(facts.measuredWith)]),
+    formatPlan(steps),
+  ].join('\n');

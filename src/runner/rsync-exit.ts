@@ -12,16 +12,16 @@ const stderrDetails = (result: StreamResult): string[] => [
 ];
 
 /**
- * Decides what a finished rsync against the image server means. 24 (files vanished on the sender)
- * counts as done: the image store is read-only, so it can only be a benign race.
+ * Decides what a finished rsync against the image server means. The plan's `okExitCodes` are done
+ * (0, and 24: files vanished on the read-only sender, which can only be a benign race).
  * 23 (some files failed) is fatal: the same files would fail again; the stderr says which.
  */
-export const classifyRsyncExit = (result: StreamResult, what: string): TryOutcome<StreamResult> => {
+export const classifyRsyncExit = (result: StreamResult, what: string, okExitCodes: readonly number[]): TryOutcome<StreamResult> => {
   const error = (code: ConstructorParameters<typeof RootcastError>[0], message: string, hint: string): TryOutcome<StreamResult> => ({
     kind: 'fatal',
     error: new RootcastError(code, message, { hint, details: stderrDetails(result) }),
   });
-  if (result.exitCode === 0 || result.exitCode === 24) return { kind: 'done', value: result };
+  if (result.exitCode !== null && okExitCodes.includes(result.exitCode)) return { kind: 'done', value: result };
   if (result.exitCode === null) {
     return error('INTERRUPTED', `rsync for ${what} was killed by ${result.signal ?? 'a signal'}`, 're-run the runner; the sync converges (rsync --delete is idempotent)');
   }

@@ -1,6 +1,7 @@
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import type { ErrorCode } from '../errors/codes.js';
-import type { SyncTransport } from './torrent-plan.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
+import { torrentCommandsInOrder, type SyncTransport } from './torrent-fetch.js';
 
 /** A local precondition, evaluated by the planner from the facts (so --dry-run shows it). */
 export interface PreflightCheck {
@@ -11,46 +12,40 @@ export interface PreflightCheck {
   failure?: { code: ErrorCode; message: string; hint: string };
 }
 
-/** One bind mount inside the toolbox; `recursive` for /proc, /sys, /dev (their submounts come along). */
-export interface ToolboxMount {
-  source: string;
-  /** Absolute path inside the RAM toolbox's tree (host view). */
-  target: string;
-  recursive: boolean;
-}
-
 interface StepBase<K extends RunnerPhase> {
   kind: K;
 }
 
+/**
+ * Every external program a step runs is a PlannedCommand in it, exactly as it will run; the step's
+ * other fields are only for messages and for the few things done in-process (mkdir, rmdir, HTTP).
+ */
 export interface PreflightStep extends StepBase<'preflight'> {
   checks: PreflightCheck[];
-  /** The image module listed over rsync: proves the daemon, the token and the image version. */
-  probe: { source: string; what: string };
+  /** Lists the image module over rsync: proves the daemon, the token and the image version. */
+  probe: PlannedCommand;
+  /** "image web@3", for messages. */
+  what: string;
 }
 
 export interface RamCopyStep extends StepBase<'ram-copy'> {
-  source: string;
+  /** Host path of the mount point (made before, removed by cleanup). */
   toolbox: string;
   tmpfsBytes: number;
-  excludes: string[];
+  mountTmpfs: PlannedCommand;
+  copy: PlannedCommand;
 }
 
+/** /proc, /sys, /dev bound recursively, the target root and its own filesystems one by one: a mkdir and a mount each. */
 export interface MountStep extends StepBase<'mount'> {
-  mounts: ToolboxMount[];
+  commands: PlannedCommand[];
 }
 
 export interface SyncImageStep extends StepBase<'sync-image'> {
-  toolbox: string;
-  /** rsync:// URL with user and resolved address. */
-  source: string;
   what: string;
-  /** Path of the target as seen from inside the chroot. */
-  destination: string;
-  protect: string[];
-  ioTimeoutSeconds: number;
-  bwlimitKiB?: number;
-  /** BitTorrent first, then this rsync pass as the exact finish (docs/fanout.md); absent means rsync alone. */
+  /** rsync chrooted into the toolbox, from the daemon module onto /target/; its transient failures are retried. */
+  pull: PlannedCommand;
+  /** BitTorrent first, then `pull` as the exact finish (docs/fanout.md); absent means rsync alone. */
   transport?: SyncTransport;
 }
 
@@ -59,7 +54,7 @@ export interface HookStep<K extends 'overrides' | 'identity'> extends StepBase<K
   reason: string;
 }
 
-/** Trades the install token for the host credential and leaves it on the target for later updates. */
+/** Trades the install token for the host credential (HTTP, no program) and leaves it on the target for later updates. */
 export interface EnrollStep extends StepBase<'enroll'> {
   /** The server the credential belongs to (written beside it). */
   server: string;
@@ -70,6 +65,8 @@ export interface EnrollStep extends StepBase<'enroll'> {
 
 export interface CleanupStep extends StepBase<'cleanup'> {
   toolbox: string;
+  /** Run only when the namespace is still open; ending it drops every mount anyway. */
+  unmount: PlannedCommand;
 }
 
 /** The closed set of steps; the kind is the protocol phase each one reports as. */
@@ -79,3 +76,21 @@ export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
 
 /** A table with one entry per step kind: adding a kind does not compile until every table has it. */
 export type StepTable<R> = { [K in Step['kind']]: (step: StepOf<K>) => R };
+
+/** Every command of a step, in the order it runs them (the dry-run prints them, the tests compare them with what ran). */
+export const stepCommands: StepTable<PlannedCommand[]> = {
+  preflight: (step) => [step.probe],
+  'ram-copy': (step) => [step.mountTmpfs, step.copy],
+  mount: (step) => step.commands,
+  'sync-image': (step) => {
+    const torrent = torrentCommandsInOrder(step.transport);
+    return [...torrent.before, step.pull, ...torrent.after];
+  },
+  overrides: () => [],
+  identity: () => [],
+  enroll: () => [],
+  cleanup: (step) => [step.unmount],
+};
+
+export const commandsOfStep = <K extends Step['kind']>(step: StepOf<K>): PlannedCommand[] =>
+  (stepCommands[step.kind] as (step: StepOf<K>) => PlannedCommand[])(step);

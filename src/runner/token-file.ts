@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { RootcastError } from '../errors/rootcast-error.js';
-import type { RawRunnerOptions } from './options.js';
+import type { RawRunnerOptions } from './option-table.js';
 
 /**
  * Reads `--token-file` into the raw options (the token then never appears on any argv: bootstrap's

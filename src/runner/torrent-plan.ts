@@ -1,28 +1,12 @@
 import type { DeployInstructions } from '../protocol/deploy-protocol.js';
+import { buildAria2Args } from '../sys/aria2.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
+import { buildTarExtractArgs } from '../sys/tar-archive.js';
 import { formatBytes } from '../text/format.js';
+import { cleanEnvironmentNames } from './command-environment.js';
 import type { PreflightCheck } from './steps.js';
 import type { TorrentFacts } from './torrent-facts.js';
-
-/** How the sync step fetches the payload before its rsync pass (docs/fanout.md). */
-export interface TorrentFetch {
-  /** The host's .torrent on serve (absolute URL). */
-  torrentUrl: string;
-  /** serve's origin and its tracker's: the only ones the runner's proxy forwards to (with the token). */
-  origins: string[];
-  file: string;
-  bytes: number;
-  sha256: string;
-  /** `ram`: in the toolbox's tmpfs; `disk`: on the target, below a path the sync leaves alone. */
-  staging: 'ram' | 'disk';
-  /** The staging directory as the toolbox chroot sees it. */
-  stagingDir: string;
-  /** Paths the unpack leaves alone: the same the rsync pass protects. */
-  keep: string[];
-  seedSeconds: number;
-}
-
-/** The sync step's transport: rsync alone (and why), or the torrent first. */
-export type SyncTransport = { kind: 'rsync'; reason: string } | { kind: 'torrent'; reason: string; fetch: TorrentFetch };
+import { aria2ProxyName, type SyncTransport, type TorrentCommands } from './torrent-fetch.js';
 
 export interface TorrentPlanInput {
   instructions: DeployInstructions;
@@ -33,7 +17,9 @@ export interface TorrentPlanInput {
   /** What the installed root holds now (the image replaces it). */
   installedBytes: number;
   server: string;
-  /** Inside the toolbox chroot: where the target is, and its runner-owned directory. */
+  /** Where the toolbox is mounted (the torrent's programs run chrooted into it). */
+  toolbox: string;
+  /** The target as the toolbox chroot sees it. */
   chrootTarget: string;
   keep: string[];
 }
@@ -45,6 +31,31 @@ export interface TorrentPlan {
   /** The space check preflight makes (torrent only). */
   check?: PreflightCheck;
 }
+
+const inToolbox = (toolbox: string, program: string, args: string[], extraEnv: string[] = [], okExitCodes: number[] = [0]): PlannedCommand => ({
+  program, args, env: [...cleanEnvironmentNames, ...extraEnv], where: 'namespace', chroot: toolbox, okExitCodes,
+});
+
+interface CommandsInput {
+  toolbox: string;
+  torrentUrl: string;
+  stagingDir: string;
+  payload: string;
+  chrootTarget: string;
+  keep: string[];
+  seedSeconds: number;
+  onDisk: boolean;
+}
+
+/** The exact programs of the fetch; the toolbox's own aria2c, sha256sum and tar (the target's are being replaced). */
+const planTorrentCommands = (input: CommandsInput): TorrentCommands => ({
+  makeStaging: inToolbox(input.toolbox, 'mkdir', ['-p', '-m', '700', input.stagingDir]),
+  fetch: inToolbox(input.toolbox, 'aria2c', buildAria2Args({ torrentUrl: input.torrentUrl, dir: input.stagingDir, seedSeconds: input.seedSeconds }), [aria2ProxyName]),
+  digest: inToolbox(input.toolbox, 'sha256sum', [input.payload]),
+  // 1 and 2: tar goes on past an entry it cannot write (a directory where the image has a file); the rsync pass puts it right.
+  unpack: inToolbox(input.toolbox, 'tar', buildTarExtractArgs(input.payload, input.chrootTarget, input.keep), [], [0, 1, 2]),
+  ...(input.onDisk ? { removeStaging: inToolbox(input.toolbox, 'rm', ['-rf', input.stagingDir]) } : {}),
+});
 
 /** Headroom on the target besides the image: logs, the package database settling, rounding of file sizes. */
 const diskMarginBytes = 256 * 1024 * 1024;
@@ -88,20 +99,31 @@ export const planTorrentFetch = (input: TorrentPlanInput): TorrentPlan => {
   }
   const staging = inRam ? 'ram' : 'disk';
   const base = input.server.replace(/\/+$/, '');
+  const torrentUrl = `${base}${payload.torrentPath}`;
+  const stagingDir = staging === 'ram' ? '/run/rootcast-payload' : `${input.chrootTarget}/run/rootcast/payload`;
   return {
     transport: {
       kind: 'torrent',
       reason: transport.reason,
       fetch: {
-        torrentUrl: `${base}${payload.torrentPath}`,
+        torrentUrl,
         origins: [...new Set([new URL(base).origin, payload.trackerOrigin])],
         file: payload.file,
         bytes: payload.bytes,
         sha256: payload.sha256,
         staging,
-        stagingDir: staging === 'ram' ? '/run/rootcast-payload' : `${input.chrootTarget}/run/rootcast/payload`,
-        keep: input.keep,
+        stagingDir,
         seedSeconds: payload.seedSeconds,
+        commands: planTorrentCommands({
+          toolbox: input.toolbox,
+          torrentUrl,
+          stagingDir,
+          payload: `${stagingDir}/${payload.file}`,
+          chrootTarget: input.chrootTarget,
+          keep: input.keep,
+          seedSeconds: payload.seedSeconds,
+          onDisk: staging === 'disk',
+        }),
       },
     },
     extraTmpfsBytes: staging === 'ram' ? payload.bytes : 0,

@@ -1,13 +1,14 @@
-import { buildAria2Args, parseAria2Line } from '../sys/aria2.js';
+import { parseAria2Line } from '../sys/aria2.js';
 import { startAuthProxy, type AuthProxy } from '../sys/auth-proxy.js';
+import type { MountNamespace } from '../sys/mount-namespace.js';
 import { readChildPids } from '../sys/process-children.js';
 import type { StreamResult } from '../sys/stream-process.js';
-import { buildTarExtractArgs } from '../sys/tar-archive.js';
 import { formatBytes } from '../text/format.js';
-import { chrootTargetDir } from './plan.js';
+import { rsyncPasswordName } from './command-environment.js';
 import { createProgressThrottle } from './progress.js';
-import { cleanEnvironment, execInNamespace, type StepRuntime } from './step-runtime.js';
-import type { TorrentFetch } from './torrent-plan.js';
+import { execPlanned, streamPlanned } from './run-planned.js';
+import type { StepRuntime } from './step-runtime.js';
+import { aria2ProxyName, type TorrentFetch } from './torrent-fetch.js';
 
 /** What the BitTorrent part of a sync did; the rsync pass runs after it either way. */
 export type TorrentOutcome =
@@ -26,11 +27,11 @@ const lastLines = (text: string, count = 3): string => text.trim().split('\n').s
  * checks its SHA-256 and unpacks it over the target. Any failure before the unpack is a fallback: the caller's
  * rsync pass then moves the whole image, and says why.
  */
-export const fetchByTorrent = async (fetch: TorrentFetch, toolbox: string, runtime: StepRuntime): Promise<TorrentOutcome> => {
-  const namespace = runtime.namespace;
-  if (namespace === undefined) throw new Error('the torrent transport needs the mount namespace of ram-copy');
-  const inToolbox = (command: string, args: readonly string[], allowed: readonly number[] = [0]) => execInNamespace(runtime, 'chroot', [toolbox, command, ...args], allowed);
-  const payload = `${fetch.stagingDir}/${fetch.file}`;
+export const fetchByTorrent = async (fetch: TorrentFetch, runtime: StepRuntime, namespace: MountNamespace): Promise<TorrentOutcome> => {
+  const { commands } = fetch;
+  const removeStaging = async (): Promise<void> => {
+    if (commands.removeStaging !== undefined) await execPlanned(runtime, commands.removeStaging, namespace).catch(() => undefined);
+  };
   let proxy: AuthProxy | undefined;
   let aria2Pid: number | undefined;
   let exited: Promise<StreamResult> | undefined;
@@ -47,24 +48,20 @@ export const fetchByTorrent = async (fetch: TorrentFetch, toolbox: string, runti
   const cleanUp = async (): Promise<void> => {
     await stopAria2();
     await proxy?.close();
-    if (fetch.staging === 'disk') await inToolbox('rm', ['-rf', fetch.stagingDir]).catch(() => undefined);
+    await removeStaging();
   };
   try {
-    await inToolbox('mkdir', ['-p', '-m', '700', fetch.stagingDir]);
-    proxy = await startAuthProxy({ origins: fetch.origins, authorization: `Bearer ${runtime.token}`, count: (path) => path.endsWith('.tar.zst') });
+    await execPlanned(runtime, commands.makeStaging, namespace);
+    // The install token is rsync's daemon password and the bearer token of serve's payload routes alike.
+    const token = runtime.environment[rsyncPasswordName] ?? '';
+    proxy = await startAuthProxy({ origins: fetch.origins, authorization: `Bearer ${token}`, count: (path) => path.endsWith('.tar.zst') });
     const started = runtime.monotonicMs();
     let completedAt: number | undefined;
     let shareRatio = 0;
     let signalDownloaded: () => void = () => undefined;
     const downloaded = new Promise<'downloaded'>((resolve) => (signalDownloaded = () => resolve('downloaded')));
     const throttle = createProgressThrottle(runtime.progressIntervalMs, runtime.monotonicMs);
-    const args = buildAria2Args({ torrentUrl: fetch.torrentUrl, dir: fetch.stagingDir, proxy: proxy.url, seedSeconds: fetch.seedSeconds });
-    const wrapped = namespace.wrap('chroot', [toolbox, 'aria2c', ...args]);
-    runtime.log(`run: chroot ${toolbox} aria2c ${args.join(' ')}`);
-    exited = runtime.stream({
-      command: wrapped.command,
-      args: wrapped.args,
-      env: cleanEnvironment(),
+    exited = streamPlanned({ ...runtime, environment: { ...runtime.environment, [aria2ProxyName]: proxy.url } }, commands.fetch, namespace, {
       onSpawn: (pid) => (aria2Pid = pid),
       onStdoutLine: (line) => {
         const parsed = parseAria2Line(line);
@@ -88,7 +85,7 @@ export const fetchByTorrent = async (fetch: TorrentFetch, toolbox: string, runti
       return { kind: 'fallback', reason: `aria2c ended with exit code ${first.exitCode ?? first.signal} before the payload was complete (${lastLines(first.stdout + first.stderr)})` };
     }
     const downloadMs = (completedAt ?? runtime.monotonicMs()) - started;
-    const digest = (await inToolbox('sha256sum', [payload])).stdout.split(/\s/, 1)[0];
+    const digest = (await execPlanned(runtime, commands.digest, namespace)).stdout.split(/\s/, 1)[0];
     if (digest !== fetch.sha256) {
       await cleanUp();
       return { kind: 'fallback', reason: `the payload's SHA-256 is ${digest ?? 'unknown'}, not ${fetch.sha256} as the server says; it was not unpacked` };
@@ -96,9 +93,8 @@ export const fetchByTorrent = async (fetch: TorrentFetch, toolbox: string, runti
     const serverBytes = proxy.countedBytes();
     const peerBytes = Math.max(0, fetch.bytes - serverBytes);
     const unpackStarted = runtime.monotonicMs();
-    const unpacked = await inToolbox('tar', buildTarExtractArgs(payload, chrootTargetDir, fetch.keep), [0, 1, 2]);
+    const unpacked = await execPlanned(runtime, commands.unpack, namespace);
     const unpackMs = runtime.monotonicMs() - unpackStarted;
-    // tar goes on past an entry it cannot write (a directory where the image has a file); the rsync pass puts it right.
     const unpackNote = unpacked.exitCode === 0 ? '' : `; tar reported problems the rsync pass corrects (${lastLines(unpacked.stderr, 2)})`;
     const summary = `torrent: ${fetch.file} (${formatBytes(fetch.bytes)}) in ${seconds(downloadMs)}, ${formatBytes(serverBytes)} from the server's web seed and ${formatBytes(peerBytes)} from peers; sha256 ok; unpacked in ${seconds(unpackMs)}${unpackNote}`;
     runtime.log(summary);
@@ -117,7 +113,7 @@ export const fetchByTorrent = async (fetch: TorrentFetch, toolbox: string, runti
         clearTimeout(timer);
         if (ended === 'timeout') await stopAria2();
         await running.close();
-        if (fetch.staging === 'disk') await inToolbox('rm', ['-rf', fetch.stagingDir]).catch(() => undefined);
+        await removeStaging();
         const sent = shareRatio * fetch.bytes;
         return `seeded ${formatBytes(sent)} to peers`;
       },

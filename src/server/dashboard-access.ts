@@ -1,10 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { link, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { privateDirPaths } from '../home/private-home.js';
-import { writeFileAtomic } from '../sys/atomic-write.js';
+import { createFileOnce } from '../sys/atomic-write.js';
 import { textReply, type Reply } from './reply.js';
 
 /**
@@ -40,15 +40,7 @@ const loadPassword = async (file: string): Promise<string> => {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const candidate = `${file}.new-${randomBytes(6).toString('hex')}`;
-  await writeFileAtomic(candidate, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-  try {
-    await link(candidate, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await rm(candidate, { force: true });
-  }
+  await createFileOnce(file, `${randomBytes(24).toString('base64url')}\n`, 0o600);
   return readPassword(file);
 };
 

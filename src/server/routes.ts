@@ -1,4 +1,4 @@
-import { apiPrefix } from '../protocol/deploy-protocol.js';
+import { apiPrefix, firstBootFiles, type FirstBootFile } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
 import { matchPayloadRoute, type PayloadRoute } from './payload-routes.js';
@@ -12,6 +12,7 @@ export type Route =
   | { kind: 'answer-by-host'; answer: AnswerKind; host: string }
   | { kind: 'answer-by-mac'; answer: AnswerKind; mac: string }
   | { kind: 'bootstrap' }
+  | { kind: 'first-boot'; file: FirstBootFile }
   | { kind: 'runner-bundle' }
   | { kind: 'node-binary' }
   | { kind: 'deploy'; host: string }
@@ -100,6 +101,8 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
   }
   const fixed: Record<string, Route> = {
     '/boot/bootstrap.sh': { kind: 'bootstrap' },
+    [`/boot/${firstBootFiles.script}`]: { kind: 'first-boot', file: 'script' },
+    [`/boot/${firstBootFiles.unit}`]: { kind: 'first-boot', file: 'unit' },
     '/runner/runner.cjs': { kind: 'runner-bundle' },
     '/runner/node': { kind: 'node-binary' },
     '/healthz': { kind: 'health' },

@@ -21,7 +21,7 @@ export interface ServeSnapshot {
    * What the host's override layers are resolved from when it deploys `version` (the same inventory as
    * `fleet`); undefined for a host serve offers no overrides. @default no overrides for any host
    */
-  overridesRequest?: (host: string, version: ResolvedVersion) => HostOverridesRequest | undefined;
+  overridesRequest?: (host: string, version: ResolvedVersion) => Promise<HostOverridesRequest | undefined>;
 }
 
 export const openAccessPolicy: InstallAccessPolicy = {

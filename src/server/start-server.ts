@@ -207,7 +207,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     },
     publishOverrides: async (host, version) => {
       // Resolved on every deploy request: an edited layer takes effect without a reload.
-      const request = snapshot.overridesRequest?.(host, version);
+      const request = await snapshot.overridesRequest?.(host, version);
       if (request === undefined) return undefined;
       const overrides = await loadHostOverrides(request);
       for (const warning of overrides.tree.warnings) options.log(`warning: overrides of ${host}: ${warning}`);

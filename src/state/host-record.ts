@@ -4,6 +4,15 @@ import { z } from 'zod';
 const versionSchema = z.object({ image: z.string(), version: z.number().int().positive(), ref: z.string() }).strict();
 export type DeployedVersion = z.infer<typeof versionSchema>;
 
+/**
+ * The host's override layers as deployed with a version: each layer's digest and the tree's, so drift can
+ * later be told apart from an override change (docs/overrides.md, Digests).
+ */
+const overridesSchema = z
+  .object({ layers: z.array(z.object({ layer: z.string(), digest: z.string() }).strict()), treeDigest: z.string() })
+  .strict();
+export type DeployedOverrides = z.infer<typeof overridesSchema>;
+
 /** How a version reached a host; updates and push add their kinds here. */
 export const deliveryKinds = ['install'] as const;
 export type DeliveryKind = (typeof deliveryKinds)[number];
@@ -13,9 +22,12 @@ export const hostRecordSchema = z
     formatVersion: z.literal(1),
     host: z.string(),
     /** Handed out by serve and not finished yet; protected from removal like a deployed version. */
-    deploying: versionSchema.extend({ via: z.enum(deliveryKinds), generation: z.number().int().positive(), since: z.string() }).strict().optional(),
+    deploying: versionSchema
+      .extend({ via: z.enum(deliveryKinds), generation: z.number().int().positive(), since: z.string(), overrides: overridesSchema.optional() })
+      .strict()
+      .optional(),
     /** What the host runs, as proven by its runner's `done` event. */
-    deployed: versionSchema.extend({ via: z.enum(deliveryKinds), at: z.string() }).strict().optional(),
+    deployed: versionSchema.extend({ via: z.enum(deliveryKinds), at: z.string(), overrides: overridesSchema.optional() }).strict().optional(),
     /** Versions the host ran before, newest first: rollback targets. */
     previous: z.array(versionSchema.extend({ until: z.string() }).strict()),
     /** The last attempt that ended, successful or not. */
@@ -37,10 +49,10 @@ export const maxPreviousVersions = 5;
 
 export const emptyHostRecord = (host: string): HostRecord => ({ formatVersion: 1, host, previous: [] });
 
-/** serve handed out deploy instructions for `version` to the holder of install generation `generation`. */
-export const recordDeployStarting = (record: HostRecord, version: DeployedVersion, generation: number, now: Date): HostRecord => ({
+/** serve handed out deploy instructions for `version` (with its override layers, if any) to the holder of install generation `generation`. */
+export const recordDeployStarting = (record: HostRecord, version: DeployedVersion, generation: number, now: Date, overrides?: DeployedOverrides): HostRecord => ({
   ...record,
-  deploying: { ...version, via: 'install', generation, since: now.toISOString() },
+  deploying: { ...version, via: 'install', generation, since: now.toISOString(), ...(overrides === undefined ? {} : { overrides }) },
 });
 
 /** The runner of `generation` received the host credential of the same generation (earlier credentials stop working). */

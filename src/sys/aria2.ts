@@ -1,11 +1,9 @@
 /** One aria2c run that fetches a payload by BitTorrent (docs/fanout.md). */
 export interface Aria2Request {
-  /** The .torrent's URL on serve (fetched through `proxy`, kept in memory). */
+  /** The .torrent's URL on serve (kept in memory). */
   torrentUrl: string;
   /** Where the payload goes (as aria2c sees it). */
   dir: string;
-  /** The runner's local proxy, which adds the host's token to requests for serve (so argv carries no secret). */
-  proxy: string;
   /** Seeding after the download completed; aria2c then exits by itself. */
   seedSeconds: number;
   /** Give up when nothing arrives for this long (no peers and no web seed). @default 120 */
@@ -14,7 +12,9 @@ export interface Aria2Request {
 
 /**
  * Pure: argv of aria2c. No DHT, local peer discovery or peer exchange: peers come from serve's tracker only
- * (the torrent is private, BEP 27). `--check-integrity` lets a re-run resume from a partial file.
+ * (the torrent is private, BEP 27). `--check-integrity` lets a re-run resume from a partial file. Every HTTP
+ * request (torrent, announces, web seed) goes through the proxy named by `http_proxy` in its environment,
+ * which adds the host's token: argv carries no secret, and the proxy's port is known only at run time.
  */
 export const buildAria2Args = (request: Aria2Request): string[] => [
   '--enable-dht=false',
@@ -37,7 +37,6 @@ export const buildAria2Args = (request: Aria2Request): string[] => [
   '--bt-tracker-timeout=20',
   '--max-tries=10',
   '--retry-wait=3',
-  `--http-proxy=${request.proxy}`,
   `--dir=${request.dir}`,
   request.torrentUrl,
 ];

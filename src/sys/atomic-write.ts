@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -54,5 +54,21 @@ export const syncDirectory = async (path: string): Promise<void> => {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+};
+
+/**
+ * Creates `path` with `data` unless it exists (then leaves it alone): written whole beside it, then
+ * hard-linked into place, so of two racing first users exactly one wins and nobody sees a torn file.
+ */
+export const createFileOnce = async (path: string, data: string, mode: number): Promise<void> => {
+  const candidate = `${path}.new-${randomBytes(6).toString('hex')}`;
+  await writeFileAtomic(candidate, data, { mode });
+  try {
+    await link(candidate, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(candidate, { force: true });
   }
 };

@@ -17,6 +17,11 @@ export interface ExecRequest {
   echoStdout?: boolean;
   /** Give the child our terminal (stdin, stdout and stderr inherited; nothing captured), e.g. an interactive shell. @default false */
   interactive?: boolean;
+  /**
+   * Keep stdout as bytes (names from `find -print0`), at most this many: `stdoutBytes` in the result, undefined
+   * when the child printed more. `stdout` is then empty.
+   */
+  stdoutBytesLimit?: number;
   /** Exit codes that count as success. @default [0] */
   allowedExitCodes?: readonly number[];
   signal?: AbortSignal;
@@ -29,6 +34,8 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
   commandLine: string;
+  /** stdout as bytes, when asked for with `stdoutBytesLimit` and within it. */
+  stdoutBytes?: Buffer;
 }
 
 /** The single way rootcast runs a program; passed around as a parameter so tests can record argv. */
@@ -69,19 +76,31 @@ export const execProcess: Exec = (request) =>
     });
     let stdout = '';
     let stderr = '';
+    const chunks: Buffer[] = [];
+    let bytes = 0;
     let settled = false;
     const settle = (finish: () => void): void => {
       if (settled) return;
       settled = true;
       finish();
     };
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout = appendBounded(stdout, chunk);
-      if (request.echoStdout === true) process.stderr.write(chunk);
-    });
+    const limit = request.stdoutBytesLimit;
+    if (limit === undefined) {
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout = appendBounded(stdout, chunk);
+        if (request.echoStdout === true) process.stderr.write(chunk);
+      });
+    } else {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes <= limit) chunks.push(chunk);
+      });
+    }
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = appendBounded(stderr, chunk);
     });
+    // A child that exits before reading all of its input (a failing rsync, a cancelled one) leaves EPIPE here: its exit says what went wrong.
+    child.stdin?.on('error', () => undefined);
     if (request.input !== undefined) child.stdin?.end(request.input);
     let cancelled: Error | undefined;
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -108,7 +127,8 @@ export const execProcess: Exec = (request) =>
           reject(new RootcastError('INTERRUPTED', `command was killed by ${signal ?? 'a signal'}: ${commandLine}`));
           return;
         }
-        const result: ExecResult = { exitCode: code, stdout, stderr, commandLine };
+        const kept = limit !== undefined && bytes <= limit ? { stdoutBytes: Buffer.concat(chunks) } : {};
+        const result: ExecResult = { exitCode: code, stdout, stderr, commandLine, ...kept };
         if ((request.allowedExitCodes ?? [0]).includes(code)) resolve(result);
         else reject(new SubprocessError(result));
       }),

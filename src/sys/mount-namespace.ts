@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { RootcastError } from '../errors/rootcast-error.js';
-import { buildDieWithParentCommand } from './die-with-parent.js';
+import { programMissingError } from './program-missing.js';
 
 /**
  * A private mount namespace and PID namespace kept alive by a holder process (PID 1 of the PID
@@ -11,8 +11,6 @@ import { buildDieWithParentCommand } from './die-with-parent.js';
 export interface MountNamespace {
   /** PID of the holder process, as seen from outside (its /proc/PID/root shows the namespace's view). */
   readonly pid: number;
-  /** Wraps a command so it runs inside the namespace, with the holder's root and working directory, and dies with us. */
-  wrap(command: string, args: readonly string[]): { command: string; args: string[] };
   /** Ends the holder; the kernel then drops the namespace and every mount in it. */
   close(): Promise<void>;
 }
@@ -35,19 +33,22 @@ const forkedChild = async (pid: number): Promise<number | undefined> => {
   return undefined;
 };
 
-export const enterPrivateMountNamespace = (): Promise<MountNamespace> =>
+/** Starts the holder; `unshare` is a parameter only so a test can name a program that is not there. */
+export const enterPrivateMountNamespace = (unshare = 'unshare'): Promise<MountNamespace> =>
   new Promise((resolve, reject) => {
-    const holder = spawn('unshare', namespaceHolderArgs(), { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
+    const holder = spawn(unshare, namespaceHolderArgs(), { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     holder.stderr.setEncoding('utf8');
     holder.stderr.on('data', (chunk: string) => {
       stderr += chunk;
     });
     const exited = new Promise<void>((done) => holder.once('close', () => done()));
-    holder.once('error', (error) =>
-      reject(new RootcastError('UNAVAILABLE', `cannot start unshare for a private mount namespace: ${error.message}`, {
-        hint: 'the runner needs util-linux (unshare, nsenter, mount) and root privileges',
-      })),
+    holder.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT'
+        ? programMissingError(unshare, 'the runner needs util-linux (unshare, nsenter, mount) where it runs: install it, then re-run')
+        : new RootcastError('UNAVAILABLE', `cannot start unshare for a private mount namespace: ${error.message}`, {
+          hint: 'the runner needs util-linux (unshare, nsenter, mount) and root privileges',
+        })),
     );
     holder.once('close', (code) =>
       reject(new RootcastError('PERMISSION', `unshare could not create a private mount namespace (exit ${code})`, {
@@ -64,7 +65,6 @@ export const enterPrivateMountNamespace = (): Promise<MountNamespace> =>
         }
         resolve({
           pid,
-          wrap: (command, args) => buildDieWithParentCommand('nsenter', nsenterArgs(pid, command, args)),
           close: async () => {
             holder.stdin.end();
             await exited;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { quoteShellWord } from './command-line.js';
 import type { Exec, ExecResult } from './exec.js';
 import { whileIgnoringInterrupts } from './ignore-interrupts.js';
+import { buildSpawnRequest, formatPlannedCommand, type PlannedCommand } from './planned-command.js';
 import { buildRsyncArgs } from './rsync.js';
 
 /** Everything one overlay shell session needs; built by a pure planner, rendered to one `sh` script here. */
@@ -27,51 +28,91 @@ export interface OverlayShellSpec {
   syncedFile: string;
 }
 
+/** Every program the session's script runs, in order, as planned commands (the script adds only its shell glue). */
+export interface OverlayShellCommands {
+  mountOverlay: PlannedCommand;
+  binds: { target: string; mount: PlannedCommand; isMounted: PlannedCommand; unmount: PlannedCommand }[];
+  chroot: PlannedCommand;
+  /** merged → syncTarget, unchanged files hard-linked to the base (--link-dest). */
+  mirror: PlannedCommand;
+  /** The regular files written in the session, as found in upper (the script runs it in upper). */
+  listWritten: PlannedCommand;
+  /** Re-sends those files whatever their size and mtime. */
+  rewrite: PlannedCommand;
+}
+
 /** Overlay mount options split on "," and ":", so such paths cannot be passed safely. */
 export const unsafeOverlayPath = (path: string): boolean => /[,:\n]/.test(path);
 
 const q = quoteShellWord;
 
-const rewriteArgs = (spec: OverlayShellSpec): string[] => [
-  '-aHAXS',
-  '--numeric-ids',
-  '--ignore-times',
-  '--from0',
-  `--files-from=${spec.changedListFile}`,
-  `${spec.merged}/`,
-  `${spec.syncTarget}/`,
-];
+/** A line of the session's script: it inherits the script's environment (rootcast's own). */
+const inScript = (program: string, args: string[]): PlannedCommand => ({ program, args, env: [], inheritEnv: true, where: 'script', okExitCodes: [0] });
 
-const mirrorArgs = (spec: OverlayShellSpec): string[] =>
-  buildRsyncArgs({ sources: [`${spec.merged}/`], destination: `${spec.syncTarget}/`, includes: [], excludes: [], linkDest: [spec.lower] });
+export const planOverlayShellCommands = (spec: OverlayShellSpec): OverlayShellCommands => ({
+  mountOverlay: inScript('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${spec.lower},upperdir=${spec.upper},workdir=${spec.work}`, spec.merged]),
+  binds: spec.binds.map((source) => {
+    const target = join(spec.merged, source);
+    return {
+      target,
+      mount: inScript('mount', ['--rbind', source, target]),
+      isMounted: inScript('mountpoint', ['-q', target]),
+      unmount: inScript('umount', ['-R', target]),
+    };
+  }),
+  // env -i: the chroot gets exactly the planned variables, with their values in the argv (none is a secret).
+  chroot: inScript('env', [
+    '-i',
+    ...Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
+    'chroot',
+    spec.merged,
+    ...(spec.command === undefined ? ['/bin/sh'] : ['/bin/sh', '-c', spec.command]),
+  ]),
+  // -x in these flags also keeps anything still mounted inside merged out of the version; --stats goes nowhere.
+  mirror: inScript('rsync', buildRsyncArgs({ sources: [`${spec.merged}/`], destination: `${spec.syncTarget}/`, includes: [], excludes: [], linkDest: [spec.lower] })),
+  listWritten: inScript('find', ['.', '-type', 'f', '-print0']),
+  rewrite: inScript('rsync', ['-aHAXS', '--numeric-ids', '--ignore-times', '--from0', `--files-from=${spec.changedListFile}`, `${spec.merged}/`, `${spec.syncTarget}/`]),
+});
 
 /** The script run by `unshare -m --propagation private sh -c`; every mount vanishes when it exits. */
-export const renderOverlayShellScript = (spec: OverlayShellSpec): string => {
-  const targets = spec.binds.map((source) => ({ source, target: join(spec.merged, source) }));
-  const envWords = Object.entries(spec.env).map(([key, value]) => q(`${key}=${value}`));
-  const chrootArgs = spec.command === undefined ? ['/bin/sh'] : ['/bin/sh', '-c', spec.command];
+export const renderOverlayShellScript = (spec: OverlayShellSpec, commands: OverlayShellCommands = planOverlayShellCommands(spec)): string => {
+  const line = formatPlannedCommand;
   return [
     // A handler, not "ignore": the chroot's command still gets default SIGINT on exec, so Ctrl-C ends it and this script goes on to clean up.
     'trap : INT QUIT',
     'set -eu',
-    `mount -t overlay overlay -o ${q(`lowerdir=${spec.lower},upperdir=${spec.upper},workdir=${spec.work}`)} ${q(spec.merged)}`,
-    ...targets.map(({ source, target }) => `if [ -d ${q(target)} ] && [ ! -L ${q(target)} ]; then mount --rbind ${q(source)} ${q(target)}; fi`),
+    line(commands.mountOverlay),
+    ...commands.binds.map((bind) => `if [ -d ${q(bind.target)} ] && [ ! -L ${q(bind.target)} ]; then ${line(bind.mount)}; fi`),
     'set +e',
-    `env -i ${envWords.join(' ')} chroot ${q(spec.merged)} ${chrootArgs.map(q).join(' ')}`,
+    line(commands.chroot),
     'status=$?',
     'set -e',
     `printf '%s\\n' "$status" > ${q(spec.statusFile)}`,
-    ...[...targets].reverse().map(({ target }) => `if mountpoint -q ${q(target)}; then umount -R ${q(target)}; fi`),
+    ...[...commands.binds].reverse().map((bind) => `if ${line(bind.isMounted)}; then ${line(bind.unmount)}; fi`),
     `if [ "$status" -eq 0 ] && [ -n "$(ls -A ${q(spec.upper)})" ]; then`,
-    // -x in these flags also keeps anything still mounted inside merged out of the version; --stats goes nowhere.
-    `  rsync ${mirrorArgs(spec).map(q).join(' ')} > /dev/null`,
+    `  ${line(commands.mirror)} > /dev/null`,
     // Files written in the session are in upper; re-send them ignoring size+mtime, so an edit that kept both (dpkg, touch -r) is never taken for the base file.
-    `  (cd ${q(spec.upper)} && find . -type f -print0) > ${q(spec.changedListFile)}`,
-    `  rsync ${rewriteArgs(spec).map(q).join(' ')}`,
+    `  (cd ${q(spec.upper)} && ${line(commands.listWritten)}) > ${q(spec.changedListFile)}`,
+    `  ${line(commands.rewrite)}`,
     `  : > ${q(spec.syncedFile)}`,
     'fi',
   ].join('\n');
 };
+
+/**
+ * The one program rootcast spawns for a session: the script in a private mount namespace, with our
+ * environment (the chroot's own is the script's `env -i`). It was never tied to rootcast's death: the
+ * script unmounts and records the status itself, so it is spawned without setpriv, as before.
+ */
+export const planOverlayShellSession = (spec: OverlayShellSpec, commands: OverlayShellCommands = planOverlayShellCommands(spec)): PlannedCommand => ({
+  program: 'unshare',
+  args: ['-m', '--propagation', 'private', 'sh', '-c', renderOverlayShellScript(spec, commands)],
+  env: [],
+  inheritEnv: true,
+  where: 'here',
+  okExitCodes: [0],
+  diesWithUs: false,
+});
 
 export interface OverlayShellRun {
   /** Whether the terminal is handed to the shell. @default false */
@@ -79,15 +120,15 @@ export interface OverlayShellRun {
 }
 
 /**
- * Runs one session in a private mount namespace; the caller reads statusFile / syncedFile afterwards.
- * Ctrl-C reaches the whole process group: it ends the chroot's command, while the script and rootcast
- * (ignoring it for the duration, like system(3)) live on to unmount and drop the staging directory.
+ * Runs one planned session; the caller reads statusFile / syncedFile afterwards. Ctrl-C reaches the whole
+ * process group: it ends the chroot's command, while the script and rootcast (ignoring it for the duration,
+ * like system(3)) live on to unmount and drop the staging directory.
  */
-export const runOverlayShell = (exec: Exec, spec: OverlayShellSpec, run: OverlayShellRun = {}): Promise<ExecResult> =>
+export const runOverlayShell = (exec: Exec, session: PlannedCommand, run: OverlayShellRun = {}): Promise<ExecResult> =>
   whileIgnoringInterrupts(() =>
     exec({
-      command: 'unshare',
-      args: ['-m', '--propagation', 'private', 'sh', '-c', renderOverlayShellScript(spec)],
+      ...buildSpawnRequest(session, { values: {} }),
+      allowedExitCodes: session.okExitCodes,
       interactive: run.interactive === true,
     }),
   );

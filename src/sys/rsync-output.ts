@@ -40,6 +40,9 @@ const vanishedName = (line: string): string | undefined => {
   return undefined;
 };
 
+/** A path given on stdin (--files-from) that is gone when the sender looks it up: absolute, as the sender names it. */
+const missingArgLine = new RegExp(`^rsync: \\[sender\\] link_stat "(.*)" failed${enoent}`);
+
 /** Sender paths of the files reported vanished, as rsync printed them: absolute, or relative to the transfer root. */
 export const parseVanishedPaths = (stderr: string): Buffer[] =>
   stderr.split('\n').flatMap((line) => {
@@ -47,9 +50,23 @@ export const parseVanishedPaths = (stderr: string): Buffer[] =>
     return name === undefined ? [] : [decodeRsyncName(name)];
   });
 
+/** Sender paths of listed paths (--files-from) that no longer existed: gone between our listing and this run. */
+export const parseMissingListedPaths = (stderr: string): Buffer[] =>
+  stderr.split('\n').flatMap((line) => {
+    const name = missingArgLine.exec(line)?.[1];
+    return name === undefined ? [] : [decodeRsyncName(name)];
+  });
+
+export interface VanishedReportOptions {
+  /** The paths came on stdin from an earlier listing: one that is gone by now vanished too. @default false */
+  listedPaths?: boolean;
+}
+
 /** Whether every line of rsync's stderr is about a vanished file (so its exit 23 means no more than 24 would). */
-export const reportsOnlyVanishedFiles = (stderr: string): boolean =>
-  stderr.split('\n').every((line) => line === '' || summaryLine.test(line) || vanishedName(line) !== undefined);
+export const reportsOnlyVanishedFiles = (stderr: string, options: VanishedReportOptions = {}): boolean =>
+  stderr
+    .split('\n')
+    .every((line) => line === '' || summaryLine.test(line) || vanishedName(line) !== undefined || (options.listedPaths === true && missingArgLine.test(line)));
 
 // `>f..t...... etc/app.conf` (out-format "%i %n"): 11 flag characters, a space, the name relative to the transfer root.
 const itemizeFlagsLength = 11;

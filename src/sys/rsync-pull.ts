@@ -13,6 +13,13 @@ export interface DaemonPull {
   bwlimitKiB?: number;
 }
 
+/**
+ * Client-side TCP_NODELAY: rsync's handshakes are small request/answer writes that Nagle's algorithm
+ * holds until the peer's delayed ACK (~40 ms each); measured on loopback, a module listing went from
+ * ~175 ms to ~125 ms and a small pull ~35 ms faster. Bulk data fills whole segments either way.
+ */
+const daemonSocketOptions = '--sockopts=TCP_NODELAY';
+
 /** Inserts options before capture's "--" so the flag set for a faithful copy stays defined once (sys/rsync.ts). */
 const withOptions = (base: string[], extra: readonly string[]): string[] => {
   const dashes = base.indexOf('--');
@@ -21,8 +28,9 @@ const withOptions = (base: string[], extra: readonly string[]): string[] => {
 
 /**
  * -aHAXS --numeric-ids --delete (from sys/rsync.ts, without -x) plus: whole-transfer progress (needs the full file
- * list up front, hence --no-inc-recursive), timeouts, and protected paths as excludes (rsync never
- * deletes excluded receiver files unless --delete-excluded).
+ * list up front, hence --no-inc-recursive: measured, it costs no time here and saves rsync 3.2.7 CPU), timeouts,
+ * and protected paths as excludes (rsync never deletes excluded receiver files unless --delete-excluded). Not
+ * --whole-file: over a daemon rsync uses its delta algorithm, and -W measured no faster onto a fresh target.
  */
 export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
   withOptions(
@@ -36,6 +44,7 @@ export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
       progress: true,
     }),
     [
+      daemonSocketOptions,
       '--no-inc-recursive',
       `--timeout=${pull.ioTimeoutSeconds}`,
       `--contimeout=${pull.ioTimeoutSeconds}`,
@@ -45,7 +54,7 @@ export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
 
 /** Lists the module's top directory: proves the daemon is up, the token works and the image exists. */
 export const buildModuleProbeArgs = (source: string, ioTimeoutSeconds: number): string[] => [
-  '--list-only', `--timeout=${ioTimeoutSeconds}`, `--contimeout=${ioTimeoutSeconds}`, '--', source,
+  '--list-only', daemonSocketOptions, `--timeout=${ioTimeoutSeconds}`, `--contimeout=${ioTimeoutSeconds}`, '--', source,
 ];
 
 /** A local one-filesystem copy (the RAM toolbox, not sparse: see RsyncTransfer.sparse); `measure` only counts what would be copied. */
@@ -54,10 +63,9 @@ export const buildLocalCopyArgs = (source: string, destination: string, excludes
   return measure ? withOptions(args, ['--dry-run']) : args;
 };
 
-/** Puts the daemon user into an rsync:// URL and, when given, replaces the host by an address resolved outside the chroot. */
-export const buildDaemonUrl = (url: string, user: string, address?: string): string => {
+/** The server's rsync:// URL (its daemon user already in it) with the host replaced by an address resolved outside the chroot. */
+export const withDaemonAddress = (url: string, address: string): string => {
   const parsed = new URL(url);
-  parsed.username = encodeURIComponent(user);
-  if (address !== undefined) parsed.hostname = address.includes(':') ? `[${address}]` : address;
+  parsed.hostname = address.includes(':') ? `[${address}]` : address;
   return parsed.toString();
 };

@@ -1,6 +1,6 @@
 import { maxKeptChars } from './bounded-text.js';
-import { buildDieWithParentCommand } from './die-with-parent.js';
 import { SubprocessError, type Exec, type ExecResult } from './exec.js';
+import { buildSpawnRequest, type PlannedCommand } from './planned-command.js';
 import { reportsOnlyVanishedFiles } from './rsync-output.js';
 import { formatRsyncShellCommand } from './ssh-options.js';
 
@@ -37,6 +37,8 @@ export interface RsyncTransfer {
   delete?: boolean;
   /** Copy only the NUL-separated paths (relative to the one source) given on stdin: `--files-from=- --from0`. @default false */
   filesFromStdin?: boolean;
+  /** With filesFromStdin: descend into listed directories (-r, which -a does not imply there). @default false */
+  recursive?: boolean;
   /**
    * Compare mtimes to the nanosecond (`--modify-window=-1`), so a same-size rewrite within the same second
    * is not taken for unchanged. Only where the destination keeps nanoseconds, else every file differs. @default false
@@ -70,7 +72,7 @@ export const buildRsyncArgs = (transfer: RsyncTransfer): string[] => [
   ...(transfer.nanosecondMtimes === true ? ['--modify-window=-1'] : []),
   ...(transfer.dryRun === true ? ['--dry-run'] : []),
   ...(transfer.dryRun === true || transfer.itemize === true ? [`--out-format=${itemizeFormat}`] : []),
-  ...(transfer.filesFromStdin === true ? ['--files-from=-', '--from0'] : []),
+  ...(transfer.filesFromStdin === true ? ['--files-from=-', '--from0', ...(transfer.recursive === true ? ['-r'] : [])] : []),
   ...transfer.linkDest.slice(0, maxLinkDest).map((dir) => `--link-dest=${dir}`),
   ...transfer.includes.map((pattern) => `--include=${pattern}`),
   ...transfer.excludes.map((pattern) => `--exclude=${pattern}`),
@@ -81,9 +83,9 @@ export const buildRsyncArgs = (transfer: RsyncTransfer): string[] => [
 ];
 
 export interface RsyncRunOptions {
-  signal?: AbortSignal;
-  /** rsync's stdin: the path list of a `filesFromStdin` transfer. */
-  input?: Buffer;
+  signal?: AbortSignal | undefined;
+  /** rsync's stdin: the path list of a `filesFromStdin` transfer (a listed path gone by now counts as vanished). */
+  input?: Buffer | undefined;
   /** Echo rsync's stdout (progress) to our stderr. @default false */
   echo?: boolean;
 }
@@ -97,20 +99,40 @@ export const rsyncPartialExitCode = 23;
 /** After runRsync, an exit that means files vanished: 24, or 23 when every error was a vanished file. */
 export const isVanishedExit = (exitCode: number): boolean => exitCode === rsyncVanishedExitCode || exitCode === rsyncPartialExitCode;
 
+/** rsync's messages are parsed (vanished files, stats, failures): they must be the C locale's. */
+export const rsyncEnvironment: Readonly<Record<string, string>> = { LC_ALL: 'C' };
+
 /**
- * Runs one transfer; the caller maps failures (SubprocessError) with `describeRsyncFailure`. Exit 23 is a
+ * One transfer as the command that runs it, here: with our own environment (its ssh needs the agent socket
+ * and what ssh_config names) plus LC_ALL. Exit 23 counts only when every error is a vanished file (runPlannedRsync).
+ */
+export const planRsyncCommand = (transfer: RsyncTransfer, stdin?: string): PlannedCommand => ({
+  program: 'rsync',
+  args: buildRsyncArgs(transfer),
+  env: Object.keys(rsyncEnvironment),
+  inheritEnv: true,
+  where: 'here',
+  okExitCodes: [0, rsyncVanishedExitCode, rsyncPartialExitCode],
+  ...(transfer.filesFromStdin === true ? { stdin: stdin ?? 'the paths to copy, NUL-separated' } : {}),
+});
+
+/**
+ * Runs one planned rsync; the caller maps failures (SubprocessError) with `describeRsyncFailure`. Exit 23 is a
  * failure unless every stderr line is about a vanished file (and none was dropped from the kept tail).
  */
-export const runRsync = async (exec: Exec, transfer: RsyncTransfer, options: RsyncRunOptions = {}): Promise<ExecResult> => {
+export const runPlannedRsync = async (exec: Exec, command: PlannedCommand, options: RsyncRunOptions = {}): Promise<ExecResult> => {
   const result = await exec({
-    ...buildDieWithParentCommand('rsync', buildRsyncArgs(transfer)),
-    env: { LC_ALL: 'C' },
-    allowedExitCodes: [0, rsyncVanishedExitCode, rsyncPartialExitCode],
+    ...buildSpawnRequest(command, { values: rsyncEnvironment }),
+    allowedExitCodes: command.okExitCodes,
     ...(options.echo === true ? { echoStdout: true } : {}),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.input === undefined ? {} : { input: options.input }),
   });
-  const onlyVanished = result.stderr.length < maxKeptChars && reportsOnlyVanishedFiles(result.stderr);
+  const onlyVanished = result.stderr.length < maxKeptChars && reportsOnlyVanishedFiles(result.stderr, { listedPaths: options.input !== undefined });
   if (result.exitCode === rsyncPartialExitCode && !onlyVanished) throw new SubprocessError(result);
   return result;
 };
+
+/** Plans and runs one transfer (image cp and other one-shot copies). */
+export const runRsync = (exec: Exec, transfer: RsyncTransfer, options: RsyncRunOptions = {}): Promise<ExecResult> =>
+  runPlannedRsync(exec, planRsyncCommand(transfer), options);

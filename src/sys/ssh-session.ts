@@ -1,4 +1,4 @@
-import type { ConnectConfig } from 'ssh2';
+import type { ClientChannel, ConnectConfig } from 'ssh2';
 import { RootcastError } from '../errors/rootcast-error.js';
 
 export interface SshTarget {
@@ -17,13 +17,13 @@ export interface SshCredentials {
 /** Decides about the key the server offered: resolve to accept, reject with the error to report. */
 export type HostKeyDecision = (blob: Buffer) => Promise<void>;
 
-export interface SshCommandRequest {
+export interface SshSessionRequest {
   target: SshTarget;
   credentials: SshCredentials;
   decideHostKey: HostKeyDecision;
   /** Server host-key algorithms to ask for, so a host with a known key presents that key type. */
   hostKeyAlgorithms?: string[] | undefined;
-  command: string;
+  /** Ends the session (and every command on it) when aborted. */
   signal?: AbortSignal | undefined;
   /** @default 20000 */
   readyTimeoutMs?: number;
@@ -31,8 +31,23 @@ export interface SshCommandRequest {
 
 export interface SshCommandResult {
   exitCode: number;
-  stdout: string;
+  /** What the command printed, as bytes; undefined when it printed more than the run's `stdoutLimit`. */
+  stdout: Buffer | undefined;
   stderr: string;
+}
+
+export interface SshRunOptions {
+  /** Written to the command's stdin, which is then closed. */
+  input?: Buffer | undefined;
+  /** Keep at most this many bytes of stdout. @default 4 MiB */
+  stdoutLimit?: number;
+}
+
+/** One authenticated connection; commands run on it one channel each, without a new handshake. */
+export interface SshSession {
+  run(command: string, options?: SshRunOptions): Promise<SshCommandResult>;
+  /** Ends the connection; a command still running on it ends too. */
+  close(): void;
 }
 
 const label = (target: SshTarget): string => `${target.user}@${target.host}:${target.port}`;
@@ -51,55 +66,62 @@ const describeConnectError = (error: Error & { level?: string; code?: string }, 
   });
 };
 
-/** Runs one command over ssh2 (imported lazily: most rootcast commands never need it). */
-export const runSshCommand = async (request: SshCommandRequest): Promise<SshCommandResult> => {
+/** Seconds between keepalives: a session idle for a long pull must not be dropped by a NAT or firewall. */
+const keepaliveMs = 15_000;
+
+export type OpenSsh = (request: SshSessionRequest) => Promise<SshSession>;
+
+/** Opens one SSH connection over ssh2 (imported lazily: most rootcast commands never need it). */
+export const openSshSession: OpenSsh = async (request) => {
   const { Client } = await import('ssh2');
   const { target } = request;
-  return new Promise<SshCommandResult>((resolve, reject) => {
-    const client = new Client();
-    let hostKeyError: unknown;
-    let settled = false;
-    const finish = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      request.signal?.removeEventListener('abort', onAbort);
-      client.end();
-      outcome();
-    };
-    const onAbort = (): void =>
-      finish(() => reject(new RootcastError('INTERRUPTED', `SSH session to ${label(target)} was interrupted`)));
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-    if (request.signal?.aborted === true) onAbort();
+  const client = new Client();
+  /** Why the connection is unusable now (closed, failed, interrupted); undefined while it works. */
+  let broken: unknown;
+  const pending = new Set<(error: unknown) => void>();
+  /** Ends the commands still running with `error` (a lost connection ends them itself: ssh2 closes their channels). */
+  const breakWith = (error: unknown): void => {
+    broken ??= error;
+    for (const reject of pending) reject(broken);
+    pending.clear();
+  };
+  const onAbort = (): void => {
+    breakWith(new RootcastError('INTERRUPTED', `SSH session to ${label(target)} was interrupted`));
+    client.end();
+  };
+  const close = (): void => {
+    request.signal?.removeEventListener('abort', onAbort);
+    breakWith(new RootcastError('INTERNAL', `the SSH session to ${label(target)} was already closed`));
+    client.end();
+  };
 
-    client.on('error', (error: Error & { level?: string }) =>
-      finish(() => reject(hostKeyError ?? describeConnectError(error, target))),
-    );
-    client.on('ready', () => {
-      client.exec(request.command, (error, stream) => {
-        if (error !== undefined && error !== null) {
-          finish(() => reject(describeConnectError(error, target)));
-          return;
-        }
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => stdout.push(chunk));
-        stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-        stream.on('close', (code: number | null) =>
-          finish(() =>
-            resolve({
-              exitCode: code ?? -1,
-              stdout: Buffer.concat(stdout).toString('utf8'),
-              stderr: Buffer.concat(stderr).toString('utf8'),
-            }),
-          ),
-        );
-      });
+  await new Promise<void>((resolve, reject) => {
+    let hostKeyError: unknown;
+    let ready = false;
+    client.on('error', (error: Error & { level?: string }) => {
+      const described = hostKeyError ?? describeConnectError(error, target);
+      if (ready) broken ??= described;
+      else reject(described);
     });
+    client.on('close', () => {
+      if (ready) broken ??= new RootcastError('UNREACHABLE', `the SSH session to ${label(target)} was closed`);
+      else reject(hostKeyError ?? new RootcastError('UNREACHABLE', `the SSH session to ${label(target)} closed before it was ready`));
+    });
+    client.on('ready', () => {
+      ready = true;
+      resolve();
+    });
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    if (request.signal?.aborted === true) {
+      reject(new RootcastError('INTERRUPTED', `SSH session to ${label(target)} was interrupted`));
+      return;
+    }
     const config: ConnectConfig = {
       host: target.host,
       port: target.port,
       username: target.user,
       readyTimeout: request.readyTimeoutMs ?? 20_000,
+      keepaliveInterval: keepaliveMs,
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         request.decideHostKey(key).then(
           () => verify(true),
@@ -118,15 +140,63 @@ export const runSshCommand = async (request: SshCommandRequest): Promise<SshComm
     try {
       client.connect(config);
     } catch (error) {
-      finish(() =>
-        reject(
-          new RootcastError('INVALID_ARGUMENT', `cannot use the SSH credentials for ${label(target)}: ${(error as Error).message}`, {
-            hint: 'pass an unencrypted private key with --ssh-key FILE, or load it into ssh-agent',
-          }),
-        ),
+      reject(
+        new RootcastError('INVALID_ARGUMENT', `cannot use the SSH credentials for ${label(target)}: ${(error as Error).message}`, {
+          hint: 'pass an unencrypted private key with --ssh-key FILE, or load it into ssh-agent',
+        }),
       );
     }
+  }).catch((error: unknown) => {
+    close();
+    throw error;
   });
+
+  const run = (command: string, options: SshRunOptions = {}): Promise<SshCommandResult> =>
+    new Promise<SshCommandResult>((resolve, reject) => {
+      if (broken !== undefined) {
+        reject(broken);
+        return;
+      }
+      pending.add(reject);
+      const done = (outcome: () => void): void => {
+        if (!pending.delete(reject)) return;
+        outcome();
+      };
+      const limit = options.stdoutLimit ?? 4 * 1024 * 1024;
+      const started = (error: Error | undefined, stream: ClientChannel): void => {
+        if (error !== undefined && error !== null) {
+          done(() => reject(describeConnectError(error, target)));
+          return;
+        }
+        const stdout: Buffer[] = [];
+        let stdoutBytes = 0;
+        const stderr: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => {
+          stdoutBytes += chunk.length;
+          if (stdoutBytes <= limit) stdout.push(chunk);
+        });
+        stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        stream.on('close', (code: number | null) =>
+          done(() =>
+            resolve({
+              exitCode: code ?? -1,
+              stdout: stdoutBytes <= limit ? Buffer.concat(stdout) : undefined,
+              stderr: Buffer.concat(stderr).toString('utf8'),
+            }),
+          ),
+        );
+        // Input the command never read (it exited first) must not become an unhandled error: its exit says what happened.
+        stream.on('error', () => undefined);
+        stream.end(options.input);
+      };
+      try {
+        client.exec(command, started);
+      } catch (error) {
+        done(() => reject(describeConnectError(error as Error, target)));
+      }
+    });
+
+  return { run, close };
 };
 
 /** Whether ssh2 can use a private key as is (encrypted keys need ssh-agent instead). */

@@ -14,7 +14,7 @@ groups:
 hosts:
   db01: {mac: "52:54:00:00:00:01", ip: 10.0.0.5, image: web}
   web01: {mac: 52:54:00:00:00:11, ip: 10.0.0.11, groups: [web]}
-  "web[02-04]": {ip: 10.0.0.12, groups: [web]}
+  "web[02-04]": {ip: 10.0.0.12, groups: [web], identity: {interface: eno1}}
 `;
 
 interface BadCase {

@@ -1,3 +1,4 @@
+import { writeNetworkdFootprint } from '../helpers/network-footprint.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -19,8 +20,8 @@ const good = lines(
   '  web: {image: web@1, network: lab, install: {distro: rocky9}}',
   'hosts:',
   '  web01: {mac: "52:54:00:00:00:01", ip: 10.0.0.11, groups: [web]}',
-  '  "web[02-40]": {ip: 10.0.0.12, groups: [web]}',
-  '  db01: {image: db, ip: 10.0.0.60, network: lab}',
+  '  "web[02-40]": {ip: 10.0.0.12, groups: [web], identity: {interface: eno1}}',
+  '  db01: {image: db, ip: 10.0.0.60, network: lab, identity: {interface: eno1}}',
 );
 
 // Every kind of problem a later command would reject, each in one place, in one file.
@@ -45,6 +46,7 @@ describe('rootcast inventory check (the built binary)', () => {
     paths = await makeTempHome('rootcast-check-');
     // web@1 exists in the store, web@7 and web@stable do not; db is declared but not captured yet.
     await mkdir(join(paths.imagesDir, 'web', '1', 'root'), { recursive: true });
+    await writeNetworkdFootprint(join(paths.imagesDir, 'web', '1', 'root'));
   });
   afterEach(async () => {
     await removeHome(paths);
@@ -75,13 +77,15 @@ describe('rootcast inventory check (the built binary)', () => {
       'groups.web.vars.motd (line 6): contains a control character (line feed, U+000A); values are written on one line into answer files and configs, so keep them to one line of printable text',
       'groups.web.image (line 6): web@7 does not exist (versions of web: 1)',
       'groups.edge.install.partitioning (line 7): the layout has no / file system (affects the answer file of db01)',
+      'hosts.web[01-30] (line 9): identity: network card 1 (any Ethernet card): a static address needs to know which card: give the host a MAC or set identity.interface',
+      "hosts.web[01-30] (line 9): identity: network card 1 (any Ethernet card): static addressing needs a gateway (set one on the host's network)",
       'hosts.edge01.install.distro (line 11): unknown distro "rhel99" (known: alma10, alma8, alma9, debian12, debian13, fedora42, fedora43, rhel10, rhel8, rhel9, rocky10, rocky8, rocky9)',
       'hosts.db01 (line 12): duplicate key "db01" (also at line 10): YAML keys must be unique; only this later one would count, so merge or rename the two',
       'hosts.db01.image (line 12): image "web" has no tag "stable" (tags of web: none)',
       'hosts.db01.install.repos.extra (line 12): extra repositories are supported for kickstart distros only',
     ]);
     expect(result.stderr).toContain('rootcast: error [INVENTORY_INVALID]: the inventory');
-    expect(result.stderr).toContain('has 10 errors');
+    expect(result.stderr).toContain('has 12 errors');
 
     const json = await runBinary(['--home', paths.home, '--json', 'inventory', 'check']);
     expect(json.status).toBe(65);
@@ -94,6 +98,8 @@ describe('rootcast inventory check (the built binary)', () => {
       ['groups.web.vars.motd', 6],
       ['groups.web.image', 6],
       ['groups.edge.install.partitioning', 7],
+      ['hosts.web[01-30]', 9],
+      ['hosts.web[01-30]', 9],
       ['hosts.edge01.install.distro', 11],
       ['hosts.db01', 12],
       ['hosts.db01.image', 12],

@@ -103,7 +103,13 @@ describe('rootcast host set / group set (the built binary)', () => {
     await writeFile(paths.inventoryFile, inventory.replace('gateway: 10.0.0.1', 'dns: [10.0.0.2]'));
     const warned = await run('host', 'set', 'db01', '--network', 'lab');
     expect(warned.status).toBe(0);
-    expect(warned.stderr).toBe('rootcast: warning: networks.lab.gateway (line 4): answer files will fail: a static network needs a gateway (affects the answer files of db01, web01, web02 and 3 more)\n');
+    expect(warned.stderr).toBe(
+      [
+        'rootcast: warning: networks.lab.gateway (line 4): answer files will fail: a static network needs a gateway (affects the answer files of db01, web01, web02 and 3 more)',
+        "rootcast: warning: hosts.db01 (line 11): deploying will fail: identity: network card 52:54:00:00:00:01: static addressing needs a gateway (set one on the host's network)",
+        '',
+      ].join('\n'),
+    );
   });
 
   interface BadCase {

@@ -31,10 +31,13 @@ describe('rootcast render and explain (the built binary)', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^\/etc\/abs-link -> \/etc\/passwd\s+symlink\s/));
     expect(lines).toContain('deleted: /etc/cron.d/old (by group/web:/etc/cron.d/.wh.old)');
     expect(lines).toContain("opaque: /etc/app/ (by group/web:/etc/app/.wh..wh..opq; removes all:/etc/app/a.conf): the image's and lower layers' content is hidden");
-    expect(run.stdout).toMatch(/web07 \(web@1\): 13 path\(s\) from all, group\/web, host\/web07; tree sha256:[0-9a-f]{64}/);
+    // The identity layer is lowest: the host's hostname template wins over the generated /etc/hostname, with a warning.
+    expect(lines).toContainEqual(expect.stringMatching(/^\/etc\/hosts\s+file\s+0644\s+0:0\s+\d+\s+identity\/web07$/));
+    expect(lines).toContain("warning: /etc/hostname: host/web07 replaces the file rootcast generates for the host's identity (remove it from the layer to get the generated one)");
+    expect(run.stdout).toMatch(/web07 \(web@1\): 14 path\(s\) from identity\/web07, all, group\/web, host\/web07; tree sha256:[0-9a-f]{64}/);
     const json = JSON.parse((await rootcast('--json', 'render', 'web07')).stdout) as { image: string; layers: { layer: string }[]; entries: { path: string; layer: string }[] };
     expect(json.image).toBe('web@1');
-    expect(json.layers.map((layer) => layer.layer)).toEqual(['all', 'group/web', 'host/web07']);
+    expect(json.layers.map((layer) => layer.layer)).toEqual(['identity/web07', 'all', 'group/web', 'host/web07']);
     expect(json.entries.find((entry) => entry.path === '/etc/motd')?.layer).toBe('all');
     expect((json as unknown as { removals: unknown[] }).removals).toContainEqual({ kind: 'opaque', path: '/etc/app', by: 'group/web:/etc/app/.wh..wh..opq', removes: ['all:/etc/app/a.conf'] });
   });
@@ -43,11 +46,11 @@ describe('rootcast render and explain (the built binary)', () => {
     const out = join(work, 'tree');
     const dry = await rootcast('render', 'web07', '--out', out, '--dry-run');
     expect(dry.status).toBe(0);
-    expect(dry.stdout).toContain(`dry-run: would write 13 path(s) of web07's tree (web@1) into ${out}`);
+    expect(dry.stdout).toContain(`dry-run: would write 14 path(s) of web07's tree (web@1) into ${out}`);
     await expect(lstat(out)).rejects.toThrow(/ENOENT/);
     const run = await rootcast('render', 'web07', '--out', out);
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(`wrote 13 path(s) of web07's tree (web@1) into ${out}\n`);
+    expect(run.stdout).toBe(`wrote 14 path(s) of web07's tree (web@1) into ${out}\n`);
     expect(await readFile(join(out, 'etc/hostname'), 'utf8')).toBe('web07.lab.example frontend\n');
     const motd = await lstat(join(out, 'etc/motd'));
     expect([motd.uid, motd.gid]).toEqual([123, 456]);
@@ -113,6 +116,8 @@ describe('rootcast render and explain (the built binary)', () => {
     expect(motd.stdout).toBe('/etc/motd: file from all:/etc/motd\n  image: web@1 has a file there (replaced)\n');
     const hostname = await rootcast('explain', 'web07', 'etc/hostname');
     expect(hostname.stdout).toContain('/etc/hostname: file, rendered from the template from host/web07:/etc/hostname.hbs');
+    expect(hostname.stdout).toContain('identity/web07:/etc/hostname');
+    expect((await rootcast('explain', 'web07', '/etc/hosts')).stdout).toBe('/etc/hosts: file from identity/web07:/etc/hosts\n  image: web@1 has nothing there\n');
     expect((await rootcast('explain', 'web07', '/etc/cron.d/old')).stdout).toBe(
       '/etc/cron.d/old: deleted by the whiteout group/web:/etc/cron.d/.wh.old\n  image: web@1 has a file there (deleted on the host)\n',
     );
@@ -148,13 +153,22 @@ describe('rootcast render and explain (the built binary)', () => {
         'D /etc/conf.d  [host/web07 → -]',
         'D /etc/cron.d/  [group/web → -]',
         'M /etc/hostname uid 7→0 size 27→12  [host/web07 → host/web08]',
-        'web07 → web08: 1 added, 3 removed, 1 changed',
+        'M /etc/hosts size 95→77  [identity/web07 → identity/web08]',
+        'web07 → web08: 1 added, 3 removed, 2 changed',
         '===================================================================',
         '--- a/etc/hostname',
         '+++ b/etc/hostname',
         '@@ -1,1 +1,1 @@',
         '-web07.lab.example frontend',
         '+web08 plain',
+        '===================================================================',
+        '--- a/etc/hosts',
+        '+++ b/etc/hosts',
+        '@@ -1,3 +1,3 @@',
+        ' 127.0.0.1\tlocalhost',
+        '-127.0.1.1\tweb07.lab.example web07',
+        '+127.0.1.1\tweb08',
+        ' ::1\tlocalhost ip6-localhost ip6-loopback',
         '',
       ].join('\n'),
     );

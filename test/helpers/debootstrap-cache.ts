@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runInChroot } from './chroot-session.js';
 
 /** How to build one cached root: debootstrap arguments plus files written afterwards. */
 export interface RootRecipe {
@@ -10,8 +11,16 @@ export interface RootRecipe {
   suite?: string;
   /** Extra packages (debootstrap --include). */
   include: readonly string[];
+  /** Suites added to the root's apt sources after debootstrap (bookworm-backports); they stay, as on a machine that uses them. @default [] */
+  extraSuites?: readonly string[];
+  /** debconf-set-selections lines answered before `install` (grub-pc asks where to install itself). @default [] */
+  debconf?: readonly string[];
+  /** Packages apt-get installs inside the root after debootstrap; `name/suite` takes one from an extra suite. @default [] */
+  install?: readonly string[];
   /** Files (path relative to the root → content) written after debootstrap, to make roots differ. */
   files?: Readonly<Record<string, string>>;
+  /** Shell commands run inside the root (runInChroot) after `files` are written: enable units, set passwords. @default [] */
+  chroot?: readonly string[];
   /** Shell commands run in the root directory afterwards (hard links, xattrs, ACLs, owners...). */
   commands?: readonly string[];
 }
@@ -19,6 +28,8 @@ export interface RootRecipe {
 /** Bump when the build steps below change, so old cache entries are not reused. */
 const recipeFormat = 2;
 export const debootstrapCacheDir = '/var/cache/rootcast-test';
+// A bootable root took 3-4 min on a loaded 2-core machine; the bound only stops a hung mirror.
+const debootstrapTimeoutMs = 20 * 60_000;
 
 /** The "installed minimal system" the runner starts from. */
 export const installedRootRecipe: RootRecipe = { include: ['rsync'] };
@@ -50,26 +61,45 @@ const readMirror = (): string => {
   return uri;
 };
 
-const recipeHash = (recipe: RootRecipe): string =>
-  createHash('sha256')
-    .update(JSON.stringify({ recipeFormat, suite: recipe.suite ?? 'bookworm', include: [...recipe.include].sort(), files: recipe.files ?? {}, commands: recipe.commands ?? [] }))
+const recipeHash = (recipe: RootRecipe): string => {
+  // The later fields are left out when unset (JSON drops undefined), so older recipes keep their cache entries.
+  const { extraSuites, debconf, install, chroot } = recipe;
+  return createHash('sha256')
+    .update(JSON.stringify({ recipeFormat, suite: recipe.suite ?? 'bookworm', include: [...recipe.include].sort(), files: recipe.files ?? {}, commands: recipe.commands ?? [], extraSuites, debconf, install, chroot }))
     .digest('hex')
     .slice(0, 16);
+};
+
+/** apt-get inside the root: the extra suites' sources, debconf answers, then the packages; no service starts. */
+const aptScript = (recipe: RootRecipe, mirror: string): string => [
+  // What debootstrap's own chroot does too: invoke-rc.d must not start daemons in a build root.
+  String.raw`printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d`,
+  ...(recipe.extraSuites ?? []).map((suite) => `echo 'deb ${mirror} ${suite} main' >/etc/apt/sources.list.d/${suite}.list`),
+  'apt-get update -qq',
+  ...(recipe.debconf ?? []).map((line) => `echo '${line}' | debconf-set-selections`),
+  `apt-get install -y -q --no-install-recommends ${(recipe.install ?? []).join(' ')}`,
+  'apt-get clean',
+  'rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d',
+].join('\n');
 
 const buildRoot = async (recipe: RootRecipe, directory: string): Promise<void> => {
+  const mirror = readMirror();
   await promisify(execFile)(
     'debootstrap',
-    ['--variant=minbase', `--include=${recipe.include.join(',')}`, recipe.suite ?? 'bookworm', directory, readMirror()],
-    { maxBuffer: 64 * 1024 * 1024 },
+    ['--variant=minbase', `--include=${recipe.include.join(',')}`, recipe.suite ?? 'bookworm', directory, mirror],
+    { maxBuffer: 64 * 1024 * 1024, timeout: debootstrapTimeoutMs },
   );
   // debootstrap copies the build host's identity files; a clone must not inherit them.
   for (const file of ['etc/hostname', 'etc/resolv.conf']) rmSync(join(directory, file), { force: true });
+  if ((recipe.install ?? []).length > 0) await runInChroot(directory, aptScript(recipe, mirror), { resolver: true });
   rmSync(join(directory, 'var/cache/apt/archives'), { recursive: true, force: true });
   mkdirSync(join(directory, 'var/cache/apt/archives/partial'), { recursive: true });
+  // After apt: a file a package also ships (/etc/default/grub) would otherwise make ucf ask.
   for (const [path, content] of Object.entries(recipe.files ?? {})) {
     mkdirSync(join(directory, path, '..'), { recursive: true });
     writeFileSync(join(directory, path), content);
   }
+  if ((recipe.chroot ?? []).length > 0) await runInChroot(directory, (recipe.chroot ?? []).join('\n'));
   for (const command of recipe.commands ?? []) await promisify(execFile)('sh', ['-ec', command], { cwd: directory });
 };
 

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { enterPrivateMountNamespace, type MountNamespace } from '../../src/sys/mount-namespace.js';
+import { buildDieWithParentCommand } from '../../src/sys/die-with-parent.js';
+import { enterPrivateMountNamespace, nsenterArgs, type MountNamespace } from '../../src/sys/mount-namespace.js';
 
 export interface CommandOutcome {
   exitCode: number;
@@ -48,7 +49,8 @@ export const openOverlayRoot = async (lower: string): Promise<OverlayRoot> => {
     namespace = await enterPrivateMountNamespace();
     const inside = namespace;
     const run = (command: string, args: readonly string[], input?: string): Promise<CommandOutcome> => {
-      const wrapped = inside.wrap(command, args);
+      // What src/sys/planned-command.ts spawns for a namespace command, with this process's environment.
+      const wrapped = buildDieWithParentCommand('nsenter', nsenterArgs(inside.pid, command, args));
       return execute(wrapped.command, wrapped.args, input);
     };
     const mounted = await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')}`, merged]);

@@ -88,11 +88,17 @@ export const buildInstalledTarget = (root: string): void => {
   execFileSync('find', [root, '-exec', 'touch', '-h', '-d', '2019-01-01T00:00:00Z', '{}', '+']);
 };
 
-/** An inventory with web07 (group web, static on network lab) and web08 (no groups), both on image web. */
+/**
+ * An inventory with web07 (group web, static on network lab) and web08 (no groups), both on image web.
+ * The image has no network stack, so both keep its (absent) network configuration: their identity
+ * layers hold /etc/hostname and /etc/hosts only.
+ */
 export const overrideInventory = [
   'server: {url: "http://10.0.0.1:8780"}',
   'networks:',
   '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, domain: lab.example}',
+  'images:',
+  '  web: {identity: {network: keep}}',
   'groups:',
   '  web: {image: web, network: lab, vars: {role: frontend}}',
   'hosts:',

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Firmware } from './gpt-disk.js';
 
 /** How to start one throwaway VM whose serial console goes to a file. */
 export interface QemuOptions {
@@ -7,6 +8,11 @@ export interface QemuOptions {
   args: readonly string[];
   /** File the guest's first serial port (ttyS0) is written to; created empty. */
   serialLog: string;
+  /**
+   * Also serve ttyS0 on this Unix socket (QEMU listens; one client at a time, see serial-console.ts)
+   * so a test can type into the guest; everything the guest writes still goes to `serialLog`. @default none
+   */
+  serialSocket?: string;
   /** @default 1024 */
   memoryMiB?: number;
   /** @default 2 */
@@ -45,7 +51,7 @@ const tailChars = 3000;
  * network unless a test gives it a NIC on a namespace bridge (nothing may leave the machine), serial to a file,
  * and exit instead of rebooting.
  */
-export const baseQemuArgs = (options: Pick<QemuOptions, 'serialLog' | 'memoryMiB' | 'cpus' | 'nic'>): string[] => [
+export const baseQemuArgs = (options: Pick<QemuOptions, 'serialLog' | 'serialSocket' | 'memoryMiB' | 'cpus' | 'nic'>): string[] => [
   '-accel', 'tcg',
   '-m', String(options.memoryMiB ?? 1024),
   '-smp', String(options.cpus ?? 2),
@@ -53,7 +59,22 @@ export const baseQemuArgs = (options: Pick<QemuOptions, 'serialLog' | 'memoryMiB
   '-monitor', 'none',
   ...(options.nic ?? ['-nic', 'none']),
   '-no-reboot',
-  '-serial', `file:${options.serialLog}`,
+  ...serialArgs(options),
+];
+
+// wait=off: the guest boots without a client; logfile= records its output whether or not one is connected.
+const serialArgs = (options: Pick<QemuOptions, 'serialLog' | 'serialSocket'>): string[] =>
+  options.serialSocket === undefined
+    ? ['-serial', `file:${options.serialLog}`]
+    : ['-chardev', `socket,id=serial0,path=${options.serialSocket},server=on,wait=off,logfile=${options.serialLog}`, '-serial', 'chardev:serial0'];
+
+/** OVMF, the UEFI firmware QEMU boots with `-bios` (package ovmf). */
+export const ovmfFirmware = '/usr/share/ovmf/OVMF.fd';
+
+/** Boot from a raw disk image on virtio (/dev/vda) through its own boot loader: SeaBIOS, or OVMF for UEFI. */
+export const diskBootArgs = (image: string, firmware: Firmware): string[] => [
+  '-drive', `file=${image},format=raw,if=virtio`,
+  ...(firmware === 'uefi' ? ['-bios', ovmfFirmware] : []),
 ];
 
 /** Starts QEMU in the background; the caller must `stop()` it in `finally`. */

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { issueInstallToken } from '../../src/credentials/issue-token.js';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { imageLayout } from '../../src/image/layout.js';
+import { packageFile } from '../../src/package/package-root.js';
+import { firstBootFiles } from '../../src/protocol/deploy-protocol.js';
 import type { StoredEvent } from '../../src/protocol/host-event.js';
 import type { ServeFiles } from '../../src/server/handlers/context.js';
 import type { ServeHost } from '../../src/server/serve-fleet.js';
@@ -66,6 +68,8 @@ export const startServeForTests = async (options: { hosts: ServeHost[]; images: 
     }),
     files: {
       bootstrapScript: options.files?.bootstrapScript ?? join(paths.home, 'no-bootstrap.sh'),
+      // The real first-boot files: the runner installs them on its target.
+      firstBoot: options.files?.firstBoot ?? { script: packageFile('boot', firstBootFiles.script), unit: packageFile('boot', firstBootFiles.unit) },
       runnerBundle: options.files?.runnerBundle ?? join(paths.home, 'no-runner.cjs'),
       nodeBinary: options.files?.nodeBinary ?? process.execPath,
     },

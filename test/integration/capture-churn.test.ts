@@ -209,7 +209,10 @@ describe('an interrupted capture while settling behaves like one interrupted dur
   });
 });
 
-describe('capture over SSH of a live golden client (real sshd, files appearing, vanishing, rewritten in place)', () => {
+describe.each([
+  ['without GNU find: every settling listing is the full one', goldenClientPrograms()],
+  ['with find and date: settling lists what changed since the pull began', [...goldenClientPrograms(), 'find', 'date']],
+])('capture over SSH of a live golden client (real sshd, files appearing, vanishing, rewritten in place), %s', (_name, programs) => {
   let root: string;
   let sshd: TestSshd;
   let scratch: string;
@@ -218,7 +221,7 @@ describe('capture over SSH of a live golden client (real sshd, files appearing, 
 
   beforeAll(async () => {
     root = makeChrootDir();
-    buildMinimalRoot(root, goldenClientPrograms());
+    buildMinimalRoot(root, programs);
     writeFileSync(join(root, 'etc/os-release'), 'ID=testos\nVERSION_ID="1"\n');
     sshd = await startSshd(root);
     scratch = mkdtempSync(join(tmpdir(), 'rootcast-churn-ssh-'));

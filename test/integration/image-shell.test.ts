@@ -11,7 +11,11 @@ import { listVersions } from '../../src/image/versions.js';
 import { bundleCli, type TestBundle } from '../helpers/bundle-entry.js';
 import { addVersion, inodeOf, namesIn } from '../helpers/image-builder.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
-import { runInHome } from '../helpers/cli.js';
+import { runInHome, runInProcess } from '../helpers/cli.js';
+import { fillPlanned, recordingExec, spawnedLine } from '../helpers/recording-exec.js';
+import { unmadeStagingName, type ShellPlan } from '../../src/image/shell-plan.js';
+import type { ExecRequest } from '../../src/sys/exec.js';
+import { formatPlannedCommandLines } from '../../src/sys/planned-command.js';
 import { buildMinimalRoot, defaultChrootPrograms } from '../helpers/minimal-root.js';
 
 let source: string;
@@ -139,13 +143,28 @@ describe('image shell --command', () => {
     expect(await readFile(join(root(2), 'root/env'), 'utf8')).toBe('home=/root path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin leak=unset\n');
   });
 
-  test('--dry-run prints the planned script and changes nothing', async () => {
+  test('--dry-run prints the planned command and changes nothing; the run spawns exactly that command', async () => {
+    const args = ['image', 'shell', 'web', '--command', `echo "it's" > /etc/motd`, '--dry-run'];
     const before = snapshotTree(paths.home);
-    const result = await runInHome(paths, ['image', 'shell', 'web', '--command', 'touch /x', '--dry-run']);
+    const result = await runInHome(paths, args);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('dry-run: would open "touch /x" on web@1');
-    expect(result.stdout).toContain(`mount -t overlay overlay -o 'lowerdir=${root(1)},upperdir=`);
+    expect(result.stdout).toContain(`dry-run: would open "echo "it's" > /etc/motd" on web@1`);
+    expect(result.stdout).toContain(`mount -t overlay overlay -o lowerdir=${root(1)},upperdir=`);
+    const planned = (JSON.parse((await runInHome(paths, ['--json', ...args])).stdout) as { plan: ShellPlan }).plan;
     expect(snapshotTree(paths.home)).toEqual(before);
+    // What the text shows is the planned command, byte for byte.
+    expect(result.stdout).toContain(`\n${formatPlannedCommandLines(planned.session, '  ').join('\n')}\n`);
+
+    const recorder = recordingExec();
+    const run = await runInProcess(['--home', paths.home, ...args.slice(0, -1)], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, exec: recorder.exec });
+    expect(run.status, run.stderr).toBe(0);
+    expect(await readFile(join(root(2), 'etc/motd'), 'utf8')).toBe("it's\n");
+    expect(recorder.requests).toHaveLength(1);
+    const [spawned] = recorder.requests;
+    // The staging directory is made at run time: the plan's placeholder is the one the run made.
+    const staging = /\/\.staging\/([^/]+)\/upper/.exec(spawned?.args.join(' ') ?? '')?.[1] ?? '';
+    expect(spawned?.command).toBe('unshare');
+    expect(spawnedLine(spawned as ExecRequest)).toBe(fillPlanned(planned.session, unmadeStagingName, staging));
   });
 });
 

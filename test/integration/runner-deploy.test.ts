@@ -12,6 +12,11 @@ import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tes
 import { runBinary } from '../helpers/cli.js';
 import { buildRunnerBundle, diffTrees, findProcesses, runBundle } from '../helpers/runner-harness.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { bundleEntry } from '../helpers/bundle-entry.js';
+import { formatCommandLine } from '../../src/sys/command-line.js';
+import { formatPlannedCommand, type PlannedCommand } from '../../src/sys/planned-command.js';
+import { commandsOfStep, type Step } from '../../src/runner/steps.js';
+import type { RecordedSpawn, Recording } from './runner-record-entry.js';
 
 const run = promisify(execFile);
 const keepPaths = ['/etc/fstab', '/etc/crypttab', '/boot/efi'];
@@ -233,6 +238,53 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(runs.size).toBe(2);
     expect([...runs].every((run) => /^[0-9a-f]{8}$/.test(run ?? ''))).toBe(true);
   }, 240_000);
+
+  test('what --dry-run prints is, byte for byte, what the deploy spawns once the die-with-us and namespace wrapper is taken off', async () => {
+    const target = await freshTarget('target-recorded');
+    const recordFile = join(scratch, 'recording.json');
+    const token = await serve.token('web07');
+    const entry = await bundleEntry(join(import.meta.dirname, 'runner-record-entry.ts'));
+    try {
+      const result = await runBundle(entry.file, deployArgs(target), { target, env: { ROOTCAST_TOKEN: token, RECORD_FILE: recordFile } }).done;
+      expect([result.status, result.stderr]).toEqual([0, expect.any(String)]);
+    } finally {
+      await entry.remove();
+    }
+    const recording = JSON.parse(await readFile(recordFile, 'utf8')) as Recording;
+    type Line = { where: PlannedCommand['where']; line: string };
+    const printed: Line[] = recording.dryRunText.split('\n').flatMap((text) => {
+      const match = /^ {2}(ns\$|\$) (.*)$/.exec(text);
+      return match === null ? [] : [{ where: match[1] === 'ns$' ? 'namespace' as const : 'here' as const, line: match[2] ?? '' }];
+    });
+    const unwrap = (spawn: RecordedSpawn): Line => {
+      expect(spawn.command).toBe('setpriv');
+      expect(spawn.args.slice(0, 3)).toEqual(['--pdeathsig', 'KILL', '--']);
+      const [program = '', ...args] = spawn.args.slice(3);
+      if (program !== 'nsenter') return { where: 'here', line: formatCommandLine(program, args) };
+      expect(args.slice(0, 8)).toEqual(['-t', expect.stringMatching(/^\d+$/), '-m', '-p', '-r', '-w', '--', expect.any(String)]);
+      return { where: 'namespace', line: formatCommandLine(args[7] ?? '', args.slice(8)) };
+    };
+    const spawned = recording.spawns.map(unwrap);
+    // The probe starts early (while the facts are read); everything else runs in the printed order.
+    const isProbe = (entry: Line): boolean => entry.line.startsWith('rsync --list-only ');
+    expect(spawned.filter((entry) => !isProbe(entry))).toEqual(printed.filter((entry) => !isProbe(entry)));
+    expect(spawned.filter(isProbe)).toEqual(printed.filter(isProbe));
+    expect(spawned.filter(isProbe)).toHaveLength(1);
+    // The plan is more than a token list: the namespace mounts, the copy and the chrooted pull are all there.
+    for (const expected of [/^mount -t tmpfs /, /^rsync -aHAX .* -- \S+\/ \S+\/toolbox\.\d+\/$/, /^mount --rbind \/proc /, /^mount --bind \S+ \S+\/target$/, /^chroot \S+ rsync -aHAXS .* \/target\/$/, /^umount -R -l /]) {
+      expect(printed.filter((entry) => entry.where === 'namespace' && expected.test(entry.line)), String(expected)).toHaveLength(1);
+    }
+    // A dry run spawns only the facts' measuring rsync, the very line it prints as "0. facts".
+    expect(recording.dryRunSpawns.map(unwrap)).toEqual([printed[0], printed[0]]);
+    // Each spawn got exactly the environment names the JSON plan gives its command, and the token's value is in no plan.
+    const plan = JSON.parse(recording.dryRunJson) as { facts: { measuredWith: PlannedCommand }; steps: Step[] };
+    const planned = [plan.facts.measuredWith, ...plan.steps.flatMap((step) => commandsOfStep(step))];
+    const byLine = new Map(planned.map((command) => [formatPlannedCommand(command), command]));
+    for (const [index, spawn] of recording.spawns.entries()) expect(byLine.get(spawned[index]?.line ?? '')?.env, spawned[index]?.line).toEqual(spawn.env);
+    expect(recording.spawns.some((spawn) => spawn.env.includes('RSYNC_PASSWORD'))).toBe(true);
+    for (const text of [recording.dryRunText, recording.dryRunJson]) expect(text).not.toContain(token);
+    expect(await diffTrees(imageRoot, target, notFromImage)).toEqual([]);
+  }, 180_000);
 
   test('--dry-run prints the plan and changes nothing', async () => {
     const target = await freshTarget('target-dry');

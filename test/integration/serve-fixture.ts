@@ -54,7 +54,7 @@ export const startTokenServe = (paths: HomePaths, work: string, fleet: ServeFlee
     http: { address: '127.0.0.1', port: 0 },
     rsync: { address: '127.0.0.1', port: 0 },
     loadSnapshot: async () => ({ fleet, renderAnswerFile: async (_kind, _host, { installToken }) => `# token ${installToken}\n` }),
-    files: { bootstrapScript: join(work, 'none'), runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
+    files: { bootstrapScript: join(work, 'none'), firstBoot: { script: join(work, 'none'), unit: join(work, 'none') }, runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
     log: () => undefined,
     ...extra,
   });

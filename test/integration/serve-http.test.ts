@@ -43,13 +43,19 @@ describe('rootcast serve on loopback', () => {
       { name: 'db02', macs: [], imageRef: 'db@1' },
     ],
   };
-  const files = () => ({ bootstrapScript: join(work, 'bootstrap.sh'), runnerBundle: join(work, 'runner.cjs'), nodeBinary: join(work, 'node') });
+  const files = () => ({
+    bootstrapScript: join(work, 'bootstrap.sh'),
+    firstBoot: { script: join(work, 'firstboot.sh'), unit: join(work, 'firstboot.service') },
+    runnerBundle: join(work, 'runner.cjs'),
+    nodeBinary: join(work, 'node'),
+  });
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'rootcast-serve-'));
     paths = resolveHomePaths({ home: join(work, 'home') });
     await buildFixtureStore(paths);
     await writeFile(files().bootstrapScript, '#!/bin/sh\necho bootstrap\n');
+    await writeFile(files().firstBoot.script, '#!/bin/sh\necho firstboot\n');
     await writeFile(files().nodeBinary, Buffer.alloc(300_000, 7));
     server = await startServer({
       paths,
@@ -124,6 +130,11 @@ describe('rootcast serve on loopback', () => {
 
   test('bootstrap and runner files are streamed; a missing bundle is a 503 that says what to do', async () => {
     expect(await get('/boot/bootstrap.sh')).toMatchObject({ status: 200, body: '#!/bin/sh\necho bootstrap\n' });
+    expect(await get('/boot/rootcast-firstboot.sh')).toMatchObject({ status: 200, body: '#!/bin/sh\necho firstboot\n' });
+    const unit = await get('/boot/rootcast-firstboot.service');
+    expect(unit.status).toBe(503);
+    expect(unit.body).toContain('the first-boot unit is not installed');
+    expect((await get('/boot/other.sh')).status).toBe(404);
     const missing = await get('/runner/runner.cjs');
     expect(missing.status).toBe(503);
     expect(missing.body).toContain('build-runner.mjs');
@@ -262,7 +273,7 @@ describe('install tokens expire', () => {
         renderAnswerFile: async (_kind, _host, { installToken }) => `# token ${installToken}\n`,
         access: { installTokenLifetimeMs: 3_600_000, answerFileClients: { kind: 'any', why: 'configured' } },
       }),
-      files: { bootstrapScript: join(work, 'none'), runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
+      files: { bootstrapScript: join(work, 'none'), firstBoot: { script: join(work, 'none'), unit: join(work, 'none') }, runnerBundle: join(work, 'none'), nodeBinary: join(work, 'none') },
       log: () => undefined,
       now: () => clock,
       secretsRefreshMs: 50,

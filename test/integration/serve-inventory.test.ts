@@ -16,6 +16,9 @@ const inventory = [
   'server: {url: "http://127.0.0.1:8780", answerFileClients: [127.0.0.1, 10.0.0.0/24]}',
   'networks:',
   '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, domain: lab.example}',
+  // The test image is a bare tree with no network stack: its hosts keep its (absent) network configuration.
+  'images:',
+  '  web: {identity: {network: keep}}',
   'groups:',
   '  web: {image: web, network: lab, install: {distro: rocky9}}',
   'hosts:',

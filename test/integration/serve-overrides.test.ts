@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -76,15 +76,20 @@ describe('rootcast serve: a module per host for its override tree', () => {
     const web07 = await instructions('web07', a);
     expect(web07.overrides).toMatchObject({
       url: moduleUrl('install.web07', 'ovl.web07'),
-      layers: [{ layer: 'all' }, { layer: 'group/web' }, { layer: 'host/web07' }],
+      layers: [{ layer: 'identity/web07' }, { layer: 'all' }, { layer: 'group/web' }, { layer: 'host/web07' }],
       treeDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
     });
+    // The record keeps the layers' digests with the version being deployed.
+    const record = JSON.parse(await readFile(join(paths.stateDir, 'hosts', 'web07', 'record.json'), 'utf8')) as { deploying?: { overrides?: unknown } };
+    expect(record.deploying?.overrides).toEqual({ layers: web07.overrides?.layers, treeDigest: web07.overrides?.treeDigest });
     expect(web07.overrides?.imageFilters).toEqual(expect.arrayContaining(['- /etc/app', '- /etc/hostname', 'H /etc/gone']));
     expect(web07.overrides?.overridesFilters.slice(0, 2)).toEqual(['P /etc/fstab', 'P /etc/fstab/**']);
     expect(web07.overrides?.overridesFilters.at(-1)).toBe('P *');
 
     expect(await pull(web07.overrides?.url ?? '', a, join(work, 'a'))).toBe(0);
     expect(await readFile(join(work, 'a/etc/hostname'), 'utf8')).toBe('web07.lab.example frontend\n');
+    // The generated identity layer is part of the host's tree.
+    expect(await readFile(join(work, 'a/etc/hosts'), 'utf8')).toContain('127.0.1.1\tweb07.lab.example web07\n');
     await expect(stat(join(work, 'a/etc/secret'))).rejects.toThrow(/ENOENT/);
     // web08's install token, as web08 or posing as web07, cannot read web07's module.
     expect(await pull(moduleUrl('install.web08', 'ovl.web07'), b, join(work, 'b'))).toBe(5);
@@ -98,8 +103,37 @@ describe('rootcast serve: a module per host for its override tree', () => {
     const web08 = await instructions('web08', b);
     expect(await pull(web08.overrides?.url ?? '', b, join(work, 'b'))).toBe(0);
     expect(await readFile(join(work, 'b/etc/secret'), 'utf8')).toBe('web08 only\n');
-    // The served trees live under run/, root's alone.
+    // The served trees and the identity layers they are built from live under run/, root's alone.
     expect((await stat(join(paths.home, 'run', 'overrides'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(paths.home, 'run', 'identity'))).mode & 0o777).toBe(0o700);
+  });
+
+  test('an unchanged identity keeps its layer directory; one serve cannot plan is a 409 naming the host and why', async () => {
+    const a = await token('web07');
+    const first = await instructions('web07', a);
+    const layerDirs = async (): Promise<string[]> => readdir(join(paths.home, 'run', 'identity', 'web07'));
+    const [dir] = await layerDirs();
+    const inode = (await stat(join(paths.home, 'run', 'identity', 'web07', dir ?? ''))).ino;
+    const second = await instructions('web07', a);
+    expect(second.overrides?.treeDigest).toBe(first.overrides?.treeDigest);
+    expect(await layerDirs()).toEqual([dir]);
+    expect((await stat(join(paths.home, 'run', 'identity', 'web07', dir ?? ''))).ino).toBe(inode);
+
+    // web08 asks for DHCP on an image with no network stack: nothing to write it for.
+    await writeFile(paths.inventoryFile, overrideInventory.replace('web08: {mac: "52:54:00:12:34:57", image: web}', 'web08: {mac: "52:54:00:12:34:57", image: web, identity: {network: dhcp}}'));
+    signals.emit('SIGHUP');
+    const b = await token('web08');
+    let refused = await deploy('web08', b);
+    for (let attempt = 0; attempt < 50 && refused.status === 200; attempt += 1) {
+      await sleep(100);
+      refused = await deploy('web08', b);
+    }
+    expect(refused.status).toBe(409);
+    const body = await refused.text();
+    expect(body).toContain('host web08: identity cannot be planned');
+    expect(body).toContain('network: the image has none of NetworkManager, systemd-networkd, netplan or ifupdown in use');
+    // Another host deploys as before.
+    expect((await deploy('web07', a)).status).toBe(200);
   });
 
   test('an edited layer is in the next deploy\'s tree without a reload; a broken template is a 409 naming file and line', async () => {

@@ -1,3 +1,4 @@
+import { writeNetworkdFootprint } from '../helpers/network-footprint.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,7 @@ describe('serve --pxe in network namespaces: DHCP, TFTP, PXE once', () => {
     paths = resolveHomePaths({ home: join(work, 'home') });
     await mkdir(join(work, 'golden', 'etc'), { recursive: true });
     await writeFile(join(work, 'golden', 'etc', 'motd'), 'golden\n');
+    await writeNetworkdFootprint(join(work, 'golden'));
     await addVersion(paths, 'web', join(work, 'golden'));
     await mkdir(join(work, 'installer'));
     await writeFile(join(work, 'installer', 'linux'), randomBytes(512 * 1024));

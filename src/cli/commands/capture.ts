@@ -55,7 +55,7 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
     .option('--include <pattern>', 're-include something a default exclude drops (repeatable)', collect, [] as string[])
     .option('--no-default-excludes', 'do not apply the default excludes (see docs/capture.md)')
     .option('--settle <n>', 'after the pull, re-pull files that changed while it read them, up to N times (0: off; docs/capture.md)', String(defaultSettleRepulls))
-    .option('--dry-run', 'inspect the source and print the plan; change nothing')
+    .option('--dry-run', 'inspect the source and print the plan with every command it would run; change nothing')
     .action(async (spec, options, command) => {
       const ctx = buildContext(command, seed);
       const image = assertImageName(options.image);
@@ -77,7 +77,7 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
             progress: ctx.stderr.isTTY === true && !ctx.json,
             settleRepulls,
           },
-          { paths: ctx.paths, exec: ctx.exec, env: ctx.env, now: ctx.now, signal },
+          { paths: ctx.paths, exec: ctx.exec, env: ctx.env, now: ctx.now, monotonicMs: () => performance.now(), signal },
         ),
       );
       if (outcome.kind === 'dry-run') {
@@ -86,8 +86,8 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
         );
         return;
       }
-      const { manifest, stats, settle, warnings, elapsedMs } = outcome;
-      printResult(ctx, { manifest, stats, settle, warnings, elapsedMs }, () => formatCaptureSummary(outcome));
+      const { manifest, stats, settle, warnings, elapsedMs, timingsMs } = outcome;
+      printResult(ctx, { manifest, stats, settle, warnings, elapsedMs, timingsMs }, () => formatCaptureSummary(outcome));
       if (!ctx.json) ctx.stderr.write(formatCaptureWarnings(warnings) + formatSecretWarnings(manifest.secrets));
     });
 };

@@ -5,7 +5,8 @@ import { describeVersion, summariseImages, summariseVersions } from '../../image
 import { applyRemovalLocked, planPruneRun, planRemove } from '../../image/remove.js';
 import { renderImageList, renderPrune, renderRemoval, renderVersionDetails, renderVersionList } from '../../image/report-text.js';
 import { runImageShell, type ShellOutcome } from '../../image/shell.js';
-import { renderOverlayShellScript } from '../../sys/overlay-shell.js';
+import { formatPlannedCommandLines } from '../../sys/planned-command.js';
+import { unmadeStagingName } from '../../image/shell-plan.js';
 import { applyTag, planTagDelete, planTagSet, type TagPlan } from '../../image/tag.js';
 import { textDiffs } from '../../image/text-diff.js';
 import { diffTrees } from '../../image/tree-diff.js';
@@ -30,8 +31,8 @@ const renderShell = (outcome: ShellOutcome): string => {
     case 'planned':
       return [
         dryRunNote(`would open ${outcome.plan.command === '' ? 'an interactive shell' : `"${outcome.plan.command}"`} on ${outcome.plan.base.ref} through an overlay in ${outcome.plan.stagingDir}`),
-        'and commit the changes as a new version; the script run by unshare -m --propagation private sh -c:',
-        renderOverlayShellScript(outcome.plan.spec),
+        `and commit the changes as a new version (${unmadeStagingName}: named when it runs); the one program it runs (its script mounts, chroots, unmounts and commits):`,
+        ...formatPlannedCommandLines(outcome.plan.session, '  '),
       ].join('\n');
     case 'unchanged':
       return `no changes; no new version (${outcome.base} unchanged)`;
@@ -159,7 +160,7 @@ export const registerImageCommands = (program: Command, seed: ContextSeed): void
     .description('chroot into a version through an overlay; changes become a new version (the base is never edited)')
     .argument('<ref>', 'the version to start from (web, web@3, web@stable)')
     .option('--command <cmd>', 'run CMD with /bin/sh -c instead of an interactive shell')
-    .option('--dry-run', 'print the plan (mounts, chroot, sync) and run nothing')
+    .option('--dry-run', 'print the one command it would run (its script mounts, chroots and commits) and run nothing')
     .action(async (ref, options, command) => {
       const ctx = buildContext(command, seed);
       const outcome = await runImageShell(

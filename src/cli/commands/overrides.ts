@@ -1,4 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RootcastError, isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import { loadInventory } from '../../inventory/load.js';
@@ -6,9 +9,9 @@ import { resolveHosts, type ResolvedHost } from '../../inventory/resolve.js';
 import type { Inventory } from '../../inventory/types.js';
 import { describeExplanation, explainPath, explanationJson, imageAtPath, normaliseTreePath } from '../../overrides/explain.js';
 import { diffHostTrees, renderHostDiff } from '../../overrides/host-diff.js';
-import { loadHostOverrides, readHostLayers, type HostOverrides } from '../../overrides/host-overrides.js';
+import { loadHostOverrides, readHostLayers, withIdentityLayer, type HostOverrides } from '../../overrides/host-overrides.js';
 import { readImageView } from '../../overrides/image-view.js';
-import { findResolvedHost, imageRefOf, layerRequestFor, overridesRequestFor } from '../../overrides/inventory-request.js';
+import { findResolvedHost, imageRefOf, layerRequestFor, overridesRequestWithIdentity } from '../../overrides/inventory-request.js';
 import { ancestorsOf } from '../../overrides/layer-entry.js';
 import { buildTreeReport, renderTreeReport } from '../../overrides/tree-report.js';
 import { assertUsableOutDir, writeHostTreeTo } from '../../overrides/write-tree.js';
@@ -27,11 +30,24 @@ const readInventoryHost = async (ctx: CommandContext, name: string): Promise<Inv
   return { inventory: validation.inventory, host: findResolvedHost(resolveHosts(validation.inventory), name, file) };
 };
 
-/** Read → plan: the host's layers resolved, rendered and placed over the version it deploys. */
-const loadOverrides = async (ctx: CommandContext, name: string): Promise<HostOverrides> => {
+/**
+ * Runs `use` with a private scratch directory for the identity layers it generates, removed afterwards:
+ * render and explain show the identity serve would generate without writing into the home.
+ */
+const withIdentityScratch = async <T>(use: (dir: string) => Promise<T>): Promise<T> => {
+  const dir = await mkdtemp(join(tmpdir(), 'rootcast-identity-'));
+  try {
+    return await use(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+/** Read → plan: the host's layers (its identity layer generated under `identityDir`) resolved, rendered and placed over the version it deploys. */
+const loadOverrides = async (ctx: CommandContext, name: string, identityDir: string): Promise<HostOverrides> => {
   const { inventory, host } = await readInventoryHost(ctx, name);
   const version = await resolveImageRef(ctx.paths, imageRefOf(host));
-  return loadHostOverrides(overridesRequestFor(ctx.paths, inventory, host, version));
+  return loadHostOverrides(await overridesRequestWithIdentity(ctx.paths, inventory, host, version, identityDir));
 };
 
 /** The version a host deploys, or undefined when the store cannot say (explain works without it). */
@@ -51,24 +67,26 @@ export const registerOverrideCommands = (program: Command, seed: ContextSeed): v
       const ctx = buildContext(command, seed);
       if (options.out !== undefined && options.diff !== undefined) throw new RootcastError('USAGE', 'render takes --out DIR or --diff HOST2, not both');
       if (options.dryRun === true && options.out === undefined) throw new RootcastError('USAGE', '--dry-run goes with --out DIR (a listing writes nothing anyway)');
-      const overrides = await loadOverrides(ctx, name);
-      if (options.diff !== undefined) {
-        const other = await loadOverrides(ctx, options.diff);
-        printResult(ctx, await diffHostTrees(ctx.exec, overrides, other), renderHostDiff);
-        return;
-      }
-      const report = buildTreeReport(overrides);
-      if (options.out === undefined) {
-        printResult(ctx, report, (value) => renderTreeReport(value, formatTable));
-        return;
-      }
-      const out = options.out;
-      if (options.dryRun === true) await assertUsableOutDir(out);
-      else await writeHostTreeTo(ctx.exec, overrides, out);
-      const summary = `${report.entries.length} path(s) of ${report.host}'s tree (${report.image})`;
-      printResult(ctx, { ...report, out, dryRun: options.dryRun === true }, (value) =>
-        options.dryRun === true ? `${renderTreeReport(value, formatTable)}\n${dryRunNote(`would write ${summary} into ${out}`)}` : `wrote ${summary} into ${out}`,
-      );
+      await withIdentityScratch(async (identityDir) => {
+        const overrides = await loadOverrides(ctx, name, identityDir);
+        if (options.diff !== undefined) {
+          const other = await loadOverrides(ctx, options.diff, identityDir);
+          printResult(ctx, await diffHostTrees(ctx.exec, overrides, other), renderHostDiff);
+          return;
+        }
+        const report = buildTreeReport(overrides);
+        if (options.out === undefined) {
+          printResult(ctx, report, (value) => renderTreeReport(value, formatTable));
+          return;
+        }
+        const out = options.out;
+        if (options.dryRun === true) await assertUsableOutDir(out);
+        else await writeHostTreeTo(ctx.exec, overrides, out);
+        const summary = `${report.entries.length} path(s) of ${report.host}'s tree (${report.image})`;
+        printResult(ctx, { ...report, out, dryRun: options.dryRun === true }, (value) =>
+          options.dryRun === true ? `${renderTreeReport(value, formatTable)}\n${dryRunNote(`would write ${summary} into ${out}`)}` : `wrote ${summary} into ${out}`,
+        );
+      });
     });
 
   program
@@ -81,9 +99,16 @@ export const registerOverrideCommands = (program: Command, seed: ContextSeed): v
       const path = normaliseTreePath(pathText);
       const { inventory, host } = await readInventoryHost(ctx, name);
       const version = await versionOrUnknown(ctx, host);
-      const { merged } = await readHostLayers(layerRequestFor(ctx.paths, inventory, host, version?.image ?? host.image?.name ?? imageRefOf(host)));
-      const view = version === undefined ? undefined : await readImageView(version.root, [...ancestorsOf(path), ...(path === '' ? [] : [path])]);
-      const explanation = explainPath(merged, path, imageAtPath(view, path));
+      const explanation = await withIdentityScratch(async (identityDir) => {
+        // Without the version in the store there is no image to plan the identity over: hand-written layers only.
+        const request =
+          version === undefined
+            ? layerRequestFor(ctx.paths, inventory, host, host.image?.name ?? imageRefOf(host))
+            : await withIdentityLayer(await overridesRequestWithIdentity(ctx.paths, inventory, host, version, identityDir));
+        const { merged } = await readHostLayers(request);
+        const view = version === undefined ? undefined : await readImageView(version.root, [...ancestorsOf(path), ...(path === '' ? [] : [path])]);
+        return explainPath(merged, path, imageAtPath(view, path));
+      });
       const ref = version?.ref ?? imageRefOf(host);
       printResult(ctx, { host: host.name, imageRef: ref, ...(explanationJson(explanation) as object) }, () => describeExplanation(explanation, ref));
     });

@@ -4,7 +4,8 @@ import { answerInputsFromInventory } from '../../answer/inventory-inputs.js';
 import { installAccessPolicy } from '../../inventory/install-access.js';
 import { loadInventory } from '../../inventory/load.js';
 import { resolveHosts } from '../../inventory/resolve.js';
-import { overridesRequestFor } from '../../overrides/inventory-request.js';
+import { servedIdentityDir } from '../../overrides/identity-layer.js';
+import { overridesRequestWithIdentity } from '../../overrides/inventory-request.js';
 import { fleetFromInventory } from '../../server/inventory-fleet.js';
 import type { CommandContext } from '../context.js';
 import type { ServeWiring } from './serve.js';
@@ -29,9 +30,9 @@ export const inventoryServeWiring = (): ServeWiring => {
       return {
         fleet,
         access: installAccessPolicy(inventory),
-        overridesRequest: (name, version) => {
+        overridesRequest: async (name, version) => {
           const host = hosts.find((candidate) => candidate.name === name);
-          return host === undefined ? undefined : overridesRequestFor(ctx.paths, inventory, host, version);
+          return host === undefined ? undefined : overridesRequestWithIdentity(ctx.paths, inventory, host, version, servedIdentityDir(ctx.paths));
         },
         renderAnswerFile: async (kind, host, { installToken }) => {
           const inputs = await answerInputsFromInventory(inventory, file, ctx.paths, { kind: 'host', name: host }, async () => installToken);

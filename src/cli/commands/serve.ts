@@ -3,6 +3,7 @@ import { RootcastError } from '../../errors/rootcast-error.js';
 import type { ServeFiles } from '../../server/handlers/context.js';
 import { defaultHttpListen, defaultRsyncListen, formatListenAddress, parseListenAddress } from '../../server/listen-address.js';
 import { packageFile } from '../../package/package-root.js';
+import { firstBootFiles } from '../../protocol/deploy-protocol.js';
 import { serveUntilSignalled, type SignalSource } from '../../server/serve-until-signal.js';
 import type { ServeSnapshot } from '../../server/serve-snapshot.js';
 import { dashboardUrl, startServer } from '../../server/start-server.js';
@@ -72,6 +73,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         loadSnapshot: wiring.loadSnapshot(context),
         files: {
           bootstrapScript: wiring.files?.bootstrapScript ?? packageFile('boot', 'bootstrap.sh'),
+          firstBoot: wiring.files?.firstBoot ?? { script: packageFile('boot', firstBootFiles.script), unit: packageFile('boot', firstBootFiles.unit) },
           runnerBundle: wiring.files?.runnerBundle ?? packageFile('dist', 'runner.cjs'),
           nodeBinary: wiring.files?.nodeBinary ?? process.execPath,
         },

@@ -1,4 +1,5 @@
 import type { HomePaths } from '../../home/paths.js';
+import type { FirstBootFile } from '../../protocol/deploy-protocol.js';
 import type { ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
@@ -17,6 +18,8 @@ import type { ListenAddress } from '../listen-address.js';
 /** Files served as they are on disk. */
 export interface ServeFiles {
   bootstrapScript: string;
+  /** boot/rootcast-firstboot.sh and boot/rootcast-firstboot.service. */
+  firstBoot: Record<FirstBootFile, string>;
   runnerBundle: string;
   nodeBinary: string;
 }

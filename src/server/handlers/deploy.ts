@@ -57,7 +57,8 @@ export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' 
   const transport = await deployTransport(context, host, resolved);
   if (transport === 'building') return textReply(503, `the payload of ${resolved.ref} is being built for torrent installs; retry shortly`, { 'retry-after': '10' });
   const version = { image: resolved.image, version: resolved.version, ref: resolved.ref };
-  await context.hostState.updateRecord(host.name, (record) => recordDeployStarting(record, version, auth.claim.generation, context.now()));
+  const layers = overrides === undefined ? undefined : { layers: overrides.digests.map(({ layer, digest }) => ({ layer, digest })), treeDigest: overrides.treeDigest };
+  await context.hostState.updateRecord(host.name, (record) => recordDeployStarting(record, version, auth.claim.generation, context.now(), layers));
   await context.ensureImageModule(resolved.image, resolved.version);
   // The token may come from `rootcast kickstart` on the command line, which serve has not seen yet.
   await context.refreshRsyncSecrets();

@@ -8,7 +8,7 @@ import { dashboardEvents, dashboardFleet, dashboardHost, dashboardPage, dashboar
 import { deployInstructions } from './deploy.js';
 import { enrollHost } from './enroll.js';
 import { listEvents, postEvent } from './events.js';
-import { bootstrapScript, nodeBinary, runnerBundle } from './runner-files.js';
+import { bootstrapScript, firstBootFile, nodeBinary, runnerBundle } from './runner-files.js';
 import { announce, payloadFile } from './payload.js';
 
 type Handlers = { [K in Route['kind']]: (route: Extract<Route, { kind: K }>, context: HandlerContext) => Promise<Reply> };
@@ -20,6 +20,7 @@ export const handlers: Handlers = {
   'answer-by-host': answerByHost,
   'answer-by-mac': answerByMac,
   bootstrap: bootstrapScript,
+  'first-boot': firstBootFile,
   'runner-bundle': runnerBundle,
   'node-binary': nodeBinary,
   deploy: deployInstructions,

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { FirstBootFile } from '../../protocol/deploy-protocol.js';
 import { textReply, type Reply } from '../reply.js';
 import type { HandlerContext } from './context.js';
 
@@ -16,6 +17,11 @@ const fileOr503 = async (context: HandlerContext, path: string, contentType: str
 
 export const bootstrapScript = (_route: unknown, context: HandlerContext): Promise<Reply> =>
   fileOr503(context, context.files.bootstrapScript, 'text/x-shellscript; charset=utf-8', 'the bootstrap script is not installed');
+
+const firstBootTypes: Record<FirstBootFile, string> = { script: 'text/x-shellscript; charset=utf-8', unit: 'text/plain; charset=utf-8' };
+
+export const firstBootFile = (route: { file: FirstBootFile }, context: HandlerContext): Promise<Reply> =>
+  fileOr503(context, context.files.firstBoot[route.file], firstBootTypes[route.file], `the first-boot ${route.file} is not installed`);
 
 export const runnerBundle = (_route: unknown, context: HandlerContext): Promise<Reply> =>
   fileOr503(context, context.files.runnerBundle, 'application/javascript; charset=utf-8', 'the runner bundle has not been built; run "node scripts/build-runner.mjs" on the server');

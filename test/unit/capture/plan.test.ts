@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { defaultExcludes } from '../../../src/capture/default-excludes.js';
 import { planCapture, type CapturePlanInput } from '../../../src/capture/plan.js';
 import { scanSecrets } from '../../../src/capture/secrets.js';
-import { parseProcMounts } from '../../../src/capture/mounts.js';
+import { parseProcMounts } from '../../../src/sys/mount-table.js';
 
 const input = (overrides: Partial<CapturePlanInput> = {}): CapturePlanInput => ({
   image: 'web',
@@ -19,8 +19,14 @@ const input = (overrides: Partial<CapturePlanInput> = {}): CapturePlanInput => (
   progress: false,
   settleRepulls: 1,
   nanosecondMtimes: false,
+  findsChanges: true,
   ...overrides,
 });
+
+/** The rsync source and destination operands: everything after "--". */
+const operands = (args: readonly string[] | undefined): string[] => (args === undefined ? [] : args.slice(args.indexOf('--') + 1));
+/** The one ssh command line rsync is given with -e. */
+const remoteShell = (args: readonly string[] | undefined): string | undefined => (args?.includes('-e') === true ? args[args.indexOf('-e') + 1] : undefined);
 
 describe('planCapture', () => {
   test('a first capture: one root pass over ssh, default excludes with reasons, no link-dest', () => {
@@ -28,10 +34,11 @@ describe('planCapture', () => {
     expect(plan.sourceLabel).toBe('root@golden:2222');
     expect(plan.parentVersion).toBeUndefined();
     expect(plan.linkDest).toEqual([]);
-    expect(plan.transfers).toHaveLength(1);
-    expect(plan.transfers[0]?.sources).toEqual(['root@golden:/']);
-    expect(plan.transfers[0]?.destination).toBe('/h/images/web/.staging/1-a/root/');
-    expect(plan.transfers[0]?.remoteShell).toEqual(expect.arrayContaining(['-p', '2222', 'StrictHostKeyChecking=yes']));
+    expect(plan.pull).toHaveLength(1);
+    expect(plan.pull[0]).toMatchObject({ program: 'rsync', where: 'here' });
+    expect(operands(plan.pull[0]?.args)).toEqual(['root@golden:/', '/h/images/web/.staging/1-a/root/']);
+    expect(remoteShell(plan.pull[0]?.args)).toContain('-o StrictHostKeyChecking=yes');
+    expect(remoteShell(plan.pull[0]?.args)).toContain('-p 2222');
     expect(plan.excludes).toEqual(defaultExcludes);
     for (const required of ['/tmp/*', '/var/tmp/*', '/run/*', '/etc/ssh/ssh_host_*', '/etc/machine-id', '/etc/hostname']) {
       expect(plan.excludes.map((rule) => rule.pattern)).toContain(required);
@@ -42,28 +49,29 @@ describe('planCapture', () => {
   test('a later capture links to the newest version first, then to interrupted runs', () => {
     const plan = planCapture(input({ latest: { version: 4, root: '/h/images/web/4/root' }, leftoverRoots: ['/h/images/web/.staging/9-x/root'] }));
     expect(plan.parentVersion).toBe(4);
-    expect(plan.transfers[0]?.linkDest).toEqual(['/h/images/web/4/root', '/h/images/web/.staging/9-x/root']);
+    expect(plan.pull[0]?.args.filter((arg) => arg.startsWith('--link-dest='))).toEqual(['--link-dest=/h/images/web/4/root', '--link-dest=/h/images/web/.staging/9-x/root']);
   });
 
   test('user excludes follow the defaults; --no-default-excludes drops them; includes pass through', () => {
     const plan = planCapture(input({ userExcludes: ['/var/log/*'], includes: ['/etc/hostname'], useDefaultExcludes: false }));
     expect(plan.excludes).toEqual([{ pattern: '/var/log/*', reason: 'requested (--exclude / --exclude-file)' }]);
-    expect(plan.transfers[0]?.includes).toEqual(['/etc/hostname']);
+    expect(plan.pull[0]?.args.filter((arg) => arg.startsWith('--include='))).toEqual(['--include=/etc/hostname']);
   });
 
   test('known mounts add one --relative pass for extra local filesystems and list skipped mount points', () => {
     const mounts = parseProcMounts('/dev/vda1 / ext4 rw 0 0\nproc /proc proc rw 0 0\n/dev/vda2 /boot ext4 rw 0 0\n/dev/vda3 /home xfs rw 0 0\n');
     const plan = planCapture(input({ mounts }));
     expect(plan.localMounts).toEqual(['/boot', '/home']);
-    expect(plan.transfers[1]).toMatchObject({ relative: true, sources: ['root@golden:/boot', 'root@golden:/home'] });
-    expect(plan.transfers[0]).toEqual(planCapture(input()).transfers[0]);
+    expect(plan.pull[1]?.args).toContain('--relative');
+    expect(operands(plan.pull[1]?.args)).toEqual(['root@golden:/boot', 'root@golden:/home', '/h/images/web/.staging/1-a/root/']);
+    expect(plan.pull[0]).toEqual(planCapture(input()).pull[0]);
     expect(plan.mountSkips.map((skip) => skip.mountPoint)).toEqual(['/proc']);
   });
 
   test('a directory source copies its contents with no remote shell', () => {
     const plan = planCapture(input({ source: { kind: 'dir', path: '/srv/roots/bookworm/' }, ssh: undefined }));
-    expect(plan.transfers[0]?.sources).toEqual(['/srv/roots/bookworm/']);
-    expect(plan.transfers[0]?.remoteShell).toBeUndefined();
+    expect(operands(plan.pull[0]?.args)).toEqual(['/srv/roots/bookworm/', '/h/images/web/.staging/1-a/root/']);
+    expect(remoteShell(plan.pull[0]?.args)).toBeUndefined();
   });
 });
 

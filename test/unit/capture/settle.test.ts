@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildCaptureWarnings, imagePathOf, maxWarningPaths } from '../../../src/capture/capture-warnings.js';
+import { parseProcMounts } from '../../../src/sys/mount-table.js';
 import { planCapture, type CapturePlanInput } from '../../../src/capture/plan.js';
 import { buildFilesFromList, decideAfterListing, parseSettleRepulls, selectChangedFiles } from '../../../src/capture/settle.js';
 import { formatCapturePlan, formatCaptureWarnings } from '../../../src/capture/summary.js';
@@ -11,6 +12,7 @@ import { isRootcastError } from '../../../src/errors/rootcast-error.js';
 import { renderVersionDetails } from '../../../src/image/report-text.js';
 import type { ImageManifest } from '../../../src/image/manifest.js';
 import { SubprocessError, type ExecResult } from '../../../src/sys/exec.js';
+import { formatPlannedCommand, type PlannedCommand } from '../../../src/sys/planned-command.js';
 import { buildRsyncArgs, isVanishedExit, runRsync } from '../../../src/sys/rsync.js';
 import { decodeRsyncName, parseItemizedChanges, parseVanishedPaths, reportsOnlyVanishedFiles } from '../../../src/sys/rsync-output.js';
 
@@ -196,15 +198,18 @@ describe('settle in the plan', () => {
     progress: true,
     settleRepulls: 2,
     nanosecondMtimes: true,
+    findsChanges: true,
+    // inspectDir: a directory has no mounts of its own.
+    mounts: [],
     ...overrides,
   });
 
   test('a listing is each pull transfer quietly with --dry-run and no --link-dest; the re-pull reads paths on stdin, without --delete', () => {
     const plan = planCapture(input());
     expect(plan.settle.repulls).toBe(2);
-    const [pull] = plan.transfers.map(buildRsyncArgs);
-    const [listing] = plan.settle.list.map(buildRsyncArgs);
-    const repull = buildRsyncArgs(plan.settle.repull);
+    const [pull] = plan.pull.map((command) => command.args);
+    const [listing] = plan.settle.list.map((command) => command.args);
+    const repull = plan.settle.repull.args;
     expect(pull).toContain('--modify-window=-1');
     expect(pull).not.toContain('--dry-run');
     const common = (pull ?? []).filter((arg) => arg !== '--info=progress2' && !arg.startsWith('--link-dest='));
@@ -213,13 +218,43 @@ describe('settle in the plan', () => {
     expect(repull).toEqual(expect.arrayContaining(['--files-from=-', '--from0', '--out-format=%i %n', '--link-dest=/h/images/web/1/root', '--exclude=/var/log/*', '--modify-window=-1']));
     expect(repull).not.toContain('--delete');
     expect(repull.slice(-3)).toEqual(['--', '/srv/roots/web/', '/h/images/web/.staging/1-a/root/']);
-    expect(planCapture(input({ nanosecondMtimes: false })).transfers[0]).not.toHaveProperty('nanosecondMtimes');
+    expect(plan.settle.repull.stdin).toBe('the paths the listing found changed, NUL-separated');
+    expect(planCapture(input({ nanosecondMtimes: false })).pull[0]?.args).not.toContain('--modify-window=-1');
   });
 
-  test('--dry-run prints the listing and the re-pull, or says settling is off', () => {
+  test('the change listing: find below each filesystem, where the source lives, then rsync over just those names (directories whole)', () => {
+    const plan = planCapture(input());
+    expect(plan.settle.changed).toEqual({
+      program: 'sh',
+      args: ['-c', 'read since && exec find /srv/roots/web -xdev -ignore_readdir_race -newerct "@$since" -print0'],
+      env: ['LC_ALL'],
+      inheritEnv: true,
+      where: 'here',
+      okExitCodes: [0],
+      stdin: 'our clock (epoch seconds) when the pull began, less 50 ms',
+    });
+    const [listing] = plan.settle.list.map((command) => command.args);
+    const check = plan.settle.check.args;
+    // The full listing's own flags, minus --delete (a name list is no directory listing), plus the names on stdin, recursively.
+    expect(check.filter((arg) => !['--files-from=-', '--from0', '-r'].includes(arg))).toEqual(listing?.filter((arg) => arg !== '--delete'));
+    expect(check.slice(check.indexOf('--files-from=-'), check.indexOf('--files-from=-') + 3)).toEqual(['--files-from=-', '--from0', '-r']);
+    const ssh = planCapture(input({ source: { kind: 'ssh', user: 'root', host: 'golden', port: 22 }, ssh: { knownHostsFile: '/k' }, mounts: parseProcMounts('/dev/vda1 / ext4 rw 0 0\n/dev/vda2 /boot ext4 rw 0 0\n') }));
+    expect(ssh.settle.changed).toMatchObject({ where: 'ssh', env: [], args: ['-c', 'read since && exec find / /boot -xdev -ignore_readdir_race -newerct "@$since" -print0'] });
+    expect(ssh.inspection).toMatchObject({ program: 'sh', where: 'ssh' });
+    // Mounts not known yet (inspection beside the root pass), or no GNU find or clock there: every listing is the full one.
+    expect(planCapture(input({ source: { kind: 'ssh', user: 'root', host: 'golden', port: 22 }, ssh: { knownHostsFile: '/k' }, mounts: undefined })).settle.changed).toBeUndefined();
+    expect(planCapture(input({ findsChanges: false })).settle.changed).toBeUndefined();
+  });
+
+  test('--dry-run prints every command with its prompt, exactly as planned, or says settling is off', () => {
     const inspection = { kernels: [], mounts: [], disks: [], rsyncPath: '/usr/bin/rsync' } as unknown as Parameters<typeof formatCapturePlan>[1];
-    const text = formatCapturePlan(planCapture(input()), inspection);
-    expect(text).toMatch(/\n {2}settle: list what changed since the pull read it; re-pull those files \(up to 2 time\(s\)\).*\n {4}rsync .*--dry-run '--out-format=%i %n' .*\n {4}rsync .*--files-from=- --from0 .* < \(the listed paths\)\n/);
+    const plan = planCapture(input());
+    const text = formatCapturePlan(plan, inspection);
+    expect(text).toMatch(/\n {2}settle: list what changed since the pull read it; re-pull those files \(up to 2 time\(s\)\).*\n/);
+    for (const command of [...plan.pull, plan.settle.changed, plan.settle.check, ...plan.settle.list, plan.settle.repull]) {
+      expect(text).toContain(`$ ${formatPlannedCommand(command as PlannedCommand)}\n`);
+    }
+    expect(text).toContain('(stdin: the paths the listing found changed, NUL-separated; environment: ours + LC_ALL; success: exit 0, 24, 23)');
     expect(formatCapturePlan(planCapture(input({ settleRepulls: 0 })), inspection)).toContain('  settle: off (--settle 0)');
   });
 });

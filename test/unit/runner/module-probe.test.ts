@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { commandEnvironmentValues } from '../../../src/runner/command-environment.js';
 import { startModuleProbe } from '../../../src/runner/module-probe.js';
+import { planModuleProbeCommand } from '../../../src/runner/plan-commands.js';
 import { sleepUnlessAborted } from '../../../src/runner/retry-policy.js';
 import { streamProcess } from '../../../src/sys/stream-process.js';
 import { freePort } from '../../../src/sys/free-port.js';
@@ -11,10 +13,11 @@ describe('an early module probe', () => {
     const retries: string[] = [];
     const killed: number[] = [];
     const started = startModuleProbe(
-      { source: `rsync://web07@127.0.0.1:${port}/img.web.1/`, what: 'image web@1' },
+      { command: planModuleProbeCommand(`rsync://web07@127.0.0.1:${port}/img.web.1/`), what: 'image web@1' },
       {
         stream: streamProcess,
-        token: 'tok',
+        environment: commandEnvironmentValues('tok'),
+        log: () => undefined,
         retry: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 },
         hooks: { sleep: sleepUnlessAborted, onRetry: (reason) => void retries.push(reason) },
       },

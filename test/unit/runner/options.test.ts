@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { parseRunnerArgs } from '../../../src/runner/args.js';
 import { parseRunnerOptions } from '../../../src/runner/options.js';
+import { runnerOptionTable } from '../../../src/runner/option-table.js';
+import { Option } from 'commander';
 import { RootcastError } from '../../../src/errors/rootcast-error.js';
 import { readTokenFile } from '../../../src/runner/token-file.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -39,6 +41,15 @@ describe('runner options', () => {
     );
     expect(error.exitStatus).toBe(64);
     expect(error.details.join('\n')).toMatch(/--target.*absolute[\s\S]*--server.*http[\s\S]*--host[\s\S]*--token[\s\S]*--retries[\s\S]*--bwlimit/);
+  });
+
+  test('one option table: the bundle parses every option into the key commander stores it under for `rootcast runner`', () => {
+    expect(runnerOptionTable).toHaveLength(11);
+    for (const spec of runnerOptionTable) expect(new Option(`--${spec.flag}`).attributeName(), spec.flag).toBe(spec.key);
+    const argv = runnerOptionTable.flatMap((spec) => (spec.value === undefined ? [`--${spec.flag}`] : [`--${spec.flag}`, `v-${spec.flag}`]));
+    const parsed = parseRunnerArgs(argv);
+    if (parsed.help) throw new Error('unexpected help');
+    expect(parsed.raw).toEqual(Object.fromEntries(runnerOptionTable.map((spec) => [spec.key, spec.value === undefined ? true : `v-${spec.flag}`])));
   });
 
   test('unknown flags are usage errors; --help is recognised', () => {

@@ -3,7 +3,8 @@ import type { DeployInstructions } from '../../../src/protocol/deploy-protocol.j
 import type { DeployFacts } from '../../../src/runner/facts.js';
 import { memoryMarginBytes, planDeploy, toolboxSizeBytes } from '../../../src/runner/plan.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
-import type { Step, StepOf } from '../../../src/runner/steps.js';
+import { commandsOfStep, type Step, type StepOf } from '../../../src/runner/steps.js';
+import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
 import { runnerPhases } from '../../../src/protocol/deploy-protocol.js';
 
 const mib = 1024 * 1024;
@@ -12,7 +13,7 @@ const instructions = (overrides: Partial<DeployInstructions> = {}): DeployInstru
   image: 'web',
   version: 3,
   ref: 'web@3',
-  rsync: { url: 'rsync://images.example:8873/img.web.3/', user: 'install.web07' },
+  rsync: { url: 'rsync://install.web07@images.example:8873/img.web.3/', user: 'install.web07' },
   keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi'],
   family: 'rhel',
   ...overrides,
@@ -62,32 +63,36 @@ describe('planDeploy', () => {
   });
 
   test('binds pseudo filesystems recursively, the target root and each of its own filesystems one by one', () => {
-    const mounts = stepOf(planDeploy(instructions(), facts(), settings), 'mount').mounts;
-    expect(mounts).toEqual([
-      { source: '/proc', target: '/run/rootcast/toolbox.42/proc', recursive: true },
-      { source: '/sys', target: '/run/rootcast/toolbox.42/sys', recursive: true },
-      { source: '/dev', target: '/run/rootcast/toolbox.42/dev', recursive: true },
-      { source: '/mnt/sysroot', target: '/run/rootcast/toolbox.42/target', recursive: false },
-      { source: '/mnt/sysroot/boot', target: '/run/rootcast/toolbox.42/target/boot', recursive: false },
-      { source: '/mnt/sysroot/boot/efi', target: '/run/rootcast/toolbox.42/target/boot/efi', recursive: false },
+    const commands = stepOf(planDeploy(instructions(), facts(), settings), 'mount').commands;
+    expect(commands.map((command) => [command.program, ...command.args].join(' '))).toEqual([
+      'mkdir -p /run/rootcast/toolbox.42/proc /run/rootcast/toolbox.42/sys /run/rootcast/toolbox.42/dev /run/rootcast/toolbox.42/target',
+      'mount --rbind /proc /run/rootcast/toolbox.42/proc',
+      'mount --rbind /sys /run/rootcast/toolbox.42/sys',
+      'mount --rbind /dev /run/rootcast/toolbox.42/dev',
+      'mount --bind /mnt/sysroot /run/rootcast/toolbox.42/target',
+      'mkdir -p /run/rootcast/toolbox.42/target/boot', 'mount --bind /mnt/sysroot/boot /run/rootcast/toolbox.42/target/boot',
+      'mkdir -p /run/rootcast/toolbox.42/target/boot/efi', 'mount --bind /mnt/sysroot/boot/efi /run/rootcast/toolbox.42/target/boot/efi',
     ]);
+    expect(commands.every((command) => command.where === 'namespace' && command.chroot === undefined)).toBe(true);
   });
 
   test('pulls from the resolved address as the host user and protects kept paths plus the runner\'s own', () => {
     const sync = stepOf(planDeploy(instructions(), facts(), { ...settings, bwlimitKiB: 5000 }), 'sync-image');
-    expect(sync.source).toBe('rsync://install.web07@10.0.0.1:8873/img.web.3/');
-    expect(sync.destination).toBe('/target/');
-    expect(sync.protect).toEqual(['/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/', '/etc/rootcast/']);
-    expect(sync.bwlimitKiB).toBe(5000);
+    const args = sync.pull.args;
+    expect(args.slice(args.indexOf('--'))).toEqual(['--', 'rsync://install.web07@10.0.0.1:8873/img.web.3/', '/target/']);
+    expect(args.filter((arg) => arg.startsWith('--exclude='))).toEqual(['/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/', '/etc/rootcast/'].map((path) => `--exclude=${path}`));
+    expect(args).toContain('--bwlimit=5000');
+    // Chrooted into the toolbox inside the namespace, with the token by name only.
+    expect(sync.pull).toMatchObject({ program: 'rsync', where: 'namespace', chroot: '/run/rootcast/toolbox.42', env: ['PATH', 'LC_ALL', 'HOME', 'RSYNC_PASSWORD'], okExitCodes: [0, 24] });
   });
 
   test('chrooted into the target ("/"), the toolbox copy skips the work dir that holds node and the runner', () => {
     const steps = planDeploy(instructions(), facts({ target: '/', submounts: [] }), { ...settings, workDir: '/var/lib/rootcast-run' });
-    const ramCopy = stepOf(steps, 'ram-copy');
-    expect(ramCopy.source).toBe('/');
-    expect(ramCopy.excludes).toContain('/var/lib/rootcast-run');
-    expect(ramCopy.excludes).toContain('/proc/*');
-    expect(stepOf(steps, 'mount').mounts.at(-1)).toEqual({ source: '/', target: '/run/rootcast/toolbox.42/target', recursive: false });
+    const copy = stepOf(steps, 'ram-copy').copy.args;
+    expect(copy.slice(copy.indexOf('--'))).toEqual(['--', '/', '/run/rootcast/toolbox.42/']);
+    expect(copy).toContain('--exclude=/var/lib/rootcast-run');
+    expect(copy).toContain('--exclude=/proc/*');
+    expect(stepOf(steps, 'mount').commands.at(-1)).toMatchObject({ program: 'mount', args: ['--bind', '/', '/run/rootcast/toolbox.42/target'] });
   });
 
   test('the dry-run text shows every step and a failed check', () => {
@@ -95,6 +100,14 @@ describe('planDeploy', () => {
     for (const phase of runnerPhases.filter((name) => name !== 'done')) expect(text).toContain(`. ${phase}`);
     expect(text).toMatch(/FAIL memory/);
     expect(text).toContain('rsync://install.web07@10.0.0.1:8873/img.web.3/');
-    expect(text).not.toContain('RSYNC_PASSWORD');
+    // The token is not even in the plan: commands name the variables they get, never a value.
+    expect(text).not.toMatch(/RSYNC_PASSWORD=/);
+    // Every planned command is on a line of its own, after the prompt of where it runs.
+    const steps = planDeploy(instructions(), facts(), settings);
+    const lines = formatPlan(steps).split('\n');
+    for (const command of steps.flatMap((step) => commandsOfStep(step))) {
+      expect(lines).toContain(`  ${command.where === 'namespace' ? 'ns$ ' : '$ '}${formatPlannedCommand(command)}`);
+    }
+    expect(lines.filter((line) => /^ {2}(ns)?\$ /.test(line))).toHaveLength(steps.flatMap((step) => commandsOfStep(step)).length);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { classifyRsyncExit } from '../../../src/runner/rsync-exit.js';
+import { rsyncOkExitCodes } from '../../../src/runner/plan-commands.js';
 import type { StreamResult } from '../../../src/sys/stream-process.js';
 import type { RootcastError } from '../../../src/errors/rootcast-error.js';
 
@@ -13,39 +14,42 @@ const result = (exitCode: number | null, stderr = '', signal: NodeJS.Signals | n
 const codeOf = (outcome: ReturnType<typeof classifyRsyncExit>): string =>
   outcome.kind === 'fatal' ? (outcome.error as RootcastError).code : outcome.kind;
 
+// What the plan allows for every rsync it runs against the daemon.
+const ok = rsyncOkExitCodes;
+
 describe('classifyRsyncExit', () => {
   test('0 and 24 (vanished on the sender) are done', () => {
-    expect(classifyRsyncExit(result(0), 'image web@3').kind).toBe('done');
-    expect(classifyRsyncExit(result(24, 'file has vanished: "/x"'), 'image web@3').kind).toBe('done');
+    expect(classifyRsyncExit(result(0), 'image web@3', ok).kind).toBe('done');
+    expect(classifyRsyncExit(result(24, 'file has vanished: "/x"'), 'image web@3', ok).kind).toBe('done');
   });
 
   test.each([10, 12, 30, 35])('exit %i is transient (network)', (code) => {
-    expect(classifyRsyncExit(result(code, 'rsync: connection unexpectedly closed'), 'image web@3')).toMatchObject({ kind: 'transient', reason: expect.stringContaining(`exit ${code}`) });
+    expect(classifyRsyncExit(result(code, 'rsync: connection unexpectedly closed'), 'image web@3', ok)).toMatchObject({ kind: 'transient', reason: expect.stringContaining(`exit ${code}`) });
   });
 
   test('auth failure, unknown module and access denied are fatal with their own codes', () => {
-    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: auth failed on module img.web.3'), 'image web@3'))).toBe('AUTH_FAILED');
-    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: Unknown module \'img.web.9\''), 'image web@9'))).toBe('NOT_FOUND');
-    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: access denied to img.web.3 from x (10.0.0.9)'), 'image web@3'))).toBe('PERMISSION');
+    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: auth failed on module img.web.3'), 'image web@3', ok))).toBe('AUTH_FAILED');
+    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: Unknown module \'img.web.9\''), 'image web@9', ok))).toBe('NOT_FOUND');
+    expect(codeOf(classifyRsyncExit(result(5, '@ERROR: access denied to img.web.3 from x (10.0.0.9)'), 'image web@3', ok))).toBe('PERMISSION');
   });
 
   test('a partial transfer (23) is fatal: no space has its own code, others show the stderr', () => {
-    expect(codeOf(classifyRsyncExit(result(23, 'write failed on "/target/x": No space left on device (28)'), 'image'))).toBe('NO_SPACE');
-    const other = classifyRsyncExit(result(23, 'rsync: [receiver] mkstemp "/target/.x" failed: Read-only file system (30)'), 'image');
+    expect(codeOf(classifyRsyncExit(result(23, 'write failed on "/target/x": No space left on device (28)'), 'image', ok))).toBe('NO_SPACE');
+    const other = classifyRsyncExit(result(23, 'rsync: [receiver] mkstemp "/target/.x" failed: Read-only file system (30)'), 'image', ok);
     expect(codeOf(other)).toBe('SUBPROCESS_FAILED');
     expect(other.kind === 'fatal' && (other.error as RootcastError).details.join('\n')).toContain('Read-only file system');
   });
 
   test('20 from the server side (serve restarting) is transient; our own 20 (we were interrupted) is not', () => {
-    expect(classifyRsyncExit(result(20, 'rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at io.c(586) [sender=3.2.7]'), 'image web@3')).toMatchObject({ kind: 'transient' });
-    expect(codeOf(classifyRsyncExit(result(20, 'rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at rsync.c(713) [Receiver=3.2.7]'), 'image web@3'))).toBe('SUBPROCESS_FAILED');
+    expect(classifyRsyncExit(result(20, 'rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at io.c(586) [sender=3.2.7]'), 'image web@3', ok)).toMatchObject({ kind: 'transient' });
+    expect(codeOf(classifyRsyncExit(result(20, 'rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at rsync.c(713) [Receiver=3.2.7]'), 'image web@3', ok))).toBe('SUBPROCESS_FAILED');
   });
 
   test('a full daemon (max connections reached, exit 5) is transient, not an auth failure', () => {
-    expect(classifyRsyncExit(result(5, '@ERROR: max connections (16) reached -- try again later'), 'image web@3')).toMatchObject({ kind: 'transient' });
+    expect(classifyRsyncExit(result(5, '@ERROR: max connections (16) reached -- try again later'), 'image web@3', ok)).toMatchObject({ kind: 'transient' });
   });
 
   test('a killed rsync is an interruption (re-run converges), not a retry', () => {
-    expect(codeOf(classifyRsyncExit(result(null, '', 'SIGKILL'), 'image'))).toBe('INTERRUPTED');
+    expect(codeOf(classifyRsyncExit(result(null, '', 'SIGKILL'), 'image', ok))).toBe('INTERRUPTED');
   });
 });

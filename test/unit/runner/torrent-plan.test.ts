@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { DeployInstructions, DeployPayload } from '../../../src/protocol/deploy-protocol.js';
 import type { DeployFacts } from '../../../src/runner/facts.js';
-import { memoryMarginBytes, planDeploy, toolboxSizeBytes } from '../../../src/runner/plan.js';
+import { memoryMarginBytes, planDeploy, runnerOwnedPaths, toolboxSizeBytes } from '../../../src/runner/plan.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
-import type { Step, StepOf } from '../../../src/runner/steps.js';
+import { commandsOfStep, type Step, type StepOf } from '../../../src/runner/steps.js';
 import { buildAria2Args, parseAria2Line } from '../../../src/sys/aria2.js';
 import { buildTarCreateArgs, buildTarExtractArgs } from '../../../src/sys/tar-archive.js';
 
@@ -23,7 +23,7 @@ const instructions = (transport: DeployInstructions['transport']): DeployInstruc
   image: 'web',
   version: 3,
   ref: 'web@3',
-  rsync: { url: 'rsync://10.0.0.1:8873/img.web.3/', user: 'install.web07' },
+  rsync: { url: 'rsync://install.web07@10.0.0.1:8873/img.web.3/', user: 'install.web07' },
   keepPaths: ['/etc/fstab', '/boot/efi/'],
   family: 'debian',
   ...(transport === undefined ? {} : { transport }),
@@ -53,6 +53,8 @@ describe('the sync step\'s transport', () => {
   test('the payload in RAM when it fits beside the toolbox: the tmpfs grows by it; the unpack keeps what the rsync pass keeps', () => {
     const steps = planDeploy(instructions(torrentOffer), facts(), settings);
     const sync = stepOf(steps, 'sync-image');
+    const staged = '/run/rootcast-payload/web@3.tar.zst';
+    const chrooted = { where: 'namespace', chroot: '/run/rootcast/toolbox.42', env: ['PATH', 'LC_ALL', 'HOME'] };
     expect(sync.transport).toEqual({
       kind: 'torrent',
       reason: 'install.transport is torrent',
@@ -64,10 +66,17 @@ describe('the sync step\'s transport', () => {
         sha256: 'a'.repeat(64),
         staging: 'ram',
         stagingDir: '/run/rootcast-payload',
-        keep: sync.protect,
         seedSeconds: 60,
+        commands: {
+          makeStaging: { ...chrooted, program: 'mkdir', args: ['-p', '-m', '700', '/run/rootcast-payload'], okExitCodes: [0] },
+          fetch: { ...chrooted, program: 'aria2c', args: buildAria2Args({ torrentUrl: 'http://10.0.0.1:8780/api/v1/hosts/web07/payload/web@3.torrent', dir: '/run/rootcast-payload', seedSeconds: 60 }), env: ['PATH', 'LC_ALL', 'HOME', 'http_proxy'], okExitCodes: [0] },
+          digest: { ...chrooted, program: 'sha256sum', args: [staged], okExitCodes: [0] },
+          unpack: { ...chrooted, program: 'tar', args: buildTarExtractArgs(staged, '/target', ['/etc/fstab', '/boot/efi/', ...runnerOwnedPaths]), okExitCodes: [0, 1, 2] },
+        },
       },
     });
+    // The dry-run lists them in the order they run: the torrent's four, then the rsync pass (RAM staging: nothing to remove).
+    expect(commandsOfStep(sync).map((command) => command.program)).toEqual(['mkdir', 'aria2c', 'sha256sum', 'tar', 'rsync']);
     expect(stepOf(steps, 'ram-copy').tmpfsBytes).toBe(toolboxSizeBytes({ files: 10_000, bytes: 200 * mib }) + 300 * mib);
     expect(formatPlan(steps)).toContain('transport: torrent (install.transport is torrent): aria2c fetches web@3.tar.zst (300.0 MiB)');
   });
@@ -76,6 +85,15 @@ describe('the sync step\'s transport', () => {
     const ram = toolboxSizeBytes({ files: 10_000, bytes: 200 * mib }) + memoryMarginBytes + 100 * mib;
     const sync = stepOf(planDeploy(instructions(torrentOffer), facts({ memAvailableBytes: ram }), settings), 'sync-image');
     expect(sync.transport?.kind === 'torrent' && [sync.transport.fetch.staging, sync.transport.fetch.stagingDir]).toEqual(['disk', '/target/run/rootcast/payload']);
+    // The staging directory on the target is removed after the rsync pass.
+    expect(commandsOfStep(sync).map((command) => `${command.program} ${command.args.at(-1) ?? ''}`)).toEqual([
+      'mkdir /target/run/rootcast/payload',
+      'aria2c http://10.0.0.1:8780/api/v1/hosts/web07/payload/web@3.torrent',
+      'sha256sum /target/run/rootcast/payload/web@3.tar.zst',
+      'tar --directory=/target',
+      expect.stringMatching(/^rsync /),
+      'rm /target/run/rootcast/payload',
+    ]);
   });
 
   test('neither fits, or the disk cannot take the image: preflight fails NO_SPACE before anything is written', () => {
@@ -93,11 +111,11 @@ describe('the sync step\'s transport', () => {
 });
 
 describe('aria2c and tar argv', () => {
-  test('aria2c: tracker peers only, the proxy carries the credential, bounded stalls, the seeding time in minutes', () => {
-    const args = buildAria2Args({ torrentUrl: 'http://10.0.0.1:8780/x.torrent', dir: '/run/rootcast-payload', proxy: 'http://127.0.0.1:4000', seedSeconds: 90 });
-    expect(args).toEqual(expect.arrayContaining(['--enable-dht=false', '--enable-peer-exchange=false', '--bt-enable-lpd=false', '--seed-time=1.5', '--http-proxy=http://127.0.0.1:4000', '--bt-stop-timeout=120']));
+  test('aria2c: tracker peers only, no proxy or credential in argv (the proxy comes as http_proxy), bounded stalls, the seeding time in minutes', () => {
+    const args = buildAria2Args({ torrentUrl: 'http://10.0.0.1:8780/x.torrent', dir: '/run/rootcast-payload', seedSeconds: 90 });
+    expect(args).toEqual(expect.arrayContaining(['--enable-dht=false', '--enable-peer-exchange=false', '--bt-enable-lpd=false', '--seed-time=1.5', '--bt-stop-timeout=120']));
     expect(args.at(-1)).toBe('http://10.0.0.1:8780/x.torrent');
-    expect(args.join(' ')).not.toMatch(/Bearer|token/i);
+    expect(args.join(' ')).not.toMatch(/Bearer|token|proxy/i);
   });
 
   test('aria2c readout lines', () => {

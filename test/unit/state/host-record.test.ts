@@ -5,7 +5,8 @@ import { describe, expect, test } from 'vitest';
 import { readCurrentGeneration, issueGeneration } from '../../../src/credentials/install-generation-store.js';
 import { planInstallGeneration } from '../../../src/credentials/install-generation.js';
 import { resolveHomePaths } from '../../../src/home/paths.js';
-import { emptyHostRecord, maxPreviousVersions, recordDeployStarting, recordDone, recordEnrolled, recordFailed, versionsHeldBy } from '../../../src/state/host-record.js';
+import { emptyHostRecord, hostRecordSchema, maxPreviousVersions, recordDeployStarting, recordDone, recordEnrolled, recordFailed, versionsHeldBy } from '../../../src/state/host-record.js';
+import { hostRecordRows } from '../../../src/state/present.js';
 import { readHostRecord, readHostRecords, writeHostRecord } from '../../../src/state/host-record-store.js';
 
 const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
@@ -21,6 +22,17 @@ describe('host record transitions', () => {
     record = recordDone(recordEnrolled(record, 2), 2, t(15));
     expect(record).toMatchObject({ deployed: { ref: 'web@3' }, completedGeneration: 2, credentialGeneration: 2, last: { result: 'succeeded', ref: 'web@3' } });
     expect(record.previous).toEqual([{ ...web(2), until: t(15).toISOString() }]);
+  });
+
+  test('the layers deployed with a version move with it to deployed and show in host show', () => {
+    const overrides = { layers: [{ layer: 'identity/web07', digest: `sha256:${'a'.repeat(64)}` }, { layer: 'all', digest: `sha256:${'b'.repeat(64)}` }], treeDigest: `sha256:${'c'.repeat(64)}` };
+    const record = recordDone(recordDeployStarting(emptyHostRecord('web07'), web(2), 1, t(0), overrides), 1, t(5));
+    expect(record.deployed).toEqual({ ...web(2), via: 'install', at: t(5).toISOString(), overrides });
+    expect(hostRecordSchema.parse(record)).toEqual(record);
+    expect(hostRecordRows(record)).toContainEqual(['layers', 'identity/web07 aaaaaaaaaaaa, all bbbbbbbbbbbb']);
+    // A later version deployed without layers leaves no stale digests behind.
+    const plain = recordDone(recordDeployStarting(record, web(3), 2, t(6)), 2, t(7));
+    expect(plain.deployed?.overrides).toBeUndefined();
   });
 
   test('a done from another generation than the one deploying spends its token but proves nothing about the version', () => {

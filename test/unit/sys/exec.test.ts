@@ -13,3 +13,14 @@ describe('execProcess', () => {
     expect(result.stderr.endsWith('xxEND\n')).toBe(true);
   });
 });
+
+describe('execProcess with stdout kept as bytes', () => {
+  test('keeps any bytes (a name from find -print0 need not be UTF-8) up to the limit, and nothing past it', async () => {
+    const result = await execProcess({ command: 'sh', args: ['-c', "printf 'a\\377\\000b\\n\\000'"], stdoutBytesLimit: 16 });
+    expect(result.stdoutBytes).toEqual(Buffer.from([0x61, 0xff, 0x00, 0x62, 0x0a, 0x00]));
+    expect(result.stdout).toBe('');
+    const over = await execProcess({ command: 'sh', args: ['-c', 'head -c 100 /dev/zero'], stdoutBytesLimit: 99 });
+    expect(over.exitCode).toBe(0);
+    expect(over.stdoutBytes).toBeUndefined();
+  });
+});

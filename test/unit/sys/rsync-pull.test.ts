@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildDaemonPullArgs, buildDaemonUrl, buildLocalCopyArgs, buildModuleProbeArgs } from '../../../src/sys/rsync-pull.js';
+import { buildDaemonPullArgs, buildLocalCopyArgs, buildModuleProbeArgs, withDaemonAddress } from '../../../src/sys/rsync-pull.js';
 import { namespaceHolderArgs, nsenterArgs } from '../../../src/sys/mount-namespace.js';
 import { bindMountArgs, tmpfsMountArgs } from '../../../src/sys/mount.js';
 
@@ -9,7 +9,7 @@ describe('rsync pull argv', () => {
     const dashes = args.indexOf('--');
     expect(args.slice(dashes)).toEqual(['--', 'rsync://web07@10.0.0.1:873/img.web.3/', '/target/']);
     const options = args.slice(0, dashes);
-    for (const option of ['-aHAXS', '--numeric-ids', '--delete', '--info=progress2', '--no-inc-recursive', '--timeout=60', '--contimeout=60', '--bwlimit=1000', '--exclude=/etc/fstab', '--exclude=/boot/efi', '--stats']) {
+    for (const option of ['-aHAXS', '--numeric-ids', '--delete', '--info=progress2', '--sockopts=TCP_NODELAY', '--no-inc-recursive', '--timeout=60', '--contimeout=60', '--bwlimit=1000', '--exclude=/etc/fstab', '--exclude=/boot/efi', '--stats']) {
       expect(options).toContain(option);
     }
     expect(options).not.toContain('--delete-excluded');
@@ -23,10 +23,10 @@ describe('rsync pull argv', () => {
     expect(buildLocalCopyArgs('/mnt/sysroot/', '/x/', [], true)).toContain('--dry-run');
   });
 
-  test('the daemon URL gets the user and the resolved address (IPv6 bracketed)', () => {
-    expect(buildDaemonUrl('rsync://images.example:8873/img.web.3/', 'web07', '10.0.0.1')).toBe('rsync://web07@10.0.0.1:8873/img.web.3/');
-    expect(buildDaemonUrl('rsync://images.example/img.web.3/', 'web07', 'fd00::1')).toBe('rsync://web07@[fd00::1]/img.web.3/');
-    expect(buildModuleProbeArgs('rsync://a@b/m/', 30)).toEqual(['--list-only', '--timeout=30', '--contimeout=30', '--', 'rsync://a@b/m/']);
+  test('the daemon URL keeps the server\'s user and gets the resolved address (IPv6 bracketed)', () => {
+    expect(withDaemonAddress('rsync://web07@images.example:8873/img.web.3/', '10.0.0.1')).toBe('rsync://web07@10.0.0.1:8873/img.web.3/');
+    expect(withDaemonAddress('rsync://web07@images.example/img.web.3/', 'fd00::1')).toBe('rsync://web07@[fd00::1]/img.web.3/');
+    expect(buildModuleProbeArgs('rsync://a@b/m/', 30)).toEqual(['--list-only', '--sockopts=TCP_NODELAY', '--timeout=30', '--contimeout=30', '--', 'rsync://a@b/m/']);
   });
 
   test('namespace and mount argv', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { findTargetSubmounts, isMountPoint, parseMountinfo } from '../../../src/runner/mountinfo.js';
+import { findTargetSubmounts } from '../../../src/runner/target-submounts.js';
+import { parseMountinfo } from '../../../src/sys/mount-table.js';
 
 const mountinfo = `22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
 30 22 0:5 / /dev rw shared:2 - devtmpfs udev rw
@@ -14,21 +15,20 @@ const mountinfo = `22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
 48 22 8:5 / /mnt/sysroot-other rw - ext4 /dev/vda5 rw
 `;
 
-describe('mountinfo', () => {
+describe('the target\'s own filesystems', () => {
   const entries = parseMountinfo(mountinfo);
-
-  test('parses mount points (unescaping \\040) and filesystem types', () => {
-    expect(entries.find((entry) => entry.mountPoint === '/mnt/sysroot/srv/my data')).toEqual({ mountPoint: '/mnt/sysroot/srv/my data', fsType: 'ext4', source: '/dev/vda4' });
-  });
-
-  test('knows mount points; "/" always counts', () => {
-    expect(isMountPoint(entries, '/mnt/sysroot')).toBe(true);
-    expect(isMountPoint(entries, '/mnt')).toBe(false);
-    expect(isMountPoint([], '/')).toBe(true);
-  });
 
   test('the target\'s own filesystems are its disk mounts, not pseudo filesystems, siblings or mounts inside a tmpfs', () => {
     expect(findTargetSubmounts(entries, '/mnt/sysroot')).toEqual(['/boot', '/boot/efi', '/srv/my data']);
     expect(findTargetSubmounts(entries, '/')).toContain('/mnt/sysroot');
+  });
+
+  test('network, overlay and image-backed filesystems below the target are not its own, nor what is mounted below them', () => {
+    const more = parseMountinfo(`${mountinfo}50 40 0:40 / /mnt/sysroot/home rw - nfs4 server:/home rw
+51 50 8:6 / /mnt/sysroot/home/scratch rw - ext4 /dev/vda6 rw
+52 40 7:0 / /mnt/sysroot/snap/core/1 ro - squashfs /dev/loop0 ro
+53 40 0:41 / /mnt/sysroot/var/lib/containers/x rw - overlay overlay rw
+`);
+    expect(findTargetSubmounts(more, '/mnt/sysroot')).toEqual(['/boot', '/boot/efi', '/srv/my data']);
   });
 });

@@ -1,0 +1,38 @@
+/** One line of fstab(5): what is mounted where. */
+export interface FstabEntry {
+  spec: string;
+  mountpoint: string;
+  fstype: string;
+  options: string[];
+}
+
+/** fstab escapes blanks in fields as octal (`\040`). */
+const unescapeField = (field: string): string => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+
+/** Pure: the entries of an fstab text; comments, blank lines and lines with fewer than three fields are skipped. */
+export const parseFstab = (text: string): FstabEntry[] =>
+  text.split('\n').flatMap((line): FstabEntry[] => {
+    const fields = line.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
+    const [spec, mountpoint, fstype, options = 'defaults'] = fields;
+    if (spec === undefined || mountpoint === undefined || fstype === undefined) return [];
+    return [{ spec: unescapeField(spec), mountpoint: unescapeField(mountpoint), fstype, options: options.split(',') }];
+  });
+
+/** Kernel and memory file systems: systemd mounts them whatever fstab says, so their absence means nothing. */
+const virtualTypes = new Set(['proc', 'sysfs', 'devpts', 'devtmpfs', 'tmpfs', 'ramfs', 'securityfs', 'debugfs', 'tracefs', 'efivarfs', 'bpf', 'hugetlbfs', 'mqueue', 'configfs', 'fusectl', 'pstore', 'cgroup', 'cgroup2', 'autofs', 'binfmt_misc']);
+
+/** Entries that mount a stored file system somewhere (local or remote; not swap, not `none`, not a kernel one). */
+const mountsAFileSystem = (entry: FstabEntry): boolean => entry.fstype !== 'swap' && !virtualTypes.has(entry.fstype) && entry.mountpoint.startsWith('/');
+
+/**
+ * Pure: mount points the golden client's fstab has and the installed system's lacks (a separate /var,
+ * /srv or /home the installer did not make): the image's files for them land on the parent file system.
+ */
+export const mountPointsMissing = (golden: readonly FstabEntry[], installed: readonly FstabEntry[]): string[] => {
+  const present = new Set(installed.filter(mountsAFileSystem).map((entry) => entry.mountpoint.replace(/\/+$/, '') || '/'));
+  return [...new Set(golden.filter(mountsAFileSystem).map((entry) => entry.mountpoint.replace(/\/+$/, '') || '/'))].filter((point) => !present.has(point));
+};
+
+/** Pure: swap files an fstab names (paths, not devices): the runner leaves them out of copies. */
+export const swapFiles = (entries: readonly FstabEntry[]): string[] =>
+  entries.filter((entry) => entry.fstype === 'swap' && entry.spec.startsWith('/') && !entry.spec.startsWith('/dev/')).map((entry) => entry.spec);
