@@ -90,7 +90,7 @@ describe('the BitTorrent swarm of serve (network namespaces, real aria2c)', () =
     expect(instructions.transport).toEqual({
       setting: 'torrent',
       reason: 'install.transport is torrent',
-      payload: { torrentPath: '/api/v1/hosts/web01/payload/web@1.torrent', file: 'web@1.tar.zst', bytes: record?.bytes, sha256: record?.sha256, infoHash: record?.infoHash, imageBytes: 16 * 1024 * 1024, seedSeconds: 30 },
+      payload: { torrentPath: '/api/v1/hosts/web01/payload/web@1.torrent', file: 'web@1.tar.zst', bytes: record?.bytes, sha256: record?.sha256, infoHash: record?.infoHash, imageBytes: 16 * 1024 * 1024, seedSeconds: 30, trackerOrigin: `http://${tracker.address}:8781` },
     });
     expect(serve?.output()).toMatch(/payload: web@1 published in/);
   });
