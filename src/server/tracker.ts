@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { bencode, type Bencoded } from '../payload/bencode.js';
 
 /** One announce (BEP 3), as parsed from the request's raw query string. */
@@ -83,7 +84,7 @@ export interface SwarmStats {
 }
 
 export interface Tracker {
-  /** The bencoded answer to one announce from `ip` (IPv4; the address the request came from, never a claimed one). */
+  /** The bencoded answer to one announce from `ip` (the address the request came from, never a claimed one). */
   announce(announce: Announce, ip: string): Buffer;
   stats(): SwarmStats[];
 }
@@ -92,20 +93,47 @@ export interface TrackerOptions {
   nowMs: () => number;
   /** Seconds between a client's announces. @default 30 */
   intervalSeconds?: number;
+  /** Picks which peers an asker gets. @default Math.random */
+  random?: () => number;
 }
 
 /** Pure-bencoded refusal a BitTorrent client shows as the tracker's reason. */
 export const trackerFailure = (reason: string): Buffer => bencode({ 'failure reason': reason });
 
-const compactPeer = (peer: Peer): Buffer => {
-  const bytes = Buffer.alloc(6);
-  peer.ip.split('.').forEach((octet, index) => bytes.writeUInt8(Number(octet), index));
-  bytes.writeUInt16BE(peer.port, 4);
+/** The 16 bytes of an IPv6 address (`::` expanded; an embedded IPv4 tail is two groups). */
+const ipv6Bytes = (ip: string): Buffer => {
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const text = tail === null ? ip : ip.replace(tail[0], `${(Number(tail[1]) * 256 + Number(tail[2])).toString(16)}:${(Number(tail[3]) * 256 + Number(tail[4])).toString(16)}`);
+  const [head = '', rest] = text.split('::');
+  const groups = (part: string | undefined): string[] => (part === undefined || part === '' ? [] : part.split(':'));
+  const left = groups(head);
+  const right = groups(rest);
+  const all = [...left, ...Array<string>(rest === undefined ? 0 : 8 - left.length - right.length).fill('0'), ...right];
+  const bytes = Buffer.alloc(16);
+  all.forEach((group, index) => bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2));
   return bytes;
 };
 
+/** BEP 23 / BEP 7: 4 address bytes + port for IPv4 (`peers`), 16 + port for IPv6 (`peers6`). */
+const compactPeer = (peer: Peer): Buffer => {
+  const address = isIP(peer.ip) === 4 ? Buffer.from(peer.ip.split('.').map(Number)) : ipv6Bytes(peer.ip);
+  const port = Buffer.alloc(2);
+  port.writeUInt16BE(peer.port);
+  return Buffer.concat([address, port]);
+};
+
+/** Fisher-Yates over a copy: every subset of peers equally likely. */
+const shuffled = <T>(items: readonly T[], random: () => number): T[] => {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
+};
+
 /**
- * A minimal HTTP tracker (BEP 3 announces, BEP 23 compact peer lists) kept in memory: which fleet hosts hold
+ * A minimal HTTP tracker (BEP 3 announces, BEP 23 and BEP 7 compact peer lists) kept in memory: which fleet hosts hold
  * which payload. Peers that miss two announce intervals are forgotten. Who may announce is decided by the caller.
  */
 export const createTracker = (options: TrackerOptions): Tracker => {
@@ -125,10 +153,13 @@ export const createTracker = (options: TrackerOptions): Tracker => {
       if (announce.event === 'completed') swarm.downloaded += 1;
       const others = [...swarm.peers.entries()].filter(([id, peer]) => id !== announce.peerId && !(announce.left === 0 && peer.left === 0));
       // A random subset, so a thousand hosts do not all crowd the same first peers.
-      const chosen = others.sort(() => Math.random() - 0.5).slice(0, announce.numwant).map(([, peer]) => peer);
+      const chosen = shuffled(others, options.random ?? Math.random).slice(0, announce.numwant).map(([, peer]) => peer);
       const complete = [...swarm.peers.values()].filter((peer) => peer.left === 0).length;
-      const peers: Bencoded = announce.compact ? Buffer.concat(chosen.map(compactPeer)) : chosen.map((peer) => ({ ip: peer.ip, port: peer.port }));
-      return bencode({ complete, incomplete: swarm.peers.size - complete, interval, 'min interval': Math.min(interval, 10), peers });
+      const counts = { complete, incomplete: swarm.peers.size - complete, interval, 'min interval': Math.min(interval, 10) };
+      if (!announce.compact) return bencode({ ...counts, peers: chosen.map((peer): Bencoded => ({ ip: peer.ip, port: peer.port })) });
+      const v4 = chosen.filter((peer) => isIP(peer.ip) === 4);
+      const v6 = chosen.filter((peer) => isIP(peer.ip) === 6);
+      return bencode({ ...counts, peers: Buffer.concat(v4.map(compactPeer)), ...(v6.length === 0 ? {} : { peers6: Buffer.concat(v6.map(compactPeer)) }) });
     },
     stats: () =>
       [...swarms.entries()].map(([infoHash, swarm]) => {

@@ -49,6 +49,23 @@ describe('the tracker', () => {
     now = 61_000;
     expect(tracker.stats()[0]).toMatchObject({ complete: 0, incomplete: 0 });
   });
+
+  test('IPv6 peers come as BEP 7 peers6 (16 address bytes + port), IPv4 ones as peers; numwant caps both together', () => {
+    const tracker = createTracker({ nowMs: () => 0 });
+    tracker.announce(announceOf({ peer_id: peerId(1) }), '2001:db8::7');
+    tracker.announce(announceOf({ peer_id: peerId(2) }), '10.213.0.2');
+    tracker.announce(announceOf({ peer_id: peerId(3) }), '::ffff:10.213.0.9');
+    const answer = bdecode(tracker.announce(announceOf({ peer_id: peerId(4) }), '10.213.0.3')) as Map<string, unknown>;
+    expect(answer.get('peers')).toEqual(Buffer.from([10, 213, 0, 2, 0x1a, 0xe1]));
+    const v6 = answer.get('peers6') as Buffer;
+    expect(v6.length).toBe(36);
+    expect([v6.subarray(0, 18), v6.subarray(18)].map((entry) => entry.toString('hex')).sort()).toEqual([
+      '00000000000000000000ffff0ad500091ae1',
+      '20010db80000000000000000000000071ae1',
+    ]);
+    const capped = bdecode(tracker.announce(announceOf({ peer_id: peerId(5), numwant: '2' }), '10.213.0.4')) as Map<string, unknown>;
+    expect((capped.get('peers') as Buffer).length / 6 + ((capped.get('peers6') as Buffer | undefined)?.length ?? 0) / 18).toBe(2);
+  });
 });
 
 describe('payload routes and byte ranges', () => {
