@@ -35,7 +35,7 @@ describe('the installer reports installer-started', () => {
     // What d-i's environment offers: busybox applets, no curl.
     busyboxPath = join(work, 'busybox-bin');
     await mkdir(busyboxPath);
-    for (const applet of ['sh', 'cat', 'date', 'printf', 'nc', 'echo']) await symlink('/bin/busybox', join(busyboxPath, applet));
+    for (const applet of ['sh', 'cat', 'date', 'printf', 'nc', 'echo', 'awk']) await symlink('/bin/busybox', join(busyboxPath, applet));
   });
 
   afterAll(async () => {
