@@ -32,6 +32,9 @@ want udhcpc udhcpc
 want dhclient isc-dhcp-client
 want tftp tftp-hpa
 want curl curl
+# BitTorrent fan-out (docs/fanout.md): payloads are tar.zst, the tests and the bench run real aria2c clients.
+want zstd zstd
+want aria2c aria2
 have() { [[ -e "$1" ]] || need+=("$2"); }
 have /usr/lib/PXELINUX/pxelinux.0 pxelinux
 have /usr/lib/syslinux/modules/bios/ldlinux.c32 syslinux-common

@@ -1,3 +1,5 @@
+import type { TransportMode } from '../protocol/transport-modes.js';
+
 /**
  * What the inventory and the server settings give the answer-file renderer for one host, as plain
  * data. The lead's inventory adapter builds these; `buildRenderContext()` validates and normalises
@@ -64,6 +66,8 @@ export interface InstallInput {
   rootPasswordHash?: string;
   /** OpenSSH public keys installed for root in the freshly installed system. @default [] */
   sshAuthorizedKeys?: readonly string[];
+  /** `torrent` and `auto` add the profile's torrentPackages (aria2, zstd) to the minimal system. @default "rsync" */
+  transport?: TransportMode;
 }
 
 export interface ReposInput {
@@ -71,6 +75,8 @@ export interface ReposInput {
   url?: string;
   /** Extra repositories (kickstart `repo`); not supported for debian-installer. */
   extra?: readonly { name: string; baseurl: string }[];
+  /** Enterprise Linux: add EPEL (aria2 for torrent installs); true for Fedora's EPEL mirror network, or a mirror's baseurl. */
+  epel?: boolean | string;
 }
 
 export type PartitioningInput = { mode: 'auto'; scheme?: 'lvm' | 'plain'; disks?: readonly string[] } | LayoutInput;

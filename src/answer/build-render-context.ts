@@ -89,12 +89,13 @@ const buildInstall = (install: InstallInput, profile: DistroProfile, sink: Probl
       name: profile.name,
       family: profile.family,
       sysroot: profile.sysroot,
-      packages: profile.packages,
+      packages: installPackages(install, profile),
       suite: profile.suite ?? null,
       kickstartDialect: profile.kickstartDialect ?? null,
     },
     source: buildSource(install, profile, sink),
     repos: buildRepos(install, profile, sink),
+    epel: buildEpel(install, profile, sink),
     partitioning: buildPartitioning(install, profile, sink),
     timezone,
     keyboard,
@@ -132,6 +133,28 @@ const buildRepos = (install: InstallInput, profile: DistroProfile, sink: Problem
   // A host's repo replaces the profile's repo of the same name.
   const names = new Set(extra.map((repo) => repo.name));
   return [...profile.repos.filter((repo) => !names.has(repo.name)), ...extra.map((repo) => ({ name: repo.name, baseurl: repo.baseurl }))];
+};
+
+/** The minimal set, plus aria2 and zstd when the install may fetch the image by BitTorrent. */
+const installPackages = (install: InstallInput, profile: DistroProfile): string[] =>
+  (install.transport ?? 'rsync') === 'rsync' ? [...profile.packages] : [...new Set([...profile.packages, ...profile.torrentPackages])];
+
+const buildEpel = (install: InstallInput, profile: DistroProfile, sink: ProblemSink): HostRenderContext['install']['epel'] => {
+  const asked = install.repos?.epel ?? false;
+  const torrent = (install.transport ?? 'rsync') !== 'rsync';
+  if (asked === false) {
+    if (torrent && profile.epelRelease !== null) {
+      sink.add('install.transport', `${install.transport} installs need aria2, which ${profile.name} has only in EPEL ${profile.epelRelease}; set install.repos.epel: true (or a mirror's URL), or install.transport: rsync`);
+    }
+    return null;
+  }
+  if (profile.epelRelease === null) {
+    sink.add('install.repos.epel', `EPEL is for Enterprise Linux; ${profile.name} carries aria2 in its own repositories`);
+    return null;
+  }
+  if (asked === true) return { option: 'metalink', url: `https://mirrors.fedoraproject.org/metalink?repo=epel-${profile.epelRelease}&arch=x86_64` };
+  if (!repoUrl.test(asked)) sink.add('install.repos.epel', `"${asked}" is not an http(s):// or ftp:// URL (or true for Fedora's EPEL mirrors)`);
+  return { option: 'baseurl', url: asked };
 };
 
 const buildPartitioning = (install: InstallInput, profile: DistroProfile, sink: ProblemSink): PartitioningContext => {

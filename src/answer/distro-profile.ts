@@ -31,6 +31,10 @@ export const distroProfileSchema = z
     packages: z
       .array(z.string().regex(/^[@^A-Za-z0-9_.+:-]+$/, 'must be a package or @group name'))
       .refine((list) => list.includes('rsync') && list.includes('curl'), 'must include rsync and curl'),
+    /** Packages a torrent install adds to the minimal set (aria2c, zstd; tar where the set lacks it). */
+    torrentPackages: z.array(z.string().regex(/^[A-Za-z0-9_.+:-]+$/, 'must be a package name')).min(1).default(['aria2', 'zstd']),
+    /** The EPEL release aria2 comes from (Enterprise Linux); null where the distro's own repositories carry it. */
+    epelRelease: z.number().int().min(7).nullable().default(null),
     /** Automatic layout scheme when the host has no declarative layout. */
     autoScheme: z.enum(['lvm', 'plain']).default('lvm'),
     /** Commands the runner runs inside the deployed target, in order (sh -c each). */
@@ -55,6 +59,7 @@ export const distroProfileSchema = z
         ctx.addIssue({ code: 'custom', path: ['source', 'kind'], message: 'must be debian-mirror for the debian family' });
       }
       if (profile.repos.length > 0) ctx.addIssue({ code: 'custom', path: ['repos'], message: 'is not supported for the debian family' });
+      if (profile.epelRelease !== null) ctx.addIssue({ code: 'custom', path: ['epelRelease'], message: 'is not supported for the debian family' });
     } else if (profile.source.kind === 'debian-mirror') {
       ctx.addIssue({ code: 'custom', path: ['source', 'kind'], message: 'debian-mirror is for the debian family only' });
     }

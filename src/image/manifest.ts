@@ -76,4 +76,22 @@ export interface ImageManifest {
   /** What the capture could not make exact (absent when it had nothing to say, and in manifests before it existed). */
   warnings?: CaptureWarning[];
   note?: string;
+  /** The version as one tar.zst and its torrent (`rootcast image publish`); absent until published. */
+  payload?: PayloadRecord;
+}
+
+/** A published payload of one version: `<version>/payload/<file>` and its `.torrent` beside it (docs/fanout.md). */
+export interface PayloadRecord {
+  /** `web@8.tar.zst`; the torrent is the same name with `.torrent`. */
+  file: string;
+  bytes: number;
+  /** SHA-256 of the file, hex: the runner refuses a payload that does not match it. */
+  sha256: string;
+  /** SHA-1 of the torrent's info dictionary, hex. */
+  infoHash: string;
+  pieceLength: number;
+  /** zstd level of the archive. */
+  zstdLevel: number;
+  builtAt: string;
+  rootcastVersion: string;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transportModes } from '../protocol/transport-modes.js';
 
 // A single string where a list is expected is accepted as a one-item list (`dns: 10.0.0.1`).
 const stringList = z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.string()));
@@ -68,6 +69,8 @@ export const installSchema = z
       .object({
         url: z.string().optional(),
         extra: z.array(z.object({ name: z.string(), baseurl: z.string() }).strict()).optional(),
+        /** EL only: add EPEL (where aria2 lives) to the kickstart; true for Fedora's EPEL mirrors, or a mirror's baseurl. */
+        epel: z.union([z.boolean(), z.string()]).optional(),
       })
       .strict()
       .optional(),
@@ -76,6 +79,12 @@ export const installSchema = z
     lang: z.string().optional(),
     rootPasswordHash: z.string().optional(),
     sshAuthorizedKeys: stringList.optional(),
+    /** How the first install moves the image: rsync, torrent, or auto (torrent from torrentMinHosts hosts on). @default "rsync" */
+    transport: z.enum(transportModes).optional(),
+    /** `auto` uses the torrent when at least this many hosts install the same image. @default 20 */
+    torrentMinHosts: z.number().int().min(1).max(1_000_000).optional(),
+    /** How long a runner keeps seeding after its download completed, at most. @default 60 */
+    torrentSeedSeconds: z.number().int().min(0).max(86_400).optional(),
   })
   .strict();
 

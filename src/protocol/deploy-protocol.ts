@@ -12,6 +12,8 @@
  * The host's override tree is its own module (`ovl.<host>`), readable by that host's users only.
  */
 
+import type { TransportMode } from './transport-modes.js';
+
 export const apiPrefix = '/api/v1';
 
 /** Distribution families the installer path supports; per-family facts live in kickstart/. */
@@ -34,6 +36,37 @@ export interface DeployInstructions {
   family: DistroFamily;
   /** The host's override layers, merged and rendered on the server for this deploy; absent when serve has none to offer. */
   overrides?: DeployOverrides;
+  /** How the image moves (docs/fanout.md); absent from servers before it, which means rsync. */
+  transport?: DeployTransport;
+}
+
+/** What the inventory asked for and what serve offers: with a payload the runner may fetch it by BitTorrent. */
+export interface DeployTransport {
+  setting: TransportMode;
+  /** Why serve did or did not offer the payload (the runner's events repeat it). */
+  reason: string;
+  payload?: DeployPayload;
+}
+
+/**
+ * The version as one tar.zst in a swarm: `GET torrentPath` (Bearer install token) gives a .torrent whose
+ * tracker and web seed are serve's (`/api/v1/hosts/<host>/announce`, `…/payload/<file>`, HTTP Range); both
+ * take the same Bearer token. The runner checks `sha256` before it unpacks, then finishes with the rsync pass.
+ */
+export interface DeployPayload {
+  /** Path on serve's HTTP server (`/api/v1/hosts/web07/payload/web@8.torrent`). */
+  torrentPath: string;
+  /** `web@8.tar.zst` */
+  file: string;
+  bytes: number;
+  sha256: string;
+  infoHash: string;
+  /** Apparent size of the unpacked image (manifest sizeBytes): what the target's disk must hold. */
+  imageBytes: number;
+  /** How long the runner keeps seeding after its download completed, at most. */
+  seedSeconds: number;
+  /** The tracker's origin (`http://10.0.0.1:8780`, or serve --tracker's): the runner sends its token there too. */
+  trackerOrigin: string;
 }
 
 /**

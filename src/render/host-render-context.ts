@@ -62,6 +62,8 @@ export interface InstallContext {
   source: InstallSourceContext;
   /** Extra repositories (kickstart `repo --name --baseurl`); always empty for debian-installer. */
   repos: readonly { name: string; baseurl: string }[];
+  /** EPEL as a kickstart `repo --name=epel` (`--metalink` for Fedora's mirror network, `--baseurl` for a mirror), or `null`. */
+  epel: { option: 'metalink' | 'baseurl'; url: string } | null;
   partitioning: PartitioningContext;
   /** Olson time zone (`Europe/Berlin`). */
   timezone: string;
@@ -84,7 +86,7 @@ export interface DistroContext {
   family: 'rhel' | 'debian';
   /** Where the installer mounts the target system: `/mnt/sysroot`, `/mnt/sysimage` (RHEL 8), `/target` (d-i). */
   sysroot: string;
-  /** Packages the minimal install gets (always including rsync and curl). */
+  /** Packages the minimal install gets (always including rsync and curl; aria2 and zstd for torrent installs). */
   packages: readonly string[];
   /** d-i suite (`bookworm`); `null` for Anaconda. */
   suite: string | null;

@@ -9,6 +9,7 @@ import { planRootMeasureCommand } from './plan-commands.js';
 import { execPlanned, type PlannedRunner } from './run-planned.js';
 import { findTargetSubmounts } from './target-submounts.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
+import { gatherTorrentFacts, type TorrentFacts } from './torrent-facts.js';
 
 /** What the planner needs to know about this machine; gathered by reading only. */
 export interface DeployFacts {
@@ -26,6 +27,8 @@ export interface DeployFacts {
   toolbox: string;
   /** The rsync server's address, resolved here because DNS may not work inside the chroot. */
   rsyncAddress: string;
+  /** Tools and room for a BitTorrent fetch (docs/fanout.md). */
+  torrent?: TorrentFacts;
 }
 
 /** The facts about this machine alone: read while the server is asked for the instructions. */
@@ -77,6 +80,7 @@ export const gatherLocalFacts = async (input: GatherFactsInput): Promise<LocalFa
     rootCopy,
     ...(measuredWith === undefined ? {} : { measuredWith }),
     toolbox,
+    torrent: await gatherTorrentFacts(input.target),
   };
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DeployInstructions, HostEnrolment } from '../protocol/deploy-protocol.js';
+import { transportModes } from '../protocol/transport-modes.js';
 
 /** Parses the server's answer at the edge; nothing downstream sees raw JSON. */
 export const deployInstructionsSchema = z.object({
@@ -20,6 +21,24 @@ export const deployInstructionsSchema = z.object({
       overridesFilters: z.array(z.string().regex(/^[PR] [^\n\r]+$/, 'an overrides-pass rule "P pattern" or "R pattern"')),
       layers: z.array(z.object({ layer: z.string().min(1), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) })),
       treeDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+    })
+    .optional(),
+  transport: z
+    .object({
+      setting: z.enum(transportModes),
+      reason: z.string(),
+      payload: z
+        .object({
+          torrentPath: z.string().regex(/^\/[A-Za-z0-9._~%/@-]+\.torrent$/, 'a path on the server ending in .torrent'),
+          file: z.string().regex(/^[A-Za-z0-9._@-]+\.tar\.zst$/, 'a payload file name'),
+          bytes: z.number().int().positive(),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          infoHash: z.string().regex(/^[0-9a-f]{40}$/),
+          imageBytes: z.number().int().nonnegative(),
+          seedSeconds: z.number().int().nonnegative(),
+          trackerOrigin: z.string().regex(/^https?:\/\/[^/\s]+$/, 'an http origin'),
+        })
+        .optional(),
     })
     .optional(),
 }).refine(

@@ -8,6 +8,7 @@ import { installLogPath } from './install-log.js';
 import { planBindMount, planImagePull, planModuleProbeCommand, planMountPoints, planTmpfsMount, planToolboxCopy, planToolboxUnmount } from './plan-commands.js';
 import type { PreflightCheck, Step } from './steps.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
+import { planTorrentFetch } from './torrent-plan.js';
 import { withSlash } from './facts.js';
 
 export interface PlanSettings {
@@ -80,7 +81,19 @@ export const planModuleProbe = (instructions: DeployInstructions, rsyncAddress: 
 
 /** The whole deploy as data, every external program in it exactly as it will run: pure, so --dry-run prints what would run. */
 export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): Step[] => {
-  const tmpfsBytes = toolboxSizeBytes(facts.rootCopy);
+  const protect = [...new Set([...instructions.keepPaths, ...runnerOwnedPaths])];
+  const torrent = planTorrentFetch({
+    instructions,
+    torrent: facts.torrent,
+    memAvailableBytes: facts.memAvailableBytes,
+    ramNeededBytes: toolboxSizeBytes(facts.rootCopy) + memoryMarginBytes,
+    installedBytes: facts.rootCopy.bytes,
+    server: settings.server,
+    toolbox: facts.toolbox,
+    chrootTarget: chrootTargetDir,
+    keep: protect,
+  });
+  const tmpfsBytes = toolboxSizeBytes(facts.rootCopy) + torrent.extraTmpfsBytes;
   const probe = planModuleProbe(instructions, facts.rsyncAddress);
   const toolbox = facts.toolbox;
   const inToolbox = (path: string): string => join(toolbox, path);
@@ -96,7 +109,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
     ...facts.submounts.flatMap((sub) => [planMountPoints([inToolbox(join(chrootTargetDir, sub))]), planBindMount(join(facts.target, sub), inToolbox(join(chrootTargetDir, sub)), false)]),
   ];
   return [
-    { kind: 'preflight', checks: planChecks(instructions, facts, tmpfsBytes), probe: probe.command, what: probe.what },
+    { kind: 'preflight', checks: [...planChecks(instructions, facts, tmpfsBytes), ...(torrent.check === undefined ? [] : [torrent.check])], probe: probe.command, what: probe.what },
     {
       kind: 'ram-copy',
       toolbox,
@@ -111,10 +124,11 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
       pull: planImagePull(toolbox, {
         source: probe.source,
         destination: `${chrootTargetDir}/`,
-        protect: [...new Set([...instructions.keepPaths, ...runnerOwnedPaths])],
+        protect,
         ioTimeoutSeconds: settings.ioTimeoutSeconds,
         ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
       }),
+      transport: torrent.transport,
     },
     { kind: 'overrides', reason: 'override layers are applied by a later rootcast version' },
     { kind: 'identity', reason: 'host identity is applied by a later rootcast version' },

@@ -3,6 +3,7 @@ import { commandPrompt, formatPlannedCommand, type PlannedCommand } from '../sys
 import { cleanEnvironmentNames } from './command-environment.js';
 import type { DeployFacts } from './facts.js';
 import { commandsOfStep, type Step, type StepTable } from './steps.js';
+import { describeTransport } from './torrent-print.js';
 
 /** What each kind says besides its commands (a new kind does not compile without one). */
 const printers: StepTable<string[]> = {
@@ -12,7 +13,7 @@ const printers: StepTable<string[]> = {
   ],
   'ram-copy': (step) => [`  copy the installed root into a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}, the RAM toolbox`],
   mount: () => ['  bind /proc, /sys, /dev and the target\'s own filesystems into the toolbox'],
-  'sync-image': (step) => [`  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried)`],
+  'sync-image': (step) => [...describeTransport(step.transport), `  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried)`],
   overrides: (step) => [`  skipped: ${step.reason}`],
   identity: (step) => [`  skipped: ${step.reason}`],
   enroll: (step) => [`  trade the install token for the host credential; write ${step.credentialFile} (mode 600) and ${step.clientFile}`],

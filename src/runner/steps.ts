@@ -1,10 +1,11 @@
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import type { ErrorCode } from '../errors/codes.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
+import { torrentCommandsInOrder, type SyncTransport } from './torrent-fetch.js';
 
 /** A local precondition, evaluated by the planner from the facts (so --dry-run shows it). */
 export interface PreflightCheck {
-  name: 'target-mounted' | 'memory' | 'server';
+  name: 'target-mounted' | 'memory' | 'server' | 'payload-space';
   ok: boolean;
   detail: string;
   /** The error raised when the check failed. */
@@ -44,6 +45,8 @@ export interface SyncImageStep extends StepBase<'sync-image'> {
   what: string;
   /** rsync chrooted into the toolbox, from the daemon module onto /target/; its transient failures are retried. */
   pull: PlannedCommand;
+  /** BitTorrent first, then `pull` as the exact finish (docs/fanout.md); absent means rsync alone. */
+  transport?: SyncTransport;
 }
 
 /** The override and identity phases belong to the next issue; until then they are reported as skipped. */
@@ -79,7 +82,10 @@ export const stepCommands: StepTable<PlannedCommand[]> = {
   preflight: (step) => [step.probe],
   'ram-copy': (step) => [step.mountTmpfs, step.copy],
   mount: (step) => step.commands,
-  'sync-image': (step) => [step.pull],
+  'sync-image': (step) => {
+    const torrent = torrentCommandsInOrder(step.transport);
+    return [...torrent.before, step.pull, ...torrent.after];
+  },
   overrides: () => [],
   identity: () => [],
   enroll: () => [],

@@ -1,7 +1,8 @@
 /**
  * What the RAM toolbox leaves out of the installed root (rsync-anchored; `*` stops at "/"): the toolbox
- * only runs sh and rsync (and their libraries), so it takes neither pseudo and scratch filesystems'
- * contents (their directories stay, as mount points) nor bulk nobody in it runs from.
+ * only runs sh and rsync (for a torrent install also aria2c, sha256sum, tar and zstd: docs/fanout.md) and
+ * their libraries, so it takes neither pseudo and scratch filesystems' contents (their directories stay,
+ * as mount points) nor bulk nobody in it runs from.
  */
 export const toolboxSkippedContents: readonly string[] = [
   // Pseudo, scratch and data directories.

@@ -14,6 +14,10 @@ export interface RequestFacts {
   target: string;
   authorization: string | undefined;
   contentType: string | undefined;
+  /** The `Host` header. */
+  host: string | undefined;
+  /** The `Range` header (payload downloads). */
+  range: string | undefined;
   localAddress: string | undefined;
   remoteAddress: string | undefined;
   body: string;
@@ -25,6 +29,8 @@ export interface HttpServerOptions {
   now: () => Date;
   /** @default 65536 */
   maxBodyBytes?: number;
+  /** Only these routes are answered (the tracker's own listener); others are 404. @default every route */
+  only?: ReadonlySet<string>;
 }
 
 type BodyRead = { ok: true; text: string } | { ok: false };
@@ -73,12 +79,19 @@ const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Re
     response.on('close', close);
     return;
   }
-  response.writeHead(200, { 'content-type': reply.contentType, 'content-length': reply.size, 'x-request-id': requestId });
+  const range = reply.range;
+  response.writeHead(range === undefined ? 200 : 206, {
+    ...reply.headers,
+    'content-type': reply.contentType,
+    'content-length': range === undefined ? reply.size : range.end - range.start + 1,
+    ...(range === undefined ? {} : { 'content-range': `bytes ${range.start}-${range.end}/${reply.size}` }),
+    'x-request-id': requestId,
+  });
   if (headOnly) {
     response.end();
     return;
   }
-  const stream = createReadStream(reply.path);
+  const stream = createReadStream(reply.path, range ?? {});
   // Headers are already out: the only honest signal left is a cut connection.
   stream.on('error', () => response.destroy());
   stream.pipe(response);
@@ -88,7 +101,8 @@ const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Re
 export const createServeHttpServer = (options: HttpServerOptions): Server => {
   const maxBody = options.maxBodyBytes ?? hostEventLimits.bodyBytes;
   const answer = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
-    const match = matchRoute(request.method ?? 'GET', request.url ?? '/');
+    const matched = matchRoute(request.method ?? 'GET', request.url ?? '/');
+    const match: typeof matched = !matched.ok || options.only === undefined || options.only.has(matched.route.kind) ? matched : { ok: false, status: 404, reason: 'this port serves only the tracker' };
     if (!match.ok) {
       request.resume();
       sendReply(request, response, textReply(match.status, match.reason, match.allow === undefined ? undefined : { allow: match.allow }), requestId);
@@ -111,6 +125,8 @@ export const createServeHttpServer = (options: HttpServerOptions): Server => {
       target: request.url ?? '/',
       authorization: request.headers.authorization,
       contentType: request.headers['content-type'],
+      host: request.headers.host,
+      range: request.headers.range,
       localAddress: request.socket.localAddress,
       remoteAddress: request.socket.remoteAddress,
       body,

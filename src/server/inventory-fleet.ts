@@ -2,6 +2,7 @@ import { answerFileKinds } from '../answer/answer-file-plan.js';
 import type { DistroCatalog } from '../answer/distro-profile.js';
 import type { ResolvedHost } from '../inventory/resolve.js';
 import type { ServeFleet, ServeHost } from './serve-fleet.js';
+import { defaultTransport } from '../payload/transport.js';
 
 export interface FleetFromInventory {
   fleet: ServeFleet;
@@ -40,6 +41,11 @@ export const fleetFromInventory = (hosts: readonly ResolvedHost[], catalog: Dist
       imageRef: host.image.ref,
       groups: [...host.groups],
       ...(host.ip === undefined ? {} : { ip: host.ip }),
+      transport: {
+        mode: host.install.transport ?? defaultTransport.mode,
+        autoMinHosts: host.install.torrentMinHosts ?? defaultTransport.autoMinHosts,
+        seedSeconds: host.install.torrentSeedSeconds ?? defaultTransport.seedSeconds,
+      },
       // Without a distro the family is unknown: serve's default applies (the runner does not use it).
       ...(profile === undefined ? { keepPaths: withoutDistro } : { family: profile.family, keepPaths: profile.keepPaths }),
     });

@@ -3,8 +3,8 @@ import type { ErrorCode } from '../errors/codes.js';
 
 /** What a handler returns; only http-server.ts turns it into bytes on a socket. */
 export type Reply =
-  | { kind: 'body'; status: number; contentType: string; body: string; headers?: Record<string, string> }
-  | { kind: 'file'; contentType: string; path: string; size: number }
+  | { kind: 'body'; status: number; contentType: string; body: string | Buffer; headers?: Record<string, string> }
+  | { kind: 'file'; contentType: string; path: string; size: number; range?: { start: number; end: number }; headers?: Record<string, string> }
   | { kind: 'stream'; contentType: string; open: (write: (text: string) => void) => () => void };
 
 /** A reply of HTML, or of one of the dashboard's fixed assets. */

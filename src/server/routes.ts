@@ -1,6 +1,7 @@
 import { apiPrefix, firstBootFiles, type FirstBootFile } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
+import { matchPayloadRoute, type PayloadRoute } from './payload-routes.js';
 import type { EventPageQuery } from '../state/event-read.js';
 import { parseEventPageQuery, parseFleetQuery, parseHostPageQuery, parseStreamQuery, type QueryParse } from './route-query.js';
 
@@ -25,7 +26,8 @@ export type Route =
   | { kind: 'dashboard-script' }
   | { kind: 'dashboard-fleet' }
   | { kind: 'dashboard-stream'; host?: string }
-  | { kind: 'dashboard-events'; host: string; page: EventPageQuery };
+  | { kind: 'dashboard-events'; host: string; page: EventPageQuery }
+  | PayloadRoute;
 
 export type RouteMatch = { ok: true; route: Route } | { ok: false; status: 400 | 404 | 405; reason: string; allow?: string };
 
@@ -107,6 +109,8 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
   };
   const fixedRoute = fixed[path];
   if (fixedRoute !== undefined) return methodFor(method, 'GET', { ok: true, route: fixedRoute });
+  const payload = `/${first}/${second}` === apiPrefix && third === 'hosts' && fourth !== undefined ? matchPayloadRoute(fourth, fifth, rest, rawTarget) : undefined;
+  if (payload !== undefined) return methodFor(method, 'GET', payload);
   if (`/${first}/${second}` === apiPrefix && third === 'hosts' && fourth !== undefined && rest.length === 0) {
     if (fifth === 'deploy') return methodFor(method, 'GET', withHost(fourth, (host) => ({ kind: 'deploy', host })));
     if (fifth === 'credential') return methodFor(method, 'POST', withHost(fourth, (host) => ({ kind: 'enroll', host })));

@@ -2,6 +2,7 @@ import { isIPv4 } from 'node:net';
 import type { DistroFamily } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
+import type { TransportSetting } from '../payload/transport.js';
 import type { FleetHost } from '../monitor/host-row.js';
 
 /** One host as `rootcast serve` needs it; the lead adapts the inventory into this shape. */
@@ -20,6 +21,8 @@ export interface ServeHost {
    * @default fallbackKeepPaths
    */
   keepPaths?: string[];
+  /** `install.transport` and its torrent settings (docs/fanout.md). @default defaultTransport (rsync) */
+  transport?: TransportSetting;
   /** The host's groups, in inventory order (the dashboard filters by them). @default [] */
   groups?: string[];
 }

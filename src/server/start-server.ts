@@ -9,8 +9,11 @@ import { ensurePrivateHome, privateDirNames } from '../home/private-home.js';
 import { loadServerSecret } from '../credentials/server-secret.js';
 import { loadHostOverrides } from '../overrides/host-overrides.js';
 import { execProcess, type Exec } from '../sys/exec.js';
-import type { ServeFiles } from './handlers/context.js';
-import { createServeHttpServer } from './http-server.js';
+import type { HandlerContext, ServeFiles } from './handlers/context.js';
+import { createServeHttpServer, type RequestFacts } from './http-server.js';
+import type { Server } from 'node:http';
+import { openPayloadService } from './payload-service.js';
+import { createTracker } from './tracker.js';
 import { openEventStore } from '../state/event-store.js';
 import type { EventRetention } from '../state/event-retention.js';
 import { defaultStallPolicy, type StallPolicy } from '../monitor/stall.js';
@@ -54,8 +57,10 @@ export interface StartServerOptions {
   secretsRefreshMs?: number;
   /** `serve --pxe`: the boot tree over HTTP and the PXE-once switch on `done`. @default none */
   pxe?: ServePxeHooks;
-  /** Runs rsync to build the hosts' override trees. @default execProcess */
+  /** Runs rsync to build the hosts' override trees, and tar to build payloads. @default execProcess */
   exec?: Exec;
+  /** The tracker on a port of its own (`serve --tracker`). @default announces go to the HTTP port */
+  tracker?: ListenAddress;
   /** Event storage and the dashboard (docs/monitor.md). @default the documented defaults */
   monitor?: MonitorOptions;
 }
@@ -76,6 +81,8 @@ export type ReloadOutcome = { ok: true; hosts: number } | { ok: false; error: un
 export interface RunningServer {
   http: ListenAddress;
   rsync: ListenAddress;
+  /** The tracker's own listener, when it has one. */
+  tracker?: ListenAddress;
   /** Who may read the dashboard at `/`. */
   dashboard: DashboardAccess;
   /** The rsync connections being served now. */
@@ -174,62 +181,72 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   const sampling = setInterval(() => void throughput.sample(gate.connections().map((connection) => connection.pid)), 2000);
   sampling.unref();
   const hub = openDashboardHub({ fleetHosts: () => fleetHostsOf(snapshot.fleet), store: events, serverRate: throughput.latest, now, stall, ...(monitor.flushMs === undefined ? {} : { flushMs: monitor.flushMs }) });
+  const payloads = openPayloadService({ paths: options.paths, exec: options.exec ?? execProcess, now, nowMs: () => now().getTime(), log: options.log });
+  const tracker = createTracker({ nowMs: () => now().getTime() });
   const rsyncEndpoint = (localAddress: string | undefined): string => {
     const local = localAddress?.replace(/^::ffff:/, '');
     const address = isWildcardAddress(rsync.address) && local !== undefined ? local : rsync.address;
     return isIPv6(address) ? `[${address}]:${rsync.port}` : `${address}:${rsync.port}`;
   };
-  const server = createServeHttpServer({
-    log: options.log,
+  let trackerListen: ListenAddress | undefined;
+  const contextFor = (request: RequestFacts): HandlerContext => ({
+    paths: options.paths,
+    fleet: snapshot.fleet,
+    renderAnswerFile: snapshot.renderAnswerFile,
+    access: snapshot.access,
+    secret,
+    files: options.files,
+    events,
+    dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall },
+    hostState,
     now,
-    contextFor: (request) => ({
-      paths: options.paths,
-      fleet: snapshot.fleet,
-      renderAnswerFile: snapshot.renderAnswerFile,
-      access: snapshot.access,
-      secret,
-      files: options.files,
-      events,
-      dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall },
-      hostState,
-      now,
-      log: options.log,
-      rsyncEndpoint,
-      ensureImageModule: async (image, version) => {
-        if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(snapshot.fleet);
-      },
-      publishOverrides: async (host, version) => {
-        // Resolved on every deploy request: an edited layer takes effect without a reload.
-        const request = await snapshot.overridesRequest?.(host, version);
-        if (request === undefined) return undefined;
-        const overrides = await loadHostOverrides(request);
-        for (const warning of overrides.tree.warnings) options.log(`warning: overrides of ${host}: ${warning}`);
-        await publisher.publish(overrides);
-        return overrides;
-      },
-      refreshRsyncSecrets,
-      rsyncConnections: gate.connections,
-      ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
-      request,
-    }),
+    log: options.log,
+    rsyncEndpoint,
+    ensureImageModule: async (image, version) => {
+      if (config?.modules.some((module) => module.name === imageModuleName(image, version)) !== true) await rewriteConfig(snapshot.fleet);
+    },
+    publishOverrides: async (host, version) => {
+      // Resolved on every deploy request: an edited layer takes effect without a reload.
+      const request = await snapshot.overridesRequest?.(host, version);
+      if (request === undefined) return undefined;
+      const overrides = await loadHostOverrides(request);
+      for (const warning of overrides.tree.warnings) options.log(`warning: overrides of ${host}: ${warning}`);
+      await publisher.publish(overrides);
+      return overrides;
+    },
+    refreshRsyncSecrets,
+    rsyncConnections: gate.connections,
+    payloads,
+    tracker,
+    ...(trackerListen === undefined ? {} : { trackerListen }),
+    ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
+    request,
   });
-  try {
-    server.listen(options.http.port, options.http.address);
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
-  } catch (error) {
-    clearInterval(refresher);
-    clearInterval(sampling);
-    hub.stop();
-    await gate.stop();
-    throw new RootcastError('UNAVAILABLE', `cannot listen for HTTP on ${formatListenAddress(options.http)}: ${(error as Error).message}`, {
-      hint: 'choose another --http ADDRESS:PORT, or stop what uses that port',
-    });
-  }
-  const httpPort = (server.address() as AddressInfo).port;
+  const server = createServeHttpServer({ log: options.log, now, contextFor });
+  const trackerServer = options.tracker === undefined ? undefined : createServeHttpServer({ log: options.log, now, contextFor, only: new Set(['announce']) });
+  const listen = async (target: Server, address: ListenAddress, option: string): Promise<number> => {
+    try {
+      target.listen(address.port, address.address);
+      await Promise.race([once(target, 'listening'), once(target, 'error').then(([error]) => Promise.reject(error as Error))]);
+      return (target.address() as AddressInfo).port;
+    } catch (error) {
+      clearInterval(refresher);
+      clearInterval(sampling);
+      hub.stop();
+      await gate.stop();
+      server.close();
+      throw new RootcastError('UNAVAILABLE', `cannot listen for HTTP on ${formatListenAddress(address)}: ${(error as Error).message}`, {
+        hint: `choose another ${option} ADDRESS:PORT, or stop what uses that port`,
+      });
+    }
+  };
+  const httpPort = await listen(server, options.http, '--http');
+  if (trackerServer !== undefined && options.tracker !== undefined) trackerListen = { address: options.tracker.address, port: await listen(trackerServer, options.tracker, '--tracker') };
 
   return {
     http: { address: options.http.address, port: httpPort },
     rsync,
+    ...(trackerListen === undefined ? {} : { tracker: trackerListen }),
     dashboard: dashboardAccess,
     rsyncConnections: gate.connections,
     reload: async () => {
@@ -247,11 +264,15 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     },
     stop: async () => {
       clearInterval(refresher);
+      clearInterval(refresher);
       clearInterval(sampling);
       hub.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await Promise.all([closed, gate.stop()]);
+      const closing = [server, ...(trackerServer === undefined ? [] : [trackerServer])].map((target) => {
+        const closed = new Promise<void>((resolve) => target.close(() => resolve()));
+        target.closeAllConnections();
+        return closed;
+      });
+      await Promise.all([...closing, gate.stop()]);
       await events.close();
     },
   };

@@ -100,6 +100,16 @@ export const goldenCases = (): Record<string, AnswerFileInput> => {
     ...withRepos,
     install: { ...withRepos.install, repos: { url: 'http://mirror.lan/rocky/9/BaseOS/x86_64/os/', extra: [{ name: 'appstream', baseurl: 'http://mirror.lan/rocky/9/AppStream/x86_64/os/' }, { name: 'local', baseurl: 'http://mirror.lan/local/' }] } },
   };
+  // BitTorrent installs (docs/fanout.md): aria2 and zstd in the minimal set, EPEL on Enterprise Linux.
+  const torrent = (distro: string, extra: Partial<AnswerFileInput['install']> = {}): AnswerFileInput => {
+    const input = baseInput(distro);
+    return { ...input, install: { ...input.install, transport: 'torrent', ...extra } };
+  };
+  cases['rocky9-torrent-epel'] = torrent('rocky9', { repos: { epel: true } });
+  cases['rhel8-auto-epel-mirror'] = torrent('rhel8', { transport: 'auto', repos: { epel: 'http://mirror.lan/epel/8/Everything/x86_64/' } });
+  cases['rhel10-torrent-epel'] = torrent('rhel10', { repos: { epel: true } });
+  cases['fedora43-torrent'] = torrent('fedora43');
+  cases['debian12-torrent'] = torrent('debian12');
   const debianMirror = baseInput('debian12');
   cases['debian12-mirror-override'] = { ...debianMirror, install: { ...debianMirror.install, repos: { url: 'https://mirror.lan/debian/' } } };
   return cases;

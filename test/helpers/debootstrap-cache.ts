@@ -34,6 +34,9 @@ const debootstrapTimeoutMs = 20 * 60_000;
 /** The "installed minimal system" the runner starts from. */
 export const installedRootRecipe: RootRecipe = { include: ['rsync'] };
 
+/** An installed minimal system of an install.transport torrent host: the answer files add aria2 and zstd. */
+export const torrentInstalledRootRecipe: RootRecipe = { include: ['rsync', 'aria2', 'zstd'] };
+
 /** A different root used as the golden image: more packages and some files of its own. */
 export const imageRootRecipe: RootRecipe = {
   include: ['rsync', 'procps', 'less', 'netbase'],

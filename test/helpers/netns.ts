@@ -17,6 +17,12 @@ export interface TestNetwork {
   run(namespace: string, command: string, args: readonly string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CommandOutcome>;
   /** Starts a long-running process inside a namespace (`ip netns exec NS ...`). */
   spawn(namespace: string, command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  /** Caps what the namespace's card sends and receives (`tbf` on both ends of its veth), e.g. 200 Mbit/s. */
+  shape(namespace: string, rateMbit: number): Promise<void>;
+  /** Bytes the namespace's eth0 has sent so far (IP and TCP headers included). */
+  txBytes(namespace: string): Promise<number>;
+  /** A second address on the namespace's eth0 (`.<octet>`), to bring down and up again: a service on it "is down" while the rest answers. */
+  extraAddress(namespace: string, octet: number): Promise<{ address: string; down(): Promise<void>; up(): Promise<void> }>;
   /** Deletes every namespace (their veths and bridge go with them). */
   destroy(): Promise<void>;
 }
@@ -77,6 +83,22 @@ export const createTestNetwork = async (count: number, prefix = `rc${process.pid
       }
     },
     spawn: (namespace, command, args, options = {}) => spawn('ip', ['netns', 'exec', namespace, command, ...args], options),
+    shape: async (namespace, rateMbit) => {
+      const index = namespaces.indexOf(namespace);
+      const tbf = ['root', 'tbf', 'rate', `${rateMbit}mbit`, 'burst', '256kb', 'latency', '50ms'];
+      await execFileAsync('tc', ['-n', namespace, 'qdisc', 'replace', 'dev', 'eth0', ...tbf]);
+      await execFileAsync('tc', ['-n', hub, 'qdisc', 'replace', 'dev', `veth${index}`, ...tbf]);
+    },
+    txBytes: async (namespace) => {
+      const { stdout } = await execFileAsync('ip', ['-n', namespace, '-j', '-s', 'link', 'show', 'dev', 'eth0']);
+      return (JSON.parse(stdout) as { stats64: { tx: { bytes: number } } }[])[0]?.stats64.tx.bytes ?? 0;
+    },
+    extraAddress: async (namespace, octet) => {
+      const address = `10.213.${subnetOctet()}.${octet}`;
+      const change = (verb: 'add' | 'del') => ip(['-n', namespace, 'addr', verb, `${address}/24`, 'dev', 'eth0']).then(() => undefined);
+      await change('add');
+      return { address, down: () => change('del'), up: () => change('add') };
+    },
     destroy,
   };
 };

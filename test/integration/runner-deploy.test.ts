@@ -156,7 +156,8 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(second.status).toBe(0);
     expect(snapshotTree(target, ['var/log/rootcast', 'etc/rootcast'])).toEqual(before);
     const resynced = (await eventsSince(secondEvent)).find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
-    expect(resynced?.message).toMatch(/^0 of \d+ files transferred/);
+    // The message says which transport ran (the server says why: here the default, rsync).
+    expect(resynced?.message).toMatch(/^rsync \(install.transport is rsync\): 0 of \d+ files transferred/);
     expect((await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8')).length).toBeGreaterThan(log.length);
   }, 180_000);
 

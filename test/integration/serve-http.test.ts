@@ -162,6 +162,7 @@ describe('rootcast serve on loopback', () => {
       rsync: { url: `rsync://install.web07@127.0.0.1:${server.rsync.port}/img.web.1/`, user: 'install.web07' },
       keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi/'],
       family: 'rhel',
+      transport: { setting: 'rsync', reason: 'install.transport is rsync' },
     });
     const record = JSON.parse(await readFile(join(paths.stateDir, 'hosts', 'web07', 'record.json'), 'utf8')) as Record<string, unknown>;
     expect(record['deploying']).toMatchObject({ ref: 'web@1', via: 'install' });
@@ -231,7 +232,7 @@ describe('rootcast serve on loopback', () => {
 
   test('health and the access log', async () => {
     const health = await get('/healthz');
-    expect(JSON.parse(health.body)).toEqual({ ok: true, rsyncConnections: 0, hosts: 4 });
+    expect(JSON.parse(health.body)).toEqual({ ok: true, rsyncConnections: 0, hosts: 4, swarms: [] });
     expect(log.some((line) => /^\S+Z [0-9a-f]{8} 127\.0\.0\.1 GET "\/healthz" 200 \d+ms$/.test(line))).toBe(true);
   });
 

@@ -13,6 +13,7 @@ import { diffTrees } from '../../image/tree-diff.js';
 import { resolveImageRef } from '../../image/versions.js';
 import { buildContext, type ContextSeed } from '../context.js';
 import { printResult } from '../output.js';
+import { registerImagePublish } from './image-publish.js';
 import { dryRunNote } from '../../text/format.js';
 
 const renderTag = (plan: TagPlan, dryRun: boolean): string => {
@@ -42,7 +43,7 @@ const renderShell = (outcome: ShellOutcome): string => {
 
 /** `rootcast image <verb>`: the versioned image store. */
 export const registerImageCommands = (program: Command, seed: ContextSeed): void => {
-  const image = program.command('image').description('list, inspect, compare, tag, copy and edit images (web, web@3, web@stable)');
+  const image = program.command('image').description('list, inspect, compare, tag, copy, edit and publish images (web, web@3, web@stable)');
 
   image
     .command('list')
@@ -176,4 +177,5 @@ export const registerImageCommands = (program: Command, seed: ContextSeed): void
       );
       printResult(ctx, outcome, renderShell);
     });
+  registerImagePublish(image, seed);
 };

@@ -51,6 +51,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
     .option('--rsync-max-per-client <n>', `rsync connections one address may hold at once (default ${defaultRsyncLimits.perClient})`)
     .option('--rsync-max <n>', `rsync connections in all (default ${defaultRsyncLimits.total})`)
     .option('--rsync-auth-timeout <seconds>', `close an rsync connection that has not authenticated by then (default ${defaultRsyncLimits.preAuthMs / 1000})`)
+    .option('--tracker <addr:port>', 'answer BitTorrent announces on this address instead of the HTTP port (docs/fanout.md)')
     .option('--pxe', 'also serve PXE: sync the boot tree, TFTP on port 69, and a supervised dnsmasq (DHCP or proxy-DHCP, from pxe: in the inventory)')
     .option('--pxe-interface <name>', 'the interface dnsmasq binds to (default: pxe.interface)')
     .addHelpText('after', '\nSignals: SIGHUP reloads the inventory, SIGTERM/SIGINT stop. See docs/serve.md and docs/pxe.md.')
@@ -58,6 +59,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
       const context = buildContext(command, seed);
       const http = parseListenAddress(options.http, '--http');
       const rsync = parseListenAddress(options.rsync, '--rsync');
+      const tracker = options.tracker === undefined ? undefined : parseListenAddress(options.tracker, '--tracker');
       const limits = parseRsyncLimits({ perClient: options.rsyncMaxPerClient, total: options.rsyncMax, authTimeout: options.rsyncAuthTimeout });
       const log = (line: string): void => void context.stderr.write(`${line}\n`);
       if (options.pxeInterface !== undefined && options.pxe !== true) throw new RootcastError('INVALID_ARGUMENT', '--pxe-interface needs --pxe');
@@ -78,17 +80,19 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         log,
         now: context.now,
         exec: context.exec,
+        ...(tracker === undefined ? {} : { tracker }),
         ...(pxe === undefined ? {} : { pxe: pxe.hooks }),
       }).catch(async (error: unknown) => {
         await pxe?.stop();
         throw error;
       });
+      const trackerUrl = server.tracker === undefined ? undefined : `http://${formatListenAddress(server.tracker)}/`;
       const dashboard = { url: dashboardUrl(server.http), login: server.dashboard.kind === 'open' ? null : { user: 'rootcast', passwordFile: dashboardPasswordFile(context.paths) } };
-      const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid, pxe: pxe !== undefined, dashboard };
+      const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid, pxe: pxe !== undefined, dashboard, ...(trackerUrl === undefined ? {} : { tracker: trackerUrl }) };
       context.stdout.write(
         context.json
           ? `${JSON.stringify(listening)}\n`
-          : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync}${pxe === undefined ? '' : ', PXE'} (home ${listening.home}, pid ${listening.pid})\n${describeDashboardAccess(server.dashboard, dashboard.url)}\n`,
+          : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync}${trackerUrl === undefined ? '' : `, tracker on ${trackerUrl}`}${pxe === undefined ? '' : ', PXE'} (home ${listening.home}, pid ${listening.pid})\n${describeDashboardAccess(server.dashboard, dashboard.url)}\n`,
       );
       await serveUntilSignalled(withPxe(server, pxe), wiring.signals ?? process, log);
     });

@@ -11,6 +11,9 @@ import type { HostStateAccess } from '../host-state-access.js';
 import type { ServePxeHooks } from '../pxe-hooks.js';
 import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
+import type { PayloadService } from '../payload-service.js';
+import type { Tracker } from '../tracker.js';
+import type { ListenAddress } from '../listen-address.js';
 
 /** Files served as they are on disk. */
 export interface ServeFiles {
@@ -57,6 +60,12 @@ export interface HandlerContext {
   refreshRsyncSecrets: () => Promise<void>;
   /** The rsync connections being served now (for /healthz). */
   rsyncConnections: () => readonly { client: string; authenticated: boolean }[];
+  /** Published payloads, built on the first torrent install that asks (docs/fanout.md). */
+  payloads: PayloadService;
+  /** The fleet's BitTorrent tracker. */
+  tracker: Tracker;
+  /** The tracker's own listener (`serve --tracker`); undefined when it answers on the HTTP port. */
+  trackerListen?: ListenAddress;
   /** Present under `serve --pxe`. */
   pxe?: ServePxeHooks;
   request: {
@@ -64,6 +73,10 @@ export interface HandlerContext {
     target: string;
     authorization: string | undefined;
     contentType: string | undefined;
+    /** The `Host` header: the address the client used to reach us. */
+    host: string | undefined;
+    /** The `Range` header (payload downloads). */
+    range: string | undefined;
     localAddress: string | undefined;
     remoteAddress: string | undefined;
     body: string;

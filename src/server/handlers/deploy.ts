@@ -3,13 +3,14 @@ import { isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import { planSyncFilters } from '../../overrides/sync-filters.js';
-import { imageModuleName, overridesModuleName, type DeployInstructions, type DeployOverrides } from '../../protocol/deploy-protocol.js';
+import { imageModuleName, overridesModuleName, type DeployInstructions, type DeployOverrides, type DeployTransport } from '../../protocol/deploy-protocol.js';
 import { recordDeployStarting } from '../../state/host-record.js';
 import { httpStatusFor, jsonReply, textReply, type Reply } from '../reply.js';
 import type { Route } from '../routes.js';
 import { defaultFamily, fallbackKeepPaths, findHostByName, type ServeHost } from '../serve-fleet.js';
 import type { HandlerContext } from './context.js';
 import { authenticateHost } from './host-auth.js';
+import { deployTransport } from './payload.js';
 
 /** Pure: where the host's published tree is and the filter rules and digests of its two rsync passes. */
 export const planDeployOverrides = (overrides: HostOverrides, moduleUrl: string, keepPaths: readonly string[]): DeployOverrides => {
@@ -18,7 +19,7 @@ export const planDeployOverrides = (overrides: HostOverrides, moduleUrl: string,
 };
 
 /** Pure: the instructions for one host once its image reference is resolved (and its override tree published, if any). */
-export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, overrides?: HostOverrides): DeployInstructions => {
+export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, overrides?: HostOverrides, transport?: DeployTransport): DeployInstructions => {
   const user = rsyncUserFor('install', host.name);
   const keepPaths = [...(host.keepPaths ?? fallbackKeepPaths)];
   const moduleUrl = (module: string): string => `rsync://${user}@${rsyncEndpoint}/${module}/`;
@@ -31,6 +32,7 @@ export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersio
     keepPaths,
     family: host.family ?? defaultFamily,
     ...(overrides === undefined ? {} : { overrides: planDeployOverrides(overrides, moduleUrl(overridesModuleName(host.name)), keepPaths) }),
+    ...(transport === undefined ? {} : { transport }),
   };
 };
 
@@ -51,11 +53,14 @@ export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' 
   }
   // Bad layers fail the request (409 naming each file) before the deploy is recorded.
   const overrides = await context.publishOverrides(host.name, resolved);
+  // The first torrent install of a version builds its payload; the runner retries this 503 meanwhile.
+  const transport = await deployTransport(context, host, resolved);
+  if (transport === 'building') return textReply(503, `the payload of ${resolved.ref} is being built for torrent installs; retry shortly`, { 'retry-after': '10' });
   const version = { image: resolved.image, version: resolved.version, ref: resolved.ref };
   const layers = overrides === undefined ? undefined : { layers: overrides.digests.map(({ layer, digest }) => ({ layer, digest })), treeDigest: overrides.treeDigest };
   await context.hostState.updateRecord(host.name, (record) => recordDeployStarting(record, version, auth.claim.generation, context.now(), layers));
   await context.ensureImageModule(resolved.image, resolved.version);
   // The token may come from `rootcast kickstart` on the command line, which serve has not seen yet.
   await context.refreshRsyncSecrets();
-  return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), overrides));
+  return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), overrides, transport));
 };

@@ -9,11 +9,12 @@ import { deployInstructions } from './deploy.js';
 import { enrollHost } from './enroll.js';
 import { listEvents, postEvent } from './events.js';
 import { bootstrapScript, firstBootFile, nodeBinary, runnerBundle } from './runner-files.js';
+import { announce, payloadFile } from './payload.js';
 
 type Handlers = { [K in Route['kind']]: (route: Extract<Route, { kind: K }>, context: HandlerContext) => Promise<Reply> };
 
 const health = async (_route: unknown, context: HandlerContext): Promise<Reply> =>
-  jsonReply(200, { ok: true, rsyncConnections: context.rsyncConnections().length, hosts: context.fleet.hosts.length });
+  jsonReply(200, { ok: true, rsyncConnections: context.rsyncConnections().length, hosts: context.fleet.hosts.length, swarms: context.tracker.stats() });
 
 export const handlers: Handlers = {
   'answer-by-host': answerByHost,
@@ -34,6 +35,8 @@ export const handlers: Handlers = {
   'dashboard-stream': dashboardStream,
   'dashboard-events': dashboardEvents,
   'boot-file': bootFile,
+  'payload-file': payloadFile,
+  announce,
 };
 
 export const handleRoute = <K extends Route['kind']>(route: Extract<Route, { kind: K }>, context: HandlerContext): Promise<Reply> =>

@@ -91,6 +91,27 @@ describe('buildRenderContext', () => {
     ]);
   });
 
+  test('torrent installs: EL needs EPEL asked for; EPEL elsewhere or a bad mirror URL is refused', () => {
+    const install = (distro: string, extra: Partial<AnswerFileInput['install']>): AnswerFileInput => {
+      const input = baseInput(distro);
+      return { ...input, install: { ...input.install, ...extra } };
+    };
+    expect(problemsOf(install('rocky9', { transport: 'torrent' }))).toEqual([
+      'install.transport: torrent installs need aria2, which Rocky Linux 9 has only in EPEL 9; set install.repos.epel: true (or a mirror\'s URL), or install.transport: rsync',
+    ]);
+    expect(problemsOf(install('rhel8', { transport: 'auto' }))[0]).toContain('which Red Hat Enterprise Linux 8 has only in EPEL 8');
+    expect(problemsOf(install('debian12', { repos: { epel: true } }))).toEqual(['install.repos.epel: EPEL is for Enterprise Linux; Debian 12 (bookworm) carries aria2 in its own repositories']);
+    expect(problemsOf(install('fedora43', { transport: 'torrent', repos: { epel: true } }))).toEqual(['install.repos.epel: EPEL is for Enterprise Linux; Fedora 43 carries aria2 in its own repositories']);
+    expect(problemsOf(install('rhel9', { transport: 'torrent', repos: { epel: 'mirror.lan/epel' } }))).toEqual([
+      'install.repos.epel: "mirror.lan/epel" is not an http(s):// or ftp:// URL (or true for Fedora\'s EPEL mirrors)',
+    ]);
+    // rsync (the default) adds nothing: no aria2, no EPEL line.
+    const plain = buildRenderContext(install('rocky9', {}), catalog);
+    expect(plain.ok && [plain.context.install.distro.packages.includes('aria2'), plain.context.install.epel]).toEqual([false, null]);
+    const epelOnly = buildRenderContext(install('rocky9', { repos: { epel: true } }), catalog);
+    expect(epelOnly.ok && epelOnly.context.install.epel).toEqual({ option: 'metalink', url: 'https://mirrors.fedoraproject.org/metalink?repo=epel-9&arch=x86_64' });
+  });
+
   test('the fixture layouts are valid for the families they are meant for', () => {
     expect(problemsOf(withLayout(baseInput('rhel9'), raidLvmLayout))).toEqual([]);
     expect(problemsOf(withLayout(baseInput('debian12'), lvmLayout))).toEqual([]);
