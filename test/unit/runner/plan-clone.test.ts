@@ -13,6 +13,7 @@ import type { Step, StepOf } from '../../../src/runner/steps.js';
 import { buildToolboxExcludes } from '../../../src/runner/toolbox-excludes.js';
 import { parseFstab } from '../../../src/sys/fstab.js';
 import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
+import { parentsBelow } from '../../../src/sys/dir-times.js';
 
 const digest = (n: string): string => `sha256:${n.repeat(64)}`;
 const debian: PostDeploy = {
@@ -213,11 +214,20 @@ describe('finish: swap, deployed.json, first boot', () => {
 
   test('the first-boot files come from serve\'s /boot/ and go where the unit expects them, enabled by a wants link', () => {
     expect(planFirstBoot('http://s:8780/', '/mnt/sysroot')).toEqual({
+      root: '/mnt/sysroot',
       files: [
         { file: 'script', url: 'http://s:8780/boot/rootcast-firstboot.sh', path: '/mnt/sysroot/usr/local/lib/rootcast/firstboot.sh', mode: 0o755 },
         { file: 'unit', url: 'http://s:8780/boot/rootcast-firstboot.service', path: '/mnt/sysroot/etc/systemd/system/rootcast-firstboot.service', mode: 0o644 },
       ],
       link: { path: '/mnt/sysroot/etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service', target: '/etc/systemd/system/rootcast-firstboot.service' },
     });
+  });
+});
+
+describe('directory times around the runner\'s own files', () => {
+  test('parentsBelow lists the directories up to, not including, the root', () => {
+    expect(parentsBelow('/mnt/t', '/mnt/t/etc/systemd/system/x.service')).toEqual(['/mnt/t/etc/systemd/system', '/mnt/t/etc/systemd', '/mnt/t/etc']);
+    expect(parentsBelow('/', '/etc/machine-id')).toEqual(['/etc']);
+    expect(parentsBelow('/mnt/t', '/elsewhere/x')).toEqual([]);
   });
 });
