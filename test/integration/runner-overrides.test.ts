@@ -1,19 +1,15 @@
 import { execFile } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Command } from '@commander-js/extra-typings';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { registerServeCommand } from '../../src/cli/commands/serve.js';
-import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
 import { issueInstallToken } from '../../src/credentials/issue-token.js';
 import { resolveImageRef } from '../../src/image/versions.js';
 import { deployedStateSchema } from '../../src/protocol/deployed-state.js';
 import { ensureDebootstrapRoot, installedRootRecipe } from '../helpers/debootstrap-cache.js';
 import { makeOverrideHome, overrideInventory, removeOverrideHome, type OverrideHome } from '../helpers/override-fixture.js';
+import { startInventoryServe, type InventoryServe } from '../helpers/inventory-serve.js';
 import { buildRunnerBundle, runBundle } from '../helpers/runner-harness.js';
 import { storedPhaseEvents } from '../helpers/stored-events.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
@@ -29,8 +25,7 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
   let installedRoot: string;
   let scratch: string;
   let bundle: string;
-  const signals = new EventEmitter();
-  let served: Promise<unknown> | undefined;
+  let serve: InventoryServe | undefined;
   let http = '';
 
   beforeAll(async () => {
@@ -47,17 +42,12 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
     // The golden client had a separate /var; the installed system (below) has only /.
     await writeFile(join(image, 'etc/fstab'), 'UUID=g1 / ext4 defaults 0 1\nUUID=g2 /var ext4 defaults 0 2\nproc /proc proc defaults 0 0\n');
     await writeFile(home.paths.inventoryFile, overrideInventory);
-    let stdout = '';
-    const program = new Command().option('--home <dir>').option('--json').exitOverride();
-    registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } }, { ...inventoryServeWiring(), signals });
-    served = program.parseAsync(['--home', home.paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--rsync-allow', '127.0.0.1'], { from: 'user' });
-    for (let attempt = 0; attempt < 100 && !stdout.endsWith('\n'); attempt += 1) await sleep(100);
-    http = (JSON.parse(stdout) as { http: string }).http.replace(/\/$/, '');
+    serve = await startInventoryServe(home.paths);
+    http = serve.url;
   }, 600_000);
 
   afterAll(async () => {
-    signals.emit('SIGTERM');
-    await served;
+    await serve?.stop();
     if (home !== undefined) await removeOverrideHome(home);
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
