@@ -55,6 +55,9 @@ const buildGolden = async (root: string): Promise<void> => {
   mkdirSync(join(root, 'etc/ssh'), { recursive: true });
   mkdirSync(join(root, 'boot'), { recursive: true });
   mkdirSync(join(root, 'var/log'), { recursive: true });
+  // What every real root has: /sys (the runner binds it into the target for chrooted commands), /usr/local/lib (first-boot script).
+  mkdirSync(join(root, 'sys'), { recursive: true });
+  mkdirSync(join(root, 'usr/local/lib'), { recursive: true });
   writeFileSync(join(root, 'etc/os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n');
   writeFileSync(join(root, 'etc/hostname'), 'golden\n');
   writeFileSync(join(root, 'etc/machine-id'), '0123456789abcdef0123456789abcdef\n');
@@ -98,13 +101,16 @@ const main = async (): Promise<void> => {
 
     say('4. Describe the fleet');
     const [httpPort, rsyncPort] = [await freePort(), await freePort()];
-    console.log(`(wrote ${join(home, 'rootcast.yaml')}: where serve listens, install defaults, one network; the commands below add the rest)`);
+    console.log(`(wrote ${join(home, 'rootcast.yaml')}: where serve listens, install defaults, one network, the image's network card; the commands below add the rest)`);
     writeFileSync(join(home, 'rootcast.yaml'), [
       '# rootcast demo inventory',
       `server: {url: "http://127.0.0.1:${httpPort}"}`,
       'install: {distro: rocky9, timezone: Etc/UTC}',
       'networks:',
       '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, dns: [10.0.0.1], domain: lab.example}',
+      '# the card a static host\'s address goes on (hosts without a MAC; docs/identity.md)',
+      'images:',
+      '  web: {identity: {interface: enp1s0}}',
       '',
     ].join('\n'));
     rootcast(['group', 'add', 'web', '--image', 'web@stable', '--network', 'lab']);
@@ -152,7 +158,8 @@ const main = async (): Promise<void> => {
     console.log(`deployed.json: ${JSON.stringify((JSON.parse(read('etc/rootcast/deployed.json')) as { current: unknown }).current)}`);
     // The install token is spent now; the host credential the runner left on the target reads the host's events.
     const credential = readFileSync(join(installed, 'etc/rootcast/host.key'), 'utf8').trim();
-    const events = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/hosts/demo01/events`, { headers: { authorization: `Bearer ${credential}` } })).json()) as { phase: string; status: string }[];
+    const page = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/hosts/demo01/events`, { headers: { authorization: `Bearer ${credential}` } })).json()) as { events: { kind: string; phase?: string; status?: string }[] };
+    const events = page.events.filter((event) => event.kind === 'phase');
     console.log(`serve recorded ${events.length} events from demo01: ${events.filter((event) => event.status !== 'started' && event.status !== 'progress').map((event) => `${event.phase} ${event.status}`).join(', ')}`);
     console.log(`kept /etc/fstab: ${spawnSync('cat', [join(installed, 'etc/fstab')], { encoding: 'utf8' }).stdout.split('\n')[0]}`);
     say('8. serve recorded the deployment: web@2 is now protected from removal');
