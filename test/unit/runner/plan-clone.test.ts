@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { loadDistroProfilesSync } from '../../../src/answer/load-distro-profiles.js';
+import { findPackageRoot } from '../../../src/package/package-root.js';
 import type { DeployInstructions, PostDeploy } from '../../../src/protocol/deploy-protocol.js';
 import { deployedStateSchema } from '../../../src/protocol/deployed-state.js';
 import { findBootDisks } from '../../../src/runner/boot-facts.js';
@@ -16,15 +19,10 @@ import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
 import { parentsBelow } from '../../../src/sys/dir-times.js';
 
 const digest = (n: string): string => `sha256:${n.repeat(64)}`;
-const debian: PostDeploy = {
-  initramfs: ['update-initramfs -u -k all'],
-  bootloader: {
-    bios: ['grub-install --target=i386-pc {disk}'],
-    efi: ['grub-install --target=x86_64-efi --efi-directory=/boot/efi --bootloader-id=debian --no-nvram --force-extra-removable'],
-    config: ['update-grub'],
-  },
-  relabel: [],
-};
+// The shipped profile: what serve sends a Debian host.
+const shippedDebian = loadDistroProfilesSync(join(findPackageRoot(), 'kickstart')).get('debian12')?.postDeploy;
+if (shippedDebian === undefined) throw new Error('kickstart/debian12.yaml has no postDeploy');
+const debian: PostDeploy = shippedDebian;
 const rhel: PostDeploy = {
   initramfs: ['dracut -f --regenerate-all'],
   bootloader: {
