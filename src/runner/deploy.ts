@@ -107,6 +107,8 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
     progress: (phase, details) => reporter?.report(event(phase, 'progress', details)),
     log: logLine,
     enroll: () => api.enroll(),
+    fetchText: (url) => api.fetchText(url),
+    now: effects.now,
     retry,
     hooks,
     progressIntervalMs: options.progressIntervalSeconds * 1000,
@@ -120,6 +122,11 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       server: options.server,
       ioTimeoutSeconds,
       ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
+      boot: {
+        enabled: options.bootloader,
+        ...(options.firmware === undefined ? {} : { firmware: options.firmware }),
+        ...(options.bootDisks === undefined ? {} : { disks: options.bootDisks }),
+      },
     });
     if (options.dryRun) {
       effects.stdout.write(options.json
@@ -130,6 +137,9 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       if (failed?.failure !== undefined) throw new RootcastError(failed.failure.code, failed.failure.message, { hint: failed.failure.hint });
       return steps;
     }
+    // A usage error the plan found (which disk takes the boot loader) is refused like a bad option: nothing written.
+    const usage = steps.flatMap((step) => (step.kind === 'preflight' ? step.checks : [])).find((check) => !check.ok && check.name === 'boot-disk');
+    if (usage?.failure !== undefined) throw new RootcastError(usage.failure.code, usage.failure.message, { hint: usage.failure.hint });
     // Only a target that passed the door (server said yes, it is a mount) is claimed and gets the log file.
     if (facts.targetMounted) {
       // Made before the sync (which leaves it alone), so the sync sets /etc's times as the image has them and a re-run changes nothing.

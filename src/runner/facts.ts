@@ -10,6 +10,8 @@ import { execPlanned, type PlannedRunner } from './run-planned.js';
 import { findTargetSubmounts } from './target-submounts.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { gatherTorrentFacts, type TorrentFacts } from './torrent-facts.js';
+import { parseFstab, swapFiles, type FstabEntry } from '../sys/fstab.js';
+import { readBootFacts, type BootFacts } from './boot-facts.js';
 
 /** What the planner needs to know about this machine; gathered by reading only. */
 export interface DeployFacts {
@@ -29,6 +31,10 @@ export interface DeployFacts {
   rsyncAddress: string;
   /** Tools and room for a BitTorrent fetch (docs/fanout.md). */
   torrent?: TorrentFacts;
+  /** The installed system's /etc/fstab (the deploy keeps it): its swap files stay out of the RAM copy; the image's mount points are checked against it. */
+  installedFstab: FstabEntry[];
+  /** Firmware and boot disks, for the bootloader phase. */
+  boot: BootFacts;
 }
 
 /** The facts about this machine alone: read while the server is asked for the instructions. */
@@ -64,11 +70,12 @@ export const gatherLocalFacts = async (input: GatherFactsInput): Promise<LocalFa
   const mounts = parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
   const targetMounted = isMountPoint(mounts, input.target);
   const toolbox = join(input.workDir, `toolbox.${input.pid}`);
+  const installedFstab = parseFstab(await readFile(join(input.target, 'etc/fstab'), 'utf8').catch(() => ''));
   let rootCopy = { files: 0, bytes: 0 };
   let measuredWith: PlannedCommand | undefined;
   // Measuring an arbitrary unmounted directory is pointless: preflight refuses it anyway.
   if (targetMounted) {
-    measuredWith = planRootMeasureCommand(withSlash(input.target), join(input.workDir, 'size-probe.nonexistent/'), buildToolboxExcludes(input.target, input.workDir));
+    measuredWith = planRootMeasureCommand(withSlash(input.target), join(input.workDir, 'size-probe.nonexistent/'), buildToolboxExcludes(input.target, input.workDir, swapFiles(installedFstab)));
     const stats = parseRsyncStats((await execPlanned(input.runner, measuredWith)).stdout);
     rootCopy = { files: stats.files, bytes: stats.totalSizeBytes };
   }
@@ -81,6 +88,8 @@ export const gatherLocalFacts = async (input: GatherFactsInput): Promise<LocalFa
     ...(measuredWith === undefined ? {} : { measuredWith }),
     toolbox,
     torrent: await gatherTorrentFacts(input.target),
+    installedFstab,
+    boot: await readBootFacts(input.target),
   };
 };
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { DeployInstructions, HostEnrolment } from '../protocol/deploy-protocol.js';
 import { transportModes } from '../protocol/transport-modes.js';
 
+/** A command the runner runs in the target: one line (kickstart/*.yaml validates the rest). */
+const commandLine = z.string().min(1).regex(/^[^\n\r\0]+$/, 'one line');
+
 /** Parses the server's answer at the edge; nothing downstream sees raw JSON. */
 export const deployInstructionsSchema = z.object({
   host: z.string().min(1),
@@ -41,6 +44,14 @@ export const deployInstructionsSchema = z.object({
         .optional(),
     })
     .optional(),
+  postDeploy: z
+    .object({
+      initramfs: z.array(commandLine),
+      bootloader: z.object({ bios: z.array(commandLine), efi: z.array(commandLine), config: z.array(commandLine) }),
+      relabel: z.array(commandLine),
+    })
+    .optional(),
+  imageMountPoints: z.array(z.string().regex(/^\/[^\0\n]*$/, 'an absolute path')).optional(),
 }).refine(
   // The server writes the daemon user into the URL; the runner uses the URL as given (only the address is replaced).
   (instructions) => URL.canParse(instructions.rsync.url) && decodeURIComponent(new URL(instructions.rsync.url).username) === instructions.rsync.user,

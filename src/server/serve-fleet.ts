@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import type { DistroFamily } from '../protocol/deploy-protocol.js';
+import type { DistroFamily, PostDeploy } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
 import type { TransportSetting } from '../payload/transport.js';
@@ -25,6 +25,8 @@ export interface ServeHost {
   transport?: TransportSetting;
   /** The host's groups, in inventory order (the dashboard filters by them). @default [] */
   groups?: string[];
+  /** What the runner runs in the target to make it boot (the profile's postDeploy); absent: the runner leaves the boot loader alone. */
+  postDeploy?: PostDeploy;
 }
 
 export interface ServeFleet {

@@ -11,6 +11,8 @@ export interface DaemonPull {
   ioTimeoutSeconds: number;
   /** Limit bandwidth (KiB/s); unset means unlimited. */
   bwlimitKiB?: number;
+  /** rsync filter rules after the protected paths, each one `--filter=RULE` argument, in order. @default [] */
+  filters?: readonly string[];
 }
 
 /**
@@ -32,7 +34,16 @@ const withOptions = (base: string[], extra: readonly string[]): string[] => {
  * and protected paths as excludes (rsync never deletes excluded receiver files unless --delete-excluded). Not
  * --whole-file: over a daemon rsync uses its delta algorithm, and -W measured no faster onto a fresh target.
  */
-export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
+export const buildDaemonPullArgs = (pull: DaemonPull): string[] => buildPullArgs(pull, true);
+
+/**
+ * The overrides pass (docs/overrides.md): -aHAX --numeric-ids --delete --checksum (a rendered file keeps
+ * its template's mtime, so size and time cannot tell a changed var), the same transport options, and
+ * the filter rules serve planned; no sparse scan (small files) and no --delete-excluded.
+ */
+export const buildOverridesPullArgs = (pull: DaemonPull): string[] => buildPullArgs(pull, false);
+
+const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
   withOptions(
     buildRsyncArgs({
       sources: [pull.source],
@@ -42,13 +53,17 @@ export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
       linkDest: [],
       oneFileSystem: false,
       progress: true,
+      sparse: image,
     }),
     [
+      ...(image ? [] : ['--checksum']),
       daemonSocketOptions,
       '--no-inc-recursive',
       `--timeout=${pull.ioTimeoutSeconds}`,
       `--contimeout=${pull.ioTimeoutSeconds}`,
       ...(pull.bwlimitKiB === undefined ? [] : [`--bwlimit=${pull.bwlimitKiB}`]),
+      // After buildRsyncArgs' excludes (the protected paths come first: rsync's first matching rule wins).
+      ...(pull.filters ?? []).map((rule) => `--filter=${rule}`),
     ],
   );
 

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileSystemMountPoints, parseFstab } from '../../sys/fstab.js';
 import { rsyncUserFor } from '../../credentials/token.js';
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
@@ -19,7 +22,15 @@ export const planDeployOverrides = (overrides: HostOverrides, moduleUrl: string,
 };
 
 /** Pure: the instructions for one host once its image reference is resolved (and its override tree published, if any). */
-export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, overrides?: HostOverrides, transport?: DeployTransport): DeployInstructions => {
+/** What a deploy adds to the host and its version, each absent when serve has nothing to say. */
+export interface DeployExtras {
+  overrides?: HostOverrides;
+  transport?: DeployTransport;
+  imageMountPoints?: string[];
+}
+
+export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, extras: DeployExtras = {}): DeployInstructions => {
+  const { overrides, transport, imageMountPoints } = extras;
   const user = rsyncUserFor('install', host.name);
   const keepPaths = [...(host.keepPaths ?? fallbackKeepPaths)];
   const moduleUrl = (module: string): string => `rsync://${user}@${rsyncEndpoint}/${module}/`;
@@ -33,7 +44,15 @@ export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersio
     family: host.family ?? defaultFamily,
     ...(overrides === undefined ? {} : { overrides: planDeployOverrides(overrides, moduleUrl(overridesModuleName(host.name)), keepPaths) }),
     ...(transport === undefined ? {} : { transport }),
+    ...(host.postDeploy === undefined ? {} : { postDeploy: host.postDeploy }),
+    ...(imageMountPoints === undefined ? {} : { imageMountPoints }),
   };
+};
+
+/** The file systems the image's own fstab mounts (the runner warns about those the host's fstab lacks); none without an fstab. */
+const readImageMountPoints = async (root: string): Promise<string[] | undefined> => {
+  const text = await readFile(join(root, 'etc/fstab'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : fileSystemMountPoints(parseFstab(text));
 };
 
 /** Hands out the version to install and records it as "deploying" (protected from removal from now on). */
@@ -62,5 +81,6 @@ export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' 
   await context.ensureImageModule(resolved.image, resolved.version);
   // The token may come from `rootcast kickstart` on the command line, which serve has not seen yet.
   await context.refreshRsyncSecrets();
-  return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), overrides, transport));
+  const imageMountPoints = await readImageMountPoints(resolved.root);
+  return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), { overrides, transport, imageMountPoints }));
 };

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { DeployInstructions, DeployPayload } from '../../../src/protocol/deploy-protocol.js';
 import type { DeployFacts } from '../../../src/runner/facts.js';
-import { memoryMarginBytes, planDeploy, runnerOwnedPaths, toolboxSizeBytes } from '../../../src/runner/plan.js';
+import { memoryMarginBytes, planDeploy, runnerOwnedPaths, toolboxSizeBytes, type PlanSettings } from '../../../src/runner/plan.js';
+import { identityKeptPaths } from '../../../src/runner/plan-identity.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
 import { commandsOfStep, type Step, type StepOf } from '../../../src/runner/steps.js';
 import { buildAria2Args, parseAria2Line } from '../../../src/sys/aria2.js';
@@ -37,9 +38,11 @@ const facts = (overrides: Partial<DeployFacts> = {}): DeployFacts => ({
   toolbox: '/run/rootcast/toolbox.42',
   rsyncAddress: '10.0.0.1',
   torrent: { missingTools: [], targetFreeBytes: 20_000 * mib },
+  installedFstab: [],
+  boot: { firmware: 'bios', disks: { ok: true, disks: ['/dev/sda'] } },
   ...overrides,
 });
-const settings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60, server: 'http://10.0.0.1:8780/' };
+const settings: PlanSettings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60, server: 'http://10.0.0.1:8780/', boot: { enabled: false } };
 const stepOf = <K extends Step['kind']>(steps: Step[], kind: K): StepOf<K> => steps.find((step) => step.kind === kind) as StepOf<K>;
 const torrentOffer = { setting: 'torrent' as const, reason: 'install.transport is torrent', payload };
 
@@ -71,7 +74,7 @@ describe('the sync step\'s transport', () => {
           makeStaging: { ...chrooted, program: 'mkdir', args: ['-p', '-m', '700', '/run/rootcast-payload'], okExitCodes: [0] },
           fetch: { ...chrooted, program: 'aria2c', args: buildAria2Args({ torrentUrl: 'http://10.0.0.1:8780/api/v1/hosts/web07/payload/web@3.torrent', dir: '/run/rootcast-payload', seedSeconds: 60 }), env: ['PATH', 'LC_ALL', 'HOME', 'http_proxy'], okExitCodes: [0] },
           digest: { ...chrooted, program: 'sha256sum', args: [staged], okExitCodes: [0] },
-          unpack: { ...chrooted, program: 'tar', args: buildTarExtractArgs(staged, '/target', ['/etc/fstab', '/boot/efi/', ...runnerOwnedPaths]), okExitCodes: [0, 1, 2] },
+          unpack: { ...chrooted, program: 'tar', args: buildTarExtractArgs(staged, '/target', ['/etc/fstab', '/boot/efi/', ...runnerOwnedPaths, ...identityKeptPaths]), okExitCodes: [0, 1, 2] },
         },
       },
     });
