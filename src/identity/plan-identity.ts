@@ -30,7 +30,7 @@ export interface PlanIdentityOptions {
 /** Problems only the image can cause: no stack to write for, or cards the stack cannot find. */
 const stackProblems = (input: IdentityInput, footprint: NetworkFootprint): string[] => {
   if (input.network.mode === 'keep') return [];
-  if (footprint.kind === 'none') return ['network: the image has none of NetworkManager, systemd-networkd, netplan or ifupdown in use', ...footprint.evidence.map((line) => `  ${line}`)];
+  if (footprint.kind === 'none') return ['network: the image has none of NetworkManager, systemd-networkd, netplan or ifupdown in use (install one in the golden client and capture again, or set identity: {network: keep} to leave its network as it is)', ...footprint.evidence.map((line) => `  ${line}`)];
   if (footprint.kind === 'conflict') return [`network: cannot tell which stack manages the image: ${footprint.evidence[0] ?? ''}`, ...footprint.evidence.slice(1).map((line) => `  ${line}`)];
   if (footprint.target.stack !== 'ifupdown') return [];
   return input.network.nics.flatMap((nic, index) =>

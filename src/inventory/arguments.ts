@@ -64,13 +64,13 @@ export const checkImageArgument = (ref: string): string => {
 /** One address per host, counting up from `start`. */
 export const allocateArgumentAddresses = (start: string, count: number): string[] => {
   const allocation = allocateIpv4(start, count);
-  if (!allocation.ok) throw invalid(`--ip ${allocation.problem}`);
+  if (!allocation.ok) throw invalid(`--ip ${allocation.problem}`, 'write a dotted IPv4 address such as --ip 10.0.0.11 (a range counts up from it)');
   return allocation.addresses;
 };
 
 export const parseMacArguments = (macs: readonly string[]): string[] =>
   macs.map((text) => {
     const parsed = normaliseMac(text);
-    if (!parsed.ok) throw invalid(`--mac ${parsed.problem}`);
+    if (!parsed.ok) throw invalid(`--mac ${parsed.problem}`, 'write six hex pairs such as --mac 52:54:00:12:34:56 ("-" or no separators work too)');
     return parsed.mac;
   });

@@ -43,7 +43,7 @@ export const parseHostAddRequest = (request: HostAddRequest): PlannedHost[] => {
   const macs = parseMacArguments(request.macs);
   if (macs.length > 0 && names.length > 1) {
     throw new RootcastError('INVALID_ARGUMENT', `--mac cannot be given for ${request.spec} (${names.length} hosts); each host needs its own MAC`, {
-      hint: 'add the hosts first, then each with its MAC: rootcast host rm NAME && rootcast host add NAME --mac MAC ...',
+      hint: 'add the hosts without --mac, then give each its own: rootcast host set NAME --mac MAC',
     });
   }
   const ips = request.ip === undefined ? undefined : allocateArgumentAddresses(request.ip, names.length);

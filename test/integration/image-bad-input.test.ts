@@ -62,6 +62,7 @@ const cases: BadCase[] = [
   { args: ['image', 'cp', 'nosuch@1', 'fresh'], status: 66, code: 'NOT_FOUND', message: 'image "nosuch" does not exist' },
   { args: ['image', 'mv', 'web', 'db'], status: 65, code: 'ALREADY_EXISTS', message: 'image "db" already exists' },
   { args: ['image', 'mv', 'nosuch', 'fresh'], status: 66, code: 'NOT_FOUND', message: 'image "nosuch" does not exist' },
+  { args: ['image', 'mv', 'web', 'web'], status: 64, code: 'INVALID_ARGUMENT', message: 'image "web" cannot be renamed to itself' },
   { args: ['image', 'prune', 'web', '--keep=-1'], status: 64, code: 'INVALID_ARGUMENT', message: '--keep "-1" is not a whole number' },
   { args: ['image', 'prune', 'web', '--keep', '-1'], status: 64, code: 'INVALID_ARGUMENT', message: '--keep "-1" is not a whole number' },
   { args: ['image', 'prune', 'web', '--keep', 'abc'], status: 64, code: 'INVALID_ARGUMENT', message: '--keep "abc" is not a whole number' },

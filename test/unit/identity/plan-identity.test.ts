@@ -42,7 +42,7 @@ describe('planning a clone\'s identity from the image', () => {
   test('DHCP or static on an image with no stack is refused with the evidence; keep still gets its names and id', async () => {
     expect(await refusal(bareRoot, hostInput([staticNic]))).toEqual([
       'host web07: identity cannot be planned',
-      'network: the image has none of NetworkManager, systemd-networkd, netplan or ifupdown in use',
+      'network: the image has none of NetworkManager, systemd-networkd, netplan or ifupdown in use (install one in the golden client and capture again, or set identity: {network: keep} to leave its network as it is)',
       '  netplan: not installed',
       '  NetworkManager: not installed (no usr/sbin/NetworkManager or sbin/NetworkManager)',
       '  systemd-networkd: not installed (no usr/lib/systemd/systemd-networkd or lib/systemd/systemd-networkd)',
