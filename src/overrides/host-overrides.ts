@@ -56,7 +56,7 @@ export interface HostOverrides extends HostLayers {
 
 /** Reads and merges the host's layers; throws INVALID_DATA with every structural problem at once. */
 export const readHostLayers = async (request: LayerRequest): Promise<HostLayers> => {
-  const problems: OverrideProblem[] = layerDirProblems(request.overridesDir, await readLayerDirs(request.overridesDir), request.known);
+  const problems: OverrideProblem[] = layerDirProblems(request.overridesDir, await readLayerDirs(request.overridesDir), request.known, 'host');
   const layers: LayerListing[] = [];
   const sources = [...(request.generated ?? []), ...layersOf(request.subject).map((id) => ({ id, dir: layerDir(request.overridesDir, id) }))];
   for (const { id, dir } of sources) {

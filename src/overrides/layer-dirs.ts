@@ -32,13 +32,20 @@ export interface KnownNames {
   groups: readonly string[];
 }
 
-/** Pure: stray names and host/group layers the inventory does not know (image layers may precede their image). */
-export const layerDirProblems = (overridesDir: string, dirs: LayerDirs, known: KnownNames): OverrideProblem[] => {
+/** Which problems to report: `fleet` (inventory check) all of them; `host` (one host's deploy or render) not the leftover layers of other hosts. */
+export type LayerDirScope = 'fleet' | 'host';
+
+/**
+ * Pure: stray names and host/group layers the inventory does not know (image layers may precede their image).
+ * A host layer of a removed host cannot change what another host gets, so only the fleet check refuses it:
+ * one leftover must not stop every deploy.
+ */
+export const layerDirProblems = (overridesDir: string, dirs: LayerDirs, known: KnownNames, scope: LayerDirScope = 'fleet'): OverrideProblem[] => {
   const hosts = new Set(known.hosts);
   const groups = new Set(known.groups);
   return [
     ...dirs.stray.map((name) => ({ file: join(overridesDir, name), message: 'is not a layer: the overrides directory holds all/, image/<image>/, group/<group>/ and host/<host>/' })),
     ...dirs.named.group.filter((name) => !groups.has(name)).map((name) => ({ file: join(overridesDir, 'group', name), message: `no group "${name}" in the inventory: rename the layer to an existing group, or add the group` })),
-    ...dirs.named.host.filter((name) => !hosts.has(name)).map((name) => ({ file: join(overridesDir, 'host', name), message: `no host "${name}" in the inventory: rename the layer to an existing host, or remove it` })),
+    ...dirs.named.host.filter((name) => scope === 'fleet' && !hosts.has(name)).map((name) => ({ file: join(overridesDir, 'host', name), message: `no host "${name}" in the inventory: rename the layer to an existing host, or remove it` })),
   ];
 };

@@ -96,6 +96,17 @@ describe('rootcast render and explain (the built binary)', () => {
     expect(missing.stderr).toContain(`host "web99" is not in the inventory ${paths.inventoryFile}`);
   });
 
+  test('a leftover layer of a removed host does not stop another host\'s render; inventory check still reports it', async () => {
+    await mkdir(join(paths.overridesDir, 'host/web99/etc'), { recursive: true });
+    await writeFile(join(paths.overridesDir, 'host/web99/etc/motd'), 'gone\n');
+    const render = await rootcast('render', 'web08');
+    expect(render.status, render.stderr).toBe(0);
+    const check = await rootcast('inventory', 'check');
+    expect(check.status).toBe(65);
+    expect(check.stderr).toContain(`${paths.overridesDir}/host/web99: no host "web99" in the inventory`);
+    await rm(join(paths.overridesDir, 'host/web99'), { recursive: true });
+  });
+
   test('inventory check reports layer directories of unknown hosts and groups (65), and passes once they are gone', async () => {
     await mkdir(join(paths.overridesDir, 'host/web99'), { recursive: true });
     await mkdir(join(paths.overridesDir, 'group/wbe'), { recursive: true });
@@ -134,10 +145,11 @@ describe('rootcast render and explain (the built binary)', () => {
     expect(dots.status).toBe(64);
     expect(dots.stderr).toContain('path "/etc/../shadow" contains "." or ".." components');
     expect((await rootcast('explain', 'nohost', '/etc/motd')).status).toBe(66);
-    await mkdir(join(paths.overridesDir, 'host/ghost'), { recursive: true });
+    await mkdir(join(paths.overridesDir, 'group/ghost'), { recursive: true });
     const ghost = await rootcast('explain', 'web07', '/etc/motd');
     expect(ghost.status).toBe(65);
-    expect(ghost.stderr).toContain(`${paths.overridesDir}/host/ghost: no host "ghost" in the inventory`);
+    expect(ghost.stderr).toContain(`${paths.overridesDir}/group/ghost: no group "ghost" in the inventory`);
+    await rm(join(paths.overridesDir, 'group/ghost'), { recursive: true });
   });
 
   test('render --diff shows each changed path with both sides\' layers and unified diffs of changed text', async () => {
