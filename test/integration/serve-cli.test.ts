@@ -28,13 +28,14 @@ const capture = () => {
 };
 
 /** The serve command in-process: our own program so the test can hand it fake data sources and a fake signal source. */
-const runServe = (home: string, args: string[], fleet: ServeFleet, signals: EventEmitter) => {
+const runServe = (home: string, args: string[], fleet: ServeFleet, signals: EventEmitter, serverUrl?: string) => {
   const stdout = capture();
   const stderr = capture();
   const wiring: ServeWiring = {
     loadSnapshot: () => async () => ({ fleet, renderAnswerFile: async (kind, host) => `# ${kind} ${host}\n` }),
     signals,
     files: { bootstrapScript: '/nonexistent', runnerBundle: '/nonexistent', nodeBinary: '/nonexistent' },
+    serverUrl: async () => serverUrl,
   };
   const program = new Command().option('--home <dir>').option('--json').exitOverride();
   registerServeCommand(program as unknown as Command, { stdout, stderr }, wiring);
@@ -75,7 +76,7 @@ describe('rootcast serve (command)', () => {
 
   test('prints where it listens (--json), serves HTTP and rsync, and stops both on SIGTERM', async () => {
     const signals = new EventEmitter();
-    const serve = runServe(home, ['--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0'], { hosts: [{ name: 'web07', macs: [], imageRef: 'web' }] }, signals);
+    const serve = runServe(home, ['--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0'], { hosts: [{ name: 'web07', macs: [], imageRef: 'web' }] }, signals, 'http://127.0.0.1:8780');
     let listening: { http: string; rsync: string; pid: number } | undefined;
     for (let attempt = 0; attempt < 100 && listening === undefined; attempt += 1) {
       const line = serve.stdout.text();
@@ -94,5 +95,7 @@ describe('rootcast serve (command)', () => {
     await expect(firstBytes(rsyncPort)).rejects.toThrow(/ECONNREFUSED/);
     expect(signals.listenerCount('SIGHUP') + signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT')).toBe(0);
     expect(serve.stderr.text()).toContain('SIGTERM: stopping');
+    // The answer files would send hosts to 8780, where this serve does not listen: it says so at start.
+    expect(serve.stderr.text()).toContain(`rootcast serve: warning: the inventory's server.url http://127.0.0.1:8780 names port 8780, but serve listens on ${port}`);
   });
 });

@@ -20,6 +20,7 @@ const cachedAssets = (): (() => Promise<AnswerAssets>) => {
 export const inventoryServeWiring = (): ServeWiring => {
   const assets = cachedAssets();
   return {
+    serverUrl: async (ctx: CommandContext) => (await loadInventory(ctx.paths)).validation.inventory.server?.url,
     loadSnapshot: (ctx: CommandContext) => async () => {
       const { file, validation } = await loadInventory(ctx.paths);
       const inventory = validation.inventory;

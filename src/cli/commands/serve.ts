@@ -1,3 +1,4 @@
+import { serverUrlProblems } from '../../server/server-url-check.js';
 import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import type { ServeFiles } from '../../server/handlers/context.js';
@@ -21,6 +22,8 @@ export interface ServeWiring {
   signals?: SignalSource;
   /** @default bootstrap.sh from boot/, the runner from dist/runner.cjs, this node binary */
   files?: Partial<ServeFiles>;
+  /** The server URL answer files carry (the inventory's server.url), checked against where serve listens. */
+  serverUrl?: (context: CommandContext) => Promise<string | undefined>;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -94,6 +97,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
           ? `${JSON.stringify(listening)}\n`
           : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync}${trackerUrl === undefined ? '' : `, tracker on ${trackerUrl}`}${pxe === undefined ? '' : ', PXE'} (home ${listening.home}, pid ${listening.pid})\n${describeDashboardAccess(server.dashboard, dashboard.url)}\n`,
       );
+      for (const problem of serverUrlProblems(await wiring.serverUrl?.(context), server.http)) log(`rootcast serve: warning: ${problem}`);
       await serveUntilSignalled(withPxe(server, pxe), wiring.signals ?? process, log);
     });
 };
