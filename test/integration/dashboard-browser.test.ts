@@ -135,7 +135,8 @@ describe('the dashboard in a browser', () => {
     tokens.set('db01', /# token (\S+)/.exec((await rawRequest(server.http.port, 'GET', '/preseed/db01')).body)?.[1] ?? '');
     await post('db01', { v: 1, kind: 'installer-started', id: 'browser-inst-db01', host: 'db01', at: new Date().toISOString() });
     await post('db01', phase('db01', 'preflight', 'started', { run: 'c0ffee00' }));
-    await page.waitForFunction(() => document.querySelectorAll('.timeline .install').length === 2);
+    // Both events arrive over SSE one after the other: wait until the new row shows both bars.
+    await page.waitForFunction(() => document.querySelectorAll('.timeline .install').length === 2 && document.querySelectorAll('.timeline .install')[0]?.querySelectorAll('.bar').length === 2);
     expect(await page.locator('.timeline .install').first().locator('.bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-phase')))).toEqual(['installer', 'preflight']);
     await shot(page, 'host-timeline');
     await page.close();
