@@ -2,7 +2,7 @@ import { apiPrefix, firstBootFiles, type FirstBootFile } from '../protocol/deplo
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
 import type { EventPageQuery } from '../state/event-read.js';
-import { parseEventPageQuery, parseFleetQuery, parseHostPageQuery, parseStreamQuery, type QueryParse } from './route-query.js';
+import { parseEventPageQuery, parseFleetQuery, parseHostPageQuery, parseStreamQuery, parseUpdateQuery, type QueryParse, type UpdateQuery } from './route-query.js';
 
 export type AnswerKind = 'kickstart' | 'preseed';
 
@@ -15,6 +15,7 @@ export type Route =
   | { kind: 'runner-bundle' }
   | { kind: 'node-binary' }
   | { kind: 'deploy'; host: string }
+  | { kind: 'update'; host: string; query: UpdateQuery }
   | { kind: 'enroll'; host: string }
   | { kind: 'post-event'; host: string }
   | { kind: 'list-events'; host: string; page: EventPageQuery }
@@ -109,6 +110,7 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
   if (fixedRoute !== undefined) return methodFor(method, 'GET', { ok: true, route: fixedRoute });
   if (`/${first}/${second}` === apiPrefix && third === 'hosts' && fourth !== undefined && rest.length === 0) {
     if (fifth === 'deploy') return methodFor(method, 'GET', withHost(fourth, (host) => ({ kind: 'deploy', host })));
+    if (fifth === 'update') return methodFor(method, 'GET', withQuery(parseUpdateQuery(rawTarget), (query) => withHost(fourth, (host) => ({ kind: 'update', host, query }))));
     if (fifth === 'credential') return methodFor(method, 'POST', withHost(fourth, (host) => ({ kind: 'enroll', host })));
     if (fifth === 'events') {
       if (method === 'POST') return withHost(fourth, (host) => ({ kind: 'post-event', host }));

@@ -69,3 +69,57 @@ export const withDaemonAddress = (url: string, address: string): string => {
   parsed.hostname = address.includes(':') ? `[${address}]` : address;
   return parsed.toString();
 };
+
+/** One pass of `rootcast update` from a daemon module onto a live root (docs/update.md). */
+export interface UpdatePass {
+  source: string;
+  destination: string;
+  /** rsync exclude patterns, before the filters (kept paths, built-in and admin excludes, foreign mounts). */
+  excludes: readonly string[];
+  /** `--filter=RULE` arguments, in order (the instructions' image or overrides filters). */
+  filters: readonly string[];
+  /** The overrides pass compares by checksum (a rendered file keeps its template's mtime). */
+  checksum: boolean;
+  /** -S for the image pass; the overrides pass copies as the install's does (-aHAX). */
+  sparse: boolean;
+  dryRun: boolean;
+  /** --no-delete: only add and change. */
+  delete: boolean;
+  ioTimeoutSeconds: number;
+  /** Limit bandwidth (KiB/s); unset means unlimited. */
+  bwlimitKiB?: number | undefined;
+}
+
+/** Item lines carry the sender's size first, so a dry run can show each file's size change. */
+export const updateOutFormat = '--out-format=%l %i %n';
+
+/**
+ * The deploy pull's flags plus what makes a live update land together: `--delay-updates` (new files wait in
+ * `.~tmp~` beside their place and are renamed in at the end) and `--delete-delay` (deletions after the renames).
+ * Both need the whole file list first, which `--no-inc-recursive` already gives.
+ */
+export const buildUpdatePassArgs = (pass: UpdatePass): string[] =>
+  withOptions(
+    buildRsyncArgs({
+      sources: [pass.source],
+      destination: pass.destination,
+      includes: [],
+      excludes: [...pass.excludes],
+      linkDest: [],
+      oneFileSystem: false,
+      sparse: pass.sparse,
+      delete: pass.delete,
+      dryRun: pass.dryRun,
+    }).filter((arg) => !arg.startsWith('--out-format=')),
+    [
+      updateOutFormat,
+      ...(pass.checksum ? ['--checksum'] : []),
+      ...(pass.dryRun ? [] : ['--delay-updates', ...(pass.delete ? ['--delete-delay'] : [])]),
+      ...pass.filters.map((rule) => `--filter=${rule}`),
+      daemonSocketOptions,
+      '--no-inc-recursive',
+      `--timeout=${pass.ioTimeoutSeconds}`,
+      `--contimeout=${pass.ioTimeoutSeconds}`,
+      ...(pass.bwlimitKiB === undefined ? [] : [`--bwlimit=${pass.bwlimitKiB}`]),
+    ],
+  );

@@ -1,4 +1,4 @@
-import { rsyncUserFor } from '../../credentials/token.js';
+import { rsyncUserFor, type CredentialKind } from '../../credentials/token.js';
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
@@ -17,9 +17,12 @@ export const planDeployOverrides = (overrides: HostOverrides, moduleUrl: string,
   return { url: moduleUrl, imageFilters: filters.image, overridesFilters: filters.overrides, layers: overrides.digests, treeDigest: overrides.treeDigest };
 };
 
-/** Pure: the instructions for one host once its image reference is resolved (and its override tree published, if any). */
-export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, overrides?: HostOverrides): DeployInstructions => {
-  const user = rsyncUserFor('install', host.name);
+/**
+ * Pure: the instructions for one host once its image reference is resolved (and its override tree published, if any);
+ * the rsync user is the one of the credential the host presented (`install.<host>` or `host.<host>`).
+ */
+export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, overrides?: HostOverrides, credential: CredentialKind = 'install'): DeployInstructions => {
+  const user = rsyncUserFor(credential, host.name);
   const keepPaths = [...(host.keepPaths ?? fallbackKeepPaths)];
   const moduleUrl = (module: string): string => `rsync://${user}@${rsyncEndpoint}/${module}/`;
   return {

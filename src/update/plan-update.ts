@@ -1,0 +1,100 @@
+import type { PathOwner, UpdateInstructions } from '../protocol/update-protocol.js';
+import { cleanEnvironmentNames, rsyncPasswordName } from '../runner/command-environment.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
+import { buildUpdatePassArgs } from '../sys/rsync-pull.js';
+import type { HostUpdateFacts } from './host-facts.js';
+import type { UpdateOptions } from './update-options.js';
+import { planUpdateExcludes } from './update-excludes.js';
+
+/** The two passes an install makes (docs/overrides.md), run the same way by an update. */
+export type UpdatePassName = 'image' | 'overrides';
+
+export interface PlannedPass {
+  name: UpdatePassName;
+  /** "web@8" or "override layers of web07". */
+  what: string;
+  command: PlannedCommand;
+}
+
+/** Everything an update will do, as data: printed by --dry-run --json, run by run-update.ts. */
+export interface UpdatePlan {
+  host: string;
+  server: string;
+  ref: string;
+  /** What the host ran before (deployed.json), if it says. */
+  from: string | undefined;
+  /** The version an interrupted update was applying (its marker), finished by this run. */
+  resuming: string | undefined;
+  root: string;
+  excludes: string[];
+  passes: PlannedPass[];
+  owners: PathOwner[];
+  dryRun: boolean;
+}
+
+// rsync's 24 (vanished on the read-only sender) is the benign race the install accepts too.
+const okRsyncExits = [0, 24];
+
+/** `/` → `/`, `/srv/host` → `/srv/host/`: rsync copies the module's contents into it. */
+const destinationOf = (root: string): string => (root.endsWith('/') ? root : `${root}/`);
+
+/**
+ * Pure: the image pass (`--delete`, the update's excludes, the instructions' image filters) and, when the
+ * host has override layers, the overrides pass (checksum, the instructions' filters; only the admin's
+ * excludes and foreign mounts, so every layer file lands as an install would put it).
+ */
+export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFacts, options: UpdateOptions, ioTimeoutSeconds = 60): UpdatePlan => {
+  const excludes = planUpdateExcludes(instructions.keepPaths, facts.adminExcludes, facts.foreignMounts);
+  const pass = (source: string, passExcludes: readonly string[], filters: readonly string[], overrides: boolean): PlannedCommand => ({
+    program: 'rsync',
+    args: buildUpdatePassArgs({
+      source,
+      destination: destinationOf(facts.root),
+      excludes: passExcludes,
+      filters,
+      checksum: overrides,
+      sparse: !overrides,
+      dryRun: options.dryRun,
+      delete: options.delete,
+      ioTimeoutSeconds,
+      bwlimitKiB: options.bwlimitKiB,
+    }),
+    env: [...cleanEnvironmentNames, rsyncPasswordName],
+    where: 'here',
+    okExitCodes: okRsyncExits,
+  });
+  const overrides = instructions.overrides;
+  const passes: PlannedPass[] = [
+    { name: 'image', what: instructions.ref, command: pass(instructions.rsync.url, excludes, overrides?.imageFilters ?? [], false) },
+    ...(overrides === undefined
+      ? []
+      : [{
+          name: 'overrides' as const,
+          what: `override layers of ${instructions.host}`,
+          command: pass(overrides.url, [...new Set([...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${mount}/`)])], overrides.overridesFilters, true),
+        }]),
+  ];
+  return {
+    host: instructions.host,
+    server: options.server ?? facts.client.server,
+    ref: instructions.ref,
+    from: facts.deployed?.current.ref,
+    resuming: facts.marker?.ref,
+    root: facts.root,
+    excludes,
+    passes,
+    owners: instructions.owners,
+    dryRun: options.dryRun,
+  };
+};
+
+/**
+ * Pure: the reference to ask the server for: `--image`, `--rollback`'s previous (different) version, an interrupted
+ * update's target (finished first), or nothing (the server answers with the inventory's version).
+ */
+export const chooseUpdateRef = (options: Pick<UpdateOptions, 'image' | 'rollback'>, facts: Pick<HostUpdateFacts, 'deployed' | 'marker'>): string | undefined => {
+  if (options.image !== undefined) return options.image;
+  // A re-run of the same version is history too: roll back to the newest version that differs.
+  if (options.rollback) return facts.deployed?.history.find((entry) => entry.ref !== facts.deployed?.current.ref)?.ref;
+  return facts.marker?.ref;
+};
