@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { kickstartDialects } from './kickstart-check/dialect.js';
+import { diskPlaceholder, type PostDeploy } from '../protocol/deploy-protocol.js';
 
 const absolutePath = z.string().regex(/^\/\S*$/, 'must be an absolute path without spaces');
 const httpUrl = z.string().regex(/^(https?|ftp):\/\/[^\s"']+$/, 'must be an http(s):// or ftp:// URL');
 const shellCommand = z.string().min(1).refine((text) => !text.includes('\n'), 'must be one line');
+const withoutDisk = shellCommand.refine((text) => !text.includes(diskPlaceholder), `names ${diskPlaceholder}, which only bootloader.bios commands get`);
 
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('media') }).strict(),
@@ -33,14 +35,21 @@ export const distroProfileSchema = z
       .refine((list) => list.includes('rsync') && list.includes('curl'), 'must include rsync and curl'),
     /** Automatic layout scheme when the host has no declarative layout. */
     autoScheme: z.enum(['lvm', 'plain']).default('lvm'),
-    /** Commands the runner runs inside the deployed target, in order (sh -c each). */
+    /** Commands the runner runs chrooted into the deployed target, in order (docs/answer-files.md; src/runner/plan-boot.ts). */
     postDeploy: z
       .object({
-        initramfs: z.array(shellCommand).min(1),
-        bootloader: z.array(shellCommand).min(1),
-        relabel: z.array(shellCommand),
+        initramfs: z.array(withoutDisk).min(1),
+        bootloader: z
+          .object({
+            /** Once per boot disk, `{disk}` replaced by it. */
+            bios: z.array(shellCommand.refine((text) => text.includes(diskPlaceholder), `must name the boot disk as ${diskPlaceholder}`)).min(1),
+            efi: z.array(withoutDisk),
+            config: z.array(withoutDisk).min(1),
+          })
+          .strict(),
+        relabel: z.array(withoutDisk),
       })
-      .strict(),
+      .strict() satisfies z.ZodType<PostDeploy>,
     /** Target paths the image sync must leave alone (a trailing "/" keeps a whole directory). */
     keepPaths: z.array(absolutePath).min(1),
   })

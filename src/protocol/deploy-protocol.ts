@@ -34,6 +34,32 @@ export interface DeployInstructions {
   family: DistroFamily;
   /** The host's override layers, merged and rendered on the server for this deploy; absent when serve has none to offer. */
   overrides?: DeployOverrides;
+  /** What the runner runs in the deployed target to make it boot from this disk (the host's kickstart/ profile); absent: no bootloader phase. */
+  postDeploy?: PostDeploy;
+  /** Mount points of stored file systems the image's own /etc/fstab names, for the "missing mount point" warning. */
+  imageMountPoints?: string[];
+}
+
+/**
+ * Commands run chrooted into the deployed target (kickstart/*.yaml `postDeploy`), each one line: words
+ * without shell syntax run as argv, anything else as `sh -c LINE` (src/runner/plan-boot.ts).
+ */
+/** In a `bootloader.bios` command: the boot disk it installs onto. */
+export const diskPlaceholder = '{disk}';
+
+export interface PostDeploy {
+  /** Rebuild the initramfs of every kernel the image has. */
+  initramfs: string[];
+  bootloader: {
+    /** Per boot disk on BIOS machines, `{disk}` replaced by the disk (/dev/sda). */
+    bios: string[];
+    /** On UEFI machines (the ESP is mounted at /boot/efi). */
+    efi: string[];
+    /** After either: write the boot loader's configuration (and boot entries). */
+    config: string[];
+  };
+  /** After the rest: SELinux relabel at the next boot. */
+  relabel: string[];
 }
 
 /**
@@ -84,7 +110,7 @@ export const hostCredentialPath = '/etc/rootcast/host.key';
 export const clientConfigPath = '/etc/rootcast/client.json';
 
 /** Phases of a deploy, in the order the runner executes them; `done` ends a successful one and spends the install token. */
-export const runnerPhases = ['preflight', 'ram-copy', 'mount', 'sync-image', 'overrides', 'identity', 'enroll', 'cleanup', 'done'] as const;
+export const runnerPhases = ['preflight', 'ram-copy', 'mount', 'sync-image', 'overrides', 'identity', 'bootloader', 'enroll', 'cleanup', 'done'] as const;
 export type RunnerPhase = (typeof runnerPhases)[number];
 
 /** How a phase went; `failed` carries the reason (host-event.ts has the whole event schema). */

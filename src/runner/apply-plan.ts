@@ -6,7 +6,9 @@ import type { EventDetails } from './events.js';
 import { executeCleanup, executeMount, executeRamCopy } from './execute-toolbox.js';
 import { executeEnroll } from './execute-enroll.js';
 import { executePreflight } from './execute-preflight.js';
-import { executeSyncImage } from './execute-sync.js';
+import { executeOverrides, executeSyncImage } from './execute-sync.js';
+import { executeIdentity } from './execute-identity.js';
+import { executeBootloader } from './execute-bootloader.js';
 import type { StepResult } from './step-result.js';
 import type { StepRuntime } from './step-runtime.js';
 import type { CleanupStep, Step, StepOf } from './steps.js';
@@ -21,16 +23,15 @@ type Executor<K extends Step['kind']> =
   | { closes: (step: StepOf<K>, runtime: StepRuntime, namespace: MountNamespace | undefined) => Promise<StepResult> }
   | { outside: (step: StepOf<K>, runtime: StepRuntime) => Promise<StepResult> };
 
-const skip = async (step: { reason: string }): Promise<StepResult> => ({ status: 'skipped', details: { message: step.reason } });
-
 /** One executor per step kind (a new kind does not compile without one). */
 const executors: { [K in Step['kind']]: Executor<K> } = {
   preflight: { outside: executePreflight },
   'ram-copy': { opens: executeRamCopy },
   mount: { inside: executeMount },
   'sync-image': { inside: executeSyncImage },
-  overrides: { outside: skip },
-  identity: { outside: skip },
+  overrides: { inside: executeOverrides },
+  identity: { inside: executeIdentity },
+  bootloader: { inside: executeBootloader },
   enroll: { outside: executeEnroll },
   cleanup: { closes: executeCleanup },
 };

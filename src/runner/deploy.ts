@@ -107,6 +107,8 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
     progress: (phase, details) => reporter?.report(event(phase, 'progress', details)),
     log: logLine,
     enroll: () => api.enroll(),
+    fetchText: (url) => api.fetchText(url),
+    now: effects.now,
     retry,
     hooks,
     progressIntervalMs: options.progressIntervalSeconds * 1000,
@@ -120,6 +122,11 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       server: options.server,
       ioTimeoutSeconds,
       ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
+      boot: {
+        enabled: options.bootloader,
+        ...(options.firmware === undefined ? {} : { firmware: options.firmware }),
+        ...(options.bootDisks === undefined ? {} : { disks: options.bootDisks }),
+      },
     });
     if (options.dryRun) {
       effects.stdout.write(options.json

@@ -8,14 +8,15 @@ import { retryWithBackoff } from './retry-policy.js';
 import { streamPlanned } from './run-planned.js';
 import type { StepRuntime } from './step-runtime.js';
 import type { StepResult } from './step-result.js';
-import type { SyncImageStep } from './steps.js';
+import type { OverridesStep, SyncImageStep } from './steps.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
 
-/** Runs the planned pull (chrooted into the RAM toolbox, inside the namespace); transient failures are retried. */
-export const executeSyncImage = async (step: SyncImageStep, runtime: StepRuntime, namespace: MountNamespace): Promise<StepResult> => {
+/** One pull from the daemon (the image pass or the overrides pass), streaming progress; transient failures are retried. */
+const executePull = async (phase: 'sync-image' | 'overrides', step: { what: string; pull: PlannedCommand }, runtime: StepRuntime, namespace: MountNamespace): Promise<StepResult> => {
   const result = await retryWithBackoff(
     runtime.retry,
     { ...runtime.hooks, onRetry: (reason, tries, delay) => {
-      runtime.log(`sync-image: try ${tries} failed (${reason}); retrying in ${delay} ms`);
+      runtime.log(`${phase}: try ${tries} failed (${reason}); retrying in ${delay} ms`);
       runtime.hooks.onRetry?.(reason, tries, delay);
     } },
     async () => {
@@ -23,7 +24,7 @@ export const executeSyncImage = async (step: SyncImageStep, runtime: StepRuntime
       const finished = await streamPlanned(runtime, step.pull, namespace, {
         onStdoutLine: (line) => {
           const progress = parseProgressLine(line);
-          if (progress !== undefined && throttle(progress)) runtime.progress('sync-image', progress);
+          if (progress !== undefined && throttle(progress)) runtime.progress(phase, progress);
         },
       });
       return classifyRsyncExit(finished, step.what, step.pull.okExitCodes);
@@ -43,3 +44,11 @@ export const executeSyncImage = async (step: SyncImageStep, runtime: StepRuntime
     },
   };
 };
+
+/** The image pass, chrooted into the RAM toolbox inside the namespace. */
+export const executeSyncImage = (step: SyncImageStep, runtime: StepRuntime, namespace: MountNamespace): Promise<StepResult> =>
+  executePull('sync-image', step, runtime, namespace);
+
+/** The overrides pass (same daemon, the host's own module), or nothing when serve has no layers for the host. */
+export const executeOverrides = async (step: OverridesStep, runtime: StepRuntime, namespace: MountNamespace): Promise<StepResult> =>
+  'pull' in step ? executePull('overrides', step, runtime, namespace) : { status: 'skipped', details: { message: step.skipped } };

@@ -9,6 +9,8 @@ import { planRootMeasureCommand } from './plan-commands.js';
 import { execPlanned, type PlannedRunner } from './run-planned.js';
 import { findTargetSubmounts } from './target-submounts.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
+import { parseFstab, swapFiles, type FstabEntry } from '../sys/fstab.js';
+import { readBootFacts, type BootFacts } from './boot-facts.js';
 
 /** What the planner needs to know about this machine; gathered by reading only. */
 export interface DeployFacts {
@@ -26,6 +28,10 @@ export interface DeployFacts {
   toolbox: string;
   /** The rsync server's address, resolved here because DNS may not work inside the chroot. */
   rsyncAddress: string;
+  /** The installed system's /etc/fstab (the deploy keeps it): its swap files stay out of the RAM copy; the image's mount points are checked against it. */
+  installedFstab: FstabEntry[];
+  /** Firmware and boot disks, for the bootloader phase. */
+  boot: BootFacts;
 }
 
 /** The facts about this machine alone: read while the server is asked for the instructions. */
@@ -61,11 +67,12 @@ export const gatherLocalFacts = async (input: GatherFactsInput): Promise<LocalFa
   const mounts = parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
   const targetMounted = isMountPoint(mounts, input.target);
   const toolbox = join(input.workDir, `toolbox.${input.pid}`);
+  const installedFstab = parseFstab(await readFile(join(input.target, 'etc/fstab'), 'utf8').catch(() => ''));
   let rootCopy = { files: 0, bytes: 0 };
   let measuredWith: PlannedCommand | undefined;
   // Measuring an arbitrary unmounted directory is pointless: preflight refuses it anyway.
   if (targetMounted) {
-    measuredWith = planRootMeasureCommand(withSlash(input.target), join(input.workDir, 'size-probe.nonexistent/'), buildToolboxExcludes(input.target, input.workDir));
+    measuredWith = planRootMeasureCommand(withSlash(input.target), join(input.workDir, 'size-probe.nonexistent/'), buildToolboxExcludes(input.target, input.workDir, swapFiles(installedFstab)));
     const stats = parseRsyncStats((await execPlanned(input.runner, measuredWith)).stdout);
     rootCopy = { files: stats.files, bytes: stats.totalSizeBytes };
   }
@@ -77,6 +84,8 @@ export const gatherLocalFacts = async (input: GatherFactsInput): Promise<LocalFa
     rootCopy,
     ...(measuredWith === undefined ? {} : { measuredWith }),
     toolbox,
+    installedFstab,
+    boot: await readBootFacts(input.target),
   };
 };
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { DeployInstructions, HostEnrolment } from '../protocol/deploy-protocol.js';
 import type { UpdateInstructions } from '../protocol/update-protocol.js';
 
+/** A command the runner runs in the target: one line (kickstart/*.yaml validates the rest). */
+const commandLine = z.string().min(1).regex(/^[^\n\r\0]+$/, 'one line');
+
 /** Parses the server's answer at the edge; nothing downstream sees raw JSON. */
 const deployInstructionsObject = z.object({
   host: z.string().min(1),
@@ -23,6 +26,14 @@ const deployInstructionsObject = z.object({
       treeDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
     })
     .optional(),
+  postDeploy: z
+    .object({
+      initramfs: z.array(commandLine),
+      bootloader: z.object({ bios: z.array(commandLine), efi: z.array(commandLine), config: z.array(commandLine) }),
+      relabel: z.array(commandLine),
+    })
+    .optional(),
+  imageMountPoints: z.array(z.string().regex(/^\/[^\0\n]*$/, 'an absolute path')).optional(),
 });
 
 // The server writes the daemon user into the URL; the runner uses the URL as given (only the address is replaced).

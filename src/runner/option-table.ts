@@ -14,6 +14,9 @@ export interface RawRunnerOptions {
   retries?: string | undefined;
   bwlimit?: string | undefined;
   progressInterval?: string | undefined;
+  firmware?: string | undefined;
+  bootDisk?: string | undefined;
+  noBootloader?: boolean | undefined;
 }
 
 /** Defaults of the options that have one, as they would be typed (the one place they are written). */
@@ -21,6 +24,7 @@ export const runnerOptionDefaults = {
   workDir: '/run/rootcast',
   retries: String(defaultRetryPolicy.attempts),
   progressInterval: '2',
+  firmware: 'auto',
 } as const satisfies Partial<Record<keyof RawRunnerOptions, string>>;
 
 /** One runner option, declared once for the bundle's parseArgs and the CLI's commander alike. */
@@ -51,6 +55,9 @@ export const runnerOptionTable: readonly RunnerOptionSpec[] = [
   { flag: 'retries', key: 'retries', value: 'N', help: 'tries for each network operation, backing off up to 30 s with jitter', default: runnerOptionDefaults.retries },
   { flag: 'bwlimit', key: 'bwlimit', value: 'KIBPS', help: 'limit the image pull\'s bandwidth (KiB/s)' },
   { flag: 'progress-interval', key: 'progressInterval', value: 'S', help: 'seconds between progress events', default: runnerOptionDefaults.progressInterval },
+  { flag: 'firmware', key: 'firmware', value: 'KIND', help: 'bios, efi or auto (efi when /sys/firmware/efi exists): which boot loader the bootloader phase installs', default: runnerOptionDefaults.firmware },
+  { flag: 'boot-disk', key: 'bootDisk', value: 'DEV', help: 'the disk(s) the BIOS boot loader goes on, comma-separated (default: the disks under the target\'s root file system)' },
+  { flag: 'no-bootloader', key: 'noBootloader', help: 'leave initramfs and boot loader as the sync made them (the bootloader phase is skipped)' },
 ];
 
 /** The help line's text: the help plus its default. */

@@ -1,6 +1,7 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import { hostNameProblem } from '../inventory/names.js';
 import { runnerOptionDefaults, type RawRunnerOptions } from './option-table.js';
+import type { Firmware } from './plan-boot.js';
 
 /** Everything one runner invocation needs, validated. */
 export interface RunnerOptions {
@@ -22,6 +23,12 @@ export interface RunnerOptions {
   bwlimitKiB?: number;
   /** Minimum seconds between two progress events (serve hears from a running phase at least every 2 s). @default 2 */
   progressIntervalSeconds: number;
+  /** Which boot loader to install; undefined: what /sys/firmware/efi says. @default undefined (auto) */
+  firmware?: Firmware;
+  /** Disks for the BIOS boot loader; undefined: the disks under the target's root. */
+  bootDisks?: string[];
+  /** Run the bootloader phase. @default true */
+  bootloader: boolean;
 }
 
 /** A positive whole number, or NaN with the problem noted in `errors` (which then fail the whole parse). */
@@ -59,6 +66,13 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   const progressIntervalSeconds = parsePositiveInteger(raw.progressInterval ?? runnerOptionDefaults.progressInterval, '--progress-interval', errors);
   const workDir = raw.workDir ?? runnerOptionDefaults.workDir;
   if (!workDir.startsWith('/')) errors.push(`--work-dir: "${workDir}" must be an absolute path`);
+  const firmware = raw.firmware ?? runnerOptionDefaults.firmware;
+  if (firmware !== 'auto' && firmware !== 'bios' && firmware !== 'efi') errors.push(`--firmware: "${firmware}" is not bios, efi or auto`);
+  const bootDisks = raw.bootDisk === undefined ? undefined : raw.bootDisk.split(',').filter((disk) => disk !== '');
+  // A disk name becomes an argument of the boot loader's command: a device path, nothing a shell would read.
+  for (const disk of bootDisks ?? []) if (!/^\/dev\/[A-Za-z0-9_./:+-]+$/.test(disk)) errors.push(`--boot-disk: "${disk}" is not a device path such as /dev/sda`);
+  if (bootDisks?.length === 0) errors.push('--boot-disk: name at least one disk, e.g. /dev/sda');
+  if (raw.noBootloader === true && (raw.bootDisk !== undefined || raw.firmware !== undefined)) errors.push('--no-bootloader: cannot be combined with --boot-disk or --firmware');
   if (errors.length > 0) {
     throw new RootcastError('INVALID_ARGUMENT', errors.length === 1 ? `invalid runner option ${errors[0] ?? ''}` : 'invalid runner options', {
       details: errors.length === 1 ? [] : errors,
@@ -76,5 +90,8 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
     retries,
     ...(bwlimitKiB === undefined ? {} : { bwlimitKiB }),
     progressIntervalSeconds,
+    ...(firmware === 'bios' || firmware === 'efi' ? { firmware } : {}),
+    ...(bootDisks === undefined ? {} : { bootDisks }),
+    bootloader: raw.noBootloader !== true,
   };
 };

@@ -1,7 +1,7 @@
 /** The exact commands of a deploy, pure: the planner calls these once; executors run only what they return. */
 import { bindMountArgs, tmpfsMountArgs, unmountTreeArgs } from '../sys/mount.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
-import { buildDaemonPullArgs, buildLocalCopyArgs, buildModuleProbeArgs, type DaemonPull } from '../sys/rsync-pull.js';
+import { buildDaemonPullArgs, buildLocalCopyArgs, buildModuleProbeArgs, buildOverridesPullArgs, type DaemonPull } from '../sys/rsync-pull.js';
 import { rsyncVanishedExitCode } from '../sys/rsync.js';
 import { cleanEnvironmentNames, rsyncPasswordName } from './command-environment.js';
 
@@ -46,12 +46,33 @@ export const planMountPoints = (directories: readonly string[]): PlannedCommand 
 export const planBindMount = (source: string, target: string, recursive: boolean): PlannedCommand =>
   inNamespace('mount', bindMountArgs(source, target, recursive));
 
-/** The image pull, chrooted into the toolbox so it runs the toolbox's rsync, not the target's (being replaced). */
-export const planImagePull = (toolbox: string, pull: DaemonPull): PlannedCommand => ({
-  ...inNamespace('rsync', buildDaemonPullArgs(pull), [...rsyncOkExitCodes]),
+/**
+ * Where a pull's rsync runs: the deploy chroots into the RAM toolbox inside its namespace (so it runs the
+ * toolbox's rsync, not the target's, being replaced); an update on a live host may run its own rsync here.
+ */
+export interface PullPlace {
+  where: PlannedCommand['where'];
+  /** The directory whose rsync runs (as `where` sees it); none: the rsync on PATH. */
+  chroot?: string;
+}
+
+/** The deploy's place: the toolbox, inside the private namespace. */
+export const inToolbox = (toolbox: string): PullPlace => ({ where: 'namespace', chroot: toolbox });
+
+const planPull = (place: PullPlace, args: string[]): PlannedCommand => ({
+  program: 'rsync',
+  args,
   env: [...cleanEnvironmentNames, rsyncPasswordName],
-  chroot: toolbox,
+  where: place.where,
+  ...(place.chroot === undefined ? {} : { chroot: place.chroot }),
+  okExitCodes: [...rsyncOkExitCodes],
 });
+
+/** The image pass (the instructions' imageFilters in `pull.filters`); transient failures are the executor's to retry. */
+export const planImagePull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, buildDaemonPullArgs(pull));
+
+/** The overrides pass from the host's own module (the instructions' overridesFilters in `pull.filters`), same user and password. */
+export const planOverridesPull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, buildOverridesPullArgs(pull));
 
 /** 32: nothing was mounted there any more; 1: some part was already gone. Either way nothing is left. */
 export const planToolboxUnmount = (toolbox: string): PlannedCommand => inNamespace('umount', unmountTreeArgs(toolbox), [0, 1, 32]);

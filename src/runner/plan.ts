@@ -5,8 +5,14 @@ import type { PlannedCommand } from '../sys/planned-command.js';
 import { withDaemonAddress } from '../sys/rsync-pull.js';
 import type { DeployFacts } from './facts.js';
 import { installLogPath } from './install-log.js';
-import { planBindMount, planImagePull, planModuleProbeCommand, planMountPoints, planTmpfsMount, planToolboxCopy, planToolboxUnmount } from './plan-commands.js';
-import type { PreflightCheck, Step } from './steps.js';
+import { inToolbox, planBindMount, planImagePull, planModuleProbeCommand, planMountPoints, planOverridesPull, planTmpfsMount, planToolboxCopy, planToolboxUnmount } from './plan-commands.js';
+import type { BootloaderStep, IdentityStep, OverridesStep, PreflightCheck, Step } from './steps.js';
+import { swapFiles } from '../sys/fstab.js';
+import { planBootCommands, type Firmware } from './plan-boot.js';
+import { describeMissingMountPoints, identityKeptPaths, machineIdFile, planHostKeys, planTargetPseudoMounts, sshdProgram } from './plan-identity.js';
+import { planFirstBoot } from './plan-first-boot.js';
+import { deliveryOf } from './plan-deployed-state.js';
+import { deployedStatePath } from '../protocol/deployed-state.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { withSlash } from './facts.js';
 
@@ -17,6 +23,8 @@ export interface PlanSettings {
   /** @default 60 */
   ioTimeoutSeconds: number;
   bwlimitKiB?: number;
+  /** The bootloader phase: off with --no-bootloader; firmware and disks default to what the facts found. */
+  boot: { enabled: boolean; firmware?: Firmware; disks?: string[] };
 }
 
 const mib = 1024 * 1024;
@@ -35,7 +43,25 @@ export const chrootTargetDir = '/target';
 export const toolboxSizeBytes = (rootCopy: DeployFacts['rootCopy']): number =>
   Math.ceil((rootCopy.bytes + rootCopy.files * tmpfsPerFileBytes + tmpfsSlackBytes) / mib) * mib;
 
-const planChecks = (instructions: DeployInstructions, facts: DeployFacts, tmpfsBytes: number): PreflightCheck[] => {
+/** The boot loader's disks: --boot-disk, else the disks under the target's root (an unknown one fails preflight). */
+const bootDiskCheck = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): PreflightCheck[] => {
+  const firmware = settings.boot.firmware ?? facts.boot.firmware;
+  if (!settings.boot.enabled || instructions.postDeploy === undefined || firmware === 'efi') return [];
+  if (settings.boot.disks !== undefined) return [{ name: 'boot-disk', ok: true, detail: `BIOS boot loader onto ${settings.boot.disks.join(', ')} (--boot-disk)` }];
+  if (facts.boot.disks.ok) return [{ name: 'boot-disk', ok: true, detail: `BIOS boot loader onto ${facts.boot.disks.disks.join(', ')} (the disks under ${facts.target})` }];
+  return [{
+    name: 'boot-disk',
+    ok: false,
+    detail: `cannot tell the boot disk: ${facts.boot.disks.problem}`,
+    failure: {
+      code: 'INVALID_ARGUMENT',
+      message: `cannot tell which disk to install the boot loader on: ${facts.boot.disks.problem}`,
+      hint: 'name it with --boot-disk /dev/sda (several: comma-separated), or pass --no-bootloader to leave the boot loader as it is',
+    },
+  }];
+};
+
+const planChecks = (instructions: DeployInstructions, facts: DeployFacts, tmpfsBytes: number, settings: PlanSettings): PreflightCheck[] => {
   const needed = tmpfsBytes + memoryMarginBytes;
   return [
     { name: 'server', ok: true, detail: `the server knows ${instructions.host} and sends ${instructions.ref}` },
@@ -63,7 +89,51 @@ const planChecks = (instructions: DeployInstructions, facts: DeployFacts, tmpfsB
             hint: 'give the machine more RAM, or install a smaller minimal package set (kickstart/ profiles)',
           },
         },
+    ...bootDiskCheck(instructions, facts, settings),
   ];
+};
+
+/** The overrides pass from the host's module, when serve has layers for it. */
+const planOverridesStep = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): OverridesStep => {
+  const overrides = instructions.overrides;
+  if (overrides === undefined) return { kind: 'overrides', skipped: 'serve sent no override layers for this host' };
+  return {
+    kind: 'overrides',
+    what: `override layers of ${instructions.host} (${overrides.layers.map((layer) => layer.layer).join(', ') || 'none'})`,
+    pull: planOverridesPull(inToolbox(facts.toolbox), {
+      source: withDaemonAddress(overrides.url, facts.rsyncAddress),
+      destination: `${chrootTargetDir}/`,
+      protect: [],
+      filters: overrides.overridesFilters,
+      ioTimeoutSeconds: settings.ioTimeoutSeconds,
+      ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
+    }),
+  };
+};
+
+const planIdentityStep = (instructions: DeployInstructions, facts: DeployFacts): IdentityStep => {
+  const targetDir = join(facts.toolbox, chrootTargetDir);
+  const warning = instructions.imageMountPoints === undefined ? undefined : describeMissingMountPoints(instructions.imageMountPoints, facts.installedFstab);
+  return {
+    kind: 'identity',
+    targetMounts: planTargetPseudoMounts(targetDir),
+    machineIdFile: join(facts.target, machineIdFile),
+    hostKeys: { when: join(facts.target, sshdProgram), command: planHostKeys({ targetDir }) },
+    warnings: warning === undefined ? [] : [warning],
+  };
+};
+
+const planBootloaderStep = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): BootloaderStep => {
+  if (!settings.boot.enabled) return { kind: 'bootloader', skipped: '--no-bootloader: the boot loader and initramfs are left as the sync made them' };
+  if (instructions.postDeploy === undefined) return { kind: 'bootloader', skipped: 'serve sent no boot commands for this host (no distro profile)' };
+  const firmware = settings.boot.firmware ?? facts.boot.firmware;
+  const disks = firmware === 'efi' ? [] : settings.boot.disks ?? (facts.boot.disks.ok ? facts.boot.disks.disks : []);
+  return {
+    kind: 'bootloader',
+    firmware,
+    disks,
+    commands: planBootCommands({ postDeploy: instructions.postDeploy, firmware, disks }, { targetDir: join(facts.toolbox, chrootTargetDir) }),
+  };
 };
 
 /** The module probe, planned before the rest so it can start while the facts are read (see runDeploy). */
@@ -83,42 +153,53 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
   const tmpfsBytes = toolboxSizeBytes(facts.rootCopy);
   const probe = planModuleProbe(instructions, facts.rsyncAddress);
   const toolbox = facts.toolbox;
-  const inToolbox = (path: string): string => join(toolbox, path);
+  const toolboxPath = (path: string): string => join(toolbox, path);
   const pseudo = ['/proc', '/sys', '/dev'];
-  const targetRoot = inToolbox(chrootTargetDir);
+  const targetRoot = toolboxPath(chrootTargetDir);
   const mounts = [
     // These all live in the tmpfs, so one mkdir makes them; one spawn each costs a few ms.
-    planMountPoints([...pseudo.map(inToolbox), targetRoot]),
-    ...pseudo.map((dir) => planBindMount(dir, inToolbox(dir), true)),
+    planMountPoints([...pseudo.map(toolboxPath), targetRoot]),
+    ...pseudo.map((dir) => planBindMount(dir, toolboxPath(dir), true)),
     // Non-recursive: the target's pseudo mounts stay out, its real filesystems are bound one by one,
     // each mount point made once its parent is bound (it is on the target, or made there).
     planBindMount(facts.target, targetRoot, false),
-    ...facts.submounts.flatMap((sub) => [planMountPoints([inToolbox(join(chrootTargetDir, sub))]), planBindMount(join(facts.target, sub), inToolbox(join(chrootTargetDir, sub)), false)]),
+    ...facts.submounts.flatMap((sub) => [planMountPoints([toolboxPath(join(chrootTargetDir, sub))]), planBindMount(join(facts.target, sub), toolboxPath(join(chrootTargetDir, sub)), false)]),
   ];
   return [
-    { kind: 'preflight', checks: planChecks(instructions, facts, tmpfsBytes), probe: probe.command, what: probe.what },
+    { kind: 'preflight', checks: planChecks(instructions, facts, tmpfsBytes, settings), probe: probe.command, what: probe.what },
     {
       kind: 'ram-copy',
       toolbox,
       tmpfsBytes,
       mountTmpfs: planTmpfsMount(toolbox, tmpfsBytes),
-      copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir)),
+      copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir, swapFiles(facts.installedFstab))),
     },
     { kind: 'mount', commands: mounts },
     {
       kind: 'sync-image',
       what: probe.what,
-      pull: planImagePull(toolbox, {
+      pull: planImagePull(inToolbox(toolbox), {
         source: probe.source,
         destination: `${chrootTargetDir}/`,
-        protect: [...new Set([...instructions.keepPaths, ...runnerOwnedPaths])],
+        protect: [...new Set([...instructions.keepPaths, ...runnerOwnedPaths, ...identityKeptPaths])],
+        filters: instructions.overrides?.imageFilters ?? [],
         ioTimeoutSeconds: settings.ioTimeoutSeconds,
         ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
       }),
     },
-    { kind: 'overrides', reason: 'override layers are applied by a later rootcast version' },
-    { kind: 'identity', reason: 'host identity is applied by a later rootcast version' },
-    { kind: 'enroll', server: settings.server, credentialFile: join(facts.target, hostCredentialPath), clientFile: join(facts.target, clientConfigPath) },
+    planOverridesStep(instructions, facts, settings),
+    planIdentityStep(instructions, facts),
+    planBootloaderStep(instructions, facts, settings),
+    {
+      kind: 'enroll',
+      server: settings.server,
+      credentialFile: join(facts.target, hostCredentialPath),
+      clientFile: join(facts.target, clientConfigPath),
+      firstBoot: planFirstBoot(settings.server, facts.target),
+      deployedStateFile: join(facts.target, deployedStatePath),
+      host: instructions.host,
+      delivery: deliveryOf(instructions, 'install'),
+    },
     { kind: 'cleanup', toolbox, unmount: planToolboxUnmount(toolbox) },
   ];
 };

@@ -13,9 +13,23 @@ const printers: StepTable<string[]> = {
   'ram-copy': (step) => [`  copy the installed root into a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}, the RAM toolbox`],
   mount: () => ['  bind /proc, /sys, /dev and the target\'s own filesystems into the toolbox'],
   'sync-image': (step) => [`  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried)`],
-  overrides: (step) => [`  skipped: ${step.reason}`],
-  identity: (step) => [`  skipped: ${step.reason}`],
-  enroll: (step) => [`  trade the install token for the host credential; write ${step.credentialFile} (mode 600) and ${step.clientFile}`],
+  overrides: (step) => ('pull' in step
+    ? [`  pull the ${step.what} onto the target with the toolbox's rsync (by checksum; serve's filter rules; transient failures retried)`]
+    : [`  skipped: ${step.skipped}`]),
+  identity: (step) => [
+    '  bind /proc, /sys, /dev into the target for the commands chrooted there',
+    `  write a random machine id to ${step.machineIdFile} only if it is missing or empty (the installer's own is kept)`,
+    `  ssh-keygen -A (only the missing host keys) only if ${step.hostKeys.when} exists`,
+    ...step.warnings.map((warning) => `  ${warning}`),
+  ],
+  bootloader: (step) => ('commands' in step
+    ? [`  rebuild the initramfs and install the ${step.firmware === 'efi' ? 'UEFI' : `BIOS boot loader on ${step.disks.join(', ')}`} with its config, chrooted into the target`]
+    : [`  skipped: ${step.skipped}`]),
+  enroll: (step) => [
+    `  trade the install token for the host credential; write ${step.credentialFile} (mode 600) and ${step.clientFile}`,
+    `  fetch ${step.firstBoot.files.map((file) => file.url).join(' and ')}; install them at ${step.firstBoot.files.map((file) => file.path).join(', ')}; link ${step.firstBoot.link.path}`,
+    `  record ${step.delivery.ref} in ${step.deployedStateFile}`,
+  ],
   cleanup: (step) => [`  unmount the toolbox if the namespace is still open, end the namespace (freeing the RAM), remove ${step.toolbox}`],
 };
 

@@ -18,6 +18,8 @@ export interface ServerApi {
    * event id, so serve stores it once however often it arrives.
    */
   postEvent(event: RunnerEvent): Promise<string | undefined>;
+  /** GETs one of serve's files (the first-boot script and unit under /boot/), retried like the other calls. */
+  fetchText(url: string): Promise<string>;
 }
 
 export interface ServerApiOptions {
@@ -108,7 +110,24 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
       hint: 'check the --server URL, that rootcast serve runs there and that this machine can reach it',
     });
 
+  const tryText = (url: string) => async (): Promise<TryOutcome<string>> => {
+    let response: Response;
+    try {
+      response = await options.fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      return { kind: 'transient', reason: describeNetworkError(error) };
+    }
+    const body = await response.text().catch(() => undefined);
+    if (response.ok && body !== undefined) return { kind: 'done', value: body };
+    if (response.status === 429 || response.status === 502 || response.status === 504 || body === undefined) return { kind: 'transient', reason: `HTTP ${response.status}` };
+    return { kind: 'fatal', error: new RootcastError('UNAVAILABLE', `the server ${base} answered HTTP ${response.status} for ${url}`, {
+      details: body.trim() === '' ? [] : [`server: ${body.trim().slice(0, 300)}`],
+      hint: 'serve offers the first-boot files from its package (boot/); reinstall rootcast on the server',
+    }) };
+  };
+
   return {
+    fetchText: (url) => retryWithBackoff(options.retry, options.hooks, tryText(url), unreachable),
     fetchInstructions: () => retryWithBackoff(options.retry, options.hooks, tryJson('deploy', 'GET', deployInstructionsSchema, 'deploy instructions'), unreachable),
     fetchUpdateInstructions: (query) => retryWithBackoff(options.retry, options.hooks, tryJson(`update${query}`, 'GET', updateInstructionsSchema, 'update instructions'), unreachable),
     enroll: () => retryWithBackoff(options.retry, options.hooks, tryJson('credential', 'POST', hostEnrolmentSchema, 'host credential'), unreachable),

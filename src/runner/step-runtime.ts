@@ -19,6 +19,9 @@ export interface StepRuntime {
   log: (line: string) => void;
   /** The server's enrolment call (retried inside). */
   enroll: () => Promise<HostEnrolment>;
+  /** GET a file from serve (retried inside). */
+  fetchText: (url: string) => Promise<string>;
+  now: () => Date;
   retry: RetryPolicy;
   hooks: RetryHooks;
   /** Minimum time between two progress events. */

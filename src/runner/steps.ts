@@ -1,10 +1,13 @@
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import type { ErrorCode } from '../errors/codes.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
+import type { DeployedDelivery } from '../protocol/deployed-state.js';
+import type { FirstBootInstall } from './plan-first-boot.js';
+import type { Firmware } from './plan-boot.js';
 
 /** A local precondition, evaluated by the planner from the facts (so --dry-run shows it). */
 export interface PreflightCheck {
-  name: 'target-mounted' | 'memory' | 'server';
+  name: 'target-mounted' | 'memory' | 'server' | 'boot-disk';
   ok: boolean;
   detail: string;
   /** The error raised when the check failed. */
@@ -46,10 +49,30 @@ export interface SyncImageStep extends StepBase<'sync-image'> {
   pull: PlannedCommand;
 }
 
-/** The override and identity phases belong to the next issue; until then they are reported as skipped. */
-export interface HookStep<K extends 'overrides' | 'identity'> extends StepBase<K> {
-  reason: string;
+/** A phase the plan leaves out, with why (no layers for the host, --no-bootloader...). */
+interface Skipped {
+  skipped: string;
 }
+
+/** The host's override tree from its own module onto /target/ (docs/overrides.md), retried like the image pull. */
+export type OverridesStep = StepBase<'overrides'> & ({ what: string; pull: PlannedCommand } | Skipped);
+
+/**
+ * What the runner adds to the identity layer serve sent: /proc /sys /dev bound into the target for the
+ * commands chrooted there, a machine id where the installer left none, host keys when the image has sshd.
+ */
+export interface IdentityStep extends StepBase<'identity'> {
+  targetMounts: PlannedCommand[];
+  /** Host-view path of the target's machine id: written (random, atomically) only when missing or empty. */
+  machineIdFile: string;
+  /** Run only when `when` (host view: the target's sshd) exists; ssh-keygen -A makes only missing keys. */
+  hostKeys: { when: string; command: PlannedCommand };
+  /** Reported as progress events (the image's fstab mounts what this machine's lacks). */
+  warnings: string[];
+}
+
+/** initramfs, boot loader on this machine's disk(s) and its config, relabel: chrooted into the target. */
+export type BootloaderStep = StepBase<'bootloader'> & ({ firmware: Firmware; disks: string[]; commands: PlannedCommand[] } | Skipped);
 
 /** Trades the install token for the host credential (HTTP, no program) and leaves it on the target for later updates. */
 export interface EnrollStep extends StepBase<'enroll'> {
@@ -58,6 +81,12 @@ export interface EnrollStep extends StepBase<'enroll'> {
   /** Host-view paths on the target. */
   credentialFile: string;
   clientFile: string;
+  /** The first-boot report: fetched from serve, installed and enabled on the target. */
+  firstBoot: FirstBootInstall;
+  /** Host-view path of /etc/rootcast/deployed.json, rewritten with this delivery current (the time filled in at the end). */
+  deployedStateFile: string;
+  host: string;
+  delivery: Omit<DeployedDelivery, 'at'>;
 }
 
 export interface CleanupStep extends StepBase<'cleanup'> {
@@ -67,7 +96,7 @@ export interface CleanupStep extends StepBase<'cleanup'> {
 }
 
 /** The closed set of steps; the kind is the protocol phase each one reports as. */
-export type Step = PreflightStep | RamCopyStep | MountStep | SyncImageStep | HookStep<'overrides'> | HookStep<'identity'> | EnrollStep | CleanupStep;
+export type Step = PreflightStep | RamCopyStep | MountStep | SyncImageStep | OverridesStep | IdentityStep | BootloaderStep | EnrollStep | CleanupStep;
 
 export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
 
@@ -80,8 +109,9 @@ export const stepCommands: StepTable<PlannedCommand[]> = {
   'ram-copy': (step) => [step.mountTmpfs, step.copy],
   mount: (step) => step.commands,
   'sync-image': (step) => [step.pull],
-  overrides: () => [],
-  identity: () => [],
+  overrides: (step) => ('pull' in step ? [step.pull] : []),
+  identity: (step) => [...step.targetMounts, step.hostKeys.command],
+  bootloader: (step) => ('commands' in step ? step.commands : []),
   enroll: () => [],
   cleanup: (step) => [step.unmount],
 };

@@ -1,3 +1,5 @@
+import { exactPattern } from '../overrides/sync-filters.js';
+
 /**
  * What the RAM toolbox leaves out of the installed root (rsync-anchored; `*` stops at "/"): the toolbox
  * only runs sh and rsync (and their libraries), so it takes neither pseudo and scratch filesystems'
@@ -18,8 +20,15 @@ export const toolboxSkippedContents: readonly string[] = [
   '/var/lib/dpkg', '/var/lib/apt', '/var/lib/rpm', '/var/lib/dnf', '/usr/lib/sysimage',
 ];
 
-/** Excludes for copying `target` into RAM; the work dir is skipped too when it lives inside the target. */
-export const buildToolboxExcludes = (target: string, workDir: string): string[] => {
+/** Swap files installers make at the top (Ubuntu's /swap.img too); any the installed fstab lists are added. */
+export const defaultSwapFiles: readonly string[] = ['/swapfile', '/swap.img'];
+
+/**
+ * Excludes for copying `target` into RAM; the work dir is skipped too when it lives inside the target,
+ * and so are swap files (`swapFiles`: what the installed fstab lists; gigabytes of RAM for nothing).
+ */
+export const buildToolboxExcludes = (target: string, workDir: string, swapFiles: readonly string[] = []): string[] => {
   const inside = target === '/' ? workDir : workDir.startsWith(`${target}/`) ? workDir.slice(target.length) : undefined;
-  return [...toolboxSkippedContents.map((dir) => `${dir}/*`), ...(inside === undefined ? [] : [inside])];
+  const swap = [...new Set([...defaultSwapFiles, ...swapFiles])].map(exactPattern);
+  return [...toolboxSkippedContents.map((dir) => `${dir}/*`), ...swap, ...(inside === undefined ? [] : [inside])];
 };

@@ -1,7 +1,7 @@
 import { answerFileKinds } from '../answer/answer-file-plan.js';
 import type { DistroCatalog } from '../answer/distro-profile.js';
 import type { ResolvedHost } from '../inventory/resolve.js';
-import type { ServeFleet, ServeHost } from './serve-fleet.js';
+import { defaultFamily, type ServeFleet, type ServeHost } from './serve-fleet.js';
 
 export interface FleetFromInventory {
   fleet: ServeFleet;
@@ -23,6 +23,8 @@ export const fleetFromInventory = (hosts: readonly ResolvedHost[], catalog: Dist
   const skipped: string[] = [];
   const served: ServeHost[] = [];
   const withoutDistro = keepPathsWithoutDistro(catalog);
+  // Without a distro the family is serve's default, and so are its boot commands (that family's default profile's).
+  const defaultPostDeploy = Object.values(answerFileKinds).flatMap((kind) => (kind.family === defaultFamily ? [catalog.get(kind.defaultDistro)?.postDeploy] : []))[0];
   for (const host of hosts) {
     if (host.image === undefined) {
       skipped.push(`${host.name}: no image set`);
@@ -41,7 +43,9 @@ export const fleetFromInventory = (hosts: readonly ResolvedHost[], catalog: Dist
       groups: [...host.groups],
       ...(host.ip === undefined ? {} : { ip: host.ip }),
       // Without a distro the family is unknown: serve's default applies (the runner does not use it).
-      ...(profile === undefined ? { keepPaths: withoutDistro } : { family: profile.family, keepPaths: profile.keepPaths }),
+      ...(profile === undefined
+        ? { keepPaths: withoutDistro, ...(defaultPostDeploy === undefined ? {} : { postDeploy: defaultPostDeploy }) }
+        : { family: profile.family, keepPaths: profile.keepPaths, postDeploy: profile.postDeploy }),
     });
   }
   return { fleet: { hosts: served }, skipped };

@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import type { DistroFamily } from '../protocol/deploy-protocol.js';
+import type { DistroFamily, PostDeploy } from '../protocol/deploy-protocol.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
 import type { FleetHost } from '../monitor/host-row.js';
@@ -22,6 +22,8 @@ export interface ServeHost {
   keepPaths?: string[];
   /** The host's groups, in inventory order (the dashboard filters by them). @default [] */
   groups?: string[];
+  /** What the runner runs in the target to make it boot (the profile's postDeploy); absent: the runner leaves the boot loader alone. */
+  postDeploy?: PostDeploy;
 }
 
 export interface ServeFleet {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { link, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, open, rename, rm, stat, symlink, type FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -70,5 +70,17 @@ export const createFileOnce = async (path: string, data: string, mode: number): 
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   } finally {
     await rm(candidate, { force: true });
+  }
+};
+
+/** Makes `path` a symlink to `target`, replacing whatever link is there in one rename (never a moment without one). */
+export const symlinkAtomic = async (target: string, path: string): Promise<void> => {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await symlink(target, temp);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
   }
 };

@@ -24,14 +24,24 @@ const virtualTypes = new Set(['proc', 'sysfs', 'devpts', 'devtmpfs', 'tmpfs', 'r
 /** Entries that mount a stored file system somewhere (local or remote; not swap, not `none`, not a kernel one). */
 const mountsAFileSystem = (entry: FstabEntry): boolean => entry.fstype !== 'swap' && !virtualTypes.has(entry.fstype) && entry.mountpoint.startsWith('/');
 
+const normalise = (point: string): string => point.replace(/\/+$/, '') || '/';
+
+/** Pure: the mount points of stored file systems an fstab names, each once (what serve tells the runner about the image's). */
+export const fileSystemMountPoints = (entries: readonly FstabEntry[]): string[] =>
+  [...new Set(entries.filter(mountsAFileSystem).map((entry) => normalise(entry.mountpoint)))];
+
+/** Pure: the golden mount points the installed system's lacks. */
+export const missingMountPoints = (golden: readonly string[], installed: readonly string[]): string[] => {
+  const present = new Set(installed.map(normalise));
+  return [...new Set(golden.map(normalise))].filter((point) => !present.has(point));
+};
+
 /**
  * Pure: mount points the golden client's fstab has and the installed system's lacks (a separate /var,
  * /srv or /home the installer did not make): the image's files for them land on the parent file system.
  */
-export const mountPointsMissing = (golden: readonly FstabEntry[], installed: readonly FstabEntry[]): string[] => {
-  const present = new Set(installed.filter(mountsAFileSystem).map((entry) => entry.mountpoint.replace(/\/+$/, '') || '/'));
-  return [...new Set(golden.filter(mountsAFileSystem).map((entry) => entry.mountpoint.replace(/\/+$/, '') || '/'))].filter((point) => !present.has(point));
-};
+export const mountPointsMissing = (golden: readonly FstabEntry[], installed: readonly FstabEntry[]): string[] =>
+  missingMountPoints(fileSystemMountPoints(golden), fileSystemMountPoints(installed));
 
 /** Pure: swap files an fstab names (paths, not devices): the runner leaves them out of copies. */
 export const swapFiles = (entries: readonly FstabEntry[]): string[] =>

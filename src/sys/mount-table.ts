@@ -78,3 +78,19 @@ export const isBelow = (path: string, directory: string): boolean =>
 /** Whether `directory` is a mount point ("/" always is). */
 export const isMountPoint = (entries: readonly MountEntry[], directory: string): boolean =>
   directory === '/' || entries.some((entry) => entry.mountPoint === directory);
+
+/**
+ * The last mount at `mountPoint` in /proc/self/mountinfo with the directory of its filesystem it shows
+ * (`fsRoot`, the 4th field): "/" for a filesystem's root, a subdirectory for a bind mount of one.
+ */
+export const mountinfoSourceOf = (text: string, mountPoint: string): { device: string; fsType: string; fsRoot: string } | undefined => {
+  let found: { device: string; fsType: string; fsRoot: string } | undefined;
+  for (const line of lines(text)) {
+    const [before, after] = line.split(' - ');
+    const fields = before?.split(' ') ?? [];
+    const [fsType, device] = after?.split(' ') ?? [];
+    if (fields[4] === undefined || fsType === undefined || unescapeMountField(fields[4]) !== mountPoint) continue;
+    found = { device: unescapeMountField(device ?? ''), fsType, fsRoot: unescapeMountField(fields[3] ?? '') };
+  }
+  return found;
+};

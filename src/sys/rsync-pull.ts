@@ -11,7 +11,30 @@ export interface DaemonPull {
   ioTimeoutSeconds: number;
   /** Limit bandwidth (KiB/s); unset means unlimited. */
   bwlimitKiB?: number;
+  /** rsync filter rules after the protected paths, each one `--filter=RULE` argument, in order. @default [] */
+  filters?: readonly string[];
+  /** `rootcast update` onto a running root (docs/update.md): item lines instead of progress. @default a deploy's pull */
+  live?: LivePull;
 }
+
+/** How an update's pull differs from a deploy's. */
+export interface LivePull {
+  /** Only list what would change (`--dry-run`). */
+  dryRun: boolean;
+  /** `--no-delete`: only add and change. */
+  delete: boolean;
+}
+
+/** Item lines carry the sender's size first, so a dry run can show each file's size change. */
+export const liveOutFormat = '--out-format=%l %i %n';
+
+/**
+ * An update's extra options: item lines, and what makes a live update land together: `--delay-updates` (new files
+ * wait in `.~tmp~` beside their place and are renamed in at the end) and `--delete-delay` (deletions after the
+ * renames). Both need the whole file list first, which `--no-inc-recursive` already gives.
+ */
+const liveOptions = (live: LivePull | undefined): string[] =>
+  live === undefined ? [] : [liveOutFormat, ...(live.dryRun ? [] : ['--delay-updates', ...(live.delete ? ['--delete-delay'] : [])])];
 
 /**
  * Client-side TCP_NODELAY: rsync's handshakes are small request/answer writes that Nagle's algorithm
@@ -32,7 +55,16 @@ const withOptions = (base: string[], extra: readonly string[]): string[] => {
  * and protected paths as excludes (rsync never deletes excluded receiver files unless --delete-excluded). Not
  * --whole-file: over a daemon rsync uses its delta algorithm, and -W measured no faster onto a fresh target.
  */
-export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
+export const buildDaemonPullArgs = (pull: DaemonPull): string[] => buildPullArgs(pull, true);
+
+/**
+ * The overrides pass (docs/overrides.md): -aHAX --numeric-ids --delete --checksum (a rendered file keeps
+ * its template's mtime, so size and time cannot tell a changed var), the same transport options, and
+ * the filter rules serve planned; no sparse scan (small files) and no --delete-excluded.
+ */
+export const buildOverridesPullArgs = (pull: DaemonPull): string[] => buildPullArgs(pull, false);
+
+const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
   withOptions(
     buildRsyncArgs({
       sources: [pull.source],
@@ -41,14 +73,21 @@ export const buildDaemonPullArgs = (pull: DaemonPull): string[] =>
       excludes: [...pull.protect],
       linkDest: [],
       oneFileSystem: false,
-      progress: true,
+      progress: pull.live === undefined,
+      sparse: image,
+      dryRun: pull.live?.dryRun ?? false,
+      delete: pull.live?.delete ?? true,
     }),
     [
+      ...liveOptions(pull.live),
+      ...(image ? [] : ['--checksum']),
       daemonSocketOptions,
       '--no-inc-recursive',
       `--timeout=${pull.ioTimeoutSeconds}`,
       `--contimeout=${pull.ioTimeoutSeconds}`,
       ...(pull.bwlimitKiB === undefined ? [] : [`--bwlimit=${pull.bwlimitKiB}`]),
+      // After buildRsyncArgs' excludes (the protected paths come first: rsync's first matching rule wins).
+      ...(pull.filters ?? []).map((rule) => `--filter=${rule}`),
     ],
   );
 
@@ -69,57 +108,3 @@ export const withDaemonAddress = (url: string, address: string): string => {
   parsed.hostname = address.includes(':') ? `[${address}]` : address;
   return parsed.toString();
 };
-
-/** One pass of `rootcast update` from a daemon module onto a live root (docs/update.md). */
-export interface UpdatePass {
-  source: string;
-  destination: string;
-  /** rsync exclude patterns, before the filters (kept paths, built-in and admin excludes, foreign mounts). */
-  excludes: readonly string[];
-  /** `--filter=RULE` arguments, in order (the instructions' image or overrides filters). */
-  filters: readonly string[];
-  /** The overrides pass compares by checksum (a rendered file keeps its template's mtime). */
-  checksum: boolean;
-  /** -S for the image pass; the overrides pass copies as the install's does (-aHAX). */
-  sparse: boolean;
-  dryRun: boolean;
-  /** --no-delete: only add and change. */
-  delete: boolean;
-  ioTimeoutSeconds: number;
-  /** Limit bandwidth (KiB/s); unset means unlimited. */
-  bwlimitKiB?: number | undefined;
-}
-
-/** Item lines carry the sender's size first, so a dry run can show each file's size change. */
-export const updateOutFormat = '--out-format=%l %i %n';
-
-/**
- * The deploy pull's flags plus what makes a live update land together: `--delay-updates` (new files wait in
- * `.~tmp~` beside their place and are renamed in at the end) and `--delete-delay` (deletions after the renames).
- * Both need the whole file list first, which `--no-inc-recursive` already gives.
- */
-export const buildUpdatePassArgs = (pass: UpdatePass): string[] =>
-  withOptions(
-    buildRsyncArgs({
-      sources: [pass.source],
-      destination: pass.destination,
-      includes: [],
-      excludes: [...pass.excludes],
-      linkDest: [],
-      oneFileSystem: false,
-      sparse: pass.sparse,
-      delete: pass.delete,
-      dryRun: pass.dryRun,
-    }).filter((arg) => !arg.startsWith('--out-format=')),
-    [
-      updateOutFormat,
-      ...(pass.checksum ? ['--checksum'] : []),
-      ...(pass.dryRun ? [] : ['--delay-updates', ...(pass.delete ? ['--delete-delay'] : [])]),
-      ...pass.filters.map((rule) => `--filter=${rule}`),
-      daemonSocketOptions,
-      '--no-inc-recursive',
-      `--timeout=${pass.ioTimeoutSeconds}`,
-      `--contimeout=${pass.ioTimeoutSeconds}`,
-      ...(pass.bwlimitKiB === undefined ? [] : [`--bwlimit=${pass.bwlimitKiB}`]),
-    ],
-  );

@@ -1,7 +1,7 @@
 import type { PathOwner, UpdateInstructions } from '../protocol/update-protocol.js';
-import { cleanEnvironmentNames, rsyncPasswordName } from '../runner/command-environment.js';
+import { planImagePull, planOverridesPull, type PullPlace } from '../runner/plan-commands.js';
+import { planTargetCommand } from '../runner/plan-boot.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
-import { buildUpdatePassArgs } from '../sys/rsync-pull.js';
 import type { HostUpdateFacts } from './host-facts.js';
 import type { UpdateOptions } from './update-options.js';
 import { planUpdateExcludes } from './update-excludes.js';
@@ -30,10 +30,16 @@ export interface UpdatePlan {
   passes: PlannedPass[];
   owners: PathOwner[];
   dryRun: boolean;
+  /**
+   * Run only when a kernel or /boot changed (and not --no-bootloader): the profile's initramfs and boot
+   * loader configuration lines, chrooted into the root. Not the per-disk boot loader install nor the relabel:
+   * the boot loader on the disk stays the install's, and -X carried the image's SELinux labels.
+   */
+  bootCommands: PlannedCommand[];
 }
 
-// rsync's 24 (vanished on the read-only sender) is the benign race the install accepts too.
-const okRsyncExits = [0, 24];
+/** An update runs the host's own rsync: it replaces files by rename, so the running one is never overwritten in place. */
+const onHost: PullPlace = { where: 'here' };
 
 /** `/` → `/`, `/srv/host` → `/srv/host/`: rsync copies the module's contents into it. */
 const destinationOf = (root: string): string => (root.endsWith('/') ? root : `${root}/`);
@@ -45,24 +51,17 @@ const destinationOf = (root: string): string => (root.endsWith('/') ? root : `${
  */
 export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFacts, options: UpdateOptions, ioTimeoutSeconds = 60): UpdatePlan => {
   const excludes = planUpdateExcludes(instructions.keepPaths, facts.adminExcludes, facts.foreignMounts);
-  const pass = (source: string, passExcludes: readonly string[], filters: readonly string[], overrides: boolean): PlannedCommand => ({
-    program: 'rsync',
-    args: buildUpdatePassArgs({
+  // The install's own pass planners (runner/plan-commands.ts), run by the host's rsync with an update's options.
+  const pass = (source: string, protect: readonly string[], filters: readonly string[], overrides: boolean): PlannedCommand =>
+    (overrides ? planOverridesPull : planImagePull)(onHost, {
       source,
       destination: destinationOf(facts.root),
-      excludes: passExcludes,
+      protect,
       filters,
-      checksum: overrides,
-      sparse: !overrides,
-      dryRun: options.dryRun,
-      delete: options.delete,
       ioTimeoutSeconds,
-      bwlimitKiB: options.bwlimitKiB,
-    }),
-    env: [...cleanEnvironmentNames, rsyncPasswordName],
-    where: 'here',
-    okExitCodes: okRsyncExits,
-  });
+      ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
+      live: { dryRun: options.dryRun, delete: options.delete },
+    });
   const overrides = instructions.overrides;
   const passes: PlannedPass[] = [
     { name: 'image', what: instructions.ref, command: pass(instructions.rsync.url, excludes, overrides?.imageFilters ?? [], false) },
@@ -85,6 +84,9 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
     passes,
     owners: instructions.owners,
     dryRun: options.dryRun,
+    bootCommands: !options.bootloader || instructions.postDeploy === undefined
+      ? []
+      : [...instructions.postDeploy.initramfs, ...instructions.postDeploy.bootloader.config].map((line) => planTargetCommand(line, { targetDir: facts.root, where: 'here' })),
   };
 };
 

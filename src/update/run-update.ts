@@ -5,13 +5,14 @@ import { dirname } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import { deployedStatePath, recordDelivery } from '../protocol/deployed-state.js';
+import { deliveryOf, formatDeployedState } from '../runner/plan-deployed-state.js';
 import type { RunnerEvent } from '../protocol/host-event.js';
 import { updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
 import { commandEnvironmentValues } from '../runner/command-environment.js';
 import { buildEvent, buildRunnerStarted } from '../runner/events.js';
 import { defaultRetryPolicy, retryWithBackoff, type RetryHooks } from '../runner/retry-policy.js';
 import { classifyRsyncExit } from '../runner/rsync-exit.js';
-import { streamPlanned } from '../runner/run-planned.js';
+import { execPlanned, streamPlanned } from '../runner/run-planned.js';
 import { createServerApi, type ServerApi } from '../runner/server-api.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
 import type { Exec } from '../sys/exec.js';
@@ -90,15 +91,6 @@ const eventPoster = (api: ServerApi, effects: UpdateEffects) => async (event: Ru
   if (problem !== undefined) effects.note(`note: the server did not take the ${event.kind} event (${problem})`);
 };
 
-const deliveryOf = (instructions: UpdateInstructions, via: UpdateOptions['via'], at: Date) => ({
-  image: instructions.image,
-  version: instructions.version,
-  ref: instructions.ref,
-  via,
-  at: at.toISOString(),
-  overrides: instructions.overrides === undefined ? null : { layers: instructions.overrides.layers, treeDigest: instructions.overrides.treeDigest },
-});
-
 /** Read → plan → apply for one update of this host (docs/update.md). */
 export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects): Promise<UpdateReport> => {
   const facts: HostUpdateFacts = await readHostUpdateFacts(options.targetRoot, parseMountinfo(await effects.readMountinfo()));
@@ -122,7 +114,9 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
     summary: summariseChanges(changes),
     bytes,
     rebootNeeded,
-    commands: plan.dryRun ? plan.passes.map((pass) => formatPlannedCommand(pass.command)) : [],
+    commands: plan.dryRun
+      ? [...plan.passes.map((pass) => formatPlannedCommand(pass.command)), ...plan.bootCommands.map((command) => `${formatPlannedCommand(command)}    # only if a kernel or /boot changed`)]
+      : [],
     notes,
   });
   if (plan.dryRun) {
@@ -176,9 +170,23 @@ const applyUpdate = async (
       notes.push(`finished the interrupted update to ${plan.resuming}${swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : ''}`);
     }
     const rebootNeeded = needsReboot(changes);
-    if (rebootNeeded) notes.push(options.bootloader ? 'a kernel or /boot changed: reboot to run it' : 'a kernel or /boot changed (--no-bootloader: initramfs and bootloader left as they were)');
+    if (rebootNeeded && plan.bootCommands.length > 0) {
+      phase = 'bootloader';
+      await post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
+      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
+      for (const command of plan.bootCommands) await execPlanned(runner, command);
+      await post(buildEvent(plan.host, phase, 'succeeded', effects.now(), {}, run));
+    }
+    if (rebootNeeded) {
+      notes.push(!options.bootloader
+        ? 'a kernel or /boot changed (--no-bootloader: initramfs and boot loader configuration left as they were): reboot to run it'
+        : plan.bootCommands.length === 0
+          ? 'a kernel or /boot changed; the server sent no boot commands for this host (no kickstart/ profile): rebuild the initramfs and boot loader configuration, then reboot'
+          : 'a kernel or /boot changed: initramfs and boot loader configuration rebuilt; reboot to run it');
+    }
     const at = effects.now();
-    await writeFileAtomic(hostPath(plan.root, deployedStatePath), `${JSON.stringify(recordDelivery(facts.deployed, plan.host, plan.server, deliveryOf(instructions, options.via, at)), null, 2)}\n`, { mode: 0o644 });
+    const state = recordDelivery(facts.deployed, plan.host, plan.server, { ...deliveryOf(instructions, options.via), at: at.toISOString() });
+    await writeFileAtomic(hostPath(plan.root, deployedStatePath), formatDeployedState(state), { mode: 0o644 });
     await rm(hostPath(plan.root, updateMarkerPath), { force: true });
     phase = 'done';
     await post({ ...buildEvent(plan.host, 'done', 'succeeded', effects.now(), { message: `${plan.from ?? '?'} → ${plan.ref}` }, run), result: { files: changes.length, bytes, rebootNeeded } });

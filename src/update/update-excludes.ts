@@ -1,5 +1,6 @@
 import type { ExcludeRule } from '../capture/default-excludes.js';
 import { runnerOwnedPaths } from '../runner/plan.js';
+import { identityKeptPaths } from '../runner/plan-identity.js';
 import { firstBootTargetPaths } from '../protocol/deploy-protocol.js';
 import { hostRunnerDir } from '../protocol/update-protocol.js';
 
@@ -21,9 +22,7 @@ export const builtinUpdateExcludes: readonly ExcludeRule[] = [
   { pattern: '/etc/systemd/system/*/rootcast-firstboot.service', reason: 'the first-boot unit enabled (a .wants link)' },
   { pattern: '/etc/fstab', reason: 'the host\'s own filesystems' },
   { pattern: '/etc/crypttab', reason: 'the host\'s own encrypted volumes' },
-  { pattern: '/etc/machine-id', reason: 'machine identity, kept from the install' },
-  { pattern: '/var/lib/dbus/machine-id', reason: 'machine identity (D-Bus copy)' },
-  { pattern: '/etc/ssh/ssh_host_*', reason: 'the host\'s SSH host keys' },
+  ...identityKeptPaths.map((pattern) => ({ pattern, reason: 'the machine id and SSH host keys the install made for this host' })),
   { pattern: '/etc/hostname', reason: 'host name, managed by identity (its layer is applied by the overrides pass)' },
   { pattern: '/etc/hosts', reason: 'managed by identity' },
   { pattern: '/etc/resolv.conf', reason: 'managed by identity or the network stack' },

@@ -19,7 +19,10 @@ export const registerRunnerCommand = (program: Command, seed: ContextSeed): void
     const ctx = buildContext(command, seed);
     // commander stores --work-dir as workDir: the table's keys are those camel-case names.
     const given = command.opts() as Record<string, string | boolean | undefined>;
-    const raw = Object.fromEntries(runnerOptionTable.map((spec) => [spec.key, spec.global === true ? undefined : given[spec.key]])) as RawRunnerOptions;
+    // commander keeps a "--no-X" switch as X: false (true when absent).
+    const valueOf = (spec: (typeof runnerOptionTable)[number]): string | boolean | undefined =>
+      spec.flag.startsWith('no-') ? given[spec.key.replace(/^no([A-Z])/, (_, letter: string) => letter.toLowerCase())] === false : given[spec.key];
+    const raw = Object.fromEntries(runnerOptionTable.map((spec) => [spec.key, spec.global === true ? undefined : valueOf(spec)])) as RawRunnerOptions;
     const options = parseRunnerOptions(await readTokenFile({ ...raw, json: ctx.json }), ctx.env);
     await runDeploy(options, { ...realRunnerEffects(), exec: ctx.exec, now: ctx.now, stdout: ctx.stdout, stderr: ctx.stderr });
   });

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileSystemMountPoints, parseFstab } from '../../sys/fstab.js';
 import { rsyncUserFor, type CredentialKind } from '../../credentials/token.js';
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
@@ -19,9 +22,16 @@ export const planDeployOverrides = (overrides: HostOverrides, moduleUrl: string,
 
 /**
  * Pure: the instructions for one host once its image reference is resolved (and its override tree published, if any);
- * the rsync user is the one of the credential the host presented (`install.<host>` or `host.<host>`).
+ * the rsync user is the one of the credential the host presented (`install.<host>` or, for updates, `host.<host>`).
  */
-export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, overrides?: HostOverrides, credential: CredentialKind = 'install'): DeployInstructions => {
+export const planDeployInstructions = (
+  host: ServeHost,
+  resolved: ResolvedVersion,
+  rsyncEndpoint: string,
+  overrides?: HostOverrides,
+  imageMountPoints?: string[],
+  credential: CredentialKind = 'install',
+): DeployInstructions => {
   const user = rsyncUserFor(credential, host.name);
   const keepPaths = [...(host.keepPaths ?? fallbackKeepPaths)];
   const moduleUrl = (module: string): string => `rsync://${user}@${rsyncEndpoint}/${module}/`;
@@ -34,7 +44,15 @@ export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersio
     keepPaths,
     family: host.family ?? defaultFamily,
     ...(overrides === undefined ? {} : { overrides: planDeployOverrides(overrides, moduleUrl(overridesModuleName(host.name)), keepPaths) }),
+    ...(host.postDeploy === undefined ? {} : { postDeploy: host.postDeploy }),
+    ...(imageMountPoints === undefined ? {} : { imageMountPoints }),
   };
+};
+
+/** The file systems the image's own fstab mounts (the runner warns about those the host's fstab lacks); none without an fstab. */
+export const readImageMountPoints = async (root: string): Promise<string[] | undefined> => {
+  const text = await readFile(join(root, 'etc/fstab'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : fileSystemMountPoints(parseFstab(text));
 };
 
 /** Hands out the version to install and records it as "deploying" (protected from removal from now on). */
@@ -60,5 +78,6 @@ export const deployInstructions = async (route: Extract<Route, { kind: 'deploy' 
   await context.ensureImageModule(resolved.image, resolved.version);
   // The token may come from `rootcast kickstart` on the command line, which serve has not seen yet.
   await context.refreshRsyncSecrets();
-  return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), overrides));
+  const imageMountPoints = await readImageMountPoints(resolved.root);
+  return jsonReply(200, planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), overrides, imageMountPoints));
 };

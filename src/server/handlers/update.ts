@@ -9,7 +9,7 @@ import { httpStatusFor, jsonReply, textReply, type Reply } from '../reply.js';
 import type { Route } from '../routes.js';
 import { findHostByName } from '../serve-fleet.js';
 import type { HandlerContext } from './context.js';
-import { planDeployInstructions } from './deploy.js';
+import { planDeployInstructions, readImageMountPoints } from './deploy.js';
 import { authenticateHost } from './host-auth.js';
 
 /** Pure: which layer owns each overridden path (the dry run's owner column); the rest is the image's. */
@@ -68,7 +68,7 @@ export const updateInstructions = async (route: Extract<Route, { kind: 'update' 
   }
   await context.ensureImageModule(resolved.image, resolved.version);
   const instructions: UpdateInstructions = {
-    ...planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), overrides, 'host'),
+    ...planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), overrides, await readImageMountPoints(resolved.root), 'host'),
     assigned: host.imageRef,
     owners: planPathOwners(overrides),
   };

@@ -10,7 +10,7 @@ const shipped = join(findPackageRoot(), 'kickstart');
 
 const minimal = (id: string, extra = ''): { path: string; text: string } => ({
   path: `kickstart/${id}.yaml`,
-  text: `id: ${id}\nname: Test\nfamily: rhel\nkickstartDialect: rhel9\nsysroot: /mnt/sysroot\nsource: {kind: media}\npackages: [rsync, curl]\npostDeploy: {initramfs: [dracut -f], bootloader: [grub2-mkconfig -o /boot/grub2/grub.cfg], relabel: []}\nkeepPaths: [/etc/fstab]\n${extra}`,
+  text: `id: ${id}\nname: Test\nfamily: rhel\nkickstartDialect: rhel9\nsysroot: /mnt/sysroot\nsource: {kind: media}\npackages: [rsync, curl]\npostDeploy: {initramfs: [dracut -f], bootloader: {bios: ['grub2-install {disk}'], efi: [], config: [grub2-mkconfig -o /boot/grub2/grub.cfg]}, relabel: []}\nkeepPaths: [/etc/fstab]\n${extra}`,
 });
 
 describe('shipped distro profiles (kickstart/)', () => {
@@ -25,14 +25,35 @@ describe('shipped distro profiles (kickstart/)', () => {
     expect([sysroot('rhel8'), sysroot('rocky8'), sysroot('rhel9'), sysroot('alma10'), sysroot('fedora43'), sysroot('debian13')]).toEqual([
       '/mnt/sysimage', '/mnt/sysimage', '/mnt/sysroot', '/mnt/sysroot', '/mnt/sysroot', '/target',
     ]);
-    expect(catalog.get('rocky8')?.postDeploy.bootloader[0]).toContain('/boot/efi/EFI/rocky/grub.cfg');
-    expect(catalog.get('debian12')?.postDeploy).toEqual({ initramfs: ['update-initramfs -u -k all'], bootloader: ['update-grub'], relabel: [] });
+    expect(catalog.get('rocky8')?.postDeploy.bootloader.config.at(-1)).toContain('/boot/efi/EFI/rocky/grub.cfg');
+    expect(catalog.get('debian13')?.postDeploy).toEqual({
+      initramfs: ['update-initramfs -u -k all'],
+      bootloader: {
+        bios: ['grub-install --target=i386-pc {disk}'],
+        efi: ['grub-install --target=x86_64-efi --efi-directory=/boot/efi --bootloader-id=debian --no-nvram --force-extra-removable'],
+        config: ['update-grub'],
+      },
+      relabel: [],
+    });
+    // Every rhel profile installs grub2 per disk on BIOS, writes BLS entries for the clone's machine id, and relabels.
+    for (const profile of [...catalog.values()].filter((candidate) => candidate.family === 'rhel')) {
+      expect(profile.postDeploy.bootloader.bios, profile.id).toEqual(['grub2-install --target=i386-pc {disk}']);
+      expect(profile.postDeploy.bootloader.config.join('\n'), profile.id).toMatch(/kernel-install add[\s\S]*grub2-mkconfig -o /);
+    }
     expect(catalog.get('fedora42')?.postDeploy.relabel).toEqual(['touch /.autorelabel']);
     expect(catalog.get('debian13')?.suite).toBe('trixie');
   });
 });
 
 describe('parseDistroProfiles', () => {
+  test('boot commands: bios lines must name {disk}, the others must not', () => {
+    const parsed = parseDistroProfiles([
+      { ...minimal('nodisk'), text: minimal('nodisk').text.replace("bios: ['grub2-install {disk}']", 'bios: [grub2-install /dev/sda]') },
+      { ...minimal('diskcfg'), text: minimal('diskcfg').text.replace('config: [grub2-mkconfig -o /boot/grub2/grub.cfg]', "config: ['grub2-mkconfig {disk}']") },
+    ]);
+    expect(parsed.ok ? [] : parsed.problems.join('\n')).toMatch(/nodisk\.yaml: postDeploy\.bootloader\.bios\.0: must name the boot disk as \{disk\}[\s\S]*diskcfg\.yaml: postDeploy\.bootloader\.config\.0: names \{disk\}/);
+  });
+
   test('extends replaces top-level keys of the base', () => {
     const parsed = parseDistroProfiles([minimal('base'), { path: 'kickstart/child.yaml', text: 'id: child\nextends: base\nname: Child\nsysroot: /mnt/sysimage\n' }]);
     expect(parsed.ok && [parsed.catalog.get('child')?.name, parsed.catalog.get('child')?.sysroot, parsed.catalog.get('child')?.packages]).toEqual(['Child', '/mnt/sysimage', ['rsync', 'curl']]);

@@ -32,7 +32,20 @@ describe('runner options', () => {
       workDir: '/run/rootcast',
       retries: 20,
       progressIntervalSeconds: 2,
+      bootloader: true,
     });
+  });
+
+  test('--firmware, --boot-disk and --no-bootloader: checked at once; a disk must be a device path', () => {
+    const base = { target: '/mnt/sysroot', server: 'http://s:1', host: 'web07', token: 't' };
+    expect(parseRunnerOptions({ ...base, firmware: 'efi' }, {})).toMatchObject({ firmware: 'efi', bootloader: true });
+    expect(parseRunnerOptions({ ...base, firmware: 'auto', bootDisk: '/dev/sda,/dev/sdb' }, {})).toMatchObject({ bootDisks: ['/dev/sda', '/dev/sdb'] });
+    expect(parseRunnerOptions({ ...base, firmware: 'auto' }, {}).firmware).toBeUndefined();
+    expect(parseRunnerOptions({ ...base, noBootloader: true }, {}).bootloader).toBe(false);
+    const error = catchError(() => parseRunnerOptions({ ...base, firmware: 'uefi', bootDisk: '/dev/sda;reboot' }, {}));
+    expect(error.exitStatus).toBe(64);
+    expect(error.details).toEqual(['--firmware: "uefi" is not bios, efi or auto', '--boot-disk: "/dev/sda;reboot" is not a device path such as /dev/sda']);
+    expect(catchError(() => parseRunnerOptions({ ...base, noBootloader: true, bootDisk: '/dev/sda' }, {})).message).toMatch(/--no-bootloader: cannot be combined/);
   });
 
   test('every invalid option is reported at once as a usage error (64)', () => {
@@ -44,8 +57,11 @@ describe('runner options', () => {
   });
 
   test('one option table: the bundle parses every option into the key commander stores it under for `rootcast runner`', () => {
-    expect(runnerOptionTable).toHaveLength(11);
-    for (const spec of runnerOptionTable) expect(new Option(`--${spec.flag}`).attributeName(), spec.flag).toBe(spec.key);
+    expect(runnerOptionTable).toHaveLength(14);
+    // commander keeps a --no-X switch as X (rootcast runner maps it back, src/cli/commands/runner.ts).
+    for (const spec of runnerOptionTable) {
+      expect(new Option(`--${spec.flag}`).attributeName(), spec.flag).toBe(spec.flag.startsWith('no-') ? spec.key.replace(/^no([A-Z])/, (_, letter: string) => letter.toLowerCase()) : spec.key);
+    }
     const argv = runnerOptionTable.flatMap((spec) => (spec.value === undefined ? [`--${spec.flag}`] : [`--${spec.flag}`, `v-${spec.flag}`]));
     const parsed = parseRunnerArgs(argv);
     if (parsed.help) throw new Error('unexpected help');

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { DeployInstructions } from '../../../src/protocol/deploy-protocol.js';
 import type { DeployFacts } from '../../../src/runner/facts.js';
-import { memoryMarginBytes, planDeploy, toolboxSizeBytes } from '../../../src/runner/plan.js';
+import { memoryMarginBytes, planDeploy, toolboxSizeBytes, type PlanSettings } from '../../../src/runner/plan.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
 import { commandsOfStep, type Step, type StepOf } from '../../../src/runner/steps.js';
 import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
@@ -26,9 +26,11 @@ const facts = (overrides: Partial<DeployFacts> = {}): DeployFacts => ({
   rootCopy: { files: 10_000, bytes: 900 * mib },
   toolbox: '/run/rootcast/toolbox.42',
   rsyncAddress: '10.0.0.1',
+  installedFstab: [],
+  boot: { firmware: 'bios', disks: { ok: true, disks: ['/dev/sda'] } },
   ...overrides,
 });
-const settings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60, server: 'http://10.0.0.1:8780' };
+const settings: PlanSettings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60, server: 'http://10.0.0.1:8780', boot: { enabled: true } };
 const stepOf = <K extends Step['kind']>(steps: Step[], kind: K): StepOf<K> => {
   const found = steps.find((step) => step.kind === kind);
   if (found === undefined) throw new Error(`no ${kind} step`);
@@ -80,7 +82,12 @@ describe('planDeploy', () => {
     const sync = stepOf(planDeploy(instructions(), facts(), { ...settings, bwlimitKiB: 5000 }), 'sync-image');
     const args = sync.pull.args;
     expect(args.slice(args.indexOf('--'))).toEqual(['--', 'rsync://install.web07@10.0.0.1:8873/img.web.3/', '/target/']);
-    expect(args.filter((arg) => arg.startsWith('--exclude='))).toEqual(['/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/', '/etc/rootcast/'].map((path) => `--exclude=${path}`));
+    // The installer's machine id and host keys are this clone's own: the image pass leaves them alone.
+    expect(args.filter((arg) => arg.startsWith('--exclude='))).toEqual([
+      '/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/', '/etc/rootcast/',
+      '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/ssh/ssh_host_*',
+    ].map((path) => `--exclude=${path}`));
+    expect(args.filter((arg) => arg.startsWith('--filter='))).toEqual([]);
     expect(args).toContain('--bwlimit=5000');
     // Chrooted into the toolbox inside the namespace, with the token by name only.
     expect(sync.pull).toMatchObject({ program: 'rsync', where: 'namespace', chroot: '/run/rootcast/toolbox.42', env: ['PATH', 'LC_ALL', 'HOME', 'RSYNC_PASSWORD'], okExitCodes: [0, 24] });
