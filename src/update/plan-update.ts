@@ -38,8 +38,12 @@ export interface UpdatePlan {
   bootCommands: PlannedCommand[];
 }
 
-/** An update runs the host's own rsync: it replaces files by rename, so the running one is never overwritten in place. */
-const onHost: PullPlace = { where: 'here' };
+/**
+ * An update runs the host's own rsync (it replaces files by rename, so the running one is never overwritten in
+ * place) inside a private PID namespace: killed with us, rsync's forked receiver dies too (a death signal alone
+ * would leave it writing into the root, measured: it outlived a SIGKILLed update and raced the next run).
+ */
+const onHost: PullPlace = { where: 'namespace' };
 
 /** `/` → `/`, `/srv/host` → `/srv/host/`: rsync copies the module's contents into it. */
 const destinationOf = (root: string): string => (root.endsWith('/') ? root : `${root}/`);

@@ -16,6 +16,7 @@ import { execPlanned, streamPlanned } from '../runner/run-planned.js';
 import { createServerApi, type ServerApi } from '../runner/server-api.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
 import type { Exec } from '../sys/exec.js';
+import type { MountNamespace } from '../sys/mount-namespace.js';
 import { tryLockFile } from '../sys/lock-file.js';
 import { parseMountinfo } from '../sys/mount-table.js';
 import { formatPlannedCommand } from '../sys/planned-command.js';
@@ -27,6 +28,7 @@ import { chooseUpdateRef, planUpdate, type PlannedPass, type UpdatePlan } from '
 import { describeChanges, needsReboot, summariseChanges, type UpdateChange } from './update-changes.js';
 import type { UpdateOptions } from './update-options.js';
 import { sweepDelayedUpdates } from './sweep.js';
+import { prepareResumeAtBoot, type SelfBundle } from './resume-at-boot.js';
 
 export interface UpdateEffects {
   exec: Exec;
@@ -35,8 +37,12 @@ export interface UpdateEffects {
   now: () => Date;
   sleep: RetryHooks['sleep'];
   readMountinfo: () => Promise<string>;
+  /** The private mount+PID namespace the passes run in (src/sys/mount-namespace.ts), closed when the update ends. */
+  enterNamespace: () => Promise<MountNamespace>;
   /** Progress lines for a person (stderr). */
   note: (line: string) => void;
+  /** The bundle this update runs from, kept on the host for the first-boot unit (bundle runs only). */
+  self?: SelfBundle | undefined;
 }
 
 /** What an update did (or, dry, would do): printed as text or JSON, and what push and drift read back. */
@@ -60,12 +66,12 @@ export interface UpdateReport {
 const phaseOfPass: Record<PlannedPass['name'], RunnerPhase> = { image: 'sync-image', overrides: 'overrides' };
 
 /** Runs one pass, retrying what the install retries (a restarting server, a busy daemon); never gives up on a bad credential silently. */
-const runPass = async (pass: PlannedPass, effects: UpdateEffects, credential: string, retries: number): Promise<StreamResult> => {
+const runPass = async (pass: PlannedPass, effects: UpdateEffects, credential: string, retries: number, namespace: MountNamespace): Promise<StreamResult> => {
   const runner = { stream: effects.stream, environment: commandEnvironmentValues(credential), log: (line: string) => effects.note(line) };
   return retryWithBackoff(
     { ...defaultRetryPolicy, attempts: retries },
     { sleep: effects.sleep, onRetry: (reason, tries, delay) => effects.note(`${pass.what}: ${reason}; try ${tries + 1} in ${Math.round(delay / 1000)} s`) },
-    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, undefined), pass.what, pass.command.okExitCodes, 'host credential'),
+    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, namespace), pass.what, pass.command.okExitCodes, 'host credential'),
     (reason) => new RootcastError('UNREACHABLE', `the image server did not complete ${pass.what} after ${retries} tries (${reason})`, { hint: 're-run rootcast update once the server is back; the update converges' }),
   );
 };
@@ -85,10 +91,21 @@ const queryFor = (ref: string | undefined, options: UpdateOptions): string => {
   return `?${params.toString()}`;
 };
 
-/** Posts events one by one; a server that cannot take them is noted, never fatal (as the runner does). */
-const eventPoster = (api: ServerApi, effects: UpdateEffects) => async (event: RunnerEvent): Promise<void> => {
-  const problem = await api.postEvent(event);
-  if (problem !== undefined) effects.note(`note: the server did not take the ${event.kind} event (${problem})`);
+/**
+ * Events go out in order, one at a time, while the update goes on (the passes never wait for the server);
+ * `flush` waits for them (before the result is reported). A server that cannot take them is noted, never fatal.
+ */
+const eventQueue = (api: ServerApi, effects: UpdateEffects): { post(event: RunnerEvent): void; flush(): Promise<void> } => {
+  let chain = Promise.resolve();
+  return {
+    post: (event) => {
+      chain = chain.then(async () => {
+        const problem = await api.postEvent(event);
+        if (problem !== undefined) effects.note(`note: the server did not take the ${event.kind} event (${problem})`);
+      });
+    },
+    flush: () => chain,
+  };
 };
 
 /** Read → plan → apply for one update of this host (docs/update.md). */
@@ -119,15 +136,20 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
       : [],
     notes,
   });
-  if (plan.dryRun) {
-    const changes: UpdateChange[] = [];
-    for (const pass of plan.passes) {
-      const result = await runPass(pass, effects, facts.credential, options.retries);
-      changes.push(...describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, currentSize(plan.root)));
+  const namespace = await effects.enterNamespace();
+  try {
+    if (plan.dryRun) {
+      const changes: UpdateChange[] = [];
+      for (const pass of plan.passes) {
+        const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
+        changes.push(...describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, currentSize(plan.root)));
+      }
+      return report(changes, 0, needsReboot(changes), []);
     }
-    return report(changes, 0, needsReboot(changes), []);
+    return await applyUpdate(plan, instructions, facts, options, { effects, api, namespace }, report);
+  } finally {
+    await namespace.close();
   }
-  return applyUpdate(plan, instructions, facts, options, effects, api, report);
 };
 
 const applyUpdate = async (
@@ -135,8 +157,7 @@ const applyUpdate = async (
   instructions: UpdateInstructions,
   facts: HostUpdateFacts,
   options: UpdateOptions,
-  effects: UpdateEffects,
-  api: ServerApi,
+  { effects, api, namespace }: { effects: UpdateEffects; api: ServerApi; namespace: MountNamespace },
   report: (changes: UpdateChange[], bytes: number, rebootNeeded: boolean, notes: string[]) => UpdateReport,
 ): Promise<UpdateReport> => {
   const lockFile = hostPath(plan.root, '/etc/rootcast/update.lock');
@@ -145,23 +166,25 @@ const applyUpdate = async (
     throw new RootcastError('LOCKED', `another rootcast update (PID ${attempt.holder ?? '?'}) is updating ${plan.host}`, { hint: 'wait for it to end, then re-run' });
   }
   const run = randomBytes(4).toString('hex');
-  const post = eventPoster(api, effects);
+  const events = eventQueue(api, effects);
+  const post = (event: RunnerEvent): void => events.post(event);
   let phase: RunnerPhase = 'preflight';
   try {
     const marker: UpdateMarker = { ref: plan.ref, ...(plan.from === undefined ? {} : { from: plan.from }), via: options.via, since: effects.now().toISOString() };
     await mkdir(dirname(hostPath(plan.root, updateMarkerPath)), { recursive: true, mode: 0o755 });
     await writeFileAtomic(hostPath(plan.root, updateMarkerPath), `${JSON.stringify(marker)}\n`, { mode: 0o644 });
-    await post({ ...buildRunnerStarted(plan.host, effects.now(), run), via: options.via, message: `${plan.from ?? '?'} → ${plan.ref}` });
+    for (const line of await prepareResumeAtBoot(plan.root, effects.self)) effects.note(line);
+    post({ ...buildRunnerStarted(plan.host, effects.now(), run), via: options.via, message: `${plan.from ?? '?'} → ${plan.ref}` });
     const changes: UpdateChange[] = [];
     let bytes = 0;
     for (const pass of plan.passes) {
       phase = phaseOfPass[pass.name];
-      await post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
-      const result = await runPass(pass, effects, facts.credential, options.retries);
+      post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
+      const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
       const passChanges = describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, () => 0);
       changes.push(...passChanges);
       bytes += parseRsyncStats(result.stdout).transferredSizeBytes;
-      await post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${passChanges.length} changes`, bytes }, run));
+      post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${passChanges.length} changes`, bytes }, run));
     }
     const notes: string[] = [];
     if (plan.resuming !== undefined) {
@@ -172,10 +195,10 @@ const applyUpdate = async (
     const rebootNeeded = needsReboot(changes);
     if (rebootNeeded && plan.bootCommands.length > 0) {
       phase = 'bootloader';
-      await post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
+      post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
       const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
       for (const command of plan.bootCommands) await execPlanned(runner, command);
-      await post(buildEvent(plan.host, phase, 'succeeded', effects.now(), {}, run));
+      post(buildEvent(plan.host, phase, 'succeeded', effects.now(), {}, run));
     }
     if (rebootNeeded) {
       notes.push(!options.bootloader
@@ -189,11 +212,14 @@ const applyUpdate = async (
     await writeFileAtomic(hostPath(plan.root, deployedStatePath), formatDeployedState(state), { mode: 0o644 });
     await rm(hostPath(plan.root, updateMarkerPath), { force: true });
     phase = 'done';
-    await post({ ...buildEvent(plan.host, 'done', 'succeeded', effects.now(), { message: `${plan.from ?? '?'} → ${plan.ref}` }, run), result: { files: changes.length, bytes, rebootNeeded } });
+    post({ ...buildEvent(plan.host, 'done', 'succeeded', effects.now(), { message: `${plan.from ?? '?'} → ${plan.ref}` }, run), result: { files: changes.length, bytes, rebootNeeded } });
+    // The server records the version once it has `done`: the result is reported after that.
+    await events.flush();
     return report(changes, bytes, rebootNeeded, notes);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await post(buildEvent(plan.host, phase, 'failed', effects.now(), { message }, run));
+    post(buildEvent(plan.host, phase, 'failed', effects.now(), { message }, run));
+    await events.flush();
     throw error;
   } finally {
     await attempt.lock.release();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { execProcess } from '../sys/exec.js';
+import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
 import { streamProcess } from '../sys/stream-process.js';
 import { sleepUnlessAborted } from '../runner/retry-policy.js';
 import { formatUpdateReport } from './print-update.js';
@@ -15,6 +16,7 @@ export const realUpdateEffects = (stderr: { write(text: string): unknown }): Upd
   now: () => new Date(),
   sleep: sleepUnlessAborted,
   readMountinfo: () => readFile('/proc/self/mountinfo', 'utf8'),
+  enterNamespace: () => enterPrivateMountNamespace(),
   note: (line) => void stderr.write(`${line}\n`),
 });
 
@@ -33,6 +35,7 @@ export const runUpdateMain = async (argv: readonly string[]): Promise<number> =>
     process.stdout.write(`${updateUsage}\n`);
     return 0;
   }
-  await runAndPrintUpdate(parseUpdateOptions(parsed.raw), realUpdateEffects(process.stderr), process.stdout);
+  const self = process.argv[1] === undefined ? undefined : { node: process.execPath, runner: process.argv[1] };
+  await runAndPrintUpdate(parseUpdateOptions(parsed.raw), { ...realUpdateEffects(process.stderr), self }, process.stdout);
   return 0;
 };

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,7 @@ import { addVersion } from '../helpers/image-builder.js';
 import { buildImageSource, makeOverrideHome, removeOverrideHome, type OverrideHome } from '../helpers/override-fixture.js';
 import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { findProcesses } from '../helpers/runner-harness.js';
 
 const bundle = join(import.meta.dirname, '../../dist/runner.cjs');
 
@@ -52,7 +53,7 @@ const sentinels: Record<string, string> = {
   'srv/keep/data': 'kept by update.exclude\n',
 };
 // Paths a fresh host does not have and the comparisons leave out: rootcast's own state and the sentinels.
-const hostOnly = ['etc/rootcast', 'home"', 'home/alice', 'var"', 'var/log"', 'var/log/app.log', 'var/lib"', 'var/lib/mysql', 'etc/fstab', 'etc/machine-id', 'etc/ssh', 'srv/keep'];
+const hostOnly = ['etc/rootcast', 'etc/systemd', 'usr/local"', 'usr/local/lib"', 'usr/local/lib/rootcast', 'home"', 'home/alice', 'var"', 'var/log"', 'var/log/app.log', 'var/lib"', 'var/lib/mysql', 'etc/fstab', 'etc/machine-id', 'etc/ssh', 'srv/keep'];
 
 describe('rootcast update on a host (directory root, real serve and rsync daemon)', () => {
   let home: OverrideHome;
@@ -64,7 +65,8 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
   /** A deployed host's /etc/rootcast: the enrolment the runner leaves (server, host, credential). */
   const enrolledRoot = (name: string, key = credential, host = 'web07'): string => {
     const root = join(scratch, name);
-    put(root, 'etc/rootcast/client.json', JSON.stringify({ server: serve.url, host, rsyncUser: `host.${host}` }));
+    // As the runner's enroll step writes it: one key a line (the first-boot script reads it so).
+    put(root, 'etc/rootcast/client.json', `${JSON.stringify({ server: serve.url, host, rsyncUser: `host.${host}` }, null, 2)}\n`);
     put(root, 'etc/rootcast/host.key', `${key}\n`);
     return root;
   };
@@ -206,34 +208,65 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     await equalsFresh(hostRoot, 'web@1');
   }, 180_000);
 
-  test('an update killed midway is finished by the next run (marker, leftover .~tmp~ swept)', async () => {
-    const root = await fresh('web@1', 'killed');
+  /** Starts an update to web@2 and SIGKILLs it once a finished file waits in .~tmp~ (--delay-updates) while big.bin still arrives. */
+  const killMidway = async (root: string): Promise<void> => {
     let pid = 0;
     let done = false;
-    let killed = '';
+    let output = '';
     const running = runUpdate(['--target-root', root, '--image', 'web@2', '--bwlimit', '1024'], (started) => (pid = started)).then((outcome) => {
       done = true;
-      killed = outcome.stderr;
+      output = outcome.stderr;
     });
-    // Kill once rsync has staged a finished file beside its place (--delay-updates) and still receives big.bin.
     const staged = join(root, '.~tmp~/aaa');
     for (let wait = 0; wait < 800 && !existsSync(staged) && !done; wait += 1) await sleep(25);
-    expect(existsSync(staged), killed).toBe(true);
+    expect(existsSync(staged), output).toBe(true);
     process.kill(pid, 'SIGKILL');
     await running;
+    // Nothing was renamed into place yet: the host still has web@1's files, and the marker names web@2.
     expect(existsSync(join(root, 'aaa'))).toBe(false);
-    const marker = JSON.parse(readFileSync(join(root, 'etc/rootcast/update-in-progress'), 'utf8')) as { ref: string };
-    expect(marker.ref).toBe('web@2');
-    // Nothing was renamed into place yet: the host still runs web@1's files.
     expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
-    // Give rsync's receiver (killed with us by its death signal) a moment to be gone.
-    await sleep(200);
-    const rerun = await runUpdate(['--target-root', root, '--json']);
-    expect(rerun.status, rerun.stderr).toBe(0);
-    expect(JSON.parse(rerun.stdout)).toMatchObject({ ref: 'web@2', resumed: 'web@2' });
+    expect((JSON.parse(readFileSync(join(root, 'etc/rootcast/update-in-progress'), 'utf8')) as { ref: string }).ref).toBe('web@2');
+    // rsync and its receiver die with it (the update's PID namespace ends): nothing writes into the root any more.
+    for (let wait = 0; wait < 100 && findProcesses('rsync', root).length > 0; wait += 1) await sleep(50);
+    expect(findProcesses('rsync', root)).toEqual([]);
+  };
+  const converged = async (root: string): Promise<void> => {
     expect(existsSync(join(root, 'etc/rootcast/update-in-progress'))).toBe(false);
     expect(execFileSync('find', [root, '-name', '.~tmp~'], { encoding: 'utf8' })).toBe('');
     await equalsFresh(root, 'web@2');
+  };
+
+  test('an update killed midway is finished by the next run (marker, leftover .~tmp~ swept)', async () => {
+    const root = await fresh('web@1', 'killed');
+    await killMidway(root);
+    const rerun = await runUpdate(['--target-root', root, '--json']);
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ ref: 'web@2', resumed: 'web@2' });
+    await converged(root);
+  }, 120_000);
+
+  test('an update cut short by a reboot is finished by the first-boot script, which then reports the boot', async () => {
+    const root = await fresh('web@1', 'rebooted');
+    put(root, 'etc/systemd/system/rootcast-firstboot.service', '[Unit]\n');
+    await killMidway(root);
+    // The update enabled the unit and left node and the runner where the script looks.
+    expect(readlinkSync(join(root, 'etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service'))).toBe('/etc/systemd/system/rootcast-firstboot.service');
+    const runnerDir = join(root, 'usr/local/lib/rootcast');
+    expect(existsSync(join(runnerDir, 'node')) && existsSync(join(runnerDir, 'runner.cjs'))).toBe(true);
+    // Not spawnSync: serve answers from this process's event loop.
+    const boot = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn('sh', [join(import.meta.dirname, '../../boot/rootcast-firstboot.sh')], {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ROOTCAST_CONF_DIR: join(root, 'etc/rootcast'), ROOTCAST_RUNNER_DIR: runnerDir, ROOTCAST_TARGET_ROOT: root, ROOTCAST_FIRSTBOOT_TRIES: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.once('close', (status) => resolve({ status, stderr }));
+    });
+    expect(boot.status, boot.stderr).toBe(0);
+    expect(boot.stderr).toMatch(/finishing the interrupted update: \{"ref":"web@2"/);
+    await converged(root);
+    expect((await serve.allEvents('web07')).filter((event) => event.kind === 'booted')).toHaveLength(1);
   }, 120_000);
 
   test('bad input: clear errors, nothing changed', async () => {
