@@ -3,7 +3,7 @@ import { loadHostTrust } from '../capture/host-trust.js';
 import { isRootcastError } from '../errors/rootcast-error.js';
 import type { OpenSsh, SshCredentials, SshSession } from '../sys/ssh-session.js';
 import type { UpdateReport } from '../update/run-update.js';
-import { filesToUpload, planHostPush, type PushHost, type PushSettings, type RunnerFiles } from './push-plan.js';
+import { compareRunnerFiles, hashedDigests, planHostPush, recordedDigests, uploadOf, type PushHost, type PushSettings, type RunnerFiles } from './push-plan.js';
 import type { HostPushResult, PushStage } from './push-result.js';
 
 export interface PushHostDeps {
@@ -58,8 +58,15 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
     deps.onStage(host.name, 'connecting');
     const trust = await loadHostTrust(plan.target, { knownHostsFile: deps.knownHostsFile, acceptNew: false, readOnly: true });
     session = await deps.openSsh({ target: plan.target, credentials: deps.credentials, decideHostKey: trust.decide, hostKeyAlgorithms: trust.hostKeyAlgorithms, signal, readyTimeoutMs: Math.min(20_000, settings.timeoutSeconds * 1000) });
-    const digests = await session.run(plan.digestCommand);
-    const uploads = filesToUpload(digests.stdout?.toString('utf8') ?? '', plan, deps.files);
+    // Recorded digests first (cheap); files changed since are hashed; what still differs is uploaded.
+    const known = recordedDigests((await session.run(plan.stateCommand)).stdout?.toString('utf8') ?? '');
+    let { stale, unknown } = compareRunnerFiles(known, deps.files);
+    if (unknown.length > 0) {
+      const hashed = hashedDigests((await session.run(plan.digestCommand)).stdout?.toString('utf8') ?? '');
+      ({ stale } = compareRunnerFiles(new Map([...known, ...hashed]), deps.files));
+      unknown = compareRunnerFiles(new Map([...known, ...hashed]), deps.files).unknown;
+    }
+    const uploads = [...stale, ...unknown].map((kind) => uploadOf(kind, plan, deps.files));
     if (uploads.length > 0) {
       deps.onStage(host.name, 'uploading');
       await session.run(`mkdir -p -- '${plan.remoteDir.replaceAll("'", "'\\''")}'`);
@@ -68,6 +75,7 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
         base.uploaded.push(basename(upload.remote));
       }
     }
+    if (uploads.length > 0 || known.size < 2) await session.run(plan.recordCommand(deps.files));
     deps.onStage(host.name, settings.mode === 'drift' ? 'checking' : 'updating');
     const outcome = await session.run(plan.updateCommand, { stdoutLimit: 64 * 1024 * 1024 });
     const report = parseReport(outcome.stdout);

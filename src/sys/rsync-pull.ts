@@ -110,3 +110,8 @@ export const withDaemonAddress = (url: string, address: string): string => {
   parsed.hostname = address.includes(':') ? `[${address}]` : address;
   return parsed.toString();
 };
+
+/** Fetches the NUL-separated paths listed in `listFile` (relative to the module) into `destination`: a dry run's `--text` diffs. */
+export const buildFetchListedArgs = (source: string, listFile: string, destination: string, ioTimeoutSeconds: number): string[] => [
+  '-a', '--from0', `--files-from=${listFile}`, daemonSocketOptions, `--timeout=${ioTimeoutSeconds}`, `--contimeout=${ioTimeoutSeconds}`, '--', source, destination,
+];

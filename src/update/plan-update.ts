@@ -13,6 +13,8 @@ export interface PlannedPass {
   name: UpdatePassName;
   /** "web@8" or "override layers of web07". */
   what: string;
+  /** The module it pulls from (rsync:// URL with the daemon user). */
+  source: string;
   command: PlannedCommand;
 }
 
@@ -68,12 +70,13 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
     });
   const overrides = instructions.overrides;
   const passes: PlannedPass[] = [
-    { name: 'image', what: instructions.ref, command: pass(instructions.rsync.url, excludes, overrides?.imageFilters ?? [], false) },
+    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, overrides?.imageFilters ?? [], false) },
     ...(overrides === undefined
       ? []
       : [{
           name: 'overrides' as const,
           what: `override layers of ${instructions.host}`,
+          source: overrides.url,
           command: pass(overrides.url, [...new Set([...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${mount}/`)])], overrides.overridesFilters, true),
         }]),
   ];

@@ -10,7 +10,8 @@ export const formatUpdateSummary = (report: Pick<UpdateReport, 'summary'>): stri
 };
 
 /** The text an admin reads: header, one row per path (dry run: with size change and owner), summary, notes. */
-export const formatUpdateReport = (report: UpdateReport, diffs: readonly { path: string; text: string }[] = []): string => {
+export const formatUpdateReport = (report: UpdateReport): string => {
+  const diffs = (report.diffs ?? []).map((diff) => ('patch' in diff ? diff.patch : `${diff.path}: ${diff.skipped}`));
   const header = `${report.dryRun ? 'would update' : 'updated'} ${report.host}: ${report.from ?? '(unknown)'} -> ${report.ref}${report.resumed === null ? '' : ` (finishing the interrupted update to ${report.resumed})`}`;
   const rows = report.changes.map((change) => [change.action, report.dryRun ? signedBytes(change.sizeDelta) : '', change.owner, change.path]);
   const table = rows.length === 0 ? '  nothing to change' : formatTable(['ACTION', report.dryRun ? 'SIZE' : '', 'OWNER', 'PATH'], rows).split('\n').map((line) => `  ${line.trimEnd()}`).join('\n');
@@ -19,5 +20,5 @@ export const formatUpdateReport = (report: UpdateReport, diffs: readonly { path:
     ...report.notes.map((note) => `note: ${note}`),
     ...(report.commands.length === 0 ? [] : ['commands:', ...report.commands.map((line) => `  $ ${line}`)]),
   ];
-  return [header, table, ...diffs.map((diff) => diff.text.trimEnd()), ...tail].join('\n');
+  return [header, table, ...diffs.map((text) => text.trimEnd()), ...tail].join('\n');
 };

@@ -25,9 +25,11 @@ import { parseRsyncStats } from '../sys/rsync-stats.js';
 import type { StreamRequest, StreamResult } from '../sys/stream-process.js';
 import { hostPath, readHostUpdateFacts, type HostUpdateFacts, type UpdateMarker } from './host-facts.js';
 import { chooseUpdateRef, planUpdate, type PlannedPass, type UpdatePlan } from './plan-update.js';
-import { describeChanges, needsReboot, summariseChanges, type UpdateChange } from './update-changes.js';
+import { changedUnits, describeChanges, needsReboot, summariseChanges, type UpdateChange } from './update-changes.js';
 import type { UpdateOptions } from './update-options.js';
 import { sweepDelayedUpdates } from './sweep.js';
+import { updateTextDiffs } from './text-diffs.js';
+import type { TextDiff } from '../image/text-diff.js';
 import { prepareResumeAtBoot, type SelfBundle } from './resume-at-boot.js';
 
 export interface UpdateEffects {
@@ -61,9 +63,17 @@ export interface UpdateReport {
   /** Dry runs: every command the update would run, shell-quoted. */
   commands: string[];
   notes: string[];
+  /** `--dry-run --text`: unified diffs of the changed text files (or why one is not shown). */
+  diffs?: TextDiff[];
 }
 
 const phaseOfPass: Record<PlannedPass['name'], RunnerPhase> = { image: 'sync-image', overrides: 'overrides' };
+
+/** Units whose files changed: named, never restarted (an image-level update cannot know what a restart breaks). */
+const unitNotes = (changes: readonly UpdateChange[], verb: string): string[] => {
+  const units = changedUnits(changes);
+  return units.length === 0 ? [] : [`systemd units ${verb}: ${units.join(', ')}; rootcast restarts nothing: systemctl daemon-reload and restart them, or reboot`];
+};
 
 /** Runs one pass, retrying what the install retries (a restarting server, a busy daemon); never gives up on a bad credential silently. */
 const runPass = async (pass: PlannedPass, effects: UpdateEffects, credential: string, retries: number, namespace: MountNamespace): Promise<StreamResult> => {
@@ -119,7 +129,16 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
   }
   const server = options.server ?? facts.client.server;
   const api = createServerApi({ server, host: facts.client.host, token: facts.credential, retry: { ...defaultRetryPolicy, attempts: options.retries }, hooks: { sleep: effects.sleep }, fetch: effects.fetch });
-  const instructions = await api.fetchUpdateInstructions(queryFor(ref, options));
+  // The namespace holder starts while serve answers (it costs a fork and an unshare, not a round trip).
+  const pendingNamespace = effects.enterNamespace();
+  let instructions: UpdateInstructions;
+  try {
+    instructions = await api.fetchUpdateInstructions(queryFor(ref, options));
+  } catch (error) {
+    await (await pendingNamespace).close();
+    throw error;
+  }
+  const namespace = await pendingNamespace;
   const plan = planUpdate(instructions, facts, options);
   const report = (changes: UpdateChange[], bytes: number, rebootNeeded: boolean, notes: string[]): UpdateReport => ({
     host: plan.host,
@@ -136,7 +155,6 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
       : [],
     notes,
   });
-  const namespace = await effects.enterNamespace();
   try {
     if (plan.dryRun) {
       const changes: UpdateChange[] = [];
@@ -144,7 +162,10 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
         const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
         changes.push(...describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, currentSize(plan.root)));
       }
-      return report(changes, 0, needsReboot(changes), []);
+      const dry = report(changes, 0, needsReboot(changes), unitNotes(changes, 'would change'));
+      if (!options.text) return dry;
+      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
+      return { ...dry, diffs: await updateTextDiffs(plan, changes, runner, namespace) };
     }
     return await applyUpdate(plan, instructions, facts, options, { effects, api, namespace }, report);
   } finally {
@@ -193,6 +214,7 @@ const applyUpdate = async (
       notes.push(`finished the interrupted update to ${plan.resuming}${swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : ''}`);
     }
     const rebootNeeded = needsReboot(changes);
+    notes.push(...unitNotes(changes, 'changed'));
     if (rebootNeeded && plan.bootCommands.length > 0) {
       phase = 'bootloader';
       post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));

@@ -60,3 +60,9 @@ export const summariseChanges = (changes: readonly UpdateChange[]): Record<Chang
   for (const change of changes) counts[change.action] += 1;
   return { ...counts, files: changes.length, sizeDelta: changes.reduce((sum, change) => sum + change.sizeDelta, 0) };
 };
+
+const unitDirs = /^\/(etc|usr\/lib|lib)\/systemd\/system\/(?:[^/]+\.(?:wants|requires)\/)?([^/]+\.(?:service|socket|timer|mount|target|path))$/;
+
+/** Pure: the systemd units whose files an update changed (rootcast restarts nothing: docs/update.md says why). */
+export const changedUnits = (changes: readonly UpdateChange[]): string[] =>
+  [...new Set(changes.filter((change) => change.action !== 'attrs').flatMap((change) => unitDirs.exec(change.path)?.[2] ?? []))].sort();

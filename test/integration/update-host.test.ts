@@ -167,8 +167,12 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect([...byPath.keys()].filter((path) => path.startsWith('/home') || path.startsWith('/srv/keep') || path.startsWith('/etc/rootcast'))).toEqual([]);
     expect(plan.commands.some((line) => line.includes('--dry-run') && line.includes('--exclude=/srv/keep/'))).toBe(true);
     // The text form names the owner column; the server did not record a dry run as an attempt.
-    const text = await runUpdate(['--target-root', hostRoot, '--dry-run']);
+    const text = await runUpdate(['--target-root', hostRoot, '--dry-run', '--text']);
+    expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/would update web07: web@1 -> web@2/);
+    // --text: the new content fetched from the module into scratch space and diffed against the host's file.
+    expect(text.stdout).toContain('--- a/etc/passwd\n+++ b/etc/passwd\n');
+    expect(text.stdout).toContain('-root:x:0:0::/root:/bin/sh\n+root:x:0:0::/root:/bin/bash');
     expect(text.stdout).toMatch(/change\s+\+2 B\s+image\s+\/etc\/passwd/);
     expect(treeOf(hostRoot)).toEqual(before);
     const afterDry = await readHostRecord(home.paths, 'web07');

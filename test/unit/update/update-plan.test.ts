@@ -5,7 +5,7 @@ import { matchRoute } from '../../../src/server/routes.js';
 import { parseSizedItemizedChanges } from '../../../src/sys/rsync-output.js';
 import { foreignMountsBelow } from '../../../src/update/host-facts.js';
 import { chooseUpdateRef } from '../../../src/update/plan-update.js';
-import { describeChanges, needsReboot, ownerOf, summariseChanges } from '../../../src/update/update-changes.js';
+import { changedUnits, describeChanges, needsReboot, ownerOf, summariseChanges } from '../../../src/update/update-changes.js';
 import { parseUpdateExcludeFile, planUpdateExcludes } from '../../../src/update/update-excludes.js';
 import { parseUpdateOptions } from '../../../src/update/update-options.js';
 
@@ -31,6 +31,8 @@ describe('what an update changes', () => {
     expect(needsReboot(changes)).toBe(false);
     expect(needsReboot([{ ...changes[0]!, path: '/usr/lib/modules/6.2/kernel.ko' }])).toBe(true);
     expect(needsReboot([{ ...changes[3]!, path: '/boot/grub' }])).toBe(false);
+    const unit = (path: string) => ({ ...changes[0]!, path });
+    expect(changedUnits([unit('/usr/lib/systemd/system/nginx.service'), unit('/etc/systemd/system/multi-user.target.wants/app.service'), unit('/etc/nginx/nginx.conf'), unit('/lib/systemd/system/nginx.service')])).toEqual(['app.service', 'nginx.service']);
   });
 
   test('owners: the providing layer, else the nearest removal above, else the image', () => {
