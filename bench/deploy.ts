@@ -6,6 +6,9 @@
  * Prints ratios and the runner's per-phase breakdown; asserts nothing (benchmarks are not tests). The
  * machine is shared: the load average is printed before and after, and the order of the contenders
  * alternates per round.
+ * The host has override layers (1,000 small files across all/, image/, group/ and host/, 50 of them
+ * templates) and an identity layer, so the runner's overrides and identity phases run as in a real
+ * deploy (serve on an inventory); their time is printed against the sync's (target < 10%).
  * BENCH_COMPARE_RUNNER=FILE times another runner build (e.g. main's) in the same rounds.
  *
  *   npm run bench:deploy   # ~600 MB image, 1 warm-up round, then 3 rounds
@@ -22,7 +25,8 @@ import { storedPhaseEvents, type StoredPhaseEvent as StoredEvent } from '../test
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../test/helpers/debootstrap-cache.js';
 import { addVersion, makeTempHome, removeHome } from '../test/helpers/image-builder.js';
 import { diffTrees, runBundle } from '../test/helpers/runner-harness.js';
-import { startDeployServer } from '../test/slow/support/deploy-server.js';
+import { startInventoryServe, type InventoryServe } from '../test/helpers/inventory-serve.js';
+import { issueInstallToken } from '../src/credentials/issue-token.js';
 
 const repeats = Number(process.env['BENCH_REPEATS'] ?? '3');
 // The first pair ran ~2× slower on every trial (caches, daemon start); it is run but not counted.
@@ -63,6 +67,33 @@ const generateData = (root: string, bytes: number): number => {
     files += 1;
   }
   return files;
+};
+
+const layerFiles = 1000;
+const layerTemplates = 50;
+const layerNames = ['all', 'image/bench', 'group/benchers', `host/${host}`];
+
+/** The fleet: one host of image bench in group benchers; the image has no network stack, so identity keeps its (absent) network. */
+const benchInventory = [
+  'images:',
+  '  bench: {identity: {network: keep}}',
+  'groups:',
+  '  benchers: {image: bench, vars: {role: bench}}',
+  'hosts:',
+  `  ${host}: {ip: 127.0.0.1, groups: [benchers]}`,
+  '',
+].join('\n');
+
+/** 1,000 files of ~1 KiB spread over the four layers (directories of 25), every 20th a template. */
+const generateLayers = (overridesDir: string): void => {
+  for (let index = 0; index < layerFiles; index += 1) {
+    const layer = layerNames[index % layerNames.length] ?? 'all';
+    const dir = join(overridesDir, layer, 'srv/ovl', layer.replace('/', '-'), `d${String(Math.floor(index / 100)).padStart(2, '0')}`);
+    mkdirSync(dir, { recursive: true });
+    const template = index % (layerFiles / layerTemplates) === 0;
+    const body = template ? `{{host.name}} {{vars.role}} {{image.ref}}\n${'x'.repeat(1000)}\n` : `${String(index).repeat(1 + (1024 / String(index).length))}\n`;
+    writeFileSync(join(dir, template ? `f${index}.conf.hbs` : `f${index}.conf`), body);
+  }
 };
 
 /** A fresh copy of the installed minimal root; synced so its writeback does not land in the timed run. */
@@ -109,7 +140,8 @@ const phaseSeconds = (events: readonly StoredEvent[]): Partial<Record<RunnerPhas
 
 const timeRunner = async (bundle: string, target: string, url: string, token: string, work: string, eventsSoFar: () => Promise<StoredEvent[]>): Promise<RunnerTiming> => {
   const before = (await eventsSoFar()).length;
-  const args = ['--target', target, '--server', url, '--host', host, '--token', token, '--work-dir', join(work, 'run'), '--progress-interval', '30'];
+  // The target is a directory, not a disk: no boot loader.
+  const args = ['--target', target, '--server', url, '--host', host, '--token', token, '--work-dir', join(work, 'run'), '--progress-interval', '30', '--no-bootloader'];
   const spawnedAt = Date.now();
   const started = performance.now();
   const result = await runBundle(bundle, args, { target }).done;
@@ -132,7 +164,7 @@ const main = async (): Promise<void> => {
   const [installed, base] = await Promise.all([ensureDebootstrapRoot(installedRootRecipe), ensureDebootstrapRoot(imageRootRecipe)]);
   const work = mkdtempSync(join(tmpdir(), 'rootcast-bench-deploy-'));
   const paths = await makeTempHome('rootcast-bench-deploy-home-');
-  let served: Awaited<ReturnType<typeof startDeployServer>> | undefined;
+  let served: InventoryServe | undefined;
   try {
     // The golden image: another debootstrap plus generated data; package files equal to the target's are skipped by both runs.
     const golden = join(work, 'golden');
@@ -143,8 +175,11 @@ const main = async (): Promise<void> => {
     const imageBytes = bytesOf(imageLayout(paths).versionRoot('bench', version));
     const minimalRootBytes = bytesOf(installed);
 
-    served = await startDeployServer(paths, host, `bench@${version}`, bundle);
-    const response = await fetch(`${served.url}${apiPrefix}/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${served.token}` } });
+    writeFileSync(paths.inventoryFile, benchInventory);
+    generateLayers(paths.overridesDir);
+    served = await startInventoryServe(paths);
+    const freshToken = async (): Promise<string> => (await issueInstallToken(paths, host, { now: new Date(), lifetimeMs: 3_600_000, issuedBy: 'bench' })).token;
+    const response = await fetch(`${served.url}${apiPrefix}/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${await freshToken()}` } });
     if (!response.ok) throw new Error(`GET deploy instructions: ${response.status} ${await response.text()}`);
     const instructions = (await response.json()) as DeployInstructions;
     const source = instructions.rsync.url;
@@ -153,6 +188,7 @@ const main = async (): Promise<void> => {
     const rsyncVersion = (root: string): string => execFileSync('chroot', [root, 'rsync', '--version'], { encoding: 'utf8' }).split('\n')[0] ?? '?';
     const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`image ${instructions.ref}: ${(imageBytes / mb).toFixed(0)} MB (${generatedFiles} generated files in /srv/bench + a debootstrapped minbase)`);
+    console.log(`override layers: ${layerFiles} files (${layerTemplates} templates) in ${instructions.overrides?.layers.map((layer) => layer.layer).join(', ') ?? 'none'}`);
     console.log(`minimal root (target and RAM-copy source): ${(minimalRootBytes / mb).toFixed(0)} MB; ${repeats} runs each, order alternating per round`);
     console.log(`rsync: daemon (serve) and plain = ${rsyncVersion('/')}; runner (chrooted toolbox) = ${rsyncVersion(installed)}`);
     console.log(`load average before: ${load()} (${cpus().length} cores; other work on this machine skews every figure)`);
@@ -164,7 +200,7 @@ const main = async (): Promise<void> => {
     for (let run = 0; run < warmups + repeats; run += 1) {
       // A token is published to the daemon by a first request with it.
       const newToken = async (): Promise<string> => {
-        const token = await served?.freshToken() ?? '';
+        const token = await freshToken();
         await fetch(`${served?.url ?? ''}${apiPrefix}/hosts/${host}/deploy`, { headers: { authorization: `Bearer ${token}` } });
         return token;
       };
@@ -208,6 +244,10 @@ const main = async (): Promise<void> => {
       for (const phase of runnerPhases.filter((name) => name !== 'done')) line(phase, ours.map((timing) => timing.phases[phase] ?? NaN));
       line('after done', ours.map((timing) => timing.tail));
       line('outside the sync', ours.map((timing) => timing.total - (timing.phases['sync-image'] ?? NaN)));
+      const added = ours.map((timing) => (timing.phases.overrides ?? NaN) + (timing.phases.identity ?? NaN));
+      line('overrides+identity', added);
+      console.log(`  overrides says   : ${ours[0]?.events.find((event) => event.phase === 'overrides' && event.status === 'succeeded')?.message ?? '?'}`);
+      console.log(`  ratio overrides+identity / sync-image : ${(median(added) / syncSeconds).toFixed(3)}  (target < 0.10)`);
       console.log(`  sync-image says  : ${ours[0]?.events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded')?.message ?? '?'}`);
       console.log(`  ratio total / plain rsync      : ${(total / baseline).toFixed(3)}  (target ≤ 1.3; / plain + TCP_NODELAY: ${(total / baselineNoDelay).toFixed(3)})`);
       console.log(`  ratio sync-image / plain rsync : ${(syncSeconds / baseline).toFixed(3)}  (target ≤ 1.1; / plain + TCP_NODELAY: ${(syncSeconds / baselineNoDelay).toFixed(3)})`);
@@ -217,11 +257,12 @@ const main = async (): Promise<void> => {
     if (compareBundle !== undefined) report(`compare (${compareBundle})`, timings.compare);
 
     // Sanity, not a test: both targets hold the same tree apart from what the runner keeps or owns.
-    const excludes = [...instructions.keepPaths, '/var/log/rootcast/'];
+    const excludes = [...instructions.keepPaths, '/var/log/rootcast/', '/etc/rootcast/', '/srv/ovl/', '/etc/hostname', '/etc/hosts', '/etc/machine-id',
+      '/usr/local/lib/rootcast/', '/etc/systemd/system/rootcast-firstboot.service', '/etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service'];
     const differences = await diffTrees(targets.plain, targets.runner, excludes);
     console.log(`runner target vs plain target: ${differences.length === 0 ? 'identical' : `${differences.length} differences, e.g.\n  ${differences.slice(0, 5).join('\n  ')}`} (excluding ${excludes.join(' ')})`);
   } finally {
-    await served?.server.stop();
+    await served?.stop();
     await removeHome(paths);
     rmSync(work, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMinimalRoot, goldenClientPrograms } from '../test/helpers/minimal-root.js';
+import { writeNetworkdFootprint } from '../test/helpers/network-footprint.js';
 import { startSshd, type TestSshd } from '../test/helpers/sshd.js';
 import { formatCommandLine } from '../src/sys/command-line.js';
 import { freePort } from '../src/sys/free-port.js';
@@ -47,13 +48,16 @@ const waitForHealth = async (url: string): Promise<void> => {
   throw new Error(`rootcast serve did not answer on ${url}`);
 };
 
-/** A small golden machine: real sh and rsync, plus the configuration an admin tuned by hand. */
-const buildGolden = (root: string): void => {
+/** A small golden machine: real sh and rsync, systemd-networkd's footprint (what identity writes the network for), plus the configuration an admin tuned by hand. */
+const buildGolden = async (root: string): Promise<void> => {
   buildMinimalRoot(root, goldenClientPrograms());
   mkdirSync(join(root, 'etc/nginx'), { recursive: true });
   mkdirSync(join(root, 'etc/ssh'), { recursive: true });
   mkdirSync(join(root, 'boot'), { recursive: true });
   mkdirSync(join(root, 'var/log'), { recursive: true });
+  // What every real root has: /sys (the runner binds it into the target for chrooted commands), /usr/local/lib (first-boot script).
+  mkdirSync(join(root, 'sys'), { recursive: true });
+  mkdirSync(join(root, 'usr/local/lib'), { recursive: true });
   writeFileSync(join(root, 'etc/os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n');
   writeFileSync(join(root, 'etc/hostname'), 'golden\n');
   writeFileSync(join(root, 'etc/machine-id'), '0123456789abcdef0123456789abcdef\n');
@@ -61,6 +65,7 @@ const buildGolden = (root: string): void => {
   writeFileSync(join(root, 'etc/motd'), 'Welcome to the web tier.\n');
   writeFileSync(join(root, 'etc/nginx/nginx.conf'), 'worker_processes auto;\nevents { worker_connections 1024; }\n');
   writeFileSync(join(root, 'boot/vmlinuz-6.1.0-demo'), 'not really a kernel\n');
+  await writeNetworkdFootprint(root);
 };
 
 /** How to run `rootcast` in a shell here: on PATH after the README's `npm install -g .`, else through npx in the clone. */
@@ -76,7 +81,7 @@ const main = async (): Promise<void> => {
   let serve: ChildProcess | undefined;
   try {
     say('1. A golden client: a real sshd on 127.0.0.1, chrooted into a small hand-tuned root');
-    buildGolden(golden);
+    await buildGolden(golden);
     sshd = await startSshd(golden, { dir: sshdDir });
     const knownHosts = join(demoDir, 'known_hosts');
     const source = `root@127.0.0.1:${sshd.port}`;
@@ -96,13 +101,16 @@ const main = async (): Promise<void> => {
 
     say('4. Describe the fleet');
     const [httpPort, rsyncPort] = [await freePort(), await freePort()];
-    console.log(`(wrote ${join(home, 'rootcast.yaml')}: where serve listens, install defaults, one network; the commands below add the rest)`);
+    console.log(`(wrote ${join(home, 'rootcast.yaml')}: where serve listens, install defaults, one network, the image's network card; the commands below add the rest)`);
     writeFileSync(join(home, 'rootcast.yaml'), [
       '# rootcast demo inventory',
       `server: {url: "http://127.0.0.1:${httpPort}"}`,
       'install: {distro: rocky9, timezone: Etc/UTC}',
       'networks:',
       '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, dns: [10.0.0.1], domain: lab.example}',
+      '# the card a static host\'s address goes on (hosts without a MAC; docs/identity.md)',
+      'images:',
+      '  web: {identity: {interface: enp1s0}}',
       '',
     ].join('\n'));
     rootcast(['group', 'add', 'web', '--image', 'web@stable', '--network', 'lab']);
@@ -129,19 +137,29 @@ const main = async (): Promise<void> => {
     if (token === undefined) throw new Error('no install token in the kickstart');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     console.log(`(its ROOTCAST_TOKEN=... written to ${tokenFile}, mode 0600)`);
-    const runnerArgs = ['runner', '--target', installed, '--server', `http://127.0.0.1:${httpPort}`, '--host', 'demo01', '--token-file', tokenFile];
+    // This root has no kernel and sits on no disk of its own: the boot loader phase is skipped.
+    const runnerArgs = ['runner', '--target', installed, '--server', `http://127.0.0.1:${httpPort}`, '--host', 'demo01', '--token-file', tokenFile, '--no-bootloader'];
     // A private mount namespace in which the target is bind-mounted onto itself, as an installer mounts it.
     const bindAndRun = `mount --bind ${installed} ${installed} && exec "$@"`;
     show(`unshare -m --propagation private sh -c '${bindAndRun}' sh ${formatCommandLine('rootcast', runnerArgs)}`);
     const runner = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', bindAndRun, 'sh', process.execPath, cli, ...runnerArgs], { stdio: 'inherit' });
     if (runner.status !== 0) throw new Error(`the runner exited ${runner.status}`);
 
-    say('7. The result: the installed root now is web@2, except what the install must keep');
-    const check = spawnSync('rsync', ['-naHAXSc', '--delete', '--itemize-changes', '--exclude=/etc/fstab', '--exclude=/var/log/rootcast/', '--exclude=/etc/rootcast/', `${home}/images/web/2/root/`, `${installed}/`], { encoding: 'utf8' });
-    console.log(check.stdout.trim() === '' ? 'rsync -n --itemize-changes image → target: no differences' : check.stdout);
+    say('7. The result: the installed root now is web@2, except what the install keeps and the host\'s own identity');
+    // Kept: the installer's fstab. The host's own: identity (host name, hosts, network from serve's identity layer;
+    // the machine id the runner made), the runner's log, credential and deployed.json, the first-boot report.
+    const ownPaths = ['/etc/fstab', '/var/log/rootcast/', '/etc/rootcast/', '/etc/hostname', '/etc/hosts', '/etc/machine-id', '/etc/systemd/network/',
+      '/usr/local/lib/rootcast/', '/etc/systemd/system/rootcast-firstboot.service', '/etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service'];
+    const check = spawnSync('rsync', ['-naHAXSc', '--delete', '--itemize-changes', ...ownPaths.map((path) => `--exclude=${path}`), `${home}/images/web/2/root/`, `${installed}/`], { encoding: 'utf8' });
+    console.log(check.stdout.trim() === '' ? 'rsync -n --itemize-changes image → target: no differences besides the host\'s own files' : check.stdout);
+    if (check.stdout.trim() !== '') throw new Error('the deployed root differs from the image');
+    const read = (path: string): string => readFileSync(join(installed, path), 'utf8');
+    console.log(`its own: /etc/hostname ${read('etc/hostname').trim()}, /etc/machine-id ${read('etc/machine-id').trim()}, network ${spawnSync('ls', [join(installed, 'etc/systemd/network')], { encoding: 'utf8' }).stdout.trim()}`);
+    console.log(`deployed.json: ${JSON.stringify((JSON.parse(read('etc/rootcast/deployed.json')) as { current: unknown }).current)}`);
     // The install token is spent now; the host credential the runner left on the target reads the host's events.
     const credential = readFileSync(join(installed, 'etc/rootcast/host.key'), 'utf8').trim();
-    const events = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/hosts/demo01/events`, { headers: { authorization: `Bearer ${credential}` } })).json()) as { phase: string; status: string }[];
+    const page = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/hosts/demo01/events`, { headers: { authorization: `Bearer ${credential}` } })).json()) as { events: { kind: string; phase?: string; status?: string }[] };
+    const events = page.events.filter((event) => event.kind === 'phase');
     console.log(`serve recorded ${events.length} events from demo01: ${events.filter((event) => event.status !== 'started' && event.status !== 'progress').map((event) => `${event.phase} ${event.status}`).join(', ')}`);
     console.log(`kept /etc/fstab: ${spawnSync('cat', [join(installed, 'etc/fstab')], { encoding: 'utf8' }).stdout.split('\n')[0]}`);
     say('8. serve recorded the deployment: web@2 is now protected from removal');

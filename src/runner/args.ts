@@ -8,7 +8,10 @@ const optionColumn = 24;
 export const runnerUsage = `Usage: node runner.cjs --target DIR --server URL --host NAME [--token TOKEN] [options]
 
 Deploys this host's image onto the installed system at DIR: copies the installed root into RAM,
-chroots there and rsyncs the image over DIR, reporting every phase to the server.
+chroots there, rsyncs the image and then the host's override layers over DIR, keeps or makes its
+machine id and SSH host keys, rebuilds the initramfs and installs the boot loader on this machine's
+disk, enables the first-boot report and records the delivery in /etc/rootcast/deployed.json,
+reporting every phase to the server.
 
 Options:
 ${[...runnerOptionTable.map((spec) => [`--${spec.flag}${spec.value === undefined ? '' : ` ${spec.value}`}`, describeRunnerOption(spec)]), ['--help', 'show this help']]

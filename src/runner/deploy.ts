@@ -137,6 +137,9 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       if (failed?.failure !== undefined) throw new RootcastError(failed.failure.code, failed.failure.message, { hint: failed.failure.hint });
       return steps;
     }
+    // A usage error the plan found (which disk takes the boot loader) is refused like a bad option: nothing written.
+    const usage = steps.flatMap((step) => (step.kind === 'preflight' ? step.checks : [])).find((check) => !check.ok && check.name === 'boot-disk');
+    if (usage?.failure !== undefined) throw new RootcastError(usage.failure.code, usage.failure.message, { hint: usage.failure.hint });
     // Only a target that passed the door (server said yes, it is a mount) is claimed and gets the log file.
     if (facts.targetMounted) {
       // Made before the sync (which leaves it alone), so the sync sets /etc's times as the image has them and a re-run changes nothing.

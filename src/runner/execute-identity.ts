@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import { newMachineId } from '../identity/machine-id.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
+import { withDirTimesKept } from '../sys/dir-times.js';
+import { dirname } from 'node:path';
 import type { MountNamespace } from '../sys/mount-namespace.js';
 import { needsMachineId } from './plan-identity.js';
 import { execPlanned } from './run-planned.js';
@@ -23,7 +25,7 @@ export const executeIdentity = async (step: IdentityStep, runtime: StepRuntime, 
   const link = await lstat(step.machineIdFile).then((stats) => stats.isSymbolicLink(), () => false);
   const current = link ? 'symlink' : await readFile(step.machineIdFile, 'utf8').catch(() => undefined);
   if (needsMachineId(current)) {
-    await writeFileAtomic(step.machineIdFile, `${newMachineId((size) => randomBytes(size))}\n`, { mode: 0o444 });
+    await withDirTimesKept([dirname(step.machineIdFile)], () => writeFileAtomic(step.machineIdFile, `${newMachineId((size) => randomBytes(size))}\n`, { mode: 0o444 }));
     done.push('machine id written');
   } else done.push('machine id kept from the installer');
   if (await exists(step.hostKeys.when)) {
@@ -33,5 +35,6 @@ export const executeIdentity = async (step: IdentityStep, runtime: StepRuntime, 
     runtime.log(`identity: ${step.hostKeys.when} does not exist: no SSH host keys needed, not running ssh-keygen -A`);
     done.push('no sshd: no host keys');
   }
-  return { status: 'succeeded', details: { message: done.join('; ') } };
+  // Progress events may be dropped under load; the phase's last event keeps the warnings too.
+  return { status: 'succeeded', details: { message: [...done, ...step.warnings].join('; ') } };
 };

@@ -10,7 +10,7 @@ import type { BootloaderStep, IdentityStep, OverridesStep, PreflightCheck, Step 
 import { swapFiles } from '../sys/fstab.js';
 import { planBootCommands, type Firmware } from './plan-boot.js';
 import { describeMissingMountPoints, identityKeptPaths, machineIdFile, planHostKeys, planTargetPseudoMounts, sshdProgram } from './plan-identity.js';
-import { planFirstBoot } from './plan-first-boot.js';
+import { firstBootOwnedPaths, planFirstBoot } from './plan-first-boot.js';
 import { deliveryOf } from './plan-deployed-state.js';
 import { deployedStatePath } from '../protocol/deployed-state.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
@@ -35,7 +35,11 @@ const tmpfsSlackBytes = 64 * mib;
 export const memoryMarginBytes = 256 * mib;
 
 /** Paths the runner itself owns on the target; the sync never touches them (/etc/rootcast/ holds the host credential). */
-export const runnerOwnedPaths: readonly string[] = [`${installLogPath.replace(/[^/]+$/, '')}`, '/run/rootcast/', `${hostCredentialPath.replace(/[^/]+$/, '')}`];
+export const runnerOwnedPaths: readonly string[] = [
+  `${installLogPath.replace(/[^/]+$/, '')}`, '/run/rootcast/', `${hostCredentialPath.replace(/[^/]+$/, '')}`,
+  // The first-boot report (installed at enroll; a re-run's image pass must not delete it).
+  ...firstBootOwnedPaths,
+];
 
 /** The target as the chroot sees it. */
 export const chrootTargetDir = '/target';

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runnerPhases } from '../../src/protocol/deploy-protocol.js';
+import { loadDistroProfilesSync } from '../../src/answer/load-distro-profiles.js';
+import { findPackageRoot } from '../../src/package/package-root.js';
 import { readHostStatus } from '../../src/state/event-read.js';
 import type { StoredPhaseEvent } from '../helpers/stored-events.js';
 import { ensureDebootstrapRoot, imageRootRecipe, installedRootRecipe } from '../helpers/debootstrap-cache.js';
@@ -20,8 +22,12 @@ import type { RecordedSpawn, Recording } from './runner-record-entry.js';
 
 const run = promisify(execFile);
 const keepPaths = ['/etc/fstab', '/etc/crypttab', '/boot/efi'];
-// The runner's own log and the host credential are the paths besides keepPaths that the image does not decide.
-const notFromImage = [...keepPaths, '/var/log/rootcast/', '/etc/rootcast/'];
+// The runner's own log, the host credential and deployed.json, the first-boot report and the installer's
+// machine id (this image has no sshd, so no host keys) are the paths besides keepPaths the image does not decide.
+const firstBootPaths = ['/usr/local/lib/rootcast/', '/etc/systemd/system/rootcast-firstboot.service', '/etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service'];
+const notFromImage = [...keepPaths, '/var/log/rootcast/', '/etc/rootcast/', '/etc/machine-id', ...firstBootPaths];
+// How each phase of this deploy ends: serve has no layers for web07, and the runner runs with --no-bootloader.
+const phaseEnd = (phase: string): string => (phase === 'overrides' || phase === 'bootloader' ? 'skipped' : 'succeeded');
 const planPhases = runnerPhases.filter((phase) => phase !== 'done');
 const installedFstab = 'UUID=1234 / ext4 defaults 0 1\n';
 
@@ -45,8 +51,9 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     await writeFile(join(target, 'etc/only-on-installed-system'), 'the sync must delete this\n');
     return target;
   };
+  // Serve sends Debian's boot commands; these fake roots (no kernel, no disk) deploy with --no-bootloader.
   const deployArgs = (target: string, extra: string[] = []): string[] => [
-    '--target', target, '--server', serve.url, '--host', 'web07', '--work-dir', join(scratch, 'work'), '--retries', '2', ...extra,
+    '--target', target, '--server', serve.url, '--host', 'web07', '--work-dir', join(scratch, 'work'), '--retries', '2', '--no-bootloader', ...extra,
   ];
   /** Like an installer's separate /boot: an ext4 image holding an old kernel and the ESP directory. */
   const makeBootFilesystem = async (name: string): Promise<string> => {
@@ -72,7 +79,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     await buildRunnerBundle(bundle);
     serve = await startServeForTests({
       home: join(scratch, 'home'),
-      hosts: [{ name: 'web07', macs: [], ip: '127.0.0.1', imageRef: 'web@1', keepPaths }],
+      hosts: [{ name: 'web07', macs: [], ip: '127.0.0.1', imageRef: 'web@1', keepPaths, postDeploy: loadDistroProfilesSync(join(findPackageRoot(), 'kickstart')).get('debian12')?.postDeploy }],
       images: [{ image: 'web', version: 1, root: imageRoot }],
     });
   }, 600_000);
@@ -112,7 +119,17 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const phaseIndex = events.map((event) => runnerPhases.indexOf(event.phase));
     expect(phaseIndex).toEqual([...phaseIndex].sort((a, b) => a - b));
     expect(events.filter((event) => event.status === 'failed')).toEqual([]);
-    expect(events.filter((event) => event.phase === 'overrides' || event.phase === 'identity').map((event) => event.status)).toEqual(['started', 'skipped', 'started', 'skipped']);
+    expect(events.filter((event) => ['overrides', 'identity', 'bootloader'].includes(event.phase)).map((event) => event.status)).toEqual(['started', 'skipped', 'started', 'succeeded', 'started', 'skipped']);
+    expect(events.find((event) => event.phase === 'bootloader' && event.status === 'skipped')?.message).toMatch(/^--no-bootloader/);
+    // The installed root had no machine id: the runner wrote one; the image has no sshd, so no host keys were made.
+    expect(await readFile(join(target, 'etc/machine-id'), 'utf8')).toMatch(/^[0-9a-f]{32}\n$/);
+    expect(events.find((event) => event.phase === 'identity' && event.status === 'succeeded')?.message).toBe('machine id written; no sshd: no host keys');
+    // deployed.json names the delivery (no layers), the first-boot report is installed and enabled.
+    const deployed = JSON.parse(await readFile(join(target, 'etc/rootcast/deployed.json'), 'utf8')) as { host: string; server: string; current: { ref: string; via: string; overrides: unknown }; history: unknown[] };
+    expect(deployed).toMatchObject({ host: 'web07', server: serve.url, current: { ref: 'web@1', via: 'install', overrides: null }, history: [] });
+    expect(await readFile(join(target, 'usr/local/lib/rootcast/firstboot.sh'), 'utf8')).toBe(await readFile(join(import.meta.dirname, '../../boot/rootcast-firstboot.sh'), 'utf8'));
+    expect((await run('stat', ['-c', '%a', join(target, 'usr/local/lib/rootcast/firstboot.sh')])).stdout.trim()).toBe('755');
+    expect((await run('readlink', [join(target, 'etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service')])).stdout.trim()).toBe('/etc/systemd/system/rootcast-firstboot.service');
     expect(events.every((event) => event.host === 'web07')).toBe(true);
     const synced = events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
     expect(synced?.bytes).toBeGreaterThan(1024 * 1024);
@@ -121,7 +138,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const sequence = stored
       .map((event) => (event.kind === 'phase' ? `${event.phase} ${event.status}` : event.kind))
       .filter((step) => !step.endsWith(' progress'));
-    expect(sequence).toEqual(['runner-started', ...planPhases.flatMap((phase) => [`${phase} started`, `${phase} ${phase === 'overrides' || phase === 'identity' ? 'skipped' : 'succeeded'}`]), 'done succeeded']);
+    expect(sequence).toEqual(['runner-started', ...planPhases.flatMap((phase) => [`${phase} started`, `${phase} ${phaseEnd(phase)}`]), 'done succeeded']);
     expect(new Set(stored.map((event) => event.install)).size).toBe(1);
     expect(stored.map((event) => event.seq)).toEqual(stored.map((_, index) => (stored[0]?.seq ?? 0) + index));
     expect(stored[0]).toMatchObject({ kind: 'runner-started', ref: 'web@1', from: '127.0.0.1' });
@@ -149,7 +166,7 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(join(scratch, 'work'));
     expect(await readdir(join(scratch, 'work'))).toEqual([]);
 
-    // A re-install with a new answer file's token changes nothing the image owns.
+    // A re-install with a new answer file's token changes nothing the image owns, nor the machine id or the first-boot files.
     const before = snapshotTree(target, ['var/log/rootcast', 'etc/rootcast']);
     const secondEvent = await eventCount();
     const second = await runBundle(bundle, deployArgs(target), { ...withBoot, env: { ROOTCAST_TOKEN: await serve.token('web07') } }).done;
@@ -267,11 +284,15 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     const spawned = recording.spawns.map(unwrap);
     // The probe starts early (while the facts are read); everything else runs in the printed order.
     const isProbe = (entry: Line): boolean => entry.line.startsWith('rsync --list-only ');
-    expect(spawned.filter((entry) => !isProbe(entry))).toEqual(printed.filter((entry) => !isProbe(entry)));
+    // ssh-keygen -A runs only when the target has sshd, which this image has not (the plan says so).
+    const isHostKeys = (entry: Line): boolean => / ssh-keygen -A$/.test(entry.line);
+    expect(spawned.filter((entry) => !isProbe(entry))).toEqual(printed.filter((entry) => !isProbe(entry) && !isHostKeys(entry)));
+    expect(printed.filter(isHostKeys)).toHaveLength(1);
+    expect(recording.dryRunText).toMatch(/ssh-keygen -A \(only the missing host keys\) only if \S+\/usr\/sbin\/sshd exists/);
     expect(spawned.filter(isProbe)).toEqual(printed.filter(isProbe));
     expect(spawned.filter(isProbe)).toHaveLength(1);
     // The plan is more than a token list: the namespace mounts, the copy and the chrooted pull are all there.
-    for (const expected of [/^mount -t tmpfs /, /^rsync -aHAX .* -- \S+\/ \S+\/toolbox\.\d+\/$/, /^mount --rbind \/proc /, /^mount --bind \S+ \S+\/target$/, /^chroot \S+ rsync -aHAXS .* \/target\/$/, /^umount -R -l /]) {
+    for (const expected of [/^mount -t tmpfs /, /^rsync -aHAX .* -- \S+\/ \S+\/toolbox\.\d+\/$/, /^mount --rbind \/proc \S+\/toolbox\.\d+\/proc$/, /^mount --rbind \/proc \S+\/target\/proc$/, /^mount --bind \S+ \S+\/target$/, /^chroot \S+ rsync -aHAXS .* \/target\/$/, /^umount -R -l /]) {
       expect(printed.filter((entry) => entry.where === 'namespace' && expected.test(entry.line)), String(expected)).toHaveLength(1);
     }
     // A dry run spawns only the facts' measuring rsync, the very line it prints as "0. facts".

@@ -54,7 +54,7 @@ describe.skipIf(!slow)('end to end: the runner deploys a bootable golden root on
           expect(readFileSync(join(target.mountpoint, 'etc/fstab'), 'utf8')).toBe(installerFstab);
           expect(readFileSync(join(target.mountpoint, 'etc/motd'), 'utf8')).toBe(goldenMotd);
           expect(existsSync(join(target.mountpoint, 'var/log/rootcast/install.log'))).toBe(true);
-          // Identity is the next issue's step; until then the test names the host itself.
+          // A fleet handed to startServer has no inventory, so no identity layer: the test names the host itself (clone-boot.test.ts has the real one).
           writeFileSync(join(target.mountpoint, 'etc/hostname'), `${host}\n`);
           // Boot the kernel the deploy put on the disk, not the one in the cache.
           const deployed = findKernel(target.mountpoint);

@@ -23,4 +23,13 @@ describe('deploy instructions', () => {
       expect(parsed.error?.issues.map((issue) => issue.path.join('.')), url).toContain('rsync.url');
     }
   });
+
+  test('boot commands and the image\'s mount points parse; a command over two lines or a relative mount point does not', () => {
+    const postDeploy = { initramfs: ['dracut -f'], bootloader: { bios: ['grub2-install {disk}'], efi: [], config: ['grub2-mkconfig -o /boot/grub2/grub.cfg'] }, relabel: [] };
+    expect(deployInstructionsSchema.safeParse({ ...valid, postDeploy, imageMountPoints: ['/', '/var'] }).success).toBe(true);
+    const twoLines = deployInstructionsSchema.safeParse({ ...valid, postDeploy: { ...postDeploy, initramfs: ['dracut -f\nreboot'] } });
+    expect(twoLines.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['postDeploy.initramfs.0']);
+    const relative = deployInstructionsSchema.safeParse({ ...valid, imageMountPoints: ['var'] });
+    expect(relative.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['imageMountPoints.0']);
+  });
 });

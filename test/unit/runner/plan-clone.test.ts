@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { loadDistroProfilesSync } from '../../../src/answer/load-distro-profiles.js';
+import { findPackageRoot } from '../../../src/package/package-root.js';
 import type { DeployInstructions, PostDeploy } from '../../../src/protocol/deploy-protocol.js';
 import { deployedStateSchema } from '../../../src/protocol/deployed-state.js';
 import { findBootDisks } from '../../../src/runner/boot-facts.js';
@@ -13,17 +16,13 @@ import type { Step, StepOf } from '../../../src/runner/steps.js';
 import { buildToolboxExcludes } from '../../../src/runner/toolbox-excludes.js';
 import { parseFstab } from '../../../src/sys/fstab.js';
 import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
+import { parentsBelow } from '../../../src/sys/dir-times.js';
 
 const digest = (n: string): string => `sha256:${n.repeat(64)}`;
-const debian: PostDeploy = {
-  initramfs: ['update-initramfs -u -k all'],
-  bootloader: {
-    bios: ['grub-install --target=i386-pc {disk}'],
-    efi: ['grub-install --target=x86_64-efi --efi-directory=/boot/efi --bootloader-id=debian --no-nvram --force-extra-removable'],
-    config: ['update-grub'],
-  },
-  relabel: [],
-};
+// The shipped profile: what serve sends a Debian host.
+const shippedDebian = loadDistroProfilesSync(join(findPackageRoot(), 'kickstart')).get('debian12')?.postDeploy;
+if (shippedDebian === undefined) throw new Error('kickstart/debian12.yaml has no postDeploy');
+const debian: PostDeploy = shippedDebian;
 const rhel: PostDeploy = {
   initramfs: ['dracut -f --regenerate-all'],
   bootloader: {
@@ -213,11 +212,20 @@ describe('finish: swap, deployed.json, first boot', () => {
 
   test('the first-boot files come from serve\'s /boot/ and go where the unit expects them, enabled by a wants link', () => {
     expect(planFirstBoot('http://s:8780/', '/mnt/sysroot')).toEqual({
+      root: '/mnt/sysroot',
       files: [
         { file: 'script', url: 'http://s:8780/boot/rootcast-firstboot.sh', path: '/mnt/sysroot/usr/local/lib/rootcast/firstboot.sh', mode: 0o755 },
         { file: 'unit', url: 'http://s:8780/boot/rootcast-firstboot.service', path: '/mnt/sysroot/etc/systemd/system/rootcast-firstboot.service', mode: 0o644 },
       ],
       link: { path: '/mnt/sysroot/etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service', target: '/etc/systemd/system/rootcast-firstboot.service' },
     });
+  });
+});
+
+describe('directory times around the runner\'s own files', () => {
+  test('parentsBelow lists the directories up to, not including, the root', () => {
+    expect(parentsBelow('/mnt/t', '/mnt/t/etc/systemd/system/x.service')).toEqual(['/mnt/t/etc/systemd/system', '/mnt/t/etc/systemd', '/mnt/t/etc']);
+    expect(parentsBelow('/', '/etc/machine-id')).toEqual(['/etc']);
+    expect(parentsBelow('/mnt/t', '/elsewhere/x')).toEqual([]);
   });
 });

@@ -85,6 +85,7 @@ describe('planDeploy', () => {
     // The installer's machine id and host keys are this clone's own: the image pass leaves them alone.
     expect(args.filter((arg) => arg.startsWith('--exclude='))).toEqual([
       '/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/', '/etc/rootcast/',
+      '/usr/local/lib/rootcast/', '/etc/systemd/system/rootcast-firstboot.service', '/etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service',
       '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/ssh/ssh_host_*',
     ].map((path) => `--exclude=${path}`));
     expect(args.filter((arg) => arg.startsWith('--filter='))).toEqual([]);

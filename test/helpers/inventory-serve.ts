@@ -1,0 +1,44 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from '@commander-js/extra-typings';
+import { registerServeCommand } from '../../src/cli/commands/serve.js';
+import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
+import type { HomePaths } from '../../src/home/paths.js';
+
+/** `rootcast serve` on its home's inventory, in this process, on loopback ephemeral ports. */
+export interface InventoryServe {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  httpPort: number;
+  rsyncPort: number;
+  /** SIGTERM, as systemd stops it; resolves once serve has shut down. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real serve command (identity layers, per-host override modules, first-boot files from
+ * the package) on `paths`' inventory; the rsync daemon admits 127.0.0.1 besides the fleet's IPs.
+ * The caller stops it in `finally`.
+ */
+export const startInventoryServe = async (paths: HomePaths): Promise<InventoryServe> => {
+  const signals = new EventEmitter();
+  let stdout = '';
+  const program = new Command().option('--home <dir>').option('--json').exitOverride();
+  registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } }, { ...inventoryServeWiring(), signals });
+  const served = program.parseAsync(['--home', paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--rsync-allow', '127.0.0.1'], { from: 'user' });
+  let failure: unknown;
+  served.catch((error: unknown) => (failure = error));
+  for (let attempt = 0; attempt < 100 && !stdout.endsWith('\n') && failure === undefined; attempt += 1) await sleep(100);
+  if (failure !== undefined || !stdout.endsWith('\n')) throw new Error(`rootcast serve did not start: ${String(failure ?? 'no listening line')}`);
+  const listening = JSON.parse(stdout) as { http: string; rsync: string };
+  const url = listening.http.replace(/\/$/, '');
+  return {
+    url,
+    httpPort: Number(/:(\d+)$/.exec(url)?.[1]),
+    rsyncPort: Number(/:(\d+)\/?$/.exec(listening.rsync)?.[1]),
+    stop: async () => {
+      signals.emit('SIGTERM');
+      await served.catch(() => undefined);
+    },
+  };
+};
