@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { describeError, formatErrorText } from '../errors/format-error.js';
 import { execProcess } from '../sys/exec.js';
 import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
 import { streamProcess } from '../sys/stream-process.js';
@@ -28,14 +29,20 @@ export const runAndPrintUpdate = async (options: UpdateOptions, effects: UpdateE
   return report;
 };
 
-/** `node runner.cjs update …` (the bundle's entry; errors are printed by the caller). */
+/** `node runner.cjs update …` (src/bundle/main.ts): returns the exit status; errors are printed here only. */
 export const runUpdateMain = async (argv: readonly string[]): Promise<number> => {
-  const parsed = parseUpdateArgs(argv);
-  if (parsed.help) {
-    process.stdout.write(`${updateUsage}\n`);
+  try {
+    const parsed = parseUpdateArgs(argv);
+    if (parsed.help) {
+      process.stdout.write(`${updateUsage}\n`);
+      return 0;
+    }
+    const self = process.argv[1] === undefined ? undefined : { node: process.execPath, runner: process.argv[1] };
+    await runAndPrintUpdate(parseUpdateOptions(parsed.raw), { ...realUpdateEffects(process.stderr), self }, process.stdout);
     return 0;
+  } catch (error) {
+    const printed = describeError(error);
+    process.stderr.write(formatErrorText(printed).replace(/^rootcast:/, 'rootcast update:'));
+    return printed.exitStatus;
   }
-  const self = process.argv[1] === undefined ? undefined : { node: process.execPath, runner: process.argv[1] };
-  await runAndPrintUpdate(parseUpdateOptions(parsed.raw), { ...realUpdateEffects(process.stderr), self }, process.stdout);
-  return 0;
 };
