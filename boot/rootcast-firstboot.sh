@@ -5,7 +5,10 @@
 # The host credential never goes on a command line (argv is world-readable in /proc): curl reads the
 # header from a file, wget from a config file, both mode 600 under a private temporary directory.
 # Environment (for tests): ROOTCAST_CONF_DIR (default /etc/rootcast), ROOTCAST_FIRSTBOOT_TRIES
-# (default 60) and ROOTCAST_FIRSTBOOT_INTERVAL (default 10 s): the network may take minutes to come up.
+# (default 60) and ROOTCAST_FIRSTBOOT_INTERVAL (default 10 s): the network may take minutes to come up;
+# ROOTCAST_RUNNER_DIR (default /usr/local/lib/rootcast) and ROOTCAST_TARGET_ROOT (default /) for the update below.
+# An update interrupted by a reboot or a power cut (its marker update-in-progress is still there) is
+# finished first, with the node and runner.cjs kept in the runner directory (docs/update.md).
 set -eu
 
 conf=${ROOTCAST_CONF_DIR:-/etc/rootcast}
@@ -20,6 +23,17 @@ server=$(field server)
 host=$(field host)
 [ -n "$server" ] && [ -n "$host" ] || { say "$conf/client.json names no server or host"; exit 78; }
 credential=$(cat "$conf/host.key")
+
+runner_dir=${ROOTCAST_RUNNER_DIR:-/usr/local/lib/rootcast}
+if [ -f "$conf/update-in-progress" ]; then
+  if [ -x "$runner_dir/node" ] && [ -r "$runner_dir/runner.cjs" ]; then
+    say "finishing the interrupted update: $(cat "$conf/update-in-progress")"
+    # The update retries the server itself (its --retries) while the network comes up.
+    "$runner_dir/node" "$runner_dir/runner.cjs" update --target-root "${ROOTCAST_TARGET_ROOT:-/}" >&2 || say "the update did not finish (exit $?): run rootcast update by hand"
+  else
+    say "an update was interrupted, but $runner_dir has no node and runner.cjs: run rootcast update by hand"
+  fi
+fi
 
 # One id per boot: a post retried after a lost answer is stored once.
 id="boot-$(cat /proc/sys/kernel/random/boot_id)"

@@ -25,7 +25,7 @@ const forbidHeavyDependencies = {
 };
 
 const result = await build({
-  entryPoints: [join(root, 'src/runner/main.ts')],
+  entryPoints: [join(root, 'src/bundle/main.ts')],
   outfile,
   bundle: true,
   platform: 'node',

@@ -4,6 +4,7 @@ import { describeError, formatErrorText } from '../errors/format-error.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { ContextSeed, OutputStream } from './context.js';
 import { buildProgram } from './program.js';
+import { ResultFailure } from './result-failure.js';
 import { routeUsageErrors } from './usage-errors.js';
 
 /** Runs one rootcast invocation and returns its exit status; every error is printed here and only here. */
@@ -18,6 +19,8 @@ export const runCli = async (argv: readonly string[], seed: ContextSeed = {}): P
   } catch (thrown) {
     // --help and --version: commander already printed them.
     if (thrown instanceof CommanderError && thrown.exitCode === 0) return ExitStatus.ok;
+    // The command printed its results; some of them failed (push, drift).
+    if (thrown instanceof ResultFailure) return thrown.exitStatus;
     // routeUsageErrors converts commander's errors; one it missed is still a usage error, not a bug.
     const error = thrown instanceof CommanderError ? new RootcastError('USAGE', thrown.message.replace(/^error: /, ''), { cause: thrown }) : thrown;
     const printed = describeError(error);

@@ -11,6 +11,8 @@ import { registerOverrideCommands } from './commands/overrides.js';
 import { registerServeCommand } from './commands/serve.js';
 import { inventoryServeWiring } from './commands/serve-wiring.js';
 import { registerRunnerCommand } from './commands/runner.js';
+import { registerUpdateCommand } from './commands/update.js';
+import { registerPushCommands } from './commands/push.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerPxeCommands } from './commands/pxe.js';
@@ -59,6 +61,8 @@ export const buildProgram = (seed: ContextSeed = {}): Command => {
   registerStatusCommand(program, seed);
   registerLogsCommand(program, seed);
   registerRunnerCommand(program, seed);
+  registerUpdateCommand(program, seed);
+  registerPushCommands(program, seed);
   registerPxeCommands(program, seed);
   registerDhcpCommands(program, seed);
   return program as unknown as Command;

@@ -29,6 +29,10 @@ const schemas = {
       rate: finite().nonnegative().max(1e15).optional(),
       message: message.optional(),
       log: z.array(z.string().max(hostEventLimits.logLineChars)).max(hostEventLimits.logLines).optional(),
+      result: z
+        .object({ files: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER), bytes: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER), rebootNeeded: z.boolean() })
+        .strict()
+        .optional(),
     })
     .strict(),
   booted: z.object({ ...base, kind: z.literal('booted'), message: message.optional() }).strict(),

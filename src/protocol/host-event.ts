@@ -66,6 +66,8 @@ export interface PhaseEvent extends EventBase<'phase'> {
   message?: string;
   /** The last lines of the runner's log before a failure (failed only). */
   log?: string[];
+  /** An update's `done`: files changed, bytes transferred, and whether a kernel or /boot changed (reboot needed). */
+  result?: { files: number; bytes: number; rebootNeeded: boolean };
 }
 
 /** The installed system came up (its first-boot unit, with the host credential). */

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { DeployInstructions, HostEnrolment } from '../protocol/deploy-protocol.js';
 import { transportModes } from '../protocol/transport-modes.js';
+import type { UpdateInstructions } from '../protocol/update-protocol.js';
 
 /** A command the runner runs in the target: one line (kickstart/*.yaml validates the rest). */
 const commandLine = z.string().min(1).regex(/^[^\n\r\0]+$/, 'one line');
 
 /** Parses the server's answer at the edge; nothing downstream sees raw JSON. */
-export const deployInstructionsSchema = z.object({
+const deployInstructionsObject = z.object({
   host: z.string().min(1),
   image: z.string().min(1),
   version: z.number().int().positive(),
@@ -52,11 +53,22 @@ export const deployInstructionsSchema = z.object({
     })
     .optional(),
   imageMountPoints: z.array(z.string().regex(/^\/[^\0\n]*$/, 'an absolute path')).optional(),
-}).refine(
-  // The server writes the daemon user into the URL; the runner uses the URL as given (only the address is replaced).
-  (instructions) => URL.canParse(instructions.rsync.url) && decodeURIComponent(new URL(instructions.rsync.url).username) === instructions.rsync.user,
-  { message: 'the rsync URL must name the daemon user (rsync.user) before "@"', path: ['rsync', 'url'] },
-) satisfies z.ZodType<DeployInstructions>;
+});
+
+// The server writes the daemon user into the URL; the runner uses the URL as given (only the address is replaced).
+const namesDaemonUser = (instructions: { rsync: { url: string; user: string } }): boolean =>
+  URL.canParse(instructions.rsync.url) && decodeURIComponent(new URL(instructions.rsync.url).username) === instructions.rsync.user;
+const daemonUserRule = { message: 'the rsync URL must name the daemon user (rsync.user) before "@"', path: ['rsync', 'url'] };
+
+export const deployInstructionsSchema = deployInstructionsObject.refine(namesDaemonUser, daemonUserRule) satisfies z.ZodType<DeployInstructions>;
+
+/** An update's instructions: a deploy's, plus the inventory's reference and each overridden path's layer. */
+export const updateInstructionsSchema = deployInstructionsObject
+  .extend({
+    assigned: z.string().min(1),
+    owners: z.array(z.object({ path: z.string().regex(/^\/[^\0]*$/), layer: z.string().min(1), kind: z.enum(['provides', 'removes']) }).strict()),
+  })
+  .refine(namesDaemonUser, daemonUserRule) satisfies z.ZodType<UpdateInstructions>;
 
 export const hostEnrolmentSchema = z
   .object({ host: z.string().min(1), credential: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/), rsyncUser: z.string().min(1) })

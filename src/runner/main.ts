@@ -5,10 +5,10 @@ import { parseRunnerOptions } from './options.js';
 import { realRunnerEffects } from './real-effects.js';
 import { readTokenFile } from './token-file.js';
 
-/** Entry point of dist/runner.cjs: parse argv, deploy, set the exit status (errors printed here only). */
-const main = async (): Promise<number> => {
+/** The bundle's deploy (src/bundle/main.ts): parse argv, deploy, return the exit status (errors printed here only). */
+export const runDeployMain = async (argv: readonly string[]): Promise<number> => {
   try {
-    const parsed = parseRunnerArgs(process.argv.slice(2));
+    const parsed = parseRunnerArgs(argv);
     if (parsed.help) {
       process.stdout.write(`${runnerUsage}\n`);
       return 0;
@@ -22,7 +22,3 @@ const main = async (): Promise<number> => {
     return printed.exitStatus;
   }
 };
-
-void main().then((status) => {
-  process.exitCode = status;
-});

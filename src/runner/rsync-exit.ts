@@ -16,21 +16,24 @@ const stderrDetails = (result: StreamResult): string[] => [
  * (0, and 24: files vanished on the read-only sender, which can only be a benign race).
  * 23 (some files failed) is fatal: the same files would fail again; the stderr says which.
  */
-export const classifyRsyncExit = (result: StreamResult, what: string, okExitCodes: readonly number[]): TryOutcome<StreamResult> => {
+export const classifyRsyncExit = (result: StreamResult, what: string, okExitCodes: readonly number[], credential: 'install token' | 'host credential' = 'install token'): TryOutcome<StreamResult> => {
   const error = (code: ConstructorParameters<typeof RootcastError>[0], message: string, hint: string): TryOutcome<StreamResult> => ({
     kind: 'fatal',
     error: new RootcastError(code, message, { hint, details: stderrDetails(result) }),
   });
   if (result.exitCode !== null && okExitCodes.includes(result.exitCode)) return { kind: 'done', value: result };
   if (result.exitCode === null) {
-    return error('INTERRUPTED', `rsync for ${what} was killed by ${result.signal ?? 'a signal'}`, 're-run the runner; the sync converges (rsync --delete is idempotent)');
+    return error('INTERRUPTED', `rsync for ${what} was killed by ${result.signal ?? 'a signal'}`, `re-run the ${credential === 'install token' ? 'runner' : 'update'}; the sync converges (rsync --delete is idempotent)`);
   }
   // serve's connection limits: a busy server, not a bad token.
   if (/@ERROR: max connections/i.test(result.stderr)) return { kind: 'transient', reason: 'the image server is at its connection limit' };
   // 20 reported by the sender is the server's rsync being stopped (serve restarting), not us being interrupted.
   if (result.exitCode === 20 && /\[sender=/.test(result.stderr)) return { kind: 'transient', reason: 'the image server stopped the transfer (rsync exit 20 on its side)' };
   if (/@ERROR: auth failed/i.test(result.stderr)) {
-    return error('AUTH_FAILED', `the rsync daemon refused the install token for ${what}`, 'the token is wrong or was rotated: fetch the answer file again (rootcast kickstart/preseed HOST) and re-run');
+    const hint = credential === 'install token'
+      ? 'the token is wrong or was rotated: fetch the answer file again (rootcast kickstart/preseed HOST) and re-run'
+      : 'the host credential in /etc/rootcast/host.key is no longer the one the server knows (a later install replaced it): reinstall the host';
+    return error('AUTH_FAILED', `the rsync daemon refused the ${credential} for ${what}`, hint);
   }
   if (/@ERROR: Unknown module/i.test(result.stderr)) {
     return error('NOT_FOUND', `the image server does not serve ${what}`, 'check that the image version exists (rootcast image list), that this machine\'s address is in the inventory (serve hides modules from hosts it does not allow) and that serve was reloaded (SIGHUP)');

@@ -2,11 +2,15 @@ import type { z } from 'zod';
 import { apiPrefix, type DeployInstructions, type HostEnrolment } from '../protocol/deploy-protocol.js';
 import type { RunnerEvent } from '../protocol/host-event.js';
 import { RootcastError } from '../errors/rootcast-error.js';
-import { describeSchemaIssues, deployInstructionsSchema, hostEnrolmentSchema } from './instructions-schema.js';
+import { describeSchemaIssues, deployInstructionsSchema, hostEnrolmentSchema, updateInstructionsSchema } from './instructions-schema.js';
+import { parseTokenClaim } from '../credentials/token.js';
+import type { UpdateInstructions } from '../protocol/update-protocol.js';
 import { retryWithBackoff, type RetryHooks, type RetryPolicy, type TryOutcome } from './retry-policy.js';
 
 export interface ServerApi {
   fetchInstructions(): Promise<DeployInstructions>;
+  /** `rootcast update`: the instructions for `query` (`?ref=…&via=…&dry=1`), with the host credential. */
+  fetchUpdateInstructions(query: string): Promise<UpdateInstructions>;
   /** Trades the install token for the host's long-term credential (retried; a retry gets the same one). */
   enroll(): Promise<HostEnrolment>;
   /**
@@ -46,6 +50,11 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
   const base = options.server.replace(/\/+$/, '');
   const hostPath = `${base}${apiPrefix}/hosts/${encodeURIComponent(options.host)}`;
   const headers = { authorization: `Bearer ${options.token}` };
+  // The same client serves installs (install token) and updates (host credential): errors name the one it holds.
+  const credential = parseTokenClaim(options.token)?.kind === 'host' ? 'host credential' : 'install token';
+  const refusedHint = credential === 'host credential'
+    ? 'the host credential in /etc/rootcast/host.key was replaced by a later install or the server secret changed: reinstall the host (or restore its newest credential)'
+    : 'the token is wrong, was replaced by a newer answer file, expired or its install already finished: fetch the answer file again (rootcast kickstart/preseed HOST) and re-run';
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
 
   /** One authenticated JSON request, classified: transient (network, 5xx, 429) or fatal (refused, unknown, malformed). */
@@ -59,10 +68,17 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
     const body = await response.text().catch(() => '');
     const serverSays = body.trim() === '' ? [] : [`server: ${body.trim().slice(0, 300)}`];
     if (response.status === 401 || response.status === 403) {
-      return { kind: 'fatal', error: new RootcastError('AUTH_FAILED', `the server ${base} refused the install token for host ${options.host} (HTTP ${response.status})`, {
+      return { kind: 'fatal', error: new RootcastError('AUTH_FAILED', `the server ${base} refused the ${credential} for host ${options.host} (HTTP ${response.status})`, {
         details: serverSays,
-        hint: 'the token is wrong, was replaced by a newer answer file, expired or its install already finished: fetch the answer file again (rootcast kickstart/preseed HOST) and re-run',
+        hint: refusedHint,
       }) };
+    }
+    if (response.status === 404 && !body.startsWith('no host named')) {
+      return { kind: 'fatal', error: new RootcastError('NOT_FOUND', body.trim().split('\n')[0] ?? `the server ${base} answered HTTP 404`, { details: serverSays.slice(1) }) };
+    }
+    if (response.status === 400 || response.status === 409) {
+      const code = response.status === 400 ? 'INVALID_ARGUMENT' : 'INVALID_DATA';
+      return { kind: 'fatal', error: new RootcastError(code, body.trim().split('\n')[0] ?? `the server ${base} answered HTTP ${response.status}`, {}) };
     }
     if (response.status === 404) {
       return { kind: 'fatal', error: new RootcastError('NOT_FOUND', `the server ${base} does not know host ${options.host}`, {
@@ -113,6 +129,7 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
   return {
     fetchText: (url) => retryWithBackoff(options.retry, options.hooks, tryText(url), unreachable),
     fetchInstructions: () => retryWithBackoff(options.retry, options.hooks, tryJson('deploy', 'GET', deployInstructionsSchema, 'deploy instructions'), unreachable),
+    fetchUpdateInstructions: (query) => retryWithBackoff(options.retry, options.hooks, tryJson(`update${query}`, 'GET', updateInstructionsSchema, 'update instructions'), unreachable),
     enroll: () => retryWithBackoff(options.retry, options.hooks, tryJson('credential', 'POST', hostEnrolmentSchema, 'host credential'), unreachable),
     postEvent: async (event) => {
       let reason = '';

@@ -1,3 +1,4 @@
+import { updateViaValues, type UpdateVia } from '../protocol/update-protocol.js';
 import type { EventPageQuery } from '../state/event-read.js';
 import { maxEventPage } from '../state/event-read.js';
 import { hostStates } from '../state/host-status.js';
@@ -68,4 +69,23 @@ export const parseHostPageQuery = (rawTarget: string): QueryParse<{ install?: nu
   if (text === undefined) return { ok: true, value: {} };
   const number = wholeNumber(text, 'install', 1, Number.MAX_SAFE_INTEGER);
   return typeof number === 'string' ? { ok: false, reason: number } : { ok: true, value: { install: number } };
+};
+
+/** What an update request asks for: `?ref=web@8&via=update|push&dry=1`. */
+export interface UpdateQuery {
+  ref?: string;
+  via: UpdateVia;
+  dry: boolean;
+}
+
+/** `?ref=REF&via=update|push&dry=1` of an update request (the ref is checked by the handler, against the store). */
+export const parseUpdateQuery = (rawTarget: string): QueryParse<UpdateQuery> => {
+  const query = readQuery(rawTarget, ['ref', 'via', 'dry']);
+  if (!query.ok) return query;
+  const ref = query.value.get('ref') || undefined;
+  const via = query.value.get('via') ?? 'update';
+  const dry = query.value.get('dry') ?? '0';
+  if (!(updateViaValues as readonly string[]).includes(via)) return { ok: false, reason: `via: "${via}" is not one of ${updateViaValues.join(', ')}` };
+  if (dry !== '0' && dry !== '1') return { ok: false, reason: `dry: "${dry}" is not 0 or 1` };
+  return { ok: true, value: { ...(ref === undefined ? {} : { ref }), via: via as UpdateVia, dry: dry === '1' } };
 };

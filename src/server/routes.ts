@@ -3,7 +3,7 @@ import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
 import { matchPayloadRoute, type PayloadRoute } from './payload-routes.js';
 import type { EventPageQuery } from '../state/event-read.js';
-import { parseEventPageQuery, parseFleetQuery, parseHostPageQuery, parseStreamQuery, type QueryParse } from './route-query.js';
+import { parseEventPageQuery, parseFleetQuery, parseHostPageQuery, parseStreamQuery, parseUpdateQuery, type QueryParse, type UpdateQuery } from './route-query.js';
 
 export type AnswerKind = 'kickstart' | 'preseed';
 
@@ -16,6 +16,7 @@ export type Route =
   | { kind: 'runner-bundle' }
   | { kind: 'node-binary' }
   | { kind: 'deploy'; host: string }
+  | { kind: 'update'; host: string; query: UpdateQuery }
   | { kind: 'enroll'; host: string }
   | { kind: 'post-event'; host: string }
   | { kind: 'list-events'; host: string; page: EventPageQuery }
@@ -113,6 +114,7 @@ export const matchRoute = (method: string, rawTarget: string): RouteMatch => {
   if (payload !== undefined) return methodFor(method, 'GET', payload);
   if (`/${first}/${second}` === apiPrefix && third === 'hosts' && fourth !== undefined && rest.length === 0) {
     if (fifth === 'deploy') return methodFor(method, 'GET', withHost(fourth, (host) => ({ kind: 'deploy', host })));
+    if (fifth === 'update') return methodFor(method, 'GET', withQuery(parseUpdateQuery(rawTarget), (query) => withHost(fourth, (host) => ({ kind: 'update', host, query }))));
     if (fifth === 'credential') return methodFor(method, 'POST', withHost(fourth, (host) => ({ kind: 'enroll', host })));
     if (fifth === 'events') {
       if (method === 'POST') return withHost(fourth, (host) => ({ kind: 'post-event', host }));

@@ -13,8 +13,8 @@ const overridesSchema = z
   .strict();
 export type DeployedOverrides = z.infer<typeof overridesSchema>;
 
-/** How a version reached a host; updates and push add their kinds here. */
-export const deliveryKinds = ['install'] as const;
+/** How a version reached a host: an install, `rootcast update` on the host, or `rootcast push` from the server. */
+export const deliveryKinds = ['install', 'update', 'push'] as const;
 export type DeliveryKind = (typeof deliveryKinds)[number];
 
 export const hostRecordSchema = z
@@ -32,7 +32,20 @@ export const hostRecordSchema = z
     previous: z.array(versionSchema.extend({ until: z.string() }).strict()),
     /** The last attempt that ended, successful or not. */
     last: z
-      .object({ via: z.enum(deliveryKinds), ref: z.string(), result: z.enum(['succeeded', 'failed']), at: z.string(), message: z.string().optional() })
+      .object({
+        via: z.enum(deliveryKinds),
+        ref: z.string(),
+        result: z.enum(['succeeded', 'failed']),
+        at: z.string(),
+        message: z.string().optional(),
+        /** The version the host ran before this delivery (updates and push). */
+        from: z.string().optional(),
+        /** What an update changed, as its runner reported it. */
+        files: z.number().int().nonnegative().optional(),
+        bytes: z.number().int().nonnegative().optional(),
+        /** A kernel or /boot changed: the host runs the old kernel until it reboots. */
+        rebootNeeded: z.boolean().optional(),
+      })
       .strict()
       .optional(),
     /** The install generation whose runner reported done: its token is spent. */
@@ -49,28 +62,44 @@ export const maxPreviousVersions = 5;
 
 export const emptyHostRecord = (host: string): HostRecord => ({ formatVersion: 1, host, previous: [] });
 
-/** serve handed out deploy instructions for `version` (with its override layers, if any) to the holder of install generation `generation`. */
-export const recordDeployStarting = (record: HostRecord, version: DeployedVersion, generation: number, now: Date, overrides?: DeployedOverrides): HostRecord => ({
+/**
+ * serve handed out instructions for `version` (with its override layers, if any) to the holder of generation `generation`:
+ * an install token's for an install, the host credential's for an update or a push.
+ */
+export const recordDeployStarting = (record: HostRecord, version: DeployedVersion, generation: number, now: Date, overrides?: DeployedOverrides, via: DeliveryKind = 'install'): HostRecord => ({
   ...record,
-  deploying: { ...version, via: 'install', generation, since: now.toISOString(), ...(overrides === undefined ? {} : { overrides }) },
+  deploying: { ...version, via, generation, since: now.toISOString(), ...(overrides === undefined ? {} : { overrides }) },
 });
+
+/** What an update's runner reports with its `done` event. */
+export interface DeliveryOutcome {
+  files: number;
+  bytes: number;
+  rebootNeeded: boolean;
+}
 
 /** The runner of `generation` received the host credential of the same generation (earlier credentials stop working). */
 export const recordEnrolled = (record: HostRecord, generation: number): HostRecord => ({ ...record, credentialGeneration: generation });
 
-/** The runner of `generation` reported done: what it was deploying is now deployed, and its token is spent. */
-export const recordDone = (record: HostRecord, generation: number, now: Date): HostRecord => {
+/**
+ * The runner of `generation` reported done: what it was deploying is now deployed. An install's token is
+ * spent with it; an update or push (`host` credential) leaves the install generations alone.
+ */
+export const recordDone = (record: HostRecord, generation: number, now: Date, credential: 'install' | 'host' = 'install', outcome?: DeliveryOutcome): HostRecord => {
   const at = now.toISOString();
   const { deploying, ...rest } = record;
-  if (deploying === undefined || deploying.generation !== generation) return { ...rest, ...(deploying === undefined ? {} : { deploying }), completedGeneration: generation };
+  const spent = credential === 'install' ? { completedGeneration: generation } : {};
+  const matches = deploying !== undefined && deploying.generation === generation && (deploying.via === 'install') === (credential === 'install');
+  if (!matches) return { ...rest, ...(deploying === undefined ? {} : { deploying }), ...spent };
   const { via, generation: _generation, since: _since, ...version } = deploying;
+  const from = record.deployed?.ref;
   const replaced = record.deployed === undefined || record.deployed.ref === version.ref ? [] : [{ image: record.deployed.image, version: record.deployed.version, ref: record.deployed.ref, until: at }];
   return {
     ...rest,
     deployed: { ...version, via, at },
     previous: [...replaced, ...record.previous.filter((old) => old.ref !== version.ref)].slice(0, maxPreviousVersions),
-    last: { via, ref: version.ref, result: 'succeeded', at },
-    completedGeneration: generation,
+    last: { via, ref: version.ref, result: 'succeeded', at, ...(via === 'install' || from === undefined ? {} : { from }), ...(outcome ?? {}) },
+    ...spent,
   };
 };
 
@@ -80,8 +109,12 @@ export const recordFailed = (record: HostRecord, message: string, now: Date): Ho
     ? record
     : { ...record, last: { via: record.deploying.via, ref: record.deploying.ref, result: 'failed', at: now.toISOString(), message } };
 
-/** Every version the host needs kept in the store: what it runs, what it is getting, and its rollback targets. */
+/**
+ * Every version the host needs kept in the store: what it runs, what it is getting, and what
+ * `rootcast update --rollback` returns it to (the newest previous version; older ones may be pruned).
+ */
 export const versionsHeldBy = (record: HostRecord): DeployedVersion[] => [
   ...(record.deployed === undefined ? [] : [record.deployed]),
   ...(record.deploying === undefined ? [] : [record.deploying]),
+  ...record.previous.slice(0, 1).map(({ image, version, ref }) => ({ image, version, ref })),
 ];

@@ -92,3 +92,16 @@ export const parseItemizedChanges = (stdout: string): ItemizedChange[] =>
     if (!/^[<>ch.][fdLDS][ .+?a-zA-Z]{9}$/.test(flags)) return [];
     return [{ update: flags[0] as string, type: flags[1] as string, created: flags.slice(2) === '+'.repeat(9), name }];
   });
+
+/** One line of `--out-format=%l %i %n`: the sender's size of the item (0 for a deletion), then the itemized change. */
+export interface SizedChange extends ItemizedChange {
+  size: number;
+}
+
+/** Parses `--out-format=%l %i %n` lines (the update's itemized passes); anything else is skipped. */
+export const parseSizedItemizedChanges = (stdout: string): SizedChange[] =>
+  stdout.split('\n').flatMap((line) => {
+    const size = /^(\d+) /.exec(line);
+    if (size === null) return [];
+    return parseItemizedChanges(line.slice(size[0].length)).map((change) => ({ ...change, size: Number(size[1]) }));
+  });

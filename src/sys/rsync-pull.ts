@@ -13,7 +13,28 @@ export interface DaemonPull {
   bwlimitKiB?: number;
   /** rsync filter rules after the protected paths, each one `--filter=RULE` argument, in order. @default [] */
   filters?: readonly string[];
+  /** `rootcast update` onto a running root (docs/update.md): item lines instead of progress. @default a deploy's pull */
+  live?: LivePull;
 }
+
+/** How an update's pull differs from a deploy's. */
+export interface LivePull {
+  /** Only list what would change (`--dry-run`). */
+  dryRun: boolean;
+  /** `--no-delete`: only add and change. */
+  delete: boolean;
+}
+
+/** Item lines carry the sender's size first, so a dry run can show each file's size change. */
+export const liveOutFormat = '--out-format=%l %i %n';
+
+/**
+ * An update's extra options: item lines, and what makes a live update land together: `--delay-updates` (new files
+ * wait in `.~tmp~` beside their place and are renamed in at the end) and `--delete-delay` (deletions found during
+ * the transfer, done after the renames).
+ */
+const liveOptions = (live: LivePull | undefined): string[] =>
+  live === undefined ? [] : [liveOutFormat, ...(live.dryRun ? [] : ['--delay-updates', ...(live.delete ? ['--delete-delay'] : [])])];
 
 /**
  * Client-side TCP_NODELAY: rsync's handshakes are small request/answer writes that Nagle's algorithm
@@ -52,13 +73,18 @@ const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
       excludes: [...pull.protect],
       linkDest: [],
       oneFileSystem: false,
-      progress: true,
+      progress: pull.live === undefined,
       sparse: image,
+      dryRun: pull.live?.dryRun ?? false,
+      delete: pull.live?.delete ?? true,
     }),
     [
+      ...liveOptions(pull.live),
       ...(image ? [] : ['--checksum']),
       daemonSocketOptions,
-      '--no-inc-recursive',
+      // A deploy's whole-transfer progress needs the whole list first; an update prints item lines, and keeps
+      // rsync's pipelining (measured on 20k files over the daemon: see docs/update.md).
+      ...(pull.live === undefined ? ['--no-inc-recursive'] : []),
       `--timeout=${pull.ioTimeoutSeconds}`,
       `--contimeout=${pull.ioTimeoutSeconds}`,
       ...(pull.bwlimitKiB === undefined ? [] : [`--bwlimit=${pull.bwlimitKiB}`]),
@@ -84,3 +110,8 @@ export const withDaemonAddress = (url: string, address: string): string => {
   parsed.hostname = address.includes(':') ? `[${address}]` : address;
   return parsed.toString();
 };
+
+/** Fetches the NUL-separated paths listed in `listFile` (relative to the module) into `destination`: a dry run's `--text` diffs. */
+export const buildFetchListedArgs = (source: string, listFile: string, destination: string, ioTimeoutSeconds: number): string[] => [
+  '-a', '--from0', `--files-from=${listFile}`, daemonSocketOptions, `--timeout=${ioTimeoutSeconds}`, `--contimeout=${ioTimeoutSeconds}`, '--', source, destination,
+];

@@ -46,6 +46,8 @@ export interface SshRunOptions {
 /** One authenticated connection; commands run on it one channel each, without a new handshake. */
 export interface SshSession {
   run(command: string, options?: SshRunOptions): Promise<SshCommandResult>;
+  /** Copies a local file over SFTP to `remotePath` atomically (a temporary name, then posix-rename), with `mode`. */
+  upload(localPath: string, remotePath: string, mode: number): Promise<void>;
   /** Ends the connection; a command still running on it ends too. */
   close(): void;
 }
@@ -196,7 +198,40 @@ export const openSshSession: OpenSsh = async (request) => {
       }
     });
 
-  return { run, close };
+  const upload = (localPath: string, remotePath: string, mode: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (broken !== undefined) {
+        reject(broken);
+        return;
+      }
+      const failed = (what: string) => (error: Error): void =>
+        reject(new RootcastError('UNAVAILABLE', `cannot ${what} ${remotePath} on ${label(target)} over SFTP: ${error.message}`, {
+          hint: 'check that the directory is writable and the disk has room, and that sshd offers the sftp subsystem',
+          cause: error,
+        }));
+      client.sftp((error, sftp) => {
+        if (error !== undefined && error !== null) {
+          failed('open an SFTP session to write')(error);
+          return;
+        }
+        const temporary = `${remotePath}.rootcast-upload`;
+        sftp.fastPut(localPath, temporary, { mode }, (putError) => {
+          if (putError !== undefined && putError !== null) {
+            sftp.end();
+            failed('write')(putError);
+            return;
+          }
+          // OpenSSH's rename extension replaces the old file in one step (plain SFTP rename refuses an existing name).
+          sftp.ext_openssh_rename(temporary, remotePath, (renameError) => {
+            sftp.end();
+            if (renameError !== undefined && renameError !== null) failed('rename into place')(renameError);
+            else resolve();
+          });
+        });
+      });
+    });
+
+  return { run, upload, close };
 };
 
 /** Whether ssh2 can use a private key as is (encrypted keys need ssh-agent instead). */

@@ -37,8 +37,9 @@ describe('rootcast host / group / inventory check', () => {
     expect(text).toContain('  web02:\n    ip: 10.0.0.12\n    groups: [web]\n    vars: {rack: a1}\n');
 
     const list = await run('host', 'list');
-    expect(list.stdout.split('\n')[0]).toMatch(/^NAME\s+IP\s+MAC\s+IMAGE\s+GROUPS$/);
-    expect(list.stdout).toMatch(/^web02\s+10\.0\.0\.12\s+-\s+web\s+web$/m);
+    expect(list.stdout.split('\n')[0]).toMatch(/^NAME\s+IP\s+MAC\s+IMAGE\s+GROUPS\s+DEPLOYED\s+LAST$/);
+    // Nothing deployed yet: the record columns are dashes.
+    expect(list.stdout).toMatch(/^web02\s+10\.0\.0\.12\s+-\s+web\s+web\s+-\s+-$/m);
 
     const hosts = await json<{ name: string; ip: string; image: { ref: string; from: unknown }; vars: Record<string, string> }[]>('host', 'list');
     expect(hosts.map((host) => [host.name, host.ip])).toEqual([['web01', '10.0.0.11'], ['web02', '10.0.0.12'], ['web03', '10.0.0.13']]);

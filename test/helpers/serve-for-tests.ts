@@ -12,6 +12,7 @@ import type { StoredEvent } from '../../src/protocol/host-event.js';
 import type { ServeFiles } from '../../src/server/handlers/context.js';
 import type { ServeHost } from '../../src/server/serve-fleet.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import type { ServeSnapshot } from '../../src/server/serve-snapshot.js';
 import { minimalManifest } from './image-builder.js';
 import { storedEvents, storedPhaseEvents, type StoredPhaseEvent } from './stored-events.js';
 
@@ -47,7 +48,14 @@ export interface ServeForTests {
  * The real `rootcast serve` (HTTP API + supervised rsync daemon) on 127.0.0.1 ephemeral ports with its
  * own home. Image trees are hard-linked into the store (cp -al: cheap, and the daemon only reads them).
  */
-export const startServeForTests = async (options: { hosts: ServeHost[]; images: StoredImage[]; files?: Partial<ServeFiles>; home?: string }): Promise<ServeForTests> => {
+export const startServeForTests = async (options: {
+  hosts: ServeHost[];
+  images: StoredImage[];
+  files?: Partial<ServeFiles>;
+  home?: string;
+  /** What each host's override layers are resolved from (serve-snapshot.ts); none by default. */
+  overridesRequest?: ServeSnapshot['overridesRequest'];
+}): Promise<ServeForTests> => {
   const paths = resolveHomePaths({ home: options.home ?? (await mkdtemp(join(tmpdir(), 'rootcast-serve-home-'))) });
   const layout = imageLayout(paths);
   for (const { image, version, root } of options.images) {
@@ -65,6 +73,7 @@ export const startServeForTests = async (options: { hosts: ServeHost[]; images: 
       renderAnswerFile: async () => {
         throw new Error('answer files are not part of this test');
       },
+      ...(options.overridesRequest === undefined ? {} : { overridesRequest: options.overridesRequest }),
     }),
     files: {
       bootstrapScript: options.files?.bootstrapScript ?? join(paths.home, 'no-bootstrap.sh'),

@@ -46,10 +46,10 @@ const answersSsh = (port: number): Promise<boolean> =>
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const sshdConfig = (dir: string, root: string, port: number): string =>
+const sshdConfig = (dir: string, root: string | undefined, port: number, listen = '127.0.0.1'): string =>
   [
     `Port ${port}`,
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${listen}`,
     `HostKey ${join(dir, 'host_ed25519')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
@@ -61,7 +61,7 @@ const sshdConfig = (dir: string, root: string, port: number): string =>
     'StrictModes no',
     'UseDNS no',
     'LogLevel VERBOSE',
-    `ChrootDirectory ${root}`,
+    ...(root === undefined ? ['Subsystem sftp internal-sftp'] : [`ChrootDirectory ${root}`]),
     'MaxStartups 50',
     'MaxSessions 50',
     '',
@@ -133,4 +133,53 @@ export const startSshd = async (root: string, options: SshdOptions = {}): Promis
   }
   removeDir();
   throw new Error(`sshd did not start:\n${lastLog}`);
+};
+
+/** An sshd in a test network namespace: a whole machine's login (no chroot, SFTP on), listening on its address, port 22. */
+export interface NamespacedSshd {
+  namespace: string;
+  address: string;
+  /** `ADDRESS ssh-ed25519 AAAA...` for a known_hosts file. */
+  hostKeyLine: string;
+  dir: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts sshd inside `namespace` (spawned by the network's `ip netns exec`), authorizing `clientKeyPath`'s
+ * public half for root. Readiness comes from its log ("Server listening"): the root namespace never dials it.
+ */
+export const startNamespacedSshd = async (
+  spawnIn: (namespace: string, command: string, args: readonly string[], options: { stdio: 'ignore' }) => ChildProcess,
+  namespace: string,
+  address: string,
+  clientPublicKey: string,
+): Promise<NamespacedSshd> => {
+  mkdirSync(chrootParent, { recursive: true, mode: 0o755 });
+  const dir = mkdtempSync(join(chrootParent, '..', 'nssshd-'));
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `rootcast-test-${namespace}`, '-f', join(dir, 'host_ed25519')]);
+  writeFileSync(join(dir, 'authorized_keys'), clientPublicKey, { mode: 0o600 });
+  const config = join(dir, 'sshd_config');
+  writeFileSync(config, sshdConfig(dir, undefined, 22, address));
+  execFileSync('/usr/sbin/sshd', ['-t', '-f', config]);
+  const logFile = join(dir, 'sshd.log');
+  const log = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+  const child = spawnIn(namespace, '/usr/sbin/sshd', ['-D', '-E', logFile, '-f', config], { stdio: 'ignore' });
+  const stop = async (): Promise<void> => {
+    await stopProcess(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let wait = 0; wait < 100 && !/Server listening on/.test(log()); wait += 1) {
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  if (!/Server listening on/.test(log())) {
+    const text = log();
+    await stop();
+    throw new Error(`sshd in ${namespace} did not start:\n${text}`);
+  }
+  const hostPublic = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim().split(/\s+/);
+  return { namespace, address, hostKeyLine: `${address} ${hostPublic[0]} ${hostPublic[1]}`, dir, log, stop };
 };

@@ -16,17 +16,22 @@ import { describeInstallToken } from '../../credentials/install-generation.js';
 import { readCurrentGeneration } from '../../credentials/install-generation-store.js';
 import { revokeInstallTokens } from '../../credentials/issue-token.js';
 import { credentialRows } from '../../credentials/present.js';
-import { readHostRecord } from '../../state/host-record-store.js';
-import { hostRecordRows } from '../../state/present.js';
+import { readHostRecord, readHostRecords } from '../../state/host-record-store.js';
+import type { HostRecord } from '../../state/host-record.js';
+import { hostRecordColumns, hostRecordRows } from '../../state/present.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-const renderHostTable = (hosts: readonly ResolvedHost[], withVars = false): string =>
+const renderHostTable = (hosts: readonly ResolvedHost[], withVars = false, records?: ReadonlyMap<string, HostRecord>): string =>
   formatTable(
-    ['NAME', 'IP', 'MAC', 'IMAGE', 'GROUPS', ...(withVars ? ['VARS'] : [])],
-    hosts.map((host) => [host.name, dash(host.ip), dash(host.macs.join(',')), dash(host.image?.ref), dash(host.groups.join(',')), ...(withVars ? [dash(formatVars(host.vars))] : [])]),
+    ['NAME', 'IP', 'MAC', 'IMAGE', 'GROUPS', ...(withVars ? ['VARS'] : []), ...(records === undefined ? [] : ['DEPLOYED', 'LAST'])],
+    hosts.map((host) => [
+      host.name, dash(host.ip), dash(host.macs.join(',')), dash(host.image?.ref), dash(host.groups.join(',')),
+      ...(withVars ? [dash(formatVars(host.vars))] : []),
+      ...(records === undefined ? [] : hostRecordColumns(records.get(host.name))),
+    ]),
   );
 
 const renderPlannedHosts = (hosts: readonly PlannedHost[]): string =>
@@ -124,7 +129,9 @@ export const registerHostCommands = (program: Command, seed: ContextSeed): void 
           (options.group === undefined || entry.groups.includes(options.group)) &&
           (options.image === undefined || entry.image?.name === options.image || entry.image?.ref === options.image),
       );
-      printResult(ctx, hosts, (list) => (list.length === 0 ? `no hosts${options.group !== undefined || options.image !== undefined ? ' match' : ''} (inventory: ${loaded.file})` : renderHostTable(list)));
+      const records = new Map((await readHostRecords(ctx.paths)).map((record) => [record.host, record]));
+      const listed = hosts.map((entry) => ({ ...entry, record: records.get(entry.name) ?? null }));
+      printResult(ctx, listed, (list) => (list.length === 0 ? `no hosts${options.group !== undefined || options.image !== undefined ? ' match' : ''} (inventory: ${loaded.file})` : renderHostTable(list, false, records)));
     });
 
   host

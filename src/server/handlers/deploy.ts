@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileSystemMountPoints, parseFstab } from '../../sys/fstab.js';
-import { rsyncUserFor } from '../../credentials/token.js';
+import { rsyncUserFor, type CredentialKind } from '../../credentials/token.js';
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
@@ -21,17 +21,19 @@ export const planDeployOverrides = (overrides: HostOverrides, moduleUrl: string,
   return { url: moduleUrl, imageFilters: filters.image, overridesFilters: filters.overrides, layers: overrides.digests, treeDigest: overrides.treeDigest };
 };
 
-/** Pure: the instructions for one host once its image reference is resolved (and its override tree published, if any). */
 /** What a deploy adds to the host and its version, each absent when serve has nothing to say. */
 export interface DeployExtras {
   overrides?: HostOverrides;
   transport?: DeployTransport;
   imageMountPoints?: string[];
+  /** The credential the host presented: its rsync user is `install.<host>` or, for updates, `host.<host>`. @default 'install' */
+  credential?: CredentialKind;
 }
 
+/** Pure: the instructions for one host once its image reference is resolved (and its override tree published, if any). */
 export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersion, rsyncEndpoint: string, extras: DeployExtras = {}): DeployInstructions => {
-  const { overrides, transport, imageMountPoints } = extras;
-  const user = rsyncUserFor('install', host.name);
+  const { overrides, transport, imageMountPoints, credential = 'install' } = extras;
+  const user = rsyncUserFor(credential, host.name);
   const keepPaths = [...(host.keepPaths ?? fallbackKeepPaths)];
   const moduleUrl = (module: string): string => `rsync://${user}@${rsyncEndpoint}/${module}/`;
   return {
@@ -50,7 +52,7 @@ export const planDeployInstructions = (host: ServeHost, resolved: ResolvedVersio
 };
 
 /** The file systems the image's own fstab mounts (the runner warns about those the host's fstab lacks); none without an fstab. */
-const readImageMountPoints = async (root: string): Promise<string[] | undefined> => {
+export const readImageMountPoints = async (root: string): Promise<string[] | undefined> => {
   const text = await readFile(join(root, 'etc/fstab'), 'utf8').catch(() => undefined);
   return text === undefined ? undefined : fileSystemMountPoints(parseFstab(text));
 };

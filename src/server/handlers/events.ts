@@ -18,7 +18,7 @@ export const clientAddressOf = (context: HandlerContext): string => context.requ
 /** What an accepted event proves about the host (pure); undefined when it changes nothing. */
 const recordChange = (event: HostEvent, claim: TokenClaim, now: Date): ((record: HostRecord) => HostRecord) | undefined => {
   if (event.kind !== 'phase') return undefined;
-  if (event.phase === 'done' && event.status === 'succeeded' && claim.kind === 'install') return (record) => recordDone(record, claim.generation, now);
+  if (event.phase === 'done' && event.status === 'succeeded') return (record) => recordDone(record, claim.generation, now, claim.kind, event.result);
   if (event.status === 'failed') return (record) => recordFailed(record, `${event.phase}: ${event.message ?? 'failed'}`, now);
   return undefined;
 };
@@ -26,9 +26,10 @@ const recordChange = (event: HostEvent, claim: TokenClaim, now: Date): ((record:
 /** serve's own facts about an event: the sender's address, and for a runner that starts, the version it was handed. */
 const factsFor = async (context: HandlerContext, host: string, event: HostEvent, claim: TokenClaim): Promise<EventFacts> => {
   const from = clientAddressOf(context);
-  if (event.kind !== 'runner-started' || claim.kind !== 'install') return { from };
+  if (event.kind !== 'runner-started') return { from };
   const deploying = (await context.hostState.record(host)).deploying;
-  return deploying === undefined || deploying.generation !== claim.generation ? { from } : { from, ref: deploying.ref };
+  const same = deploying !== undefined && deploying.generation === claim.generation && (deploying.via === 'install') === (claim.kind === 'install');
+  return same ? { from, ref: deploying.ref } : { from };
 };
 
 export const postEvent = async (route: Extract<Route, { kind: 'post-event' }>, context: HandlerContext): Promise<Reply> => {

@@ -7,6 +7,7 @@ import type { HandlerContext } from './context.js';
 import { dashboardEvents, dashboardFleet, dashboardHost, dashboardPage, dashboardScriptFile, dashboardStream } from './dashboard.js';
 import { deployInstructions } from './deploy.js';
 import { enrollHost } from './enroll.js';
+import { updateInstructions } from './update.js';
 import { listEvents, postEvent } from './events.js';
 import { bootstrapScript, firstBootFile, nodeBinary, runnerBundle } from './runner-files.js';
 import { announce, payloadFile } from './payload.js';
@@ -24,6 +25,7 @@ export const handlers: Handlers = {
   'runner-bundle': runnerBundle,
   'node-binary': nodeBinary,
   deploy: deployInstructions,
+  update: updateInstructions,
   enroll: enrollHost,
   'post-event': postEvent,
   'list-events': listEvents,

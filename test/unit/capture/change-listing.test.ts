@@ -17,9 +17,9 @@ describe('running the change listing', () => {
   test('a find that fails, or no session to run it on, is "cannot list" (settling then lists everything), not an error', async () => {
     expect(await runChangeListing(here('echo "find: unknown predicate" >&2; exit 1'), '1', { exec: execProcess })).toBeUndefined();
     expect(await runChangeListing({ ...here('true'), where: 'ssh' }, '1', { exec: execProcess })).toBeUndefined();
-    const lost: SshSession = { run: () => Promise.reject(new RootcastError('UNREACHABLE', 'the SSH session was closed')), close: () => undefined };
+    const lost: SshSession = { run: () => Promise.reject(new RootcastError('UNREACHABLE', 'the SSH session was closed')), close: () => undefined, upload: () => Promise.reject(new Error('not used')) };
     expect(await runChangeListing({ ...here('true'), where: 'ssh' }, '1', { exec: execProcess, session: lost })).toBeUndefined();
-    const failing: SshSession = { run: () => Promise.resolve({ exitCode: 1, stdout: Buffer.alloc(0), stderr: 'find: unknown predicate' }), close: () => undefined };
+    const failing: SshSession = { run: () => Promise.resolve({ exitCode: 1, stdout: Buffer.alloc(0), stderr: 'find: unknown predicate' }), close: () => undefined, upload: () => Promise.reject(new Error('not used')) };
     expect(await runChangeListing({ ...here('true'), where: 'ssh' }, '1', { exec: execProcess, session: failing })).toBeUndefined();
   });
 
@@ -31,6 +31,7 @@ describe('running the change listing', () => {
         return Promise.resolve({ exitCode: 0, stdout: Buffer.from('/etc/x\0'), stderr: '' });
       },
       close: () => undefined,
+      upload: () => Promise.reject(new Error('not used')),
     };
     const command: PlannedCommand = { program: 'sh', args: ['-c', 'read since && exec find / -newerct "@$since" -print0'], env: [], where: 'ssh', okExitCodes: [0] };
     expect(await runChangeListing(command, '12.5', { exec: execProcess, session })).toEqual(Buffer.from('/etc/x\0'));

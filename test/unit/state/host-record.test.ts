@@ -13,6 +13,22 @@ const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
 const web = (version: number) => ({ image: 'web', version, ref: `web@${version}` });
 
 describe('host record transitions', () => {
+  test('an update (host credential) moves the version without spending an install generation, and records from, files and reboot', () => {
+    const installed = recordDone(recordEnrolled(recordDeployStarting(emptyHostRecord('web07'), web(2), 1, t(0)), 1), 1, t(5));
+    const updating = recordDeployStarting(installed, web(3), 1, t(10), undefined, 'push');
+    expect(updating.deploying).toMatchObject({ ref: 'web@3', via: 'push', generation: 1 });
+    // An install token's done of the same generation does not end an update, nor an update's done an install.
+    expect(recordDone(updating, 1, t(12), 'install').deployed?.ref).toBe('web@2');
+    const updated = recordDone(updating, 1, t(15), 'host', { files: 4, bytes: 120, rebootNeeded: true });
+    expect(updated).toMatchObject({ deployed: { ref: 'web@3', via: 'push' }, completedGeneration: 1, last: { via: 'push', ref: 'web@3', from: 'web@2', files: 4, bytes: 120, rebootNeeded: true } });
+    expect(updated.deploying).toBeUndefined();
+    expect(hostRecordRows(updated).find(([label]) => label === 'last')?.[1]).toBe(`succeeded push of web@3 (from web@2) at ${t(15).toISOString()}, 4 files changed, 120 bytes, reboot needed`);
+    // The rollback target is held (prune and rm keep it); older previous versions are not.
+    const again = recordDone(recordDeployStarting(updated, web(4), 1, t(20), undefined, 'update'), 1, t(25), 'host');
+    expect(versionsHeldBy(again).map((held) => held.ref)).toEqual(['web@4', 'web@3']);
+    expect(again.previous.map((old) => old.ref)).toEqual(['web@3', 'web@2']);
+  });
+
   test('deploying → done: the version becomes deployed, the token generation spent, the old version a rollback target', () => {
     let record = recordDone(recordDeployStarting(emptyHostRecord('web07'), web(2), 1, t(0)), 1, t(5));
     expect(record.deployed).toEqual({ ...web(2), via: 'install', at: t(5).toISOString() });

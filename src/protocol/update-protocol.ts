@@ -1,0 +1,42 @@
+import type { DeployInstructions } from './deploy-protocol.js';
+
+/**
+ * The wire contract of `rootcast update` (on a deployed host, also what `push` and `drift` run there):
+ *
+ *   GET /api/v1/hosts/:host/update[?ref=web@8][&via=update|push][&dry=1]  → UpdateInstructions
+ *       (Authorization: Bearer <host credential>; never an install token)
+ *
+ * `ref` defaults to the host's assigned version in the inventory. Unless `dry=1`, serve records the
+ * attempt ("deploying", via update or push) so prune and rm keep the version; the runner's `done`
+ * event (with its `result`) makes it the deployed version. The rsync URLs name `host.<host>`, whose
+ * password is the host credential.
+ */
+export const updateViaValues = ['update', 'push'] as const;
+export type UpdateVia = (typeof updateViaValues)[number];
+
+/** Which layer each overridden path of the host comes from, for the dry run's "owner" column. */
+export interface PathOwner {
+  /** Target path, "/etc/motd". */
+  path: string;
+  /** "all", "group/web", "host/web07", "identity/web07". */
+  layer: string;
+  /** `removes`: a whiteout or opaque directory: what the image has below `path` is the layer's doing. */
+  kind: 'provides' | 'removes';
+}
+
+export interface UpdateInstructions extends DeployInstructions {
+  /** The reference the inventory assigns the host (`web@stable`), whatever `ref` was asked for. */
+  assigned: string;
+  /** Overridden paths and their layers (empty without overrides); everything else belongs to the image. */
+  owners: PathOwner[];
+}
+
+/** The name of the update request's path segment. */
+export const updateRequestSegment = 'update';
+
+/** What `rootcast update` leaves in /etc/rootcast while an update is being applied: an interrupted one is finished from it. */
+export const updateMarkerPath = '/etc/rootcast/update-in-progress';
+/** Extra rsync exclude patterns an admin keeps from updates, one a line. */
+export const updateExcludeFilePath = '/etc/rootcast/update.exclude';
+/** Where push leaves the runner bundle and node on a host (kept by every update). */
+export const hostRunnerDir = '/usr/local/lib/rootcast';

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { RootcastError } from '../errors/rootcast-error.js';
+import { clientConfigPath, hostCredentialPath } from '../protocol/deploy-protocol.js';
+import { deployedStatePath, deployedStateSchema, type DeployedState } from '../protocol/deployed-state.js';
+import { updateExcludeFilePath, updateMarkerPath, updateViaValues } from '../protocol/update-protocol.js';
+import { fsRoleOf, isBelow, type MountEntry } from '../sys/mount-table.js';
+import { parseUpdateExcludeFile } from './update-excludes.js';
+
+/** /etc/rootcast/client.json as the runner's enroll step writes it. */
+const clientSchema = z.object({ server: z.string().url(), host: z.string().min(1), rsyncUser: z.string().min(1) }).strict();
+export type HostClient = z.infer<typeof clientSchema>;
+
+/** /etc/rootcast/update-in-progress: the version an update was applying when it stopped. */
+export const updateMarkerSchema = z.object({ ref: z.string().min(1), from: z.string().optional(), via: z.enum(updateViaValues), since: z.string() }).strict();
+export type UpdateMarker = z.infer<typeof updateMarkerSchema>;
+
+/** Everything `rootcast update` reads on the host before it asks the server anything. */
+export interface HostUpdateFacts {
+  root: string;
+  client: HostClient;
+  credential: string;
+  deployed: DeployedState | undefined;
+  marker: UpdateMarker | undefined;
+  /** Patterns from /etc/rootcast/update.exclude. */
+  adminExcludes: string[];
+  /** Mount points below the root (as the root sees them) whose filesystem is not local: never synced into. */
+  foreignMounts: string[];
+}
+
+/** A path of the host as this process sees it (`--target-root DIR` or "/"). */
+export const hostPath = (root: string, path: string): string => (root === '/' ? path : join(root, path));
+
+const readOptional = (path: string): Promise<string | undefined> =>
+  readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+
+const parseJsonFile = <T>(path: string, text: string, schema: z.ZodType<T>): T => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new RootcastError('INVALID_DATA', `${path} is not JSON: ${(error as Error).message}`, { hint: 'restore it from another host of the same install or reinstall the host' });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new RootcastError('INVALID_DATA', `${path} is malformed`, { details: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`) });
+  }
+  return parsed.data;
+};
+
+/** Pure: the mounts strictly below `root` whose filesystem is not the host's own, as paths of the host. */
+export const foreignMountsBelow = (mounts: readonly MountEntry[], root: string): string[] =>
+  mounts
+    .filter((mount) => isBelow(mount.mountPoint, root) && fsRoleOf(mount.fsType) !== 'local')
+    .map((mount) => (root === '/' ? mount.mountPoint : mount.mountPoint.slice(root.length)));
+
+/** Reads the host's enrolment, credential, deployed state, an interrupted update's marker and the admin's excludes. */
+export const readHostUpdateFacts = async (root: string, mounts: readonly MountEntry[]): Promise<HostUpdateFacts> => {
+  const at = (path: string): string => hostPath(root, path);
+  const [clientText, credentialText, deployedText, markerText, excludeText] = await Promise.all(
+    [clientConfigPath, hostCredentialPath, deployedStatePath, updateMarkerPath, updateExcludeFilePath].map((path) => readOptional(at(path))),
+  );
+  if (clientText === undefined || credentialText === undefined) {
+    throw new RootcastError('NOT_FOUND', `${root === '/' ? 'this machine' : root} has no rootcast enrolment (${at(clientText === undefined ? clientConfigPath : hostCredentialPath)} is missing)`, {
+      hint: 'rootcast update runs on a host rootcast installed; a host installed otherwise needs a rootcast install first',
+    });
+  }
+  const credential = credentialText.trim();
+  if (!/^h\d+-[A-Za-z0-9_-]{43}$/.test(credential)) {
+    throw new RootcastError('INVALID_DATA', `${at(hostCredentialPath)} does not hold a host credential`, { hint: 'reinstall the host to get a new credential' });
+  }
+  return {
+    root,
+    client: parseJsonFile(at(clientConfigPath), clientText, clientSchema),
+    credential,
+    deployed: deployedText === undefined ? undefined : parseJsonFile(at(deployedStatePath), deployedText, deployedStateSchema),
+    marker: markerText === undefined ? undefined : parseJsonFile(at(updateMarkerPath), markerText, updateMarkerSchema),
+    adminExcludes: excludeText === undefined ? [] : parseUpdateExcludeFile(excludeText),
+    foreignMounts: foreignMountsBelow(mounts, root),
+  };
+};

@@ -1,0 +1,109 @@
+import type { PathOwner, UpdateInstructions } from '../protocol/update-protocol.js';
+import { planImagePull, planOverridesPull, type PullPlace } from '../runner/plan-commands.js';
+import { planTargetCommand } from '../runner/plan-boot.js';
+import type { PlannedCommand } from '../sys/planned-command.js';
+import type { HostUpdateFacts } from './host-facts.js';
+import type { UpdateOptions } from './update-options.js';
+import { planUpdateExcludes } from './update-excludes.js';
+
+/** The two passes an install makes (docs/overrides.md), run the same way by an update. */
+export type UpdatePassName = 'image' | 'overrides';
+
+export interface PlannedPass {
+  name: UpdatePassName;
+  /** "web@8" or "override layers of web07". */
+  what: string;
+  /** The module it pulls from (rsync:// URL with the daemon user). */
+  source: string;
+  command: PlannedCommand;
+}
+
+/** Everything an update will do, as data: printed by --dry-run --json, run by run-update.ts. */
+export interface UpdatePlan {
+  host: string;
+  server: string;
+  ref: string;
+  /** What the host ran before (deployed.json), if it says. */
+  from: string | undefined;
+  /** The version an interrupted update was applying (its marker), finished by this run. */
+  resuming: string | undefined;
+  root: string;
+  excludes: string[];
+  passes: PlannedPass[];
+  owners: PathOwner[];
+  dryRun: boolean;
+  /**
+   * Run only when a kernel or /boot changed (and not --no-bootloader): the profile's initramfs and boot
+   * loader configuration lines, chrooted into the root. Not the per-disk boot loader install nor the relabel:
+   * the boot loader on the disk stays the install's, and -X carried the image's SELinux labels.
+   */
+  bootCommands: PlannedCommand[];
+}
+
+/**
+ * An update runs the host's own rsync (it replaces files by rename, so the running one is never overwritten in
+ * place) inside a private PID namespace: killed with us, rsync's forked receiver dies too (a death signal alone
+ * would leave it writing into the root, measured: it outlived a SIGKILLed update and raced the next run).
+ */
+const onHost: PullPlace = { where: 'namespace' };
+
+/** `/` → `/`, `/srv/host` → `/srv/host/`: rsync copies the module's contents into it. */
+const destinationOf = (root: string): string => (root.endsWith('/') ? root : `${root}/`);
+
+/**
+ * Pure: the image pass (`--delete`, the update's excludes, the instructions' image filters) and, when the
+ * host has override layers, the overrides pass (checksum, the instructions' filters; only the admin's
+ * excludes and foreign mounts, so every layer file lands as an install would put it).
+ */
+export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFacts, options: UpdateOptions, ioTimeoutSeconds = 60): UpdatePlan => {
+  const excludes = planUpdateExcludes(instructions.keepPaths, facts.adminExcludes, facts.foreignMounts);
+  // The install's own pass planners (runner/plan-commands.ts), run by the host's rsync with an update's options.
+  const pass = (source: string, protect: readonly string[], filters: readonly string[], overrides: boolean): PlannedCommand =>
+    (overrides ? planOverridesPull : planImagePull)(onHost, {
+      source,
+      destination: destinationOf(facts.root),
+      protect,
+      filters,
+      ioTimeoutSeconds,
+      ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
+      live: { dryRun: options.dryRun, delete: options.delete },
+    });
+  const overrides = instructions.overrides;
+  const passes: PlannedPass[] = [
+    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, overrides?.imageFilters ?? [], false) },
+    ...(overrides === undefined
+      ? []
+      : [{
+          name: 'overrides' as const,
+          what: `override layers of ${instructions.host}`,
+          source: overrides.url,
+          command: pass(overrides.url, [...new Set([...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${mount}/`)])], overrides.overridesFilters, true),
+        }]),
+  ];
+  return {
+    host: instructions.host,
+    server: options.server ?? facts.client.server,
+    ref: instructions.ref,
+    from: facts.deployed?.current.ref,
+    resuming: facts.marker?.ref,
+    root: facts.root,
+    excludes,
+    passes,
+    owners: instructions.owners,
+    dryRun: options.dryRun,
+    bootCommands: !options.bootloader || instructions.postDeploy === undefined
+      ? []
+      : [...instructions.postDeploy.initramfs, ...instructions.postDeploy.bootloader.config].map((line) => planTargetCommand(line, { targetDir: facts.root, where: 'here' })),
+  };
+};
+
+/**
+ * Pure: the reference to ask the server for: `--image`, `--rollback`'s previous (different) version, an interrupted
+ * update's target (finished first), or nothing (the server answers with the inventory's version).
+ */
+export const chooseUpdateRef = (options: Pick<UpdateOptions, 'image' | 'rollback'>, facts: Pick<HostUpdateFacts, 'deployed' | 'marker'>): string | undefined => {
+  if (options.image !== undefined) return options.image;
+  // A re-run of the same version is history too: roll back to the newest version that differs.
+  if (options.rollback) return facts.deployed?.history.find((entry) => entry.ref !== facts.deployed?.current.ref)?.ref;
+  return facts.marker?.ref;
+};

@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import { lstatSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { RootcastError } from '../errors/rootcast-error.js';
+import type { RunnerPhase } from '../protocol/deploy-protocol.js';
+import { deployedStatePath, recordDelivery } from '../protocol/deployed-state.js';
+import { deliveryOf, formatDeployedState } from '../runner/plan-deployed-state.js';
+import type { RunnerEvent } from '../protocol/host-event.js';
+import { updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
+import { commandEnvironmentValues } from '../runner/command-environment.js';
+import { buildEvent, buildRunnerStarted } from '../runner/events.js';
+import { defaultRetryPolicy, retryWithBackoff, type RetryHooks } from '../runner/retry-policy.js';
+import { classifyRsyncExit } from '../runner/rsync-exit.js';
+import { execPlanned, streamPlanned } from '../runner/run-planned.js';
+import { createServerApi, type ServerApi } from '../runner/server-api.js';
+import { writeFileAtomic } from '../sys/atomic-write.js';
+import type { Exec } from '../sys/exec.js';
+import type { MountNamespace } from '../sys/mount-namespace.js';
+import { tryLockFile } from '../sys/lock-file.js';
+import { parseMountinfo } from '../sys/mount-table.js';
+import { formatPlannedCommand } from '../sys/planned-command.js';
+import { parseSizedItemizedChanges } from '../sys/rsync-output.js';
+import { parseRsyncStats } from '../sys/rsync-stats.js';
+import type { StreamRequest, StreamResult } from '../sys/stream-process.js';
+import { hostPath, readHostUpdateFacts, type HostUpdateFacts, type UpdateMarker } from './host-facts.js';
+import { chooseUpdateRef, planUpdate, type PlannedPass, type UpdatePlan } from './plan-update.js';
+import { changedUnits, describeChanges, needsReboot, summariseChanges, type UpdateChange } from './update-changes.js';
+import type { UpdateOptions } from './update-options.js';
+import { sweepDelayedUpdates } from './sweep.js';
+import { updateTextDiffs } from './text-diffs.js';
+import type { TextDiff } from '../image/text-diff.js';
+import { prepareResumeAtBoot, type SelfBundle } from './resume-at-boot.js';
+
+export interface UpdateEffects {
+  exec: Exec;
+  stream: (request: StreamRequest) => Promise<StreamResult>;
+  fetch: typeof fetch;
+  now: () => Date;
+  sleep: RetryHooks['sleep'];
+  readMountinfo: () => Promise<string>;
+  /** The private mount+PID namespace the passes run in (src/sys/mount-namespace.ts), closed when the update ends. */
+  enterNamespace: () => Promise<MountNamespace>;
+  /** Progress lines for a person (stderr). */
+  note: (line: string) => void;
+  /** The bundle this update runs from, kept on the host for the first-boot unit (bundle runs only). */
+  self?: SelfBundle | undefined;
+}
+
+/** What an update did (or, dry, would do): printed as text or JSON, and what push and drift read back. */
+export interface UpdateReport {
+  host: string;
+  from: string | null;
+  ref: string;
+  dryRun: boolean;
+  /** The version an interrupted update was applying, finished by this run. */
+  resumed: string | null;
+  changes: UpdateChange[];
+  summary: ReturnType<typeof summariseChanges>;
+  /** Bytes rsync sent for changed files (both passes). */
+  bytes: number;
+  rebootNeeded: boolean;
+  /** Dry runs: every command the update would run, shell-quoted. */
+  commands: string[];
+  notes: string[];
+  /** `--dry-run --text`: unified diffs of the changed text files (or why one is not shown). */
+  diffs?: TextDiff[];
+}
+
+const phaseOfPass: Record<PlannedPass['name'], RunnerPhase> = { image: 'sync-image', overrides: 'overrides' };
+
+/** Units whose files changed: named, never restarted (an image-level update cannot know what a restart breaks). */
+const unitNotes = (changes: readonly UpdateChange[], verb: string): string[] => {
+  const units = changedUnits(changes);
+  return units.length === 0 ? [] : [`systemd units ${verb}: ${units.join(', ')}; rootcast restarts nothing: systemctl daemon-reload and restart them, or reboot`];
+};
+
+/** Runs one pass, retrying what the install retries (a restarting server, a busy daemon); never gives up on a bad credential silently. */
+const runPass = async (pass: PlannedPass, effects: UpdateEffects, credential: string, retries: number, namespace: MountNamespace): Promise<StreamResult> => {
+  const runner = { stream: effects.stream, environment: commandEnvironmentValues(credential), log: (line: string) => effects.note(line) };
+  return retryWithBackoff(
+    { ...defaultRetryPolicy, attempts: retries },
+    { sleep: effects.sleep, onRetry: (reason, tries, delay) => effects.note(`${pass.what}: ${reason}; try ${tries + 1} in ${Math.round(delay / 1000)} s`) },
+    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, namespace), pass.what, pass.command.okExitCodes, 'host credential'),
+    (reason) => new RootcastError('UNREACHABLE', `the image server did not complete ${pass.what} after ${retries} tries (${reason})`, { hint: 're-run rootcast update once the server is back; the update converges' }),
+  );
+};
+
+/** Sizes of regular files on the host now (for a dry run's size column). */
+const currentSize = (root: string) => (path: string): number => {
+  try {
+    const stats = lstatSync(hostPath(root, path));
+    return stats.isFile() ? stats.size : 0;
+  } catch {
+    return 0;
+  }
+};
+
+const queryFor = (ref: string | undefined, options: UpdateOptions): string => {
+  const params = new URLSearchParams({ ...(ref === undefined ? {} : { ref }), via: options.via, ...(options.dryRun ? { dry: '1' } : {}) });
+  return `?${params.toString()}`;
+};
+
+/**
+ * Events go out in order, one at a time, while the update goes on (the passes never wait for the server);
+ * `flush` waits for them (before the result is reported). A server that cannot take them is noted, never fatal.
+ */
+const eventQueue = (api: ServerApi, effects: UpdateEffects): { post(event: RunnerEvent): void; flush(): Promise<void> } => {
+  let chain = Promise.resolve();
+  return {
+    post: (event) => {
+      chain = chain.then(async () => {
+        const problem = await api.postEvent(event);
+        if (problem !== undefined) effects.note(`note: the server did not take the ${event.kind} event (${problem})`);
+      });
+    },
+    flush: () => chain,
+  };
+};
+
+/** Read → plan → apply for one update of this host (docs/update.md). */
+export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects): Promise<UpdateReport> => {
+  const facts: HostUpdateFacts = await readHostUpdateFacts(options.targetRoot, parseMountinfo(await effects.readMountinfo()));
+  const ref = chooseUpdateRef(options, facts);
+  if (options.rollback && ref === undefined) {
+    throw new RootcastError('NOT_FOUND', `${facts.client.host} has no earlier version to roll back to (${hostPath(facts.root, deployedStatePath)} has no history)`, {
+      hint: 'name the version instead: rootcast update --image IMAGE@VERSION',
+    });
+  }
+  const server = options.server ?? facts.client.server;
+  const api = createServerApi({ server, host: facts.client.host, token: facts.credential, retry: { ...defaultRetryPolicy, attempts: options.retries }, hooks: { sleep: effects.sleep }, fetch: effects.fetch });
+  // The namespace holder starts while serve answers (it costs a fork and an unshare, not a round trip).
+  const pendingNamespace = effects.enterNamespace();
+  let instructions: UpdateInstructions;
+  try {
+    instructions = await api.fetchUpdateInstructions(queryFor(ref, options));
+  } catch (error) {
+    await (await pendingNamespace).close();
+    throw error;
+  }
+  const namespace = await pendingNamespace;
+  const plan = planUpdate(instructions, facts, options);
+  const report = (changes: UpdateChange[], bytes: number, rebootNeeded: boolean, notes: string[]): UpdateReport => ({
+    host: plan.host,
+    from: plan.from ?? null,
+    ref: plan.ref,
+    dryRun: plan.dryRun,
+    resumed: plan.resuming ?? null,
+    changes,
+    summary: summariseChanges(changes),
+    bytes,
+    rebootNeeded,
+    commands: plan.dryRun
+      ? [...plan.passes.map((pass) => formatPlannedCommand(pass.command)), ...plan.bootCommands.map((command) => `${formatPlannedCommand(command)}    # only if a kernel or /boot changed`)]
+      : [],
+    notes,
+  });
+  try {
+    if (plan.dryRun) {
+      const changes: UpdateChange[] = [];
+      for (const pass of plan.passes) {
+        const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
+        changes.push(...describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, currentSize(plan.root)));
+      }
+      const dry = report(changes, 0, needsReboot(changes), unitNotes(changes, 'would change'));
+      if (!options.text) return dry;
+      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
+      return { ...dry, diffs: await updateTextDiffs(plan, changes, runner, namespace) };
+    }
+    return await applyUpdate(plan, instructions, facts, options, { effects, api, namespace }, report);
+  } finally {
+    await namespace.close();
+  }
+};
+
+const applyUpdate = async (
+  plan: UpdatePlan,
+  instructions: UpdateInstructions,
+  facts: HostUpdateFacts,
+  options: UpdateOptions,
+  { effects, api, namespace }: { effects: UpdateEffects; api: ServerApi; namespace: MountNamespace },
+  report: (changes: UpdateChange[], bytes: number, rebootNeeded: boolean, notes: string[]) => UpdateReport,
+): Promise<UpdateReport> => {
+  const lockFile = hostPath(plan.root, '/etc/rootcast/update.lock');
+  const attempt = await tryLockFile(lockFile);
+  if (!attempt.acquired) {
+    throw new RootcastError('LOCKED', `another rootcast update (PID ${attempt.holder ?? '?'}) is updating ${plan.host}`, { hint: 'wait for it to end, then re-run' });
+  }
+  const run = randomBytes(4).toString('hex');
+  const events = eventQueue(api, effects);
+  const post = (event: RunnerEvent): void => events.post(event);
+  let phase: RunnerPhase = 'preflight';
+  try {
+    const marker: UpdateMarker = { ref: plan.ref, ...(plan.from === undefined ? {} : { from: plan.from }), via: options.via, since: effects.now().toISOString() };
+    await mkdir(dirname(hostPath(plan.root, updateMarkerPath)), { recursive: true, mode: 0o755 });
+    await writeFileAtomic(hostPath(plan.root, updateMarkerPath), `${JSON.stringify(marker)}\n`, { mode: 0o644 });
+    for (const line of await prepareResumeAtBoot(plan.root, effects.self)) effects.note(line);
+    post({ ...buildRunnerStarted(plan.host, effects.now(), run), via: options.via, message: `${plan.from ?? '?'} → ${plan.ref}` });
+    const changes: UpdateChange[] = [];
+    let bytes = 0;
+    for (const pass of plan.passes) {
+      phase = phaseOfPass[pass.name];
+      post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
+      const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
+      const passChanges = describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, () => 0);
+      changes.push(...passChanges);
+      bytes += parseRsyncStats(result.stdout).transferredSizeBytes;
+      post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${passChanges.length} changes`, bytes }, run));
+    }
+    const notes: string[] = [];
+    if (plan.resuming !== undefined) {
+      phase = 'cleanup';
+      const swept = await sweepDelayedUpdates(effects.exec, plan.root, facts.foreignMounts);
+      notes.push(`finished the interrupted update to ${plan.resuming}${swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : ''}`);
+    }
+    const rebootNeeded = needsReboot(changes);
+    notes.push(...unitNotes(changes, 'changed'));
+    if (rebootNeeded && plan.bootCommands.length > 0) {
+      phase = 'bootloader';
+      post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
+      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
+      for (const command of plan.bootCommands) await execPlanned(runner, command);
+      post(buildEvent(plan.host, phase, 'succeeded', effects.now(), {}, run));
+    }
+    if (rebootNeeded) {
+      notes.push(!options.bootloader
+        ? 'a kernel or /boot changed (--no-bootloader: initramfs and boot loader configuration left as they were): reboot to run it'
+        : plan.bootCommands.length === 0
+          ? 'a kernel or /boot changed; the server sent no boot commands for this host (no kickstart/ profile): rebuild the initramfs and boot loader configuration, then reboot'
+          : 'a kernel or /boot changed: initramfs and boot loader configuration rebuilt; reboot to run it');
+    }
+    const at = effects.now();
+    const state = recordDelivery(facts.deployed, plan.host, plan.server, { ...deliveryOf(instructions, options.via), at: at.toISOString() });
+    await writeFileAtomic(hostPath(plan.root, deployedStatePath), formatDeployedState(state), { mode: 0o644 });
+    await rm(hostPath(plan.root, updateMarkerPath), { force: true });
+    phase = 'done';
+    post({ ...buildEvent(plan.host, 'done', 'succeeded', effects.now(), { message: `${plan.from ?? '?'} → ${plan.ref}` }, run), result: { files: changes.length, bytes, rebootNeeded } });
+    // The server records the version once it has `done`: the result is reported after that.
+    await events.flush();
+    return report(changes, bytes, rebootNeeded, notes);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    post(buildEvent(plan.host, phase, 'failed', effects.now(), { message }, run));
+    await events.flush();
+    throw error;
+  } finally {
+    await attempt.lock.release();
+  }
+};

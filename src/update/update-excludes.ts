@@ -1,0 +1,62 @@
+import type { ExcludeRule } from '../capture/default-excludes.js';
+import { runnerOwnedPaths } from '../runner/plan.js';
+import { identityKeptPaths } from '../runner/plan-identity.js';
+import { firstBootTargetPaths } from '../protocol/deploy-protocol.js';
+import { hostRunnerDir } from '../protocol/update-protocol.js';
+
+/** Stateful services whose data under /var/lib an update never touches (their packages' files still follow the image). */
+export const statefulVarLib: readonly string[] = [
+  'mysql', 'postgresql', 'pgsql', 'mongodb', 'redis', 'docker', 'containerd', 'containers', 'libvirt', 'lxc', 'lxd', 'rabbitmq', 'elasticsearch',
+  'etcd', 'kubelet', 'grafana', 'prometheus', 'influxdb', 'ldap', 'samba', 'nfs', 'dhcp', 'NetworkManager', 'systemd', 'logrotate', 'chrony', 'rootcast',
+];
+
+/**
+ * What an update leaves alone on a running host (rsync-anchored; `dir/*` keeps the directory, skips its
+ * contents; without --delete-excluded rsync neither writes nor deletes what an exclude matches). Package
+ * databases (/var/lib/dpkg, /var/lib/rpm) are deliberately not here: they follow the image with its files.
+ */
+export const builtinUpdateExcludes: readonly ExcludeRule[] = [
+  ...runnerOwnedPaths.map((pattern) => ({ pattern, reason: 'rootcast\'s own state on the host (credential, deployed.json, logs)' })),
+  { pattern: `${hostRunnerDir}/`, reason: 'the runner bundle, node and first-boot script rootcast keeps on the host' },
+  { pattern: firstBootTargetPaths.unit, reason: 'the first-boot unit rootcast installed' },
+  { pattern: '/etc/systemd/system/*/rootcast-firstboot.service', reason: 'the first-boot unit enabled (a .wants link)' },
+  { pattern: '/etc/fstab', reason: 'the host\'s own filesystems' },
+  { pattern: '/etc/crypttab', reason: 'the host\'s own encrypted volumes' },
+  ...identityKeptPaths.map((pattern) => ({ pattern, reason: 'the machine id and SSH host keys the install made for this host' })),
+  { pattern: '/etc/hostname', reason: 'host name, managed by identity (its layer is applied by the overrides pass)' },
+  { pattern: '/etc/hosts', reason: 'managed by identity' },
+  { pattern: '/etc/resolv.conf', reason: 'managed by identity or the network stack' },
+  { pattern: '/etc/network/interfaces', reason: 'network configuration, managed by identity' },
+  { pattern: '/etc/netplan/', reason: 'network configuration, managed by identity' },
+  { pattern: '/etc/systemd/network/', reason: 'network configuration, managed by identity' },
+  { pattern: '/etc/NetworkManager/system-connections/', reason: 'network configuration, managed by identity' },
+  { pattern: '/etc/sysconfig/network-scripts/', reason: 'network configuration, managed by identity' },
+  { pattern: '/etc/udev/rules.d/70-persistent-*.rules', reason: 'names the host\'s own NICs' },
+  { pattern: '/home/*', reason: 'users\' data' },
+  { pattern: '/root/*', reason: 'root\'s data' },
+  { pattern: '/var/log/*', reason: 'logs' },
+  { pattern: '/var/spool/*', reason: 'queued mail, jobs and print' },
+  { pattern: '/var/tmp/*', reason: 'temporary files' },
+  { pattern: '/var/cache/*', reason: 'caches' },
+  ...statefulVarLib.map((name) => ({ pattern: `/var/lib/${name}/`, reason: 'a stateful service\'s data' })),
+  { pattern: '/var/lib/systemd/random-seed', reason: 'the host\'s random seed' },
+  { pattern: '/tmp/*', reason: 'temporary files' },
+  { pattern: '/proc/*', reason: 'pseudo filesystem' },
+  { pattern: '/sys/*', reason: 'pseudo filesystem' },
+  { pattern: '/dev/*', reason: 'device nodes' },
+  { pattern: '/run/*', reason: 'runtime state' },
+  { pattern: '/mnt/*', reason: 'mounted by hand' },
+  { pattern: '/media/*', reason: 'removable media' },
+  { pattern: 'lost+found/', reason: 'fsck\'s directory on every filesystem' },
+  { pattern: '/swapfile', reason: 'swap file' },
+  { pattern: '/swap.img', reason: 'swap file' },
+];
+
+/** `/etc/rootcast/update.exclude`: one rsync pattern a line; blank lines and `#` comments skipped. */
+export const parseUpdateExcludeFile = (text: string): string[] =>
+  text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+
+/** Pure: every exclude of an update's passes, each once, in a stable order. */
+export const planUpdateExcludes = (keepPaths: readonly string[], adminPatterns: readonly string[], foreignMounts: readonly string[]): string[] => [
+  ...new Set([...keepPaths, ...builtinUpdateExcludes.map((rule) => rule.pattern), ...adminPatterns, ...foreignMounts.map((mount) => `${mount}/`)]),
+];

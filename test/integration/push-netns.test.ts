@@ -1,0 +1,179 @@
+import { once } from 'node:events';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { issueInstallToken } from '../../src/credentials/issue-token.js';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import { imageLayout } from '../../src/image/layout.js';
+import type { HostPushResult } from '../../src/push/push-result.js';
+import { readHostRecord } from '../../src/state/host-record-store.js';
+import { bundleEntry, type TestBundle } from '../helpers/bundle-entry.js';
+import { rootcastBinary } from '../helpers/cli.js';
+import { addVersion } from '../helpers/image-builder.js';
+import { createTestNetwork, type TestNetwork } from '../helpers/netns.js';
+import { findProcesses } from '../helpers/runner-harness.js';
+import { chrootParent, startNamespacedSshd, type NamespacedSshd } from '../helpers/sshd.js';
+
+const eventually = async <T>(probe: () => T | undefined, what: string, attempts = 200): Promise<T> => {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await sleep(50);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+};
+
+const put = (root: string, path: string, content: string): void => {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+};
+
+/**
+ * serve and the pushing rootcast in one namespace, four "deployed hosts" in others: h1 and h2 with their own sshd,
+ * h3 whose sshd's key is not the one known_hosts has, h4 with no sshd at all. Each host's root is a directory.
+ */
+describe('rootcast push and drift over SSH to namespaced hosts', () => {
+  let work: string;
+  let paths: HomePaths;
+  let net: TestNetwork;
+  let entry: TestBundle | undefined;
+  let serve: ChildProcess | undefined;
+  let serveOutput = '';
+  const sshds: NamespacedSshd[] = [];
+  let hostsDir: string;
+  let knownHosts: string;
+  let clientKey: string;
+  let serverIp: string;
+  const names = ['h1', 'h2', 'h3', 'h4'];
+  const rootOf = (host: string): string => join(hostsDir, host);
+
+  /** `rootcast … push|drift` run from the server's namespace (never from the root namespace). */
+  const rootcast = (args: readonly string[]) =>
+    net.run(net.namespaces[0] as string, process.execPath, [rootcastBinary, '--home', paths.home, ...args, '--known-hosts', knownHosts, '--ssh-key', clientKey, '--target-root', join(hostsDir, '{host}'), '--timeout', '120'], { timeoutMs: 300_000 });
+  /** What rsync would still change to make the host's managed paths the image's (empty: equal in content and metadata). */
+  const managed = (root: string, image: string): string[] =>
+    execFileSync('rsync', ['-aHAXn', '--delete', '--itemize-changes', '--exclude=/etc/rootcast/', '--exclude=/usr/local/lib/rootcast/', `${image}/`, `${root}/`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'rootcast-push-ns-'));
+    paths = resolveHomePaths({ home: join(work, 'home') });
+    mkdirSync(chrootParent, { recursive: true, mode: 0o755 });
+    hostsDir = join(work, 'hosts');
+    for (const version of [1, 2]) {
+      const golden = join(work, `golden${version}`);
+      put(golden, 'etc/motd', `web version ${version}\n`);
+      put(golden, 'etc/app.conf', version === 1 ? 'old\n' : 'new\n');
+      if (version === 1) put(golden, 'etc/only-v1', 'gone in 2\n');
+      // Every real root has /usr/local/lib, where push keeps node and the runner.
+      mkdirSync(join(golden, 'usr/local/lib'), { recursive: true });
+      execFileSync('find', [golden, '-exec', 'touch', '-h', '-d', '2020-01-01T00:00:00Z', '{}', '+']);
+      await addVersion(paths, 'web', golden);
+    }
+    net = await createTestNetwork(names.length + 1);
+    serverIp = net.addresses[0] as string;
+    const hostIp = (host: string): string => net.addresses[names.indexOf(host) + 1] as string;
+    const fleet = { hosts: names.map((host, index) => ({ name: host, macs: [`52:54:00:00:00:0${index + 1}`], ip: hostIp(host), imageRef: 'web@2' })) };
+    writeFileSync(join(work, 'fleet.json'), JSON.stringify(fleet));
+    mkdirSync(paths.home, { recursive: true });
+    writeFileSync(paths.inventoryFile, [
+      `server: {url: "http://${serverIp}:8780"}`,
+      'groups:',
+      '  web: {image: web@2}',
+      'hosts:',
+      ...names.map((host, index) => `  ${host}: {mac: "52:54:00:00:00:0${index + 1}", ip: ${hostIp(host)}, groups: [web]}`),
+      '',
+    ].join('\n'));
+    entry = await bundleEntry(join(import.meta.dirname, 'serve-entry.ts'));
+    serve = net.spawn(net.namespaces[0] as string, process.execPath, [entry.file, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`], {
+      env: { ...process.env, SERVE_FLEET_FILE: join(work, 'fleet.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    serve.stdout?.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
+    serve.stderr?.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
+    await eventually(() => (serveOutput.includes('rootcast serve: HTTP on') ? true : serve?.exitCode !== null ? (() => { throw new Error(serveOutput); })() : undefined), 'serve to start');
+
+    // Each host enrolled as its install would have: the credential from POST /credential (from its own namespace).
+    for (const [index, host] of names.entries()) {
+      const { token } = await issueInstallToken(paths, host, { now: new Date(), lifetimeMs: 3_600_000, issuedBy: 'test' });
+      const enrolled = await net.run(net.namespaces[index + 1] as string, 'curl', ['-sS', '-X', 'POST', '-H', `Authorization: Bearer ${token}`, `http://${serverIp}:8780/api/v1/hosts/${host}/credential`]);
+      const credential = (JSON.parse(enrolled.stdout) as { credential: string }).credential;
+      put(rootOf(host), 'etc/rootcast/client.json', JSON.stringify({ server: `http://${serverIp}:8780`, host, rsyncUser: `host.${host}` }));
+      put(rootOf(host), 'etc/rootcast/host.key', `${credential}\n`);
+      put(rootOf(host), 'etc/motd', 'installer motd\n');
+    }
+    clientKey = join(work, 'client_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', clientKey]);
+    const publicKey = readFileSync(`${clientKey}.pub`, 'utf8');
+    for (const host of ['h1', 'h2', 'h3']) sshds.push(await startNamespacedSshd(net.spawn, net.namespaces[names.indexOf(host) + 1] as string, hostIp(host), publicKey));
+    // h3's known key is another machine's: a changed host key.
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, 'impostor')]);
+    const impostor = readFileSync(join(work, 'impostor.pub'), 'utf8').trim().split(/\s+/);
+    knownHosts = join(work, 'known_hosts');
+    writeFileSync(knownHosts, [sshds[0]?.hostKeyLine, sshds[1]?.hostKeyLine, `${hostIp('h3')} ${impostor[0]} ${impostor[1]}`, ''].join('\n'));
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const sshd of sshds) await sshd.stop();
+    if (serve !== undefined && serve.exitCode === null) {
+      serve.kill('SIGKILL');
+      await once(serve, 'exit');
+    }
+    if (paths !== undefined) for (const pid of findProcesses('rsync', '--daemon', join(paths.home, 'run', 'rsyncd.conf'))) process.kill(pid, 'SIGKILL');
+    await net?.destroy();
+    await entry?.remove();
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
+  });
+
+  test('push to all: h1 and h2 updated (runner uploaded once), h3 refused for its host key, h4 unreachable; exit 1', async () => {
+    const before = readFileSync(knownHosts, 'utf8');
+    const pushed = await rootcast(['push', 'all', '--json']);
+    expect(pushed.exitCode, pushed.stderr).toBe(1);
+    const results = resolveHostResults(pushed.stdout);
+    expect(results.get('h1')).toMatchObject({ result: 'updated', ref: 'web@2', rebootNeeded: false, uploaded: ['node', 'runner.cjs'] });
+    expect(results.get('h2')).toMatchObject({ result: 'updated', ref: 'web@2' });
+    expect(results.get('h3')).toMatchObject({ result: 'failed', code: 'HOST_KEY_MISMATCH' });
+    expect(results.get('h3')?.message).toMatch(/host key of 10\.213\.\d+\.5 has changed/);
+    expect(results.get('h4')).toMatchObject({ result: 'failed', code: 'UNREACHABLE' });
+    for (const host of ['h1', 'h2']) {
+      expect(managed(rootOf(host), imageLayout(paths).versionRoot('web', 2)), host).toEqual([]);
+      expect((await readHostRecord(paths, host)).deployed).toMatchObject({ ref: 'web@2', via: 'push' });
+    }
+    // Nothing reached the bad hosts; known_hosts was only read.
+    expect(existsSync(join(rootOf('h3'), 'etc/app.conf'))).toBe(false);
+    expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+
+    // Again, as plain text: nothing left to change, nothing uploaded; the table names every host and why the bad ones failed.
+    const again = await rootcast(['push', 'h[1-2]']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^h1\s+unchanged\s+web@2 -> web@2\s+0\s/m);
+    expect(again.stderr).toMatch(/^h2 unchanged web@2 -> web@2, 0 files/m);
+    expect(again.stderr).not.toMatch(/uploaded/);
+    const table = await rootcast(['push', '@web']);
+    expect(table.exitCode).toBe(1);
+    expect(table.stdout).toMatch(/^HOST\s+RESULT\s+VERSION\s+FILES\s+BYTES\s+DURATION\s+REBOOT$/m);
+    expect(table.stdout).toMatch(/^h3: \[HOST_KEY_MISMATCH\]/m);
+    expect(table.stdout).toMatch(/^h4: \[UNREACHABLE\]/m);
+    expect(table.stdout).toMatch(/4 hosts: 2 unchanged, 2 failed/);
+  }, 300_000);
+
+  test('drift: in sync, then a local edit shows as drift (exit 1) without being repaired', async () => {
+    const clean = await rootcast(['drift', 'h1,h2', '--json']);
+    expect(clean.exitCode, clean.stdout).toBe(0);
+    expect([...resolveHostResults(clean.stdout).values()].map((result) => [result.host, result.result, result.files])).toEqual([['h1', 'in-sync', 0], ['h2', 'in-sync', 0]]);
+    writeFileSync(join(rootOf('h2'), 'etc/motd'), 'edited by hand\n');
+    const drifted = await rootcast(['drift', 'h1,h2', '--json']);
+    expect(drifted.exitCode).toBe(1);
+    expect(resolveHostResults(drifted.stdout).get('h2')).toMatchObject({ result: 'drifted', files: 1 });
+    expect(readFileSync(join(rootOf('h2'), 'etc/motd'), 'utf8')).toBe('edited by hand\n');
+    // A spec that names nothing is an error before anything is contacted.
+    const nothing = await rootcast(['drift', 'nosuchhost']);
+    expect(nothing.exitCode).toBe(66);
+    expect(nothing.stderr).toMatch(/not in the inventory .*: nosuchhost/);
+  }, 300_000);
+});
+
+const resolveHostResults = (stdout: string): Map<string, HostPushResult> => new Map((JSON.parse(stdout) as HostPushResult[]).map((result) => [result.host, result]));

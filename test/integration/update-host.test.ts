@@ -1,0 +1,313 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { deployedVersions } from '../../src/image/host-state.js';
+import type { HostOverridesRequest } from '../../src/overrides/host-overrides.js';
+import { deployedStateSchema } from '../../src/protocol/deployed-state.js';
+import { readHostRecord, writeHostRecord } from '../../src/state/host-record-store.js';
+import { hostRecordColumns, hostRecordRows } from '../../src/state/present.js';
+import { compareTrees } from '../helpers/fidelity-tree.js';
+import { addVersion } from '../helpers/image-builder.js';
+import { buildImageSource, makeOverrideHome, removeOverrideHome, type OverrideHome } from '../helpers/override-fixture.js';
+import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
+import { findProcesses } from '../helpers/runner-harness.js';
+
+const bundle = join(import.meta.dirname, '../../dist/runner.cjs');
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `node runner.cjs update …` as a host runs it; `onStart` sees the child (to kill it midway). */
+const runUpdate = (args: readonly string[], onStart?: (pid: number) => void): Promise<Outcome> => {
+  const child = spawn(process.execPath, [bundle, 'update', '--retries', '2', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) onStart?.(child.pid);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+};
+
+const put = (root: string, path: string, content: string): void => {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+};
+
+/** Excluded paths an update must never touch, with their content. */
+const sentinels: Record<string, string> = {
+  'home/alice/notes': 'alice\'s notes\n',
+  'var/log/app.log': 'log line\n',
+  'var/lib/mysql/ibdata1': 'database\n',
+  'etc/fstab': 'UUID=1234 / ext4 defaults 0 1\n',
+  'etc/machine-id': '0123456789abcdef0123456789abcdef\n',
+  'etc/ssh/ssh_host_ed25519_key': 'host key\n',
+  'srv/keep/data': 'kept by update.exclude\n',
+};
+// Paths a fresh host does not have and the comparisons leave out: rootcast's own state and the sentinels.
+const hostOnly = ['etc/rootcast', 'etc/systemd', 'usr/local"', 'usr/local/lib"', 'usr/local/lib/rootcast', 'home"', 'home/alice', 'var"', 'var/log"', 'var/log/app.log', 'var/lib"', 'var/lib/mysql', 'etc/fstab', 'etc/machine-id', 'etc/ssh', 'srv/keep'];
+
+describe('rootcast update on a host (directory root, real serve and rsync daemon)', () => {
+  let home: OverrideHome;
+  let serve: ServeForTests;
+  let scratch: string;
+  let credential: string;
+  let hostRoot: string;
+
+  /** A deployed host's /etc/rootcast: the enrolment the runner leaves (server, host, credential). */
+  const enrolledRoot = (name: string, key = credential, host = 'web07'): string => {
+    const root = join(scratch, name);
+    // As the runner's enroll step writes it: one key a line (the first-boot script reads it so).
+    put(root, 'etc/rootcast/client.json', `${JSON.stringify({ server: serve.url, host, rsyncUser: `host.${host}` }, null, 2)}\n`);
+    put(root, 'etc/rootcast/host.key', `${key}\n`);
+    return root;
+  };
+  const enroll = async (host: string): Promise<string> => {
+    const token = await serve.token(host);
+    const response = await fetch(`${serve.url}/api/v1/hosts/${host}/credential`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { credential: string }).credential;
+  };
+  const treeOf = (root: string): string[] => snapshotTree(root);
+  const fresh = async (ref: string, name: string): Promise<string> => {
+    const root = enrolledRoot(name);
+    const outcome = await runUpdate(['--target-root', root, '--image', ref]);
+    expect(outcome.status, outcome.stderr).toBe(0);
+    return root;
+  };
+  const equalsFresh = async (root: string, ref: string): Promise<void> => {
+    const expected = await fresh(ref, `fresh-${ref.replace('@', '-')}-${Math.random().toString(16).slice(2, 8)}`);
+    const differences = compareTrees(expected, root).filter((line) => !hostOnly.some((path) => line.startsWith(`"${path}`)));
+    expect(differences).toEqual([]);
+    rmSync(expected, { recursive: true, force: true });
+  };
+  const sentinelsIntact = (root: string): void => {
+    for (const [path, content] of Object.entries(sentinels)) expect(readFileSync(join(root, path), 'utf8'), path).toBe(content);
+  };
+
+  beforeAll(async () => {
+    home = await makeOverrideHome('rootcast-update');
+    scratch = await mkdtemp(join(tmpdir(), 'rootcast-update-hosts-'));
+    // web@2: a changed file, a new kernel, a deleted library, 8 MiB to kill a transfer in.
+    const golden2 = join(home.work, 'golden2');
+    buildImageSource(golden2);
+    writeFileSync(join(golden2, 'etc/passwd'), 'root:x:0:0::/root:/bin/bash\n');
+    put(golden2, 'boot/vmlinuz-6.2', 'kernel 6.2\n');
+    put(golden2, 'usr/lib/modules/6.2/kernel.ko', 'module\n');
+    rmSync(join(golden2, 'usr/lib/libx.so'));
+    // rsync sends a directory's files before its subdirectories': /aaa waits in /.~tmp~ while /zzz/big.bin arrives.
+    put(golden2, 'aaa', 'web@2\n');
+    put(golden2, 'zzz/big.bin', '');
+    writeFileSync(join(golden2, 'zzz/big.bin'), randomBytes(8 * 1024 * 1024));
+    await addVersion(home.paths, 'web', golden2);
+    const goldenDb = join(home.work, 'golden-db');
+    put(goldenDb, 'etc/db.conf', 'db\n');
+    await addVersion(home.paths, 'db', goldenDb);
+    const request = async (host: string, version: { ref: string; root: string; image: string }): Promise<HostOverridesRequest | undefined> =>
+      host !== 'web07'
+        ? undefined
+        : {
+            overridesDir: home.paths.overridesDir,
+            subject: { name: 'web07', imageName: version.image, groups: ['web'] },
+            context: { host: { name: 'web07', fqdn: 'web07.lab.example', macs: [] }, image: { name: version.image, ref: version.ref }, groups: ['web'], vars: { role: 'frontend' }, server: {} },
+            imageRoot: version.root,
+            known: { hosts: ['web07'], groups: ['web'] },
+          };
+    serve = await startServeForTests({
+      home: home.paths.home,
+      images: [],
+      hosts: [
+        { name: 'web07', macs: ['52:54:00:12:34:56'], ip: '127.0.0.1', imageRef: 'web@2' },
+        // Set to another image than the one it runs (its record says web@1).
+        { name: 'web08', macs: ['52:54:00:12:34:57'], imageRef: 'db@1' },
+      ],
+      overridesRequest: request,
+    });
+    credential = await enroll('web07');
+    hostRoot = enrolledRoot('web07');
+    for (const [path, content] of Object.entries(sentinels)) put(hostRoot, path, content);
+    put(hostRoot, 'etc/rootcast/update.exclude', '# admin\n/srv/keep/\n');
+  }, 120_000);
+
+  afterAll(async () => {
+    await serve?.stop();
+    if (home !== undefined) await removeOverrideHome(home);
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  });
+
+  test('install-like first update, dry run changes nothing, forward, rollback: each time the tree a fresh host of that version gets', async () => {
+    const first = await runUpdate(['--target-root', hostRoot, '--image', 'web@1', '--json']);
+    expect(first.status, first.stderr).toBe(0);
+    sentinelsIntact(hostRoot);
+    await equalsFresh(hostRoot, 'web@1');
+    expect(readFileSync(join(hostRoot, 'etc/motd'), 'utf8')).toBe('motd from all\n');
+    expect(readFileSync(join(hostRoot, 'etc/hostname'), 'utf8')).toBe('web07.lab.example frontend\n');
+
+    // Dry run of the move to the inventory's version (web@2): every path with action, size change and owner; nothing written.
+    const before = treeOf(hostRoot);
+    const dry = await runUpdate(['--target-root', hostRoot, '--dry-run', '--json']);
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(treeOf(hostRoot)).toEqual(before);
+    const plan = JSON.parse(dry.stdout) as { from: string; ref: string; rebootNeeded: boolean; changes: { path: string; action: string; sizeDelta: number; owner: string }[]; commands: string[] };
+    expect(plan.from).toBe('web@1');
+    expect(plan.ref).toBe('web@2');
+    expect(plan.rebootNeeded).toBe(true);
+    const byPath = new Map(plan.changes.map((change) => [change.path, change]));
+    expect(byPath.get('/etc/passwd')).toMatchObject({ action: 'change', sizeDelta: 2, owner: 'image' });
+    expect(byPath.get('/usr/lib/libx.so')).toMatchObject({ action: 'delete', sizeDelta: -4, owner: 'image' });
+    expect(byPath.get('/boot/vmlinuz-6.2')).toMatchObject({ action: 'add', sizeDelta: 11, owner: 'image' });
+    expect([...byPath.keys()].filter((path) => path.startsWith('/home') || path.startsWith('/srv/keep') || path.startsWith('/etc/rootcast'))).toEqual([]);
+    expect(plan.commands.some((line) => line.includes('--dry-run') && line.includes('--exclude=/srv/keep/'))).toBe(true);
+    // The text form names the owner column; the server did not record a dry run as an attempt.
+    const text = await runUpdate(['--target-root', hostRoot, '--dry-run', '--text']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/would update web07: web@1 -> web@2/);
+    // --text: the new content fetched from the module into scratch space and diffed against the host's file.
+    expect(text.stdout).toContain('--- a/etc/passwd\n+++ b/etc/passwd\n');
+    expect(text.stdout).toContain('-root:x:0:0::/root:/bin/sh\n+root:x:0:0::/root:/bin/bash');
+    expect(text.stdout).toMatch(/change\s+\+2 B\s+image\s+\/etc\/passwd/);
+    expect(treeOf(hostRoot)).toEqual(before);
+    const afterDry = await readHostRecord(home.paths, 'web07');
+    expect([afterDry.deployed?.ref, afterDry.deploying]).toEqual(['web@1', undefined]);
+
+    // Forward to the inventory's version.
+    const forward = await runUpdate(['--target-root', hostRoot, '--json']);
+    expect(forward.status, forward.stderr).toBe(0);
+    const result = JSON.parse(forward.stdout) as { ref: string; rebootNeeded: boolean; summary: { files: number } };
+    expect(result).toMatchObject({ ref: 'web@2', rebootNeeded: true });
+    sentinelsIntact(hostRoot);
+    expect(existsSync(join(hostRoot, 'etc/rootcast/update-in-progress'))).toBe(false);
+    const state = deployedStateSchema.parse(JSON.parse(readFileSync(join(hostRoot, 'etc/rootcast/deployed.json'), 'utf8')));
+    expect([state.current.ref, state.current.via, state.history.map((entry) => entry.ref)]).toEqual(['web@2', 'update', ['web@1']]);
+    const record = await readHostRecord(home.paths, 'web07');
+    expect(record.deployed).toMatchObject({ ref: 'web@2', via: 'update' });
+    expect(record.last).toMatchObject({ result: 'succeeded', via: 'update', ref: 'web@2', from: 'web@1', rebootNeeded: true, files: result.summary.files });
+    expect(record.previous.map((old) => old.ref)).toEqual(['web@1']);
+    expect(hostRecordRows(record).find(([label]) => label === 'last')?.[1]).toMatch(/succeeded update of web@2 \(from web@1\).*reboot needed/);
+    expect(hostRecordColumns(record)).toEqual(['web@2 (reboot needed)', 'succeeded update of web@2']);
+    // The rollback target stays protected from prune/rm.
+    expect([...(await deployedVersions(home.paths, 'web')).keys()].sort()).toEqual([1, 2]);
+    // (A fresh host made for the comparison reports as web07 too: the record is checked before.)
+    await equalsFresh(hostRoot, 'web@2');
+
+    // A second run changes nothing.
+    const again = await runUpdate(['--target-root', hostRoot, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { summary: { files: number } }).summary.files).toBe(0);
+
+    // Rollback: the previous entry of deployed.json.
+    const back = await runUpdate(['--target-root', hostRoot, '--rollback', '--json']);
+    expect(back.status, back.stderr).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ from: 'web@2', ref: 'web@1' });
+    sentinelsIntact(hostRoot);
+    expect((await readHostRecord(home.paths, 'web07')).last).toMatchObject({ ref: 'web@1', from: 'web@2' });
+    await equalsFresh(hostRoot, 'web@1');
+  }, 180_000);
+
+  /** Starts an update to web@2 and SIGKILLs it once a finished file waits in .~tmp~ (--delay-updates) while big.bin still arrives. */
+  const killMidway = async (root: string): Promise<void> => {
+    let pid = 0;
+    let done = false;
+    let output = '';
+    const running = runUpdate(['--target-root', root, '--image', 'web@2', '--bwlimit', '1024'], (started) => (pid = started)).then((outcome) => {
+      done = true;
+      output = outcome.stderr;
+    });
+    const staged = join(root, '.~tmp~/aaa');
+    for (let wait = 0; wait < 800 && !existsSync(staged) && !done; wait += 1) await sleep(25);
+    expect(existsSync(staged), output).toBe(true);
+    process.kill(pid, 'SIGKILL');
+    await running;
+    // Nothing was renamed into place yet: the host still has web@1's files, and the marker names web@2.
+    expect(existsSync(join(root, 'aaa'))).toBe(false);
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+    expect((JSON.parse(readFileSync(join(root, 'etc/rootcast/update-in-progress'), 'utf8')) as { ref: string }).ref).toBe('web@2');
+    // rsync and its receiver die with it (the update's PID namespace ends): nothing writes into the root any more.
+    for (let wait = 0; wait < 100 && findProcesses('rsync', root).length > 0; wait += 1) await sleep(50);
+    expect(findProcesses('rsync', root)).toEqual([]);
+  };
+  const converged = async (root: string): Promise<void> => {
+    expect(existsSync(join(root, 'etc/rootcast/update-in-progress'))).toBe(false);
+    expect(execFileSync('find', [root, '-name', '.~tmp~'], { encoding: 'utf8' })).toBe('');
+    await equalsFresh(root, 'web@2');
+  };
+
+  test('an update killed midway is finished by the next run (marker, leftover .~tmp~ swept)', async () => {
+    const root = await fresh('web@1', 'killed');
+    await killMidway(root);
+    const rerun = await runUpdate(['--target-root', root, '--json']);
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ ref: 'web@2', resumed: 'web@2' });
+    await converged(root);
+  }, 120_000);
+
+  test('an update cut short by a reboot is finished by the first-boot script, which then reports the boot', async () => {
+    const root = await fresh('web@1', 'rebooted');
+    put(root, 'etc/systemd/system/rootcast-firstboot.service', '[Unit]\n');
+    await killMidway(root);
+    // The update enabled the unit and left node and the runner where the script looks.
+    expect(readlinkSync(join(root, 'etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service'))).toBe('/etc/systemd/system/rootcast-firstboot.service');
+    const runnerDir = join(root, 'usr/local/lib/rootcast');
+    expect(existsSync(join(runnerDir, 'node')) && existsSync(join(runnerDir, 'runner.cjs'))).toBe(true);
+    // Not spawnSync: serve answers from this process's event loop.
+    const boot = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn('sh', [join(import.meta.dirname, '../../boot/rootcast-firstboot.sh')], {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ROOTCAST_CONF_DIR: join(root, 'etc/rootcast'), ROOTCAST_RUNNER_DIR: runnerDir, ROOTCAST_TARGET_ROOT: root, ROOTCAST_FIRSTBOOT_TRIES: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.once('close', (status) => resolve({ status, stderr }));
+    });
+    expect(boot.status, boot.stderr).toBe(0);
+    expect(boot.stderr).toMatch(/finishing the interrupted update: \{"ref":"web@2"/);
+    await converged(root);
+    expect((await serve.allEvents('web07')).filter((event) => event.kind === 'booted')).toHaveLength(1);
+  }, 120_000);
+
+  test('bad input: clear errors, nothing changed', async () => {
+    const before = treeOf(hostRoot);
+    const unknown = await runUpdate(['--target-root', hostRoot, '--image', 'web@9']);
+    expect(unknown.status).toBe(66);
+    expect(unknown.stderr).toMatch(/rootcast update: error \[NOT_FOUND\]: host web07 cannot be updated to "web@9"/);
+    const otherImage = await runUpdate(['--target-root', hostRoot, '--image', 'db@1']);
+    expect(otherImage.status).toBe(65);
+    expect(otherImage.stderr).toMatch(/set to image "web" in the inventory; "db@1" is another image/);
+    const both = await runUpdate(['--target-root', hostRoot, '--image', 'web@1', '--rollback']);
+    expect(both.status).toBe(64);
+    expect(both.stderr).toMatch(/--image and --rollback/);
+    const notEnrolled = await runUpdate(['--target-root', join(scratch, 'nothing-here')]);
+    expect(notEnrolled.status).toBe(66);
+    expect(notEnrolled.stderr).toMatch(/has no rootcast enrolment/);
+    expect(treeOf(hostRoot)).toEqual(before);
+
+    // web08 runs web@1 but the inventory now says db@1: plain update refuses to switch images unasked.
+    const web08 = await enroll('web08');
+    const web08Root = enrolledRoot('web08', web08, 'web08');
+    await writeHostRecord(home.paths, { ...(await readHostRecord(home.paths, 'web08')), deployed: { image: 'web', version: 1, ref: 'web@1', via: 'install', at: new Date().toISOString() } });
+    const web08Before = treeOf(web08Root);
+    const switching = await runUpdate(['--target-root', web08Root]);
+    expect(switching.status).toBe(65);
+    expect(switching.stderr).toMatch(/runs image "web" and the inventory now gives it "db@1", another image: ask for it by name/);
+    expect(treeOf(web08Root)).toEqual(web08Before);
+
+    // A credential replaced by a later install (a new enrolment) is refused, by HTTP before rsync is even tried.
+    const revoked = enrolledRoot('revoked');
+    const revokedBefore = treeOf(revoked);
+    credential = await enroll('web07');
+    const refused = await runUpdate(['--target-root', revoked]);
+    expect(refused.status).toBe(77);
+    expect(refused.stderr).toMatch(/refused the host credential for host web07 \(HTTP 403\)/);
+    expect(refused.stderr).toMatch(/replaced by a later install/);
+    expect(treeOf(revoked)).toEqual(revokedBefore);
+    unlinkSync(join(revoked, 'etc/rootcast/host.key'));
+  }, 120_000);
+});
