@@ -56,7 +56,7 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
   try {
     deps.onStage(host.name, 'connecting');
-    const trust = await loadHostTrust(plan.target, { knownHostsFile: deps.knownHostsFile, acceptNew: false, readOnly: true });
+    const trust = await loadHostTrust(plan.target, { knownHostsFile: deps.knownHostsFile, acceptNew: false, readOnly: true, purpose: 'push' });
     session = await deps.openSsh({ target: plan.target, credentials: deps.credentials, decideHostKey: trust.decide, hostKeyAlgorithms: trust.hostKeyAlgorithms, signal, readyTimeoutMs: Math.min(20_000, settings.timeoutSeconds * 1000) });
     // Recorded digests first (cheap); files changed since are hashed; what still differs is uploaded.
     const known = recordedDigests((await session.run(plan.stateCommand)).stdout?.toString('utf8') ?? '');

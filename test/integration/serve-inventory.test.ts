@@ -37,6 +37,14 @@ describe('rootcast serve backed by the inventory', () => {
   let done: Promise<unknown> | undefined;
   let stderr = '';
   let port = 0;
+  /** SIGHUP, then wait (bounded, generous for a loaded machine) until serve says it reloaded once more. */
+  const reload = async (): Promise<void> => {
+    const reloads = (): number => stderr.split('reloaded').length - 1;
+    const before = reloads();
+    signals.emit('SIGHUP');
+    for (let attempt = 0; attempt < 600 && reloads() === before; attempt += 1) await sleep(50);
+    expect(reloads(), stderr).toBe(before + 1);
+  };
 
   beforeEach(async () => {
     stderr = '';
@@ -118,15 +126,13 @@ describe('rootcast serve backed by the inventory', () => {
   test('answer files come from the snapshot of the last (re)load, like deploy instructions; SIGHUP takes the edit', async () => {
     await writeFile(paths.inventoryFile, inventory.replace('install: {distro: rocky9}', 'install: {distro: rocky9, timezone: Asia/Tokyo}'));
     expect(await (await fetch(`http://127.0.0.1:${port}/ks/web07`)).text()).not.toContain('Asia/Tokyo');
-    signals.emit('SIGHUP');
-    for (let attempt = 0; attempt < 100 && !stderr.includes('reloaded'); attempt += 1) await sleep(50);
+    await reload();
     expect(await (await fetch(`http://127.0.0.1:${port}/ks/web07`)).text()).toContain('timezone Asia/Tokyo');
   });
 
   test('without server.answerFileClients, answer files go only to the inventory\'s networks', async () => {
     await writeFile(paths.inventoryFile, inventory.replace(', answerFileClients: [127.0.0.1, 10.0.0.0/24]', ''));
-    signals.emit('SIGHUP');
-    for (let attempt = 0; attempt < 100 && !stderr.includes('reloaded'); attempt += 1) await sleep(50);
+    await reload();
     const refused = await fetch(`http://127.0.0.1:${port}/ks/web07`);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toMatch(/answer files are served only to 10\.0\.0\.0\/24 \(from networks\); 127\.0\.0\.1 is not among them/);
