@@ -5,7 +5,7 @@ import { RootcastError } from '../errors/rootcast-error.js';
 import { clientConfigPath, hostCredentialPath } from '../protocol/deploy-protocol.js';
 import { deployedStatePath, deployedStateSchema, type DeployedState } from '../protocol/deployed-state.js';
 import { updateExcludeFilePath, updateMarkerPath, updateViaValues } from '../protocol/update-protocol.js';
-import { fsRoleOf, isBelow, type MountEntry } from '../sys/mount-table.js';
+import { isBelow, type MountEntry } from '../sys/mount-table.js';
 import { parseUpdateExcludeFile } from './update-excludes.js';
 
 /** /etc/rootcast/client.json as the runner's enroll step writes it. */
@@ -25,7 +25,7 @@ export interface HostUpdateFacts {
   marker: UpdateMarker | undefined;
   /** Patterns from /etc/rootcast/update.exclude. */
   adminExcludes: string[];
-  /** Mount points below the root (as the root sees them) whose filesystem is not local: never synced into. */
+  /** Mount points below the root (as the root sees them) other than the system's own: never synced into. */
   foreignMounts: string[];
 }
 
@@ -49,11 +49,19 @@ const parseJsonFile = <T>(path: string, text: string, schema: z.ZodType<T>): T =
   return parsed.data;
 };
 
-/** Pure: the mounts strictly below `root` whose filesystem is not the host's own, as paths of the host. */
+/** File systems of the operating system itself: the image brings their contents, so the passes go into them. */
+export const systemMountPoints: readonly string[] = ['/boot', '/usr', '/var'];
+
+/**
+ * Pure: the mounts strictly below `root` the passes must not go into, as paths of the host: every one but
+ * the system's own (/boot, /usr, /var) — network and pseudo file systems, and local ones too (/data, /srv,
+ * a bind mount, an ESP at /efi): --delete would empty whatever the image lacks there.
+ */
 export const foreignMountsBelow = (mounts: readonly MountEntry[], root: string): string[] =>
   mounts
-    .filter((mount) => isBelow(mount.mountPoint, root) && fsRoleOf(mount.fsType) !== 'local')
-    .map((mount) => (root === '/' ? mount.mountPoint : mount.mountPoint.slice(root.length)));
+    .filter((mount) => isBelow(mount.mountPoint, root))
+    .map((mount) => (root === '/' ? mount.mountPoint : mount.mountPoint.slice(root.length)))
+    .filter((path) => !systemMountPoints.includes(path));
 
 /** Reads the host's enrolment, credential, deployed state, an interrupted update's marker and the admin's excludes. */
 export const readHostUpdateFacts = async (root: string, mounts: readonly MountEntry[]): Promise<HostUpdateFacts> => {

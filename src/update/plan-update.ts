@@ -5,6 +5,9 @@ import type { PlannedCommand } from '../sys/planned-command.js';
 import type { HostUpdateFacts } from './host-facts.js';
 import type { UpdateOptions } from './update-options.js';
 import { planUpdateExcludes } from './update-excludes.js';
+import { runnerOwnedPaths } from '../runner/plan.js';
+import { identityKeptPaths } from '../runner/plan-identity.js';
+import { hostRunnerDir } from '../protocol/update-protocol.js';
 
 /** The two passes an install makes (docs/overrides.md), run the same way by an update. */
 export type UpdatePassName = 'image' | 'overrides';
@@ -77,7 +80,8 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
           name: 'overrides' as const,
           what: `override layers of ${instructions.host}`,
           source: overrides.url,
-          command: pass(overrides.url, [...new Set([...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${mount}/`)])], overrides.overridesFilters, true),
+          // The host's machine id, host keys and rootcast's own files too: an opaque layer directory (/etc/ssh) must not delete them.
+          command: pass(overrides.url, [...new Set([...identityKeptPaths, ...runnerOwnedPaths, `${hostRunnerDir}/`, ...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${mount}/`)])], overrides.overridesFilters, true),
         }]),
   ];
   return {
@@ -85,7 +89,8 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
     server: options.server ?? facts.client.server,
     ref: instructions.ref,
     from: facts.deployed?.current.ref,
-    resuming: facts.marker?.ref,
+    // Only a run to the marker's version finishes the interrupted update (a rollback replaces it).
+    resuming: facts.marker !== undefined && facts.marker.ref === instructions.ref ? facts.marker.ref : undefined,
     root: facts.root,
     excludes,
     passes,
@@ -103,7 +108,11 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
  */
 export const chooseUpdateRef = (options: Pick<UpdateOptions, 'image' | 'rollback'>, facts: Pick<HostUpdateFacts, 'deployed' | 'marker'>): string | undefined => {
   if (options.image !== undefined) return options.image;
-  // A re-run of the same version is history too: roll back to the newest version that differs.
-  if (options.rollback) return facts.deployed?.history.find((entry) => entry.ref !== facts.deployed?.current.ref)?.ref;
+  if (options.rollback) {
+    // An interrupted update never became current: going back means the version the host still records.
+    if (facts.marker !== undefined && facts.deployed !== undefined && facts.deployed.current.ref !== facts.marker.ref) return facts.deployed.current.ref;
+    // A re-run of the same version is history too: roll back to the newest version that differs.
+    return facts.deployed?.history.find((entry) => entry.ref !== facts.deployed?.current.ref)?.ref;
+  }
   return facts.marker?.ref;
 };

@@ -208,10 +208,12 @@ const applyUpdate = async (
       post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${passChanges.length} changes`, bytes }, run));
     }
     const notes: string[] = [];
-    if (plan.resuming !== undefined) {
+    // An interrupted run leaves rsync's .~tmp~ directories whether this run finishes it or replaces it (a rollback).
+    if (facts.marker !== undefined) {
       phase = 'cleanup';
       const swept = await sweepDelayedUpdates(effects.exec, plan.root, facts.foreignMounts);
-      notes.push(`finished the interrupted update to ${plan.resuming}${swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : ''}`);
+      const leftovers = swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : '';
+      notes.push(plan.resuming !== undefined ? `finished the interrupted update to ${plan.resuming}${leftovers}` : `replaced the interrupted update to ${facts.marker.ref} with ${plan.ref}${leftovers}`);
     }
     const rebootNeeded = needsReboot(changes);
     notes.push(...unitNotes(changes, 'changed'));

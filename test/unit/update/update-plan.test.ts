@@ -45,7 +45,7 @@ describe('what an update changes', () => {
     expect(parseUpdateExcludeFile('# comment\n\n/srv/keep/\n  /opt/x  \n')).toEqual(['/srv/keep/', '/opt/x']);
     const excludes = planUpdateExcludes(['/etc/fstab', '/boot/efi/'], ['/srv/keep/'], ['/mnt/nfs']);
     expect(excludes.filter((pattern) => pattern === '/etc/fstab')).toHaveLength(1);
-    expect(excludes).toEqual(expect.arrayContaining(['/boot/efi/', '/etc/rootcast/', '/home/*', '/var/lib/mysql/', '/srv/keep/', '/mnt/nfs/', '/etc/machine-id']));
+    expect(excludes).toEqual(expect.arrayContaining(['/boot/efi/', '/etc/rootcast/', '/home/*', '/var/lib/mysql', '/srv/keep/', '/mnt/nfs/', '/etc/machine-id']));
     expect(excludes).not.toContain('/var/lib/dpkg/');
     const mounts = [
       { device: 'srv:/x', mountPoint: '/hosts/a/mnt/nfs', fsType: 'nfs4', options: '' },
@@ -53,7 +53,15 @@ describe('what an update changes', () => {
       { device: 'srv:/y', mountPoint: '/elsewhere', fsType: 'nfs', options: '' },
     ];
     expect(foreignMountsBelow(mounts, '/hosts/a')).toEqual(['/mnt/nfs']);
-    expect(foreignMountsBelow(mounts, '/')).toEqual(['/hosts/a/mnt/nfs', '/elsewhere']);
+    expect(foreignMountsBelow(mounts, '/')).toEqual(['/hosts/a/mnt/nfs', '/hosts/a/var', '/elsewhere']);
+    // Local file systems of the host's own (data, a bind mount, an ESP) are left alone like network ones.
+    const local = [
+      { device: '/dev/sdc1', mountPoint: '/data', fsType: 'xfs', options: '' },
+      { device: '/dev/sda1', mountPoint: '/efi', fsType: 'vfat', options: '' },
+      { device: '/dev/sda3', mountPoint: '/boot', fsType: 'ext4', options: '' },
+      { device: 'proc', mountPoint: '/proc', fsType: 'proc', options: '' },
+    ];
+    expect(foreignMountsBelow(local, '/')).toEqual(['/data', '/efi', '/proc']);
   });
 
   test('the target: --image, --rollback to the newest different version, an interrupted update, or the inventory', () => {
@@ -65,6 +73,8 @@ describe('what an update changes', () => {
     expect(chooseUpdateRef({ image: undefined, rollback: false }, { deployed, marker: { ref: 'web@4', via: 'update', since: at } })).toBe('web@4');
     expect(chooseUpdateRef({ image: undefined, rollback: false }, { deployed, marker: undefined })).toBeUndefined();
     expect(chooseUpdateRef({ image: undefined, rollback: true }, { deployed: undefined, marker: undefined })).toBeUndefined();
+    // An update to web@4 was interrupted: web@3 is still what the host records, so going back means web@3, not web@2.
+    expect(chooseUpdateRef({ image: undefined, rollback: true }, { deployed, marker: { ref: 'web@4', via: 'update', since: at } })).toBe('web@3');
   });
 
   test('options: every problem at once (64)', () => {
