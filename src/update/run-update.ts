@@ -181,7 +181,9 @@ const applyUpdate = async (
   { effects, api, namespace }: { effects: UpdateEffects; api: ServerApi; namespace: MountNamespace },
   report: (changes: UpdateChange[], bytes: number, rebootNeeded: boolean, notes: string[]) => UpdateReport,
 ): Promise<UpdateReport> => {
-  const lockFile = hostPath(plan.root, '/etc/rootcast/update.lock');
+  // Under /run, which a boot empties: a lock left by a power cut cannot outlive it (a reused PID would look alive).
+  const lockFile = hostPath(plan.root, '/run/rootcast/update.lock');
+  await mkdir(dirname(lockFile), { recursive: true, mode: 0o700 });
   const attempt = await tryLockFile(lockFile);
   if (!attempt.acquired) {
     throw new RootcastError('LOCKED', `another rootcast update (PID ${attempt.holder ?? '?'}) is updating ${plan.host}`, { hint: 'wait for it to end, then re-run' });

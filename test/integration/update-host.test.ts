@@ -53,7 +53,7 @@ const sentinels: Record<string, string> = {
   'srv/keep/data': 'kept by update.exclude\n',
 };
 // Paths a fresh host does not have and the comparisons leave out: rootcast's own state and the sentinels.
-const hostOnly = ['etc/rootcast', 'etc/systemd', 'usr/local"', 'usr/local/lib"', 'usr/local/lib/rootcast', 'home"', 'home/alice', 'var"', 'var/log"', 'var/log/app.log', 'var/lib"', 'var/lib/mysql', 'etc/fstab', 'etc/machine-id', 'etc/ssh', 'srv/keep'];
+const hostOnly = ['run"', 'run/rootcast', 'etc/rootcast', 'etc/systemd', 'usr/local"', 'usr/local/lib"', 'usr/local/lib/rootcast', 'home"', 'home/alice', 'var"', 'var/log"', 'var/log/app.log', 'var/lib"', 'var/lib/mysql', 'etc/fstab', 'etc/machine-id', 'etc/ssh', 'srv/keep'];
 
 describe('rootcast update on a host (directory root, real serve and rsync daemon)', () => {
   let home: OverrideHome;
