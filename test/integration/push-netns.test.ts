@@ -56,7 +56,7 @@ describe('rootcast push and drift over SSH to namespaced hosts', () => {
     net.run(net.namespaces[0] as string, process.execPath, [rootcastBinary, '--home', paths.home, ...args, '--known-hosts', knownHosts, '--ssh-key', clientKey, '--target-root', join(hostsDir, '{host}'), '--timeout', '120'], { timeoutMs: 300_000 });
   /** What rsync would still change to make the host's managed paths the image's (empty: equal in content and metadata). */
   const managed = (root: string, image: string): string[] =>
-    execFileSync('rsync', ['-aHAXn', '--delete', '--itemize-changes', '--exclude=/etc/rootcast/', '--exclude=/usr/local/lib/rootcast/', `${image}/`, `${root}/`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    execFileSync('rsync', ['-aHAXn', '--delete', '--itemize-changes', '--exclude=/etc/rootcast/', '--exclude=/run/', '--exclude=/usr/local/lib/rootcast/', `${image}/`, `${root}/`], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'rootcast-push-ns-'));
