@@ -12,8 +12,8 @@ export const statefulVarLib: readonly string[] = [
 
 /**
  * What grub-install and grub-mkconfig write per disk: an update runs no grub-install, so the modules the core
- * image in the boot sector loads stay (an image never carries them: deleting them left grub at its rescue
- * prompt) and grub.cfg stays the host's (it names the host's root UUID; update-grub rewrites it after a kernel change).
+ * image in the boot sector loads stay (an image never carries them: without this, the updated guest
+ * never reached grub's menu) and grub.cfg stays the host's (it names the host's root UUID; update-grub rewrites it after a kernel change).
  */
 export const grubInstalledPaths: readonly string[] = [
   '/boot/grub/i386-pc/', '/boot/grub/x86_64-efi/', '/boot/grub/fonts/', '/boot/grub/locale/', '/boot/grub/grubenv', '/boot/grub/grub.cfg',

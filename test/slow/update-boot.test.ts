@@ -14,9 +14,9 @@ import { buildInstalledDisk } from '../helpers/installed-disk.js';
 import { startInventoryServe, type InventoryServe } from '../helpers/inventory-serve.js';
 import { diskBootArgs, startQemu } from '../helpers/qemu.js';
 import { buildRunnerBundle } from '../helpers/runner-harness.js';
-import { connectSerialConsole } from '../helpers/serial-console.js';
 import { findKernel } from './support/bootable-root.js';
-import { cloneRootPassword, goldenImageRecipe, installedSystemRecipe } from './support/clone-roots.js';
+import { goldenImageRecipe, installedSystemRecipe } from './support/clone-roots.js';
+import { logInAsRoot } from './support/guest-shell.js';
 
 const slow = process.env.ROOTCAST_SLOW === '1';
 const bootTimeoutMs = 5 * 60_000;
@@ -161,19 +161,14 @@ describe.skipIf(!slow)('an update to a new kernel: a deployed BIOS guest is upda
         // No network card: the guest needs none for this proof.
         const vm = startQemu({ serialLog: join(work, `boot${boots}.serial.log`), serialSocket, args: diskBootArgs(image, 'bios') });
         try {
-          const login = await vm.waitForText(/^(\S+) login:/m, bootTimeoutMs);
-          console.info(`update-boot: boot ${boots}: "${login.match[0]}" after ${(login.elapsedMs / 1000).toFixed(1)} s (${load()})`);
-          const shell = await connectSerialConsole(serialSocket);
+          const guest = await logInAsRoot(vm, serialSocket, bootTimeoutMs);
+          const shell = guest.shell;
+          console.info(`update-boot: boot ${boots}: "${guest.prompt}" after ${(guest.elapsedMs / 1000).toFixed(1)} s (${load()})`);
           try {
-            await shell.login('root', cloneRootPassword);
-            const out = async (command: string): Promise<string> => {
-              const result = await shell.run(command);
-              expect(result.exitCode, `${command}: ${result.output}`).toBe(0);
-              return result.output.trim();
-            };
+            const out = async (command: string): Promise<string> => (await guest.out(command)).trim();
             const seen: Seen = {
               kernel: await out('uname -r'),
-              hostname: `${login.match[1] ?? ''} ${await out('cat /etc/hostname')}`,
+              hostname: `${guest.loginHost} ${await out('cat /etc/hostname')}`,
               machineId: await out('cat /etc/machine-id'),
               hostKey: await out('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub'),
               override: await out(`cat ${overrideFile}`),
