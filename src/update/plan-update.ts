@@ -1,5 +1,6 @@
 import type { PathOwner, UpdateInstructions } from '../protocol/update-protocol.js';
-import { planImagePull, planOverridesPull, type PullPlace } from '../runner/plan-commands.js';
+import { join } from 'node:path';
+import { planBindMount, planImagePull, planOverridesPull, type PullPlace } from '../runner/plan-commands.js';
 import { planTargetCommand } from '../runner/plan-boot.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import type { HostUpdateFacts } from './host-facts.js';
@@ -54,6 +55,19 @@ const onHost: PullPlace = { where: 'namespace' };
 const destinationOf = (root: string): string => (root.endsWith('/') ? root : `${root}/`);
 
 /**
+ * Pure: the profile's boot lines chrooted into the root. A root other than / (a disk mounted for an offline
+ * or rescue update) first gets the machine's /proc, /sys and /dev bound in, as an install's chroot does:
+ * update-grub's grub-probe finds the root's device through them. In the private namespace, so they go with it.
+ */
+export const planUpdateBootCommands = (lines: readonly string[], root: string): PlannedCommand[] =>
+  root === '/'
+    ? lines.map((line) => planTargetCommand(line, { targetDir: root, where: 'here' }))
+    : [
+        ...['/proc', '/sys', '/dev'].map((dir) => planBindMount(dir, join(root, dir), true)),
+        ...lines.map((line) => planTargetCommand(line, { targetDir: root, where: 'namespace' })),
+      ];
+
+/**
  * Pure: the image pass (`--delete`, the update's excludes, the instructions' image filters) and, when the
  * host has override layers, the overrides pass (checksum, the instructions' filters; only the admin's
  * excludes and foreign mounts, so every layer file lands as an install would put it).
@@ -98,7 +112,7 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
     dryRun: options.dryRun,
     bootCommands: !options.bootloader || instructions.postDeploy === undefined
       ? []
-      : [...instructions.postDeploy.initramfs, ...instructions.postDeploy.bootloader.config].map((line) => planTargetCommand(line, { targetDir: facts.root, where: 'here' })),
+      : planUpdateBootCommands([...instructions.postDeploy.initramfs, ...instructions.postDeploy.bootloader.config], facts.root),
   };
 };
 

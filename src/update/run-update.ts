@@ -223,7 +223,7 @@ const applyUpdate = async (
       phase = 'bootloader';
       post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
       const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
-      for (const command of plan.bootCommands) await execPlanned(runner, command);
+      for (const command of plan.bootCommands) await execPlanned(runner, command, namespace);
       post(buildEvent(plan.host, phase, 'succeeded', effects.now(), {}, run));
     }
     if (rebootNeeded) {

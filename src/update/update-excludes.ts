@@ -11,6 +11,16 @@ export const statefulVarLib: readonly string[] = [
 ];
 
 /**
+ * What grub-install and grub-mkconfig write per disk: an update runs no grub-install, so the modules the core
+ * image in the boot sector loads stay (an image never carries them: without this, the updated guest
+ * never reached grub's menu) and grub.cfg stays the host's (it names the host's root UUID; update-grub rewrites it after a kernel change).
+ */
+export const grubInstalledPaths: readonly string[] = [
+  '/boot/grub/i386-pc/', '/boot/grub/x86_64-efi/', '/boot/grub/fonts/', '/boot/grub/locale/', '/boot/grub/grubenv', '/boot/grub/grub.cfg',
+  '/boot/grub2/i386-pc/', '/boot/grub2/x86_64-efi/', '/boot/grub2/fonts/', '/boot/grub2/locale/', '/boot/grub2/grubenv', '/boot/grub2/grub.cfg',
+];
+
+/**
  * What an update leaves alone on a running host (rsync-anchored; `dir/*` keeps the directory, skips its
  * contents; without --delete-excluded rsync neither writes nor deletes what an exclude matches). Package
  * databases (/var/lib/dpkg, /var/lib/rpm) are deliberately not here: they follow the image with its files.
@@ -22,6 +32,7 @@ export const builtinUpdateExcludes: readonly ExcludeRule[] = [
   { pattern: '/etc/systemd/system/*/rootcast-firstboot.service', reason: 'the first-boot unit enabled (a .wants link)' },
   { pattern: '/etc/fstab', reason: 'the host\'s own filesystems' },
   { pattern: '/etc/crypttab', reason: 'the host\'s own encrypted volumes' },
+  ...grubInstalledPaths.map((pattern) => ({ pattern, reason: 'the boot loader the install put on this disk: grub-install\'s modules match the core image in the boot sector' })),
   ...identityKeptPaths.map((pattern) => ({ pattern, reason: 'the machine id and SSH host keys the install made for this host' })),
   { pattern: '/etc/hostname', reason: 'host name, managed by identity (its layer is applied by the overrides pass)' },
   { pattern: '/etc/hosts', reason: 'managed by identity' },

@@ -13,9 +13,9 @@ import { buildInstalledDisk } from '../helpers/installed-disk.js';
 import { diskBootArgs, startQemu } from '../helpers/qemu.js';
 import { startInventoryServe, type InventoryServe } from '../helpers/inventory-serve.js';
 import { buildRunnerBundle } from '../helpers/runner-harness.js';
-import { connectSerialConsole } from '../helpers/serial-console.js';
 import { storedEvents } from '../helpers/stored-events.js';
-import { cloneRootPassword, goldenImageRecipe, installedSystemRecipe } from './support/clone-roots.js';
+import { goldenImageRecipe, installedSystemRecipe } from './support/clone-roots.js';
+import { logInAsRoot } from './support/guest-shell.js';
 
 const slow = process.env.ROOTCAST_SLOW === '1';
 const bootTimeoutMs = 5 * 60_000;
@@ -135,16 +135,9 @@ describe.skipIf(!slow)('clones boot as themselves: the runner deploys an image w
           nic: ['-nic', `user,model=virtio-net-pci,mac=${hosts[name].mac},restrict=on,guestfwd=tcp:${serveInGuest.address}:${serveInGuest.port}-tcp:127.0.0.1:${httpPort}`],
         });
         try {
-          const login = await vm.waitForText(/^(\S+) login:/m, bootTimeoutMs);
-          console.info(`clone-boot ${name}: "${login.match[0]}" after ${(login.elapsedMs / 1000).toFixed(1)} s (${load()})`);
-          const shell = await connectSerialConsole(serialSocket);
+          const { loginHost, prompt, elapsedMs, shell, out } = await logInAsRoot(vm, serialSocket, bootTimeoutMs);
+          console.info(`clone-boot ${name}: "${prompt}" after ${(elapsedMs / 1000).toFixed(1)} s (${load()})`);
           try {
-            await shell.login('root', cloneRootPassword);
-            const out = async (command: string): Promise<string> => {
-              const result = await shell.run(command);
-              expect(result.exitCode, `${command}: ${result.output}`).toBe(0);
-              return result.output;
-            };
             expect((await out('uname -r')).trim()).toBe(goldenKernel);
             expect(await out('cat /etc/hostname')).toBe(`${name}\n`);
             expect(await out('cat /etc/motd')).toBe('rootcast fleet motd\n');
@@ -171,7 +164,7 @@ describe.skipIf(!slow)('clones boot as themselves: the runner deploys an image w
             const event = (await storedEvents(paths, name)).find((stored) => stored.kind === 'booted');
             expect(event?.kind === 'booted' ? event.message : '').toBe(`kernel ${goldenKernel}`);
             console.info(`clone-boot ${name}: booted, logged in, checked, booted event stored in ${seconds(started)}`);
-            return { loginHost: login.match[1] ?? '', machineId, hostKey };
+            return { loginHost, machineId, hostKey };
           } finally {
             shell.close();
           }

@@ -4,7 +4,8 @@ import { parseUpdateQuery } from '../../../src/server/route-query.js';
 import { matchRoute } from '../../../src/server/routes.js';
 import { parseSizedItemizedChanges } from '../../../src/sys/rsync-output.js';
 import { foreignMountsBelow } from '../../../src/update/host-facts.js';
-import { chooseUpdateRef } from '../../../src/update/plan-update.js';
+import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
+import { chooseUpdateRef, planUpdateBootCommands } from '../../../src/update/plan-update.js';
 import { changedUnits, describeChanges, needsReboot, ownerOf, summariseChanges } from '../../../src/update/update-changes.js';
 import { parseUpdateExcludeFile, planUpdateExcludes } from '../../../src/update/update-excludes.js';
 import { parseUpdateOptions } from '../../../src/update/update-options.js';
@@ -45,7 +46,7 @@ describe('what an update changes', () => {
     expect(parseUpdateExcludeFile('# comment\n\n/srv/keep/\n  /opt/x  \n')).toEqual(['/srv/keep/', '/opt/x']);
     const excludes = planUpdateExcludes(['/etc/fstab', '/boot/efi/'], ['/srv/keep/'], ['/mnt/nfs']);
     expect(excludes.filter((pattern) => pattern === '/etc/fstab')).toHaveLength(1);
-    expect(excludes).toEqual(expect.arrayContaining(['/boot/efi/', '/etc/rootcast/', '/home/*', '/var/lib/mysql', '/srv/keep/', '/mnt/nfs/', '/etc/machine-id']));
+    expect(excludes).toEqual(expect.arrayContaining(['/boot/efi/', '/etc/rootcast/', '/home/*', '/var/lib/mysql', '/srv/keep/', '/mnt/nfs/', '/etc/machine-id', '/boot/grub/i386-pc/', '/boot/grub/grub.cfg']));
     expect(excludes).not.toContain('/var/lib/dpkg/');
     const mounts = [
       { device: 'srv:/x', mountPoint: '/hosts/a/mnt/nfs', fsType: 'nfs4', options: '' },
@@ -75,6 +76,22 @@ describe('what an update changes', () => {
     expect(chooseUpdateRef({ image: undefined, rollback: true }, { deployed: undefined, marker: undefined })).toBeUndefined();
     // An update to web@4 was interrupted: web@3 is still what the host records, so going back means web@3, not web@2.
     expect(chooseUpdateRef({ image: undefined, rollback: true }, { deployed, marker: { ref: 'web@4', via: 'update', since: at } })).toBe('web@3');
+  });
+
+  test('boot lines: chrooted into /; a mounted root first gets /proc, /sys and /dev bound in, inside the namespace', () => {
+    const lines = ['update-initramfs -u -k all', 'update-grub'];
+    const live = planUpdateBootCommands(lines, '/');
+    expect(live.map(formatPlannedCommand)).toEqual(['chroot / update-initramfs -u -k all', 'chroot / update-grub']);
+    expect(live.every((command) => command.where === 'here')).toBe(true);
+    const mounted = planUpdateBootCommands(lines, '/mnt/disk');
+    expect(mounted.map(formatPlannedCommand)).toEqual([
+      'mount --rbind /proc /mnt/disk/proc',
+      'mount --rbind /sys /mnt/disk/sys',
+      'mount --rbind /dev /mnt/disk/dev',
+      'chroot /mnt/disk update-initramfs -u -k all',
+      'chroot /mnt/disk update-grub',
+    ]);
+    expect(mounted.every((command) => command.where === 'namespace')).toBe(true);
   });
 
   test('options: every problem at once (64)', () => {
