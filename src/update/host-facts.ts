@@ -27,6 +27,8 @@ export interface HostUpdateFacts {
   adminExcludes: string[];
   /** Mount points below the root (as the root sees them) other than the system's own: never synced into. */
   foreignMounts: string[];
+  /** `uname -r` when the root is this running system: its modules stay until the reboot into the new kernel. */
+  runningKernel?: string;
 }
 
 /** A path of the host as this process sees it (`--target-root DIR` or "/"). */
@@ -64,7 +66,7 @@ export const foreignMountsBelow = (mounts: readonly MountEntry[], root: string):
     .filter((path) => !systemMountPoints.includes(path));
 
 /** Reads the host's enrolment, credential, deployed state, an interrupted update's marker and the admin's excludes. */
-export const readHostUpdateFacts = async (root: string, mounts: readonly MountEntry[]): Promise<HostUpdateFacts> => {
+export const readHostUpdateFacts = async (root: string, mounts: readonly MountEntry[], runningKernel?: string): Promise<HostUpdateFacts> => {
   const at = (path: string): string => hostPath(root, path);
   const [clientText, credentialText, deployedText, markerText, excludeText] = await Promise.all(
     [clientConfigPath, hostCredentialPath, deployedStatePath, updateMarkerPath, updateExcludeFilePath].map((path) => readOptional(at(path))),
@@ -86,5 +88,6 @@ export const readHostUpdateFacts = async (root: string, mounts: readonly MountEn
     marker: markerText === undefined ? undefined : parseJsonFile(at(updateMarkerPath), markerText, updateMarkerSchema),
     adminExcludes: excludeText === undefined ? [] : parseUpdateExcludeFile(excludeText),
     foreignMounts: foreignMountsBelow(mounts, root),
+    ...(runningKernel === undefined || root !== '/' ? {} : { runningKernel }),
   };
 };

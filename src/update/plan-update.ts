@@ -73,7 +73,7 @@ export const planUpdateBootCommands = (lines: readonly string[], root: string): 
  * excludes and foreign mounts, so every layer file lands as an install would put it).
  */
 export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFacts, options: UpdateOptions, ioTimeoutSeconds = 60): UpdatePlan => {
-  const excludes = planUpdateExcludes(instructions.keepPaths, facts.adminExcludes, facts.foreignMounts);
+  const excludes = planUpdateExcludes(instructions.keepPaths, facts.adminExcludes, facts.foreignMounts, facts.runningKernel);
   // The install's own pass planners (runner/plan-commands.ts), run by the host's rsync with an update's options.
   const pass = (source: string, protect: readonly string[], filters: readonly string[], overrides: boolean): PlannedCommand =>
     (overrides ? planOverridesPull : planImagePull)(onHost, {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
+import { release } from 'node:os';
 import { dirname } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
@@ -120,7 +121,7 @@ const eventQueue = (api: ServerApi, effects: UpdateEffects): { post(event: Runne
 
 /** Read → plan → apply for one update of this host (docs/update.md). */
 export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects): Promise<UpdateReport> => {
-  const facts: HostUpdateFacts = await readHostUpdateFacts(options.targetRoot, parseMountinfo(await effects.readMountinfo()));
+  const facts: HostUpdateFacts = await readHostUpdateFacts(options.targetRoot, parseMountinfo(await effects.readMountinfo()), release());
   const ref = chooseUpdateRef(options, facts);
   if (options.rollback && ref === undefined) {
     throw new RootcastError('NOT_FOUND', `${facts.client.host} has no earlier version to roll back to (${hostPath(facts.root, deployedStatePath)} has no history)`, {

@@ -69,6 +69,13 @@ export const parseUpdateExcludeFile = (text: string): string[] =>
   text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
 
 /** Pure: every exclude of an update's passes, each once, in a stable order. */
-export const planUpdateExcludes = (keepPaths: readonly string[], adminPatterns: readonly string[], foreignMounts: readonly string[]): string[] => [
-  ...new Set([...keepPaths, ...builtinUpdateExcludes.map((rule) => rule.pattern), ...adminPatterns, ...foreignMounts.map((mount) => `${mount}/`)]),
+export const planUpdateExcludes = (keepPaths: readonly string[], adminPatterns: readonly string[], foreignMounts: readonly string[], runningKernel?: string): string[] => [
+  ...new Set([
+    ...keepPaths,
+    ...builtinUpdateExcludes.map((rule) => rule.pattern),
+    // modprobe keeps working until the reboot; the next update after it removes them (the kernel no longer runs).
+    ...(runningKernel === undefined ? [] : [`/usr/lib/modules/${runningKernel}/`, `/lib/modules/${runningKernel}/`]),
+    ...adminPatterns,
+    ...foreignMounts.map((mount) => `${mount}/`),
+  ]),
 ];

@@ -48,6 +48,9 @@ describe('what an update changes', () => {
     expect(excludes.filter((pattern) => pattern === '/etc/fstab')).toHaveLength(1);
     expect(excludes).toEqual(expect.arrayContaining(['/boot/efi/', '/etc/rootcast/', '/home/*', '/var/lib/mysql', '/srv/keep/', '/mnt/nfs/', '/etc/machine-id', '/boot/grub/i386-pc/', '/boot/grub/grub.cfg']));
     expect(excludes).not.toContain('/var/lib/dpkg/');
+    // On the running system, the running kernel's modules stay until the reboot.
+    expect(planUpdateExcludes([], [], [], '6.1.0-28-amd64')).toEqual(expect.arrayContaining(['/usr/lib/modules/6.1.0-28-amd64/', '/lib/modules/6.1.0-28-amd64/']));
+    expect(planUpdateExcludes([], [], []).filter((pattern) => pattern.includes('/modules/'))).toEqual([]);
     const mounts = [
       { device: 'srv:/x', mountPoint: '/hosts/a/mnt/nfs', fsType: 'nfs4', options: '' },
       { device: '/dev/sdb1', mountPoint: '/hosts/a/var', fsType: 'ext4', options: '' },
