@@ -18,7 +18,7 @@ import { createServerApi, type ServerApi } from '../runner/server-api.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
 import type { Exec } from '../sys/exec.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
-import { tryLockFile } from '../sys/lock-file.js';
+import { liveLockHolder, tryLockFile } from '../sys/lock-file.js';
 import { parseMountinfo } from '../sys/mount-table.js';
 import { formatPlannedCommand } from '../sys/planned-command.js';
 import { parseSizedItemizedChanges } from '../sys/rsync-output.js';
@@ -119,6 +119,12 @@ const eventQueue = (api: ServerApi, effects: UpdateEffects): { post(event: Runne
   };
 };
 
+/** Under /run, which a boot empties: a lock left by a power cut cannot outlive it (a reused PID would look alive). */
+const updateLockPath = '/run/rootcast/update.lock';
+
+const updateLocked = (holder: number | undefined, host: string): RootcastError =>
+  new RootcastError('LOCKED', `another rootcast update (PID ${holder ?? '?'}) is updating ${host}`, { hint: 'wait for it to end, then re-run' });
+
 /** Read → plan → apply for one update of this host (docs/update.md). */
 export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects): Promise<UpdateReport> => {
   const facts: HostUpdateFacts = await readHostUpdateFacts(options.targetRoot, parseMountinfo(await effects.readMountinfo()), release());
@@ -130,6 +136,9 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
   }
   const server = options.server ?? facts.client.server;
   const api = createServerApi({ server, host: facts.client.host, token: facts.credential, retry: { ...defaultRetryPolicy, attempts: options.retries }, hooks: { sleep: effects.sleep }, fetch: effects.fetch });
+  // Asked before serve records the attempt, so a refused second update never changes what serve thinks is being delivered.
+  const holder = options.dryRun ? undefined : await liveLockHolder(hostPath(facts.root, updateLockPath));
+  if (holder !== undefined) throw updateLocked(holder, facts.client.host);
   // The namespace holder starts while serve answers (it costs a fork and an unshare, not a round trip).
   const pendingNamespace = effects.enterNamespace();
   let instructions: UpdateInstructions;
@@ -182,13 +191,10 @@ const applyUpdate = async (
   { effects, api, namespace }: { effects: UpdateEffects; api: ServerApi; namespace: MountNamespace },
   report: (changes: UpdateChange[], bytes: number, rebootNeeded: boolean, notes: string[]) => UpdateReport,
 ): Promise<UpdateReport> => {
-  // Under /run, which a boot empties: a lock left by a power cut cannot outlive it (a reused PID would look alive).
-  const lockFile = hostPath(plan.root, '/run/rootcast/update.lock');
+  const lockFile = hostPath(plan.root, updateLockPath);
   await mkdir(dirname(lockFile), { recursive: true, mode: 0o700 });
   const attempt = await tryLockFile(lockFile);
-  if (!attempt.acquired) {
-    throw new RootcastError('LOCKED', `another rootcast update (PID ${attempt.holder ?? '?'}) is updating ${plan.host}`, { hint: 'wait for it to end, then re-run' });
-  }
+  if (!attempt.acquired) throw updateLocked(attempt.holder, plan.host);
   const run = randomBytes(4).toString('hex');
   const events = eventQueue(api, effects);
   const post = (event: RunnerEvent): void => events.post(event);
