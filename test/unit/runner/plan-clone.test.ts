@@ -1,8 +1,9 @@
+import { deployFacts, deployInstructions, stepOf } from './deploy-fixtures.js';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadDistroProfilesSync } from '../../../src/answer/load-distro-profiles.js';
 import { findPackageRoot } from '../../../src/package/package-root.js';
-import type { DeployInstructions, PostDeploy } from '../../../src/protocol/deploy-protocol.js';
+import type { PostDeploy } from '../../../src/protocol/deploy-protocol.js';
 import { deployedStateSchema } from '../../../src/protocol/deployed-state.js';
 import { findBootDisks } from '../../../src/runner/boot-facts.js';
 import type { DeployFacts } from '../../../src/runner/facts.js';
@@ -12,7 +13,7 @@ import { planFirstBoot } from '../../../src/runner/plan-first-boot.js';
 import { describeMissingMountPoints, needsMachineId } from '../../../src/runner/plan-identity.js';
 import { planDeploy, type PlanSettings } from '../../../src/runner/plan.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
-import type { Step, StepOf } from '../../../src/runner/steps.js';
+import type { Step } from '../../../src/runner/steps.js';
 import { buildToolboxExcludes } from '../../../src/runner/toolbox-excludes.js';
 import { parseFstab } from '../../../src/sys/fstab.js';
 import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
@@ -32,16 +33,7 @@ const rhel: PostDeploy = {
   },
   relabel: ['touch /.autorelabel'],
 };
-const instructions = (more: Partial<DeployInstructions> = {}): DeployInstructions => ({
-  host: 'web07',
-  image: 'web',
-  version: 3,
-  ref: 'web@3',
-  rsync: { url: 'rsync://install.web07@images.example:8873/img.web.3/', user: 'install.web07' },
-  keepPaths: ['/etc/fstab', '/boot/efi/'],
-  family: 'debian',
-  ...more,
-});
+const instructions = deployInstructions;
 const overrides = {
   url: 'rsync://install.web07@images.example:8873/ovl.web07/',
   imageFilters: ['- /etc/motd', '- /etc/app', 'H /etc/cron.d/old'],
@@ -49,20 +41,13 @@ const overrides = {
   layers: [{ layer: 'identity/web07', digest: digest('1') }, { layer: 'all', digest: digest('2') }, { layer: 'host/web07', digest: digest('3') }],
   treeDigest: digest('4'),
 };
-const facts = (more: Partial<DeployFacts> = {}): DeployFacts => ({
-  target: '/mnt/sysroot',
-  targetMounted: true,
-  submounts: [],
-  memAvailableBytes: 4096 * 1024 * 1024,
-  rootCopy: { files: 1000, bytes: 100 * 1024 * 1024 },
-  toolbox: '/run/rootcast/toolbox.42',
-  rsyncAddress: '10.0.0.1',
-  installedFstab: parseFstab('UUID=1 / ext4 defaults 0 1\n/swap/file none swap sw 0 0\n'),
-  boot: { firmware: 'bios', disks: { ok: true, disks: ['/dev/sda', '/dev/sdb'] } },
-  ...more,
-});
+const facts = (more: Partial<DeployFacts> = {}): DeployFacts =>
+  deployFacts({
+    installedFstab: parseFstab('UUID=1 / ext4 defaults 0 1\n/swap/file none swap sw 0 0\n'),
+    boot: { firmware: 'bios', disks: { ok: true, disks: ['/dev/sda', '/dev/sdb'] } },
+    ...more,
+  });
 const settings = (boot: PlanSettings['boot'] = { enabled: true }): PlanSettings => ({ workDir: '/run/rootcast', ioTimeoutSeconds: 60, server: 'http://10.0.0.1:8780', boot });
-const stepOf = <K extends Step['kind']>(steps: Step[], kind: K): StepOf<K> => steps.find((step): step is StepOf<K> => step.kind === kind) as StepOf<K>;
 const lines = (step: Step): string[] => ('commands' in step ? step.commands : []).map(formatPlannedCommand);
 
 describe('image pass and overrides pass', () => {

@@ -1,41 +1,19 @@
+import { deployFacts, deployInstructions, stepOf } from './deploy-fixtures.js';
 import { describe, expect, test } from 'vitest';
 import type { DeployInstructions } from '../../../src/protocol/deploy-protocol.js';
 import type { DeployFacts } from '../../../src/runner/facts.js';
 import { memoryMarginBytes, planDeploy, toolboxSizeBytes, type PlanSettings } from '../../../src/runner/plan.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
-import { commandsOfStep, type Step, type StepOf } from '../../../src/runner/steps.js';
+import { commandsOfStep } from '../../../src/runner/steps.js';
 import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
 import { runnerPhases } from '../../../src/protocol/deploy-protocol.js';
 
 const mib = 1024 * 1024;
-const instructions = (overrides: Partial<DeployInstructions> = {}): DeployInstructions => ({
-  host: 'web07',
-  image: 'web',
-  version: 3,
-  ref: 'web@3',
-  rsync: { url: 'rsync://install.web07@images.example:8873/img.web.3/', user: 'install.web07' },
-  keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi'],
-  family: 'rhel',
-  ...overrides,
-});
-const facts = (overrides: Partial<DeployFacts> = {}): DeployFacts => ({
-  target: '/mnt/sysroot',
-  targetMounted: true,
-  submounts: ['/boot', '/boot/efi'],
-  memAvailableBytes: 4096 * mib,
-  rootCopy: { files: 10_000, bytes: 900 * mib },
-  toolbox: '/run/rootcast/toolbox.42',
-  rsyncAddress: '10.0.0.1',
-  installedFstab: [],
-  boot: { firmware: 'bios', disks: { ok: true, disks: ['/dev/sda'] } },
-  ...overrides,
-});
+const instructions = (overrides: Partial<DeployInstructions> = {}): DeployInstructions =>
+  deployInstructions({ keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi'], family: 'rhel', ...overrides });
+const facts = (overrides: Partial<DeployFacts> = {}): DeployFacts =>
+  deployFacts({ submounts: ['/boot', '/boot/efi'], rootCopy: { files: 10_000, bytes: 900 * mib }, ...overrides });
 const settings: PlanSettings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60, server: 'http://10.0.0.1:8780', boot: { enabled: true } };
-const stepOf = <K extends Step['kind']>(steps: Step[], kind: K): StepOf<K> => {
-  const found = steps.find((step) => step.kind === kind);
-  if (found === undefined) throw new Error(`no ${kind} step`);
-  return found as StepOf<K>;
-};
 
 describe('planDeploy', () => {
   test('plans every protocol phase once, in protocol order (done is reported once the plan has run)', () => {

@@ -1,10 +1,11 @@
+import { deployFacts, deployInstructions, stepOf } from './deploy-fixtures.js';
 import { describe, expect, test } from 'vitest';
 import type { DeployInstructions, DeployPayload } from '../../../src/protocol/deploy-protocol.js';
 import type { DeployFacts } from '../../../src/runner/facts.js';
 import { memoryMarginBytes, planDeploy, runnerOwnedPaths, toolboxSizeBytes, type PlanSettings } from '../../../src/runner/plan.js';
 import { identityKeptPaths } from '../../../src/runner/plan-identity.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
-import { commandsOfStep, type Step, type StepOf } from '../../../src/runner/steps.js';
+import { commandsOfStep } from '../../../src/runner/steps.js';
 import { buildAria2Args, parseAria2Line } from '../../../src/sys/aria2.js';
 import { buildTarCreateArgs, buildTarExtractArgs } from '../../../src/sys/tar-archive.js';
 
@@ -19,31 +20,14 @@ const payload: DeployPayload = {
   seedSeconds: 60,
   trackerOrigin: 'http://10.0.0.1:8781',
 };
-const instructions = (transport: DeployInstructions['transport']): DeployInstructions => ({
-  host: 'web07',
-  image: 'web',
-  version: 3,
-  ref: 'web@3',
-  rsync: { url: 'rsync://install.web07@10.0.0.1:8873/img.web.3/', user: 'install.web07' },
-  keepPaths: ['/etc/fstab', '/boot/efi/'],
-  family: 'debian',
-  ...(transport === undefined ? {} : { transport }),
-});
-const facts = (overrides: Partial<DeployFacts> = {}): DeployFacts => ({
-  target: '/target',
-  targetMounted: true,
-  submounts: [],
-  memAvailableBytes: 4096 * mib,
-  rootCopy: { files: 10_000, bytes: 200 * mib },
-  toolbox: '/run/rootcast/toolbox.42',
-  rsyncAddress: '10.0.0.1',
-  torrent: { missingTools: [], targetFreeBytes: 20_000 * mib },
-  installedFstab: [],
-  boot: { firmware: 'bios', disks: { ok: true, disks: ['/dev/sda'] } },
-  ...overrides,
-});
+const instructions = (transport: DeployInstructions['transport']): DeployInstructions =>
+  deployInstructions({
+    rsync: { url: 'rsync://install.web07@10.0.0.1:8873/img.web.3/', user: 'install.web07' },
+    ...(transport === undefined ? {} : { transport }),
+  });
+const facts = (overrides: Partial<DeployFacts> = {}): DeployFacts =>
+  deployFacts({ target: '/target', rootCopy: { files: 10_000, bytes: 200 * mib }, torrent: { missingTools: [], targetFreeBytes: 20_000 * mib }, ...overrides });
 const settings: PlanSettings = { workDir: '/run/rootcast', ioTimeoutSeconds: 60, server: 'http://10.0.0.1:8780/', boot: { enabled: false } };
-const stepOf = <K extends Step['kind']>(steps: Step[], kind: K): StepOf<K> => steps.find((step) => step.kind === kind) as StepOf<K>;
 const torrentOffer = { setting: 'torrent' as const, reason: 'install.transport is torrent', payload };
 
 describe('the sync step\'s transport', () => {
