@@ -42,6 +42,15 @@ const main = async (): Promise<void> => {
   const layout = imageLayout(paths);
   const net = await createTestNetwork(maxN + 1, `rcf${process.pid}`);
   let serve: Awaited<ReturnType<typeof startNamespacedServe>> | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> =>
+    (cleaned ??= (async () => {
+      await serve?.stop();
+      await net.destroy();
+      await rm(work, { recursive: true, force: true });
+    })());
+  // The bench runs for half an hour: Ctrl-C must not leave 33 namespaces and a serve behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   try {
     const root = await ensureDebootstrapRoot(bootableRootRecipe);
     await mkdir(layout.versionDir('bench', 1), { recursive: true });
@@ -129,9 +138,7 @@ const main = async (): Promise<void> => {
     await writeFile(svgOut, renderFanoutSvg(rows, { title: `rootcast fan-out: ${(imageBytes / mb).toFixed(0)} MB image, ${linkMbit} Mbit/s links` }));
     console.log(`plot: ${svgOut}`);
   } finally {
-    await serve?.stop();
-    await net.destroy();
-    await rm(work, { recursive: true, force: true });
+    await cleanUp();
   }
 };
 
