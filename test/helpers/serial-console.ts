@@ -103,6 +103,19 @@ export const connectSerialConsole = async (socketPath: string, timeoutMs = 30_00
     }
   };
 
+  /** The shell prompt after a login; Enter is sent again now and then, since a kernel message may have followed the prompt. */
+  const waitForShellPrompt = async (from: number, timeoutMs: number): Promise<RegExpExecArray> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await waitFor(/[#$] *$|Login incorrect/, from, Math.min(10_000, Math.max(deadline - Date.now(), 1)), 'shell prompt after the password');
+      } catch (error) {
+        if (Date.now() >= deadline || closed) throw error;
+        write('\n');
+      }
+    }
+  };
+
   const login = async (user: string, password: string, timeoutMs = 120_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     // getty printed its prompt before we connected: Enter makes it print a fresh one (retried while it starts).
@@ -118,10 +131,11 @@ export const connectSerialConsole = async (socketPath: string, timeoutMs = 30_00
     }
     let from = received.length;
     write(`${user}\n`);
-    await waitFor(/Password: *$/, from, 30_000, 'password prompt');
+    // Not anchored at the end: kernel messages printed during boot may follow the prompt on the same line.
+    await waitFor(/Password:/, from, 30_000, 'password prompt');
     from = received.length;
     write(`${password}\n`);
-    const answer = await waitFor(/[#$] *$|Login incorrect/, from, Math.max(deadline - Date.now(), 30_000), 'shell prompt after the password');
+    const answer = await waitForShellPrompt(from, Math.max(deadline - Date.now(), 30_000));
     if (answer[0] === 'Login incorrect') throw fail(`login as ${user} was refused (wrong password?)`);
     write(`stty -echo; PS1=''; PS2=''; bind 'set enable-bracketed-paste off' 2>/dev/null; dmesg -n 1 2>/dev/null; true\n`);
     await run('true', 30_000);
