@@ -29,6 +29,8 @@ export interface UpdateInstructions extends DeployInstructions {
   assigned: string;
   /** Overridden paths and their layers (empty without overrides); everything else belongs to the image. */
   owners: PathOwner[];
+  /** The version's capture excludes (its manifest): what the image lacks on purpose, which an update leaves alone on the host. Absent from servers before it. */
+  captureExcludes?: string[];
 }
 
 /** The name of the update request's path segment. */

@@ -67,6 +67,7 @@ export const updateInstructionsSchema = deployInstructionsObject
   .extend({
     assigned: z.string().min(1),
     owners: z.array(z.object({ path: z.string().regex(/^\/[^\0]*$/), layer: z.string().min(1), kind: z.enum(['provides', 'removes']) }).strict()),
+    captureExcludes: z.array(z.string().regex(/^[^\0\n\r]+$/, 'one rsync pattern')).optional(),
   })
   .refine(namesDaemonUser, daemonUserRule) satisfies z.ZodType<UpdateInstructions>;
 

@@ -64,11 +64,6 @@ export const tryLockFile = async (file: string): Promise<LockAttempt> => {
   }
 };
 
-/** Read only: the live process holding `file`, if any (takes nothing, writes nothing). */
-export const liveLockHolder = async (file: string): Promise<number | undefined> => {
-  const pid = holderOf(await readLock(file));
-  return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : undefined;
-};
 
 export interface WaitOptions {
   /** How many times to look again before giving up. @default 600 */

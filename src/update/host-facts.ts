@@ -5,6 +5,7 @@ import { RootcastError } from '../errors/rootcast-error.js';
 import { clientConfigPath, hostCredentialPath } from '../protocol/deploy-protocol.js';
 import { deployedStatePath, deployedStateSchema, type DeployedState } from '../protocol/deployed-state.js';
 import { updateExcludeFilePath, updateMarkerPath, updateViaValues } from '../protocol/update-protocol.js';
+import { parseFstab, swapFiles } from '../sys/fstab.js';
 import { isBelow, type MountEntry } from '../sys/mount-table.js';
 import { parseUpdateExcludeFile } from './update-excludes.js';
 
@@ -27,6 +28,8 @@ export interface HostUpdateFacts {
   adminExcludes: string[];
   /** Mount points below the root (as the root sees them) other than the system's own: never synced into. */
   foreignMounts: string[];
+  /** Swap files the host's /etc/fstab names: the image never has them, so --delete would remove an active swap file. */
+  swapFiles: string[];
   /** `uname -r` when the root is this running system: its modules stay until the reboot into the new kernel. */
   runningKernel?: string;
 }
@@ -68,8 +71,8 @@ export const foreignMountsBelow = (mounts: readonly MountEntry[], root: string):
 /** Reads the host's enrolment, credential, deployed state, an interrupted update's marker and the admin's excludes. */
 export const readHostUpdateFacts = async (root: string, mounts: readonly MountEntry[], runningKernel?: string): Promise<HostUpdateFacts> => {
   const at = (path: string): string => hostPath(root, path);
-  const [clientText, credentialText, deployedText, markerText, excludeText] = await Promise.all(
-    [clientConfigPath, hostCredentialPath, deployedStatePath, updateMarkerPath, updateExcludeFilePath].map((path) => readOptional(at(path))),
+  const [clientText, credentialText, deployedText, markerText, excludeText, fstabText] = await Promise.all(
+    [clientConfigPath, hostCredentialPath, deployedStatePath, updateMarkerPath, updateExcludeFilePath, '/etc/fstab'].map((path) => readOptional(at(path))),
   );
   if (clientText === undefined || credentialText === undefined) {
     throw new RootcastError('NOT_FOUND', `${root === '/' ? 'this machine' : root} has no rootcast enrolment (${at(clientText === undefined ? clientConfigPath : hostCredentialPath)} is missing)`, {
@@ -88,6 +91,7 @@ export const readHostUpdateFacts = async (root: string, mounts: readonly MountEn
     marker: markerText === undefined ? undefined : parseJsonFile(at(updateMarkerPath), markerText, updateMarkerSchema),
     adminExcludes: excludeText === undefined ? [] : parseUpdateExcludeFile(excludeText),
     foreignMounts: foreignMountsBelow(mounts, root),
+    swapFiles: fstabText === undefined ? [] : swapFiles(parseFstab(fstabText)),
     ...(runningKernel === undefined || root !== '/' ? {} : { runningKernel }),
   };
 };

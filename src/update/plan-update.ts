@@ -5,10 +5,11 @@ import { planTargetCommand } from '../runner/plan-boot.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import type { HostUpdateFacts } from './host-facts.js';
 import type { UpdateOptions } from './update-options.js';
-import { planUpdateExcludes } from './update-excludes.js';
+import { planDataProtection, planUpdateExcludes } from './update-excludes.js';
 import { runnerOwnedPaths } from '../runner/plan.js';
 import { identityKeptPaths } from '../runner/plan-identity.js';
 import { hostRunnerDir } from '../protocol/update-protocol.js';
+import { exactPattern } from '../overrides/sync-filters.js';
 
 /** The two passes an install makes (docs/overrides.md), run the same way by an update. */
 export type UpdatePassName = 'image' | 'overrides';
@@ -51,6 +52,12 @@ export interface UpdatePlan {
  */
 const onHost: PullPlace = { where: 'namespace' };
 
+/** The patterns of the image filters' whiteouts (`H /srv/old` → `/srv/old`). */
+const whiteoutsOf = (imageFilters: readonly string[]): string[] => imageFilters.filter((rule) => rule.startsWith('H ')).map((rule) => rule.slice(2));
+
+/** What the layers remove on purpose (whiteouts, opaque directories), as exact patterns. */
+const removalsOf = (owners: readonly PathOwner[]): string[] => owners.filter((owner) => owner.kind === 'removes').map((owner) => exactPattern(owner.path));
+
 /** `/` → `/`, `/srv/host` → `/srv/host/`: rsync copies the module's contents into it. */
 const destinationOf = (root: string): string => (root.endsWith('/') ? root : `${root}/`);
 
@@ -68,12 +75,19 @@ export const planUpdateBootCommands = (lines: readonly string[], root: string): 
       ];
 
 /**
- * Pure: the image pass (`--delete`, the update's excludes, the instructions' image filters) and, when the
+ * Pure: the image pass (`--delete`, the update's excludes, the data trees' protection, the instructions' image filters) and, when the
  * host has override layers, the overrides pass (checksum, the instructions' filters; only the admin's
  * excludes and foreign mounts, so every layer file lands as an install would put it).
  */
 export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFacts, options: UpdateOptions, ioTimeoutSeconds = 60): UpdatePlan => {
-  const excludes = planUpdateExcludes(instructions.keepPaths, facts.adminExcludes, facts.foreignMounts, facts.runningKernel);
+  const excludes = planUpdateExcludes({
+    keepPaths: instructions.keepPaths,
+    captureExcludes: instructions.captureExcludes ?? [],
+    adminPatterns: facts.adminExcludes,
+    foreignMounts: facts.foreignMounts,
+    swapFiles: facts.swapFiles,
+    runningKernel: facts.runningKernel,
+  });
   // The install's own pass planners (runner/plan-commands.ts), run by the host's rsync with an update's options.
   const pass = (source: string, protect: readonly string[], filters: readonly string[], overrides: boolean): PlannedCommand =>
     (overrides ? planOverridesPull : planImagePull)(onHost, {
@@ -86,8 +100,9 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
       live: { dryRun: options.dryRun, delete: options.delete },
     });
   const overrides = instructions.overrides;
+  const imageFilters = overrides?.imageFilters ?? [];
   const passes: PlannedPass[] = [
-    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, overrides?.imageFilters ?? [], false) },
+    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, [...planDataProtection(whiteoutsOf(imageFilters)), ...imageFilters], false) },
     ...(overrides === undefined
       ? []
       : [{
@@ -95,7 +110,13 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
           what: `override layers of ${instructions.host}`,
           source: overrides.url,
           // The host's machine id, host keys and rootcast's own files too: an opaque layer directory (/etc/ssh) must not delete them.
-          command: pass(overrides.url, [...new Set([...identityKeptPaths, ...runnerOwnedPaths, `${hostRunnerDir}/`, ...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${mount}/`)])], overrides.overridesFilters, true),
+          // A layer's own directory in a data tree (/srv/site) must not delete the host's data beside it: only removals may.
+          command: pass(
+            overrides.url,
+            [...new Set([...identityKeptPaths, ...runnerOwnedPaths, `${hostRunnerDir}/`, ...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${mount}/`)])],
+            [...planDataProtection(removalsOf(instructions.owners)), ...overrides.overridesFilters],
+            true,
+          ),
         }]),
   ];
   return {

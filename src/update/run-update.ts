@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { release } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import { deployedStatePath, recordDelivery } from '../protocol/deployed-state.js';
@@ -18,7 +18,7 @@ import { createServerApi, type ServerApi } from '../runner/server-api.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
 import type { Exec } from '../sys/exec.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
-import { liveLockHolder, tryLockFile } from '../sys/lock-file.js';
+import { tryLockFile, type FileLock } from '../sys/lock-file.js';
 import { parseMountinfo } from '../sys/mount-table.js';
 import { formatPlannedCommand } from '../sys/planned-command.js';
 import { parseSizedItemizedChanges } from '../sys/rsync-output.js';
@@ -119,9 +119,6 @@ const eventQueue = (api: ServerApi, effects: UpdateEffects): { post(event: Runne
   };
 };
 
-/** Under /run, which a boot empties: a lock left by a power cut cannot outlive it (a reused PID would look alive). */
-const updateLockPath = '/run/rootcast/update.lock';
-
 const updateLocked = (holder: number | undefined, host: string): RootcastError =>
   new RootcastError('LOCKED', `another rootcast update (PID ${holder ?? '?'}) is updating ${host}`, { hint: 'wait for it to end, then re-run' });
 
@@ -136,9 +133,34 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
   }
   const server = options.server ?? facts.client.server;
   const api = createServerApi({ server, host: facts.client.host, token: facts.credential, retry: { ...defaultRetryPolicy, attempts: options.retries }, hooks: { sleep: effects.sleep }, fetch: effects.fetch });
-  // Asked before serve records the attempt, so a refused second update never changes what serve thinks is being delivered.
-  const holder = options.dryRun ? undefined : await liveLockHolder(hostPath(facts.root, updateLockPath));
-  if (holder !== undefined) throw updateLocked(holder, facts.client.host);
+  // Taken before serve is asked: serve records the attempt, and two updates starting at once must not both reach it.
+  const lock = options.dryRun ? undefined : await takeUpdateLock(facts);
+  try {
+    return await askAndRun(ref, facts, options, effects, api);
+  } finally {
+    await lock?.release();
+  }
+};
+
+/**
+ * The update lock, in this machine's /run (a tmpfs a boot empties: a lock left by a power cut cannot outlive it,
+ * where a reused PID would look alive). A root other than / (an offline disk) gets its own lock here too:
+ * its own /run is a plain directory that survives, and nothing is written under it before serve has answered.
+ */
+export const updateLockFile = (root: string): string =>
+  root === '/' ? '/run/rootcast/update.lock' : `/run/rootcast/update-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}.lock`;
+
+/** A second update of the same root is refused naming the first. */
+const takeUpdateLock = async (facts: HostUpdateFacts): Promise<FileLock> => {
+  const lockFile = updateLockFile(facts.root);
+  await mkdir(dirname(lockFile), { recursive: true, mode: 0o700 });
+  const attempt = await tryLockFile(lockFile);
+  if (!attempt.acquired) throw updateLocked(attempt.holder, facts.client.host);
+  return attempt.lock;
+};
+
+/** Asks serve for the instructions, plans, then runs the dry run or the update. */
+const askAndRun = async (ref: string | undefined, facts: HostUpdateFacts, options: UpdateOptions, effects: UpdateEffects, api: ServerApi): Promise<UpdateReport> => {
   // The namespace holder starts while serve answers (it costs a fork and an unshare, not a round trip).
   const pendingNamespace = effects.enterNamespace();
   let instructions: UpdateInstructions;
@@ -183,6 +205,13 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
   }
 };
 
+/** The image's initrd was built on the golden client (its disks, its crypttab): unfit to boot this host until rebuilt here. */
+const noBootloaderNote = (instructions: UpdateInstructions): string => {
+  const lines = instructions.postDeploy === undefined ? [] : [...instructions.postDeploy.initramfs, ...instructions.postDeploy.bootloader.config];
+  const how = lines.length === 0 ? 'rebuild the initramfs and boot loader configuration' : `run ${lines.join(' && ')}`;
+  return `a kernel or /boot changed and --no-bootloader left the initramfs and boot loader configuration as the image brought them (made on the golden client): ${how} on this host before rebooting`;
+};
+
 const applyUpdate = async (
   plan: UpdatePlan,
   instructions: UpdateInstructions,
@@ -191,10 +220,6 @@ const applyUpdate = async (
   { effects, api, namespace }: { effects: UpdateEffects; api: ServerApi; namespace: MountNamespace },
   report: (changes: UpdateChange[], bytes: number, rebootNeeded: boolean, notes: string[]) => UpdateReport,
 ): Promise<UpdateReport> => {
-  const lockFile = hostPath(plan.root, updateLockPath);
-  await mkdir(dirname(lockFile), { recursive: true, mode: 0o700 });
-  const attempt = await tryLockFile(lockFile);
-  if (!attempt.acquired) throw updateLocked(attempt.holder, plan.host);
   const run = randomBytes(4).toString('hex');
   const events = eventQueue(api, effects);
   const post = (event: RunnerEvent): void => events.post(event);
@@ -235,7 +260,7 @@ const applyUpdate = async (
     }
     if (rebootNeeded) {
       notes.push(!options.bootloader
-        ? 'a kernel or /boot changed (--no-bootloader: initramfs and boot loader configuration left as they were): reboot to run it'
+        ? noBootloaderNote(instructions)
         : plan.bootCommands.length === 0
           ? 'a kernel or /boot changed; the server sent no boot commands for this host (no kickstart/ profile): rebuild the initramfs and boot loader configuration, then reboot'
           : 'a kernel or /boot changed: initramfs and boot loader configuration rebuilt; reboot to run it');
@@ -254,7 +279,5 @@ const applyUpdate = async (
     post(buildEvent(plan.host, phase, 'failed', effects.now(), { message }, run));
     await events.flush();
     throw error;
-  } finally {
-    await attempt.lock.release();
   }
 };

@@ -47,6 +47,7 @@ export const builtinUpdateExcludes: readonly ExcludeRule[] = [
   { pattern: '/root/*', reason: 'root\'s data' },
   { pattern: '/var/log/*', reason: 'logs' },
   { pattern: '/var/spool/*', reason: 'queued mail, jobs and print' },
+  { pattern: '/var/mail/*', reason: 'users\' mailboxes' },
   { pattern: '/var/tmp/*', reason: 'temporary files' },
   { pattern: '/var/cache/*', reason: 'caches' },
   // No trailing "/": a service's data directory is often a symlink to a data disk, which "dir/" would not match.
@@ -68,14 +69,57 @@ export const builtinUpdateExcludes: readonly ExcludeRule[] = [
 export const parseUpdateExcludeFile = (text: string): string[] =>
   text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
 
+/** What an update's excludes are made of, besides the built-in list. */
+export interface UpdateExcludeSources {
+  /** The install's kept paths (instructions.keepPaths). */
+  keepPaths: readonly string[];
+  /** The capture's excludes (the version's manifest): the image lacks them on purpose, so the host's stay. */
+  captureExcludes: readonly string[];
+  /** /etc/rootcast/update.exclude. */
+  adminPatterns: readonly string[];
+  foreignMounts: readonly string[];
+  /** Swap files of the host's fstab. */
+  swapFiles: readonly string[];
+  runningKernel?: string | undefined;
+}
+
+/** A path as an rsync pattern that matches only itself (rsync's wildcards escaped). */
+const literalPattern = (path: string): string => path.replace(/[\\*?[]/g, (char) => `\\${char}`);
+
 /** Pure: every exclude of an update's passes, each once, in a stable order. */
-export const planUpdateExcludes = (keepPaths: readonly string[], adminPatterns: readonly string[], foreignMounts: readonly string[], runningKernel?: string): string[] => [
+export const planUpdateExcludes = (sources: UpdateExcludeSources): string[] => [
   ...new Set([
-    ...keepPaths,
+    ...sources.keepPaths,
     ...builtinUpdateExcludes.map((rule) => rule.pattern),
+    ...sources.captureExcludes,
+    ...sources.swapFiles.map(literalPattern),
     // modprobe keeps working until the reboot; the next update after it removes them (the kernel no longer runs).
-    ...(runningKernel === undefined ? [] : [`/usr/lib/modules/${runningKernel}/`, `/lib/modules/${runningKernel}/`]),
-    ...adminPatterns,
-    ...foreignMounts.map((mount) => `${mount}/`),
+    ...(sources.runningKernel === undefined ? [] : [`/usr/lib/modules/${sources.runningKernel}/`, `/lib/modules/${sources.runningKernel}/`]),
+    ...sources.adminPatterns,
+    ...sources.foreignMounts.map((mount) => `${literalPattern(mount)}/`),
   ]),
+];
+
+/**
+ * Trees where a host keeps its own data beside the image's files (an application in /opt, a site in /var/www,
+ * a service's state in /var/lib): the image's files there land and change as anywhere, but what the image lacks
+ * is kept (rsync "protect"), never deleted. The dry run does not list those as deletions.
+ */
+export const dataTrees: readonly string[] = ['/srv', '/opt', '/var/opt', '/var/www', '/var/lib', '/var/backups', '/usr/local'];
+
+/** Under /var/lib, the package managers' state follows the image exactly: it describes the image's files. */
+export const imageOwnedVarLib: readonly string[] = ['dpkg', 'rpm', 'apt', 'dnf', 'yum', 'alternatives', 'ucf', 'initramfs-tools', 'dracut'];
+
+/** Whether an anchored pattern lies in a data tree (where only an explicit removal may still delete). */
+const inDataTree = (pattern: string): boolean => dataTrees.some((tree) => pattern === tree || pattern.startsWith(`${tree}/`));
+
+/**
+ * Pure: receiver rules put before a pass's own filters (rsync's first match wins): what a layer removes on
+ * purpose (`deletable`: a whiteout, an opaque directory) and the package databases may still delete (`R`),
+ * then the data trees are protected (`P`).
+ */
+export const planDataProtection = (deletable: readonly string[]): string[] => [
+  ...deletable.filter(inDataTree).flatMap((pattern) => [`R ${pattern}`, `R ${pattern}/**`]),
+  ...imageOwnedVarLib.flatMap((name) => [`R /var/lib/${name}`, `R /var/lib/${name}/**`]),
+  ...dataTrees.map((tree) => `P ${tree}/**`),
 ];

@@ -1,6 +1,6 @@
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { parseImageRef } from '../../image/ref.js';
-import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
+import { readManifest, resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import { layerLabel } from '../../overrides/layer-id.js';
 import type { PathOwner, UpdateInstructions } from '../../protocol/update-protocol.js';
@@ -71,6 +71,7 @@ export const updateInstructions = async (route: Extract<Route, { kind: 'update' 
     ...planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), { overrides, imageMountPoints: await readImageMountPoints(resolved.root), credential: 'host' }),
     assigned: host.imageRef,
     owners: planPathOwners(overrides),
+    captureExcludes: (await readManifest(context.paths, resolved.image, resolved.version)).excludes,
   };
   return jsonReply(200, instructions);
 };

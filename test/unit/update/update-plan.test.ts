@@ -44,13 +44,16 @@ describe('what an update changes', () => {
 
   test('excludes: kept paths, built-ins, the admin file and foreign mounts, each once', () => {
     expect(parseUpdateExcludeFile('# comment\n\n/srv/keep/\n  /opt/x  \n')).toEqual(['/srv/keep/', '/opt/x']);
-    const excludes = planUpdateExcludes(['/etc/fstab', '/boot/efi/'], ['/srv/keep/'], ['/mnt/nfs']);
+    const none = { keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [] };
+    const excludes = planUpdateExcludes({ ...none, keepPaths: ['/etc/fstab', '/boot/efi/'], captureExcludes: ['/etc/fstab', '/var/cache/apt/*.bin'], adminPatterns: ['/srv/keep/'], foreignMounts: ['/mnt/nfs', '/mnt/[odd]'], swapFiles: ['/data/swap*1'] });
     expect(excludes.filter((pattern) => pattern === '/etc/fstab')).toHaveLength(1);
-    expect(excludes).toEqual(expect.arrayContaining(['/boot/efi/', '/etc/rootcast/', '/home/*', '/var/lib/mysql', '/srv/keep/', '/mnt/nfs/', '/etc/machine-id', '/boot/grub/i386-pc/', '/boot/grub/grub.cfg']));
+    expect(excludes).toEqual(expect.arrayContaining(['/boot/efi/', '/etc/rootcast/', '/home/*', '/var/lib/mysql', '/srv/keep/', '/mnt/nfs/', '/etc/machine-id', '/boot/grub/i386-pc/', '/boot/grub/grub.cfg', '/var/cache/apt/*.bin', '/var/mail/*']));
+    // Paths from the host's fstab and mount table match only themselves.
+    expect(excludes).toEqual(expect.arrayContaining(['/mnt/\\[odd]/', '/data/swap\\*1']));
     expect(excludes).not.toContain('/var/lib/dpkg/');
     // On the running system, the running kernel's modules stay until the reboot.
-    expect(planUpdateExcludes([], [], [], '6.1.0-28-amd64')).toEqual(expect.arrayContaining(['/usr/lib/modules/6.1.0-28-amd64/', '/lib/modules/6.1.0-28-amd64/']));
-    expect(planUpdateExcludes([], [], []).filter((pattern) => pattern.includes('/modules/'))).toEqual([]);
+    expect(planUpdateExcludes({ ...none, runningKernel: '6.1.0-28-amd64' })).toEqual(expect.arrayContaining(['/usr/lib/modules/6.1.0-28-amd64/', '/lib/modules/6.1.0-28-amd64/']));
+    expect(planUpdateExcludes(none).filter((pattern) => pattern.includes('/modules/'))).toEqual([]);
     const mounts = [
       { device: 'srv:/x', mountPoint: '/hosts/a/mnt/nfs', fsType: 'nfs4', options: '' },
       { device: '/dev/sdb1', mountPoint: '/hosts/a/var', fsType: 'ext4', options: '' },
