@@ -274,10 +274,20 @@ const applyUpdate = async (
     // The server records the version once it has `done`: the result is reported after that.
     await events.flush();
     return report(changes, bytes, rebootNeeded, notes);
-  } catch (error) {
+  } catch (caught) {
+    const error = noSpaceError(caught, plan.root) ?? caught;
     const message = error instanceof Error ? error.message : String(error);
     post(buildEvent(plan.host, phase, 'failed', effects.now(), { message }, run));
     await events.flush();
     throw error;
   }
+};
+
+/** A full disk while the update writes its own files (the marker, the kept node): the same NO_SPACE as rsync's. */
+const noSpaceError = (error: unknown, root: string): RootcastError | undefined => {
+  const failure = error as { code?: string; path?: string; dest?: string } | undefined;
+  if (failure?.code !== 'ENOSPC') return undefined;
+  return new RootcastError('NO_SPACE', `${root === '/' ? 'this machine\'s root' : root} ran out of space while the update wrote ${failure.dest ?? failure.path ?? 'its files'}`, {
+    hint: 'free space on it and re-run rootcast update; the update marker stays, so the re-run finishes the same version',
+  });
 };

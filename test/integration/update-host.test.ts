@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -294,6 +294,40 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ ref: 'web@2', resumed: 'web@2' });
     await converged(root);
+  }, 120_000);
+
+  test('a disk that fills: NO_SPACE (75), the host keeps its version and the marker; given room, the re-run converges', async () => {
+    const small = join(scratch, 'small');
+    mkdirSync(small);
+    // The node the host keeps (a copy: a hard link cannot cross file systems) and web@1 fit, web@2's 8 MiB file does not.
+    const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)}k`;
+    const nodeBytes = statSync(process.execPath).size;
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=755', 'rootcast-update-test', small]);
+    try {
+      const root = enrolledRoot('small');
+      // Too small even for the node the update keeps for the first-boot unit: the same NO_SPACE, not an internal error.
+      const noRoom = await runUpdate(['--target-root', root, '--image', 'web@1']);
+      expect(noRoom.status, noRoom.stderr).toBe(75);
+      expect(noRoom.stderr).toMatch(/error \[NO_SPACE\]: .*small ran out of space while the update wrote .*usr\/local\/lib\/rootcast\/node/);
+      execFileSync('mount', ['-o', `remount,size=${kib(nodeBytes + 4 * 1024 * 1024)}`, small]);
+      const first = await runUpdate(['--target-root', root, '--json']);
+      expect(first.status, first.stderr).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({ ref: 'web@1', resumed: 'web@1' });
+      const full = await runUpdate(['--target-root', root, '--image', 'web@2']);
+      expect(full.status, full.stderr).toBe(75);
+      expect(full.stderr).toMatch(/error \[NO_SPACE\]: the target ran out of space while syncing web@2/);
+      expect(existsSync(join(root, 'aaa'))).toBe(false);
+      expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      expect((JSON.parse(readFileSync(join(root, 'etc/rootcast/update-in-progress'), 'utf8')) as { ref: string }).ref).toBe('web@2');
+      expect((await readHostRecord(home.paths, 'web07')).last).toMatchObject({ result: 'failed', ref: 'web@2' });
+      execFileSync('mount', ['-o', `remount,size=${kib(nodeBytes + 64 * 1024 * 1024)}`, small]);
+      const rerun = await runUpdate(['--target-root', root, '--json']);
+      expect(rerun.status, rerun.stderr).toBe(0);
+      expect(JSON.parse(rerun.stdout)).toMatchObject({ ref: 'web@2', resumed: 'web@2' });
+      await converged(root);
+    } finally {
+      execFileSync('umount', [small]);
+    }
   }, 120_000);
 
   test('an update cut short by a reboot is finished by the first-boot script, which then reports the boot', async () => {
