@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
@@ -32,6 +32,7 @@ import { sweepDelayedUpdates } from './sweep.js';
 import { updateTextDiffs } from './text-diffs.js';
 import type { TextDiff } from '../image/text-diff.js';
 import { prepareResumeAtBoot, type SelfBundle } from './resume-at-boot.js';
+import { droppedAccounts, droppedAccountsNote } from './dropped-accounts.js';
 
 export interface UpdateEffects {
   exec: Exec;
@@ -212,6 +213,8 @@ const noBootloaderNote = (instructions: UpdateInstructions): string => {
   return `a kernel or /boot changed and --no-bootloader left the initramfs and boot loader configuration as the image brought them (made on the golden client): ${how} on this host before rebooting`;
 };
 
+const readPasswd = (root: string): Promise<string> => readFile(hostPath(root, '/etc/passwd'), 'utf8').catch(() => '');
+
 const applyUpdate = async (
   plan: UpdatePlan,
   instructions: UpdateInstructions,
@@ -230,6 +233,7 @@ const applyUpdate = async (
     await writeFileAtomic(hostPath(plan.root, updateMarkerPath), `${JSON.stringify(marker)}\n`, { mode: 0o644 });
     for (const line of await prepareResumeAtBoot(plan.root, effects.self)) effects.note(line);
     post({ ...buildRunnerStarted(plan.host, effects.now(), run), via: options.via, message: `${plan.from ?? '?'} → ${plan.ref}` });
+    const passwdBefore = await readPasswd(plan.root);
     const changes: UpdateChange[] = [];
     let bytes = 0;
     for (const pass of plan.passes) {
@@ -241,7 +245,7 @@ const applyUpdate = async (
       bytes += parseRsyncStats(result.stdout).transferredSizeBytes;
       post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${passChanges.length} changes`, bytes }, run));
     }
-    const notes: string[] = [];
+    const notes: string[] = droppedAccountsNote(droppedAccounts(passwdBefore, await readPasswd(plan.root)));
     // An interrupted run leaves rsync's .~tmp~ directories whether this run finishes it or replaces it (a rollback).
     if (facts.marker !== undefined) {
       phase = 'cleanup';

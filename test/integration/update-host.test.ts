@@ -236,6 +236,8 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     for (const [path, content] of Object.entries(hostData)) put(root, path, content);
     put(root, 'var/lib/dpkg/info/removed.list', 'a package web@3 does not have\n');
     put(root, 'etc/stale.conf', 'not in the image\n');
+    // An account added on the host only: /etc/passwd follows the image, and the report names who went.
+    put(root, 'etc/passwd', 'root:x:0:0::/root:/bin/sh\nalice:x:1001:1001::/home/alice:/bin/bash\n');
 
     const dry = await runUpdate(['--target-root', root, '--image', 'web@3', '--dry-run', '--json']);
     expect(dry.status, dry.stderr).toBe(0);
@@ -251,6 +253,7 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     // The golden client's initrd came with the new kernel: the report says it must be rebuilt here before a reboot.
     const report = JSON.parse(update.stdout) as { rebootNeeded: boolean; notes: string[] };
     expect(report.rebootNeeded).toBe(true);
+    expect(report.notes.join('\n')).toMatch(/the image's \/etc\/passwd has no account alice \(uid 1001\), which this host had/);
     expect(report.notes.join('\n')).toMatch(/--no-bootloader left the initramfs and boot loader configuration as the image brought them .*before rebooting/);
     for (const [path, content] of Object.entries(hostData)) expect(readFileSync(join(root, path), 'utf8'), path).toBe(content);
     expect(readFileSync(join(root, 'opt/app/bin'), 'utf8')).toBe('app of web@3\n');
