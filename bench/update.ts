@@ -4,7 +4,8 @@
  * from the same daemon module onto an identical tree (same server, same credential), in the same rounds,
  * alternating which goes first. The update's time includes node's start, the instructions request, its
  * events, the marker and deployed.json. Plain rsync with the update's --delay-updates --delete-delay
- * --no-inc-recursive is timed too, to show what landing the files together costs by itself. Asserts
+ * --no-inc-recursive is timed too, to show what landing the files together costs by itself, and plain rsync
+ * with the update's own rules (excludes, data-tree protection, delayed updates), to split the update's cost. Asserts
  * nothing; prints medians and ratios.
  *
  *   npm run bench:update                      # 20,000 files, 1 warm-up, 5 rounds
@@ -17,6 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addVersion, makeTempHome, removeHome } from '../test/helpers/image-builder.js';
 import { startServeForTests } from '../test/helpers/serve-for-tests.js';
+import { planDataProtection, planUpdateExcludes } from '../src/update/update-excludes.js';
 
 const files = Number(process.env['BENCH_FILES'] ?? '20000');
 const repeats = Number(process.env['BENCH_REPEATS'] ?? '5');
@@ -71,9 +73,17 @@ const main = async (): Promise<void> => {
         timed('rsync', ['-aHAXS', '--numeric-ids', '--delete', ...extra, '--exclude=/etc/rootcast/', '--', `rsync://host.bench01@127.0.0.1:${rsyncPort}/img.web.${version}/`, `${root}/`], { RSYNC_PASSWORD: credential });
       await plain(plainRoot, 1, []);
       await plain(delayRoot, 1, []);
-      const times = { update: [] as number[], plain: [] as number[], delay: [] as number[], delayFullList: [] as number[] };
+      const times = { update: [] as number[], plain: [] as number[], delay: [] as number[], delayFullList: [] as number[], rules: [] as number[] };
       const fullListRoot = join(work, 'plain-full-list-host');
       await plain(fullListRoot, 1, []);
+      // The update's own rsync options and rules (its excludes, data-tree protection, --delay-updates): what rsync alone costs it.
+      const rulesRoot = join(work, 'plain-rules-host');
+      await plain(rulesRoot, 1, []);
+      const updateRules = [
+        ...planUpdateExcludes({ keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi/'], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [] }).map((pattern) => `--exclude=${pattern}`),
+        '--delay-updates', '--delete-delay',
+        ...planDataProtection([]).map((rule) => `--filter=${rule}`),
+      ];
       console.log(`bench/update: ${files} files, ${repeats} rounds (+${warmups} warm-up), load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
       for (let round = 0; round < warmups + repeats; round += 1) {
         const version = round % 2 === 0 ? 2 : 1;
@@ -82,6 +92,7 @@ const main = async (): Promise<void> => {
           ['plain', () => plain(plainRoot, version, [])],
           ['delay', () => plain(delayRoot, version, ['--delay-updates', '--delete-delay'])],
           ['delayFullList', () => plain(fullListRoot, version, ['--delay-updates', '--delete-delay', '--no-inc-recursive'])],
+          ['rules', () => plain(rulesRoot, version, updateRules)],
         ];
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const [name, run] of order) {
@@ -93,8 +104,10 @@ const main = async (): Promise<void> => {
       console.log(`plain rsync --delete:                ${fmt(times.plain)}`);
       console.log(`plain rsync + --delay-updates --delete-delay:  ${fmt(times.delay)}`);
       console.log(`  the same + --no-inc-recursive:      ${fmt(times.delayFullList)}`);
+      console.log(`plain rsync with the update's rules: ${fmt(times.rules)}`);
       console.log(`ratio update / plain (medians): ${(median(times.update) / median(times.plain)).toFixed(2)}×  (by minimums ${(Math.min(...times.update) / Math.min(...times.plain)).toFixed(2)}×); target ≤ 1.2×`);
       console.log(`ratio delay-updates / plain (medians): ${(median(times.delay) / median(times.plain)).toFixed(2)}×`);
+      console.log(`ratio rsync with the update's rules / plain (medians): ${(median(times.rules) / median(times.plain)).toFixed(2)}×; the rest of the update (node, serve's answer and records, marker, events): ${(median(times.update) - median(times.rules)).toFixed(3)} s`);
       console.log(`load after: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
     } finally {
       await serve.stop();
