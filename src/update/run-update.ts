@@ -77,12 +77,12 @@ const unitNotes = (changes: readonly UpdateChange[], verb: string): string[] => 
 };
 
 /** Runs one pass, retrying what the install retries (a restarting server, a busy daemon); never gives up on a bad credential silently. */
-const runPass = async (pass: PlannedPass, effects: UpdateEffects, credential: string, retries: number, namespace: MountNamespace): Promise<StreamResult> => {
+const runPass = async (pass: PlannedPass, effects: UpdateEffects, { credential, retries, root }: { credential: string; retries: number; root: string }, namespace: MountNamespace): Promise<StreamResult> => {
   const runner = { stream: effects.stream, environment: commandEnvironmentValues(credential), log: (line: string) => effects.note(line) };
   return retryWithBackoff(
     { ...defaultRetryPolicy, attempts: retries },
     { sleep: effects.sleep, onRetry: (reason, tries, delay) => effects.note(`${pass.what}: ${reason}; try ${tries + 1} in ${Math.round(delay / 1000)} s`) },
-    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, namespace), pass.what, pass.command.okExitCodes, 'host credential'),
+    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, namespace), pass.what, pass.command.okExitCodes, { credential: 'host credential', destination: root }),
     (reason) => new RootcastError('UNREACHABLE', `the image server did not complete ${pass.what} after ${retries} tries (${reason})`, { hint: 're-run rootcast update once the server is back; the update converges' }),
   );
 };
@@ -191,7 +191,7 @@ const askAndRun = async (ref: string | undefined, facts: HostUpdateFacts, option
     if (plan.dryRun) {
       const changes: UpdateChange[] = [];
       for (const pass of plan.passes) {
-        const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
+        const result = await runPass(pass, effects, { credential: facts.credential, retries: options.retries, root: plan.root }, namespace);
         changes.push(...describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, currentSize(plan.root)));
       }
       const dry = report(changes, 0, needsReboot(changes), unitNotes(changes, 'would change'));
@@ -235,7 +235,7 @@ const applyUpdate = async (
     for (const pass of plan.passes) {
       phase = phaseOfPass[pass.name];
       post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
-      const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
+      const result = await runPass(pass, effects, { credential: facts.credential, retries: options.retries, root: plan.root }, namespace);
       const passChanges = describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, () => 0);
       changes.push(...passChanges);
       bytes += parseRsyncStats(result.stdout).transferredSizeBytes;
