@@ -38,6 +38,8 @@ export const updateRequestSegment = 'update';
 
 /** What `rootcast update` leaves in /etc/rootcast while an update is being applied: an interrupted one is finished from it. */
 export const updateMarkerPath = '/etc/rootcast/update-in-progress';
+/** Held by a running update (under /run, which a boot empties: a lock left by a power cut cannot outlive it; a reused PID would look alive). */
+export const updateLockPath = '/run/rootcast/update.lock';
 /** Extra rsync exclude patterns an admin keeps from updates, one a line. */
 export const updateExcludeFilePath = '/etc/rootcast/update.exclude';
 /** Where push leaves the runner bundle and node on a host (kept by every update). */

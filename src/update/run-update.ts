@@ -8,7 +8,7 @@ import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import { deployedStatePath, recordDelivery } from '../protocol/deployed-state.js';
 import { deliveryOf, formatDeployedState } from '../runner/plan-deployed-state.js';
 import type { RunnerEvent } from '../protocol/host-event.js';
-import { updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
+import { updateLockPath, updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
 import { commandEnvironmentValues } from '../runner/command-environment.js';
 import { buildEvent, buildRunnerStarted } from '../runner/events.js';
 import { defaultRetryPolicy, retryWithBackoff, type RetryHooks } from '../runner/retry-policy.js';
