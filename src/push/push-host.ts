@@ -124,7 +124,7 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
       const dry = settings.mode === 'drift' || settings.dryRun;
       const where = stage === 'connecting' || stage === 'uploading' ? 'before-update' : dry ? 'dry-run' : 'updating';
       const look = where === 'updating' && trust !== undefined ? await lookAtUpdate(plan, trust, deps) : undefined;
-      return failed('TIMEOUT', describeTimeout(host.name, settings.timeoutSeconds, where, look));
+      return failed('TIMEOUT', describeTimeout({ host: host.name, seconds: settings.timeoutSeconds, lockFile: plan.lockFile }, where, look));
     }
     if (isRootcastError(error)) return failed(error.code, error.message);
     return failed('INTERNAL', error instanceof Error ? error.message : String(error));

@@ -26,11 +26,18 @@ export type TimedOutStage = 'before-update' | 'updating' | 'dry-run';
 
 const named = (ref: string | undefined): string => (ref === undefined ? '' : ` to ${ref}`);
 
+/** Which host push gave up on, after how long, and the lock file its update takes there. */
+export interface TimedOutHost {
+  host: string;
+  seconds: number;
+  lockFile: string;
+}
+
 /**
  * Pure: the timed-out host's message: how long push waited, what it was doing, what the look found
  * and where to see the rest.
  */
-export const describeTimeout = (host: string, seconds: number, stage: TimedOutStage, look: UpdateLook | undefined): string => {
+export const describeTimeout = ({ host, seconds, lockFile }: TimedOutHost, stage: TimedOutStage, look: UpdateLook | undefined): string => {
   const waited = `no result within --timeout ${seconds} s`;
   if (stage === 'before-update') return `${waited} while connecting and checking the runner on ${host}: the update was not started; re-run push`;
   if (stage === 'dry-run') return `${waited} from the dry run on ${host} (a dry run changes nothing); re-run it with a longer --timeout`;
@@ -38,7 +45,7 @@ export const describeTimeout = (host: string, seconds: number, stage: TimedOutSt
   const locked = 're-run push once it has ended (while it runs, a second update is refused with LOCKED)';
   switch (look?.kind) {
     case 'running':
-      return `${waited}: the update${named(look.ref)} is still running on ${host} (PID ${look.pid} holds /run/rootcast/update.lock) and goes on without push; ${where}, or ${locked}`;
+      return `${waited}: the update${named(look.ref)} is still running on ${host} (PID ${look.pid} holds ${lockFile}) and goes on without push; ${where}, or ${locked}`;
     case 'unfinished':
       return `${waited}: the update${named(look.ref)} on ${host} stopped before it finished (its marker /etc/rootcast/update-in-progress is there, no update runs); re-run push to finish it; ${where}`;
     case 'idle':

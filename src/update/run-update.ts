@@ -1,14 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { release } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import { deployedStatePath, recordDelivery } from '../protocol/deployed-state.js';
 import { deliveryOf, formatDeployedState } from '../runner/plan-deployed-state.js';
 import type { RunnerEvent } from '../protocol/host-event.js';
-import { updateLockPath, updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
+import { updateLockFile, updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
 import { commandEnvironmentValues } from '../runner/command-environment.js';
 import { buildEvent, buildRunnerStarted } from '../runner/events.js';
 import { defaultRetryPolicy, retryWithBackoff, type RetryHooks } from '../runner/retry-policy.js';
@@ -141,14 +141,6 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
     await lock?.release();
   }
 };
-
-/**
- * The update lock, in this machine's /run (a tmpfs a boot empties: a lock left by a power cut cannot outlive it,
- * where a reused PID would look alive). A root other than / (an offline disk) gets its own lock here too:
- * its own /run is a plain directory that survives, and nothing is written under it before serve has answered.
- */
-export const updateLockFile = (root: string): string =>
-  root === '/' ? '/run/rootcast/update.lock' : `/run/rootcast/update-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}.lock`;
 
 /** A second update of the same root is refused naming the first. */
 const takeUpdateLock = async (facts: HostUpdateFacts): Promise<FileLock> => {

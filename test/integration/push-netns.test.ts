@@ -198,7 +198,7 @@ describe('rootcast push and drift over SSH to namespaced hosts', () => {
         expect(pushed.exitCode, pushed.stderr).toBe(1);
         const result = resolveHostResults(pushed.stdout).get('h2');
         expect(result).toMatchObject({ result: 'failed', code: 'TIMEOUT' });
-        const running = /^no result within --timeout 30 s: the update to web@3 is still running on h2 \(PID (\d+) holds \/run\/rootcast\/update\.lock\) and goes on without push; see rootcast host show h2 .*refused with LOCKED\)$/.exec(result?.message ?? '');
+        const running = /^no result within --timeout 30 s: the update to web@3 is still running on h2 \(PID (\d+) holds \/run\/rootcast\/update-[0-9a-f]{16}\.lock\) and goes on without push; see rootcast host show h2 .*refused with LOCKED\)$/.exec(result?.message ?? '');
         expect(running, result?.message).not.toBeNull();
         // The PID the look found is the update push started; push closing its session did not end it.
         expect(updates()).toEqual([Number(running?.[1])]);

@@ -18,7 +18,7 @@ import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tes
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { findProcesses } from '../helpers/runner-harness.js';
 import { tryLockFile } from '../../src/sys/lock-file.js';
-import { updateLockFile } from '../../src/update/run-update.js';
+import { updateLockFile } from '../../src/protocol/update-protocol.js';
 
 const bundle = join(import.meta.dirname, '../../dist/runner.cjs');
 
