@@ -30,6 +30,7 @@ export const exitStatusByCode = {
   NO_SPACE: ExitStatus.tempFail,
   INTERRUPTED: ExitStatus.tempFail,
   TEMPORARY: ExitStatus.tempFail,
+  TIMEOUT: ExitStatus.tempFail,
   PERMISSION: ExitStatus.noPerm,
   AUTH_FAILED: ExitStatus.noPerm,
   HOST_KEY_MISMATCH: ExitStatus.noPerm,

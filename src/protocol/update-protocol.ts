@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { DeployInstructions } from './deploy-protocol.js';
 
 /**
@@ -38,6 +40,14 @@ export const updateRequestSegment = 'update';
 
 /** What `rootcast update` leaves in /etc/rootcast while an update is being applied: an interrupted one is finished from it. */
 export const updateMarkerPath = '/etc/rootcast/update-in-progress';
+/**
+ * The update lock, in this machine's /run (a tmpfs a boot empties: a lock left by a power cut cannot outlive it,
+ * where a reused PID would look alive). A root other than / (an offline disk) gets its own lock here too:
+ * its own /run is a plain directory that survives, and nothing is written under it before serve has answered.
+ * push's look after a timeout reads the same file.
+ */
+export const updateLockFile = (root: string): string =>
+  root === '/' ? '/run/rootcast/update.lock' : `/run/rootcast/update-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}.lock`;
 /** Extra rsync exclude patterns an admin keeps from updates, one a line. */
 export const updateExcludeFilePath = '/etc/rootcast/update.exclude';
 /** Where push leaves the runner bundle and node on a host (kept by every update). */

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
-import { loadHostTrust } from '../capture/host-trust.js';
+import { loadHostTrust, type HostTrust } from '../capture/host-trust.js';
 import { isRootcastError } from '../errors/rootcast-error.js';
 import type { OpenSsh, SshCredentials, SshSession } from '../sys/ssh-session.js';
 import type { UpdateReport } from '../update/run-update.js';
-import { compareRunnerFiles, hashedDigests, planHostPush, recordedDigests, uploadOf, type PushHost, type PushSettings, type RunnerFiles } from './push-plan.js';
+import { compareRunnerFiles, hashedDigests, planHostPush, recordedDigests, uploadOf, type HostPushPlan, type PushHost, type PushSettings, type RunnerFiles } from './push-plan.js';
 import type { HostPushResult, PushStage } from './push-result.js';
+import { describeTimeout, parseUpdateLook, type UpdateLook } from './update-look.js';
 
 export interface PushHostDeps {
   openSsh: OpenSsh;
@@ -34,6 +35,24 @@ const parseRemoteError = (stderr: string, exitCode: number): { code: string; mes
   return { code: exitCode === 127 ? 'REMOTE_TOOL_MISSING' : 'SUBPROCESS_FAILED', message: tail ?? `the update exited with status ${exitCode}` };
 };
 
+/** The look after a timeout has its own bound, so a host that hangs costs push at most this much more. */
+const lookTimeoutMs = 10_000;
+
+/** One short read-only look over a fresh connection: is the update still running, or did it leave its marker? */
+const lookAtUpdate = async (plan: HostPushPlan, trust: HostTrust, deps: PushHostDeps): Promise<UpdateLook> => {
+  const signal = AbortSignal.timeout(lookTimeoutMs);
+  let session: SshSession | undefined;
+  try {
+    session = await deps.openSsh({ target: plan.target, credentials: deps.credentials, decideHostKey: trust.decide, hostKeyAlgorithms: trust.hostKeyAlgorithms, signal, readyTimeoutMs: lookTimeoutMs });
+    const looked = await session.run(plan.lookCommand);
+    return parseUpdateLook(looked.stdout?.toString('utf8') ?? '');
+  } catch (error) {
+    return { kind: 'unknown', reason: signal.aborted ? `no answer within ${lookTimeoutMs / 1000} s` : error instanceof Error ? error.message : String(error) };
+  } finally {
+    session?.close();
+  }
+};
+
 const outcomeOf = (report: UpdateReport, settings: PushSettings): HostPushResult['result'] => {
   const changed = report.summary.files > 0;
   if (settings.mode === 'drift') return changed ? 'drifted' : 'in-sync';
@@ -53,10 +72,16 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
   if (host.ip === undefined) return failed('INVALID_DATA', `host ${host.name} has no ip in the inventory: push cannot reach it`);
   const plan = planHostPush({ ...host, ip: host.ip }, settings);
   let session: SshSession | undefined;
+  let trust: HostTrust | undefined;
+  let stage: PushStage = 'connecting';
+  const enter = (next: PushStage): void => {
+    stage = next;
+    deps.onStage(host.name, next);
+  };
   const signal = AbortSignal.timeout(settings.timeoutSeconds * 1000);
   try {
-    deps.onStage(host.name, 'connecting');
-    const trust = await loadHostTrust(plan.target, { knownHostsFile: deps.knownHostsFile, acceptNew: false, readOnly: true, purpose: 'push' });
+    enter('connecting');
+    trust = await loadHostTrust(plan.target, { knownHostsFile: deps.knownHostsFile, acceptNew: false, readOnly: true, purpose: 'push' });
     session = await deps.openSsh({ target: plan.target, credentials: deps.credentials, decideHostKey: trust.decide, hostKeyAlgorithms: trust.hostKeyAlgorithms, signal, readyTimeoutMs: Math.min(20_000, settings.timeoutSeconds * 1000) });
     // Recorded digests first (cheap); files changed since are hashed; what still differs is uploaded.
     const known = recordedDigests((await session.run(plan.stateCommand)).stdout?.toString('utf8') ?? '');
@@ -68,7 +93,7 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
     }
     const uploads = [...stale, ...unknown].map((kind) => uploadOf(kind, plan, deps.files));
     if (uploads.length > 0) {
-      deps.onStage(host.name, 'uploading');
+      enter('uploading');
       await session.run(`mkdir -p -- '${plan.remoteDir.replaceAll("'", "'\\''")}'`);
       for (const upload of uploads) {
         await session.upload(upload.local, upload.remote, upload.mode);
@@ -76,7 +101,7 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
       }
     }
     if (uploads.length > 0 || known.size < 2) await session.run(plan.recordCommand(deps.files));
-    deps.onStage(host.name, settings.mode === 'drift' ? 'checking' : 'updating');
+    enter(settings.mode === 'drift' ? 'checking' : 'updating');
     const outcome = await session.run(plan.updateCommand, { stdoutLimit: 64 * 1024 * 1024 });
     const report = parseReport(outcome.stdout);
     if (outcome.exitCode !== 0 || report === undefined) {
@@ -94,7 +119,13 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
       durationMs: deps.monotonicMs() - started,
     };
   } catch (error) {
-    if (signal.aborted) return failed('TEMPORARY', `no answer within --timeout ${settings.timeoutSeconds} s`);
+    if (signal.aborted) {
+      // Only a real update can be left running: before it nothing started, and a dry run changes nothing.
+      const dry = settings.mode === 'drift' || settings.dryRun;
+      const where = stage === 'connecting' || stage === 'uploading' ? 'before-update' : dry ? 'dry-run' : 'updating';
+      const look = where === 'updating' && trust !== undefined ? await lookAtUpdate(plan, trust, deps) : undefined;
+      return failed('TIMEOUT', describeTimeout({ host: host.name, seconds: settings.timeoutSeconds, lockFile: plan.lockFile }, where, look));
+    }
     if (isRootcastError(error)) return failed(error.code, error.message);
     return failed('INTERNAL', error instanceof Error ? error.message : String(error));
   } finally {

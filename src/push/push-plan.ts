@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { hostRunnerDir } from '../protocol/update-protocol.js';
+import { hostRunnerDir, updateLockFile, updateMarkerPath } from '../protocol/update-protocol.js';
 import { formatCommandLine, quoteShellWord } from '../sys/command-line.js';
 import type { SshTarget } from '../sys/ssh-session.js';
 
@@ -47,6 +47,10 @@ export interface HostPushPlan {
   recordCommand: (digests: RunnerFiles) => string;
   /** The update itself, with the host's credential already on it: push carries no secret. */
   updateCommand: string;
+  /** The lock the update takes on the host (its PID first). */
+  lockFile: string;
+  /** Read only, after a timeout: `marker {JSON}` when the update marker is there, `running PID` when the update lock's holder lives. */
+  lookCommand: string;
 }
 
 const cleanPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -85,6 +89,14 @@ export const planHostPush = (host: PushHost & { ip: string }, settings: PushSett
       `${inDir} ${statNow} | while read -r name size mtime; do case $name in node) d=${digests.node.digest};; *) d=${digests.runner.digest};; esac; echo "$name $size $mtime $d"; done > ${digestsFile}.tmp && mv ${digestsFile}.tmp ${digestsFile}`,
     // A clean environment: nothing of the login shell's (NODE_OPTIONS, proxies) reaches the update.
     updateCommand: `exec env -i PATH=${cleanPath} LC_ALL=C ${formatCommandLine(node, args)}`,
+    lockFile: updateLockFile(root),
+    lookCommand: [
+      `m=${quoteShellWord(join(root, updateMarkerPath))}; l=${quoteShellWord(updateLockFile(root))}`,
+      'if [ -e "$m" ]; then printf "marker "; head -c 4096 "$m" | tr -d "\\n"; echo; fi',
+      'p=$(cut -d" " -f1 "$l" 2>/dev/null)',
+      'case $p in ""|*[!0-9]*) ;; *) kill -0 "$p" 2>/dev/null && echo "running $p";; esac',
+      'true',
+    ].join('; '),
   };
 };
 

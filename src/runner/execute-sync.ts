@@ -5,6 +5,7 @@ import type { PlannedCommand } from '../sys/planned-command.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
 import type { StreamResult } from '../sys/stream-process.js';
 import { createProgressThrottle, parseProgressLine } from './progress.js';
+import { chrootTargetDir } from './plan.js';
 import { classifyRsyncExit } from './rsync-exit.js';
 import { retryWithBackoff } from './retry-policy.js';
 import { streamPlanned } from './run-planned.js';
@@ -32,7 +33,7 @@ const pullWithRetries = (phase: PullPhase, step: { what: string; pull: PlannedCo
           if (progress !== undefined && throttle(progress)) runtime.progress(phase, progress);
         },
       });
-      return classifyRsyncExit(finished, step.what, step.pull.okExitCodes);
+      return classifyRsyncExit(finished, step.what, step.pull.okExitCodes, { destination: chrootTargetDir });
     },
     (reason) =>
       new RootcastError('UNREACHABLE', `the ${step.what} could not be pulled: the connection kept failing (${reason})`, {

@@ -1,6 +1,7 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { StreamResult } from '../sys/stream-process.js';
 import type { TryOutcome } from './retry-policy.js';
+import { formatUnwritablePaths, parseUnwritablePaths } from './rsync-unwritable.js';
 
 /** rsync exit codes a later try can fix: socket I/O, protocol stream, I/O timeout, daemon connect timeout. */
 export const transientRsyncExitCodes: readonly number[] = [10, 12, 30, 35];
@@ -11,12 +12,29 @@ const stderrDetails = (result: StreamResult): string[] => [
   ...result.stderr.trimEnd().split('\n').filter(Boolean).slice(-12).map((line) => `stderr: ${line}`),
 ];
 
+/** Who runs the rsync: the install runner (with its install token) or an update (with the host credential). */
+export interface RsyncRun {
+  /** @default 'install token' */
+  credential?: 'install token' | 'host credential';
+  /** The directory rsync writes into (its relative names start there); paths it cannot write are named below it. */
+  destination?: string;
+}
+
+/** What to do about paths the target refuses: an install re-runs, an update can also leave them out or go back. */
+const unwritableHints: Record<NonNullable<RsyncRun['credential']>, string> = {
+  'install token': 'make them writable on the target (chattr -i PATH for an immutable file, mount -o remount,rw for a read-only mount), then re-run the runner',
+  'host credential':
+    'make them writable (chattr -i PATH for an immutable file, mount -o remount,rw for a read-only mount) and re-run rootcast update; or list them in /etc/rootcast/update.exclude to leave them as they are, then re-run; or go back to the version the host records with rootcast update --rollback. Until one of these succeeds, /etc/rootcast/update-in-progress stays',
+};
+
 /**
  * Decides what a finished rsync against the image server means. The plan's `okExitCodes` are done
  * (0, and 24: files vanished on the read-only sender, which can only be a benign race).
- * 23 (some files failed) is fatal: the same files would fail again; the stderr says which.
+ * 23 (some files failed) is fatal: the same files would fail again; paths the target refused to have
+ * written (an immutable file, a read-only mount) are named, else the stderr says which.
  */
-export const classifyRsyncExit = (result: StreamResult, what: string, okExitCodes: readonly number[], credential: 'install token' | 'host credential' = 'install token'): TryOutcome<StreamResult> => {
+export const classifyRsyncExit = (result: StreamResult, what: string, okExitCodes: readonly number[], run: RsyncRun = {}): TryOutcome<StreamResult> => {
+  const credential = run.credential ?? 'install token';
   const error = (code: ConstructorParameters<typeof RootcastError>[0], message: string, hint: string): TryOutcome<StreamResult> => ({
     kind: 'fatal',
     error: new RootcastError(code, message, { hint, details: stderrDetails(result) }),
@@ -43,6 +61,11 @@ export const classifyRsyncExit = (result: StreamResult, what: string, okExitCode
   }
   if (/No space left on device|\(28\)/.test(result.stderr)) {
     return error('NO_SPACE', `the target ran out of space while syncing ${what}`, 'the image is larger than the target filesystem: use a larger disk or partition layout');
+  }
+  const unwritable = result.exitCode === 23 ? parseUnwritablePaths(result.stderr, run.destination ?? '/') : [];
+  if (unwritable.length > 0) {
+    const where = credential === 'install token' ? 'the target' : 'this host';
+    return error('PERMISSION', `rsync for ${what} could not write ${unwritable.length === 1 ? '1 path' : `${unwritable.length} paths`} on ${where}: ${formatUnwritablePaths(unwritable)}`, unwritableHints[credential]);
   }
   if (transientRsyncExitCodes.includes(result.exitCode)) {
     const lastLine = result.stderr.trimEnd().split('\n').filter(Boolean).at(-1) ?? '';

@@ -25,6 +25,9 @@ export interface LivePull {
   delete: boolean;
 }
 
+/** rsync's --delay-updates staging directory name (its default partial dir), beside each changed file's place. */
+export const delayedUpdatesDir = '.~tmp~';
+
 /** Item lines carry the sender's size first, so a dry run can show each file's size change. */
 export const liveOutFormat = '--out-format=%l %i %n';
 

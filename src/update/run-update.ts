@@ -1,14 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { release } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import { deployedStatePath, recordDelivery } from '../protocol/deployed-state.js';
 import { deliveryOf, formatDeployedState } from '../runner/plan-deployed-state.js';
 import type { RunnerEvent } from '../protocol/host-event.js';
-import { updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
+import { updateLockFile, updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
 import { commandEnvironmentValues } from '../runner/command-environment.js';
 import { buildEvent, buildRunnerStarted } from '../runner/events.js';
 import { defaultRetryPolicy, retryWithBackoff, type RetryHooks } from '../runner/retry-policy.js';
@@ -78,12 +78,12 @@ const unitNotes = (changes: readonly UpdateChange[], verb: string): string[] => 
 };
 
 /** Runs one pass, retrying what the install retries (a restarting server, a busy daemon); never gives up on a bad credential silently. */
-const runPass = async (pass: PlannedPass, effects: UpdateEffects, credential: string, retries: number, namespace: MountNamespace): Promise<StreamResult> => {
+const runPass = async (pass: PlannedPass, effects: UpdateEffects, { credential, retries, root }: { credential: string; retries: number; root: string }, namespace: MountNamespace): Promise<StreamResult> => {
   const runner = { stream: effects.stream, environment: commandEnvironmentValues(credential), log: (line: string) => effects.note(line) };
   return retryWithBackoff(
     { ...defaultRetryPolicy, attempts: retries },
     { sleep: effects.sleep, onRetry: (reason, tries, delay) => effects.note(`${pass.what}: ${reason}; try ${tries + 1} in ${Math.round(delay / 1000)} s`) },
-    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, namespace), pass.what, pass.command.okExitCodes, 'host credential'),
+    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, namespace), pass.what, pass.command.okExitCodes, { credential: 'host credential', destination: root }),
     (reason) => new RootcastError('UNREACHABLE', `the image server did not complete ${pass.what} after ${retries} tries (${reason})`, { hint: 're-run rootcast update once the server is back; the update converges' }),
   );
 };
@@ -143,14 +143,6 @@ export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects):
   }
 };
 
-/**
- * The update lock, in this machine's /run (a tmpfs a boot empties: a lock left by a power cut cannot outlive it,
- * where a reused PID would look alive). A root other than / (an offline disk) gets its own lock here too:
- * its own /run is a plain directory that survives, and nothing is written under it before serve has answered.
- */
-export const updateLockFile = (root: string): string =>
-  root === '/' ? '/run/rootcast/update.lock' : `/run/rootcast/update-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}.lock`;
-
 /** A second update of the same root is refused naming the first. */
 const takeUpdateLock = async (facts: HostUpdateFacts): Promise<FileLock> => {
   const lockFile = updateLockFile(facts.root);
@@ -192,7 +184,7 @@ const askAndRun = async (ref: string | undefined, facts: HostUpdateFacts, option
     if (plan.dryRun) {
       const changes: UpdateChange[] = [];
       for (const pass of plan.passes) {
-        const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
+        const result = await runPass(pass, effects, { credential: facts.credential, retries: options.retries, root: plan.root }, namespace);
         changes.push(...describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, currentSize(plan.root)));
       }
       const dry = report(changes, 0, needsReboot(changes), unitNotes(changes, 'would change'));
@@ -239,7 +231,7 @@ const applyUpdate = async (
     for (const pass of plan.passes) {
       phase = phaseOfPass[pass.name];
       post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
-      const result = await runPass(pass, effects, facts.credential, options.retries, namespace);
+      const result = await runPass(pass, effects, { credential: facts.credential, retries: options.retries, root: plan.root }, namespace);
       const passChanges = describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, () => 0);
       changes.push(...passChanges);
       bytes += parseRsyncStats(result.stdout).transferredSizeBytes;

@@ -1,7 +1,5 @@
 import type { Exec } from '../sys/exec.js';
-
-/** rsync's --delay-updates staging directory name (its default partial dir). */
-export const delayedUpdatesDir = '.~tmp~';
+import { delayedUpdatesDir } from '../sys/rsync-pull.js';
 
 /** Trees an update never syncs into, so the sweep does not walk them either. */
 const unsweptDirs: readonly string[] = ['/proc', '/sys', '/dev', '/run', '/tmp', '/home', '/var/log'];

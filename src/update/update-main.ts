@@ -29,8 +29,22 @@ export const runAndPrintUpdate = async (options: UpdateOptions, effects: UpdateE
   return report;
 };
 
+/**
+ * A reader that went away (push's --timeout closed its SSH session: sshd closes the pipes, it sends no signal)
+ * must not end the update at its next line with EPIPE, between two passes or before the boot commands
+ * (measured: it died so after its image pass); it finishes, or fails, on its own and tells serve.
+ */
+const outliveClosedOutput = (streams: readonly NodeJS.EventEmitter[]): void => {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+};
+
 /** `node runner.cjs update …` (src/bundle/main.ts): returns the exit status; errors are printed here only. */
 export const runUpdateMain = async (argv: readonly string[]): Promise<number> => {
+  outliveClosedOutput([process.stdout, process.stderr]);
   try {
     const parsed = parseUpdateArgs(argv);
     if (parsed.help) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,8 @@ const eventually = async <T>(probe: () => T | undefined, what: string, attempts 
   throw new Error(`gave up waiting for ${what}`);
 };
 
+const bigFileBytes = 16 * 1024 * 1024;
+
 const put = (root: string, path: string, content: string): void => {
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), content);
@@ -52,8 +55,8 @@ describe('rootcast push and drift over SSH to namespaced hosts', () => {
   const rootOf = (host: string): string => join(hostsDir, host);
 
   /** `rootcast … push|drift` run from the server's namespace (never from the root namespace). */
-  const rootcast = (args: readonly string[]) =>
-    net.run(net.namespaces[0] as string, process.execPath, [rootcastBinary, '--home', paths.home, ...args, '--known-hosts', knownHosts, '--ssh-key', clientKey, '--target-root', join(hostsDir, '{host}'), '--timeout', '120'], { timeoutMs: 300_000 });
+  const rootcast = (args: readonly string[], timeoutSeconds = 120) =>
+    net.run(net.namespaces[0] as string, process.execPath, [rootcastBinary, '--home', paths.home, ...args, '--known-hosts', knownHosts, '--ssh-key', clientKey, '--target-root', join(hostsDir, '{host}'), '--timeout', String(timeoutSeconds)], { timeoutMs: 300_000 });
   /** What rsync would still change to make the host's managed paths the image's (empty: equal in content and metadata). */
   const managed = (root: string, image: string): string[] =>
     execFileSync('rsync', ['-aHAXn', '--delete', '--itemize-changes', '--exclude=/etc/rootcast/', '--exclude=/run/', '--exclude=/usr/local/lib/rootcast/', `${image}/`, `${root}/`], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -63,11 +66,13 @@ describe('rootcast push and drift over SSH to namespaced hosts', () => {
     paths = resolveHomePaths({ home: join(work, 'home') });
     mkdirSync(chrootParent, { recursive: true, mode: 0o755 });
     hostsDir = join(work, 'hosts');
-    for (const version of [1, 2]) {
+    for (const version of [1, 2, 3]) {
       const golden = join(work, `golden${version}`);
       put(golden, 'etc/motd', `web version ${version}\n`);
       put(golden, 'etc/app.conf', version === 1 ? 'old\n' : 'new\n');
       if (version === 1) put(golden, 'etc/only-v1', 'gone in 2\n');
+      // web@3: 16 MiB more, minutes of transfer over a link shaped to 1 Mbit/s (the --timeout test).
+      if (version === 3) put(golden, 'opt/big.bin', randomBytes(bigFileBytes).toString('base64').slice(0, bigFileBytes));
       // Every real root has /usr/local/lib, where push keeps node and the runner.
       mkdirSync(join(golden, 'usr/local/lib'), { recursive: true });
       execFileSync('find', [golden, '-exec', 'touch', '-h', '-d', '2020-01-01T00:00:00Z', '{}', '+']);
@@ -89,7 +94,7 @@ describe('rootcast push and drift over SSH to namespaced hosts', () => {
     ].join('\n'));
     entry = await bundleEntry(join(import.meta.dirname, 'serve-entry.ts'));
     serve = net.spawn(net.namespaces[0] as string, process.execPath, [entry.file, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`], {
-      env: { ...process.env, SERVE_FLEET_FILE: join(work, 'fleet.json') },
+      env: { ...process.env, SERVE_FLEET_FILE: join(work, 'fleet.json'), SERVE_OVERRIDES_DIR: paths.overridesDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     serve.stdout?.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
@@ -173,6 +178,47 @@ describe('rootcast push and drift over SSH to namespaced hosts', () => {
     const nothing = await rootcast(['drift', 'nosuchhost']);
     expect(nothing.exitCode).toBe(66);
     expect(nothing.stderr).toMatch(/not in the inventory .*: nosuchhost/);
+  }, 300_000);
+
+  test('--timeout while the update runs: TIMEOUT naming the running update (a fresh look); it goes on without push, refuses a second one, and finishes', async () => {
+    const ns = net.namespaces[names.indexOf('h2') + 1] as string;
+    const root = rootOf('h2');
+    const layer = join(paths.overridesDir, 'host', 'h2');
+    const updates = (): number[] => findProcesses('runner.cjs', 'update', '--image', 'web@3', root);
+    // h2 has node and the runner first (no limit yet).
+    const ready = await rootcast(['push', 'h2']);
+    expect(ready.exitCode, ready.stderr).toBe(0);
+    try {
+      // A host layer: after the slow image pass the update still has a pass to start (and a line to print).
+      put(layer, 'etc/h2.conf', 'from the host layer\n');
+      try {
+        // 1 Mbit/s: web@3's 16 MiB take minutes, far beyond the 30 s push waits.
+        await net.shape(ns, 1);
+        const pushed = await rootcast(['push', 'h2', '--image', 'web@3', '--json'], 30);
+        expect(pushed.exitCode, pushed.stderr).toBe(1);
+        const result = resolveHostResults(pushed.stdout).get('h2');
+        expect(result).toMatchObject({ result: 'failed', code: 'TIMEOUT' });
+        const running = /^no result within --timeout 30 s: the update to web@3 is still running on h2 \(PID (\d+) holds \/run\/rootcast\/update-[0-9a-f]{16}\.lock\) and goes on without push; see rootcast host show h2 .*refused with LOCKED\)$/.exec(result?.message ?? '');
+        expect(running, result?.message).not.toBeNull();
+        // The PID the look found is the update push started; push closing its session did not end it.
+        expect(updates()).toEqual([Number(running?.[1])]);
+        expect(existsSync(join(root, 'etc/rootcast/update-in-progress'))).toBe(true);
+        // Re-running push meanwhile: the running update holds the lock, the second one is refused.
+        const second = await rootcast(['push', 'h2', '--image', 'web@3', '--json']);
+        expect(resolveHostResults(second.stdout).get('h2'), second.stderr).toMatchObject({ result: 'failed', code: 'LOCKED' });
+      } finally {
+        await net.shape(ns, 10_000);
+      }
+      // With the link free again it finishes on its own, both passes (its output has no reader any more), and tells serve.
+      await eventually(() => (updates().length === 0 ? true : undefined), 'the pushed update to end', 1200);
+      expect(existsSync(join(root, 'etc/rootcast/update-in-progress'))).toBe(false);
+      expect(readFileSync(join(root, 'etc/h2.conf'), 'utf8')).toBe('from the host layer\n');
+      expect(readFileSync(join(root, 'opt/big.bin')).length).toBe(bigFileBytes);
+      expect((JSON.parse(readFileSync(join(root, 'etc/rootcast/deployed.json'), 'utf8')) as { current: { ref: string; via: string } }).current).toMatchObject({ ref: 'web@3', via: 'push' });
+      expect((await readHostRecord(paths, 'h2')).last).toMatchObject({ result: 'succeeded', ref: 'web@3', from: 'web@2', via: 'push' });
+    } finally {
+      await rm(layer, { recursive: true, force: true });
+    }
   }, 300_000);
 });
 

@@ -1,9 +1,12 @@
 /**
  * `rootcast serve` as its own process for the namespace tests (bundled by esbuild at test time): the real command,
  * with the fleet read from the JSON file in $SERVE_FLEET_FILE (re-read on every load, so SIGHUP picks up edits),
- * an optional `answerFileClients` list beside the hosts, and a trivial answer-file renderer.
+ * an optional `answerFileClients` list beside the hosts, and a trivial answer-file renderer. With
+ * $SERVE_OVERRIDES_DIR, the hosts it has a `host/NAME` layer for get their layers (read at each request).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { registerServeCommand } from '../../src/cli/commands/serve.js';
 import { describeError, formatErrorText } from '../../src/errors/format-error.js';
@@ -12,6 +15,8 @@ import { parseAddressOrSubnet, type Subnet } from '../../src/inventory/ipv4.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
 
 type FleetFile = ServeFleet & { answerFileClients?: string[] };
+
+const overridesDir = process.env['SERVE_OVERRIDES_DIR'];
 
 const subnets = (entries: readonly string[]): Subnet[] =>
   entries.flatMap((entry) => {
@@ -30,6 +35,20 @@ registerServeCommand(program as unknown as Command, {}, {
         installTokenLifetimeMs: defaultInstallTokenLifetimeMs,
         answerFileClients: answerFileClients === undefined ? { kind: 'any', why: 'configured' } : { kind: 'subnets', subnets: subnets(answerFileClients), from: 'server.answerFileClients' },
       },
+      ...(overridesDir === undefined
+        ? {}
+        : {
+            overridesRequest: async (host, version) =>
+              !existsSync(join(overridesDir, 'host', host))
+                ? undefined
+                : {
+                    overridesDir,
+                    subject: { name: host, imageName: version.image, groups: [] },
+                    context: { host: { name: host, fqdn: host, macs: [] }, image: { name: version.image, ref: version.ref }, groups: [], vars: {}, server: {} },
+                    imageRoot: version.root,
+                    known: { hosts: fleet.hosts.map((entry) => entry.name), groups: [] },
+                  },
+          }),
     };
   },
 });

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tes
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { findProcesses } from '../helpers/runner-harness.js';
 import { tryLockFile } from '../../src/sys/lock-file.js';
-import { updateLockFile } from '../../src/update/run-update.js';
+import { updateLockFile } from '../../src/protocol/update-protocol.js';
 
 const bundle = join(import.meta.dirname, '../../dist/runner.cjs');
 
@@ -28,9 +28,13 @@ interface Outcome {
   stderr: string;
 }
 
-/** `node runner.cjs update …` as a host runs it; `onStart` sees the child (to kill it midway). */
-const runUpdate = (args: readonly string[], onStart?: (pid: number) => void): Promise<Outcome> => {
-  const child = spawn(process.execPath, [bundle, 'update', '--retries', '2', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `node runner.cjs update …` as a host runs it; `onStart` sees the child (to kill it midway); `prefix` runs it
+ * through a wrapper (a private mount namespace with the host's own mounts).
+ */
+const runUpdate = (args: readonly string[], { onStart, prefix = [] }: { onStart?: (pid: number) => void; prefix?: readonly string[] } = {}): Promise<Outcome> => {
+  const argv = [...prefix, process.execPath, bundle, 'update', '--retries', '2', ...args];
+  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) onStart?.(child.pid);
   let stdout = '';
   let stderr = '';
@@ -38,6 +42,22 @@ const runUpdate = (args: readonly string[], onStart?: (pid: number) => void): Pr
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
 };
+
+/** Whether this file system takes chattr +i (ext4 does; tmpfs only since Linux 6.0): the immutable-file test needs it. */
+const immutableFlagWorks = ((): boolean => {
+  const probe = mkdtempSync(join(tmpdir(), 'rootcast-chattr-'));
+  const file = join(probe, 'f');
+  writeFileSync(file, '');
+  try {
+    execFileSync('chattr', ['+i', file], { stdio: 'ignore' });
+    execFileSync('chattr', ['-i', file], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+})();
 
 const put = (root: string, path: string, content: string): void => {
   mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -267,7 +287,7 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     let pid = 0;
     let done = false;
     let output = '';
-    const running = runUpdate(['--target-root', root, '--image', 'web@2', '--bwlimit', '1024'], (started) => (pid = started)).then((outcome) => {
+    const running = runUpdate(['--target-root', root, '--image', 'web@2', '--bwlimit', '1024'], { onStart: (started) => (pid = started) }).then((outcome) => {
       done = true;
       output = outcome.stderr;
     });
@@ -355,6 +375,65 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(boot.stderr).toMatch(/finishing the interrupted update: \{"ref":"web@2"/);
     await converged(root);
     expect((await serve.allEvents('web07')).filter((event) => event.kind === 'booted')).toHaveLength(1);
+  }, 120_000);
+
+  const markerRef = (root: string): string | undefined =>
+    existsSync(join(root, 'etc/rootcast/update-in-progress')) ? (JSON.parse(readFileSync(join(root, 'etc/rootcast/update-in-progress'), 'utf8')) as { ref: string }).ref : undefined;
+
+  test.skipIf(!immutableFlagWorks)('immutable files (chattr +i): PERMISSION naming them, marker kept; --rollback goes back; after chattr -i the re-run converges', async () => {
+    const root = await fresh('web@1', 'immutable');
+    // web@2 changes /etc/passwd (a rename onto it) and deletes /usr/lib/libx.so (an unlink).
+    const locked = [join(root, 'etc/passwd'), join(root, 'usr/lib/libx.so')];
+    try {
+      execFileSync('chattr', ['+i', ...locked]);
+      const failed = await runUpdate(['--target-root', root, '--image', 'web@2']);
+    expect(failed.status, failed.stderr).toBe(77);
+      expect(failed.stderr).toContain('rootcast update: error [PERMISSION]: rsync for web@2 could not write 2 paths on this host: /etc/passwd (Operation not permitted), /usr/lib/libx.so (Operation not permitted)');
+      expect(failed.stderr).toMatch(/hint: make them writable \(chattr -i PATH .*update\.exclude.*rootcast update --rollback/);
+      expect(markerRef(root)).toBe('web@2');
+      expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      // serve's record says why (rootcast host show).
+      expect((await readHostRecord(home.paths, 'web07')).last).toMatchObject({ result: 'failed', ref: 'web@2' });
+      expect(JSON.stringify((await readHostRecord(home.paths, 'web07')).last)).toContain('/etc/passwd (Operation not permitted)');
+
+      // Way out: back to the version the host records (the interrupted update never became current).
+      const back = await runUpdate(['--target-root', root, '--rollback', '--json']);
+      expect(back.status, back.stderr).toBe(0);
+      const report = JSON.parse(back.stdout) as { from: string; ref: string; notes: string[] };
+      expect([report.from, report.ref]).toEqual(['web@1', 'web@1']);
+      expect(report.notes.join('\n')).toMatch(/replaced the interrupted update to web@2 with web@1/);
+      expect(markerRef(root)).toBeUndefined();
+      await equalsFresh(root, 'web@1');
+
+      // The inventory's web@2 again: the same refusal, every time, until the paths are writable.
+      const again = await runUpdate(['--target-root', root]);
+      expect(again.status, again.stderr).toBe(77);
+      expect(again.stderr).toMatch(/could not write 2 paths on this host: \/etc\/passwd/);
+      expect(markerRef(root)).toBe('web@2');
+      execFileSync('chattr', ['-i', ...locked]);
+      const fixed = await runUpdate(['--target-root', root, '--json']);
+      expect(fixed.status, fixed.stderr).toBe(0);
+      expect(JSON.parse(fixed.stdout)).toMatchObject({ ref: 'web@2', resumed: 'web@2' });
+      await converged(root);
+    } finally {
+      execFileSync('chattr', ['-i', ...locked.filter((path) => existsSync(path))]);
+    }
+  }, 180_000);
+
+  test('a read-only /usr (a bind mount in a private namespace): PERMISSION naming the paths, marker kept; writable again, the re-run converges', async () => {
+    const root = await fresh('web@1', 'read-only-usr');
+    const usr = join(root, 'usr');
+    // The namespace, and the mount with it, ends with the update.
+    const readOnlyUsr = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"', usr];
+    const failed = await runUpdate(['--target-root', root, '--image', 'web@2'], { prefix: readOnlyUsr });
+    expect(failed.status, failed.stderr).toBe(77);
+    expect(failed.stderr).toMatch(/error \[PERMISSION\]: rsync for web@2 could not write \d+ paths on this host: .*\/usr\/lib\/libx\.so \(Read-only file system\)/);
+    expect(failed.stderr).toMatch(/remount,rw/);
+    expect(markerRef(root)).toBe('web@2');
+    expect(existsSync(join(root, 'usr/lib/libx.so'))).toBe(true);
+    const writable = await runUpdate(['--target-root', root, '--json']);
+    expect(writable.status, writable.stderr).toBe(0);
+    await converged(root);
   }, 120_000);
 
   test('bad input: clear errors, nothing changed', async () => {

@@ -58,7 +58,7 @@ const runFleetCommand = async (ctx: CommandContext, specs: readonly string[], se
 const addFleetOptions = (command: PlainCommand): PlainCommand =>
   command
     .option('--concurrency <n>', 'hosts at once', '32')
-    .option('--timeout <s>', 'seconds one host may take (connect, upload, update) before it counts as failed', '600')
+    .option('--timeout <s>', 'seconds one host may take (connect, upload, update) before it counts as failed (TIMEOUT; an update already running there goes on)', '600')
     .option('--ssh-user <user>', 'the user push logs in as (it runs the update: root)', 'root')
     .option('--ssh-port <port>', 'sshd port on the hosts', '22')
     .option('--ssh-key <file>', 'private key (default: ssh-agent and ~/.ssh/id_*)')

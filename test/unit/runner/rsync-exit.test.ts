@@ -35,9 +35,32 @@ describe('classifyRsyncExit', () => {
 
   test('a partial transfer (23) is fatal: no space has its own code, others show the stderr', () => {
     expect(codeOf(classifyRsyncExit(result(23, 'write failed on "/target/x": No space left on device (28)'), 'image', ok))).toBe('NO_SPACE');
-    const other = classifyRsyncExit(result(23, 'rsync: [receiver] mkstemp "/target/.x" failed: Read-only file system (30)'), 'image', ok);
+    const other = classifyRsyncExit(result(23, 'rsync: [receiver] rsync_xal_set: lsetxattr("/target/etc/x","security.ima") failed: Operation not supported (95)'), 'image', ok);
     expect(codeOf(other)).toBe('SUBPROCESS_FAILED');
-    expect(other.kind === 'fatal' && (other.error as RootcastError).details.join('\n')).toContain('Read-only file system');
+    expect(other.kind === 'fatal' && (other.error as RootcastError).details.join('\n')).toContain('Operation not supported');
+  });
+
+  // rsync 3.2.7's lines for an immutable /etc/passwd and /usr/lib/libx.so under --delay-updates (measured).
+  const immutable = [
+    'rsync: [receiver] rename failed for "/srv/h/etc/passwd" (from etc/.~tmp~/passwd): Operation not permitted (1)',
+    'rsync: [generator] delete_file: unlink(usr/lib/libx.so) failed: Operation not permitted (1)',
+    'rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1347) [sender=3.2.7]',
+  ].join('\n');
+
+  test('23 for paths the host refuses (immutable, read-only): PERMISSION naming them, an update\'s three ways out', () => {
+    const update = classifyRsyncExit(result(23, immutable), 'web@2', ok, { credential: 'host credential', destination: '/srv/h/' });
+    expect(codeOf(update)).toBe('PERMISSION');
+    const error = (update.kind === 'fatal' ? update.error : undefined) as RootcastError;
+    expect(error.exitStatus).toBe(77);
+    expect(error.message).toBe('rsync for web@2 could not write 2 paths on this host: /etc/passwd (Operation not permitted), /usr/lib/libx.so (Operation not permitted)');
+    expect(error.hint).toMatch(/chattr -i PATH.*remount,rw.*\/etc\/rootcast\/update\.exclude.*rootcast update --rollback/);
+    expect(error.details.join('\n')).toContain('rename failed for');
+    // The install runner: the target's paths, and a runner's way out (no update.exclude, no rollback).
+    const install = classifyRsyncExit(result(23, 'rsync: [receiver] mkstemp "/target/usr/.ls.jH7IVT" failed: Read-only file system (30)'), 'image web@2', ok, { destination: '/target' });
+    const installError = (install.kind === 'fatal' ? install.error : undefined) as RootcastError;
+    expect([installError.code, installError.message]).toEqual(['PERMISSION', 'rsync for image web@2 could not write 1 path on the target: /usr/ls (Read-only file system)']);
+    expect(installError.hint).toMatch(/re-run the runner/);
+    expect(installError.hint).not.toMatch(/rollback|update\.exclude/);
   });
 
   test('20 from the server side (serve restarting) is transient; our own 20 (we were interrupted) is not', () => {
