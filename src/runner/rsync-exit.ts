@@ -27,6 +27,12 @@ const unwritableHints: Record<NonNullable<RsyncRun['credential']>, string> = {
     'make them writable (chattr -i PATH for an immutable file, mount -o remount,rw for a read-only mount) and re-run rootcast update; or list them in /etc/rootcast/update.exclude to leave them as they are, then re-run; or go back to the version the host records with rootcast update --rollback. Until one of these succeeds, /etc/rootcast/update-in-progress stays',
 };
 
+/** A full target: an install needs a bigger disk; an update resumes once there is room. */
+const noSpaceHints: Record<NonNullable<RsyncRun['credential']>, string> = {
+  'install token': 'the image is larger than the target filesystem: use a larger disk or partition layout',
+  'host credential': 'free space on the host and re-run rootcast update, which finishes the same version (/etc/rootcast/update-in-progress stays until then; within a pass, --delay-updates renames nothing in before all of it arrived)',
+};
+
 /**
  * Decides what a finished rsync against the image server means. The plan's `okExitCodes` are done
  * (0, and 24: files vanished on the read-only sender, which can only be a benign race).
@@ -60,7 +66,7 @@ export const classifyRsyncExit = (result: StreamResult, what: string, okExitCode
     return error('PERMISSION', `the rsync daemon does not allow this machine to read ${what}`, 'add the host\'s address to the inventory so serve lists it in "hosts allow"');
   }
   if (/No space left on device|\(28\)/.test(result.stderr)) {
-    return error('NO_SPACE', `the target ran out of space while syncing ${what}`, 'the image is larger than the target filesystem: use a larger disk or partition layout');
+    return error('NO_SPACE', `the target ran out of space while syncing ${what}`, noSpaceHints[credential]);
   }
   const unwritable = result.exitCode === 23 ? parseUnwritablePaths(result.stderr, run.destination ?? '/') : [];
   if (unwritable.length > 0) {

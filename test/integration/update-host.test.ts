@@ -339,6 +339,7 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
       const full = await runUpdate(['--target-root', root, '--image', 'web@2']);
       expect(full.status, full.stderr).toBe(75);
       expect(full.stderr).toMatch(/error \[NO_SPACE\]: the target ran out of space while syncing web@2/);
+      expect(full.stderr).toMatch(/free space on the host and re-run rootcast update, which finishes the same version/);
       expect(existsSync(join(root, 'aaa'))).toBe(false);
       expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
       expect((JSON.parse(readFileSync(join(root, 'etc/rootcast/update-in-progress'), 'utf8')) as { ref: string }).ref).toBe('web@2');
