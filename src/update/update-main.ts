@@ -34,7 +34,7 @@ export const runAndPrintUpdate = async (options: UpdateOptions, effects: UpdateE
  * must not end the update at its next line with EPIPE, between two passes or before the boot commands
  * (measured: it died so after its image pass); it finishes, or fails, on its own and tells serve.
  */
-const outliveClosedOutput = (streams: readonly NodeJS.EventEmitter[]): void => {
+export const outliveClosedOutput = (streams: readonly NodeJS.EventEmitter[]): void => {
   for (const stream of streams) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;

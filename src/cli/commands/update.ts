@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { buildContext, type ContextSeed } from '../context.js';
-import { realUpdateEffects, runAndPrintUpdate } from '../../update/update-main.js';
+import { outliveClosedOutput, realUpdateEffects, runAndPrintUpdate } from '../../update/update-main.js';
 import { parseUpdateOptions, updateOptionTable, type RawUpdateOptions } from '../../update/update-options.js';
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -22,6 +22,8 @@ export const registerUpdateCommand = (program: Command, seed: ContextSeed): void
       flag.startsWith('no-') ? (given[camel(flag.slice(3))] === false ? true : undefined) : given[camel(flag)];
     const raw = Object.fromEntries(updateOptionTable.map((spec) => [spec.key, spec.global === true ? undefined : valueOf(spec.flag)])) as RawUpdateOptions;
     const options = parseUpdateOptions({ ...raw, json: ctx.json });
+    // As the bundle's update: an SSH session that drops mid-update must not end it at its next line.
+    if (ctx.stdout === process.stdout) outliveClosedOutput([process.stdout, process.stderr]);
     await runAndPrintUpdate(options, { ...realUpdateEffects(ctx.stderr), exec: ctx.exec, now: ctx.now }, ctx.stdout);
   });
 };
