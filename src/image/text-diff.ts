@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
 import { escapePath } from './path-escape.js';
+import { createPrivacyCheck } from './private-content.js';
 import type { TreeChange } from './tree-diff.js';
 import { absolutePath } from './tree-walk.js';
 
@@ -13,12 +14,15 @@ export interface TextDiffOptions {
   timeoutMs?: number;
 }
 
-/** A unified diff, or the reason none is shown (binary, too large, too different). */
+/** A unified diff, or the reason none is shown (private, binary, too large, too different). */
 export type TextDiff = { path: string; patch: string } | { path: string; skipped: string };
 
 const isBinary = (data: Buffer): boolean => data.includes(0);
 
-/** Unified diffs of changed regular files whose content differs; never hangs on big rewrites (capped). */
+/**
+ * Unified diffs of changed regular files whose content differs; never hangs on big rewrites (capped). A file only
+ * its owner/group may read (private-content.ts) is named and never read.
+ */
 export const textDiffs = async (
   rootA: string,
   rootB: string,
@@ -28,11 +32,17 @@ export const textDiffs = async (
   const maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
   const maxEditLength = options.maxEditLength ?? 2000;
   const timeout = options.timeoutMs ?? 5000;
+  const privacy = createPrivacyCheck();
   const diffs: TextDiff[] = [];
   for (const change of changes) {
     if (change.kind !== 'changed' || change.type !== 'file') continue;
     if (!change.fields.some((f) => f.field === 'content' || f.field === 'size')) continue;
     const path = escapePath(change.path);
+    const hidden = await privacy(rootA, rootB, change);
+    if (hidden !== undefined) {
+      diffs.push({ path, skipped: hidden });
+      continue;
+    }
     if (change.before.size > maxFileBytes || change.after.size > maxFileBytes) {
       diffs.push({ path, skipped: `larger than ${maxFileBytes} bytes; not diffed` });
       continue;

@@ -23,8 +23,8 @@ export const planFetchChanged = (source: string, listFile: string, destination: 
 
 /**
  * `--dry-run --text`: unified diffs of the regular files a dry run would change, the new content fetched from
- * the same modules into a scratch directory (removed after) and diffed by image diff's rules (binary, over
- * 1 MiB or too different: named, not shown). Nothing on the host is written.
+ * the same modules into a scratch directory (removed after) and diffed by image diff's rules (private, binary,
+ * over 1 MiB or too different: named, not shown). Nothing on the host is written.
  */
 export const updateTextDiffs = async (
   plan: UpdatePlan,

@@ -37,7 +37,7 @@ export const updateOptionTable: readonly UpdateOptionSpec[] = [
   { flag: 'image', key: 'image', value: 'REF', help: 'the version to go to: web@8, web@stable (default: the host\'s version in the inventory); another image only once the inventory sets the host to it' },
   { flag: 'rollback', key: 'rollback', help: 'go back to the version before the current one (deployed.json\'s history)' },
   { flag: 'dry-run', key: 'dryRun', help: 'list what would change (action, size change, owning layer) and change nothing' },
-  { flag: 'text', key: 'text', help: 'with --dry-run: unified diffs of changed text files' },
+  { flag: 'text', key: 'text', help: 'with --dry-run: unified diffs of changed text files (private ones, not world-readable, are named, not shown)' },
   { flag: 'json', key: 'json', help: 'print the result (or the dry run) as JSON', global: true },
   { flag: 'no-delete', key: 'noDelete', help: 'only add and change files; delete nothing the version lacks' },
   { flag: 'no-bootloader', key: 'noBootloader', help: 'do not rebuild the initramfs and boot loader configuration after a kernel change' },

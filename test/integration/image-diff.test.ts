@@ -34,6 +34,13 @@ beforeAll(async () => {
   await symlink('/usr/bin/vi', join(a, 'etc/alternatives/editor'));
   await put(a, Buffer.from([0x76, 0x61, 0x72, 0x2f, 0x78, 0xff]), 'latin-1 name\n');
   await put(a, 'var/big.txt', Array.from({ length: 10_000 }, (_, i) => `line ${i} of the old file`).join('\n'));
+  // Private content, the same in web@1..3 and changed in web@4: shadow, a key in a closed directory (0644 itself), a token.
+  await mkdir(join(a, 'etc/letsencrypt/archive/example'), { recursive: true });
+  await put(a, 'etc/shadow', 'root:$y$OLD-SHADOW-HASH:19000::::::\n');
+  await chmod(join(a, 'etc/shadow'), 0o640);
+  await put(a, 'etc/letsencrypt/archive/example/privkey1.pem', 'OLD-PRIVATE-KEY\n');
+  await chmod(join(a, 'etc/letsencrypt/archive'), 0o700);
+  await put(a, 'etc/api.token', 'OPEN-TOKEN\n');
   execFileSync('cp', ['-a', a, b]);
   await unlink(join(b, 'etc/old.conf'));
   await put(b, 'etc/new.conf', 'arrived\n');
@@ -48,6 +55,12 @@ beforeAll(async () => {
   await addVersion(paths, 'web', b);
   // The fully rewritten big file lives in a third version so the exact-diff test stays small.
   await put(b, 'var/big.txt', Array.from({ length: 10_000 }, (_, i) => `completely different ${i * 7}`).join('\n'));
+  await addVersion(paths, 'web', b);
+  await put(b, 'etc/shadow', 'root:$y$NEW-SHADOW-HASH-LONGER:19001::::::\n');
+  await put(b, 'etc/letsencrypt/archive/example/privkey1.pem', 'NEW-PRIVATE-KEY, longer\n');
+  await put(b, 'etc/api.token', 'NEW-SECRET-TOKEN\n');
+  await chmod(join(b, 'etc/api.token'), 0o600);
+  await put(b, 'etc/app.conf', 'color = green\n');
   await addVersion(paths, 'web', b);
 });
 
@@ -111,6 +124,20 @@ describe('image diff', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('M /var/big.txt size');
     expect(result.stdout).toContain('--- /var/big.txt: too different to diff');
+  });
+
+  test('--text names private files and never shows their content: not world-readable on either side, or below a closed directory', async () => {
+    const result = await runInHome(paths, ['image', 'diff', 'web@3', 'web@4', '--text']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('--- /etc/shadow: not shown: readable by its owner/group only (mode 0640)\n');
+    expect(result.stdout).toContain('--- /etc/api.token: not shown: readable by its owner/group only (mode 0644→0600)\n');
+    expect(result.stdout).toContain('--- /etc/letsencrypt/archive/example/privkey1.pem: not shown: below /etc/letsencrypt/archive/ (mode 0700), which only its owner/group may enter\n');
+    // A world-readable file beside them is still diffed.
+    expect(result.stdout).toContain('-color = pink\n+color = green');
+    const json = await runInHome(paths, ['--json', 'image', 'diff', 'web@3', 'web@4', '--text']);
+    const report = JSON.parse(json.stdout) as { text: { path: string; skipped?: string; patch?: string }[] };
+    expect(report.text.filter((entry) => entry.skipped?.startsWith('not shown:')).map((entry) => entry.path)).toEqual(['/etc/api.token', '/etc/letsencrypt/archive/example/privkey1.pem', '/etc/shadow']);
+    for (const output of [result.stdout, json.stdout]) expect(output).not.toMatch(/SHADOW-HASH|PRIVATE-KEY|TOKEN/);
   });
 
   test('a version compared with itself is identical', async () => {

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,9 +106,10 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(outcome.status, outcome.stderr).toBe(0);
     return root;
   };
-  const equalsFresh = async (root: string, ref: string): Promise<void> => {
+  /** `ignored`: more paths the comparison leaves out, as `hostOnly` (`dir"` is the directory's own attributes). */
+  const equalsFresh = async (root: string, ref: string, ignored: readonly string[] = []): Promise<void> => {
     const expected = await fresh(ref, `fresh-${ref.replace('@', '-')}-${Math.random().toString(16).slice(2, 8)}`);
-    const differences = compareTrees(expected, root).filter((line) => !hostOnly.some((path) => line.startsWith(`"${path}`)));
+    const differences = compareTrees(expected, root).filter((line) => ![...hostOnly, ...ignored].some((path) => line.startsWith(`"${path}`)));
     expect(differences).toEqual([]);
     rmSync(expected, { recursive: true, force: true });
   };
@@ -124,6 +125,11 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     buildImageSource(golden2);
     writeFileSync(join(golden2, 'etc/passwd'), 'root:x:0:0::/root:/bin/bash\n');
     put(golden2, 'boot/vmlinuz-6.2', 'kernel 6.2\n');
+    // Private content the host has too (its own copies, made below): --text must name these, never show them.
+    put(golden2, 'etc/shadow', 'root:$y$IMAGE-SHADOW-HASH:19001::::::\n');
+    chmodSync(join(golden2, 'etc/shadow'), 0o640);
+    put(golden2, 'etc/api.token', 'IMAGE-SECRET-TOKEN\n');
+    chmodSync(join(golden2, 'etc/api.token'), 0o600);
     put(golden2, 'usr/lib/modules/6.2/kernel.ko', 'module\n');
     rmSync(join(golden2, 'usr/lib/libx.so'));
     // rsync sends a directory's files before its subdirectories': /aaa waits in /.~tmp~ while /zzz/big.bin arrives.
@@ -174,6 +180,11 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(readFileSync(join(hostRoot, 'etc/motd'), 'utf8')).toBe('motd from all\n');
     expect(readFileSync(join(hostRoot, 'etc/hostname'), 'utf8')).toBe('web07.lab.example frontend\n');
 
+    // The host's own shadow (private) and a token still world-readable here that web@2 makes private.
+    put(hostRoot, 'etc/shadow', 'root:$y$HOST-SHADOW-HASH:19000::::::\n');
+    chmodSync(join(hostRoot, 'etc/shadow'), 0o640);
+    put(hostRoot, 'etc/api.token', 'HOST-OPEN-TOKEN\n');
+
     // Dry run of the move to the inventory's version (web@2): every path with action, size change and owner; nothing written.
     const before = treeOf(hostRoot);
     const dry = await runUpdate(['--target-root', hostRoot, '--dry-run', '--json']);
@@ -197,6 +208,15 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(text.stdout).toContain('--- a/etc/passwd\n+++ b/etc/passwd\n');
     expect(text.stdout).toContain('-root:x:0:0::/root:/bin/sh\n+root:x:0:0::/root:/bin/bash');
     expect(text.stdout).toMatch(/change\s+\+2 B\s+image\s+\/etc\/passwd/);
+    // Private files: the path and the reason, never the content (neither the host's nor the new one).
+    expect(text.stdout).toContain('/etc/shadow: not shown: readable by its owner/group only (mode 0640)\n');
+    expect(text.stdout).toContain('/etc/api.token: not shown: readable by its owner/group only (mode 0644→0600)\n');
+    const textJson = await runUpdate(['--target-root', hostRoot, '--dry-run', '--text', '--json']);
+    expect(textJson.status, textJson.stderr).toBe(0);
+    const diffs = (JSON.parse(textJson.stdout) as { diffs: { path: string; skipped?: string; patch?: string }[] }).diffs;
+    expect(diffs.filter((diff) => diff.skipped?.startsWith('not shown:')).map((diff) => diff.path).sort()).toEqual(['/etc/api.token', '/etc/shadow']);
+    expect(diffs.some((diff) => diff.patch?.includes('+root:x:0:0::/root:/bin/bash'))).toBe(true);
+    for (const output of [text.stdout, text.stderr, textJson.stdout, textJson.stderr]) expect(output).not.toMatch(/SHADOW-HASH|TOKEN/);
     expect(treeOf(hostRoot)).toEqual(before);
     const afterDry = await readHostRecord(home.paths, 'web07');
     expect([afterDry.deployed?.ref, afterDry.deploying]).toEqual(['web@1', undefined]);
@@ -304,19 +324,27 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     for (let wait = 0; wait < 100 && findProcesses('rsync', root).length > 0; wait += 1) await sleep(50);
     expect(findProcesses('rsync', root)).toEqual([]);
   };
-  const converged = async (root: string): Promise<void> => {
+  /** Finished and swept: only the `.~tmp~` directories in data the update does not sync (`kept`) remain. */
+  const converged = async (root: string, kept: readonly string[] = [], ignored: readonly string[] = []): Promise<void> => {
     expect(existsSync(join(root, 'etc/rootcast/update-in-progress'))).toBe(false);
-    expect(execFileSync('find', [root, '-name', '.~tmp~'], { encoding: 'utf8' })).toBe('');
-    await equalsFresh(root, 'web@2');
+    expect(execFileSync('find', [root, '-name', '.~tmp~', '-print0'], { encoding: 'utf8' }).split('\0').filter(Boolean).sort()).toEqual(kept.map((dir) => join(root, dir)).sort());
+    await equalsFresh(root, 'web@2', ignored);
   };
 
   test('an update killed midway is finished by the next run (marker, leftover .~tmp~ swept)', async () => {
     const root = await fresh('web@1', 'killed');
     await killMidway(root);
+    // Someone else's staging directories in data an update never syncs: the sweep must not take them.
+    const foreign = ['home/alice/.~tmp~', 'var/lib/mysql/.~tmp~'];
+    for (const dir of foreign) put(root, `${dir}/draft`, 'not rootcast\'s\n');
+    // A leftover where this run has nothing to rename (as a run killed in another directory leaves one): swept.
+    put(root, 'usr/lib/.~tmp~/libx.so', 'staged\n');
     const rerun = await runUpdate(['--target-root', root, '--json']);
     expect(rerun.status, rerun.stderr).toBe(0);
-    expect(JSON.parse(rerun.stdout)).toMatchObject({ ref: 'web@2', resumed: 'web@2' });
-    await converged(root);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ ref: 'web@2', resumed: 'web@2', notes: expect.arrayContaining(['finished the interrupted update to web@2 (removed 1 leftover .~tmp~ directory)']) });
+    // Removing it moves /usr/lib's mtime, as a real leftover's removal does.
+    await converged(root, foreign, ['usr/lib"']);
+    for (const dir of foreign) expect(readFileSync(join(root, dir, 'draft'), 'utf8')).toBe('not rootcast\'s\n');
   }, 120_000);
 
   test('a disk that fills: NO_SPACE (75), the host keeps its version and the marker; given room, the re-run converges', async () => {

@@ -69,7 +69,7 @@ export const registerImageCommands = (program: Command, seed: ContextSeed): void
     .description('added, removed and changed files between two versions')
     .argument('<from>', 'e.g. web@2')
     .argument('<to>', 'e.g. web@3')
-    .option('--text', 'also show unified diffs of changed text files')
+    .option('--text', 'also show unified diffs of changed text files (private ones, not world-readable, are named, not shown)')
     .action(async (fromRef, toRef, options, command) => {
       const ctx = buildContext(command, seed);
       const from = await resolveImageRef(ctx.paths, fromRef);

@@ -61,7 +61,7 @@ export const registerOverrideCommands = (program: Command, seed: ContextSeed): v
     .description("the tree HOST gets from its override layers (all → image → groups → host): a listing, the tree written with --out, or the difference to HOST2's with --diff")
     .argument('<host>', 'an inventory host')
     .option('--out <dir>', 'write the tree into DIR (new or empty) with owners, modes, times, ACLs and xattrs')
-    .option('--diff <host2>', "how HOST2's tree differs from HOST's, with the layers and unified diffs of changed text files")
+    .option('--diff <host2>', "how HOST2's tree differs from HOST's, with the layers and unified diffs of changed text files (private ones named, not shown)")
     .option('--dry-run', 'with --out: list what would be written and write nothing')
     .action(async (name, options, command) => {
       const ctx = buildContext(command, seed);
