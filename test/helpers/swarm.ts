@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,6 +65,8 @@ export interface Aria2Client {
  * tracker's), the bearer token on every HTTP request (tracker and web seed), seeding `seedSeconds` after.
  */
 export const startAria2 = (net: TestNetwork, namespace: string, options: { torrent: string; dir: string; token: string; seedSeconds: number; extra?: readonly string[] }): Aria2Client => {
+  // Made here: clients started together race to make a shared parent, and aria2c fails on the loser's EEXIST (seen in a full run).
+  mkdirSync(options.dir, { recursive: true });
   const child = net.spawn(namespace, 'aria2c', [
     '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
     '--file-allocation=none', '--check-certificate=false', '--summary-interval=0', '--console-log-level=warn',

@@ -73,6 +73,12 @@ interface PushFlags {
   reboot?: boolean | undefined;
 }
 
+/** A path on the hosts: a relative one would mean each SSH session's working directory (and another lock name). */
+const absoluteTargetRoot = (root: string): string => {
+  if (!root.startsWith('/')) throw new RootcastError('INVALID_ARGUMENT', `--target-root "${root}" is not an absolute path`, { hint: 'name the root on the hosts from /, e.g. /srv/hosts/{host}' });
+  return root;
+};
+
 const settingsOf = (mode: PushSettings['mode'], options: FleetOptions, push: PushFlags): PushSettings => ({
   mode,
   image: push.image === undefined ? undefined : checkImageArgument(push.image),
@@ -80,7 +86,7 @@ const settingsOf = (mode: PushSettings['mode'], options: FleetOptions, push: Pus
   delete: push.delete !== false,
   bootloader: push.bootloader !== false,
   reboot: push.reboot === true,
-  targetRoot: options.targetRoot,
+  targetRoot: absoluteTargetRoot(options.targetRoot),
   sshUser: options.sshUser,
   sshPort: wholeNumber('--ssh-port', options.sshPort, 1, 65535),
   concurrency: wholeNumber('--concurrency', options.concurrency, 1, 1024),
