@@ -82,7 +82,7 @@ const main = async (): Promise<void> => {
       const updateRules = [
         ...planUpdateExcludes({ keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi/'], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [] }).map((pattern) => `--exclude=${pattern}`),
         '--delay-updates', '--delete-delay',
-        ...planDataProtection([]).map((rule) => `--filter=${rule}`),
+        ...planDataProtection([], 'image').map((rule) => `--filter=${rule}`),
       ];
       console.log(`bench/update: ${files} files, ${repeats} rounds (+${warmups} warm-up), load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
       for (let round = 0; round < warmups + repeats; round += 1) {

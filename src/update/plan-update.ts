@@ -102,7 +102,7 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
   const overrides = instructions.overrides;
   const imageFilters = overrides?.imageFilters ?? [];
   const passes: PlannedPass[] = [
-    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, [...planDataProtection(whiteoutsOf(imageFilters)), ...imageFilters], false) },
+    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, [...planDataProtection(whiteoutsOf(imageFilters), 'image'), ...imageFilters], false) },
     ...(overrides === undefined
       ? []
       : [{
@@ -113,8 +113,8 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
           // A layer's own directory in a data tree (/srv/site) must not delete the host's data beside it: only removals may.
           command: pass(
             overrides.url,
-            [...new Set([...identityKeptPaths, ...runnerOwnedPaths, `${hostRunnerDir}/`, ...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${mount}/`)])],
-            [...planDataProtection(removalsOf(instructions.owners)), ...overrides.overridesFilters],
+            [...new Set([...identityKeptPaths, ...runnerOwnedPaths, `${hostRunnerDir}/`, ...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${exactPattern(mount)}/`)])],
+            [...planDataProtection(removalsOf(instructions.owners), 'overrides'), ...overrides.overridesFilters],
             true,
           ),
         }]),

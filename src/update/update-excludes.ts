@@ -3,6 +3,7 @@ import { runnerOwnedPaths } from '../runner/plan.js';
 import { identityKeptPaths } from '../runner/plan-identity.js';
 import { firstBootTargetPaths } from '../protocol/deploy-protocol.js';
 import { hostRunnerDir } from '../protocol/update-protocol.js';
+import { exactPattern } from '../overrides/sync-filters.js';
 
 /** Stateful services whose data under /var/lib an update never touches (their packages' files still follow the image). */
 export const statefulVarLib: readonly string[] = [
@@ -83,20 +84,17 @@ export interface UpdateExcludeSources {
   runningKernel?: string | undefined;
 }
 
-/** A path as an rsync pattern that matches only itself (rsync's wildcards escaped). */
-const literalPattern = (path: string): string => path.replace(/[\\*?[]/g, (char) => `\\${char}`);
-
 /** Pure: every exclude of an update's passes, each once, in a stable order. */
 export const planUpdateExcludes = (sources: UpdateExcludeSources): string[] => [
   ...new Set([
     ...sources.keepPaths,
     ...builtinUpdateExcludes.map((rule) => rule.pattern),
     ...sources.captureExcludes,
-    ...sources.swapFiles.map(literalPattern),
+    ...sources.swapFiles.map(exactPattern),
     // modprobe keeps working until the reboot; the next update after it removes them (the kernel no longer runs).
     ...(sources.runningKernel === undefined ? [] : [`/usr/lib/modules/${sources.runningKernel}/`, `/lib/modules/${sources.runningKernel}/`]),
     ...sources.adminPatterns,
-    ...sources.foreignMounts.map((mount) => `${literalPattern(mount)}/`),
+    ...sources.foreignMounts.map((mount) => `${exactPattern(mount)}/`),
   ]),
 ];
 
@@ -115,11 +113,12 @@ const inDataTree = (pattern: string): boolean => dataTrees.some((tree) => patter
 
 /**
  * Pure: receiver rules put before a pass's own filters (rsync's first match wins): what a layer removes on
- * purpose (`deletable`: a whiteout, an opaque directory) and the package databases may still delete (`R`),
- * then the data trees are protected (`P`).
+ * purpose (`deletable`: a whiteout, an opaque directory) may still delete (`R`), and in the image pass the
+ * package databases too; then the data trees are protected (`P`). Never the package databases' `R` in the
+ * overrides pass: there they would come before its own `P *` and delete /var/lib/dpkg, which the layers lack.
  */
-export const planDataProtection = (deletable: readonly string[]): string[] => [
+export const planDataProtection = (deletable: readonly string[], pass: 'image' | 'overrides'): string[] => [
   ...deletable.filter(inDataTree).flatMap((pattern) => [`R ${pattern}`, `R ${pattern}/**`]),
-  ...imageOwnedVarLib.flatMap((name) => [`R /var/lib/${name}`, `R /var/lib/${name}/**`]),
+  ...(pass === 'image' ? imageOwnedVarLib.flatMap((name) => [`R /var/lib/${name}`, `R /var/lib/${name}/**`]) : []),
   ...dataTrees.map((tree) => `P ${tree}/**`),
 ];

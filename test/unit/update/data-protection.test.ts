@@ -3,62 +3,115 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { HostTree } from '../../../src/overrides/host-tree.js';
+import { planSyncFilters } from '../../../src/overrides/sync-filters.js';
+import type { UpdateInstructions } from '../../../src/protocol/update-protocol.js';
+import type { HostUpdateFacts } from '../../../src/update/host-facts.js';
+import { planUpdate, type PlannedPass } from '../../../src/update/plan-update.js';
 import { dataTrees, planDataProtection } from '../../../src/update/update-excludes.js';
+import { parseUpdateOptions } from '../../../src/update/update-options.js';
+import { deployInstructions } from '../runner/deploy-fixtures.js';
 
 const put = (root: string, path: string, content: string): void => {
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), content);
 };
 
-describe('the data trees an update protects, as the real rsync applies the rules', () => {
+const imageUrl = 'rsync://host.web07@images.example:8873/img.web.2/';
+const overridesUrl = 'rsync://host.web07@images.example:8873/ovl.web07/';
+
+describe('the data trees an update protects, as the real rsync applies the planned passes', () => {
   let work: string;
   beforeEach(() => {
     work = mkdtempSync(join(tmpdir(), 'rootcast-data-protection-'));
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-  /** The image pass's receiver side: --delete with the planned rules, then the instructions' image filters. */
-  const sync = (image: string, host: string, imageFilters: string[]): void => {
-    const whiteouts = imageFilters.filter((rule) => rule.startsWith('H ')).map((rule) => rule.slice(2));
-    const rules = [...planDataProtection(whiteouts), ...imageFilters];
-    execFileSync('rsync', ['-a', '--delete', '--delay-updates', '--delete-delay', ...rules.map((rule) => `--filter=${rule}`), `${image}/`, `${host}/`]);
+  /** The planned pass's own arguments, run locally: its module URL replaced by a directory (and --contimeout, a daemon-only option, left out). */
+  const runLocally = (pass: PlannedPass, sourceDir: string): void => {
+    const args = pass.command.args.filter((arg) => !arg.startsWith('--contimeout=')).map((arg) => (arg === pass.source ? `${sourceDir}/` : arg));
+    expect(args).toContain(`${sourceDir}/`);
+    execFileSync('rsync', args);
   };
 
-  test('what the image lacks in a data tree stays; package databases and whiteouts still delete; elsewhere --delete as before', () => {
+  test('host data in data trees stays through both passes; package databases follow the image; whiteouts and strays go', () => {
     const image = join(work, 'image');
+    const layers = join(work, 'layers');
     const host = join(work, 'host');
-    for (const root of [image, host]) {
-      put(root, 'opt/app/bin', `app of the ${root === image ? 'new' : 'previous'} image\n`);
-      put(root, 'var/lib/dpkg/status', root === image ? 'new status\n' : 'older status\n');
-      put(root, 'srv/site/index.html', 'site\n');
-    }
-    // On the host only: its own data in each data tree, a package the new image removed, a file a layer whites out.
-    const hostData = ['srv/uploads/photo.jpg', 'opt/local-tool/run', 'var/opt/vendor/state', 'var/www/html/index.html', 'var/lib/localsvc/db', 'var/backups/passwd.bak', 'usr/local/bin/site-script'];
-    for (const path of hostData) put(host, path, `host's ${path}\n`);
-    put(host, 'var/lib/dpkg/info/removed.list', 'gone with the package\n');
-    put(host, 'var/lib/initramfs-tools/6.1.0-9-amd64', 'kernel the image removed\n');
+    // The host as web@1 left it, plus what the host made itself.
+    put(host, 'etc/app.conf', 'web@1 app\n');
+    put(host, 'etc/stale.conf', 'web@1 had it, web@2 does not, not in a data tree\n');
+    put(host, 'opt/app/bin', 'app of web@1\n');
+    put(host, 'var/lib/dpkg/status', 'web@1 packages\n');
+    put(host, 'var/lib/dpkg/info/removed.list', 'a package web@2 removed\n');
+    put(host, 'var/lib/myapp/data.db', 'the service\'s data\n');
     put(host, 'srv/site/retired.html', 'a layer whites this out\n');
-    put(host, 'opt/retired/bin', 'a layer whites this directory out\n');
+    const hostData = ['srv/uploads/photo.jpg', 'opt/local-tool/run', 'var/opt/vendor/state', 'var/www/html/index.html', 'var/lib/localsvc/db', 'var/backups/passwd.bak', 'usr/local/bin/site-script'];
+    for (const path of hostData) put(host, path, `the host's own ${path}\n`);
+    // web@2, and a layer that writes a file below /var/lib (so the overrides pass goes into /var/lib) and whites out a file in /srv.
+    put(image, 'etc/app.conf', 'web@2 application\n');
+    put(image, 'opt/app/bin', 'app of web@2, longer\n');
+    put(image, 'var/lib/dpkg/status', 'web@2 packages, longer\n');
+    mkdirSync(join(image, 'var/lib/myapp'), { recursive: true });
     put(image, 'srv/site/retired.html', 'still in the image\n');
-    put(image, 'opt/retired/bin', 'still in the image\n');
-    put(host, 'etc/stale.conf', 'not in the image, not in a data tree\n');
+    put(layers, 'var/lib/myapp/config', 'from the host layer\n');
+    const tree = {
+      nodes: [
+        { path: '/var', owned: false },
+        { path: '/var/lib', owned: false },
+        { path: '/var/lib/myapp', owned: false },
+        { path: '/var/lib/myapp/config', owned: true },
+      ],
+      merged: { deletedFromImage: ['/srv/site/retired.html'] },
+    } as unknown as HostTree;
+    const filters = planSyncFilters(tree, ['/etc/fstab', '/boot/efi/']);
+    const instructions: UpdateInstructions = {
+      ...deployInstructions({
+        version: 2,
+        ref: 'web@2',
+        rsync: { url: imageUrl, user: 'host.web07' },
+        overrides: { url: overridesUrl, imageFilters: filters.image, overridesFilters: filters.overrides, layers: [], treeDigest: `sha256:${'0'.repeat(64)}` },
+      }),
+      assigned: 'web@2',
+      owners: [
+        { path: '/var/lib/myapp/config', layer: 'host/web07', kind: 'provides' },
+        { path: '/srv/site/retired.html', layer: 'group/web', kind: 'removes' },
+      ],
+    };
+    const facts: HostUpdateFacts = {
+      root: host,
+      client: { server: 'http://images.example:8080', host: 'web07', rsyncUser: 'host.web07' },
+      credential: `h1-${'a'.repeat(43)}`,
+      deployed: undefined,
+      marker: undefined,
+      adminExcludes: [],
+      foreignMounts: [],
+      swapFiles: [],
+    };
+    const plan = planUpdate(instructions, facts, parseUpdateOptions({ targetRoot: host }));
+    expect(plan.passes.map((pass) => pass.name)).toEqual(['image', 'overrides']);
+    const [imagePass, overridesPass] = plan.passes as [PlannedPass, PlannedPass];
 
-    sync(image, host, ['H /srv/site/retired.html', 'H /opt/retired']);
+    runLocally(imagePass, image);
+    runLocally(overridesPass, layers);
 
-    for (const path of hostData) expect(readFileSync(join(host, path), 'utf8'), path).toBe(`host's ${path}\n`);
-    expect(readFileSync(join(host, 'opt/app/bin'), 'utf8')).toBe('app of the new image\n');
-    expect(readFileSync(join(host, 'var/lib/dpkg/status'), 'utf8')).toBe('new status\n');
-    for (const gone of ['var/lib/dpkg/info/removed.list', 'var/lib/initramfs-tools/6.1.0-9-amd64', 'srv/site/retired.html', 'opt/retired', 'etc/stale.conf']) {
-      expect(existsSync(join(host, gone)), gone).toBe(false);
-    }
+    for (const path of hostData) expect(readFileSync(join(host, path), 'utf8'), path).toBe(`the host's own ${path}\n`);
+    expect(readFileSync(join(host, 'var/lib/myapp/data.db'), 'utf8')).toBe('the service\'s data\n');
+    expect(readFileSync(join(host, 'var/lib/myapp/config'), 'utf8')).toBe('from the host layer\n');
+    expect(readFileSync(join(host, 'opt/app/bin'), 'utf8')).toBe('app of web@2, longer\n');
+    // The overrides pass goes into /var/lib for the layer's file: the package database must survive it.
+    expect(readFileSync(join(host, 'var/lib/dpkg/status'), 'utf8')).toBe('web@2 packages, longer\n');
+    expect(readFileSync(join(host, 'etc/app.conf'), 'utf8')).toBe('web@2 application\n');
+    for (const gone of ['var/lib/dpkg/info/removed.list', 'srv/site/retired.html', 'etc/stale.conf']) expect(existsSync(join(host, gone)), gone).toBe(false);
   });
 
-  test('the rules: whiteouts and package databases may delete, then every data tree is protected', () => {
-    const rules = planDataProtection(['/etc/gone', '/srv/old']);
-    expect(rules.slice(0, 2)).toEqual(['R /srv/old', 'R /srv/old/**']);
-    expect(rules).toContain('R /var/lib/dpkg/**');
-    expect(rules.slice(-dataTrees.length)).toEqual(dataTrees.map((tree) => `P ${tree}/**`));
+  test('the rules: removals in data trees and (image pass only) package databases may delete, then every data tree is protected', () => {
+    const image = planDataProtection(['/etc/gone', '/srv/old'], 'image');
+    expect(image.slice(0, 2)).toEqual(['R /srv/old', 'R /srv/old/**']);
+    expect(image).toContain('R /var/lib/dpkg/**');
+    expect(image.slice(-dataTrees.length)).toEqual(dataTrees.map((tree) => `P ${tree}/**`));
     // Outside the data trees nothing is protected, so a removal there needs no rule.
-    expect(rules.some((rule) => rule.includes('/etc/gone'))).toBe(false);
+    expect(image.some((rule) => rule.includes('/etc/gone'))).toBe(false);
+    expect(planDataProtection([], 'overrides').filter((rule) => rule.startsWith('R '))).toEqual([]);
   });
 });
