@@ -125,30 +125,32 @@ const updateLocked = (holder: number | undefined, host: string): RootcastError =
 
 /** Read → plan → apply for one update of this host (docs/update.md). */
 export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects): Promise<UpdateReport> => {
-  const facts: HostUpdateFacts = await readHostUpdateFacts(options.targetRoot, parseMountinfo(await effects.readMountinfo()), release());
-  const ref = chooseUpdateRef(options, facts);
-  if (options.rollback && ref === undefined) {
-    throw new RootcastError('NOT_FOUND', `${facts.client.host} has no earlier version to roll back to (${hostPath(facts.root, deployedStatePath)} has no history)`, {
-      hint: 'name the version instead: rootcast update --image IMAGE@VERSION',
-    });
-  }
-  const server = options.server ?? facts.client.server;
-  const api = createServerApi({ server, host: facts.client.host, token: facts.credential, retry: { ...defaultRetryPolicy, attempts: options.retries }, hooks: { sleep: effects.sleep }, fetch: effects.fetch });
-  // Taken before serve is asked: serve records the attempt, and two updates starting at once must not both reach it.
-  const lock = options.dryRun ? undefined : await takeUpdateLock(facts);
+  const readFacts = async (): Promise<HostUpdateFacts> => readHostUpdateFacts(options.targetRoot, parseMountinfo(await effects.readMountinfo()), release());
+  // Before the host's state is read (another update may be about to change deployed.json) and before serve is
+  // asked (serve records the attempt): two updates starting at once must not both get that far.
+  const lock = options.dryRun ? undefined : await takeUpdateLock(options.targetRoot, readFacts);
   try {
+    const facts = await readFacts();
+    const ref = chooseUpdateRef(options, facts);
+    if (options.rollback && ref === undefined) {
+      throw new RootcastError('NOT_FOUND', `${facts.client.host} has no earlier version to roll back to (${hostPath(facts.root, deployedStatePath)} has no history)`, {
+        hint: 'name the version instead: rootcast update --image IMAGE@VERSION',
+      });
+    }
+    const server = options.server ?? facts.client.server;
+    const api = createServerApi({ server, host: facts.client.host, token: facts.credential, retry: { ...defaultRetryPolicy, attempts: options.retries }, hooks: { sleep: effects.sleep }, fetch: effects.fetch });
     return await askAndRun(ref, facts, options, effects, api);
   } finally {
     await lock?.release();
   }
 };
 
-/** A second update of the same root is refused naming the first. */
-const takeUpdateLock = async (facts: HostUpdateFacts): Promise<FileLock> => {
-  const lockFile = updateLockFile(facts.root);
+/** A second update of the same root is refused naming the first (the host's name read, read only, for the message). */
+const takeUpdateLock = async (root: string, readFacts: () => Promise<HostUpdateFacts>): Promise<FileLock> => {
+  const lockFile = updateLockFile(root);
   await mkdir(dirname(lockFile), { recursive: true, mode: 0o700 });
   const attempt = await tryLockFile(lockFile);
-  if (!attempt.acquired) throw updateLocked(attempt.holder, facts.client.host);
+  if (!attempt.acquired) throw updateLocked(attempt.holder, (await readFacts()).client.host);
   return attempt.lock;
 };
 
