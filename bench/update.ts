@@ -80,7 +80,7 @@ const main = async (): Promise<void> => {
       const rulesRoot = join(work, 'plain-rules-host');
       await plain(rulesRoot, 1, []);
       const updateRules = [
-        ...planUpdateExcludes({ keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi/'], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [] }).map((pattern) => `--exclude=${pattern}`),
+        ...planUpdateExcludes({ keepPaths: ['/etc/fstab', '/etc/crypttab', '/boot/efi/'], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [], linkedDataDirs: [] }).map((pattern) => `--exclude=${pattern}`),
         '--delay-updates', '--delete-delay',
         ...planDataProtection([], 'image').map((rule) => `--filter=${rule}`),
       ];

@@ -8,6 +8,7 @@ import { updateExcludeFilePath, updateMarkerPath, updateViaValues } from '../pro
 import { parseFstab, swapFiles } from '../sys/fstab.js';
 import { isBelow, type MountEntry } from '../sys/mount-table.js';
 import { parseUpdateExcludeFile } from './update-excludes.js';
+import { readLinkedDataDirs } from './linked-data-dirs.js';
 
 /** /etc/rootcast/client.json as the runner's enroll step writes it. */
 const clientSchema = z.object({ server: z.string().url(), host: z.string().min(1), rsyncUser: z.string().min(1) }).strict();
@@ -28,6 +29,8 @@ export interface HostUpdateFacts {
   adminExcludes: string[];
   /** Mount points below the root (as the root sees them) other than the system's own: never synced into. */
   foreignMounts: string[];
+  /** Data directories that are symlinks on the host (src/update/linked-data-dirs.ts): left as they are. */
+  linkedDataDirs: string[];
   /** Swap files the host's /etc/fstab names: the image never has them, so --delete would remove an active swap file. */
   swapFiles: string[];
   /** `uname -r` when the root is this running system: its modules stay until the reboot into the new kernel. */
@@ -92,6 +95,7 @@ export const readHostUpdateFacts = async (root: string, mounts: readonly MountEn
     adminExcludes: excludeText === undefined ? [] : parseUpdateExcludeFile(excludeText),
     foreignMounts: foreignMountsBelow(mounts, root),
     swapFiles: fstabText === undefined ? [] : swapFiles(parseFstab(fstabText)),
+    linkedDataDirs: await readLinkedDataDirs(root),
     ...(runningKernel === undefined || root !== '/' ? {} : { runningKernel }),
   };
 };

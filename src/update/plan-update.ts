@@ -86,6 +86,7 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
     adminPatterns: facts.adminExcludes,
     foreignMounts: facts.foreignMounts,
     swapFiles: facts.swapFiles,
+    linkedDataDirs: facts.linkedDataDirs,
     runningKernel: facts.runningKernel,
   });
   // The install's own pass planners (runner/plan-commands.ts), run by the host's rsync with an update's options.

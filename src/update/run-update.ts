@@ -189,7 +189,7 @@ const askAndRun = async (ref: string | undefined, facts: HostUpdateFacts, option
         const result = await runPass(pass, effects, { credential: facts.credential, retries: options.retries, root: plan.root }, namespace);
         changes.push(...describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, currentSize(plan.root)));
       }
-      const dry = report(changes, 0, needsReboot(changes), unitNotes(changes, 'would change'));
+      const dry = report(changes, 0, needsReboot(changes), [...linkedDirsNote(facts), ...unitNotes(changes, 'would change')]);
       if (!options.text) return dry;
       const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
       return { ...dry, diffs: await updateTextDiffs(plan, changes, runner, namespace) };
@@ -206,6 +206,10 @@ const noBootloaderNote = (instructions: UpdateInstructions): string => {
   const how = lines.length === 0 ? 'rebuild the initramfs and boot loader configuration' : `run ${lines.join(' && ')}`;
   return `a kernel or /boot changed and --no-bootloader left the initramfs and boot loader configuration as the image brought them (made on the golden client): ${how} on this host before rebooting`;
 };
+
+/** Data directories the host links elsewhere are left alone: said, so an admin knows the image's files there did not land. */
+const linkedDirsNote = (facts: HostUpdateFacts): string[] =>
+  facts.linkedDataDirs.length === 0 ? [] : [`left as they are, being symlinks on this host (the image's files for them are not applied): ${facts.linkedDataDirs.join(', ')}`];
 
 const readPasswd = (root: string): Promise<string> => readFile(hostPath(root, '/etc/passwd'), 'utf8').catch(() => '');
 
@@ -239,7 +243,7 @@ const applyUpdate = async (
       bytes += parseRsyncStats(result.stdout).transferredSizeBytes;
       post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${passChanges.length} changes`, bytes }, run));
     }
-    const notes: string[] = droppedAccountsNote(droppedAccounts(passwdBefore, await readPasswd(plan.root)));
+    const notes: string[] = [...linkedDirsNote(facts), ...droppedAccountsNote(droppedAccounts(passwdBefore, await readPasswd(plan.root)))];
     // An interrupted run leaves rsync's .~tmp~ directories whether this run finishes it or replaces it (a rollback).
     if (facts.marker !== undefined) {
       phase = 'cleanup';

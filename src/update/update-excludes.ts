@@ -81,6 +81,8 @@ export interface UpdateExcludeSources {
   foreignMounts: readonly string[];
   /** Swap files of the host's fstab. */
   swapFiles: readonly string[];
+  /** Data directories that are symlinks on the host: the link stays, nothing is written through it. */
+  linkedDataDirs: readonly string[];
   runningKernel?: string | undefined;
 }
 
@@ -91,6 +93,8 @@ export const planUpdateExcludes = (sources: UpdateExcludeSources): string[] => [
     ...builtinUpdateExcludes.map((rule) => rule.pattern),
     ...sources.captureExcludes,
     ...sources.swapFiles.map(exactPattern),
+    // No trailing "/": the pattern must match the link itself.
+    ...sources.linkedDataDirs.map(exactPattern),
     // modprobe keeps working until the reboot; the next update after it removes them (the kernel no longer runs).
     ...(sources.runningKernel === undefined ? [] : [`/usr/lib/modules/${sources.runningKernel}/`, `/lib/modules/${sources.runningKernel}/`]),
     ...sources.adminPatterns,

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -261,6 +261,8 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     put(golden3, 'opt/app/bin', 'app of web@3\n');
     put(golden3, 'var/lib/dpkg/status', 'web@3 packages\n');
     put(golden3, 'boot/vmlinuz-6.3', 'kernel 6.3\n');
+    put(golden3, 'srv/www/index.html', 'the image\'s site\n');
+    put(golden3, 'home/.keep', '');
     await addVersion(home.paths, 'web', golden3, { excludes: ['/data/*', '/scratch/'] });
     const root = enrolledRoot('data-host');
     put(root, 'etc/fstab', 'UUID=1234 / ext4 defaults 0 1\n/var/swap.img none swap sw 0 0\n');
@@ -275,6 +277,12 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     };
     for (const [path, content] of Object.entries(hostData)) put(root, path, content);
     put(root, 'var/lib/dpkg/info/removed.list', 'a package web@3 does not have\n');
+    // Data directories linked to a data disk: the links stay, nothing of the image is written through them.
+    const disk = join(scratch, 'data-disk');
+    put(disk, 'www/upload.bin', 'on the data disk\n');
+    put(disk, 'home/bob/notes', 'bob\'s notes\n');
+    symlinkSync(join(disk, 'www'), join(root, 'srv/www'));
+    symlinkSync(join(disk, 'home'), join(root, 'home'));
     put(root, 'etc/stale.conf', 'not in the image\n');
     // An account added on the host only: /etc/passwd follows the image, and the report names who went.
     put(root, 'etc/passwd', 'root:x:0:0::/root:/bin/sh\nalice:x:1001:1001::/home/alice:/bin/bash\n');
@@ -300,6 +308,10 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(readFileSync(join(root, 'var/lib/dpkg/status'), 'utf8')).toBe('web@3 packages\n');
     expect(existsSync(join(root, 'var/lib/dpkg/info/removed.list'))).toBe(false);
     expect(existsSync(join(root, 'etc/stale.conf'))).toBe(false);
+    for (const link of ['srv/www', 'home']) expect(lstatSync(join(root, link)).isSymbolicLink(), link).toBe(true);
+    expect(readdirSync(join(disk, 'www'))).toEqual(['upload.bin']);
+    expect(readFileSync(join(disk, 'home/bob/notes'), 'utf8')).toBe('bob\'s notes\n');
+    expect(report.notes.join('\n')).toContain('left as they are, being symlinks on this host (the image\'s files for them are not applied): /srv/www, /home');
   }, 120_000);
 
   /** Starts an update to web@2 and SIGKILLs it once a finished file waits in .~tmp~ (--delay-updates) while big.bin still arrives. */

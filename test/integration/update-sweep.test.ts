@@ -8,7 +8,7 @@ import { sweepDelayedUpdates } from '../../src/update/sweep.js';
 import { planUpdateExcludes } from '../../src/update/update-excludes.js';
 import { recordingExec } from '../helpers/recording-exec.js';
 
-const none = { keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [] };
+const none = { keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [], linkedDataDirs: [] };
 const argMax = Number(execFileSync('getconf', ['ARG_MAX'], { encoding: 'utf8' }));
 
 /** A leftover as a killed rsync leaves it: a .~tmp~ directory holding a received file. */

@@ -87,6 +87,7 @@ describe('the data trees an update protects, as the real rsync applies the plann
       adminExcludes: [],
       foreignMounts: [],
       swapFiles: [],
+      linkedDataDirs: [],
     };
     const plan = planUpdate(instructions, facts, parseUpdateOptions({ targetRoot: host }));
     expect(plan.passes.map((pass) => pass.name)).toEqual(['image', 'overrides']);

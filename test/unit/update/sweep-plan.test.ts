@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { planRemovals, planSweepFind, prunableTrees, selectLeftovers } from '../../../src/update/sweep.js';
 import { builtinUpdateExcludes, planUpdateExcludes } from '../../../src/update/update-excludes.js';
 
-const none = { keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [] };
+const none = { keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [], linkedDataDirs: [] };
 const owners = [
   { path: '/root/.ssh/authorized_keys', layer: 'host/web07', kind: 'provides' as const },
   { path: '/etc/motd', layer: 'all', kind: 'provides' as const },

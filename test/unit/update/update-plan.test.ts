@@ -44,7 +44,7 @@ describe('what an update changes', () => {
 
   test('excludes: kept paths, built-ins, the admin file and foreign mounts, each once', () => {
     expect(parseUpdateExcludeFile('# comment\n\n/srv/keep/\n  /opt/x  \n')).toEqual(['/srv/keep/', '/opt/x']);
-    const none = { keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [] };
+    const none = { keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: [], linkedDataDirs: [] };
     const excludes = planUpdateExcludes({ ...none, keepPaths: ['/etc/fstab', '/boot/efi/'], captureExcludes: ['/etc/fstab', '/var/cache/apt/*.bin'], adminPatterns: ['/srv/keep/'], foreignMounts: ['/mnt/nfs', '/mnt/[odd]'], swapFiles: ['/data/swap*1'] });
     expect(excludes.filter((pattern) => pattern === '/etc/fstab')).toHaveLength(1);
     expect(excludes).toEqual(expect.arrayContaining(['/boot/efi/', '/etc/rootcast/', '/home/*', '/var/lib/mysql', '/srv/keep/', '/mnt/nfs/', '/etc/machine-id', '/boot/grub/i386-pc/', '/boot/grub/grub.cfg', '/var/cache/apt/*.bin', '/var/mail/*']));
