@@ -103,7 +103,7 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
   const overrides = instructions.overrides;
   const imageFilters = overrides?.imageFilters ?? [];
   const passes: PlannedPass[] = [
-    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, [...planDataProtection(whiteoutsOf(imageFilters), 'image'), ...imageFilters], false) },
+    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, [...planDataProtection([...whiteoutsOf(imageFilters), ...(instructions.imageRemovals ?? []).map(exactPattern)], 'image'), ...imageFilters], false) },
     ...(overrides === undefined
       ? []
       : [{

@@ -312,6 +312,14 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(readdirSync(join(disk, 'www'))).toEqual(['upload.bin']);
     expect(readFileSync(join(disk, 'home/bob/notes'), 'utf8')).toBe('bob\'s notes\n');
     expect(report.notes.join('\n')).toContain('left as they are, being symlinks on this host (the image\'s files for them are not applied): /srv/www, /home');
+
+    // web@4 drops /opt/app: serve compares it with the host's recorded web@3 and names it, so it goes; the host's own /opt data stays.
+    rmSync(join(golden3, 'opt/app'), { recursive: true });
+    await addVersion(home.paths, 'web', golden3, { excludes: ['/data/*', '/scratch/'] });
+    const next = await runUpdate(['--target-root', root, '--image', 'web@4', '--json']);
+    expect(next.status, next.stderr).toBe(0);
+    expect(existsSync(join(root, 'opt/app'))).toBe(false);
+    expect(readFileSync(join(root, 'opt/local-tool/run'), 'utf8')).toBe(hostData['opt/local-tool/run']);
   }, 120_000);
 
   /** Starts an update to web@2 and SIGKILLs it once a finished file waits in .~tmp~ (--delay-updates) while big.bin still arrives. */

@@ -1,6 +1,9 @@
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { parseImageRef } from '../../image/ref.js';
+import { imageLayout } from '../../image/layout.js';
+import { listRemovedPaths } from '../../image/removed-paths.js';
 import { readManifest, resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
+import { dataTrees, imageOwnedVarLib, statefulVarLib } from '../../update/update-excludes.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import { layerLabel } from '../../overrides/layer-id.js';
 import type { PathOwner, UpdateInstructions } from '../../protocol/update-protocol.js';
@@ -35,6 +38,19 @@ export const updateTargetProblem = (host: string, assigned: string, requested: s
     return `host ${host} runs image "${imageOf(running)}" and the inventory now gives it "${assigned}", another image: ask for it by name to switch (rootcast update --image ${assigned})`;
   }
   return undefined;
+};
+
+/**
+ * What the host's recorded version has under the data trees and the target lacks (or has as another kind): an
+ * update protects host data there, so these, which the image put there, are named to be removed. Nothing when
+ * the host's version is unknown, of another image, pruned, the same, or too large a tree to compare.
+ */
+const removalsSince = async (context: HandlerContext, deployed: { image: string; version: number } | undefined, target: ResolvedVersion): Promise<{ imageRemovals?: string[] }> => {
+  if (deployed === undefined || deployed.image !== target.image || deployed.version === target.version) return {};
+  const fromRoot = imageLayout(context.paths).versionRoot(deployed.image, deployed.version);
+  const skip = [...imageOwnedVarLib, ...statefulVarLib].map((name) => `/var/lib/${name}`);
+  const removals = await listRemovedPaths(fromRoot, target.root, dataTrees, skip);
+  return removals === undefined ? {} : { imageRemovals: removals };
 };
 
 /** Hands out update instructions for the host credential's holder and, unless it is a dry run, records the attempt. */
@@ -72,6 +88,7 @@ export const updateInstructions = async (route: Extract<Route, { kind: 'update' 
     assigned: host.imageRef,
     owners: planPathOwners(overrides),
     captureExcludes: (await readManifest(context.paths, resolved.image, resolved.version)).excludes,
+    ...(await removalsSince(context, record.deployed, resolved)),
   };
   return jsonReply(200, instructions);
 };

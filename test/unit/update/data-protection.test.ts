@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -9,6 +9,7 @@ import type { UpdateInstructions } from '../../../src/protocol/update-protocol.j
 import type { HostUpdateFacts } from '../../../src/update/host-facts.js';
 import { planUpdate, type PlannedPass } from '../../../src/update/plan-update.js';
 import { dataTrees, planDataProtection } from '../../../src/update/update-excludes.js';
+import { listRemovedPaths } from '../../../src/image/removed-paths.js';
 import { parseUpdateOptions } from '../../../src/update/update-options.js';
 import { deployInstructions } from '../runner/deploy-fixtures.js';
 
@@ -46,6 +47,9 @@ describe('the data trees an update protects, as the real rsync applies the plann
     put(host, 'var/lib/dpkg/info/removed.list', 'a package web@2 removed\n');
     put(host, 'var/lib/myapp/data.db', 'the service\'s data\n');
     put(host, 'srv/site/retired.html', 'a layer whites this out\n');
+    // What web@1 put in /opt that web@2 dropped, and a directory web@2 turned into a link (serve names both).
+    put(host, 'opt/app/lib/old-1.0.jar', 'web@1\'s library\n');
+    put(host, 'opt/app/current/run', 'web@1\'s release\n');
     const hostData = ['srv/uploads/photo.jpg', 'opt/local-tool/run', 'var/opt/vendor/state', 'var/www/html/index.html', 'var/lib/localsvc/db', 'var/backups/passwd.bak', 'usr/local/bin/site-script'];
     for (const path of hostData) put(host, path, `the host's own ${path}\n`);
     // web@2, and a layer that writes a file below /var/lib (so the overrides pass goes into /var/lib) and whites out a file in /srv.
@@ -53,6 +57,9 @@ describe('the data trees an update protects, as the real rsync applies the plann
     put(image, 'opt/app/bin', 'app of web@2, longer\n');
     put(image, 'var/lib/dpkg/status', 'web@2 packages, longer\n');
     mkdirSync(join(image, 'var/lib/myapp'), { recursive: true });
+    put(image, 'opt/app/lib/new-2.0.jar', 'web@2\'s library\n');
+    put(image, 'opt/app/releases/2/run', 'web@2\'s release\n');
+    symlinkSync('releases/2', join(image, 'opt/app/current'));
     put(image, 'srv/site/retired.html', 'still in the image\n');
     put(layers, 'var/lib/myapp/config', 'from the host layer\n');
     const tree = {
@@ -73,6 +80,7 @@ describe('the data trees an update protects, as the real rsync applies the plann
         overrides: { url: overridesUrl, imageFilters: filters.image, overridesFilters: filters.overrides, layers: [], treeDigest: `sha256:${'0'.repeat(64)}` },
       }),
       assigned: 'web@2',
+      imageRemovals: ['/opt/app/lib/old-1.0.jar', '/opt/app/current'],
       owners: [
         { path: '/var/lib/myapp/config', layer: 'host/web07', kind: 'provides' },
         { path: '/srv/site/retired.html', layer: 'group/web', kind: 'removes' },
@@ -103,7 +111,9 @@ describe('the data trees an update protects, as the real rsync applies the plann
     // The overrides pass goes into /var/lib for the layer's file: the package database must survive it.
     expect(readFileSync(join(host, 'var/lib/dpkg/status'), 'utf8')).toBe('web@2 packages, longer\n');
     expect(readFileSync(join(host, 'etc/app.conf'), 'utf8')).toBe('web@2 application\n');
-    for (const gone of ['var/lib/dpkg/info/removed.list', 'srv/site/retired.html', 'etc/stale.conf']) expect(existsSync(join(host, gone)), gone).toBe(false);
+    for (const gone of ['var/lib/dpkg/info/removed.list', 'srv/site/retired.html', 'etc/stale.conf', 'opt/app/lib/old-1.0.jar']) expect(existsSync(join(host, gone)), gone).toBe(false);
+    expect(readlinkSync(join(host, 'opt/app/current'))).toBe('releases/2');
+    expect(readFileSync(join(host, 'opt/app/current/run'), 'utf8')).toBe('web@2\'s release\n');
   });
 
   test('the rules: removals in data trees and (image pass only) package databases may delete, then every data tree is protected', () => {
@@ -114,5 +124,22 @@ describe('the data trees an update protects, as the real rsync applies the plann
     // Outside the data trees nothing is protected, so a removal there needs no rule.
     expect(image.some((rule) => rule.includes('/etc/gone'))).toBe(false);
     expect(planDataProtection([], 'overrides').filter((rule) => rule.startsWith('R '))).toEqual([]);
+  });
+
+  test('serve names what the host\'s version had under the data trees and the target lacks, topmost only', async () => {
+    const from = join(work, 'from');
+    const to = join(work, 'to');
+    for (const root of [from, to]) {
+      put(root, 'opt/app/bin', 'both\n');
+      put(root, 'var/lib/dpkg/status', 'skipped tree\n');
+    }
+    put(from, 'opt/app/lib/old.jar', 'only in from\n');
+    put(from, 'opt/retired/a/b/c', 'a whole tree only in from\n');
+    put(from, 'opt/app/current/run', 'a directory in from\n');
+    put(from, 'var/lib/dpkg/info/x.list', 'package state: not compared\n');
+    put(from, 'srv/www/index.html', 'only in from\n');
+    put(to, 'opt/app/releases/2/run', 'only in to\n');
+    symlinkSync('releases/2', join(to, 'opt/app/current'));
+    expect(await listRemovedPaths(from, to, dataTrees, ['/var/lib/dpkg'])).toEqual(['/opt/app/current', '/opt/app/lib', '/opt/retired', '/srv/www']);
   });
 });
