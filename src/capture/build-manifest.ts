@@ -36,6 +36,7 @@ export const buildCaptureManifest = (facts: ManifestFacts, version: number): Ima
     mounts: inspection.mounts,
     disks: inspection.disks,
     excludes: [...plan.excludes.map((rule) => rule.pattern), ...plan.mountSkips.map((skip) => `${skip.mountPoint}/*`)],
+    ...(plan.includes.length === 0 ? {} : { includes: [...plan.includes] }),
     secrets: facts.secrets,
     ...(facts.warnings.length === 0 ? {} : { warnings: facts.warnings }),
   };

@@ -71,6 +71,8 @@ export interface ImageManifest {
   disks: DiskEntry[];
   /** rsync exclude patterns in force for this capture. */
   excludes: string[];
+  /** rsync include patterns of this capture (`--include`): what they re-include below an exclude is in the image. */
+  includes?: string[];
   /** Likely secrets left in the image, so an admin can decide before deploying it to a fleet. */
   secrets: SecretFinding[];
   /** What the capture could not make exact (absent when it had nothing to say, and in manifests before it existed). */

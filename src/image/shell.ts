@@ -67,6 +67,7 @@ const buildShellManifest = async (plan: ShellPlan, base: ImageManifest, root: st
     mounts: base.mounts,
     disks: base.disks,
     excludes: base.excludes,
+    ...(base.includes === undefined ? {} : { includes: base.includes }),
     secrets,
   });
 };

@@ -33,6 +33,8 @@ export interface UpdateInstructions extends DeployInstructions {
   owners: PathOwner[];
   /** The version's capture excludes (its manifest): what the image lacks on purpose, which an update leaves alone on the host. Absent from servers before it. */
   captureExcludes?: string[];
+  /** The version's capture includes: what they re-include below a capture exclude is the image's, so it is updated. */
+  captureIncludes?: string[];
   /**
    * Paths below the data trees the host's recorded version has and this one lacks (or has as another kind): the
    * update's protection of host data there lets these go, as a package upgrade would remove them. Absent when unknown.

@@ -68,6 +68,7 @@ export const updateInstructionsSchema = deployInstructionsObject
     assigned: z.string().min(1),
     owners: z.array(z.object({ path: z.string().regex(/^\/[^\0]*$/), layer: z.string().min(1), kind: z.enum(['provides', 'removes']) }).strict()),
     captureExcludes: z.array(z.string().regex(/^[^\0\n\r]+$/, 'one rsync pattern')).optional(),
+    captureIncludes: z.array(z.string().regex(/^[^\0\n\r]+$/, 'one rsync pattern')).optional(),
     imageRemovals: z.array(z.string().regex(/^\/[^\0\n\r]+$/, 'an absolute path')).optional(),
   })
   .refine(namesDaemonUser, daemonUserRule) satisfies z.ZodType<UpdateInstructions>;

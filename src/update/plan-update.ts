@@ -80,7 +80,7 @@ export const planUpdateBootCommands = (lines: readonly string[], root: string): 
  * excludes and foreign mounts, so every layer file lands as an install would put it).
  */
 export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFacts, options: UpdateOptions, ioTimeoutSeconds = 60): UpdatePlan => {
-  const excludes = planUpdateExcludes({
+  const sources = {
     keepPaths: instructions.keepPaths,
     captureExcludes: instructions.captureExcludes ?? [],
     adminPatterns: facts.adminExcludes,
@@ -88,7 +88,12 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
     swapFiles: facts.swapFiles,
     linkedDataDirs: facts.linkedDataDirs,
     runningKernel: facts.runningKernel,
-  });
+  };
+  // Everything the update leaves alone (the sweep does not walk it either).
+  const excludes = planUpdateExcludes(sources);
+  // As --exclude, all but the capture's: those go in the filters after the capture's includes, which re-include below them.
+  const passExcludes = planUpdateExcludes({ ...sources, captureExcludes: [] });
+  const captureRules = [...(instructions.captureIncludes ?? []).map((pattern) => `+ ${pattern}`), ...sources.captureExcludes.map((pattern) => `- ${pattern}`)];
   // The install's own pass planners (runner/plan-commands.ts), run by the host's rsync with an update's options.
   const pass = (source: string, protect: readonly string[], filters: readonly string[], overrides: boolean): PlannedCommand =>
     (overrides ? planOverridesPull : planImagePull)(onHost, {
@@ -103,7 +108,7 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
   const overrides = instructions.overrides;
   const imageFilters = overrides?.imageFilters ?? [];
   const passes: PlannedPass[] = [
-    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, excludes, [...planDataProtection([...whiteoutsOf(imageFilters), ...(instructions.imageRemovals ?? []).map(exactPattern)], 'image'), ...imageFilters], false) },
+    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, passExcludes, [...planDataProtection([...whiteoutsOf(imageFilters), ...(instructions.imageRemovals ?? []).map(exactPattern)], 'image'), ...captureRules, ...imageFilters], false) },
     ...(overrides === undefined
       ? []
       : [{

@@ -263,7 +263,9 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     put(golden3, 'boot/vmlinuz-6.3', 'kernel 6.3\n');
     put(golden3, 'srv/www/index.html', 'the image\'s site\n');
     put(golden3, 'home/.keep', '');
-    await addVersion(home.paths, 'web', golden3, { excludes: ['/data/*', '/scratch/'] });
+    // Captured with --include /scratch/keep/ --exclude /scratch/*: the re-included directory is the image's, so updates bring it.
+    put(golden3, 'scratch/keep/tool', 'in the image\n');
+    await addVersion(home.paths, 'web', golden3, { excludes: ['/data/*', '/scratch/*'], includes: ['/scratch/keep/'] });
     const root = enrolledRoot('data-host');
     put(root, 'etc/fstab', 'UUID=1234 / ext4 defaults 0 1\n/var/swap.img none swap sw 0 0\n');
     const hostData: Record<string, string> = {
@@ -294,7 +296,7 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(deletes).toEqual(expect.arrayContaining(['/etc/stale.conf', '/var/lib/dpkg/info/removed.list']));
     expect(deletes.filter((path) => Object.keys(hostData).some((data) => `/${data}`.startsWith(path)))).toEqual([]);
     const imagePass = plan.commands.find((line) => line.includes('img.web.3')) ?? '';
-    for (const argument of ['--exclude=/data/*', '--exclude=/scratch/', '--exclude=/var/swap.img', '--filter=R /var/lib/dpkg/**', '--filter=P /opt/**']) expect(imagePass).toContain(argument);
+    for (const argument of ['--filter=+ /scratch/keep/', '--filter=- /data/*', '--filter=- /scratch/*', '--exclude=/var/swap.img', '--filter=R /var/lib/dpkg/**', '--filter=P /opt/**']) expect(imagePass).toContain(argument);
 
     const update = await runUpdate(['--target-root', root, '--image', 'web@3', '--no-bootloader', '--json']);
     expect(update.status, update.stderr).toBe(0);
@@ -306,6 +308,7 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     for (const [path, content] of Object.entries(hostData)) expect(readFileSync(join(root, path), 'utf8'), path).toBe(content);
     expect(readFileSync(join(root, 'opt/app/bin'), 'utf8')).toBe('app of web@3\n');
     expect(readFileSync(join(root, 'var/lib/dpkg/status'), 'utf8')).toBe('web@3 packages\n');
+    expect(readFileSync(join(root, 'scratch/keep/tool'), 'utf8')).toBe('in the image\n');
     expect(existsSync(join(root, 'var/lib/dpkg/info/removed.list'))).toBe(false);
     expect(existsSync(join(root, 'etc/stale.conf'))).toBe(false);
     for (const link of ['srv/www', 'home']) expect(lstatSync(join(root, link)).isSymbolicLink(), link).toBe(true);
@@ -315,7 +318,7 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
 
     // web@4 drops /opt/app: serve compares it with the host's recorded web@3 and names it, so it goes; the host's own /opt data stays.
     rmSync(join(golden3, 'opt/app'), { recursive: true });
-    await addVersion(home.paths, 'web', golden3, { excludes: ['/data/*', '/scratch/'] });
+    await addVersion(home.paths, 'web', golden3, { excludes: ['/data/*', '/scratch/*'], includes: ['/scratch/keep/'] });
     const next = await runUpdate(['--target-root', root, '--image', 'web@4', '--json']);
     expect(next.status, next.stderr).toBe(0);
     expect(existsSync(join(root, 'opt/app'))).toBe(false);

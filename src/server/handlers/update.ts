@@ -1,6 +1,7 @@
 import { isRootcastError } from '../../errors/rootcast-error.js';
 import { parseImageRef } from '../../image/ref.js';
 import { imageLayout } from '../../image/layout.js';
+import type { ImageManifest } from '../../image/manifest.js';
 import { listRemovedPaths } from '../../image/removed-paths.js';
 import { readManifest, resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import { dataTrees, imageOwnedVarLib, statefulVarLib } from '../../update/update-excludes.js';
@@ -39,6 +40,12 @@ export const updateTargetProblem = (host: string, assigned: string, requested: s
   }
   return undefined;
 };
+
+/** The capture's own rules for the update to honour: what it left out, and what it re-included below that. */
+const captureRulesOf = (manifest: ImageManifest): Pick<UpdateInstructions, 'captureExcludes' | 'captureIncludes'> => ({
+  captureExcludes: manifest.excludes,
+  ...(manifest.includes === undefined ? {} : { captureIncludes: manifest.includes }),
+});
 
 /**
  * What the host's recorded version has under the data trees and the target lacks (or has as another kind): an
@@ -87,7 +94,7 @@ export const updateInstructions = async (route: Extract<Route, { kind: 'update' 
     ...planDeployInstructions(host, resolved, context.rsyncEndpoint(context.request.localAddress), { overrides, imageMountPoints: await readImageMountPoints(resolved.root), credential: 'host' }),
     assigned: host.imageRef,
     owners: planPathOwners(overrides),
-    captureExcludes: (await readManifest(context.paths, resolved.image, resolved.version)).excludes,
+    ...captureRulesOf(await readManifest(context.paths, resolved.image, resolved.version)),
     ...(await removalsSince(context, record.deployed, resolved)),
   };
   return jsonReply(200, instructions);
