@@ -11,8 +11,8 @@ export interface UnwritablePath {
 /** EPERM (an immutable or append-only file), EACCES (no write permission), EROFS (a read-only mount). */
 const refusedErrnos: ReadonlySet<string> = new Set(['1', '13', '30']);
 
-/** `rsync: [receiver] WHAT: REASON (ERRNO)`; rsync 3.1 prints no `[role]`. */
-const failureLine = /^rsync: (?:\[\w+\] )?(.+): ([^:]+) \((\d+)\)$/;
+/** `rsync: [receiver] WHAT: REASON (ERRNO)`; rsync 3.1 prints no `[role]`. A `[sender]` line is the server's side, never the target's. */
+const failureLine = /^rsync: (?:\[(\w+)\] )?(.+): ([^:]+) \((\d+)\)$/;
 
 /** rsync's temporary file for NAME: `.NAME.XXXXXX` beside it. */
 const temporaryName = /^\.(.+)\.[A-Za-z0-9]{6}$/;
@@ -54,11 +54,11 @@ export const parseUnwritablePaths = (stderr: string, destination: string): Unwri
   const found = new Map<string, string>();
   for (const line of stderr.split('\n')) {
     const match = failureLine.exec(line.trim());
-    if (match === null || !refusedErrnos.has(match[3] as string)) continue;
-    const path = namedPath(match[1] as string);
+    if (match === null || match[1] === 'sender' || !refusedErrnos.has(match[4] as string)) continue;
+    const path = namedPath(match[2] as string);
     if (path === undefined) continue;
     const target = targetPathOf(path, destination);
-    if (!found.has(target)) found.set(target, match[2] as string);
+    if (!found.has(target)) found.set(target, match[3] as string);
   }
   return [...found].map(([path, reason]) => ({ path, reason }));
 };

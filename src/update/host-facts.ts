@@ -6,6 +6,7 @@ import { clientConfigPath, hostCredentialPath } from '../protocol/deploy-protoco
 import { deployedStatePath, deployedStateSchema, type DeployedState } from '../protocol/deployed-state.js';
 import { updateExcludeFilePath, updateMarkerPath, updateViaValues } from '../protocol/update-protocol.js';
 import { parseFstab, swapFiles } from '../sys/fstab.js';
+import { activeSwapFiles } from '../sys/proc-swaps.js';
 import { isBelow, type MountEntry } from '../sys/mount-table.js';
 import { parseUpdateExcludeFile } from './update-excludes.js';
 import { readLinkedDataDirs } from './linked-data-dirs.js';
@@ -94,7 +95,8 @@ export const readHostUpdateFacts = async (root: string, mounts: readonly MountEn
     marker: markerText === undefined ? undefined : parseJsonFile(at(updateMarkerPath), markerText, updateMarkerSchema),
     adminExcludes: excludeText === undefined ? [] : parseUpdateExcludeFile(excludeText),
     foreignMounts: foreignMountsBelow(mounts, root),
-    swapFiles: fstabText === undefined ? [] : swapFiles(parseFstab(fstabText)),
+    // The running system's active ones too: a swap file set up by a unit or by hand is in no fstab.
+    swapFiles: [...new Set([...(fstabText === undefined ? [] : swapFiles(parseFstab(fstabText))), ...(root === '/' ? activeSwapFiles((await readOptional('/proc/swaps')) ?? '') : [])])],
     linkedDataDirs: await readLinkedDataDirs(root),
     ...(runningKernel === undefined || root !== '/' ? {} : { runningKernel }),
   };

@@ -247,7 +247,7 @@ const applyUpdate = async (
     // An interrupted run leaves rsync's .~tmp~ directories whether this run finishes it or replaces it (a rollback).
     if (facts.marker !== undefined) {
       phase = 'cleanup';
-      const swept = await sweepDelayedUpdates(effects.exec, plan.root, plan.excludes, plan.owners);
+      const swept = await sweepDelayedUpdates(effects.exec, plan.root, plan.excludes, plan.owners, facts.foreignMounts);
       const leftovers = swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : '';
       notes.push(plan.resuming !== undefined ? `finished the interrupted update to ${plan.resuming}${leftovers}` : `replaced the interrupted update to ${facts.marker.ref} with ${plan.ref}${leftovers}`);
     }

@@ -38,10 +38,11 @@ const layerDirs = (owners: readonly PathOwner[]): Set<string> => new Set(owners.
  * Pure: the find that lists `.~tmp~` directories below `root`, not descending into the excluded trees (users' data,
  * services' data, foreign mounts, pseudo file systems) unless a layer writes files inside one.
  */
-export const planSweepFind = (root: string, excludes: readonly string[], owners: readonly PathOwner[]): ExecRequest => {
+export const planSweepFind = (root: string, excludes: readonly string[], owners: readonly PathOwner[], foreignMounts: readonly string[] = []): ExecRequest => {
   const base = root === '/' ? '' : root;
   const written = [...layerDirs(owners)];
-  const pruned = prunableTrees(excludes).filter((tree) => !written.some((dir) => inside(dir, tree)));
+  // A foreign mount (an NFS /home) is never walked: no pass writes into it, a layer's file included.
+  const pruned = [...new Set([...prunableTrees(excludes).filter((tree) => !written.some((dir) => inside(dir, tree))), ...foreignMounts])];
   const prune = pruned.length === 0 ? [] : ['(', ...pruned.flatMap((tree, index) => [...(index === 0 ? [] : ['-o']), '-path', findLiteral(`${base}${tree}`)]), ')', '-prune', '-o'];
   return {
     command: 'find',
@@ -49,6 +50,8 @@ export const planSweepFind = (root: string, excludes: readonly string[], owners:
     cleanEnv: true,
     env: sweepEnvironment,
     stdoutBytesLimit: 16 * 1024 * 1024,
+    // 1: some directory could not be read or vanished while find walked a live system; what it found still counts.
+    allowedExitCodes: [0, 1],
   };
 };
 
@@ -89,8 +92,8 @@ export const planRemovals = (paths: readonly string[], maxArgBytes = defaultMaxA
  * After an interrupted update is finished: removes the `.~tmp~` directories a killed rsync left where this run had
  * nothing to rename (rsync only cleans the ones it uses), never one in data the update does not sync. Returns how many.
  */
-export const sweepDelayedUpdates = async (exec: Exec, root: string, excludes: readonly string[], owners: readonly PathOwner[]): Promise<number> => {
-  const result = await exec(planSweepFind(root, excludes, owners));
+export const sweepDelayedUpdates = async (exec: Exec, root: string, excludes: readonly string[], owners: readonly PathOwner[], foreignMounts: readonly string[] = []): Promise<number> => {
+  const result = await exec(planSweepFind(root, excludes, owners, foreignMounts));
   const found = (result.stdoutBytes ?? Buffer.alloc(0)).toString('utf8').split('\0').filter((path) => path !== '');
   const leftovers = selectLeftovers(root, found, excludes, owners);
   for (const request of planRemovals(leftovers)) await exec(request);

@@ -34,6 +34,8 @@ describe('parseUnwritablePaths', () => {
   test('other failures name nothing', () => {
     expect(parseUnwritablePaths('rsync: [receiver] write failed on "/h/x": No space left on device (28)\nrsync error: (code 23)', '/h')).toEqual([]);
     expect(parseUnwritablePaths('', '/')).toEqual([]);
+    // The server's side could not read a file (measured by review): not the target refusing anything.
+    expect(parseUnwritablePaths('rsync: [sender] send_files failed to open "/srv/images/web/2/root/etc/shadow": Permission denied (13)', '/')).toEqual([]);
   });
 
   test('a long list is cut after the first ten', () => {

@@ -32,7 +32,10 @@ describe('the .~tmp~ sweep after an interrupted update', () => {
     // /root is walked: the host layer writes /root/.ssh/authorized_keys (a removal writes nothing).
     expect(pruned).not.toContain('/hosts/a/root');
     expect(planSweepFind('/', excludes, []).args).toEqual(expect.arrayContaining(['/home', '/root', '/var/lib/mysql']));
-    expect(request).toMatchObject({ cleanEnv: true, env: { LC_ALL: 'C' } });
+    expect(request).toMatchObject({ cleanEnv: true, env: { LC_ALL: 'C' }, allowedExitCodes: [0, 1] });
+    // A foreign mount is pruned even where a layer writes (an NFS /root): no pass writes into it.
+    const withMount = planSweepFind('/hosts/a', excludes, owners, ['/root']);
+    expect(withMount.args.filter((_, index) => withMount.args[index - 1] === '-path')).toContain('/hosts/a/root');
   });
 
   test('leftovers: outside every excluded tree, or beside a layer\'s file; anything else in an excluded tree stays', () => {
