@@ -32,7 +32,7 @@ import { sweepDelayedUpdates } from './sweep.js';
 import { updateTextDiffs } from './text-diffs.js';
 import type { TextDiff } from '../image/text-diff.js';
 import { prepareResumeAtBoot, type SelfBundle } from './resume-at-boot.js';
-import { droppedAccounts, droppedAccountsNote } from './dropped-accounts.js';
+import { droppedAccounts, droppedAccountsNote, renumberedAccounts, renumberedAccountsNote } from './dropped-accounts.js';
 
 export interface UpdateEffects {
   exec: Exec;
@@ -243,7 +243,12 @@ const applyUpdate = async (
       bytes += parseRsyncStats(result.stdout).transferredSizeBytes;
       post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${passChanges.length} changes`, bytes }, run));
     }
-    const notes: string[] = [...linkedDirsNote(facts), ...droppedAccountsNote(droppedAccounts(passwdBefore, await readPasswd(plan.root)))];
+    const passwdAfter = await readPasswd(plan.root);
+    const notes: string[] = [
+      ...linkedDirsNote(facts),
+      ...droppedAccountsNote(droppedAccounts(passwdBefore, passwdAfter)),
+      ...renumberedAccountsNote(renumberedAccounts(passwdBefore, passwdAfter)),
+    ];
     // An interrupted run leaves rsync's .~tmp~ directories whether this run finishes it or replaces it (a rollback).
     if (facts.marker !== undefined) {
       phase = 'cleanup';

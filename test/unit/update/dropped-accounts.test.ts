@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { droppedAccounts, droppedAccountsNote, parsePasswdAccounts } from '../../../src/update/dropped-accounts.js';
+import { droppedAccounts, droppedAccountsNote, parsePasswdAccounts, renumberedAccounts, renumberedAccountsNote } from '../../../src/update/dropped-accounts.js';
 
 describe('accounts an update drops from /etc/passwd', () => {
   test('the host\'s accounts the new file lacks, by name; comments, NIS and malformed lines are not accounts', () => {
@@ -10,5 +10,9 @@ describe('accounts an update drops from /etc/passwd', () => {
     expect(droppedAccounts(after, after)).toEqual([]);
     expect(droppedAccountsNote([])).toEqual([]);
     expect(droppedAccountsNote([{ name: 'alice', uid: 1001 }])[0]).toMatch(/no account alice \(uid 1001\).*update\.exclude/);
+    // svc went from 998 to 997: its data on the host still belongs to 998.
+    expect(renumberedAccounts(before, after)).toEqual([{ name: 'svc', from: 998, to: 997 }]);
+    expect(renumberedAccounts(after, after)).toEqual([]);
+    expect(renumberedAccountsNote(renumberedAccounts(before, after))[0]).toMatch(/^the image gives svc uid 997 \(was 998\): .*chown/);
   });
 });
