@@ -59,3 +59,19 @@ export const updateLockFile = (root: string): string =>
 export const updateExcludeFilePath = '/etc/rootcast/update.exclude';
 /** Where push leaves the runner bundle and node on a host (kept by every update). */
 export const hostRunnerDir = '/usr/local/lib/rootcast';
+
+/** Stateful services whose data under /var/lib an update never touches (their packages' files still follow the image). */
+export const statefulVarLib: readonly string[] = [
+  'mysql', 'postgresql', 'pgsql', 'mongodb', 'redis', 'docker', 'containerd', 'containers', 'libvirt', 'lxc', 'lxd', 'rabbitmq', 'elasticsearch',
+  'etcd', 'kubelet', 'grafana', 'prometheus', 'influxdb', 'ldap', 'samba', 'nfs', 'dhcp', 'NetworkManager', 'systemd', 'logrotate', 'chrony', 'rootcast',
+];
+
+/**
+ * Trees where a host keeps its own data beside the image's files (an application in /opt, a site in /var/www,
+ * a service's state in /var/lib): the image's files there land and change as anywhere, but what the image lacks
+ * is kept (rsync "protect"), never deleted. The dry run does not list those as deletions.
+ */
+export const dataTrees: readonly string[] = ['/srv', '/opt', '/var/opt', '/var/www', '/var/lib', '/var/backups', '/usr/local'];
+
+/** Under /var/lib, the package managers' state follows the image exactly: it describes the image's files. */
+export const imageOwnedVarLib: readonly string[] = ['dpkg', 'rpm', 'apt', 'dnf', 'yum', 'alternatives', 'ucf', 'initramfs-tools', 'dracut'];

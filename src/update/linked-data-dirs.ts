@@ -1,6 +1,6 @@
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dataTrees } from './update-excludes.js';
+import { dataTrees } from '../protocol/update-protocol.js';
 
 /** Where a host's users and services keep data the image's directories would replace if they were symlinks. */
 export const userDataDirs: readonly string[] = ['/home', '/root', '/var/log', '/var/spool', '/var/mail', '/var/cache', '/var/tmp', '/tmp', '/mnt', '/media'];

@@ -2,14 +2,9 @@ import type { ExcludeRule } from '../capture/default-excludes.js';
 import { runnerOwnedPaths } from '../runner/plan.js';
 import { identityKeptPaths } from '../runner/plan-identity.js';
 import { firstBootTargetPaths } from '../protocol/deploy-protocol.js';
-import { hostRunnerDir } from '../protocol/update-protocol.js';
+import { dataTrees, hostRunnerDir, imageOwnedVarLib, statefulVarLib } from '../protocol/update-protocol.js';
 import { exactPattern } from '../overrides/sync-filters.js';
 
-/** Stateful services whose data under /var/lib an update never touches (their packages' files still follow the image). */
-export const statefulVarLib: readonly string[] = [
-  'mysql', 'postgresql', 'pgsql', 'mongodb', 'redis', 'docker', 'containerd', 'containers', 'libvirt', 'lxc', 'lxd', 'rabbitmq', 'elasticsearch',
-  'etcd', 'kubelet', 'grafana', 'prometheus', 'influxdb', 'ldap', 'samba', 'nfs', 'dhcp', 'NetworkManager', 'systemd', 'logrotate', 'chrony', 'rootcast',
-];
 
 /**
  * What grub-install and grub-mkconfig write per disk: an update runs no grub-install, so the modules the core
@@ -102,15 +97,7 @@ export const planUpdateExcludes = (sources: UpdateExcludeSources): string[] => [
   ]),
 ];
 
-/**
- * Trees where a host keeps its own data beside the image's files (an application in /opt, a site in /var/www,
- * a service's state in /var/lib): the image's files there land and change as anywhere, but what the image lacks
- * is kept (rsync "protect"), never deleted. The dry run does not list those as deletions.
- */
-export const dataTrees: readonly string[] = ['/srv', '/opt', '/var/opt', '/var/www', '/var/lib', '/var/backups', '/usr/local'];
 
-/** Under /var/lib, the package managers' state follows the image exactly: it describes the image's files. */
-export const imageOwnedVarLib: readonly string[] = ['dpkg', 'rpm', 'apt', 'dnf', 'yum', 'alternatives', 'ucf', 'initramfs-tools', 'dracut'];
 
 /** Whether an anchored pattern lies in a data tree (where only an explicit removal may still delete). */
 const inDataTree = (pattern: string): boolean => dataTrees.some((tree) => pattern === tree || pattern.startsWith(`${tree}/`));

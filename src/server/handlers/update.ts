@@ -4,10 +4,10 @@ import { imageLayout } from '../../image/layout.js';
 import type { ImageManifest } from '../../image/manifest.js';
 import { listRemovedPaths } from '../../image/removed-paths.js';
 import { readManifest, resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
-import { dataTrees, imageOwnedVarLib, statefulVarLib } from '../../update/update-excludes.js';
+
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import { layerLabel } from '../../overrides/layer-id.js';
-import type { PathOwner, UpdateInstructions } from '../../protocol/update-protocol.js';
+import { dataTrees, imageOwnedVarLib, statefulVarLib, type PathOwner, type UpdateInstructions } from '../../protocol/update-protocol.js';
 import { recordDeployStarting } from '../../state/host-record.js';
 import { httpStatusFor, jsonReply, textReply, type Reply } from '../reply.js';
 import type { Route } from '../routes.js';
