@@ -1,4 +1,4 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** At most this many directories are read per comparison: a data tree is small; a bound keeps a request's cost bounded. */
@@ -11,7 +11,10 @@ const maxDirectories = 20_000;
  */
 export const listRemovedPaths = async (fromRoot: string, toRoot: string, trees: readonly string[], skip: readonly string[]): Promise<string[] | undefined> => {
   const removed: string[] = [];
-  const pending = trees.filter((tree) => !skip.includes(tree));
+  // A tree reached through a link (the image's /var/www -> /srv/www) would be read on this server's own file system.
+  const inside = async (tree: string): Promise<boolean> => (await realpath(join(fromRoot, tree)).catch(() => '')) === join(await realpath(fromRoot).catch(() => fromRoot), tree);
+  const pending: string[] = [];
+  for (const tree of trees) if (!skip.includes(tree) && (await inside(tree))) pending.push(tree);
   for (let read = 0; pending.length > 0; read += 1) {
     if (read >= maxDirectories) return undefined;
     const dir = pending.shift() as string;

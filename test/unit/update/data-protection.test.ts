@@ -142,5 +142,10 @@ describe('the data trees an update protects, as the real rsync applies the plann
     put(to, 'opt/app/releases/2/run', 'only in to\n');
     symlinkSync('releases/2', join(to, 'opt/app/current'));
     expect(await listRemovedPaths(from, to, dataTrees, ['/var/lib/dpkg'])).toEqual(['/opt/app/current', '/opt/app/lib', '/opt/retired', '/srv/www']);
+    // A data tree that is a link in the version (absolute, so it would name this server's own files) is not read.
+    const elsewhere = join(work, 'server-files');
+    put(elsewhere, 'not-the-image', 'the server\'s\n');
+    symlinkSync(elsewhere, join(from, 'var/www'));
+    expect(await listRemovedPaths(from, to, ['/var/www'], [])).toEqual([]);
   });
 });
