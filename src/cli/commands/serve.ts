@@ -91,6 +91,9 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
       });
       const trackerUrl = server.tracker === undefined ? undefined : `http://${formatListenAddress(server.tracker)}/`;
       const dashboard = { url: dashboardUrl(server.http), login: server.dashboard.kind === 'open' ? null : { user: 'rootcast', passwordFile: dashboardPasswordFile(context.paths) } };
+      // Signals are taken before serve says it listens: a SIGHUP sent right after that (a test, systemd's reload) was lost.
+      const running = serveUntilSignalled(withPxe(server, pxe), wiring.signals ?? process, log);
+      running.catch(() => undefined);
       const listening = { http: `http://${formatListenAddress(server.http)}/`, rsync: `rsync://${formatListenAddress(server.rsync)}/`, home: context.paths.home, pid: process.pid, pxe: pxe !== undefined, dashboard, ...(trackerUrl === undefined ? {} : { tracker: trackerUrl }) };
       context.stdout.write(
         context.json
@@ -98,6 +101,6 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
           : `rootcast serve: HTTP on ${listening.http}, rsync daemon on ${listening.rsync}${trackerUrl === undefined ? '' : `, tracker on ${trackerUrl}`}${pxe === undefined ? '' : ', PXE'} (home ${listening.home}, pid ${listening.pid})\n${describeDashboardAccess(server.dashboard, dashboard.url)}\n`,
       );
       for (const problem of serverUrlProblems(await wiring.serverUrl?.(context), server.http)) log(`rootcast serve: warning: ${problem}`);
-      await serveUntilSignalled(withPxe(server, pxe), wiring.signals ?? process, log);
+      await running;
     });
 };
