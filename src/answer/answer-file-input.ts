@@ -1,3 +1,4 @@
+import type { DistroFootprint } from '../image/manifest.js';
 import type { TransportMode } from '../protocol/transport-modes.js';
 
 /**
@@ -21,6 +22,8 @@ export interface AnswerFileInput {
     name: string;
     /** Resolved reference the host deploys (`web@3`). */
     ref: string;
+    /** The system the version was captured from (its manifest), when known: an installer of another family does not fit it. */
+    capturedFrom?: DistroFootprint;
   };
   server: {
     /** Base URL of `rootcast serve` as the installing host reaches it (`http://10.0.0.1:8780`). */

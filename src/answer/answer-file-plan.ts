@@ -1,3 +1,4 @@
+import { footprintFamily, type InstallerFamily } from './image-family.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { AnswerTemplates } from '../render/answer-templates.js';
 import { renderAnswerFile, type RenderedAnswerFile } from '../render/render-answer-file.js';
@@ -47,6 +48,19 @@ export const checkDistroOption = (catalog: DistroCatalog, request: AnswerFileReq
  * Validates every host's input and renders its answer file; nothing is rendered unless all hosts
  * are valid, and the error lists every problem of every host.
  */
+/**
+ * Pure: why the installer does not fit the image, or undefined. The install's boot commands (initramfs, boot loader)
+ * come from the distro profile and run in the image's root: a RHEL installer's dracut and grub2-mkconfig in a
+ * captured Debian root fail, after the disk was already overwritten.
+ */
+const imageMisfit = (input: AnswerFileInput, distro: string, family: InstallerFamily): string | undefined => {
+  const captured = input.image.capturedFrom;
+  const imageFamily = captured === undefined ? undefined : footprintFamily(captured);
+  if (captured === undefined || imageFamily === undefined || imageFamily === family) return undefined;
+  const verb = (Object.keys(answerFileKinds) as AnswerFileKind[]).find((kind) => answerFileKinds[kind].family === imageFamily);
+  return `${input.host.name}: image ${input.image.ref} was captured from ${captured.prettyName ?? captured.id} (the ${imageFamily} family), and ${distro} installs the ${family} family, whose boot commands do not fit it; use rootcast ${verb ?? 'the other answer-file command'} (and a ${imageFamily} install.distro)`;
+};
+
 export const planAnswerFiles = (
   inputs: readonly AnswerFileInput[],
   catalog: DistroCatalog,
@@ -66,6 +80,11 @@ export const planAnswerFiles = (
     }
     if (built.context.install.distro.family !== family) {
       problems.push(`${input.host.name}: install.distro: ${distro} is installed by ${answerFileKinds[otherKind(request.kind)].installer}; use rootcast ${otherKind(request.kind)} or --distro`);
+      continue;
+    }
+    const misfit = imageMisfit(input, distro, family);
+    if (misfit !== undefined) {
+      problems.push(misfit);
       continue;
     }
     rendered.push(renderAnswerFile(templates, built.context));

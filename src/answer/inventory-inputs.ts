@@ -1,6 +1,7 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
-import { resolveImageRef } from '../image/versions.js';
+import type { DistroFootprint } from '../image/manifest.js';
+import { readManifest, resolveImageRef } from '../image/versions.js';
 import { resolveHosts, type ResolvedHost } from '../inventory/resolve.js';
 import type { Inventory } from '../inventory/types.js';
 import type { AnswerFileInput, InstallInput, NetworkInput } from './answer-file-input.js';
@@ -16,6 +17,8 @@ export interface AnswerInputExtras {
   /** The concrete version the host deploys (`web@3`), resolved against the store. */
   imageRef: string;
   token: string;
+  /** The system that version was captured from (its manifest), when it says. */
+  capturedFrom?: DistroFootprint | undefined;
 }
 
 /** A static network needs the subnet the address lives in; an address without a network means DHCP (e.g. a reservation). */
@@ -41,7 +44,7 @@ export const answerInputFromHost = (host: ResolvedHost, extras: AnswerInputExtra
     macs: host.macs,
   },
   network: networkOf(host),
-  image: { name: host.image?.name ?? '', ref: extras.imageRef },
+  image: { name: host.image?.name ?? '', ref: extras.imageRef, ...(extras.capturedFrom === undefined ? {} : { capturedFrom: extras.capturedFrom }) },
   server: { httpUrl: extras.serverUrl },
   install: installOf(host, extras.token),
   vars: host.vars,
@@ -83,10 +86,15 @@ export const answerInputsFromInventory = async (
       hint: 'set "image" on the host or on one of its groups (rootcast group add G --image I)',
     });
   }
-  const imageRefs = await Promise.all(hosts.map(async (host) => (await resolveImageRef(paths, host.image?.ref ?? '')).ref));
+  const versions = await Promise.all(
+    hosts.map(async (host) => {
+      const resolved = await resolveImageRef(paths, host.image?.ref ?? '');
+      return { ref: resolved.ref, capturedFrom: (await readManifest(paths, resolved.image, resolved.version)).distro };
+    }),
+  );
   return Promise.all(
     hosts.map(async (host, index) =>
-      answerInputFromHost(host, { serverUrl: serverUrl.replace(/\/$/, ''), imageRef: imageRefs[index] ?? '', token: await tokenFor(host.name) }),
+      answerInputFromHost(host, { serverUrl: serverUrl.replace(/\/$/, ''), imageRef: versions[index]?.ref ?? '', capturedFrom: versions[index]?.capturedFrom, token: await tokenFor(host.name) }),
     ),
   );
 };

@@ -93,6 +93,19 @@ describe('kickstart / preseed from the inventory', () => {
     expect(snapshotTree(paths.home)).toEqual(before);
   };
 
+  test('an image captured from Debian refuses a RHEL installer (65, nothing written) and gets a preseed', async () => {
+    const debian = async (p: HomePaths): Promise<void> => {
+      await addVersion(p, 'deb', source, { distro: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [] } });
+      await writeFile(p.inventoryFile, `${inventory}  deb01: {image: deb, ip: 10.0.0.40, groups: []}\n`);
+    };
+    await expectRefused(['kickstart', 'deb01'], 65, /deb01: image deb@1 was captured from Debian GNU\/Linux 12 \(bookworm\) \(the debian family\), and rocky9 installs the rhel family, whose boot commands do not fit it; use rootcast preseed/, debian);
+    const preseed = await runInHome(paths, ['preseed', 'deb01', '--distro', 'debian12']);
+    expect(preseed.stderr).toBe('');
+    expect(preseed.status).toBe(0);
+    // An image of the installer's own family (or one whose manifest does not say) renders as before.
+    expect((await runInHome(paths, ['kickstart', 'web07'])).status).toBe(0);
+  });
+
   test('an unknown host: 66', () => expectRefused(['kickstart', 'web99'], 66, /host "web99" is not in the inventory/));
   test('a group with no hosts: 66', () => expectRefused(['kickstart', '--group', 'db', '--out', paths.home], 66, /no host of the inventory .* is in group "db"/));
   test('a host without an image: 65 naming it', () => expectRefused(['kickstart', 'lonely'], 65, /no image is set for lonely\n.*hint: set "image"/));
