@@ -53,12 +53,12 @@ export const checkDistroOption = (catalog: DistroCatalog, request: AnswerFileReq
  * come from the distro profile and run in the image's root: a RHEL installer's dracut and grub2-mkconfig in a
  * captured Debian root fail, after the disk was already overwritten.
  */
-const imageMisfit = (input: AnswerFileInput, distro: string, family: InstallerFamily): string | undefined => {
+export const imageMisfit = (input: AnswerFileInput, distro: string, family: InstallerFamily): string | undefined => {
   const captured = input.image.capturedFrom;
   const imageFamily = captured === undefined ? undefined : footprintFamily(captured);
   if (captured === undefined || imageFamily === undefined || imageFamily === family) return undefined;
   const verb = (Object.keys(answerFileKinds) as AnswerFileKind[]).find((kind) => answerFileKinds[kind].family === imageFamily);
-  return `${input.host.name}: image ${input.image.ref} was captured from ${captured.prettyName ?? captured.id} (the ${imageFamily} family), and ${distro} installs the ${family} family, whose boot commands do not fit it; use rootcast ${verb ?? 'the other answer-file command'} (and a ${imageFamily} install.distro)`;
+  return `image ${input.image.ref} was captured from ${captured.prettyName ?? captured.id} (the ${imageFamily} family), and ${distro} installs the ${family} family, whose boot commands do not fit it; use rootcast ${verb ?? 'the other answer-file command'} (and a ${imageFamily} install.distro)`;
 };
 
 export const planAnswerFiles = (
@@ -84,7 +84,7 @@ export const planAnswerFiles = (
     }
     const misfit = imageMisfit(input, distro, family);
     if (misfit !== undefined) {
-      problems.push(misfit);
+      problems.push(`${input.host.name}: ${misfit}`);
       continue;
     }
     rendered.push(renderAnswerFile(templates, built.context));

@@ -1,5 +1,6 @@
 import type { AnswerAssets } from '../answer/answer-assets.js';
-import { answerFileKinds, type AnswerFileKind } from '../answer/answer-file-plan.js';
+import { answerFileKinds, imageMisfit, type AnswerFileKind } from '../answer/answer-file-plan.js';
+import type { DistroFootprint } from '../image/manifest.js';
 import { buildRenderContext } from '../answer/build-render-context.js';
 import { answerInputFromHost } from '../answer/inventory-inputs.js';
 import { unissuedInstallToken } from '../credentials/token.js';
@@ -29,10 +30,10 @@ export interface HostProblem {
 }
 
 /** The image version the host's answer file would name; a placeholder where the store cannot say yet. */
-const imageFor = (host: ResolvedHost, refs: RefResolutions): { host: ResolvedHost; imageRef: string } => {
+const imageFor = (host: ResolvedHost, refs: RefResolutions): { host: ResolvedHost; imageRef: string; capturedFrom?: DistroFootprint | undefined } => {
   if (host.image === undefined) return { host: { ...host, image: { ref: placeholder.image, name: placeholder.image, from: { kind: 'host' } } }, imageRef: `${placeholder.image}@1` };
   const resolution = refs.get(host.image.ref);
-  return { host, imageRef: resolution?.kind === 'resolved' ? resolution.ref : `${host.image.name}@1` };
+  return resolution?.kind === 'resolved' ? { host, imageRef: resolution.ref, capturedFrom: resolution.capturedFrom } : { host, imageRef: `${host.image.name}@1` };
 };
 
 /** The verbs that may render this host: its distro's family, or both when it has no distro (either installer may be used). */
@@ -45,11 +46,14 @@ const kindsFor = (host: ResolvedHost, assets: AnswerAssets): AnswerFileKind[] =>
 
 /** Renders one host's answer file for one verb and returns what stops it (renderer paths: `install.timezone`). */
 const renderProblems = (host: ResolvedHost, kind: AnswerFileKind, input: AnswerCheckInput, serverUrl: string): { path: string; message: string }[] => {
-  const { host: shown, imageRef } = imageFor(host, input.refs);
-  const answerInput = answerInputFromHost(shown, { serverUrl, imageRef, token: placeholder.token });
+  const { host: shown, imageRef, capturedFrom } = imageFor(host, input.refs);
+  const answerInput = answerInputFromHost(shown, { serverUrl, imageRef, capturedFrom, token: placeholder.token });
   const distro = answerInput.install.distro ?? answerFileKinds[kind].defaultDistro;
   const built = buildRenderContext({ ...answerInput, install: { ...answerInput.install, distro } }, input.assets.catalog);
   if (!built.ok) return built.problems;
+  // The installer of the other family than the image's: its boot commands fail in the image's root.
+  const misfit = imageMisfit(answerInput, distro, answerFileKinds[kind].family);
+  if (misfit !== undefined) return [{ path: 'install.distro', message: misfit }];
   try {
     renderAnswerFile(input.assets.templates, built.context);
     return [];

@@ -1,13 +1,14 @@
 import { isRootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
-import { resolveImageRef } from '../image/versions.js';
+import type { DistroFootprint } from '../image/manifest.js';
+import { readManifest, resolveImageRef } from '../image/versions.js';
 import type { InventoryIssue } from './issue.js';
 import { imageNameOf } from './normalise-context.js';
 import type { Inventory } from './types.js';
 
 /** What one image reference of the inventory points at in the store. */
 export type RefResolution =
-  | { kind: 'resolved'; ref: string }
+  | { kind: 'resolved'; ref: string; capturedFrom?: DistroFootprint | undefined }
   /** Declared under `images:` but never captured: fine until a host is installed from it. */
   | { kind: 'not-captured' }
   /** The image is in the store but the version or tag is not. */
@@ -28,7 +29,8 @@ export const readRefResolutions = async (paths: HomePaths, refs: readonly string
     refs.map(async (ref): Promise<[string, RefResolution]> => {
       if (!captured.has(imageNameOf(ref))) return [ref, { kind: 'not-captured' }];
       try {
-        return [ref, { kind: 'resolved', ref: (await resolveImageRef(paths, ref)).ref }];
+        const resolved = await resolveImageRef(paths, ref);
+        return [ref, { kind: 'resolved', ref: resolved.ref, capturedFrom: (await readManifest(paths, resolved.image, resolved.version)).distro }];
       } catch (error) {
         if (!isRootcastError(error)) throw error;
         return [ref, { kind: 'missing', problem: `${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}` }];

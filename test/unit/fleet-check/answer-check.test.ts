@@ -46,6 +46,24 @@ describe('answerFileIssues', () => {
     expect(issuesOf(text)).toEqual({ errors: [], warnings: [] });
   });
 
+  it('an image captured from Debian: an error where a RHEL distro is set, a warning where none is (preseed still fits)', () => {
+    const debian = { kind: 'resolved' as const, ref: 'web@2', capturedFrom: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [] } };
+    const text = lines(
+      server,
+      'groups:',
+      '  web: {image: web, install: {distro: rocky9}}',
+      'hosts:',
+      '  web01: {groups: [web]}',
+      '  loose: {image: web}',
+    );
+    const { errors, warnings } = issuesOf(text, { web: debian });
+    expect(errors).toEqual([expect.stringMatching(/groups\.web\.install\.distro.*image web@2 was captured from Debian GNU\/Linux 12 \(bookworm\) \(the debian family\), and rocky9 installs the rhel family.*use rootcast preseed.*web01/)]);
+    expect(warnings).toEqual([expect.stringMatching(/loose.*and rhel9 installs the rhel family.*rootcast kickstart would fail with its default distro rhel9/)]);
+    // The same image without a known origin, or from a RHEL-like system, fits the RHEL installer.
+    expect(issuesOf(text, { web: { kind: 'resolved', ref: 'web@2' } })).toEqual({ errors: [], warnings: [] });
+    expect(issuesOf(text, { web: { ...debian, capturedFrom: { id: 'rocky', idLike: ['rhel', 'centos', 'fedora'] } } }).errors).toEqual([]);
+  });
+
   it('an inventory without hosts needs no server', () => {
     expect(issuesOf(lines('groups:', '  web: {image: web}'))).toEqual({ errors: [], warnings: [] });
   });
