@@ -89,7 +89,8 @@ export const answerInputsFromInventory = async (
   const versions = await Promise.all(
     hosts.map(async (host) => {
       const resolved = await resolveImageRef(paths, host.image?.ref ?? '');
-      return { ref: resolved.ref, capturedFrom: (await readManifest(paths, resolved.image, resolved.version)).distro };
+      // Its origin only refines the checks: a version whose manifest cannot be read renders as before.
+      return { ref: resolved.ref, capturedFrom: (await readManifest(paths, resolved.image, resolved.version).catch(() => undefined))?.distro };
     }),
   );
   return Promise.all(

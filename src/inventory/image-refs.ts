@@ -30,7 +30,9 @@ export const readRefResolutions = async (paths: HomePaths, refs: readonly string
       if (!captured.has(imageNameOf(ref))) return [ref, { kind: 'not-captured' }];
       try {
         const resolved = await resolveImageRef(paths, ref);
-        return [ref, { kind: 'resolved', ref: resolved.ref, capturedFrom: (await readManifest(paths, resolved.image, resolved.version)).distro }];
+        // Where the version came from only refines the check: a version whose manifest cannot be read still resolves.
+        const capturedFrom = (await readManifest(paths, resolved.image, resolved.version).catch(() => undefined))?.distro;
+        return [ref, { kind: 'resolved', ref: resolved.ref, capturedFrom }];
       } catch (error) {
         if (!isRootcastError(error)) throw error;
         return [ref, { kind: 'missing', problem: `${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}` }];
