@@ -1,6 +1,6 @@
 /**
  * npm run demo — the whole rootcast story on one machine, all on 127.0.0.1:
- * capture a golden client over SSH twice, compare the versions, describe a fleet, print a kickstart,
+ * capture a golden client over SSH twice, compare the versions, describe a fleet, print a preseed,
  * then serve the image and let the runner deploy it onto a "freshly installed" root.
  * Runs as root on Debian; everything lives under DEMO_DIR (default /tmp/rootcast-demo), except the
  * golden root (see goldenRoot), and stays there after the demo so every printed command can be pasted
@@ -105,7 +105,8 @@ const main = async (): Promise<void> => {
     writeFileSync(join(home, 'rootcast.yaml'), [
       '# rootcast demo inventory',
       `server: {url: "http://127.0.0.1:${httpPort}"}`,
-      'install: {distro: rocky9, timezone: Etc/UTC}',
+      // The golden client is Debian, so its hosts install with debian-installer (a RHEL installer's boot commands would not fit the image).
+      'install: {distro: debian12, timezone: Etc/UTC}',
       'networks:',
       '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, dns: [10.0.0.1], domain: lab.example}',
       '# the card a static host\'s address goes on (hosts without a MAC; docs/identity.md)',
@@ -119,8 +120,8 @@ const main = async (): Promise<void> => {
     rootcast(['host', 'list']);
     rootcast(['inventory', 'check']);
 
-    say('5. The kickstart Anaconda gets for web01 (static address, install token, image web@2)');
-    rootcast(['kickstart', 'web01']);
+    say('5. The preseed debian-installer gets for web01 (static address, install token, image web@2)');
+    rootcast(['preseed', 'web01']);
 
     say('6. Serve the image, and let the runner deploy it onto a freshly installed root');
     const serveLog = join(demoDir, 'serve.log');
@@ -133,8 +134,8 @@ const main = async (): Promise<void> => {
     writeFileSync(join(installed, 'etc/fstab'), '# written by the installer: kept by the deploy\nUUID=demo / ext4 defaults 0 1\n');
     // The runner presents the install token its host's answer file carries; a 0600 file keeps it off argv.
     const tokenFile = join(demoDir, 'demo01.token');
-    const token = /ROOTCAST_TOKEN=(\S+)/.exec(rootcast(['kickstart', 'demo01'], { quiet: true }))?.[1];
-    if (token === undefined) throw new Error('no install token in the kickstart');
+    const token = /ROOTCAST_TOKEN=(\S+)/.exec(rootcast(['preseed', 'demo01'], { quiet: true }))?.[1];
+    if (token === undefined) throw new Error('no install token in the preseed');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     console.log(`(its ROOTCAST_TOKEN=... written to ${tokenFile}, mode 0600)`);
     // This root has no kernel and sits on no disk of its own: the boot loader phase is skipped.
@@ -179,7 +180,7 @@ const printClosingAdvice = (sshdConfig: string, sshdPid: string): void => {
   console.log(`  captures:  mkdir -p /run/sshd && /usr/sbin/sshd -f ${sshdConfig}      (stop it: kill $(cat ${sshdPid}))`);
   console.log('  runner:    the "rootcast ... serve ... &" line above                   (stop it: kill %1)');
   console.log(`             the token in ${join(demoDir, 'demo01.token')} is spent (its install reported done): write a new one first with`);
-  console.log(`             rootcast --home ${join(demoDir, 'home')} kickstart demo01 | sed -n 's/.*ROOTCAST_TOKEN=\\([^ ]*\\).*/\\1/p' > ${join(demoDir, 'demo01.token')}`);
+  console.log(`             rootcast --home ${join(demoDir, 'home')} preseed demo01 | sed -n 's/.*ROOTCAST_TOKEN=\\([^ ]*\\).*/\\1/p' > ${join(demoDir, 'demo01.token')}`);
   if (!rootcastOnPath()) {
     console.log(`rootcast is not on your PATH: run "npm install -g ." in ${join(import.meta.dirname, '../..')} (see README.md), or write "npx rootcast" instead of "rootcast" inside that directory.`);
   }
