@@ -1,4 +1,4 @@
-import { footprintFamily, type InstallerFamily } from './image-family.js';
+import { footprintFamily } from './image-family.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { AnswerTemplates } from '../render/answer-templates.js';
 import { renderAnswerFile, type RenderedAnswerFile } from '../render/render-answer-file.js';
@@ -53,12 +53,13 @@ export const checkDistroOption = (catalog: DistroCatalog, request: AnswerFileReq
  * come from the distro profile and run in the image's root: a RHEL installer's dracut and grub2-mkconfig in a
  * captured Debian root fail, after the disk was already overwritten.
  */
-export const imageMisfit = (input: AnswerFileInput, distro: string, family: InstallerFamily): string | undefined => {
+export const imageMisfit = (input: AnswerFileInput, distro: string, kind: AnswerFileKind): string | undefined => {
   const captured = input.image.capturedFrom;
   const imageFamily = captured === undefined ? undefined : footprintFamily(captured);
+  const { family } = answerFileKinds[kind];
   if (captured === undefined || imageFamily === undefined || imageFamily === family) return undefined;
-  const verb = (Object.keys(answerFileKinds) as AnswerFileKind[]).find((kind) => answerFileKinds[kind].family === imageFamily);
-  return `image ${input.image.ref} was captured from ${captured.prettyName ?? captured.id} (the ${imageFamily} family), and ${distro} installs the ${family} family, whose boot commands do not fit it; use rootcast ${verb ?? 'the other answer-file command'} (and a ${imageFamily} install.distro)`;
+  // Two families, one verb each: the image's is the other one.
+  return `image ${input.image.ref} was captured from ${captured.prettyName ?? captured.id} (the ${imageFamily} family), and ${distro} installs the ${family} family, whose boot commands do not fit it; use rootcast ${otherKind(kind)} (and a ${imageFamily} install.distro)`;
 };
 
 export const planAnswerFiles = (
@@ -82,7 +83,7 @@ export const planAnswerFiles = (
       problems.push(`${input.host.name}: install.distro: ${distro} is installed by ${answerFileKinds[otherKind(request.kind)].installer}; use rootcast ${otherKind(request.kind)} or --distro`);
       continue;
     }
-    const misfit = imageMisfit(input, distro, family);
+    const misfit = imageMisfit(input, distro, request.kind);
     if (misfit !== undefined) {
       problems.push(`${input.host.name}: ${misfit}`);
       continue;

@@ -1,7 +1,7 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import type { DistroFootprint } from '../image/manifest.js';
-import { readManifest, resolveImageRef } from '../image/versions.js';
+import { readImageDistro, resolveImageRef } from '../image/versions.js';
 import { resolveHosts, type ResolvedHost } from '../inventory/resolve.js';
 import type { Inventory } from '../inventory/types.js';
 import type { AnswerFileInput, InstallInput, NetworkInput } from './answer-file-input.js';
@@ -89,8 +89,7 @@ export const answerInputsFromInventory = async (
   const versions = await Promise.all(
     hosts.map(async (host) => {
       const resolved = await resolveImageRef(paths, host.image?.ref ?? '');
-      // Its origin only refines the checks: a version whose manifest cannot be read renders as before.
-      return { ref: resolved.ref, capturedFrom: (await readManifest(paths, resolved.image, resolved.version).catch(() => undefined))?.distro };
+      return { ref: resolved.ref, capturedFrom: await readImageDistro(paths, resolved) };
     }),
   );
   return Promise.all(

@@ -52,7 +52,7 @@ const renderProblems = (host: ResolvedHost, kind: AnswerFileKind, input: AnswerC
   const built = buildRenderContext({ ...answerInput, install: { ...answerInput.install, distro } }, input.assets.catalog);
   if (!built.ok) return built.problems;
   // The installer of the other family than the image's: its boot commands fail in the image's root.
-  const misfit = imageMisfit(answerInput, distro, answerFileKinds[kind].family);
+  const misfit = imageMisfit(answerInput, distro, kind);
   if (misfit !== undefined) return [{ path: 'install.distro', message: misfit }];
   try {
     renderAnswerFile(input.assets.templates, built.context);

@@ -1,7 +1,7 @@
 import { isRootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import type { DistroFootprint } from '../image/manifest.js';
-import { readManifest, resolveImageRef } from '../image/versions.js';
+import { readImageDistro, resolveImageRef } from '../image/versions.js';
 import type { InventoryIssue } from './issue.js';
 import { imageNameOf } from './normalise-context.js';
 import type { Inventory } from './types.js';
@@ -30,9 +30,7 @@ export const readRefResolutions = async (paths: HomePaths, refs: readonly string
       if (!captured.has(imageNameOf(ref))) return [ref, { kind: 'not-captured' }];
       try {
         const resolved = await resolveImageRef(paths, ref);
-        // Where the version came from only refines the check: a version whose manifest cannot be read still resolves.
-        const capturedFrom = (await readManifest(paths, resolved.image, resolved.version).catch(() => undefined))?.distro;
-        return [ref, { kind: 'resolved', ref: resolved.ref, capturedFrom }];
+        return [ref, { kind: 'resolved', ref: resolved.ref, capturedFrom: await readImageDistro(paths, resolved) }];
       } catch (error) {
         if (!isRootcastError(error)) throw error;
         return [ref, { kind: 'missing', problem: `${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}` }];
