@@ -1,26 +1,16 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import type { OpenSsh, SshCredentials } from '../sys/ssh-session.js';
-import { pushHost } from './push-host.js';
+import { sha256OfFile } from '../payload/hash-payload.js';
+import { pushHost, type PushHostDeps } from './push-host.js';
 import type { PushHost, PushSettings, RunnerFiles } from './push-plan.js';
-import type { HostPushResult, PushStage } from './push-result.js';
+import type { HostPushResult } from './push-result.js';
 
-/** sha256 of a file, streamed (node is ~100 MiB). */
-export const fileDigest = (path: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path).on('data', (chunk) => hash.update(chunk)).on('error', reject).on('end', () => resolve(`sha256:${hash.digest('hex')}`));
-  });
+/** sha256 of a file as push records it (node is ~100 MiB: streamed). */
+const fileDigest = async (path: string): Promise<string> => `sha256:${await sha256OfFile(path)}`;
 
-export interface PushRunDeps {
-  openSsh: OpenSsh;
-  credentials: SshCredentials;
-  knownHostsFile: string;
+/** What each host's push gets, but the runner files as paths: their digests are taken once here. */
+export interface PushRunDeps extends Omit<PushHostDeps, 'files'> {
   /** serve's node and dist/runner.cjs, as this machine has them. */
   nodePath: string;
   runnerPath: string;
-  monotonicMs: () => number;
-  onStage: (host: string, stage: PushStage) => void;
   onResult: (result: HostPushResult) => void;
 }
 

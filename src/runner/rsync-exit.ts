@@ -28,7 +28,7 @@ const unwritableHints: Record<NonNullable<RsyncRun['credential']>, string> = {
 };
 
 /** A full target: an install needs a bigger disk; an update resumes once there is room. */
-const noSpaceHints: Record<NonNullable<RsyncRun['credential']>, string> = {
+export const noSpaceHints: Record<NonNullable<RsyncRun['credential']>, string> = {
   'install token': 'the image is larger than the target filesystem: use a larger disk or partition layout',
   'host credential': 'free space on the host and re-run rootcast update, which finishes the same version; until then some files may already be the new version\'s, and /etc/rootcast/update-in-progress says so',
 };

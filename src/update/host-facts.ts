@@ -97,7 +97,7 @@ export const readHostUpdateFacts = async (root: string, mounts: readonly MountEn
     foreignMounts: foreignMountsBelow(mounts, root),
     // The running system's active ones too: a swap file set up by a unit or by hand is in no fstab.
     swapFiles: [...new Set([...(fstabText === undefined ? [] : swapFiles(parseFstab(fstabText))), ...(root === '/' ? activeSwapFiles((await readOptional('/proc/swaps')) ?? '') : [])])],
-    linkedDataDirs: await readLinkedDataDirs(root),
+    linkedDataDirs: await readLinkedDataDirs(at),
     ...(runningKernel === undefined || root !== '/' ? {} : { runningKernel }),
   };
 };

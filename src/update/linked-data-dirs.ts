@@ -13,12 +13,12 @@ const isDirectory = async (path: string): Promise<boolean> => (await stat(path).
  * would replace such a link by the image's directory (a protect rule does not stop that; measured), and the
  * service would find an empty directory. Top-level data and user directories that are links, and links to
  * directories with an absolute target one level below a data tree (how a data disk is linked in; what an image
- * ships there is relative, like /usr/local/man). Paths as the host sees them.
+ * ships there is relative, like /usr/local/man). Paths as the host sees them; `at` makes one a path of this process.
  */
-export const readLinkedDataDirs = async (root: string): Promise<string[]> => {
+export const readLinkedDataDirs = async (at: (path: string) => string): Promise<string[]> => {
   const found: string[] = [];
   for (const dir of [...dataTrees, ...userDataDirs]) {
-    const path = root === '/' ? dir : join(root, dir);
+    const path = at(dir);
     if (await isSymlink(path)) {
       found.push(dir);
       continue;

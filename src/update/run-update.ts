@@ -12,7 +12,7 @@ import { updateLockFile, updateMarkerPath, type UpdateInstructions } from '../pr
 import { commandEnvironmentValues } from '../runner/command-environment.js';
 import { buildEvent, buildRunnerStarted } from '../runner/events.js';
 import { defaultRetryPolicy, retryWithBackoff, type RetryHooks } from '../runner/retry-policy.js';
-import { classifyRsyncExit } from '../runner/rsync-exit.js';
+import { classifyRsyncExit, noSpaceHints } from '../runner/rsync-exit.js';
 import { execPlanned, streamPlanned } from '../runner/run-planned.js';
 import { createServerApi, type ServerApi } from '../runner/server-api.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
@@ -295,6 +295,6 @@ const noSpaceError = (error: unknown, root: string): RootcastError | undefined =
   const failure = error as { code?: string; path?: string; dest?: string } | undefined;
   if (failure?.code !== 'ENOSPC') return undefined;
   return new RootcastError('NO_SPACE', `${root === '/' ? 'this machine\'s root' : root} ran out of space while the update wrote ${failure.dest ?? failure.path ?? 'its files'}`, {
-    hint: 'free space on it and re-run rootcast update; the update marker stays, so the re-run finishes the same version',
+    hint: noSpaceHints['host credential'],
   });
 };

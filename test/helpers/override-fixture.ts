@@ -1,18 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, lutimesSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lutimesSync, symlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { HomePaths } from '../../src/home/paths.js';
 import { resolveImageRef } from '../../src/image/versions.js';
 import type { HostOverridesRequest } from '../../src/overrides/host-overrides.js';
 import { addVersion, makeTempHome, removeHome } from './image-builder.js';
+import { putFile } from './put-file.js';
 
 const run = (command: string, ...args: string[]): void => void execFileSync(command, args);
 
 const put = (root: string, path: string, content: string, mode = 0o644, owner: [number, number] = [0, 0]): void => {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
+  putFile(root, path, content);
   chownSync(join(root, path), ...owner);
   chmodSync(join(root, path), mode);
 };

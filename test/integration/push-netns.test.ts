@@ -4,7 +4,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueInstallToken } from '../../src/credentials/issue-token.js';
@@ -18,6 +18,7 @@ import { addVersion } from '../helpers/image-builder.js';
 import { createTestNetwork, type TestNetwork } from '../helpers/netns.js';
 import { findProcesses } from '../helpers/runner-harness.js';
 import { chrootParent, startNamespacedSshd, type NamespacedSshd } from '../helpers/sshd.js';
+import { putFile as put } from '../helpers/put-file.js';
 
 const eventually = async <T>(probe: () => T | undefined, what: string, attempts = 200): Promise<T> => {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
@@ -29,11 +30,6 @@ const eventually = async <T>(probe: () => T | undefined, what: string, attempts 
 };
 
 const bigFileBytes = 16 * 1024 * 1024;
-
-const put = (root: string, path: string, content: string): void => {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
-};
 
 /**
  * serve and the pushing rootcast in one namespace, four "deployed hosts" in others: h1 and h2 with their own sshd,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deployedVersions } from '../../src/image/host-state.js';
@@ -19,6 +19,7 @@ import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { findProcesses } from '../helpers/runner-harness.js';
 import { tryLockFile } from '../../src/sys/lock-file.js';
 import { updateLockFile } from '../../src/protocol/update-protocol.js';
+import { putFile as put } from '../helpers/put-file.js';
 
 const bundle = join(import.meta.dirname, '../../dist/runner.cjs');
 
@@ -58,11 +59,6 @@ const immutableFlagWorks = ((): boolean => {
     rmSync(probe, { recursive: true, force: true });
   }
 })();
-
-const put = (root: string, path: string, content: string): void => {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
-};
 
 /** Excluded paths an update must never touch, with their content. */
 const sentinels: Record<string, string> = {

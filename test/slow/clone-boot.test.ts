@@ -16,6 +16,7 @@ import { buildRunnerBundle } from '../helpers/runner-harness.js';
 import { storedEvents } from '../helpers/stored-events.js';
 import { goldenImageRecipe, installedSystemRecipe } from './support/clone-roots.js';
 import { logInAsRoot } from './support/guest-shell.js';
+import { putFile as put } from '../helpers/put-file.js';
 
 const slow = process.env.ROOTCAST_SLOW === '1';
 const bootTimeoutMs = 5 * 60_000;
@@ -40,10 +41,6 @@ const inventory = [
 
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const load = (): string => `load ${loadavg().map((value) => value.toFixed(1)).join(' ')}`;
-const put = (root: string, path: string, content: string): void => {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
-};
 
 /** Layers in all/, group/web (a template, a whiteout of an image file) and host/clone-a. */
 const writeLayers = (paths: HomePaths): void => {

@@ -1,23 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HostTree } from '../../../src/overrides/host-tree.js';
 import { planSyncFilters } from '../../../src/overrides/sync-filters.js';
-import type { UpdateInstructions } from '../../../src/protocol/update-protocol.js';
+import { dataTrees, type UpdateInstructions } from '../../../src/protocol/update-protocol.js';
 import type { HostUpdateFacts } from '../../../src/update/host-facts.js';
 import { planUpdate, type PlannedPass } from '../../../src/update/plan-update.js';
-import { dataTrees } from '../../../src/protocol/update-protocol.js';
 import { planDataProtection } from '../../../src/update/update-excludes.js';
 import { listRemovedPaths } from '../../../src/image/removed-paths.js';
 import { parseUpdateOptions } from '../../../src/update/update-options.js';
 import { deployInstructions } from '../runner/deploy-fixtures.js';
-
-const put = (root: string, path: string, content: string): void => {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
-};
+import { putFile as put } from '../../helpers/put-file.js';
 
 const imageUrl = 'rsync://host.web07@images.example:8873/img.web.2/';
 const overridesUrl = 'rsync://host.web07@images.example:8873/ovl.web07/';
