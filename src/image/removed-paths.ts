@@ -12,7 +12,8 @@ const maxDirectories = 20_000;
 export const listRemovedPaths = async (fromRoot: string, toRoot: string, trees: readonly string[], skip: readonly string[]): Promise<string[] | undefined> => {
   const removed: string[] = [];
   // A tree reached through a link (the image's /var/www -> /srv/www) would be read on this server's own file system.
-  const inside = async (tree: string): Promise<boolean> => (await realpath(join(fromRoot, tree)).catch(() => '')) === join(await realpath(fromRoot).catch(() => fromRoot), tree);
+  const realRoot = await realpath(fromRoot).catch(() => fromRoot);
+  const inside = async (tree: string): Promise<boolean> => (await realpath(join(fromRoot, tree)).catch(() => '')) === join(realRoot, tree);
   const pending: string[] = [];
   for (const tree of trees) if (!skip.includes(tree) && (await inside(tree))) pending.push(tree);
   for (let read = 0; pending.length > 0; read += 1) {

@@ -5,7 +5,6 @@ import { firstBootTargetPaths } from '../protocol/deploy-protocol.js';
 import { dataTrees, hostRunnerDir, imageOwnedVarLib, statefulVarLib } from '../protocol/update-protocol.js';
 import { exactPattern } from '../overrides/sync-filters.js';
 
-
 /**
  * What grub-install and grub-mkconfig write per disk: an update runs no grub-install, so the modules the core
  * image in the boot sector loads stay (an image never carries them: without this, the updated guest
@@ -74,7 +73,7 @@ export interface UpdateExcludeSources {
   /** /etc/rootcast/update.exclude. */
   adminPatterns: readonly string[];
   foreignMounts: readonly string[];
-  /** Swap files of the host's fstab. */
+  /** Swap files the host's fstab names, and on the running system the active ones (/proc/swaps). */
   swapFiles: readonly string[];
   /** Data directories that are symlinks on the host: the link stays, nothing is written through it. */
   linkedDataDirs: readonly string[];
@@ -96,8 +95,6 @@ export const planUpdateExcludes = (sources: UpdateExcludeSources): string[] => [
     ...sources.foreignMounts.map((mount) => `${exactPattern(mount)}/`),
   ]),
 ];
-
-
 
 /** Whether an anchored pattern lies in a data tree (where only an explicit removal may still delete). */
 const inDataTree = (pattern: string): boolean => dataTrees.some((tree) => pattern === tree || pattern.startsWith(`${tree}/`));
