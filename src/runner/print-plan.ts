@@ -1,5 +1,5 @@
 import { formatBytes } from '../text/format.js';
-import { commandPrompt, formatPlannedCommand, type PlannedCommand } from '../sys/planned-command.js';
+import { formatPlannedCommandLines, type PlannedCommand } from '../sys/planned-command.js';
 import { cleanEnvironmentNames } from './command-environment.js';
 import type { DeployFacts } from './facts.js';
 import { commandsOfStep, type Step, type StepTable } from './steps.js';
@@ -34,16 +34,8 @@ const printers: StepTable<string[]> = {
   cleanup: (step) => [`  unmount the toolbox if the namespace is still open, end the namespace (freeing the RAM), remove ${step.toolbox}`],
 };
 
-const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name) => b.includes(name));
-
-/** A command as --dry-run shows it: the prompt and the exact line, then what is not the default (its environment, its success codes). */
-export const formatCommandLines = (command: PlannedCommand): string[] => {
-  const notes = [
-    ...(sameNames(command.env, cleanEnvironmentNames) ? [] : [`environment ${command.env.join(' ')}`]),
-    ...(sameNames(command.okExitCodes.map(String), ['0']) ? [] : [`success: exit ${command.okExitCodes.join(', ')}`]),
-  ];
-  return [`  ${commandPrompt[command.where]}${formatPlannedCommand(command)}`, ...(notes.length === 0 ? [] : [`      (${notes.join('; ')})`])];
-};
+/** A command as --dry-run shows it: the prompt and the exact line, then what is not the legend's (its environment, its success codes). */
+export const formatCommandLines = (command: PlannedCommand): string[] => formatPlannedCommandLines(command, '  ', { env: cleanEnvironmentNames });
 
 const printStep = <K extends Step['kind']>(step: Extract<Step, { kind: K }>): string[] => [
   ...(printers[step.kind] as (step: Extract<Step, { kind: K }>) => string[])(step),
