@@ -11,7 +11,7 @@ const printers: StepTable<string[]> = {
     ...step.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`),
     `  list the image module: the ${step.what} is served and the token works`,
   ],
-  'ram-copy': (step) => [`  copy the installed root into a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}, the RAM toolbox`],
+  'ram-copy': (step) => [`  open the private mount+PID namespace (its holder lives until the runner ends or cleanup closes it), then copy the installed root into a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}, the RAM toolbox`],
   mount: () => ['  bind /proc, /sys, /dev and the target\'s own filesystems into the toolbox'],
   'sync-image': (step) => [...describeTransport(step.transport), `  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried)`],
   overrides: (step) => ('pull' in step

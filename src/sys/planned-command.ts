@@ -115,7 +115,7 @@ export const describePlannedCommand = (command: PlannedCommand, defaults: PlanLe
     ...(command.stdin === undefined ? [] : [`stdin: ${command.stdin}`]),
     ...(command.where === 'ssh' || names.length === 0 || usual ? [] : [`environment: ${names.join(' + ')}`]),
     ...(onlyExitZero(command.okExitCodes) ? [] : [`success: exit ${command.okExitCodes.join(', ')}`]),
-    ...(command.diesWithUs === false && command.where !== 'ssh' && command.where !== 'script' ? ['not killed with rootcast (no setpriv)'] : []),
+    ...(command.diesWithUs === false && command.where !== 'ssh' && command.where !== 'script' ? ['spawned without setpriv'] : []),
   ];
 };
 

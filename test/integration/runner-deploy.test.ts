@@ -275,6 +275,8 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
       return match === null ? [] : [{ where: match[1] === 'ns$' ? 'namespace' as const : 'here' as const, line: match[2] ?? '' }];
     });
     const unwrap = (spawn: RecordedSpawn): Line => {
+      // The namespace holder is spawned as planned, without setpriv: its stdin is the runner's pipe.
+      if (spawn.via === 'namespace') return { where: 'here', line: formatCommandLine(spawn.command, spawn.args) };
       expect(spawn.command).toBe('setpriv');
       expect(spawn.args.slice(0, 3)).toEqual(['--pdeathsig', 'KILL', '--']);
       const [program = '', ...args] = spawn.args.slice(3);
@@ -293,6 +295,8 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(spawned.filter(isProbe)).toEqual(printed.filter(isProbe));
     expect(spawned.filter(isProbe)).toHaveLength(1);
     // The plan is more than a token list: the namespace mounts, the copy and the chrooted pull are all there.
+    expect(printed.filter((entry) => entry.where === 'here' && /^unshare -m -p --fork --propagation private -- sh -c /.test(entry.line))).toHaveLength(1);
+    expect(spawned.filter((entry) => entry.line.startsWith('unshare '))).toEqual(printed.filter((entry) => entry.line.startsWith('unshare ')));
     for (const expected of [/^mount -t tmpfs /, /^rsync -aHAX .* -- \S+\/ \S+\/toolbox\.\d+\/$/, /^mount --rbind \/proc \S+\/toolbox\.\d+\/proc$/, /^mount --rbind \/proc \S+\/target\/proc$/, /^mount --bind \S+ \S+\/target$/, /^chroot \S+ rsync -aHAXS .* \/target\/$/, /^umount -R -l /]) {
       expect(printed.filter((entry) => entry.where === 'namespace' && expected.test(entry.line)), String(expected)).toHaveLength(1);
     }

@@ -12,7 +12,8 @@ import { parseRunnerOptions } from '../../src/runner/options.js';
 import { realRunnerEffects } from '../../src/runner/real-effects.js';
 
 export interface RecordedSpawn {
-  via: 'exec' | 'stream';
+  /** `namespace`: the namespace holder, spawned by enterNamespace (as planned: no setpriv). */
+  via: 'exec' | 'stream' | 'namespace';
   command: string;
   args: string[];
   /** Names only: values include the token. */
@@ -39,6 +40,10 @@ const main = async (): Promise<void> => {
     exec: (request) => {
       spawns.push({ via: 'exec', command: request.command, args: [...request.args], env: Object.keys(request.env ?? {}) });
       return real.exec(request);
+    },
+    enterNamespace: (holder) => {
+      spawns.push({ via: 'namespace', command: holder.program, args: [...holder.args], env: [] });
+      return real.enterNamespace(holder);
     },
     stream: (request) => {
       spawns.push({ via: 'stream', command: request.command, args: [...request.args], env: Object.keys(request.env) });

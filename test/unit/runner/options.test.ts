@@ -103,7 +103,8 @@ describe('runner options', () => {
     const base = { target: '/', host: 'web07', token: 't' };
     const runnerProblem = (raw: Record<string, string>): string => catchError(() => parseRunnerOptions({ ...base, server: 'http://s:1', ...raw }, {})).message.replace(/^invalid runner option /, '');
     const updateProblem = (raw: Record<string, string>): string => catchError(() => parseUpdateOptions(raw)).message;
-    for (const raw of [{ server: 'ftp://x' }, { server: 'http://' }, { server: 'not a url' }, { retries: '0' }, { retries: '1001' }, { retries: '1e3' }, { bwlimit: 'fast' }, { bwlimit: '0' }]) {
+    const bad: Record<string, string>[] = [{ server: 'ftp://x' }, { server: 'http://' }, { server: 'not a url' }, { retries: '0' }, { retries: '1001' }, { retries: '1e3' }, { bwlimit: 'fast' }, { bwlimit: '0' }];
+    for (const raw of bad) {
       expect(runnerProblem(raw), JSON.stringify(raw)).toBe(updateProblem(raw));
     }
     expect(updateProblem({ retries: '1001' })).toBe('--retries "1001" is not a whole number from 1 to 1000');
