@@ -31,3 +31,39 @@ export const spawnedLine = (request: ExecRequest): string => {
 /** A planned command with a value only the run knows (the staging directory for "<new>") filled in, as printed. */
 export const fillPlanned = (command: PlannedCommand, placeholder: string, value: string): string =>
   formatPlannedCommand({ ...command, args: command.args.map((arg) => arg.replaceAll(placeholder, value)) });
+
+/** One spawn a recorded run made (a runner or an update in its own process: runner-record-entry.ts, update-record-entry.ts). */
+export interface RecordedSpawn {
+  /** `namespace`: the namespace holder, started by enterNamespace (as planned: no setpriv). */
+  via: 'exec' | 'stream' | 'namespace';
+  command: string;
+  args: string[];
+  /** Names only: values include the token. */
+  env: string[];
+}
+
+/** A command line as a dry run prints it, with where it runs. */
+export interface PrintedLine {
+  where: 'here' | 'namespace';
+  line: string;
+}
+
+/**
+ * A recorded spawn as the dry run prints it: `setpriv --pdeathsig KILL --` and `nsenter -t PID -m -p -r -w --` taken
+ * off; a spawn the plan made without setpriv (the holder, a `diesWithUs: false` command) as it is. Throws on any other wrapper.
+ */
+export const unwrapSpawn = (spawn: RecordedSpawn): PrintedLine => {
+  if (spawn.command !== 'setpriv') return { where: 'here', line: formatCommandLine(spawn.command, spawn.args) };
+  if (spawn.args.slice(0, 3).join(' ') !== '--pdeathsig KILL --') throw new Error(`not the die-with-us wrapper: ${formatCommandLine(spawn.command, spawn.args)}`);
+  const [program = '', ...args] = spawn.args.slice(3);
+  if (program !== 'nsenter') return { where: 'here', line: formatCommandLine(program, args) };
+  if (!/^-t \d+ -m -p -r -w -- \S/.test(args.join(' '))) throw new Error(`not the namespace wrapper: ${formatCommandLine(program, args)}`);
+  return { where: 'namespace', line: formatCommandLine(args[7] ?? '', args.slice(8)) };
+};
+
+/** The command lines a dry run's text prints (`  $ LINE`, `  ns$ LINE`), each without its `    # …` comment. */
+export const printedCommandLines = (text: string): PrintedLine[] =>
+  text.split('\n').flatMap((row) => {
+    const match = /^ {2}(ns\$|\$) (.*?)(?: {4}# .*)?$/.exec(row);
+    return match === null ? [] : [{ where: match[1] === 'ns$' ? ('namespace' as const) : ('here' as const), line: match[2] ?? '' }];
+  });

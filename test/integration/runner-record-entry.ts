@@ -10,15 +10,7 @@ import { parseRunnerArgs } from '../../src/runner/args.js';
 import { runDeploy, type RunnerEffects } from '../../src/runner/deploy.js';
 import { parseRunnerOptions } from '../../src/runner/options.js';
 import { realRunnerEffects } from '../../src/runner/real-effects.js';
-
-export interface RecordedSpawn {
-  /** `namespace`: the namespace holder, spawned by enterNamespace (as planned: no setpriv). */
-  via: 'exec' | 'stream' | 'namespace';
-  command: string;
-  args: string[];
-  /** Names only: values include the token. */
-  env: string[];
-}
+import type { RecordedSpawn } from '../helpers/recording-exec.js';
 
 export interface Recording {
   dryRunText: string;
