@@ -86,7 +86,7 @@ export const planMove = async (paths: HomePaths, oldName: string, newName: strin
   const versions = await listVersions(paths, from);
   if (versions.length === 0) throw notFound(from);
   // The generic "already exists" hint would tell the user to remove the very image they are renaming.
-  if (to === from) throw new RootcastError('INVALID_ARGUMENT', `image "${from}" cannot be renamed to itself`, { hint: 'give the new name as the second argument' });
+  if (to === from) throw new RootcastError('USAGE', `image "${from}" cannot be renamed to itself`, { hint: 'give the new name as the second argument' });
   await assertFreeName(paths, to);
   const deployed = [...(await deployedVersions(paths, from)).entries()];
   const orphanedHosts = deployed.flatMap(([, hosts]) => hosts).sort();

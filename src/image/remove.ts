@@ -83,7 +83,7 @@ export const planRemove = async (paths: HomePaths, refText: string, options: Rem
 export const parseKeepCount = (text: string): number => {
   const keep = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(keep)) {
-    throw new RootcastError('INVALID_ARGUMENT', `--keep "${text}" is not a whole number`, {
+    throw new RootcastError('USAGE', `--keep "${text}" is not a whole number`, {
       hint: 'e.g. --keep 3 keeps the three newest versions plus tagged and deployed ones; --keep 0 only those in use',
     });
   }

@@ -77,7 +77,7 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
       return { kind: 'fatal', error: new RootcastError('NOT_FOUND', body.trim().split('\n')[0] ?? `the server ${base} answered HTTP 404`, { details: serverSays.slice(1) }) };
     }
     if (response.status === 400 || response.status === 409) {
-      const code = response.status === 400 ? 'INVALID_ARGUMENT' : 'INVALID_DATA';
+      const code = response.status === 400 ? 'USAGE' : 'INVALID_DATA';
       return { kind: 'fatal', error: new RootcastError(code, body.trim().split('\n')[0] ?? `the server ${base} answered HTTP ${response.status}`, {}) };
     }
     if (response.status === 404) {

@@ -124,7 +124,7 @@ describe('rootcast inventory check (the built binary)', () => {
     const before = snapshotTree(paths.home);
     const result = await runBinary(['--home', paths.home, 'host', 'add', 'web99', '--group', 'web', '--var', 'a=x\ny']);
     expect(result.status).toBe(64);
-    expect(result.stderr).toContain('rootcast: error [INVALID_ARGUMENT]: --var a "x\\ny" contains a control character (line feed, U+000A)');
+    expect(result.stderr).toContain('rootcast: error [USAGE]: --var a "x\\ny" contains a control character (line feed, U+000A)');
     const description = await runBinary(['--home', paths.home, 'group', 'add', 'db', '--description', 'bell\u0007']);
     expect(description.status).toBe(64);
     expect(description.stderr).toContain('--description "bell\\u0007" contains a control character (U+0007)');

@@ -146,7 +146,7 @@ describe('settle decision', () => {
       } catch (error) {
         caught = error;
       }
-      expect(isRootcastError(caught) && caught.code).toBe('INVALID_ARGUMENT');
+      expect(isRootcastError(caught) && caught.code).toBe('USAGE');
       expect((caught as Error).message).toContain(`--settle "${bad}"`);
     }
   });

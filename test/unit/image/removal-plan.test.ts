@@ -72,7 +72,7 @@ describe('parseKeepCount', () => {
     expect(parseKeepCount('12')).toBe(12);
   });
 
-  test.each(['-1', 'abc', '1.5', '', ' 2', '99999999999999999999'])('rejects %j as INVALID_ARGUMENT', (text) => {
-    expect(codeOf(() => parseKeepCount(text))).toBe('INVALID_ARGUMENT');
+  test.each(['-1', 'abc', '1.5', '', ' 2', '99999999999999999999'])('rejects %j as USAGE', (text) => {
+    expect(codeOf(() => parseKeepCount(text))).toBe('USAGE');
   });
 });
