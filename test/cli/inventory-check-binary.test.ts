@@ -119,6 +119,41 @@ describe('rootcast inventory check (the built binary)', () => {
     );
   });
 
+  test('hosts without an image are errors naming them (runs as ranges) and the command that gives them one; kickstart agrees', async () => {
+    await writeFile(paths.inventoryFile, lines(
+      'server: {url: "http://10.0.0.1:8780"}', //                   1
+      'groups:', //                                                  2
+      '  web: {install: {distro: rocky9}}', //                       3: no image for its hosts
+      '  db: {image: web}', //                                       4
+      'hosts:', //                                                   5
+      '  "web[01-12]": {groups: [web]}', //                          6
+      '  web14: {groups: [web]}', //                                 7
+      '  db01: {groups: [db]}', //                                   8: gets web from its group
+      '  spare: {}', //                                              9
+    ));
+    const before = snapshotTree(paths.home);
+    const result = await runBinary(['--home', paths.home, 'inventory', 'check']);
+    expect(result.status).toBe(65);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').slice(1, 3)).toEqual([
+      '  groups.web (line 3): web[01-12], web14 have no image, and neither has their group web, so no answer file can be made for them; give the group one: rootcast group set web --image NAME (or per host: rootcast host set HOST --image NAME)',
+      '  hosts.spare (line 9): spare has no image, so no answer file can be made for it; give it one: rootcast host set spare --image NAME (or put it in a group that has one: rootcast host set spare --group G)',
+    ]);
+    expect(result.stderr).not.toContain('db01');
+    const json = await runBinary(['--home', paths.home, '--json', 'inventory', 'check']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, errors: [{ path: 'groups.web', line: 3 }, { path: 'hosts.spare', line: 9 }], warnings: [] });
+    // The verbs that make answer files refuse the same hosts with the same words.
+    const kickstart = await runBinary(['--home', paths.home, 'kickstart', 'web03']);
+    expect(kickstart.status).toBe(65);
+    expect(kickstart.stderr).toContain('rootcast: error [INVALID_DATA]: no image is set for web03\n  web03 has no image, and neither has its group web');
+    expect((await runBinary(['--home', paths.home, 'preseed', 'spare'])).status).toBe(65);
+    expect(snapshotTree(paths.home)).toEqual(before);
+    // Giving the group an image is the whole fix.
+    expect((await runBinary(['--home', paths.home, 'group', 'set', 'web', '--image', 'web'])).status).toBe(0);
+    expect((await runBinary(['--home', paths.home, 'host', 'set', 'spare', '--image', 'web@1'])).status).toBe(0);
+    expect(await runBinary(['--home', paths.home, 'inventory', 'check'])).toMatchObject({ status: 0, stdout: 'inventory ok: 15 hosts, 2 groups, 1 image\n' });
+  });
+
   test('a newline in a --var value is refused (64) and nothing is written', async () => {
     await writeFile(paths.inventoryFile, good);
     const before = snapshotTree(paths.home);
