@@ -154,6 +154,27 @@ describe('rootcast inventory check (the built binary)', () => {
     expect(await runBinary(['--home', paths.home, 'inventory', 'check'])).toMatchObject({ status: 0, stdout: 'inventory ok: 15 hosts, 2 groups, 1 image\n' });
   });
 
+  test('a time zone must be an IANA name: inventory check and the answer-file verbs refuse Mars/Olympus, naming the field', async () => {
+    const withZone = (zone: string): string => good.replace('timezone: Europe/Berlin', `timezone: ${zone}`);
+    for (const zone of ['Etc/UTC', 'UTC', 'Europe/Berlin', 'America/New_York']) {
+      await writeFile(paths.inventoryFile, withZone(zone));
+      expect(await runBinary(['--home', paths.home, 'inventory', 'check']), zone).toMatchObject({ status: 0, stderr: '' });
+    }
+    await writeFile(paths.inventoryFile, withZone('Mars/Olympus').replace('groups: [web]}\n', 'groups: [web], install: {timezone: europe/berlin}}\n'));
+    const before = snapshotTree(paths.home);
+    const check = await runBinary(['--home', paths.home, 'inventory', 'check']);
+    expect(check.status).toBe(65);
+    expect(check.stderr).toContain('\n  install.timezone (line 2): "Mars/Olympus" is not an IANA time zone name like Europe/Berlin or Etc/UTC (affects the answer files of web02, web03, web04 and 37 more)\n');
+    expect(check.stderr).toContain('\n  hosts.web01.install.timezone (line 10): "europe/berlin" is not an IANA time zone name like Europe/Berlin or Etc/UTC; did you mean Europe/Berlin?\n');
+    const kickstart = await runBinary(['--home', paths.home, 'kickstart', 'web02']);
+    expect(kickstart.status).toBe(65);
+    expect(kickstart.stderr).toContain('\n  web02: install.timezone: "Mars/Olympus" is not an IANA time zone name');
+    const own = await runBinary(['--home', paths.home, 'kickstart', 'web01']);
+    expect(own.status).toBe(65);
+    expect(own.stderr).toContain('\n  web01: install.timezone: "europe/berlin" is not an IANA time zone name like Europe/Berlin or Etc/UTC; did you mean Europe/Berlin?\n');
+    expect(snapshotTree(paths.home)).toEqual(before);
+  });
+
   test('a newline in a --var value is refused (64) and nothing is written', async () => {
     await writeFile(paths.inventoryFile, good);
     const before = snapshotTree(paths.home);
