@@ -111,6 +111,24 @@ describe('rootcast render and explain (the built binary)', () => {
     await expect(lstat(join(work, 'never'))).rejects.toThrow(/ENOENT/);
   });
 
+  test('structural problems and the templates\' problems are reported together, before anything is written', async () => {
+    await mkdir(join(paths.overridesDir, 'group/wbe'), { recursive: true });
+    await writeFile(join(paths.overridesDir, 'all/etc/.wh.'), '');
+    await writeFile(join(paths.overridesDir, 'host/web07/etc/issue.hbs'), 'Welcome\n{{host.nmae}}\n');
+    const out = join(work, 'never');
+    const run = await rootcast('render', 'web07', '--out', out);
+    expect(run.status).toBe(65);
+    expect(run.stderr).toContain('error [INVALID_DATA]: the override layers of web07 have 3 problems');
+    expect(run.stderr).toContain(`${paths.overridesDir}/group/wbe: no group "wbe" in the inventory`);
+    expect(run.stderr).toContain(`${paths.overridesDir}/all/etc/.wh.: a whiteout must name what it deletes`);
+    expect(run.stderr).toContain(`${paths.overridesDir}/host/web07/etc/issue.hbs:2: unknown variable host.nmae`);
+    await expect(lstat(out)).rejects.toThrow(/ENOENT/);
+    // explain renders nothing: it reports the structural problems alone.
+    const explain = await rootcast('explain', 'web07', '/etc/motd');
+    expect(explain.status).toBe(65);
+    expect(explain.stderr).toContain('the override layers of web07 have 2 problems');
+  });
+
   test('a layer for an unknown group or host and a whiteout of / are refused (65), an unknown host is 66', async () => {
     await mkdir(join(paths.overridesDir, 'group/wbe'), { recursive: true });
     await writeFile(join(paths.overridesDir, 'all/.wh..'), '');
