@@ -116,6 +116,23 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
       .toEqual([expect.stringMatching(/^warning: the image's fstab mounts \/var, which this machine's fstab \(kept from its installer\) does not/)]);
   }, 180_000);
 
+  test('a template with an unknown variable: the runner names serve\'s file and line and changes nothing (65)', async () => {
+    const broken = join(home.paths.overridesDir, 'host/web07/etc/broken.hbs');
+    await writeFile(broken, 'ok\n{{vars.nope}}\n');
+    try {
+      const target = await freshTarget('target-broken-template');
+      const before = snapshotTree(target);
+      const result = await deploy(target, ['--no-bootloader']);
+      expect(result.status).toBe(65);
+      expect(result.stderr).toContain('rootcast runner: error [INVALID_DATA]: the override layers of web07 have 1 problem');
+      expect(result.stderr).toContain(`\n  ${broken}:2: unknown variable vars.nope\n`);
+      expect(result.stderr).toContain(`hint: on the server ${http}: fix the files named above`);
+      expect(snapshotTree(target)).toEqual(before);
+    } finally {
+      await rm(broken, { force: true });
+    }
+  }, 120_000);
+
   test('a BIOS boot loader for a target that is no disk\'s root file system is refused before anything changes (64)', async () => {
     const target = await freshTarget('target-no-disk');
     const before = snapshotTree(target);
