@@ -70,6 +70,11 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
 
   test('image + identity + all + group + host: template rendered, whiteouts and the opaque directory applied, identity files kept, deployed.json and first boot written', async () => {
     const target = await freshTarget('target-layers');
+    // Swap files the installer made and the kept fstab names: the image has none, and the image pass's --delete must not remove them.
+    const fstab = 'UUID=1234 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n/extra.swap none swap sw 0 0\n';
+    await writeFile(join(target, 'etc/fstab'), fstab);
+    await writeFile(join(target, 'swapfile'), 'the usual swap file\n', { mode: 0o600 });
+    await writeFile(join(target, 'extra.swap'), 'a swap file only the fstab names\n', { mode: 0o600 });
     const before = (await events()).length;
     const result = await deploy(target, ['--no-bootloader']);
     expect([result.status, result.stderr]).toEqual([0, expect.any(String)]);
@@ -91,7 +96,9 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
     expect(await readlink(join(target, 'etc/abs-link'))).toBe('/etc/passwd');
     // What the installed system had and neither image nor layers have is gone; the installer's own identity stays.
     await expect(lstat(join(target, 'usr/bin/rsync'))).rejects.toThrow(/ENOENT/);
-    expect(await read('etc/fstab')).toBe('UUID=1234 / ext4 defaults 0 1\n');
+    expect(await read('etc/fstab')).toBe(fstab);
+    expect(await read('swapfile')).toBe('the usual swap file\n');
+    expect(await read('extra.swap')).toBe('a swap file only the fstab names\n');
     expect(await read('etc/machine-id')).toBe(installerMachineId);
     expect(await read('etc/ssh/ssh_host_ed25519_key')).toBe(installerHostKey);
 
