@@ -160,6 +160,16 @@ describe.skipIf(!slow)('clones boot as themselves: the runner deploys an image w
             expect(booted, `no booted event from ${name}\n${(await shell.run('journalctl -u rootcast-firstboot --no-pager | tail -20')).output}`).toBe(true);
             const event = (await storedEvents(paths, name)).find((stored) => stored.kind === 'booted');
             expect(event?.kind === 'booted' ? event.message : '').toBe(`kernel ${goldenKernel}`);
+            // The script disables its unit right after serve took the report, then exits: wait (bounded) for both.
+            const unitState = async (): Promise<string> =>
+              `${(await shell.run('systemctl is-enabled rootcast-firstboot.service')).output.trim()} ${(await shell.run('systemctl is-active rootcast-firstboot.service')).output.trim()}`;
+            let state = await unitState();
+            for (let tries = 0; tries < 30 && state !== 'disabled inactive'; tries += 1) {
+              await sleep(2000);
+              state = await unitState();
+            }
+            expect(state, `rootcast-firstboot.service is not disabled and finished\n${(await shell.run('journalctl -u rootcast-firstboot --no-pager | tail -20')).output}`).toBe('disabled inactive');
+            expect((await shell.run('test -e /etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service')).exitCode).toBe(1);
             console.info(`clone-boot ${name}: booted, logged in, checked, booted event stored in ${seconds(started)}`);
             return { loginHost, machineId, hostKey };
           } finally {
