@@ -58,6 +58,7 @@ export const normaliseImages = (ctx: NormaliseContext, section: Record<string, u
     checkIdentity(ctx, raw.identity, path);
     images[name] = {
       name,
+      vars: checkVars(ctx, raw.vars, [...path, 'vars']),
       ...optional('description', raw.description),
       ...optional('install', raw.install),
       ...optional('identity', raw.identity),

@@ -13,6 +13,7 @@ import { describeMissingMountPoints, identityKeptPaths, machineIdFile, planHostK
 import { firstBootOwnedPaths, planFirstBoot } from './plan-first-boot.js';
 import { deliveryOf } from './plan-deployed-state.js';
 import { deployedStatePath } from '../protocol/deployed-state.js';
+import { swapFilePatterns } from './swap-files.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { planTorrentFetch } from './torrent-plan.js';
 import { withSlash } from './facts.js';
@@ -156,7 +157,9 @@ export const planModuleProbe = (instructions: DeployInstructions, rsyncAddress: 
 /** The whole deploy as data, every external program in it exactly as it will run: pure, so --dry-run prints what would run. */
 export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): Step[] => {
   // The installer's machine id and host keys stay too: neither pass nor the torrent unpack may replace them.
-  const protect = [...new Set([...instructions.keepPaths, ...runnerOwnedPaths, ...identityKeptPaths])];
+  // So do its swap files: the kept fstab still names them, and the image pass's --delete would remove them.
+  const installedSwap = swapFiles(facts.installedFstab);
+  const protect = [...new Set([...instructions.keepPaths, ...runnerOwnedPaths, ...identityKeptPaths, ...swapFilePatterns(installedSwap)])];
   const torrent = planTorrentFetch({
     instructions,
     torrent: facts.torrent,
@@ -190,7 +193,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
       toolbox,
       tmpfsBytes,
       mountTmpfs: planTmpfsMount(toolbox, tmpfsBytes),
-      copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir, swapFiles(facts.installedFstab))),
+      copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir, installedSwap)),
     },
     { kind: 'mount', commands: mounts },
     {

@@ -196,6 +196,20 @@ describe('validateInventoryText', () => {
     ]);
   });
 
+  it('takes vars on an image like on a group: names checked, null and control characters refused, each with its path', () => {
+    const good = validateInventoryText(lines('images:', '  web: {vars: {http_port: 80, motd: hi, ntp: [a, b]}}'), { storeImages: [] });
+    expect(good.errors).toEqual([]);
+    expect(good.inventory.images['web']?.vars).toEqual({ http_port: 80, motd: 'hi', ntp: ['a', 'b'] });
+    expect(check(lines('images:', '  web: {vars: {motd: "one\\ntwo", 2bad: x}}')).errors).toEqual([
+      expect.stringMatching(/^images\.web\.vars\.motd \(line 2\): contains a control character \(line feed, U\+000A\)/),
+      'images.web.vars.2bad (line 2): var name "2bad" must be letters, digits and "_", not starting with a digit',
+    ]);
+    expect(check(lines('images:', '  web: {vars: {empty: null}}', '  db: {vars: [a]}')).errors).toEqual([
+      'images.web.vars.empty (line 2): a var needs a value',
+      'images.db.vars (line 3): expected a map, got a list',
+    ]);
+  });
+
   it('checks network fields and var names', () => {
     const text = lines(
       'networks:',

@@ -15,6 +15,7 @@ import { planDeploy, type PlanSettings } from '../../../src/runner/plan.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
 import type { Step } from '../../../src/runner/steps.js';
 import { buildToolboxExcludes } from '../../../src/runner/toolbox-excludes.js';
+import { planUpdateExcludes } from '../../../src/update/update-excludes.js';
 import { parseFstab } from '../../../src/sys/fstab.js';
 import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
 import { parentsBelow } from '../../../src/sys/dir-times.js';
@@ -173,10 +174,15 @@ describe('bootloader', () => {
 });
 
 describe('finish: swap, deployed.json, first boot', () => {
-  test('swap files (the usual ones and what the installed fstab lists) stay out of the RAM copy', () => {
+  test('swap files (the usual ones and what the installed fstab lists) stay out of the RAM copy, and the image pass neither writes nor deletes them', () => {
     const steps = planDeploy(instructions(), facts(), settings());
     const copy = stepOf(steps, 'ram-copy').copy.args;
     expect(copy).toEqual(expect.arrayContaining(['--exclude=/swapfile', '--exclude=/swap.img', '--exclude=/swap/file']));
+    // The same rule as an update's (update-excludes.ts): the kept fstab still names them.
+    const pass = stepOf(steps, 'sync-image').pull.args;
+    expect(pass).toEqual(expect.arrayContaining(['--exclude=/swapfile', '--exclude=/swap.img', '--exclude=/swap/file']));
+    expect(planUpdateExcludes({ keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: ['/swap/file'], linkedDataDirs: [] }))
+      .toEqual(expect.arrayContaining(['/swapfile', '/swap.img', '/swap/file']));
     // Patterns are rsync's: a listed name with wildcard characters is escaped to mean itself.
     expect(buildToolboxExcludes('/mnt/sysroot', '/run/rootcast', ['/swap[1]'])).toContain('/swap\\[1]');
   });

@@ -56,7 +56,7 @@ describe('planDeploy', () => {
     expect(commands.every((command) => command.where === 'namespace' && command.chroot === undefined)).toBe(true);
   });
 
-  test('pulls from the resolved address as the host user and protects kept paths plus the runner\'s own', () => {
+  test('pulls from the resolved address as the host user and protects kept paths plus the runner\'s own and swap files', () => {
     const sync = stepOf(planDeploy(instructions(), facts(), { ...settings, bwlimitKiB: 5000 }), 'sync-image');
     const args = sync.pull.args;
     expect(args.slice(args.indexOf('--'))).toEqual(['--', 'rsync://install.web07@10.0.0.1:8873/img.web.3/', '/target/']);
@@ -64,7 +64,7 @@ describe('planDeploy', () => {
     expect(args.filter((arg) => arg.startsWith('--exclude='))).toEqual([
       '/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/', '/etc/rootcast/',
       '/usr/local/lib/rootcast/', '/etc/systemd/system/rootcast-firstboot.service', '/etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service',
-      '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/ssh/ssh_host_*',
+      '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/ssh/ssh_host_*', '/swapfile', '/swap.img',
     ].map((path) => `--exclude=${path}`));
     expect(args.filter((arg) => arg.startsWith('--filter='))).toEqual([]);
     expect(args).toContain('--bwlimit=5000');
