@@ -34,7 +34,7 @@ export const parseRunnerArgs = (argv: readonly string[]): ParsedRunnerArgs => {
   try {
     ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: parseArgsOptions }));
   } catch (error) {
-    throw new RootcastError('USAGE', error instanceof Error ? error.message : String(error), { hint: 'run with --help for the options' });
+    throw new RootcastError('USAGE', error instanceof Error ? error.message : String(error));
   }
   if (values['help'] === true) return { help: true };
   return { help: false, raw: Object.fromEntries(runnerOptionTable.map((spec) => [spec.key, values[spec.flag]])) as RawRunnerOptions };

@@ -74,9 +74,8 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   if (bootDisks?.length === 0) errors.push('--boot-disk: name at least one disk, e.g. /dev/sda');
   if (raw.noBootloader === true && (raw.bootDisk !== undefined || raw.firmware !== undefined)) errors.push('--no-bootloader: cannot be combined with --boot-disk or --firmware');
   if (errors.length > 0) {
-    throw new RootcastError('INVALID_ARGUMENT', errors.length === 1 ? `invalid runner option ${errors[0] ?? ''}` : 'invalid runner options', {
+    throw new RootcastError('USAGE', errors.length === 1 ? `invalid runner option ${errors[0] ?? ''}` : 'invalid runner options', {
       details: errors.length === 1 ? [] : errors,
-      hint: 'run with --help for the options',
     });
   }
   return {

@@ -60,7 +60,7 @@ const bootDiskCheck = (instructions: DeployInstructions, facts: DeployFacts, set
     ok: false,
     detail: `cannot tell the boot disk: ${facts.boot.disks.problem}`,
     failure: {
-      code: 'INVALID_ARGUMENT',
+      code: 'USAGE',
       message: `cannot tell which disk to install the boot loader on: ${facts.boot.disks.problem}`,
       hint: 'name it with --boot-disk /dev/sda (several: comma-separated), or pass --no-bootloader to leave the boot loader as it is',
     },
@@ -78,7 +78,7 @@ const planChecks = (instructions: DeployInstructions, facts: DeployFacts, tmpfsB
           ok: false,
           detail: `${facts.target} is not a mount point`,
           failure: {
-            code: 'INVALID_ARGUMENT',
+            code: 'USAGE',
             message: `the target ${facts.target} is not a mounted filesystem`,
             hint: 'pass the installed system\'s root mount (e.g. /mnt/sysroot or /target), or "/" when running chrooted into it',
           },

@@ -75,7 +75,7 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
       }) };
     }
     if ((response.status === 404 && !body.startsWith('no host named')) || response.status === 400 || response.status === 409) {
-      const code = response.status === 404 ? 'NOT_FOUND' : response.status === 400 ? 'INVALID_ARGUMENT' : 'INVALID_DATA';
+      const code = response.status === 404 ? 'NOT_FOUND' : response.status === 400 ? 'USAGE' : 'INVALID_DATA';
       // Every problem serve listed (an override template's file and line), not only its first line.
       const problem = parseServerProblem(body, `the server ${base} answered HTTP ${response.status}`);
       return { kind: 'fatal', error: new RootcastError(code, problem.message, {

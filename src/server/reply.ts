@@ -38,7 +38,6 @@ export const jsonReply = (status: number, value: unknown): Reply => ({
  */
 const statusByCode = {
   USAGE: 400,
-  INVALID_ARGUMENT: 400,
   INVALID_DATA: 409,
   INVENTORY_INVALID: 409,
   ALREADY_EXISTS: 409,

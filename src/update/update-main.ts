@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { describeError, formatErrorText } from '../errors/format-error.js';
+import { describeError, formatErrorText, withUsageHint } from '../errors/format-error.js';
 import { execProcess } from '../sys/exec.js';
 import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
 import { streamProcess } from '../sys/stream-process.js';
@@ -55,7 +55,7 @@ export const runUpdateMain = async (argv: readonly string[]): Promise<number> =>
     await runAndPrintUpdate(parseUpdateOptions(parsed.raw), { ...realUpdateEffects(process.stderr), self }, process.stdout);
     return 0;
   } catch (error) {
-    const printed = describeError(error);
+    const printed = withUsageHint(describeError(error), 'node runner.cjs update --help lists the options');
     process.stderr.write(formatErrorText(printed).replace(/^rootcast:/, 'rootcast update:'));
     return printed.exitStatus;
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deployedVersions } from '../../src/image/host-state.js';
+import { readVersionHolders } from '../../src/image/host-state.js';
 import type { HostOverridesRequest } from '../../src/overrides/host-overrides.js';
 import { deployedStateSchema } from '../../src/protocol/deployed-state.js';
 import { readHostRecord, writeHostRecord } from '../../src/state/host-record-store.js';
@@ -233,7 +233,10 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(hostRecordRows(record).find(([label]) => label === 'last')?.[1]).toMatch(/succeeded update of web@2 \(from web@1\).*reboot needed/);
     expect(hostRecordColumns(record)).toEqual(['web@2 (reboot needed)', 'succeeded update of web@2']);
     // The rollback target stays protected from prune/rm.
-    expect([...(await deployedVersions(home.paths, 'web')).keys()].sort()).toEqual([1, 2]);
+    expect(Object.fromEntries(await readVersionHolders(home.paths, 'web'))).toEqual({
+      1: { deployed: [], deploying: [], rollback: ['web07'] },
+      2: { deployed: ['web07'], deploying: [], rollback: [] },
+    });
     // (A fresh host made for the comparison reports as web07 too: the record is checked before.)
     await equalsFresh(hostRoot, 'web@2');
 

@@ -65,7 +65,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
       const tracker = options.tracker === undefined ? undefined : parseListenAddress(options.tracker, '--tracker');
       const limits = parseRsyncLimits({ perClient: options.rsyncMaxPerClient, total: options.rsyncMax, authTimeout: options.rsyncAuthTimeout });
       const log = (line: string): void => void context.stderr.write(`${line}\n`);
-      if (options.pxeInterface !== undefined && options.pxe !== true) throw new RootcastError('INVALID_ARGUMENT', '--pxe-interface needs --pxe');
+      if (options.pxeInterface !== undefined && options.pxe !== true) throw new RootcastError('USAGE', '--pxe-interface needs --pxe');
       const pxe: PxeServices | undefined = options.pxe === true
         ? await startPxeServices({ paths: context.paths, log, now: context.now, ...(options.pxeInterface === undefined ? {} : { interface: options.pxeInterface }) })
         : undefined;

@@ -147,7 +147,7 @@ describe('bootloader', () => {
   test('an unknown boot disk fails preflight (64) with what to pass; --no-bootloader and a host without boot commands skip the phase', () => {
     const unknown = facts({ boot: { firmware: 'bios', disks: { ok: false, problem: '/mnt/sysroot is a bind mount of /srv/x on /dev/sda1, not a file system\'s root' } } });
     const check = stepOf(planDeploy(instructions({ postDeploy: debian }), unknown, settings()), 'preflight').checks.find((candidate) => candidate.name === 'boot-disk');
-    expect(check).toMatchObject({ ok: false, failure: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('bind mount of /srv/x'), hint: expect.stringMatching(/--boot-disk[\s\S]*--no-bootloader/) } });
+    expect(check).toMatchObject({ ok: false, failure: { code: 'USAGE', message: expect.stringContaining('bind mount of /srv/x'), hint: expect.stringMatching(/--boot-disk[\s\S]*--no-bootloader/) } });
     expect(stepOf(planDeploy(instructions({ postDeploy: debian }), unknown, settings({ enabled: false })), 'bootloader')).toMatchObject({ skipped: expect.stringMatching(/^--no-bootloader/) });
     expect(stepOf(planDeploy(instructions({ postDeploy: debian }), unknown, settings({ enabled: false })), 'preflight').checks.every((candidate) => candidate.ok)).toBe(true);
     expect(stepOf(planDeploy(instructions(), unknown, settings()), 'bootloader')).toMatchObject({ skipped: expect.stringMatching(/no boot commands/) });

@@ -39,7 +39,7 @@ describe('planDeploy', () => {
   test('an unmounted target fails the preflight as a usage error', () => {
     const check = stepOf(planDeploy(instructions(), facts({ targetMounted: false }), settings), 'preflight').checks.find((c) => c.name === 'target-mounted');
     expect(check?.ok).toBe(false);
-    expect(check?.failure?.code).toBe('INVALID_ARGUMENT');
+    expect(check?.failure?.code).toBe('USAGE');
   });
 
   test('binds pseudo filesystems recursively, the target root and each of its own filesystems one by one', () => {
