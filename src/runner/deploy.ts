@@ -121,6 +121,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       workDir: options.workDir,
       server: options.server,
       ioTimeoutSeconds,
+      stallSeconds: options.stallSeconds,
       ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
       boot: {
         enabled: options.bootloader,

@@ -23,6 +23,8 @@ export interface RunnerOptions {
   bwlimitKiB?: number;
   /** Minimum seconds between two progress events (serve hears from a running phase at least every 2 s). @default 2 */
   progressIntervalSeconds: number;
+  /** Seconds a pull may show no progress before it is killed and retried. @default 90 */
+  stallSeconds: number;
   /** Which boot loader to install; undefined: what /sys/firmware/efi says. @default undefined (auto) */
   firmware?: Firmware;
   /** Disks for the BIOS boot loader; undefined: the disks under the target's root. */
@@ -64,6 +66,7 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   const retries = parsePositiveInteger(raw.retries ?? runnerOptionDefaults.retries, '--retries', errors);
   const bwlimitKiB = raw.bwlimit === undefined ? undefined : parsePositiveInteger(raw.bwlimit, '--bwlimit', errors);
   const progressIntervalSeconds = parsePositiveInteger(raw.progressInterval ?? runnerOptionDefaults.progressInterval, '--progress-interval', errors);
+  const stallSeconds = parsePositiveInteger(raw.stallTimeout ?? runnerOptionDefaults.stallTimeout, '--stall-timeout', errors);
   const workDir = raw.workDir ?? runnerOptionDefaults.workDir;
   if (!workDir.startsWith('/')) errors.push(`--work-dir: "${workDir}" must be an absolute path`);
   const firmware = raw.firmware ?? runnerOptionDefaults.firmware;
@@ -89,6 +92,7 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
     retries,
     ...(bwlimitKiB === undefined ? {} : { bwlimitKiB }),
     progressIntervalSeconds,
+    stallSeconds,
     ...(firmware === 'bios' || firmware === 'efi' ? { firmware } : {}),
     ...(bootDisks === undefined ? {} : { bootDisks }),
     bootloader: raw.noBootloader !== true,

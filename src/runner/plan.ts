@@ -24,6 +24,8 @@ export interface PlanSettings {
   server: string;
   /** @default 60 */
   ioTimeoutSeconds: number;
+  /** Seconds a pull may print nothing before it is killed and retried (--stall-timeout). @default 90 */
+  stallSeconds?: number;
   bwlimitKiB?: number;
   /** The bootloader phase: off with --no-bootloader; firmware and disks default to what the facts found. */
   boot: { enabled: boolean; firmware?: Firmware; disks?: string[] };
@@ -112,6 +114,7 @@ const planOverridesStep = (instructions: DeployInstructions, facts: DeployFacts,
       protect: [],
       filters: overrides.overridesFilters,
       ioTimeoutSeconds: settings.ioTimeoutSeconds,
+      ...(settings.stallSeconds === undefined ? {} : { stallSeconds: settings.stallSeconds }),
       ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
     }),
   };
@@ -205,6 +208,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
         protect,
         filters: instructions.overrides?.imageFilters ?? [],
         ioTimeoutSeconds: settings.ioTimeoutSeconds,
+        ...(settings.stallSeconds === undefined ? {} : { stallSeconds: settings.stallSeconds }),
         ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
       }),
       transport: torrent.transport,

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { HandlerContext } from './handlers/context.js';
 import { handleRoute } from './handlers/index.js';
 import { hostEventLimits } from '../protocol/host-event.js';
-import { replyForError, textReply, type Reply } from './reply.js';
+import { hidePathsInErrorReply, replyForError, textReply, type Reply, type ServerPaths } from './reply.js';
 import { matchRoute } from './routes.js';
 
 /** The per-request facts a handler context is built from. */
@@ -25,6 +25,8 @@ export interface RequestFacts {
 
 export interface HttpServerOptions {
   contextFor: (request: RequestFacts) => HandlerContext;
+  /** What error bodies must not name (they are shown relative to the home; the log keeps them whole). */
+  paths: ServerPaths;
   log: (line: string) => void;
   now: () => Date;
   /** @default 65536 */
@@ -139,7 +141,9 @@ export const createServeHttpServer = (options: HttpServerOptions): Server => {
       if (known === undefined) options.log(`request ${requestId} failed: ${(error as Error).stack ?? String(error)}`);
       reply = known ?? textReply(500, `internal error (request ${requestId}); the server log has the details`);
     }
-    sendReply(request, response, reply, requestId);
+    const shown = hidePathsInErrorReply(reply, options.paths);
+    if (shown.full !== undefined) options.log(`request ${requestId}: ${shown.full.trimEnd().replaceAll('\n', ' | ')}`);
+    sendReply(request, response, shown.reply, requestId);
   };
 
   return createServer((request, response) => {

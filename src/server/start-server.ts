@@ -222,8 +222,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
     request,
   });
-  const server = createServeHttpServer({ log: options.log, now, contextFor });
-  const trackerServer = options.tracker === undefined ? undefined : createServeHttpServer({ log: options.log, now, contextFor, only: new Set(['announce']) });
+  const server = createServeHttpServer({ log: options.log, now, contextFor, paths: options.paths });
+  const trackerServer = options.tracker === undefined ? undefined : createServeHttpServer({ log: options.log, now, contextFor, paths: options.paths, only: new Set(['announce']) });
   const listen = async (target: Server, address: ListenAddress, option: string): Promise<number> => {
     try {
       target.listen(address.port, address.address);

@@ -11,6 +11,8 @@ export interface InventoryServe {
   url: string;
   httpPort: number;
   rsyncPort: number;
+  /** What serve wrote to stderr so far: its log (access lines, warnings). */
+  log(): string;
   /** SIGTERM, as systemd stops it; resolves once serve has shut down. */
   stop(): Promise<void>;
 }
@@ -23,8 +25,9 @@ export interface InventoryServe {
 export const startInventoryServe = async (paths: HomePaths): Promise<InventoryServe> => {
   const signals = new EventEmitter();
   let stdout = '';
+  let stderr = '';
   const program = new Command().option('--home <dir>').option('--json').exitOverride();
-  registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } }, { ...inventoryServeWiring(), signals });
+  registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } }, { ...inventoryServeWiring(), signals });
   const served = program.parseAsync(['--home', paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--rsync-allow', '127.0.0.1'], { from: 'user' });
   let failure: unknown;
   served.catch((error: unknown) => (failure = error));
@@ -36,6 +39,7 @@ export const startInventoryServe = async (paths: HomePaths): Promise<InventorySe
     url,
     httpPort: Number(/:(\d+)$/.exec(url)?.[1]),
     rsyncPort: Number(/:(\d+)\/?$/.exec(listening.rsync)?.[1]),
+    log: () => stderr,
     stop: async () => {
       signals.emit('SIGTERM');
       await served.catch(() => undefined);

@@ -72,6 +72,17 @@ describe('planDeploy', () => {
     expect(sync.pull).toMatchObject({ program: 'rsync', where: 'namespace', chroot: '/run/rootcast/toolbox.42', env: ['PATH', 'LC_ALL', 'HOME', 'RSYNC_PASSWORD'], okExitCodes: [0, 24] });
   });
 
+  test('both pulls carry the stall watchdog: 90 s by default, --stall-timeout\'s value when given', () => {
+    const withLayers = instructions({ overrides: { url: 'rsync://install.web07@images.example:8873/ovl.web07/', layers: [], imageFilters: [], overridesFilters: [], treeDigest: `sha256:${'0'.repeat(64)}` } });
+    const pulls = (extra: Partial<PlanSettings>) => {
+      const steps = planDeploy(withLayers, facts(), { ...settings, ...extra });
+      const overrides = stepOf(steps, 'overrides');
+      return [stepOf(steps, 'sync-image').pull.stallSeconds, 'pull' in overrides ? overrides.pull.stallSeconds : 'no pull'];
+    };
+    expect(pulls({})).toEqual([90, 90]);
+    expect(pulls({ stallSeconds: 5 })).toEqual([5, 5]);
+  });
+
   test('chrooted into the target ("/"), the toolbox copy skips the work dir that holds node and the runner', () => {
     const steps = planDeploy(instructions(), facts({ target: '/', submounts: [] }), { ...settings, workDir: '/var/lib/rootcast-run' });
     const copy = stepOf(steps, 'ram-copy').copy.args;
