@@ -1,4 +1,4 @@
-import { RootcastError } from '../errors/rootcast-error.js';
+import { isRootcastError, RootcastError } from '../errors/rootcast-error.js';
 import { assertImageName, assertTagName, imageNameProblem } from './name.js';
 
 export type VersionSelector =
@@ -44,6 +44,17 @@ export const parseImageRef = (text: string): ImageRef => {
     });
   }
   return { image, selector: { kind: 'tag', tag: assertTagName(suffix) } };
+};
+
+/** Why text is not an image reference (`web`, `web@3`, `web@stable`), or undefined: parseImageRef's reason. */
+export const imageRefProblem = (text: string): string | undefined => {
+  try {
+    parseImageRef(text);
+    return undefined;
+  } catch (error) {
+    if (isRootcastError(error)) return error.message;
+    throw error;
+  }
 };
 
 export const formatImageRef = (image: string, version: number): string => `${image}@${version}`;

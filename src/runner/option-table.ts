@@ -1,4 +1,5 @@
 import { defaultStallSeconds } from '../sys/rsync-pull.js';
+import type { OptionSpec } from './option-spec.js';
 import { defaultRetryPolicy } from './retry-policy.js';
 
 /** Option values as they arrive from argv (strings, maybe missing); options.ts validates them. */
@@ -31,19 +32,7 @@ export const runnerOptionDefaults = {
 } as const satisfies Partial<Record<keyof RawRunnerOptions, string>>;
 
 /** One runner option, declared once for the bundle's parseArgs and the CLI's commander alike. */
-export interface RunnerOptionSpec {
-  /** The flag without dashes ("work-dir"). */
-  flag: string;
-  /** Where the value lands in RawRunnerOptions. */
-  key: keyof RawRunnerOptions;
-  /** A string value's placeholder ("DIR"); undefined for a boolean switch. */
-  value?: string;
-  help: string;
-  /** The value used when the option is absent, as it would be typed. */
-  default?: string;
-  /** `rootcast runner` takes it from the global option of the same name (--json). @default false */
-  global?: boolean;
-}
+export type RunnerOptionSpec = OptionSpec<keyof RawRunnerOptions>;
 
 /** The runner's options, in the order --help shows them. */
 export const runnerOptionTable: readonly RunnerOptionSpec[] = [
@@ -63,7 +52,3 @@ export const runnerOptionTable: readonly RunnerOptionSpec[] = [
   { flag: 'boot-disk', key: 'bootDisk', value: 'DEV', help: 'the disk(s) the BIOS boot loader goes on, comma-separated (default: the disks under the target\'s root file system)' },
   { flag: 'no-bootloader', key: 'noBootloader', help: 'leave initramfs and boot loader as the sync made them (the bootloader phase is skipped)' },
 ];
-
-/** The help line's text: the help plus its default. */
-export const describeRunnerOption = (spec: RunnerOptionSpec): string =>
-  spec.default === undefined ? spec.help : `${spec.help} (default ${spec.default})`;

@@ -1,5 +1,6 @@
 /** The exact commands of a deploy, pure: the planner calls these once; executors run only what they return. */
 import { bindMountArgs, tmpfsMountArgs, unmountTreeArgs } from '../sys/mount.js';
+import { namespaceHolderCommand } from '../sys/mount-namespace.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import { buildDaemonPullArgs, buildLocalCopyArgs, buildModuleProbeArgs, buildOverridesPullArgs, defaultStallSeconds, type DaemonPull } from '../sys/rsync-pull.js';
 import { rsyncVanishedExitCode } from '../sys/rsync.js';
@@ -32,6 +33,20 @@ export const planRootMeasureCommand = (source: string, nowhere: string, excludes
   where: 'here',
   // 23: a file it could not read (the copy itself will say which); the count is still good enough for sizing.
   okExitCodes: [0, 23, rsyncVanishedExitCode],
+});
+
+/**
+ * The holder of the private mount+PID namespace every `ns$` command enters (src/sys/mount-namespace.ts): spawned
+ * as it is, in our environment, dying with us because its stdin is our pipe (no setpriv).
+ */
+export const planNamespaceHolder = (): PlannedCommand => ({
+  program: namespaceHolderCommand.program,
+  args: [...namespaceHolderCommand.args],
+  env: [],
+  inheritEnv: true,
+  where: 'here',
+  okExitCodes: [0],
+  diesWithUs: false,
 });
 
 export const planTmpfsMount = (toolbox: string, sizeBytes: number): PlannedCommand => inNamespace('mount', tmpfsMountArgs(toolbox, sizeBytes));

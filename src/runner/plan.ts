@@ -5,7 +5,7 @@ import type { PlannedCommand } from '../sys/planned-command.js';
 import { withDaemonAddress } from '../sys/rsync-pull.js';
 import type { DeployFacts } from './facts.js';
 import { installLogPath } from './install-log.js';
-import { inToolbox, planBindMount, planImagePull, planModuleProbeCommand, planMountPoints, planOverridesPull, planTmpfsMount, planToolboxCopy, planToolboxUnmount } from './plan-commands.js';
+import { inToolbox, planBindMount, planImagePull, planModuleProbeCommand, planMountPoints, planOverridesPull, planNamespaceHolder, planTmpfsMount, planToolboxCopy, planToolboxUnmount } from './plan-commands.js';
 import type { BootloaderStep, IdentityStep, OverridesStep, PreflightCheck, Step } from './steps.js';
 import { swapFiles } from '../sys/fstab.js';
 import { planBootCommands, type Firmware } from './plan-boot.js';
@@ -195,6 +195,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
       kind: 'ram-copy',
       toolbox,
       tmpfsBytes,
+      namespace: planNamespaceHolder(),
       mountTmpfs: planTmpfsMount(toolbox, tmpfsBytes),
       copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir, installedSwap)),
     },

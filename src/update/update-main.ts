@@ -17,15 +17,15 @@ export const realUpdateEffects = (stderr: { write(text: string): unknown }): Upd
   now: () => new Date(),
   sleep: sleepUnlessAborted,
   readMountinfo: () => readFile('/proc/self/mountinfo', 'utf8'),
-  enterNamespace: () => enterPrivateMountNamespace(),
+  enterNamespace: (holder) => enterPrivateMountNamespace(holder),
   note: (line) => void stderr.write(`${line}\n`),
 });
 
 /** Runs one update and prints its report (JSON on stdout with --json); the caller maps errors to exit statuses. */
 export const runAndPrintUpdate = async (options: UpdateOptions, effects: UpdateEffects, stdout: { write(text: string): unknown }): Promise<UpdateReport> => {
-  const report = await runUpdate(options, effects);
+  const { report, plan } = await runUpdate(options, effects);
   stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatUpdateReport(report)}\n`);
-  await rebootIfNeeded(report, options, effects);
+  await rebootIfNeeded(report, plan.reboot, options, effects);
   return report;
 };
 

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { runInProcess } from '../helpers/cli.js';
+import { snapshotFileBytes } from '../helpers/tree-snapshot.js';
 
 const inventory = `# lab inventory
 networks:
@@ -96,15 +97,7 @@ describe('bad input: a clear error, the right status, nothing written', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  const snapshot = async (): Promise<Record<string, string>> => {
-    const entries = await readdir(home, { recursive: true, withFileTypes: true });
-    const files: Record<string, string> = {};
-    for (const entry of entries) {
-      const path = join(entry.parentPath, entry.name);
-      files[path] = entry.isFile() ? await readFile(path, 'latin1') : 'dir';
-    }
-    return files;
-  };
+  const snapshot = (): Promise<Record<string, string>> => snapshotFileBytes(home);
 
   test.each(cases.map((badCase) => [badCase.name, badCase] as const))('%s', async (_name, badCase) => {
     const content = 'file' in badCase ? badCase.file : inventory;

@@ -10,6 +10,7 @@ import { startServer, type RunningServer } from '../../src/server/start-server.j
 import { issueInstallToken } from '../../src/credentials/issue-token.js';
 import { makeTempHome } from '../helpers/image-builder.js';
 import { startInventoryServe } from '../helpers/inventory-serve.js';
+import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { buildFixtureStore, rawRequest } from './serve-fixture.js';
 
 const execFileAsync = promisify(execFile);
@@ -23,14 +24,6 @@ const rsyncPull = async (url: string, password: string, target: string) => {
   }
 };
 
-const snapshot = async (dir: string): Promise<string[]> => {
-  const entries = await readdir(dir, { recursive: true });
-  const described = await Promise.all(entries.map(async (entry) => {
-    const info = await stat(join(dir, entry));
-    return `${entry} ${info.size} ${info.mtimeMs}`;
-  }));
-  return described.sort();
-};
 
 // The in-process server on 127.0.0.1 with a real rsync daemon; fakes only for the two data sources.
 describe('rootcast serve on loopback', () => {
@@ -112,7 +105,7 @@ describe('rootcast serve on loopback', () => {
   });
 
   test('bad host names and path traversal are 4xx and change nothing on disk', async () => {
-    const before = await snapshot(paths.home);
+    const before = snapshotTree(paths.home);
     for (const path of ['/ks/../../etc/passwd', '/ks/%2e%2e%2fetc', '/runner/..%2F..%2Fsecrets%2Finstall-token.key', '/ks/WEB07', '/ks/web_07', '/api/v1/hosts/..%2f..%2fx/events', '/boot/%2e/bootstrap.sh']) {
       const response = await get(path);
       expect(response.status, path).toBe(400);
@@ -120,7 +113,7 @@ describe('rootcast serve on loopback', () => {
     }
     const post = await rawRequest(server.http.port, 'POST', '/api/v1/hosts/../events', { headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(post.status).toBe(400);
-    expect(await snapshot(paths.home)).toEqual(before);
+    expect(snapshotTree(paths.home)).toEqual(before);
   });
 
   test('a handler crash is a 500 with a request id; the stack goes to the server log only', async () => {

@@ -4,15 +4,13 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Command } from '@commander-js/extra-typings';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { registerServeCommand } from '../../src/cli/commands/serve.js';
-import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
 import { issueInstallToken } from '../../src/credentials/issue-token.js';
 import type { HomePaths } from '../../src/home/paths.js';
 import type { DeployInstructions, HostEnrolment } from '../../src/protocol/deploy-protocol.js';
 import { deployInstructionsSchema } from '../../src/runner/instructions-schema.js';
 import { storedEvents } from '../helpers/stored-events.js';
+import { startInventoryServe, type InventoryServe } from '../helpers/inventory-serve.js';
 import { makeOverrideHome, overrideInventory, removeOverrideHome, type OverrideHome } from '../helpers/override-fixture.js';
 
 const exec = promisify(execFile);
@@ -36,7 +34,7 @@ describe('rootcast serve: a module per host for its override tree', () => {
   let paths: HomePaths;
   let work: string;
   const signals = new EventEmitter();
-  let done: Promise<unknown> | undefined;
+  let serve: InventoryServe | undefined;
   let http = '';
   let rsyncPort = 0;
 
@@ -46,18 +44,12 @@ describe('rootcast serve: a module per host for its override tree', () => {
     await mkdir(join(paths.overridesDir, 'host/web08/etc'), { recursive: true });
     await writeFile(join(paths.overridesDir, 'host/web08/etc/secret'), 'web08 only\n', { mode: 0o600 });
     await writeFile(paths.inventoryFile, overrideInventory);
-    let stdout = '';
-    const program = new Command().option('--home <dir>').option('--json').exitOverride();
-    registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } }, { ...inventoryServeWiring(), signals });
-    done = program.parseAsync(['--home', paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--rsync-allow', '127.0.0.1'], { from: 'user' });
-    for (let attempt = 0; attempt < 100 && !stdout.endsWith('\n'); attempt += 1) await sleep(100);
-    const listening = JSON.parse(stdout) as { http: string; rsync: string };
-    http = listening.http.replace(/\/$/, '');
-    rsyncPort = Number(/:(\d+)\/$/.exec(listening.rsync)?.[1]);
+    serve = await startInventoryServe(paths, { signals });
+    http = serve.url;
+    rsyncPort = serve.rsyncPort;
   });
   afterEach(async () => {
-    signals.emit('SIGTERM');
-    await done;
+    await serve?.stop();
     await removeOverrideHome(home);
   });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { AnswerFileInput } from '../../../src/answer/answer-file-input.js';
 import { loadDistroProfiles } from '../../../src/answer/load-distro-profiles.js';
 import { runInProcess } from '../../helpers/cli.js';
+import { snapshotFileBytes } from '../../helpers/tree-snapshot.js';
 import type { AnswerFileSeed, AnswerInputLoader } from '../../../src/cli/commands/answer-files.js';
 import { RootcastError } from '../../../src/errors/rootcast-error.js';
 import { baseInput, plainLayout, withLayout, withStatic } from '../../golden/answer-fixtures.js';
@@ -35,14 +36,7 @@ const loader: AnswerInputLoader = async (_ctx, selector) => {
   return { inputs: async () => inputs, installTokenLifetimeMs: 3_600_000 };
 };
 
-const snapshot = async (dir: string): Promise<Record<string, string>> => {
-  const result: Record<string, string> = {};
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    const path = join(entry.parentPath, entry.name);
-    result[path] = entry.isFile() ? await readFile(path, 'utf8') : '<dir>';
-  }
-  return result;
-};
+const snapshot = snapshotFileBytes;
 
 let home: string;
 let out: string;

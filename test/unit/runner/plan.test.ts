@@ -106,5 +106,9 @@ describe('planDeploy', () => {
       expect(lines).toContain(`  ${command.where === 'namespace' ? 'ns$ ' : '$ '}${formatPlannedCommand(command)}`);
     }
     expect(lines.filter((line) => /^ {2}(ns)?\$ /.test(line))).toHaveLength(steps.flatMap((step) => commandsOfStep(step)).length);
+    // The private namespace every ns$ line enters is opened by a planned command too, printed with what the legend does not say.
+    const holder = stepOf(steps, 'ram-copy').namespace;
+    expect(formatPlannedCommand(holder)).toBe("unshare -m -p --fork --propagation private -- sh -c 'echo ready; read _ || true'");
+    expect(lines.slice(lines.indexOf(`  $ ${formatPlannedCommand(holder)}`) + 1)[0]).toBe('      (environment: ours; spawned without setpriv)');
   });
 });

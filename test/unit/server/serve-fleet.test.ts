@@ -10,6 +10,7 @@ describe('fleetProblems', () => {
         { name: 'web07', macs: [], imageRef: 'web' },
         { name: 'Bad_Name', macs: ['nope'], ip: '10.0.0.300', imageRef: 'web\nx' },
         { name: 'web08', macs: ['52-54-00-12-34-56'], imageRef: 'web@2' },
+        { name: 'web09', macs: [], imageRef: 'web@@' },
       ],
     });
     expect(problems).toEqual([
@@ -19,6 +20,7 @@ describe('fleetProblems', () => {
       'host "Bad_Name": ip "10.0.0.300" is not an IPv4 address',
       'host "Bad_Name": image reference "web\nx" is malformed',
       'MAC 52:54:00:12:34:56 belongs to both "web07" and "web08"',
+      'host "web09": image reference "web@@" is malformed',
     ]);
   });
 
