@@ -189,7 +189,9 @@ describe('rootcast serve: a module per host for its override tree', () => {
     expect(refused.status).toBe(409);
     const body = await refused.text();
     expect(body).toContain('the override layers of web07 have 1 problem');
-    expect(body).toContain(`${paths.overridesDir}/host/web07/etc/broken.hbs:2: unknown variable vars.nope`);
+    // Named relative to serve's home: a body names no server path (docs/serve.md).
+    expect(body).toContain('\n  overrides/host/web07/etc/broken.hbs:2: unknown variable vars.nope');
+    expect(body).not.toContain(paths.home);
     // The last good tree is still what the module serves.
     expect(await pull(second.overrides?.url ?? '', a, join(work, 'again'))).toBe(0);
     expect(await readFile(join(work, 'again/etc/motd'), 'utf8')).toBe('edited motd\n');
