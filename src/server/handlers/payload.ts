@@ -63,6 +63,8 @@ export const payloadFile = async (route: Extract<PayloadRoute, { kind: 'payload-
   const size = (await stat(published.files.archive)).size;
   const range = parseRange(context.request.range, size);
   if (range.kind === 'unsatisfiable') return textReply(416, `the payload has ${size} bytes`, { 'content-range': `bytes */${size}` });
+  const swarm = { infoHash: published.record.infoHash, pieceLength: published.record.pieceLength, size };
+  const pace = context.webSeedPacer?.forResponse(swarm, range.kind === 'part' ? range.start : 0);
   return {
     kind: 'file',
     contentType: 'application/zstd',
@@ -70,6 +72,7 @@ export const payloadFile = async (route: Extract<PayloadRoute, { kind: 'payload-
     size,
     headers: { 'accept-ranges': 'bytes' },
     ...(range.kind === 'part' ? { range: { start: range.start, end: range.end } } : {}),
+    ...(pace === undefined ? {} : { pace }),
   };
 };
 
