@@ -33,6 +33,10 @@ const schemas = {
         .object({ files: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER), bytes: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER), rebootNeeded: z.boolean() })
         .strict()
         .optional(),
+      transfer: z
+        .object({ transport: z.enum(['rsync', 'torrent']), serverBytes: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER), peerBytes: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })
+        .strict()
+        .optional(),
     })
     .strict(),
   booted: z.object({ ...base, kind: z.literal('booted'), message: message.optional() }).strict(),

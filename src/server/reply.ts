@@ -6,7 +6,16 @@ import type { HomePaths } from '../home/paths.js';
 /** What a handler returns; only http-server.ts turns it into bytes on a socket. */
 export type Reply =
   | { kind: 'body'; status: number; contentType: string; body: string | Buffer; headers?: Record<string, string> }
-  | { kind: 'file'; contentType: string; path: string; size: number; range?: { start: number; end: number }; headers?: Record<string, string> }
+  | {
+      kind: 'file';
+      contentType: string;
+      path: string;
+      size: number;
+      range?: { start: number; end: number };
+      headers?: Record<string, string>;
+      /** Awaited before each chunk at `offset` is written (the web seed's pacing). */
+      pace?: (offset: number, length: number) => Promise<void>;
+    }
   | { kind: 'stream'; contentType: string; open: (write: (text: string) => void) => () => void };
 
 /** A reply of HTML, or of one of the dashboard's fixed assets. */

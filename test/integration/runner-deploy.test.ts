@@ -133,6 +133,8 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(events.every((event) => event.host === 'web07')).toBe(true);
     const synced = events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
     expect(synced?.bytes).toBeGreaterThan(1024 * 1024);
+    // The transport and where the bytes came from, as fields (an rsync install: all from the server).
+    expect(synced?.transfer).toEqual({ transport: 'rsync', serverBytes: synced?.bytes, peerBytes: 0 });
     // The whole run as serve stored it (no answer file was fetched: it starts at runner-started), one install, in order.
     const stored = (await serve.allEvents('web07')).slice(firstStored);
     const sequence = stored

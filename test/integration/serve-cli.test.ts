@@ -66,6 +66,13 @@ describe('rootcast serve (command)', () => {
     expect(await readdir(home)).toEqual([]);
   });
 
+  test('a bad --web-seed-resend-rate is a usage error and writes nothing', async () => {
+    const run = await runInProcess(['--home', home, 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--web-seed-resend-rate', '20mbit']);
+    expect(run.status).toBe(64);
+    expect(run.stderr).toContain('--web-seed-resend-rate "20mbit" is not a number of Mbit/s');
+    expect(await readdir(home)).toEqual([]);
+  });
+
   test('an inventory serve cannot use is bad data (65), every problem listed, nothing written', async () => {
     const signals = new EventEmitter();
     const fleet = { hosts: [{ name: 'web_07', macs: ['zz'], imageRef: 'web' }] };

@@ -48,6 +48,7 @@ describe('the sync step\'s transport', () => {
       fetch: {
         torrentUrl: 'http://10.0.0.1:8780/api/v1/hosts/web07/payload/web@3.torrent',
         origins: ['http://10.0.0.1:8780', 'http://10.0.0.1:8781'],
+        paths: ['/api/v1/hosts/web07/payload/web@3.torrent', '/api/v1/hosts/web07/payload/web@3.tar.zst', '/api/v1/hosts/web07/announce'],
         file: 'web@3.tar.zst',
         bytes: 300 * mib,
         sha256: 'a'.repeat(64),
