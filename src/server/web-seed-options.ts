@@ -5,7 +5,7 @@ import type { WebSeedPacing } from './start-server.js';
 export const parseWebSeedPacing = (resendRate: string | undefined): WebSeedPacing => {
   if (resendRate === undefined) return {};
   if (!/^(0|[1-9]\d{0,5})(\.\d{1,3})?$/.test(resendRate)) {
-    throw new RootcastError('INVALID_ARGUMENT', `--web-seed-resend-rate "${resendRate}" is not a number of Mbit/s`, { hint: 'e.g. --web-seed-resend-rate 20 (0: no pacing)' });
+    throw new RootcastError('USAGE', `--web-seed-resend-rate "${resendRate}" is not a number of Mbit/s`, { hint: 'e.g. --web-seed-resend-rate 20 (0: no pacing)' });
   }
   return { resendMbit: Number(resendRate) };
 };
