@@ -211,7 +211,7 @@ describe('usage errors of every noun and verb (the built binary)', () => {
     const runner = await run(['runner', '--firmware', 'bogus', '--retries', 'x']);
     expect(runner.status).toBe(64);
     expect(runner.stderr).toContain('\n  --firmware: "bogus" is not bios, efi or auto\n');
-    expect(runner.stderr).toContain('\n  --retries: "x" is not a positive whole number\n');
+    expect(runner.stderr).toContain('\n  --retries "x" is not a whole number from 1 to 1000\n');
     expect(runner.stderr).toContain('\n  --target: required');
     expect(runner.stderr.trimEnd().split('\n').at(-1)).toBe('  hint: usage: rootcast runner [options]');
   });
