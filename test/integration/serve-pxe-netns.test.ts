@@ -179,4 +179,32 @@ describe('serve --pxe in network namespaces: DHCP, TFTP, PXE once', () => {
     expect(again.status, again.stderr).toBe(0);
     expect(await treeFile(`pxelinux.cfg/01-${macs.web01.replaceAll(':', '-')}`)).toContain('KERNEL installers/debian12/linux');
   });
+
+  test('a reload that fails (a MAC in two hosts) keeps serving the previous PXE configuration and says so', async () => {
+    const good = await readFile(paths.inventoryFile, 'utf8');
+    const bad = good.replace(`mac: "${macs.web02}"`, `mac: "${macs.web01}"`);
+    expect(bad).not.toBe(good);
+    try {
+      await writeFile(paths.inventoryFile, bad);
+      const from = serve?.output().length ?? 0;
+      serve?.signal('SIGHUP');
+      await serve?.waitFor(/pxe: reload failed, still serving the previous PXE configuration/, 'the refused reload', 30_000, from);
+      const said = serve?.output().slice(from) ?? '';
+      expect(said).toContain(`${macs.web01} (host web02) is also the MAC of web01`);
+      expect(said).toContain('fix the inventory, then send SIGHUP again');
+      expect(said).not.toContain('not serving PXE');
+      // The previous dnsmasq still leases web02 its reservation; TFTP still serves its entry.
+      const hook = await writeDhcpHook(work, 'after-reload');
+      const run = await runUdhcpc(net, web02, hook.script, 0);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect((await hook.read())['ip']).toBe(`${prefix}.51`);
+      const entry = await curl(web02, `tftp://${serverIp}/pxelinux.cfg/01-${macs.web02.replaceAll(':', '-')}`);
+      expect(entry.stdout).toContain('preseed/web02');
+    } finally {
+      await writeFile(paths.inventoryFile, good);
+      const from = serve?.output().length ?? 0;
+      serve?.signal('SIGHUP');
+      await serve?.waitFor(/pxe: dnsmasq serves DHCP/, 'the good reload', 30_000, from);
+    }
+  });
 });
