@@ -76,7 +76,8 @@ describe('serve --pxe in network namespaces: DHCP, TFTP, PXE once', () => {
   test('serve says what each MAC boots next, that TFTP and DHCP run', () => {
     const output = serve?.output() ?? '';
     expect(output).toContain(`${macs.web01} web01: next PXE boot installs debian12 (not deployed yet)`);
-    expect(output).toMatch(/pxe: TFTP on 0\.0\.0\.0:69 from .*\/pxe \(read-only\)/);
+    // Only on the PXE interface's address, not on every address of the machine.
+    expect(output).toMatch(new RegExp(`pxe: TFTP on ${serverIp.replaceAll('.', '\\.')}:69 from .*/pxe \\(read-only\\)`));
     expect(output).toContain(`pxe: dnsmasq serves DHCP on eth0 for ${prefix}.0/24`);
   });
 
@@ -139,6 +140,16 @@ describe('serve --pxe in network namespaces: DHCP, TFTP, PXE once', () => {
     expect(`${upload.stdout}${upload.stderr}`).toMatch(/Error code/);
     await expect(readFile(join(paths.home, 'pxe', 'uploaded'))).rejects.toThrow();
     expect(serve?.output()).toContain('tftp: refused "escape"');
+  });
+
+  test('TFTP answers on the PXE interface\'s address only: not on another address of the same namespace', async () => {
+    const out = join(work, 'bound');
+    const onInterface = await curl(server, `tftp://${serverIp}/pxelinux.0`, ['--max-time', '20', '-o', `${out}-eth0`]);
+    expect(onInterface.exitCode, onInterface.stderr).toBe(0);
+    expect(await sha256(`${out}-eth0`)).toBe(await sha256('/usr/lib/PXELINUX/pxelinux.0'));
+    const onLoopback = await curl(server, 'tftp://127.0.0.1/pxelinux.0', ['--max-time', '5', '-o', `${out}-lo`]);
+    expect(onLoopback.exitCode).not.toBe(0);
+    await expect(readFile(`${out}-lo`)).rejects.toThrow();
   });
 
   test('the boot tree over HTTP for iPXE, and nothing outside it', async () => {

@@ -1,3 +1,4 @@
+import type { NetworkInterfaceInfo } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../../errors/format-error.js';
@@ -5,8 +6,10 @@ import type { HomePaths } from '../../home/paths.js';
 import { writeBootChoice } from '../../pxe/boot-choice-store.js';
 import { planDhcpConfig } from '../../pxe/dhcp-plan.js';
 import { formatStatusLine } from '../../pxe/status.js';
+import { planTftpAddresses } from '../../pxe/tftp-addresses.js';
 import type { ServePxeHooks } from '../../server/pxe-hooks.js';
 import { writeFileAtomic } from '../../sys/atomic-write.js';
+import { readInterfaces } from '../../sys/default-route.js';
 import { superviseDnsmasq, type SupervisedDnsmasq } from '../../sys/dnsmasq.js';
 import { openTftpServer, type RunningTftpServer } from '../../sys/tftp-server.js';
 import { bootTreeRoot, readPxeInputs, type PxeInputs } from './pxe-inputs.js';
@@ -22,6 +25,8 @@ export interface PxeServiceOptions {
   tftpPort?: number;
   /** @default "dnsmasq" */
   dnsmasqCommand?: string;
+  /** This machine's interfaces and their addresses (where TFTP binds). @default os.networkInterfaces() */
+  interfaces?: () => Record<string, NetworkInterfaceInfo[]>;
 }
 
 /** What serve --pxe runs beside HTTP and rsync; each part that cannot run is reported and skipped. */
@@ -37,12 +42,14 @@ const say = (log: (line: string) => void, what: string, error: unknown): void =>
   log(`pxe: ${what}: ${printed.message}${printed.details.map((line) => `\n  ${line}`).join('')}${printed.hint === undefined ? '' : `\n  hint: ${printed.hint}`}`);
 };
 
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));
+
 /** Starts the boot tree sync, TFTP and the supervised dnsmasq; serve keeps serving what it can. */
 export const startPxeServices = async (options: PxeServiceOptions): Promise<PxeServices> => {
   const { log } = options;
   const runDir = join(options.paths.home, 'run');
   const configFile = join(runDir, 'dnsmasq.conf');
-  let tftp: RunningTftpServer | undefined;
+  let tftp: RunningTftpServer[] = [];
   let dnsmasq: SupervisedDnsmasq | undefined;
   let serving = false;
 
@@ -95,15 +102,32 @@ export const startPxeServices = async (options: PxeServiceOptions): Promise<PxeS
     }
   };
 
+  /** rootcast's own TFTP on the PXE interface's addresses; restarted only when those change. */
   const startTftp = async (inputs: PxeInputs): Promise<void> => {
-    if (inputs.settings.tftp !== 'rootcast' || tftp !== undefined) return;
-    try {
-      await mkdir(inputs.root, { recursive: true, mode: 0o755 });
-      tftp = await openTftpServer({ root: inputs.root, port: options.tftpPort ?? 69, log });
-      log(`pxe: TFTP on ${tftp.address}:${tftp.port} from ${inputs.root} (read-only)`);
-    } catch (error) {
-      say(log, 'TFTP is not served', error);
+    let wanted: string[] = [];
+    if (inputs.settings.tftp === 'rootcast') {
+      try {
+        const planned = planTftpAddresses(options.interface ?? inputs.settings.interface, (options.interfaces ?? readInterfaces)(), inputs.settings.serverAddress);
+        if (planned.warning !== undefined) log(`pxe: warning: ${planned.warning}`);
+        wanted = planned.addresses;
+      } catch (error) {
+        say(log, 'TFTP is not served', error);
+        return;
+      }
     }
+    if (sameSet(wanted, tftp.map((server) => server.address))) return;
+    await Promise.all(tftp.map((server) => server.stop()));
+    tftp = [];
+    if (wanted.length === 0) return;
+    await mkdir(inputs.root, { recursive: true, mode: 0o755 });
+    for (const address of wanted) {
+      try {
+        tftp.push(await openTftpServer({ root: inputs.root, address, port: options.tftpPort ?? 69, log }));
+      } catch (error) {
+        say(log, `TFTP is not served on ${address}`, error);
+      }
+    }
+    if (tftp.length > 0) log(`pxe: TFTP on ${tftp.map((server) => `${server.address}:${server.port}`).join(', ')} from ${inputs.root} (read-only)`);
   };
 
   const start = async (inputs: PxeInputs): Promise<void> => {
@@ -134,7 +158,7 @@ export const startPxeServices = async (options: PxeServiceOptions): Promise<PxeS
       if (inputs !== undefined) await start(inputs);
     },
     stop: async () => {
-      await Promise.all([dnsmasq?.stop(), tftp?.stop()]);
+      await Promise.all([dnsmasq?.stop(), ...tftp.map((server) => server.stop())]);
     },
   };
 };
