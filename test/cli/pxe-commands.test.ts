@@ -175,7 +175,11 @@ describe('rootcast pxe and dhcp commands', () => {
   test('usage errors: --proxy with ISC or Kea, an unknown format, an unknown host, a host without a MAC', async () => {
     await writeFile(join(home, 'rootcast.yaml'), inventory(localInstaller()), { mode: 0o600 });
     const proxy = await rc('dhcp', 'config', '--format', 'kea', '--proxy');
-    expect([proxy.status, proxy.stderr]).toEqual([64, expect.stringContaining('--proxy works with --format dnsmasq only')]);
+    expect([proxy.status, proxy.stderr]).toEqual([64, expect.stringContaining('--proxy works with --format dnsmasq only: Kea cannot be a proxy-DHCP server: it answers a PXE client only with an address lease and has no PXE boot service on port 4011')]);
+    expect(proxy.stderr).toContain('run "rootcast serve --pxe" with pxe.mode: proxy');
+    const isc = await rc('dhcp', 'config', '--format', 'isc', '--proxy');
+    expect([isc.status, isc.stderr]).toEqual([64, expect.stringContaining('ISC dhcpd cannot be a proxy-DHCP server')]);
+    expect(isc.stdout).toBe('');
     expect((await rc('dhcp', 'config', '--format', 'bind')).status).toBe(64);
     const unknown = await rc('pxe', 'reinstall', 'web99');
     expect([unknown.status, unknown.stderr]).toEqual([66, expect.stringContaining('no host named "web99"')]);
