@@ -28,6 +28,12 @@ type UrlCopy = BootFileCopy & { from: { kind: 'url' } };
 
 const isUrlCopy = (copy: BootFileCopy): copy is UrlCopy => copy.from.kind === 'url';
 
+/** Node's fetch says only "fetch failed"; the reason (refused, timed out, unknown host) is in its cause. */
+const reasonOf = (error: unknown): string => {
+  const { message, cause } = error as { message: string; cause?: { message?: string } };
+  return cause?.message === undefined ? message : `${message}: ${cause.message}`;
+};
+
 /** Downloads one URL into a temp file; a refused or failed download says why, naming the URL and its setting. */
 const downloadOne = async (fetchUrl: FetchFunction, copy: UrlCopy, target: string): Promise<{ temp: string } | UnfetchedFile> => {
   const { url, setting } = copy.from;
@@ -35,7 +41,7 @@ const downloadOne = async (fetchUrl: FetchFunction, copy: UrlCopy, target: strin
   try {
     response = await fetchUrl(url);
   } catch (error) {
-    return { message: `cannot fetch ${url} (${setting}): ${(error as Error).message}`, code: 'UNAVAILABLE', attempted: true };
+    return { message: `cannot fetch ${url} (${setting}): ${reasonOf(error)}`, code: 'UNAVAILABLE', attempted: true };
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel();
@@ -50,7 +56,7 @@ const downloadOne = async (fetchUrl: FetchFunction, copy: UrlCopy, target: strin
     return { temp };
   } catch (error) {
     await rm(temp, { force: true });
-    return { message: `cannot fetch ${url} (${setting}): ${(error as Error).message}`, code: 'UNAVAILABLE', attempted: true };
+    return { message: `cannot fetch ${url} (${setting}): ${reasonOf(error)}`, code: 'UNAVAILABLE', attempted: true };
   }
 };
 
