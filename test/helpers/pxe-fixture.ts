@@ -3,8 +3,23 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
-import type { TestNetwork } from './netns.js';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import type { CommandOutcome, TestNetwork } from './netns.js';
 import { rootcastBinary } from './cli.js';
+import { addVersion } from './image-builder.js';
+
+/** A home under `work` whose store has the `web` image (the PXE inventories' image), from a one-file golden root. */
+export const makeHomeWithImage = async (work: string): Promise<HomePaths> => {
+  const paths = resolveHomePaths({ home: join(work, 'home') });
+  await mkdir(join(work, 'golden', 'etc'), { recursive: true });
+  await writeFile(join(work, 'golden', 'etc', 'motd'), 'golden\n');
+  await addVersion(paths, 'web', join(work, 'golden'));
+  return paths;
+};
+
+/** tftp-hpa in binary mode, inside `namespace`: fetches `file` from `server` into `out`. */
+export const tftpGet = (net: TestNetwork, namespace: string, server: string, file: string, out: string): Promise<CommandOutcome> =>
+  net.run(namespace, 'tftp', ['-m', 'binary', server, '-c', 'get', file, out]);
 
 /** One host of a PXE test inventory. */
 export interface PxeTestHost {

@@ -1,16 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
-import { addVersion } from '../helpers/image-builder.js';
+import type { HomePaths } from '../../src/home/paths.js';
+import { sha256OfFile as sha256 } from '../../src/payload/hash-payload.js';
 import { createTestNetwork, subnetOctet, type TestNetwork } from '../helpers/netns.js';
-import { pxeInventoryText, spawnServePxe, type ServeInNamespace } from '../helpers/pxe-fixture.js';
+import { makeHomeWithImage, pxeInventoryText, spawnServePxe, tftpGet, type ServeInNamespace } from '../helpers/pxe-fixture.js';
 
 const prefix = `10.213.${subnetOctet()}`;
 const serverIp = `${prefix}.2`;
-const sha256 = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
 
 /**
  * `pxe.tftp: dnsmasq`: serve's dnsmasq serves the boot tree by TFTP itself. dnsmasq follows symlinks
@@ -25,14 +24,10 @@ describe('serve --pxe with pxe.tftp: dnsmasq', () => {
   let [server, client] = ['', ''];
   let initrd: string;
   const tree = () => join(paths.home, 'pxe');
-  const tftpGet = (namespace: string, host: string, file: string, out: string) => net.run(namespace, 'tftp', ['-m', 'binary', host, '-c', 'get', file, out]);
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'rootcast-pxe-dnsmasq-tftp-'));
-    paths = resolveHomePaths({ home: join(work, 'home') });
-    await mkdir(join(work, 'golden', 'etc'), { recursive: true });
-    await writeFile(join(work, 'golden', 'etc', 'motd'), 'golden\n');
-    await addVersion(paths, 'web', join(work, 'golden'));
+    paths = await makeHomeWithImage(work);
     await writeFile(join(work, 'linux'), randomBytes(64 * 1024));
     initrd = join(work, 'initrd.gz');
     await writeFile(initrd, randomBytes(3 * 1024 * 1024));
@@ -73,10 +68,10 @@ describe('serve --pxe with pxe.tftp: dnsmasq', () => {
   test('a client fetches pxelinux.0 and the installer initrd from dnsmasq, byte for byte', async () => {
     const out = join(work, 'got');
     await mkdir(out, { recursive: true });
-    const loader = await tftpGet(client, serverIp, 'pxelinux.0', join(out, 'pxelinux.0'));
+    const loader = await tftpGet(net, client, serverIp, 'pxelinux.0', join(out, 'pxelinux.0'));
     expect(loader.exitCode, loader.stderr).toBe(0);
     expect(await sha256(join(out, 'pxelinux.0'))).toBe(await sha256('/usr/lib/PXELINUX/pxelinux.0'));
-    const big = await tftpGet(client, serverIp, 'installers/debian12/initrd.gz', join(out, 'initrd.gz'));
+    const big = await tftpGet(net, client, serverIp, 'installers/debian12/initrd.gz', join(out, 'initrd.gz'));
     expect(big.exitCode, big.stderr).toBe(0);
     expect(await sha256(join(out, 'initrd.gz'))).toBe(await sha256(initrd));
   });
@@ -84,7 +79,7 @@ describe('serve --pxe with pxe.tftp: dnsmasq', () => {
   test('traversal, absolute paths, the removed symlinks and a file that is not world-readable are refused', async () => {
     for (const path of ['../rootcast.yaml', 'grub/../../rootcast.yaml', '/etc/passwd', 'escape', 'etcdir/passwd', 'private']) {
       const out = join(work, `leak-${path.replaceAll('/', '_')}`);
-      const fetched = await tftpGet(client, serverIp, path, out);
+      const fetched = await tftpGet(net, client, serverIp, path, out);
       expect(`${fetched.stdout}${fetched.stderr}`, path).toMatch(/Error code [12]/);
       await expect(readFile(out, 'utf8').catch(() => ''), path).resolves.not.toMatch(/root:|pxe:|not for clients/);
     }
@@ -98,12 +93,12 @@ describe('serve --pxe with pxe.tftp: dnsmasq', () => {
     await serve?.waitFor(/pxe: dnsmasq serves DHCP and TFTP/, 'the reload', 30_000, from);
     expect(serve?.output().slice(from)).toContain('pxe: removed late (a symlink to /etc/passwd) from the boot tree');
     const out = join(work, 'late');
-    const fetched = await tftpGet(client, serverIp, 'late', out);
+    const fetched = await tftpGet(net, client, serverIp, 'late', out);
     expect(`${fetched.stdout}${fetched.stderr}`).toMatch(/Error code 1/);
   });
 
   test('dnsmasq answers TFTP on the PXE interface only: not on the loopback of its namespace', async () => {
-    const onInterface = await tftpGet(server, serverIp, 'pxelinux.0', join(work, 'self-eth0'));
+    const onInterface = await tftpGet(net, server, serverIp, 'pxelinux.0', join(work, 'self-eth0'));
     expect(onInterface.exitCode, onInterface.stderr).toBe(0);
     const onLoopback = await net.run(server, 'curl', ['-sS', '--max-time', '5', '-o', join(work, 'self-lo'), 'tftp://127.0.0.1/pxelinux.0']);
     expect(onLoopback.exitCode).not.toBe(0);

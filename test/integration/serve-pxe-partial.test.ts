@@ -1,20 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
-import { addVersion } from '../helpers/image-builder.js';
+import type { HomePaths } from '../../src/home/paths.js';
+import { sha256OfFile as sha256 } from '../../src/payload/hash-payload.js';
 import { createTestNetwork, subnetOctet, type TestNetwork } from '../helpers/netns.js';
-import { pxeInventoryText, spawnServePxe, type ServeInNamespace } from '../helpers/pxe-fixture.js';
+import { makeHomeWithImage, pxeInventoryText, spawnServePxe, tftpGet, type ServeInNamespace } from '../helpers/pxe-fixture.js';
 
 const prefix = `10.213.${subnetOctet()}`;
 const serverIp = `${prefix}.2`;
 const mirrorIp = `${prefix}.3`;
 const macs = { web01: '52:54:00:dd:00:01', db01: '52:54:00:dd:00:03' };
-const sha256 = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
 
 /** A mirror in its own namespace: serves the files under `dir` by path, 404 for the rest (read on every request). */
 const mirrorScript = `
@@ -39,14 +38,11 @@ describe('serve --pxe serves what it can when an installer URL 404s and a packag
   let mirror: ChildProcess | undefined;
   let [server, mirrorNs, client] = ['', '', ''];
   const mirrorDir = () => join(work, 'mirror');
-  const tftpGet = (file: string, out: string) => net.run(client, 'tftp', ['-m', 'binary', serverIp, '-c', 'get', file, out]);
+  const fromServer = (file: string, out: string) => tftpGet(net, client, serverIp, file, out);
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'rootcast-pxe-partial-'));
-    paths = resolveHomePaths({ home: join(work, 'home') });
-    await mkdir(join(work, 'golden', 'etc'), { recursive: true });
-    await writeFile(join(work, 'golden', 'etc', 'motd'), 'golden\n');
-    await addVersion(paths, 'web', join(work, 'golden'));
+    paths = await makeHomeWithImage(work);
     await mkdir(join(mirrorDir(), 'debian'), { recursive: true });
     await mkdir(join(mirrorDir(), 'rocky'), { recursive: true });
     await writeFile(join(mirrorDir(), 'debian', 'linux'), randomBytes(300 * 1024));
@@ -56,6 +52,10 @@ describe('serve --pxe serves what it can when an installer URL 404s and a packag
     [server, mirrorNs, client] = net.namespaces as [string, string, string];
     mirror = net.spawn(mirrorNs, process.execPath, ['-e', mirrorScript, mirrorDir(), mirrorIp], { stdio: ['ignore', 'pipe', 'inherit'] });
     await once(mirror.stdout!, 'data');
+    // The good URLs must answer from serve's namespace before serve fetches them: on a loaded machine the
+    // first connection over a new bridge has taken longer than fetch's 10 s connect timeout.
+    const reach = await net.run(server, 'curl', ['-sS', '-o', '/dev/null', '--retry', '20', '--retry-all-errors', '--retry-delay', '1', '--connect-timeout', '5', '--max-time', '120', `http://${mirrorIp}:8088/debian/linux`], { timeoutMs: 130_000 });
+    expect(reach.exitCode, reach.stderr).toBe(0);
     const url = (path: string) => `"http://${mirrorIp}:8088/${path}"`;
     await writeFile(paths.inventoryFile, pxeInventoryText({
       serverIp,
@@ -68,7 +68,7 @@ describe('serve --pxe serves what it can when an installer URL 404s and a packag
     }), { mode: 0o600 });
     serve = await spawnServePxe(net, server, paths.home, serverIp);
     await serve.waitFor(/pxe: dnsmasq serves DHCP/, 'dnsmasq to start');
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await serve?.stop();
@@ -102,13 +102,13 @@ describe('serve --pxe serves what it can when an installer URL 404s and a packag
       ['installers/debian12/linux', join(mirrorDir(), 'debian', 'linux')],
       ['installers/debian12/initrd.gz', join(mirrorDir(), 'debian', 'initrd.gz')],
     ] as const) {
-      const fetched = await tftpGet(file, join(out, file.replaceAll('/', '_')));
+      const fetched = await fromServer(file, join(out, file.replaceAll('/', '_')));
       expect(fetched.exitCode, `${file}: ${fetched.stderr}`).toBe(0);
       expect(await sha256(join(out, file.replaceAll('/', '_'))), file).toBe(await sha256(source));
     }
-    const missing = await tftpGet('installers/rocky9/vmlinuz', join(out, 'vmlinuz'));
+    const missing = await fromServer('installers/rocky9/vmlinuz', join(out, 'vmlinuz'));
     expect(`${missing.stdout}${missing.stderr}`).toMatch(/Error code 1/);
-    const entry = await tftpGet(`pxelinux.cfg/01-${macs.db01.replaceAll(':', '-')}`, join(out, 'db01.cfg'));
+    const entry = await fromServer(`pxelinux.cfg/01-${macs.db01.replaceAll(':', '-')}`, join(out, 'db01.cfg'));
     expect(entry.exitCode, entry.stderr).toBe(0);
     expect(await readFile(join(out, 'db01.cfg'), 'utf8')).toContain('LOCALBOOT 0');
   });
@@ -123,7 +123,7 @@ describe('serve --pxe serves what it can when an installer URL 404s and a packag
     expect(said).not.toContain('installers/rocky9/vmlinuz: cannot fetch');
     expect(said).toContain(`pxe: ${macs.db01} db01: next PXE boot installs rocky9 (not deployed yet)`);
     const out = join(work, 'db01-after.cfg');
-    const entry = await tftpGet(`pxelinux.cfg/01-${macs.db01.replaceAll(':', '-')}`, out);
+    const entry = await fromServer(`pxelinux.cfg/01-${macs.db01.replaceAll(':', '-')}`, out);
     expect(entry.exitCode, entry.stderr).toBe(0);
     expect(await readFile(out, 'utf8')).toContain('KERNEL installers/rocky9/vmlinuz');
   });
