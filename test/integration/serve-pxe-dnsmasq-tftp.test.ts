@@ -49,7 +49,10 @@ describe('serve --pxe with pxe.tftp: dnsmasq', () => {
     [server, client] = net.namespaces as [string, string];
     serve = await spawnServePxe(net, server, paths.home, serverIp);
     await serve.waitFor(/pxe: dnsmasq serves DHCP and TFTP from /, 'dnsmasq to start');
-  });
+    // The client reaches serve over the bridge before the TFTP assertions (a loaded machine is slow to pass the first frames).
+    const reach = await net.run(client, 'curl', ['-sS', '-o', '/dev/null', '--retry', '20', '--retry-all-errors', '--retry-delay', '1', '--connect-timeout', '5', '--max-time', '120', `http://${serverIp}:8780/healthz`], { timeoutMs: 130_000 });
+    expect(reach.exitCode, reach.stderr).toBe(0);
+  }, 240_000);
 
   afterAll(async () => {
     await serve?.stop();
@@ -69,7 +72,7 @@ describe('serve --pxe with pxe.tftp: dnsmasq', () => {
     const out = join(work, 'got');
     await mkdir(out, { recursive: true });
     const loader = await tftpGet(net, client, serverIp, 'pxelinux.0', join(out, 'pxelinux.0'));
-    expect(loader.exitCode, loader.stderr).toBe(0);
+    expect(loader.exitCode, `${loader.stdout}${loader.stderr}\n--- serve ---\n${serve?.output()}`).toBe(0);
     expect(await sha256(join(out, 'pxelinux.0'))).toBe(await sha256('/usr/lib/PXELINUX/pxelinux.0'));
     const big = await tftpGet(net, client, serverIp, 'installers/debian12/initrd.gz', join(out, 'initrd.gz'));
     expect(big.exitCode, big.stderr).toBe(0);
