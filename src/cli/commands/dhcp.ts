@@ -30,15 +30,16 @@ export const registerDhcpCommands = (program: Command, seed: ContextSeed): void 
     .command('config')
     .description('print a DHCP server config from the inventory: pool, reservations, next-server, boot file per client architecture, the image server option')
     .requiredOption('--format <format>', `isc (dhcpd.conf), dnsmasq or kea (kea-dhcp4 JSON)`)
-    .option('--proxy', 'proxy-DHCP: boot information only, beside the site\'s DHCP server (dnsmasq only)')
+    .option('--proxy', 'proxy-DHCP: boot information only, beside the site\'s DHCP server (dnsmasq only: ISC dhcpd and Kea cannot be proxy-DHCP servers)')
     .option('--interface <name>', 'the interface the server listens on (default: pxe.interface)')
     .action(async (options, command) => {
       const ctx = buildContext(command, seed);
       const format = parseFormat(options.format);
       const proxy = options.proxy === true;
       if (proxy && format !== 'dnsmasq') {
-        throw new RootcastError('USAGE', `--proxy works with --format dnsmasq only: ISC dhcpd and Kea have no proxy-DHCP mode`, {
-          hint: `use "--format ${format}" without --proxy for a config that hands out addresses and boot files, or "--format dnsmasq --proxy" to run beside the site's server`,
+        // Checked against the real daemons: given boot information but no pool, neither offers anything (dhcpd: "no free leases").
+        throw new RootcastError('USAGE', `--proxy works with --format dnsmasq only: ${format === 'isc' ? 'ISC dhcpd' : 'Kea'} cannot be a proxy-DHCP server: it answers a PXE client only with an address lease and has no PXE boot service on port 4011, so it cannot add boot information beside another DHCP server`, {
+          hint: `to leave the site's DHCP server as it is, run "rootcast serve --pxe" with pxe.mode: proxy (or "rootcast dhcp config --format dnsmasq --proxy" for a dnsmasq of your own); if that server is ${format === 'isc' ? 'ISC dhcpd' : 'Kea'} and you may change it, "--format ${format}" without --proxy prints the classes, next-server and reservations to merge into its config`,
         });
       }
       const inputs = await readPxeInputs(ctx.paths);

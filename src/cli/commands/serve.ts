@@ -57,8 +57,8 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
     .option('--rsync-auth-timeout <seconds>', `close an rsync connection that has not authenticated by then (default ${defaultRsyncLimits.preAuthMs / 1000})`)
     .option('--tracker <addr:port>', 'answer BitTorrent announces on this address instead of the HTTP port (docs/fanout.md)')
     .option('--web-seed-resend-rate <mbit>', 'while a swarm has several incomplete peers, pieces the web seed already sent go out again at most this fast in all (Mbit/s; 0: off; docs/fanout.md)')
-    .option('--pxe', 'also serve PXE: sync the boot tree, TFTP on port 69, and a supervised dnsmasq (DHCP or proxy-DHCP, from pxe: in the inventory)')
-    .option('--pxe-interface <name>', 'the interface dnsmasq binds to (default: pxe.interface)')
+    .option('--pxe', 'also serve PXE: sync the boot tree, TFTP on port 69 of the PXE interface\'s addresses, and a supervised dnsmasq (DHCP or proxy-DHCP, from pxe: in the inventory)')
+    .option('--pxe-interface <name>', 'the interface dnsmasq and TFTP bind to (default: pxe.interface)')
     .addHelpText('after', '\nSignals: SIGHUP reloads the inventory, SIGTERM/SIGINT stop. See docs/serve.md and docs/pxe.md.')
     .action(async (options, command) => {
       const context = buildContext(command, seed);
