@@ -35,7 +35,8 @@ fetch() {
     if command -v curl >/dev/null 2>&1; then
       curl -fsS --connect-timeout 10 -o "$2.part" "$1" && break
     else
-      wget -q -T 30 -O "$2.part" "$1" && break
+      # No -T: the busybox 1.35 of Debian 12 and of its d-i initrd segfaults (status 139) on any wget -T.
+      wget -q -O "$2.part" "$1" && break
     fi
     tries=$((tries + 1))
     [ "$tries" -lt 5 ] || { say "cannot download $1"; exit 69; }
