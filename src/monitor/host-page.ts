@@ -21,8 +21,9 @@ const fact = (label: string, value: string): string => `<dt>${label}</dt><dd>${v
 
 /** One line of the log tail; a failure's own log lines under it. */
 export const logLineHtml = (event: StoredEvent): string => {
-  const failed = event.kind === 'phase' && event.status === 'failed';
-  const lines = event.kind === 'phase' && event.log !== undefined && event.log.length > 0 ? `<pre>${escapeHtml(event.log.join('\n'))}</pre>` : '';
+  const failed = event.kind === 'failed' || (event.kind === 'phase' && event.status === 'failed');
+  const log = event.kind === 'phase' || event.kind === 'failed' ? (event.log ?? []) : [];
+  const lines = log.length > 0 ? `<pre>${escapeHtml(log.join('\n'))}</pre>` : '';
   return `<li data-seq="${event.seq}"${failed ? ' class="failed"' : ''}>${escapeHtml(formatEventLine(event))}${lines}</li>`;
 };
 

@@ -14,6 +14,8 @@ const run = promisify(execFile);
 
 /** The %pre section's body of a kickstart. */
 const preSection = (kickstart: string): string => /^%pre [^\n]*\n([\s\S]*?)^%end$/m.exec(kickstart)?.[1] ?? '';
+/** The %onerror section's body of a kickstart. */
+const onErrorSection = (kickstart: string): string => /^%onerror [^\n]*\n([\s\S]*?)^%end$/m.exec(kickstart)?.[1] ?? '';
 /** The value of a preseed's early_command (one line). */
 const earlyCommand = (preseed: string): string => /^d-i preseed\/early_command string (.*)$/m.exec(preseed)?.[1] ?? '';
 
@@ -55,6 +57,31 @@ describe('the installer reports installer-started', () => {
     const events = (await storedEvents(paths, 'web07')).slice(before);
     expect(events).toEqual([expect.objectContaining({ kind: 'installer-started', installer: 'anaconda', host: 'web07', from: '127.0.0.1', install: 1 })]);
     expect(events[0]?.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('the kickstart\'s %onerror posts the installer\'s failure with the %post log\'s last lines (else Anaconda\'s), and never fails', async () => {
+    const kickstart = await runBinary(['--home', paths.home, 'kickstart', 'web07', '--distro', 'rocky9']);
+    expect(kickstart.status, kickstart.stderr).toBe(0);
+    const script = onErrorSection(kickstart.stdout);
+    expect(script).toContain('curl');
+    // Anaconda's /tmp, private to this run: the %post trace a failed bootstrap download left, or only anaconda.log.
+    const runOnError = (setup: string, text: string) =>
+      run('unshare', ['-m', '--propagation', 'private', '/bin/sh', '-c', `mount -t tmpfs none /tmp && ${setup} && exec env -i PATH=/usr/bin:/bin sh -c "$0"`, text]);
+    const postLog = Array.from({ length: 45 }, (_, index) => `+ step ${index}`).concat(['curl: (22) The requested URL returned error: 404', 'a "quoted" \\ line']);
+    const before = (await storedEvents(paths, 'web07')).length;
+    await runOnError(`printf '%s\\n' ${postLog.map((line) => `'${line}'`).join(' ')} >/tmp/rootcast-post.log && echo 'anaconda: not this one' >/tmp/anaconda.log`, script);
+    const events = (await storedEvents(paths, 'web07')).slice(before);
+    expect(events).toEqual([expect.objectContaining({ kind: 'failed', v: 2, stage: 'installer', host: 'web07', from: '127.0.0.1' })]);
+    const failed = events[0]?.kind === 'failed' ? events[0] : undefined;
+    expect(failed?.message).toBe('Anaconda stopped the install (kickstart %onerror); the log lines are from /tmp/rootcast-post.log');
+    expect(failed?.log).toEqual(postLog.slice(-40));
+
+    await runOnError(`echo 'anaconda: storage configuration failed' >/tmp/anaconda.log`, script);
+    const second = (await storedEvents(paths, 'web07')).slice(before + 1);
+    expect(second).toEqual([expect.objectContaining({ kind: 'failed', log: ['anaconda: storage configuration failed'] })]);
+
+    // serve unreachable: the section still succeeds (Anaconda ignores it anyway, but it must not hang).
+    await expect(runOnError('true', script.replace(`127.0.0.1:${server.http.port}`, '127.0.0.1:1'))).resolves.toBeDefined();
   });
 
   test('the preseed\'s early_command posts it through busybox nc, keeps its console marker, and never fails', async () => {
