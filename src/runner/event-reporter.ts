@@ -35,9 +35,9 @@ const running = (event: RunnerEvent | undefined): event is PhaseEvent =>
 
 /**
  * Events go out one at a time in order (the server sees phases in order), each with its own id so a
- * retried post is stored once. The first event is preceded by `runner-started`; a failure carries the
- * last log lines; a running phase is heard from at least every 2 s. Delivery failures are logged
- * locally and never fail or stall the deploy.
+ * retried post is stored once. The first event is `runner-started` (made when the caller did not report
+ * one); a failure carries the last log lines; a running phase is heard from at least every 2 s.
+ * Delivery failures are logged locally and never fail or stall the deploy or update.
  */
 export const createEventReporter = (deps: EventReporterDeps): EventReporter => {
   let chain: Promise<void> = Promise.resolve();
@@ -78,12 +78,13 @@ export const createEventReporter = (deps: EventReporterDeps): EventReporter => {
   return {
     report: (reported) => {
       let event = reported;
-      if (!started) {
-        started = true;
+      // An update reports its own runner-started (via update or push); a deploy gets one made for it.
+      if (!started && event.kind !== 'runner-started') {
         const runnerStarted = buildRunnerStarted(event.host, new Date(event.at), event.run);
         note(runnerStarted);
         send(runnerStarted);
       }
+      started = true;
       if (event.kind === 'phase' && event.status === 'failed' && event.log === undefined) {
         event = { ...event, log: fitLogLines(deps.recentLines?.() ?? tail.lines()) };
       }

@@ -13,7 +13,7 @@ export interface DaemonPull {
   bwlimitKiB?: number;
   /** rsync filter rules after the protected paths, each one `--filter=RULE` argument, in order. @default [] */
   filters?: readonly string[];
-  /** `rootcast update` onto a running root (docs/update.md): item lines instead of progress. @default a deploy's pull */
+  /** `rootcast update` onto a running root (docs/update.md): item lines besides the progress. @default a deploy's pull */
   live?: LivePull;
 }
 
@@ -76,7 +76,8 @@ const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
       excludes: [...pull.protect],
       linkDest: [],
       oneFileSystem: false,
-      progress: pull.live === undefined,
+      // An update reports progress too (its item lines stay on stdout beside it); a dry run moves nothing.
+      progress: pull.live === undefined || !pull.live.dryRun,
       sparse: image,
       dryRun: pull.live?.dryRun ?? false,
       delete: pull.live?.delete ?? true,
@@ -85,8 +86,8 @@ const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
       ...liveOptions(pull.live),
       ...(image ? [] : ['--checksum']),
       daemonSocketOptions,
-      // A deploy's whole-transfer progress needs the whole list first; an update prints item lines, and keeps
-      // rsync's pipelining (measured on 20k files over the daemon: see docs/update.md).
+      // A deploy's whole-transfer progress needs the whole list first; an update keeps rsync's pipelining
+      // (measured on 20k files over the daemon: see docs/update.md), so its percent counts the list found so far.
       ...(pull.live === undefined ? ['--no-inc-recursive'] : []),
       `--timeout=${pull.ioTimeoutSeconds}`,
       `--contimeout=${pull.ioTimeoutSeconds}`,
