@@ -16,6 +16,8 @@ export const registerRunnerCommand = (program: Command, seed: ContextSeed): void
     runner.option(`--${spec.flag}${spec.value === undefined ? '' : ` <${spec.value.toLowerCase()}>`}`, describeRunnerOption(spec));
   }
   runner.action(async (_flags, command) => {
+    // A deploy stops only at its own end (or failure), never at a line nobody reads.
+    seed.closedOutput?.outlive();
     const ctx = buildContext(command, seed);
     // commander stores --work-dir as workDir: the table's keys are those camel-case names.
     const given = command.opts() as Record<string, string | boolean | undefined>;

@@ -23,7 +23,8 @@ export const registerUpdateCommand = (program: Command, seed: ContextSeed): void
     const raw = Object.fromEntries(updateOptionTable.map((spec) => [spec.key, spec.global === true ? undefined : valueOf(spec.flag)])) as RawUpdateOptions;
     const options = parseUpdateOptions({ ...raw, json: ctx.json });
     // As the bundle's update: an SSH session that drops mid-update must not end it at its next line.
-    if (ctx.stdout === process.stdout) outliveClosedOutput([process.stdout, process.stderr]);
+    if (seed.closedOutput !== undefined) seed.closedOutput.outlive();
+    else if (ctx.stdout === process.stdout) outliveClosedOutput([process.stdout, process.stderr]);
     await runAndPrintUpdate(options, { ...realUpdateEffects(ctx.stderr), exec: ctx.exec, now: ctx.now }, ctx.stdout);
   });
 };
