@@ -1,14 +1,9 @@
-import { formatBytes, formatTable } from '../text/format.js';
+import { formatBytes, formatTable, shortenLine } from '../text/format.js';
 import { formatDuration } from './duration.js';
 import type { HostRow } from './host-row.js';
 
 const dash = (value: string | null | undefined): string => (value === null || value === undefined || value === '' ? '-' : value);
 
-/** One line of text, at most `width` characters (messages may hold anything a runner said). */
-const oneLine = (text: string, width: number): string => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
-};
 
 /** The cells of one host's line (pure). */
 export const statusCells = (row: HostRow): string[] => [
@@ -20,7 +15,7 @@ export const statusCells = (row: HostRow): string[] => [
   row.rate === null ? '-' : `${formatBytes(Math.round(row.rate))}/s`,
   row.etaSeconds === null ? '-' : formatDuration(row.etaSeconds),
   row.ageSeconds === null ? '-' : formatDuration(row.ageSeconds),
-  row.message === null ? '-' : oneLine(row.message, 60),
+  row.message === null ? '-' : shortenLine(row.message, 60),
 ];
 
 export const statusHeaders = ['HOST', 'IMAGE', 'STATE', 'PHASE', 'PROGRESS', 'RATE', 'ETA', 'AGE', 'MESSAGE'];

@@ -14,7 +14,8 @@ export interface DashboardSources {
   store: EventStore;
   serverRate: () => number | null;
   now: () => Date;
-  stall: StallPolicy;
+  /** Asked at every flush (a reload may change it). */
+  stall: () => StallPolicy;
   /** How often changes go out, coalesced per host. @default 500 */
   flushMs?: number;
   /** A comment line that keeps proxies from closing an idle stream. @default 15000 */
@@ -71,7 +72,7 @@ export const openDashboardHub = (sources: DashboardSources): DashboardHub => {
     const now = sources.now();
     const hosts = sources.fleetHosts();
     const loaded = await Promise.all(hosts.map(async (host) => ({ host, status: await statusOf(host.name) })));
-    const rows = loaded.map(({ host, status }) => buildHostRow(host, status, now, sources.stall));
+    const rows = loaded.map(({ host, status }) => buildHostRow(host, status, now, sources.stall()));
     const summary = summaryHtml(summariseFleet(rows, loaded.map(({ status }) => status), now, sources.serverRate()));
     for (const client of clients) {
       if (client.host === undefined) {

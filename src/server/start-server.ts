@@ -15,6 +15,7 @@ import type { Server } from 'node:http';
 import { openPayloadService } from './payload-service.js';
 import { createTracker } from './tracker.js';
 import { openEventStore } from '../state/event-store.js';
+import { legacyEventLogWarnings } from '../state/legacy-event-logs.js';
 import type { EventRetention } from '../state/event-retention.js';
 import { defaultStallPolicy, type StallPolicy } from '../monitor/stall.js';
 import { loadDashboardAccess, type DashboardAccess } from './dashboard-access.js';
@@ -66,7 +67,9 @@ export interface StartServerOptions {
 }
 
 export interface MonitorOptions {
+  /** The inventory's server.monitor (the snapshot's `monitor`) wins over these. @default defaultEventRetention */
   retention?: Partial<EventRetention>;
+  /** The inventory's server.monitor wins over these too. @default defaultStallPolicy */
   stall?: Partial<StallPolicy>;
   /** How long a host's status checkpoint may lag behind its log. @default 1000 */
   checkpointDelayMs?: number;
@@ -173,8 +176,11 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   refresher.unref();
 
   const monitor = options.monitor ?? {};
-  const events = openEventStore({ paths: options.paths, now, ...(monitor.retention === undefined ? {} : { retention: monitor.retention }), ...(monitor.checkpointDelayMs === undefined ? {} : { checkpointDelayMs: monitor.checkpointDelayMs }) });
-  const stall = { ...defaultStallPolicy, ...monitor.stall };
+  // The inventory's settings, read again on SIGHUP, over the embedder's; the next event or view uses them.
+  const retention = (): Partial<EventRetention> => ({ ...monitor.retention, ...snapshot.monitor?.retention });
+  const stall = (): StallPolicy => ({ ...defaultStallPolicy, ...monitor.stall, ...snapshot.monitor?.stall });
+  const events = openEventStore({ paths: options.paths, now, retention, ...(monitor.checkpointDelayMs === undefined ? {} : { checkpointDelayMs: monitor.checkpointDelayMs }) });
+  for (const warning of await legacyEventLogWarnings(options.paths)) options.log(`warning: ${warning}`);
   const dashboardAccess = await loadDashboardAccess(options.paths, monitor.requirePassword === true ? undefined : options.http.address);
   const throughput = createThroughputSampler(readProcWrittenBytes, () => performance.now());
   // Sampled all the time (a few reads per transfer), so the first dashboard view already has a rate.
@@ -197,7 +203,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     secret,
     files: options.files,
     events,
-    dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall },
+    dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall: stall() },
     hostState,
     now,
     log: options.log,

@@ -11,6 +11,10 @@ export interface InventoryServe {
   url: string;
   httpPort: number;
   rsyncPort: number;
+  /** What serve wrote to stderr so far (its warnings and log lines). */
+  stderr(): string;
+  /** SIGHUP, as systemctl reload sends it; resolves once serve says how the reload went. */
+  reload(): Promise<void>;
   /** SIGTERM, as systemd stops it; resolves once serve has shut down. */
   stop(): Promise<void>;
 }
@@ -23,8 +27,9 @@ export interface InventoryServe {
 export const startInventoryServe = async (paths: HomePaths): Promise<InventoryServe> => {
   const signals = new EventEmitter();
   let stdout = '';
+  let stderr = '';
   const program = new Command().option('--home <dir>').option('--json').exitOverride();
-  registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true } }, { ...inventoryServeWiring(), signals });
+  registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } }, { ...inventoryServeWiring(), signals });
   const served = program.parseAsync(['--home', paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--rsync-allow', '127.0.0.1'], { from: 'user' });
   let failure: unknown;
   served.catch((error: unknown) => (failure = error));
@@ -36,6 +41,14 @@ export const startInventoryServe = async (paths: HomePaths): Promise<InventorySe
     url,
     httpPort: Number(/:(\d+)$/.exec(url)?.[1]),
     rsyncPort: Number(/:(\d+)\/?$/.exec(listening.rsync)?.[1]),
+    stderr: () => stderr,
+    reload: async () => {
+      const said = (text: string): number => text.split('\n').filter((line) => /^(reloaded|reload failed)/.test(line)).length;
+      const before = said(stderr);
+      signals.emit('SIGHUP');
+      for (let attempt = 0; attempt < 200 && said(stderr) === before; attempt += 1) await sleep(50);
+      if (said(stderr) === before) throw new Error('rootcast serve did not finish its reload');
+    },
     stop: async () => {
       signals.emit('SIGTERM');
       await served.catch(() => undefined);

@@ -142,6 +142,25 @@ describe('the dashboard in a browser', () => {
     await page.close();
   });
 
+  test('a long message is one short line in the table, the whole text in its tooltip', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${base()}/`);
+    await page.locator('#conn.live').waitFor();
+    const long = `warning: ${Array.from({ length: 400 }, (_, index) => `/srv/data/file-${index}`).join(' ')}`.slice(0, 4096);
+    expect(long.length).toBe(4096);
+    await post('web01', phase('web01', 'identity', 'progress', { message: long }));
+    const cell = page.locator('#host-web01 td.message');
+    await page.waitForFunction(() => (document.querySelector('#host-web01 td.message')?.textContent ?? '').startsWith('warning: /srv/data/file-0 '));
+    const shown = (await cell.textContent()) ?? '';
+    expect(shown.length).toBeLessThanOrEqual(160);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(await cell.locator('span[title]').getAttribute('title')).toBe(long);
+    // At 1366×768 the table still fits the window.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await shot(page, 'fleet-long-message');
+    await page.close();
+  });
+
   test('readable on a phone: rows become cards, nothing scrolls sideways', async () => {
     const page = await chrome.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });

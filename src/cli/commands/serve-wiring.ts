@@ -3,6 +3,7 @@ import { planAnswerFiles } from '../../answer/answer-file-plan.js';
 import { answerInputsFromInventory } from '../../answer/inventory-inputs.js';
 import { installAccessPolicy } from '../../inventory/install-access.js';
 import { loadInventory } from '../../inventory/load.js';
+import { monitorSettingsOf } from '../../inventory/monitor-settings.js';
 import { resolveHosts } from '../../inventory/resolve.js';
 import { servedIdentityDir } from '../../overrides/identity-layer.js';
 import { overridesRequestWithIdentity } from '../../overrides/inventory-request.js';
@@ -31,6 +32,7 @@ export const inventoryServeWiring = (): ServeWiring => {
       return {
         fleet,
         access: installAccessPolicy(inventory),
+        monitor: monitorSettingsOf(inventory),
         overridesRequest: async (name, version) => {
           const host = hosts.find((candidate) => candidate.name === name);
           return host === undefined ? undefined : overridesRequestWithIdentity(ctx.paths, inventory, host, version, servedIdentityDir(ctx.paths));
