@@ -4,7 +4,8 @@ import { formatBytes } from '../text/format.js';
 import { formatDuration } from './duration.js';
 import { formatEventLine } from './event-line.js';
 import type { HostRow } from './host-row.js';
-import { ageHtml, progressHtml, stateBadge } from './host-row-html.js';
+import { ageHtml, progressHtml, pxeHtml, stateBadge } from './host-row-html.js';
+import { explainPxeNext } from './pxe-next.js';
 import { escapeHtml } from './html.js';
 import { pageFrame } from './page-frame.js';
 import { layoutTimeline, renderTimeline } from './timeline.js';
@@ -42,6 +43,7 @@ export const hostLiveHtml = (view: Pick<HostPageView, 'row' | 'status' | 'now'>)
     fact('ETA', row.etaSeconds === null ? '-' : formatDuration(row.etaSeconds)),
     fact('last event', ageHtml(row)),
     fact('groups', escapeHtml(row.groups.join(', ') || '-')),
+    ...(row.pxe === null ? [] : [fact('next PXE boot', `${pxeHtml(row.pxe)} <small>${escapeHtml(explainPxeNext(row.pxe))}</small>`)]),
   ].join('')}</dl>
 ${failure}
 <h2>Timeline</h2>

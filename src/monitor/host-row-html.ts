@@ -1,6 +1,7 @@
 import { formatBytes, shortenLine } from '../text/format.js';
 import { formatDuration } from './duration.js';
 import type { HostRow } from './host-row.js';
+import { describePxeNext, explainPxeNext, type PxeNext } from './pxe-next.js';
 import { escapeHtml, token } from './html.js';
 
 const cell = (label: string, content: string, extra = ''): string => `<td data-label="${label}"${extra}>${content}</td>`;
@@ -29,6 +30,10 @@ const messageHtml = (row: HostRow): string => {
   return short === full ? text : `<span title="${escapeHtml(full)}">${text}</span>`;
 };
 
+/** What the host's next network boot does, why in its tooltip. */
+export const pxeHtml = (next: PxeNext): string =>
+  `<span class="pxe-${token(next.kind)}" title="${escapeHtml(explainPxeNext(next))}">${escapeHtml(describePxeNext(next))}</span>`;
+
 /** One row of the fleet table; the script swaps it whole when the host's state changes. */
 export const hostRowHtml = (row: HostRow, hidden = false): string => {
   const classes = [`state-${token(row.state)}`, ...(row.stalled ? ['stalled'] : [])].join(' ');
@@ -43,6 +48,7 @@ export const hostRowHtml = (row: HostRow, hidden = false): string => {
     cell('rate', row.rate === null ? '-' : `${formatBytes(Math.round(row.rate))}/s`),
     cell('ETA', row.etaSeconds === null ? '-' : formatDuration(row.etaSeconds)),
     cell('last event', ageHtml(row)),
+    ...(row.pxe === null ? [] : [cell('next PXE boot', pxeHtml(row.pxe), ' class="pxe"')]),
     cell('message', message, ' class="message"'),
     '</tr>',
   ].join('');

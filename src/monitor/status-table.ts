@@ -1,6 +1,7 @@
 import { formatBytes, formatTable, shortenLine } from '../text/format.js';
 import { formatDuration } from './duration.js';
 import type { HostRow } from './host-row.js';
+import { describePxeNext } from './pxe-next.js';
 
 const dash = (value: string | null | undefined): string => (value === null || value === undefined || value === '' ? '-' : value);
 
@@ -15,10 +16,13 @@ export const statusCells = (row: HostRow): string[] => [
   row.rate === null ? '-' : `${formatBytes(Math.round(row.rate))}/s`,
   row.etaSeconds === null ? '-' : formatDuration(row.etaSeconds),
   row.ageSeconds === null ? '-' : formatDuration(row.ageSeconds),
+  // Only with a `pxe:` block in the inventory (then every row has one).
+  ...(row.pxe === null ? [] : [describePxeNext(row.pxe)]),
   row.message === null ? '-' : shortenLine(row.message, 60),
 ];
 
-export const statusHeaders = ['HOST', 'IMAGE', 'STATE', 'PHASE', 'PROGRESS', 'RATE', 'ETA', 'AGE', 'MESSAGE'];
+/** The columns; PXE (the next network boot) only when the inventory has a `pxe:` block. */
+export const statusHeaders = (withPxe: boolean): string[] => ['HOST', 'IMAGE', 'STATE', 'PHASE', 'PROGRESS', 'RATE', 'ETA', 'AGE', ...(withPxe ? ['PXE'] : []), 'MESSAGE'];
 
 /** `rootcast status`: the table (pure). */
-export const formatStatusTable = (rows: readonly HostRow[]): string => formatTable(statusHeaders, rows.map(statusCells));
+export const formatStatusTable = (rows: readonly HostRow[]): string => formatTable(statusHeaders(rows.some((row) => row.pxe !== null)), rows.map(statusCells));

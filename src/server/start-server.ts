@@ -20,6 +20,7 @@ import type { EventRetention } from '../state/event-retention.js';
 import { defaultStallPolicy, type StallPolicy } from '../monitor/stall.js';
 import { loadDashboardAccess, type DashboardAccess } from './dashboard-access.js';
 import { openDashboardHub } from './dashboard-hub.js';
+import { createPxeNextCache } from './pxe-next-cache.js';
 import { createThroughputSampler, readProcWrittenBytes } from './rsync-throughput.js';
 import type { ServePxeHooks } from './pxe-hooks.js';
 import { openHostState } from './host-state-access.js';
@@ -186,7 +187,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   // Sampled all the time (a few reads per transfer), so the first dashboard view already has a rate.
   const sampling = setInterval(() => void throughput.sample(gate.connections().map((connection) => connection.pid)), 2000);
   sampling.unref();
-  const hub = openDashboardHub({ fleetHosts: () => fleetHostsOf(snapshot.fleet), store: events, serverRate: throughput.latest, now, stall, ...(monitor.flushMs === undefined ? {} : { flushMs: monitor.flushMs }) });
+  const pxeNext = createPxeNextCache(() => snapshot.pxeNext, () => now().getTime(), options.log);
+  const hub = openDashboardHub({ fleetHosts: () => fleetHostsOf(snapshot.fleet), store: events, serverRate: throughput.latest, now, stall, pxeNext: pxeNext.get, ...(monitor.flushMs === undefined ? {} : { flushMs: monitor.flushMs }) });
   const payloads = openPayloadService({ paths: options.paths, exec: options.exec ?? execProcess, now, nowMs: () => now().getTime(), log: options.log });
   const tracker = createTracker({ nowMs: () => now().getTime() });
   const rsyncEndpoint = (localAddress: string | undefined): string => {
@@ -203,7 +205,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     secret,
     files: options.files,
     events,
-    dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall: stall() },
+    dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall: stall(), pxeNext: pxeNext.get },
     hostState,
     now,
     log: options.log,
@@ -260,6 +262,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         const next = await loadValidSnapshot(options.loadSnapshot);
         await rewriteConfig(next.fleet);
         snapshot = next;
+        pxeNext.clear();
         for (const warning of accessWarnings(next.access)) options.log(`warning: ${warning}`);
         return { ok: true, hosts: next.fleet.hosts.length };
       } catch (error) {

@@ -8,6 +8,8 @@ import type { Inventory } from '../../inventory/types.js';
 import type { FleetHost } from '../../monitor/host-row.js';
 import { selectFleetHosts } from '../../monitor/host-spec.js';
 import { readFleet, type FleetReading } from '../../monitor/read-fleet.js';
+import { readPxeNext, type PxeNextInputs } from '../../monitor/read-pxe-next.js';
+import { loadAnswerFamilies } from './pxe-inputs.js';
 import { defaultStallPolicy, type StallPolicy } from '../../monitor/stall.js';
 import { clearScreen, formatStatusView, hideCursor, plainWatchLines, showCursor, type PlainWatchState } from '../../monitor/watch-frames.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
@@ -33,6 +35,10 @@ export const loadFleetHosts = async (ctx: CommandContext): Promise<{ hosts: Flee
   const hosts = resolveHosts(inventory).map((host) => ({ name: host.name, groups: host.groups, imageRef: host.image?.ref ?? '-' }));
   return { hosts, file: loaded.file, inventory };
 };
+
+/** With a `pxe:` block, what each host's next PXE boot is decided from (read once; the choices are read at every reading). */
+const pxeNextInputsOf = async (inventory: Inventory): Promise<PxeNextInputs | undefined> =>
+  inventory.pxe === undefined ? undefined : { hosts: resolveHosts(inventory), installers: inventory.pxe.installers ?? {}, families: await loadAnswerFamilies() };
 
 /** Exit status: any selected host in state failed makes the command fail (65), after the table is printed. */
 const failIfAnyFailed = (reading: FleetReading): void => {
@@ -109,7 +115,8 @@ export const registerStatusCommand = (program: Command, seed: StatusSeed): void 
       // The inventory's server.monitor thresholds, as serve's dashboard uses them; --stalled-after over them.
       const stall: StallPolicy = { ...defaultStallPolicy, ...monitorSettingsOf(inventory).stall, ...(stalledAfterMs === undefined ? {} : { runnerMs: stalledAfterMs }) };
       const selected = selectFleetHosts(hosts, specs, file);
-      const read = (): Promise<FleetReading> => readFleet(ctx.paths, selected, ctx.now(), stall);
+      const pxeInputs = await pxeNextInputsOf(inventory);
+      const read = async (): Promise<FleetReading> => readFleet(ctx.paths, selected, ctx.now(), stall, pxeInputs === undefined ? undefined : await readPxeNext(ctx.paths, pxeInputs));
       const reading = options.watch === true ? await watch(ctx, read, intervalMs, seed.signals ?? process) : await read();
       if (options.watch !== true) {
         ctx.stdout.write(ctx.json ? `${JSON.stringify({ summary: reading.summary, hosts: reading.rows }, null, 2)}\n` : formatStatusView(reading));
