@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -21,4 +22,14 @@ export const answerFileToken = (answer: string): string => /ROOTCAST_TOKEN='?([A
 export const runEarlyCommand = async (command: string, console: string, path: string): Promise<void> => {
   await writeFile(console, '');
   await run('unshare', ['-m', '--propagation', 'private', '/bin/sh', '-c', `mount --bind ${console} /dev/console && exec env -i PATH=${path} sh -c "$0"`, command]);
+};
+
+/** Applets of the bookworm d-i initrd's busybox that the installer scripts use (it has no curl; its wget cannot POST). */
+const diApplets = ['sh', 'cat', 'date', 'printf', 'nc', 'echo', 'awk', 'wget', 'mkdir', 'chmod', 'mv', 'rm', 'sleep', 'tail', 'tr', 'cut', 'sed', 'wc', 'grep'];
+
+/** What d-i's environment offers, as a PATH: a directory `dir` of links to this machine's busybox. */
+export const makeBusyboxPath = async (dir: string): Promise<string> => {
+  await mkdir(dir);
+  for (const applet of diApplets) await symlink('/bin/busybox', join(dir, applet));
+  return dir;
 };

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FailedEvent, StoredEvent } from '../../src/protocol/host-event.js';
 import { readHostStatus } from '../../src/state/event-read.js';
+import { makeBusyboxPath } from '../helpers/installer-scripts.js';
 import { buildRunnerBundle } from '../helpers/runner-harness.js';
 import { startServeForTests, type ServeForTests } from '../helpers/serve-for-tests.js';
 
@@ -44,11 +45,7 @@ describe('boot/bootstrap.sh reports its own failure to serve', () => {
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'rootcast-bootstrap-failure-'));
     // What d-i offers: busybox applets, no curl (its wget cannot POST: the report goes through nc).
-    busyboxPath = join(scratch, 'busybox-bin');
-    await mkdir(busyboxPath);
-    for (const applet of ['sh', 'cat', 'date', 'printf', 'nc', 'echo', 'wget', 'mkdir', 'chmod', 'mv', 'rm', 'sleep', 'tail', 'tr', 'cut', 'sed', 'wc', 'grep']) {
-      await symlink('/bin/busybox', join(busyboxPath, applet));
-    }
+    busyboxPath = await makeBusyboxPath(join(scratch, 'busybox-bin'));
     // A node binary this machine cannot run (another architecture's, or one needing a newer glibc).
     const notNode = join(scratch, 'not-node');
     await writeFile(notNode, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0xde, 0xad, 0xbe, 0xef]));

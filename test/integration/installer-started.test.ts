@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import type { RunningServer } from '../../src/server/start-server.js';
 import { runBinary } from '../helpers/cli.js';
-import { earlyCommand, kickstartSection, runEarlyCommand } from '../helpers/installer-scripts.js';
+import { earlyCommand, kickstartSection, makeBusyboxPath, runEarlyCommand } from '../helpers/installer-scripts.js';
 import { storedEvents } from '../helpers/stored-events.js';
 import { buildFixtureStore, startTokenServe } from './serve-fixture.js';
 
@@ -29,9 +29,7 @@ describe('the installer reports installer-started', () => {
     server = await startTokenServe(paths, work, { hosts: [{ name: 'web07', macs: [], imageRef: 'web@1' }] });
     await writeFile(join(paths.home, 'rootcast.yaml'), `server: {url: "http://127.0.0.1:${server.http.port}"}\nhosts:\n  web07: {image: web}\n`);
     // What d-i's environment offers: busybox applets, no curl.
-    busyboxPath = join(work, 'busybox-bin');
-    await mkdir(busyboxPath);
-    for (const applet of ['sh', 'cat', 'date', 'printf', 'nc', 'echo', 'awk']) await symlink('/bin/busybox', join(busyboxPath, applet));
+    busyboxPath = await makeBusyboxPath(join(work, 'busybox-bin'));
   });
 
   afterAll(async () => {
