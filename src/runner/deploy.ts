@@ -150,7 +150,8 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       await removeDeadToolboxes(options.workDir, effects.pid, (line) => log.write(line));
     }
     log.write(`run ${run}: deploy ${instructions.ref} to ${instructions.host} from ${options.server}`);
-    const activeReporter = createEventReporter({ api, log, stderr: effects.stderr });
+    // A failure carries the install log's tail (rsync's stderr, the boot loader's output), not only the events.
+    const activeReporter = createEventReporter({ api, log, stderr: effects.stderr, recentLines: () => log.recent() });
     reporter = activeReporter;
     const started = Date.now();
     try {

@@ -5,7 +5,7 @@ import type { MountNamespace } from '../sys/mount-namespace.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
 import type { StreamResult } from '../sys/stream-process.js';
-import { createProgressThrottle, parseProgressLine } from './progress.js';
+import { progressReporter } from './progress.js';
 import { chrootTargetDir } from './plan.js';
 import { classifyRsyncExit } from './rsync-exit.js';
 import { retryWithBackoff } from './retry-policy.js';
@@ -27,12 +27,8 @@ const pullWithRetries = (phase: PullPhase, step: { what: string; pull: PlannedCo
       runtime.hooks.onRetry?.(reason, tries, delay);
     } },
     async () => {
-      const throttle = createProgressThrottle(runtime.progressIntervalMs, runtime.monotonicMs);
       const finished = await streamPlanned(runtime, step.pull, namespace, {
-        onStdoutLine: (line) => {
-          const progress = parseProgressLine(line);
-          if (progress !== undefined && throttle(progress)) runtime.progress(phase, progress);
-        },
+        onStdoutLine: progressReporter(runtime.progressIntervalMs, runtime.monotonicMs, (progress) => runtime.progress(phase, progress)),
       });
       return classifyRsyncExit(finished, step.what, step.pull.okExitCodes, { destination: chrootTargetDir });
     },

@@ -120,6 +120,12 @@ export interface HeldVersion extends DeployedVersion {
 
 const held = ({ image, version, ref }: DeployedVersion, role: HoldRole): HeldVersion => ({ image, version, ref, role });
 
+/** The bootstrap or installer saw the install fail: recorded unless the runner already said why, for this delivery. */
+export const recordFailedOutsideRunner = (record: HostRecord, message: string, now: Date): HostRecord =>
+  record.deploying !== undefined && record.last?.result === 'failed' && record.last.ref === record.deploying.ref && record.last.at >= record.deploying.since
+    ? record
+    : recordFailed(record, message, now);
+
 /**
  * Every version the host needs kept in the store: what it runs, what it is getting, and what
  * `rootcast update --rollback` returns it to (the newest previous version; older ones may be pruned).

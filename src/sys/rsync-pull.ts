@@ -19,7 +19,7 @@ export interface DaemonPull {
   bwlimitKiB?: number;
   /** rsync filter rules after the protected paths, each one `--filter=RULE` argument, in order. @default [] */
   filters?: readonly string[];
-  /** `rootcast update` onto a running root (docs/update.md): item lines instead of progress. @default a deploy's pull */
+  /** `rootcast update` onto a running root (docs/update.md): item lines besides the progress. @default a deploy's pull */
   live?: LivePull;
 }
 
@@ -95,8 +95,8 @@ const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
       ...liveOptions(pull.live),
       ...(image ? [] : ['--checksum']),
       daemonSocketOptions,
-      // A deploy's whole-transfer progress needs the whole list first; an update prints item lines, and keeps
-      // rsync's pipelining (measured on 20k files over the daemon: see docs/update.md).
+      // A deploy's whole-transfer progress needs the whole list first; an update keeps rsync's pipelining
+      // (measured on 20k files over the daemon: see docs/update.md), so its percent counts the list found so far.
       ...(pull.live === undefined ? ['--no-inc-recursive'] : []),
       `--timeout=${pull.ioTimeoutSeconds}`,
       `--contimeout=${pull.ioTimeoutSeconds}`,

@@ -32,6 +32,9 @@ export interface StreamResult {
   stalledMs?: number;
 }
 
+/** rsync --info=progress2 lines ("   32,768   3%   0.00kB/s   0:00:00", with "(xfr#1, to-chk=2/5)" once files move). */
+const isProgressRedraw = (line: string): boolean => line.includes('to-chk=') || line.includes('ir-chk=') || /^\s+[\d,.']+\s+\d{1,3}%\s/.test(line);
+
 /**
  * Runs a program and streams its stdout line by line (execProcess only returns output at the end).
  * Never rejects for an exit code: the caller classifies exit codes (retry, fatal, ok).
@@ -60,8 +63,8 @@ export const streamProcess = (request: StreamRequest): Promise<StreamResult> =>
       partial = pieces.pop() ?? '';
       for (const line of pieces) {
         request.onStdoutLine?.(line);
-        // Progress redraws are consumed by the callback; only the rest (stats) is worth keeping.
-        if (!line.includes('to-chk=') && !line.includes('ir-chk=')) stdout = appendBounded(stdout, `${line}\n`);
+        // Progress redraws are consumed by the callback; only the rest (stats, item lines) is worth keeping.
+        if (!isProgressRedraw(line)) stdout = appendBounded(stdout, `${line}\n`);
       }
     });
     child.stderr.on('data', (chunk: string) => {

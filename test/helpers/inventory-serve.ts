@@ -15,6 +15,8 @@ export interface InventoryServe {
   log(): string;
   /** What serve listens to for signals: emit SIGHUP to reload. */
   signals: EventEmitter;
+  /** SIGHUP, as systemctl reload sends it; resolves once serve says how the reload went. */
+  reload(): Promise<void>;
   /** SIGTERM, as systemd stops it; resolves once serve has shut down. */
   stop(): Promise<void>;
 }
@@ -54,6 +56,13 @@ export const startInventoryServe = async (paths: HomePaths, options: InventorySe
     rsyncPort: Number(/:(\d+)\/?$/.exec(listening.rsync)?.[1]),
     log: () => stderr,
     signals,
+    reload: async () => {
+      const said = (text: string): number => text.split('\n').filter((line) => /^(reloaded|reload failed)/.test(line)).length;
+      const before = said(stderr);
+      signals.emit('SIGHUP');
+      for (let attempt = 0; attempt < 200 && said(stderr) === before; attempt += 1) await sleep(50);
+      if (said(stderr) === before) throw new Error('rootcast serve did not finish its reload');
+    },
     stop: async () => {
       signals.emit('SIGTERM');
       await served.catch(() => undefined);

@@ -58,6 +58,8 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
     .option('--settle <n>', 'after the pull, re-pull files that changed while it read them, up to N times (0: off; docs/capture.md)', String(defaultSettleRepulls))
     .option('--dry-run', 'inspect the source and print the plan with every command it would run; change nothing')
     .action(async (spec, options, command) => {
+      // A capture half-written into staging would be left behind: it finishes (or fails) on its own.
+      seed.closedOutput?.outlive();
       const ctx = buildContext(command, seed);
       const image = checkOptionValue('--image', () => assertImageName(options.image));
       const source = chooseSource(spec, options.fromDir);

@@ -114,6 +114,8 @@ export const registerPushCommands = (program: Command, seed: ContextSeed): void 
     .option('--no-bootloader', 'do not rebuild initramfs and boot loader configuration after a kernel change')
     .option('--reboot', 'hosts reboot when their update needs it');
   addFleetOptions(push as unknown as PlainCommand).action(async (specs: string[], options: FleetOptions & PushFlags, command: PlainCommand) => {
+    // Hosts mid-update are waited for and reported to serve, whoever reads push's lines.
+    seed.closedOutput?.outlive();
     const ctx = buildContext(command, seed);
     await runFleetCommand(ctx, specs, settingsOf('push', options, options), options, options.dryRun === true);
   });

@@ -61,6 +61,8 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
     .option('--pxe-interface <name>', 'the interface dnsmasq and TFTP bind to (default: pxe.interface)')
     .addHelpText('after', '\nSignals: SIGHUP reloads the inventory, SIGTERM/SIGINT stop. See docs/serve.md and docs/pxe.md.')
     .action(async (options, command) => {
+      // A server whose log reader went away keeps serving (its supervised daemons stop only with it).
+      seed.closedOutput?.outlive();
       const context = buildContext(command, seed);
       const http = parseListenAddress(options.http, '--http');
       const rsync = parseListenAddress(options.rsync, '--rsync');

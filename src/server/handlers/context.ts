@@ -4,6 +4,7 @@ import type { ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
 import type { EventStore } from '../../state/event-store.js';
+import type { PxeNext } from '../../monitor/pxe-next.js';
 import type { StallPolicy } from '../../monitor/stall.js';
 import type { DashboardAccess } from '../dashboard-access.js';
 import type { DashboardHub } from '../dashboard-hub.js';
@@ -31,6 +32,8 @@ export interface DashboardServices {
   hub: DashboardHub;
   serverRate: () => number | null;
   stall: StallPolicy;
+  /** Each host's next PXE boot (at most 2 s old); undefined without a `pxe:` block in the inventory. */
+  pxeNext: () => Promise<ReadonlyMap<string, PxeNext> | undefined>;
 }
 
 /** What one request's handler may use; built per request from the running server's current state. */

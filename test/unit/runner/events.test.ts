@@ -6,7 +6,7 @@ const at = new Date('2025-05-01T10:00:00.000Z');
 describe('runner events', () => {
   test('carry host, phase, status and the time; absent details are left out of the JSON', () => {
     const event = buildEvent('web07', 'preflight', 'started', at, {}, undefined, 'event-id-0001');
-    expect(event).toEqual({ v: 1, kind: 'phase', id: 'event-id-0001', host: 'web07', phase: 'preflight', status: 'started', at: '2025-05-01T10:00:00.000Z' });
+    expect(event).toEqual({ v: 2, kind: 'phase', id: 'event-id-0001', host: 'web07', phase: 'preflight', status: 'started', at: '2025-05-01T10:00:00.000Z' });
     expect(Object.keys(event)).not.toContain('percent');
     expect(buildEvent('web07', 'preflight', 'started', at).id).not.toBe(buildEvent('web07', 'preflight', 'started', at).id);
   });
