@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles the runner into one file (dist/runner.cjs) that runs with a bare `node` on the installing
-// machine: no node_modules there. Usage: node scripts/build-runner.mjs [--outfile FILE]
+// machine: no node_modules there. Usage: node scripts/build-runner.mjs [--outfile FILE] [--list-sources]
+// --list-sources: also print every file of src/ the bundle took in (from esbuild's metafile), one a line.
 import { build } from 'esbuild';
 import { chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -40,3 +41,7 @@ const result = await build({
 await chmod(outfile, 0o755);
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 process.stderr.write(`build-runner: ${outfile} (${Math.round(bytes / 1024)} KiB)\n`);
+if (process.argv.includes('--list-sources')) {
+  const sources = Object.keys(result.metafile.inputs).filter((input) => input.startsWith('src/')).sort();
+  process.stdout.write(`${sources.join('\n')}\n`);
+}

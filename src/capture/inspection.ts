@@ -1,4 +1,5 @@
-import type { DiskEntry, DistroFootprint, MountEntry } from '../image/manifest.js';
+import type { DiskEntry, DistroFootprint } from '../image/manifest.js';
+import type { MountEntry } from '../sys/mount-table.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import { parseLsblk } from './lsblk.js';
 import { parseProcMounts } from '../sys/mount-table.js';

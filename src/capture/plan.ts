@@ -1,4 +1,4 @@
-import type { MountEntry } from '../image/manifest.js';
+import type { MountEntry } from '../sys/mount-table.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import { maxLinkDest, planRsyncCommand, type RsyncTransfer } from '../sys/rsync.js';
 import { buildSshArgs } from '../sys/ssh-options.js';

@@ -1,6 +1,7 @@
 import { resolveHomePaths, type HomePaths } from '../home/paths.js';
 import type { ClosedOutputGuard } from '../sys/closed-output.js';
 import { execProcess, type Exec } from '../sys/exec.js';
+import { openSshSession, type OpenSsh } from '../sys/ssh-session.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -16,6 +17,8 @@ export interface CommandContext {
   stderr: OutputStream;
   now: () => Date;
   env: NodeJS.ProcessEnv;
+  /** How SSH sessions are opened (push, drift). @default openSshSession */
+  openSsh: OpenSsh;
 }
 
 interface GlobalOptions {
@@ -31,6 +34,7 @@ export interface ContextSeed {
   stderr?: OutputStream;
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
+  openSsh?: OpenSsh;
 }
 
 /** Anything commander hands an action that can report global options. */
@@ -49,5 +53,6 @@ export const buildContext = (command: OptionSource, seed: ContextSeed = {}): Com
     stderr: seed.stderr ?? process.stderr,
     now: seed.now ?? (() => new Date()),
     env,
+    openSsh: seed.openSsh ?? openSshSession,
   };
 };

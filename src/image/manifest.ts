@@ -1,3 +1,5 @@
+import type { MountEntry } from '../sys/mount-table.js';
+
 /** Where a version's content came from. */
 export type ManifestSource =
   | { kind: 'ssh'; user: string; host: string; port: number }
@@ -11,14 +13,6 @@ export interface DistroFootprint {
   name?: string;
   prettyName?: string;
   idLike: string[];
-}
-
-/** One line of the golden client's /proc/mounts, as seen at capture time. */
-export interface MountEntry {
-  device: string;
-  mountPoint: string;
-  fsType: string;
-  options: string;
 }
 
 /** A block device as lsblk reported it on the golden client. */

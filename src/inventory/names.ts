@@ -1,10 +1,12 @@
+import { imageNameProblem } from '../image/name.js';
+
 // RFC 1123 label, lowercase only so two spellings of one host cannot both exist.
 const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-// Groups and networks name override directories (overrides/group/<g>), so they follow the image-name rule.
-const entityName = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 // Vars are read by templates as {{vars.name}}, so they must be plain identifiers.
 const varName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Linux refuses longer interface names (IFNAMSIZ is 16 with the NUL); "/" and whitespace break sysfs and tools.
+// The kernel's dev_valid_name bounds it: 1-15 bytes (IFNAMSIZ is 16 with the NUL), not "." or "..", no "/", ":"
+// (an alias label such as eth0:1 is not an interface) or whitespace. Within that, only characters every config
+// file and command line takes as they are, and no leading "-" (ip and dnsmasq would read an option).
 const interfaceName = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 
 /** Why `name` cannot be a host name (an RFC 1123 DNS label), or undefined when it can. */
@@ -17,9 +19,9 @@ export const hostNameProblem = (name: string): string | undefined => {
   return undefined;
 };
 
-/** Why `name` cannot name a group or network, or undefined when it can. */
+/** Why `name` cannot name a group or network, or undefined when it can: they name override directories (overrides/group/<g>), so the image-name rule. */
 export const entityNameProblem = (kind: 'group' | 'network', name: string): string | undefined => {
-  if (!entityName.test(name) || name.includes('..')) {
+  if (imageNameProblem(name) !== undefined) {
     return `${kind} name "${name}" must be 1-63 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit`;
   }
   return undefined;

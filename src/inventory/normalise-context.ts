@@ -1,6 +1,4 @@
 import type { ZodType, ZodTypeDef } from 'zod';
-import { isRootcastError } from '../errors/rootcast-error.js';
-import { parseImageRef } from '../image/ref.js';
 import type { InventoryIssue, IssuePath } from './issue.js';
 import { mtuProblem } from './identity-settings.js';
 import { domainProblem, interfaceNameProblem, varNameProblem } from './names.js';
@@ -29,17 +27,6 @@ export const parseEntry = <T>(ctx: NormaliseContext, schema: ZodType<T, ZodTypeD
   if (result.success) return result.data;
   ctx.issues.push(...shapeIssues(result.error.issues, ctx.root, path));
   return undefined;
-};
-
-/** Why text is not an image reference (`web`, `web@3`, `web@stable`), or undefined. */
-export const imageRefProblem = (text: string): string | undefined => {
-  try {
-    parseImageRef(text);
-    return undefined;
-  } catch (error) {
-    if (isRootcastError(error)) return error.message;
-    throw error;
-  }
 };
 
 /** The image name part of a reference: `web@3` → `web`. */

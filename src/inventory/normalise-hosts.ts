@@ -1,9 +1,10 @@
+import { imageRefProblem } from '../image/ref.js';
 import { expandHostPattern, isHostPattern } from './host-pattern.js';
 import { allocateIpv4 } from './ipv4.js';
 import type { IssuePath } from './issue.js';
 import { normaliseMac } from './mac.js';
 import { hostNameProblem } from './names.js';
-import { addError, addWarning, checkIdentity, checkVars, itemPath, imageRefProblem, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
+import { addError, addWarning, checkIdentity, checkVars, itemPath, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
 import { hostSchema, type RawHost } from './schema.js';
 import type { HostDef } from './types.js';
 

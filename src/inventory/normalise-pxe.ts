@@ -1,6 +1,8 @@
+import { imageNameProblem } from '../image/name.js';
 import { parseDuration } from './duration.js';
 import { formatIpv4, hostAddressProblem, parseIpv4, parseSubnet } from './ipv4.js';
 import type { IssuePath } from './issue.js';
+import { interfaceNameProblem } from './names.js';
 import { addError, itemPath, optional, parseEntry, type NormaliseContext } from './normalise-context.js';
 import { pxeSchema, type RawPxe } from './schema.js';
 import type { NetworkDef, PxeArchitecture, PxeDef, PxeInstallerDef } from './types.js';
@@ -10,9 +12,6 @@ export const pxeArchitectures: readonly PxeArchitecture[] = ['bios', 'x64-uefi',
 /** @default 1 hour: short enough that a first boot round's leases turn over, long enough for an install. */
 export const defaultLeaseSeconds = 3600;
 
-const interfacePattern = /^[A-Za-z0-9_.:-]{1,15}$/;
-// Installer names become directories of the boot tree: keep them to one safe path segment.
-const installerNamePattern = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 /** Why `text` is neither an absolute path nor an http(s) URL a boot file can come from, or undefined. */
 export const bootSourceProblem = (text: string): string | undefined => {
@@ -63,7 +62,8 @@ const parseInstallers = (ctx: NormaliseContext, raw: RawPxe['installers']): Reco
   const installers: Record<string, PxeInstallerDef> = {};
   for (const [name, installer] of Object.entries(raw ?? {})) {
     const path: IssuePath = ['pxe', 'installers', name];
-    if (!installerNamePattern.test(name)) {
+    // Installer names become directories of the boot tree: one safe path segment, as an image name is.
+    if (imageNameProblem(name) !== undefined) {
       addError(ctx, path, `"${name}" is not a distro profile name such as debian12 or rocky9`);
       continue;
     }
@@ -95,7 +95,8 @@ export const normalisePxe = (ctx: NormaliseContext, value: unknown, networks: Re
   if (raw === undefined) return undefined;
   const network = chooseNetwork(ctx, raw, networks);
   const mode = raw.mode ?? 'dhcp';
-  if (raw.interface !== undefined && !interfacePattern.test(raw.interface)) addError(ctx, ['pxe', 'interface'], `"${raw.interface}" is not a network interface name`);
+  const interfaceProblem = raw.interface === undefined ? undefined : interfaceNameProblem(raw.interface);
+  if (interfaceProblem !== undefined) addError(ctx, ['pxe', 'interface'], interfaceProblem);
   let pool: PxeDef['pool'];
   if (raw.pool !== undefined && mode === 'proxy') addError(ctx, ['pxe', 'pool'], 'proxy-DHCP hands out no addresses (the site\'s DHCP server does): remove pool, or set mode: dhcp');
   else if (raw.pool !== undefined) pool = parsePool(ctx, raw.pool, network);

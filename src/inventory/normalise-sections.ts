@@ -1,9 +1,10 @@
+import { imageRefProblem } from '../image/ref.js';
 import { imageNameProblem } from '../image/name.js';
 import { parseDuration } from './duration.js';
 import { stallThresholdProblem } from './monitor-settings.js';
 import { formatIpv4, hostAddressProblem, netmaskOf, parseAddressOrSubnet, parseIpv4, parseSubnet } from './ipv4.js';
 import { domainProblem, entityNameProblem } from './names.js';
-import { addError, checkIdentity, checkVars, imageRefProblem, itemPath, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
+import { addError, checkIdentity, checkVars, itemPath, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
 import { groupSchema, imageSchema, installSchema, networkSchema, serverSchema, type InstallSettings, type ServerSettings } from './schema.js';
 import type { GroupDef, ImageDef, NetworkDef } from './types.js';
 
@@ -59,6 +60,7 @@ export const normaliseImages = (ctx: NormaliseContext, section: Record<string, u
     checkIdentity(ctx, raw.identity, path);
     images[name] = {
       name,
+      vars: checkVars(ctx, raw.vars, [...path, 'vars']),
       ...optional('description', raw.description),
       ...optional('install', raw.install),
       ...optional('identity', raw.identity),

@@ -158,7 +158,7 @@ export const pxeSchema = z
   .strict();
 
 export const imageSchema = z
-  .object({ description: z.string().optional(), install: installSchema.optional(), identity: identitySchema.optional() })
+  .object({ description: z.string().optional(), vars: vars.optional(), install: installSchema.optional(), identity: identitySchema.optional() })
   .strict();
 
 export const groupSchema = z

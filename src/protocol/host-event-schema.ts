@@ -34,6 +34,10 @@ const schemas = {
         .object({ files: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER), bytes: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER), rebootNeeded: z.boolean() })
         .strict()
         .optional(),
+      transfer: z
+        .object({ transport: z.enum(['rsync', 'torrent']), serverBytes: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER), peerBytes: finite().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })
+        .strict()
+        .optional(),
     })
     .strict(),
   failed: z

@@ -89,6 +89,15 @@ export interface PhaseEvent extends EventBase<'phase'> {
   log?: string[];
   /** An update's `done`: files changed, bytes transferred, and whether a kernel or /boot changed (reboot needed). */
   result?: { files: number; bytes: number; rebootNeeded: boolean };
+  /** A `sync-image` `succeeded`: how the image travelled and where its bytes came from (docs/fanout.md). */
+  transfer?: ImageTransfer;
+}
+
+/** `serverBytes`: the web seed's share plus what the rsync pass moved; `peerBytes`: what other hosts sent (torrent only). */
+export interface ImageTransfer {
+  transport: 'rsync' | 'torrent';
+  serverBytes: number;
+  peerBytes: number;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { basename } from 'node:path';
 import { loadHostTrust, type HostTrust } from '../capture/host-trust.js';
 import { isRootcastError } from '../errors/rootcast-error.js';
-import type { OpenSsh, SshCredentials, SshSession } from '../sys/ssh-session.js';
+import { buildRemoteCommandLine, type PlannedCommand } from '../sys/planned-command.js';
+import type { OpenSsh, SshCommandResult, SshCredentials, SshRunOptions, SshSession } from '../sys/ssh-session.js';
 import type { UpdateReport } from '../update/run-update.js';
-import { compareRunnerFiles, hashedDigests, planHostPush, recordedDigests, uploadOf, type HostPushPlan, type PushHost, type PushSettings, type RunnerFiles } from './push-plan.js';
+import { compareRunnerFiles, hashedDigests, planHostPush, recordedDigests, type HostPushPlan, type PushHost, type PushSettings, type RunnerFiles } from './push-plan.js';
 import type { HostPushResult, PushStage } from './push-result.js';
 import { describeTimeout, parseUpdateLook, type UpdateLook } from './update-look.js';
 
@@ -35,6 +35,9 @@ const parseRemoteError = (stderr: string, exitCode: number): { code: string; mes
   return { code: exitCode === 127 ? 'REMOTE_TOOL_MISSING' : 'SUBPROCESS_FAILED', message: tail ?? `the update exited with status ${exitCode}` };
 };
 
+/** Sends a planned command over the session: exactly the line --dry-run prints. */
+const runPlanned = (session: SshSession, command: PlannedCommand, options?: SshRunOptions): Promise<SshCommandResult> => session.run(buildRemoteCommandLine(command), options);
+
 /** The look after a timeout has its own bound, so a host that hangs costs push at most this much more. */
 const lookTimeoutMs = 10_000;
 
@@ -44,7 +47,7 @@ const lookAtUpdate = async (plan: HostPushPlan, trust: HostTrust, deps: PushHost
   let session: SshSession | undefined;
   try {
     session = await deps.openSsh({ target: plan.target, credentials: deps.credentials, decideHostKey: trust.decide, hostKeyAlgorithms: trust.hostKeyAlgorithms, signal, readyTimeoutMs: lookTimeoutMs });
-    const looked = await session.run(plan.lookCommand);
+    const looked = await runPlanned(session, plan.lookCommand);
     return parseUpdateLook(looked.stdout?.toString('utf8') ?? '');
   } catch (error) {
     return { kind: 'unknown', reason: signal.aborted ? `no answer within ${lookTimeoutMs / 1000} s` : error instanceof Error ? error.message : String(error) };
@@ -56,21 +59,20 @@ const lookAtUpdate = async (plan: HostPushPlan, trust: HostTrust, deps: PushHost
 const outcomeOf = (report: UpdateReport, settings: PushSettings): HostPushResult['result'] => {
   const changed = report.summary.files > 0;
   if (settings.mode === 'drift') return changed ? 'drifted' : 'in-sync';
-  if (settings.dryRun) return changed ? 'would-change' : 'unchanged';
   return changed ? 'updated' : 'unchanged';
 };
 
 /**
- * One host, start to end: verify its host key against known_hosts, bring node and the runner bundle up to
- * date over SFTP when their digests differ, run `runner.cjs update` with the credential the host already
- * has, and read its JSON report. Every failure becomes this host's result; nothing is thrown.
+ * One host, start to end, as its plan says (push-plan.ts): verify its host key against known_hosts, bring node and
+ * the runner bundle up to date over SFTP when their digests differ, run `runner.cjs update` with the credential the
+ * host already has, and read its JSON report. Every failure becomes this host's result; nothing is thrown.
  */
 export const pushHost = async (host: PushHost, settings: PushSettings, deps: PushHostDeps): Promise<HostPushResult> => {
   const started = deps.monotonicMs();
   const base = { host: host.name, from: null, ref: null, files: 0, bytes: 0, rebootNeeded: false, uploaded: [] as string[] };
   const failed = (code: string, message: string): HostPushResult => ({ ...base, result: 'failed', code, message, durationMs: deps.monotonicMs() - started });
   if (host.ip === undefined) return failed('INVALID_DATA', `host ${host.name} has no ip in the inventory: push cannot reach it`);
-  const plan = planHostPush({ ...host, ip: host.ip }, settings);
+  const plan = planHostPush({ ...host, ip: host.ip }, settings, deps.files);
   let session: SshSession | undefined;
   let trust: HostTrust | undefined;
   let stage: PushStage = 'connecting';
@@ -84,25 +86,25 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
     trust = await loadHostTrust(plan.target, { knownHostsFile: deps.knownHostsFile, acceptNew: false, readOnly: true, purpose: 'push' });
     session = await deps.openSsh({ target: plan.target, credentials: deps.credentials, decideHostKey: trust.decide, hostKeyAlgorithms: trust.hostKeyAlgorithms, signal, readyTimeoutMs: Math.min(20_000, settings.timeoutSeconds * 1000) });
     // Recorded digests first (cheap); files changed since are hashed; what still differs is uploaded.
-    const known = recordedDigests((await session.run(plan.stateCommand)).stdout?.toString('utf8') ?? '');
+    const known = recordedDigests((await runPlanned(session, plan.stateCommand)).stdout?.toString('utf8') ?? '');
     let { stale, unknown } = compareRunnerFiles(known, deps.files);
     if (unknown.length > 0) {
-      const hashed = hashedDigests((await session.run(plan.digestCommand)).stdout?.toString('utf8') ?? '');
+      const hashed = hashedDigests((await runPlanned(session, plan.digestCommand)).stdout?.toString('utf8') ?? '');
       ({ stale } = compareRunnerFiles(new Map([...known, ...hashed]), deps.files));
       unknown = compareRunnerFiles(new Map([...known, ...hashed]), deps.files).unknown;
     }
-    const uploads = [...stale, ...unknown].map((kind) => uploadOf(kind, plan, deps.files));
+    const uploads = [...stale, ...unknown].map((kind) => plan.uploads[kind]);
     if (uploads.length > 0) {
       enter('uploading');
-      await session.run(`mkdir -p -- '${plan.remoteDir.replaceAll("'", "'\\''")}'`);
+      await runPlanned(session, plan.makeDirCommand);
       for (const upload of uploads) {
         await session.upload(upload.local, upload.remote, upload.mode);
-        base.uploaded.push(basename(upload.remote));
+        base.uploaded.push(upload.name);
       }
     }
-    if (uploads.length > 0 || known.size < 2) await session.run(plan.recordCommand(deps.files));
+    if (uploads.length > 0 || known.size < 2) await runPlanned(session, plan.recordCommand);
     enter(settings.mode === 'drift' ? 'checking' : 'updating');
-    const outcome = await session.run(plan.updateCommand, { stdoutLimit: 64 * 1024 * 1024 });
+    const outcome = await runPlanned(session, plan.updateCommand, { stdoutLimit: 64 * 1024 * 1024 });
     const report = parseReport(outcome.stdout);
     if (outcome.exitCode !== 0 || report === undefined) {
       const remote = parseRemoteError(outcome.stderr, outcome.exitCode);
@@ -120,8 +122,8 @@ export const pushHost = async (host: PushHost, settings: PushSettings, deps: Pus
     };
   } catch (error) {
     if (signal.aborted) {
-      // Only a real update can be left running: before it nothing started, and a dry run changes nothing.
-      const dry = settings.mode === 'drift' || settings.dryRun;
+      // Only a real update can be left running: before it nothing started, and drift's dry run changes nothing.
+      const dry = settings.mode === 'drift';
       const where = stage === 'connecting' || stage === 'uploading' ? 'before-update' : dry ? 'dry-run' : 'updating';
       const look = where === 'updating' && trust !== undefined ? await lookAtUpdate(plan, trust, deps) : undefined;
       return failed('TIMEOUT', describeTimeout({ host: host.name, seconds: settings.timeoutSeconds, lockFile: plan.lockFile }, where, look));

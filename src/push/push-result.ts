@@ -1,5 +1,5 @@
 /** How one host's push or drift check ended. */
-export type PushOutcome = 'updated' | 'unchanged' | 'drifted' | 'in-sync' | 'would-change' | 'failed';
+export type PushOutcome = 'updated' | 'unchanged' | 'drifted' | 'in-sync' | 'failed';
 
 export interface HostPushResult {
   host: string;

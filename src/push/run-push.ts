@@ -6,6 +6,12 @@ import type { HostPushResult } from './push-result.js';
 /** sha256 of a file as push records it (node is ~100 MiB: streamed). */
 const fileDigest = async (path: string): Promise<string> => `sha256:${await sha256OfFile(path)}`;
 
+/** serve's node and dist/runner.cjs with their digests, taken once for every host (and for --dry-run's record line). */
+export const readRunnerFiles = async (nodePath: string, runnerPath: string): Promise<RunnerFiles> => {
+  const [nodeDigest, runnerDigest] = await Promise.all([fileDigest(nodePath), fileDigest(runnerPath)]);
+  return { node: { path: nodePath, digest: nodeDigest }, runner: { path: runnerPath, digest: runnerDigest } };
+};
+
 /** What each host's push gets, but the runner files as paths: their digests are taken once here. */
 export interface PushRunDeps extends Omit<PushHostDeps, 'files'> {
   /** serve's node and dist/runner.cjs, as this machine has them. */
@@ -16,8 +22,7 @@ export interface PushRunDeps extends Omit<PushHostDeps, 'files'> {
 
 /** Every host, at most `settings.concurrency` at a time; one host's failure never stops another's push. */
 export const runPush = async (hosts: readonly PushHost[], settings: PushSettings, deps: PushRunDeps): Promise<HostPushResult[]> => {
-  const [nodeDigest, runnerDigest] = await Promise.all([fileDigest(deps.nodePath), fileDigest(deps.runnerPath)]);
-  const files: RunnerFiles = { node: { path: deps.nodePath, digest: nodeDigest }, runner: { path: deps.runnerPath, digest: runnerDigest } };
+  const files = await readRunnerFiles(deps.nodePath, deps.runnerPath);
   const results: HostPushResult[] = new Array<HostPushResult>(hosts.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -1,6 +1,5 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { RootcastError } from '../errors/rootcast-error.js';
-import { describeRunnerOption, runnerOptionTable, type RawRunnerOptions } from './option-table.js';
+import { formatOptionLines, parseOptionArgs } from './option-spec.js';
+import { runnerOptionTable, type RawRunnerOptions } from './option-table.js';
 
 const optionColumn = 24;
 
@@ -14,28 +13,11 @@ disk, enables the first-boot report and records the delivery in /etc/rootcast/de
 reporting every phase to the server.
 
 Options:
-${[...runnerOptionTable.map((spec) => [`--${spec.flag}${spec.value === undefined ? '' : ` ${spec.value}`}`, describeRunnerOption(spec)]), ['--help', 'show this help']]
-  .map(([flag = '', help = '']) => `  ${flag.padEnd(optionColumn)}${help}`)
-  .join('\n')}
+${formatOptionLines(runnerOptionTable, optionColumn)}
 
 Exit statuses: 0 ok, 64 usage, 65 bad data, 66 not found, 69 unavailable, 70 internal,
 75 temporary failure (re-run), 77 authentication.`;
 
 export type ParsedRunnerArgs = { help: true } | { help: false; raw: RawRunnerOptions };
 
-/** parseArgs' declaration of the table (node:util: the bundle must not need commander or node_modules). */
-const parseArgsOptions: NonNullable<ParseArgsConfig['options']> = Object.fromEntries([
-  ...runnerOptionTable.map((spec) => [spec.flag, { type: spec.value === undefined ? 'boolean' : 'string' } as const]),
-  ['help', { type: 'boolean' } as const],
-]);
-
-export const parseRunnerArgs = (argv: readonly string[]): ParsedRunnerArgs => {
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: parseArgsOptions }));
-  } catch (error) {
-    throw new RootcastError('USAGE', error instanceof Error ? error.message : String(error), { hint: 'run with --help for the options' });
-  }
-  if (values['help'] === true) return { help: true };
-  return { help: false, raw: Object.fromEntries(runnerOptionTable.map((spec) => [spec.key, values[spec.flag]])) as RawRunnerOptions };
-};
+export const parseRunnerArgs = (argv: readonly string[]): ParsedRunnerArgs => parseOptionArgs<RawRunnerOptions>(runnerOptionTable, argv);

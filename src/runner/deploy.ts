@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { hostCredentialPath, type DeployInstructions, type RunnerEventStatus, type RunnerPhase } from '../protocol/deploy-protocol.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { Exec } from '../sys/exec.js';
-import type { MountNamespace } from '../sys/mount-namespace.js';
+import type { MountNamespace, NamespaceHolderCommand } from '../sys/mount-namespace.js';
 import type { StreamRequest, StreamResult } from '../sys/stream-process.js';
 import { applyPlan } from './apply-plan.js';
 import { createEventReporter } from './event-reporter.js';
@@ -27,7 +27,7 @@ import type { Step } from './steps.js';
 export interface RunnerEffects {
   exec: Exec;
   stream: (request: StreamRequest) => Promise<StreamResult>;
-  enterNamespace: () => Promise<MountNamespace>;
+  enterNamespace: (holder: NamespaceHolderCommand) => Promise<MountNamespace>;
   fetch: typeof fetch;
   now: () => Date;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -121,6 +121,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       workDir: options.workDir,
       server: options.server,
       ioTimeoutSeconds,
+      stallSeconds: options.stallSeconds,
       ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
       boot: {
         enabled: options.bootloader,

@@ -1,4 +1,5 @@
 import { formatBytes } from '../text/format.js';
+import type { ImageTransfer } from '../protocol/host-event.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
@@ -61,7 +62,12 @@ export const executeSyncImage = async (step: SyncImageStep, runtime: StepRuntime
     throw error;
   });
   const seeded = torrent?.kind === 'unpacked' ? await torrent.finish(false) : undefined;
-  return pulledResult(result, describeTransportRun(step.transport, torrent, seeded));
+  const pulled = pulledResult(result, describeTransportRun(step.transport, torrent, seeded));
+  const rsyncBytes = pulled.details.bytes ?? 0;
+  const transfer: ImageTransfer = torrent?.kind === 'unpacked'
+    ? { transport: 'torrent', serverBytes: torrent.serverBytes + rsyncBytes, peerBytes: torrent.peerBytes }
+    : { transport: 'rsync', serverBytes: rsyncBytes, peerBytes: 0 };
+  return { ...pulled, details: { ...pulled.details, transfer } };
 };
 
 /** The overrides pass (same daemon, the host's own module), or nothing when serve has no layers for the host. */

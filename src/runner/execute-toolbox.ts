@@ -3,6 +3,7 @@ import { formatBytes } from '../text/format.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { SubprocessError } from '../sys/exec.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
+import { formatPlannedCommand } from '../sys/planned-command.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
 import { execPlanned } from './run-planned.js';
 import type { StepRuntime } from './step-runtime.js';
@@ -10,13 +11,14 @@ import type { StepResult } from './step-result.js';
 import type { CleanupStep, MountStep, RamCopyStep } from './steps.js';
 
 /**
- * Opens the private mount namespace, mounts the size-limited tmpfs and copies the installed root
+ * Opens the private mount namespace (the step's holder command), mounts the size-limited tmpfs and copies the installed root
  * into it. Hands the namespace on to the steps that run in it; if this step fails, it ends the
  * namespace itself (the kernel drops its mounts), as no later step will get it.
  */
 export const executeRamCopy = async (step: RamCopyStep, runtime: StepRuntime): Promise<{ result: StepResult; namespace: MountNamespace }> => {
   await mkdir(step.toolbox, { recursive: true, mode: 0o700 });
-  const namespace = await runtime.enterNamespace();
+  runtime.log(`run: ${formatPlannedCommand(step.namespace)}`);
+  const namespace = await runtime.enterNamespace(step.namespace);
   try {
     await execPlanned(runtime, step.mountTmpfs, namespace);
     const copied = await execPlanned(runtime, step.copy, namespace);

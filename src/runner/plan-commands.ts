@@ -1,7 +1,8 @@
 /** The exact commands of a deploy, pure: the planner calls these once; executors run only what they return. */
 import { bindMountArgs, tmpfsMountArgs, unmountTreeArgs } from '../sys/mount.js';
+import { namespaceHolderCommand } from '../sys/mount-namespace.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
-import { buildDaemonPullArgs, buildLocalCopyArgs, buildModuleProbeArgs, buildOverridesPullArgs, type DaemonPull } from '../sys/rsync-pull.js';
+import { buildDaemonPullArgs, buildLocalCopyArgs, buildModuleProbeArgs, buildOverridesPullArgs, defaultStallSeconds, type DaemonPull } from '../sys/rsync-pull.js';
 import { rsyncVanishedExitCode } from '../sys/rsync.js';
 import { cleanEnvironmentNames, rsyncPasswordName } from './command-environment.js';
 
@@ -34,6 +35,20 @@ export const planRootMeasureCommand = (source: string, nowhere: string, excludes
   okExitCodes: [0, 23, rsyncVanishedExitCode],
 });
 
+/**
+ * The holder of the private mount+PID namespace every `ns$` command enters (src/sys/mount-namespace.ts): spawned
+ * as it is, in our environment, dying with us because its stdin is our pipe (no setpriv).
+ */
+export const planNamespaceHolder = (): PlannedCommand => ({
+  program: namespaceHolderCommand.program,
+  args: [...namespaceHolderCommand.args],
+  env: [],
+  inheritEnv: true,
+  where: 'here',
+  okExitCodes: [0],
+  diesWithUs: false,
+});
+
 export const planTmpfsMount = (toolbox: string, sizeBytes: number): PlannedCommand => inNamespace('mount', tmpfsMountArgs(toolbox, sizeBytes));
 
 /** The installed root into the RAM toolbox; 24: a file vanished on the live root, which the toolbox can do without. */
@@ -59,20 +74,21 @@ export interface PullPlace {
 /** The deploy's place: the toolbox, inside the private namespace. */
 export const inToolbox = (toolbox: string): PullPlace => ({ where: 'namespace', chroot: toolbox });
 
-const planPull = (place: PullPlace, args: string[]): PlannedCommand => ({
+const planPull = (place: PullPlace, pull: DaemonPull, args: string[]): PlannedCommand => ({
   program: 'rsync',
   args,
   env: [...cleanEnvironmentNames, rsyncPasswordName],
   where: place.where,
   ...(place.chroot === undefined ? {} : { chroot: place.chroot }),
   okExitCodes: [...rsyncOkExitCodes],
+  stallSeconds: pull.stallSeconds ?? defaultStallSeconds,
 });
 
-/** The image pass (the instructions' imageFilters in `pull.filters`); transient failures are the executor's to retry. */
-export const planImagePull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, buildDaemonPullArgs(pull));
+/** The image pass (the instructions' imageFilters in `pull.filters`); transient failures (a stall among them) are the executor's to retry. */
+export const planImagePull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, pull, buildDaemonPullArgs(pull));
 
 /** The overrides pass from the host's own module (the instructions' overridesFilters in `pull.filters`), same user and password. */
-export const planOverridesPull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, buildOverridesPullArgs(pull));
+export const planOverridesPull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, pull, buildOverridesPullArgs(pull));
 
 /** 32: nothing was mounted there any more; 1: some part was already gone. Either way nothing is left. */
 export const planToolboxUnmount = (toolbox: string): PlannedCommand => inNamespace('umount', unmountTreeArgs(toolbox), [0, 1, 32]);

@@ -1,9 +1,11 @@
 import { formatBytes } from '../text/format.js';
-import { commandPrompt, formatPlannedCommand, type PlannedCommand } from '../sys/planned-command.js';
+import { formatPlannedCommandLines, type PlannedCommand } from '../sys/planned-command.js';
 import { cleanEnvironmentNames } from './command-environment.js';
 import type { DeployFacts } from './facts.js';
 import { commandsOfStep, type Step, type StepTable } from './steps.js';
 import { describeTransport } from './torrent-print.js';
+
+const stalls = (pull: PlannedCommand): string => (pull.stallSeconds === undefined ? '' : `, a pull silent for ${pull.stallSeconds} s too`);
 
 /** What each kind says besides its commands (a new kind does not compile without one). */
 const printers: StepTable<string[]> = {
@@ -11,11 +13,11 @@ const printers: StepTable<string[]> = {
     ...step.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`),
     `  list the image module: the ${step.what} is served and the token works`,
   ],
-  'ram-copy': (step) => [`  copy the installed root into a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}, the RAM toolbox`],
+  'ram-copy': (step) => [`  open the private mount+PID namespace (its holder lives until the runner ends or cleanup closes it), then copy the installed root into a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}, the RAM toolbox`],
   mount: () => ['  bind /proc, /sys, /dev and the target\'s own filesystems into the toolbox'],
-  'sync-image': (step) => [...describeTransport(step.transport), `  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried)`],
+  'sync-image': (step) => [...describeTransport(step.transport), `  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried${stalls(step.pull)})`],
   overrides: (step) => ('pull' in step
-    ? [`  pull the ${step.what} onto the target with the toolbox's rsync (by checksum; serve's filter rules; transient failures retried)`]
+    ? [`  pull the ${step.what} onto the target with the toolbox's rsync (by checksum; serve's filter rules; transient failures retried${stalls(step.pull)})`]
     : [`  skipped: ${step.skipped}`]),
   identity: (step) => [
     '  bind /proc, /sys, /dev into the target for the commands chrooted there',
@@ -34,16 +36,8 @@ const printers: StepTable<string[]> = {
   cleanup: (step) => [`  unmount the toolbox if the namespace is still open, end the namespace (freeing the RAM), remove ${step.toolbox}`],
 };
 
-const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name) => b.includes(name));
-
-/** A command as --dry-run shows it: the prompt and the exact line, then what is not the default (its environment, its success codes). */
-export const formatCommandLines = (command: PlannedCommand): string[] => {
-  const notes = [
-    ...(sameNames(command.env, cleanEnvironmentNames) ? [] : [`environment ${command.env.join(' ')}`]),
-    ...(sameNames(command.okExitCodes.map(String), ['0']) ? [] : [`success: exit ${command.okExitCodes.join(', ')}`]),
-  ];
-  return [`  ${commandPrompt[command.where]}${formatPlannedCommand(command)}`, ...(notes.length === 0 ? [] : [`      (${notes.join('; ')})`])];
-};
+/** A command as --dry-run shows it: the prompt and the exact line, then what is not the legend's (its environment, its success codes). */
+export const formatCommandLines = (command: PlannedCommand): string[] => formatPlannedCommandLines(command, '  ', { env: cleanEnvironmentNames });
 
 const printStep = <K extends Step['kind']>(step: Extract<Step, { kind: K }>): string[] => [
   ...(printers[step.kind] as (step: Extract<Step, { kind: K }>) => string[])(step),

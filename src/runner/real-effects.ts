@@ -8,7 +8,7 @@ import { sleepUnlessAborted } from './retry-policy.js';
 export const realRunnerEffects = (): RunnerEffects => ({
   exec: execProcess,
   stream: streamProcess,
-  enterNamespace: () => enterPrivateMountNamespace(),
+  enterNamespace: (holder) => enterPrivateMountNamespace(holder),
   fetch: globalThis.fetch,
   now: () => new Date(),
   sleep: sleepUnlessAborted,

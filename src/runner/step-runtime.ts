@@ -1,6 +1,6 @@
 import type { HostEnrolment, RunnerPhase } from '../protocol/deploy-protocol.js';
 import type { Exec } from '../sys/exec.js';
-import type { MountNamespace } from '../sys/mount-namespace.js';
+import type { MountNamespace, NamespaceHolderCommand } from '../sys/mount-namespace.js';
 import type { StreamRequest, StreamResult } from '../sys/stream-process.js';
 import type { EventDetails } from './events.js';
 import type { StartedProbe } from './module-probe.js';
@@ -10,7 +10,8 @@ import type { RetryHooks, RetryPolicy } from './retry-policy.js';
 export interface StepRuntime {
   exec: Exec;
   stream: (request: StreamRequest) => Promise<StreamResult>;
-  enterNamespace: () => Promise<MountNamespace>;
+  /** Starts the namespace holder the plan names (a ram-copy step's `namespace`). */
+  enterNamespace: (holder: NamespaceHolderCommand) => Promise<MountNamespace>;
   /** Values for the environment names planned commands ask for (the token among them). */
   environment: Readonly<Record<string, string>>;
   /** The module probe, when it was started before preflight (see runDeploy). */

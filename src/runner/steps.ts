@@ -35,6 +35,8 @@ export interface RamCopyStep extends StepBase<'ram-copy'> {
   /** Host path of the mount point (made before, removed by cleanup). */
   toolbox: string;
   tmpfsBytes: number;
+  /** Opens the private mount+PID namespace the `namespace` commands of this and later steps run in (cleanup ends it). */
+  namespace: PlannedCommand;
   mountTmpfs: PlannedCommand;
   copy: PlannedCommand;
 }
@@ -109,7 +111,7 @@ export type StepTable<R> = { [K in Step['kind']]: (step: StepOf<K>) => R };
 /** Every command of a step, in the order it runs them (the dry-run prints them, the tests compare them with what ran). */
 export const stepCommands: StepTable<PlannedCommand[]> = {
   preflight: (step) => [step.probe],
-  'ram-copy': (step) => [step.mountTmpfs, step.copy],
+  'ram-copy': (step) => [step.namespace, step.mountTmpfs, step.copy],
   mount: (step) => step.commands,
   'sync-image': (step) => {
     const torrent = torrentCommandsInOrder(step.transport);

@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import type { DistroFamily, PostDeploy } from '../protocol/deploy-protocol.js';
+import { imageRefProblem } from '../image/ref.js';
 import { normaliseMac } from '../inventory/mac.js';
 import { hostNameProblem } from '../inventory/names.js';
 import type { TransportSetting } from '../payload/transport.js';
@@ -62,7 +63,7 @@ export const fleetProblems = (fleet: ServeFleet): string[] => {
       macOwners.set(parsed.mac, host.name);
     }
     if (host.ip !== undefined && !isIPv4(host.ip)) problems.push(`host "${host.name}": ip "${host.ip}" is not an IPv4 address`);
-    if (!/^[a-z0-9][a-z0-9_.@-]*$/.test(host.imageRef)) problems.push(`host "${host.name}": image reference "${host.imageRef}" is malformed`);
+    if (imageRefProblem(host.imageRef) !== undefined) problems.push(`host "${host.name}": image reference "${host.imageRef}" is malformed`);
   }
   return problems;
 };

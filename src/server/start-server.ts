@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { RootcastError } from '../errors/rootcast-error.js';
@@ -14,6 +15,7 @@ import { createServeHttpServer, type RequestFacts } from './http-server.js';
 import type { Server } from 'node:http';
 import { openPayloadService } from './payload-service.js';
 import { createTracker } from './tracker.js';
+import { createWebSeedPacer } from './web-seed-pacer.js';
 import { openEventStore } from '../state/event-store.js';
 import { legacyEventLogWarnings } from '../state/legacy-event-logs.js';
 import type { EventRetention } from '../state/event-retention.js';
@@ -65,6 +67,14 @@ export interface StartServerOptions {
   tracker?: ListenAddress;
   /** Event storage and the dashboard (docs/monitor.md). @default the documented defaults */
   monitor?: MonitorOptions;
+  /** The web seed's pacing in a crowded swarm (docs/fanout.md). @default WebSeedPacing's defaults */
+  webSeed?: WebSeedPacing;
+}
+
+/** `serve --web-seed-resend-rate`. */
+export interface WebSeedPacing {
+  /** Mbit/s that re-sent pieces of one swarm share while it has several incomplete peers; 0 turns pacing off. @default 0 */
+  resendMbit?: number;
 }
 
 export interface MonitorOptions {
@@ -191,6 +201,13 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   const hub = openDashboardHub({ fleetHosts: () => fleetHostsOf(snapshot.fleet), store: events, serverRate: throughput.latest, now, stall, pxeNext: pxeNext.get, ...(monitor.flushMs === undefined ? {} : { flushMs: monitor.flushMs }) });
   const payloads = openPayloadService({ paths: options.paths, exec: options.exec ?? execProcess, now, nowMs: () => now().getTime(), log: options.log });
   const tracker = createTracker({ nowMs: () => now().getTime() });
+  const resendMbit = options.webSeed?.resendMbit ?? 0;
+  const webSeedPacer = resendMbit <= 0 ? undefined : createWebSeedPacer({
+    resendBytesPerSecond: (resendMbit * 1e6) / 8,
+    incompletePeers: tracker.incompletePeers,
+    nowMs: () => performance.now(),
+    sleep: (ms) => sleep(ms),
+  });
   const rsyncEndpoint = (localAddress: string | undefined): string => {
     const local = localAddress?.replace(/^::ffff:/, '');
     const address = isWildcardAddress(rsync.address) && local !== undefined ? local : rsync.address;
@@ -226,12 +243,13 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     rsyncConnections: gate.connections,
     payloads,
     tracker,
+    ...(webSeedPacer === undefined ? {} : { webSeedPacer }),
     ...(trackerListen === undefined ? {} : { trackerListen }),
     ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
     request,
   });
-  const server = createServeHttpServer({ log: options.log, now, contextFor });
-  const trackerServer = options.tracker === undefined ? undefined : createServeHttpServer({ log: options.log, now, contextFor, only: new Set(['announce']) });
+  const server = createServeHttpServer({ log: options.log, now, contextFor, paths: options.paths });
+  const trackerServer = options.tracker === undefined ? undefined : createServeHttpServer({ log: options.log, now, contextFor, paths: options.paths, only: new Set(['announce']) });
   const listen = async (target: Server, address: ListenAddress, option: string): Promise<number> => {
     try {
       target.listen(address.port, address.address);

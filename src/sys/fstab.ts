@@ -1,3 +1,5 @@
+import { fsRoleOf, unescapeOctal } from './mount-table.js';
+
 /** One line of fstab(5): what is mounted where. */
 export interface FstabEntry {
   spec: string;
@@ -6,8 +8,6 @@ export interface FstabEntry {
   options: string[];
 }
 
-/** fstab escapes blanks in fields as octal (`\040`). */
-const unescapeField = (field: string): string => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 
 /** Pure: the entries of an fstab text; comments, blank lines and lines with fewer than three fields are skipped. */
 export const parseFstab = (text: string): FstabEntry[] =>
@@ -15,14 +15,14 @@ export const parseFstab = (text: string): FstabEntry[] =>
     const fields = line.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
     const [spec, mountpoint, fstype, options = 'defaults'] = fields;
     if (spec === undefined || mountpoint === undefined || fstype === undefined) return [];
-    return [{ spec: unescapeField(spec), mountpoint: unescapeField(mountpoint), fstype, options: options.split(',') }];
+    return [{ spec: unescapeOctal(spec), mountpoint: unescapeOctal(mountpoint), fstype, options: options.split(',') }];
   });
 
-/** Kernel and memory file systems: systemd mounts them whatever fstab says, so their absence means nothing. */
-const virtualTypes = new Set(['proc', 'sysfs', 'devpts', 'devtmpfs', 'tmpfs', 'ramfs', 'securityfs', 'debugfs', 'tracefs', 'efivarfs', 'bpf', 'hugetlbfs', 'mqueue', 'configfs', 'fusectl', 'pstore', 'cgroup', 'cgroup2', 'autofs', 'binfmt_misc']);
-
-/** Entries that mount a stored file system somewhere (local or remote; not swap, not `none`, not a kernel one). */
-const mountsAFileSystem = (entry: FstabEntry): boolean => entry.fstype !== 'swap' && !virtualTypes.has(entry.fstype) && entry.mountpoint.startsWith('/');
+/**
+ * Entries that mount a stored file system somewhere (local or remote; not swap, not `none`, not a kernel or memory
+ * one: systemd mounts those whatever fstab says, so their absence means nothing).
+ */
+const mountsAFileSystem = (entry: FstabEntry): boolean => entry.fstype !== 'swap' && fsRoleOf(entry.fstype) !== 'pseudo' && entry.mountpoint.startsWith('/');
 
 const normalise = (point: string): string => point.replace(/\/+$/, '') || '/';
 

@@ -33,10 +33,23 @@ const forkedChild = async (pid: number): Promise<number | undefined> => {
   return undefined;
 };
 
-/** Starts the holder; `unshare` is a parameter only so a test can name a program that is not there. */
-export const enterPrivateMountNamespace = (unshare = 'unshare'): Promise<MountNamespace> =>
+/** The holder's command as a plan holds it (src/runner/plan-commands.ts `planNamespaceHolder`): unshare and namespaceHolderArgs. */
+export interface NamespaceHolderCommand {
+  program: string;
+  args: readonly string[];
+}
+
+/** `unshare` with the holder's argv: what every plan that opens the namespace runs. */
+export const namespaceHolderCommand: NamespaceHolderCommand = { program: 'unshare', args: namespaceHolderArgs() };
+
+/**
+ * Starts the holder the plan names, in our environment (it runs no program of the plan's; those get theirs through
+ * nsenter) and with its stdin a pipe of ours, so it dies with us without setpriv.
+ */
+export const enterPrivateMountNamespace = (command: NamespaceHolderCommand = namespaceHolderCommand): Promise<MountNamespace> =>
   new Promise((resolve, reject) => {
-    const holder = spawn(unshare, namespaceHolderArgs(), { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
+    const unshare = command.program;
+    const holder = spawn(unshare, [...command.args], { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     holder.stderr.setEncoding('utf8');
     holder.stderr.on('data', (chunk: string) => {

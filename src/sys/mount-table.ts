@@ -14,8 +14,8 @@ export interface MountEntry {
   options: string;
 }
 
-/** Both formats escape space, tab, newline and backslash as three octal digits (\040 ...). */
-const unescapeMountField = (field: string): string =>
+/** The kernel's tables (mounts, mountinfo, /proc/swaps) and fstab escape space, tab, newline and backslash as three octal digits (\040 ...). */
+export const unescapeOctal = (field: string): string =>
   field.replaceAll(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 
 const lines = (text: string): string[] => text.split('\n').filter((line) => line.trim() !== '');
@@ -25,7 +25,7 @@ export const parseProcMounts = (text: string): MountEntry[] =>
   lines(text).flatMap((line) => {
     const [device, mountPoint, fsType, options] = line.trim().split(/\s+/);
     if (device === undefined || mountPoint === undefined || fsType === undefined || !mountPoint.startsWith('/')) return [];
-    return [{ device: unescapeMountField(device), mountPoint: unescapeMountField(mountPoint), fsType, options: options ?? '' }];
+    return [{ device: unescapeOctal(device), mountPoint: unescapeOctal(mountPoint), fsType, options: options ?? '' }];
   });
 
 /** Parses /proc/self/mountinfo (`ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - TYPE SOURCE SUPEROPTIONS`). */
@@ -36,7 +36,7 @@ export const parseMountinfo = (text: string): MountEntry[] =>
     const [fsType, device] = after?.split(' ') ?? [];
     const mountPoint = fields[4];
     if (mountPoint === undefined || fsType === undefined) return [];
-    return [{ device: unescapeMountField(device ?? ''), mountPoint: unescapeMountField(mountPoint), fsType, options: fields[5] ?? '' }];
+    return [{ device: unescapeOctal(device ?? ''), mountPoint: unescapeOctal(mountPoint), fsType, options: fields[5] ?? '' }];
   });
 
 /**
@@ -89,8 +89,8 @@ export const mountinfoSourceOf = (text: string, mountPoint: string): { device: s
     const [before, after] = line.split(' - ');
     const fields = before?.split(' ') ?? [];
     const [fsType, device] = after?.split(' ') ?? [];
-    if (fields[4] === undefined || fsType === undefined || unescapeMountField(fields[4]) !== mountPoint) continue;
-    found = { device: unescapeMountField(device ?? ''), fsType, fsRoot: unescapeMountField(fields[3] ?? '') };
+    if (fields[4] === undefined || fsType === undefined || unescapeOctal(fields[4]) !== mountPoint) continue;
+    found = { device: unescapeOctal(device ?? ''), fsType, fsRoot: unescapeOctal(fields[3] ?? '') };
   }
   return found;
 };

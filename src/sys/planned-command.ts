@@ -32,6 +32,8 @@ export interface PlannedCommand {
   stdin?: string;
   /** Killed when we die (`setpriv --pdeathsig KILL`), so nothing keeps writing into what a later run reuses. @default true */
   diesWithUs?: boolean;
+  /** When streamed: killed, with everything below it, after this many seconds without output (a stalled transfer). @default undefined (never) */
+  stallSeconds?: number;
 }
 
 /** The argv as it runs where it is placed: the chroot included, the die-with-us and namespace wrapper not. */
@@ -96,18 +98,31 @@ export const commandPrompt: Record<CommandPlace, string> = { here: '$ ', namespa
 
 const onlyExitZero = (codes: readonly number[]): boolean => codes.length === 1 && codes[0] === 0;
 
-/** What the line does not show: its stdin (a runtime value), its environment, the exits that count as success. */
-export const describePlannedCommand = (command: PlannedCommand): string[] => {
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name) => b.includes(name));
+
+/** What a listing's legend already says every command gets, so its lines note only what differs. */
+export interface PlanLegendDefaults {
+  /** The environment names every command gets unless noted (the runner's PATH, LC_ALL, HOME). @default none */
+  env?: readonly string[];
+}
+
+/**
+ * What the line does not show: its stdin (a runtime value), its environment (unless it is the legend's), the exits
+ * that count as success (unless only 0), and that it is not wrapped to die with us when so planned.
+ */
+export const describePlannedCommand = (command: PlannedCommand, defaults: PlanLegendDefaults = {}): string[] => {
   const names = [...(command.inheritEnv === true ? ['ours'] : []), ...command.env];
+  const usual = command.inheritEnv !== true && defaults.env !== undefined && sameNames(command.env, defaults.env);
   return [
     ...(command.stdin === undefined ? [] : [`stdin: ${command.stdin}`]),
-    ...(command.where === 'ssh' || names.length === 0 ? [] : [`environment: ${names.join(' + ')}`]),
+    ...(command.where === 'ssh' || names.length === 0 || usual ? [] : [`environment: ${names.join(' + ')}`]),
     ...(onlyExitZero(command.okExitCodes) ? [] : [`success: exit ${command.okExitCodes.join(', ')}`]),
+    ...(command.diesWithUs === false && command.where !== 'ssh' && command.where !== 'script' ? ['spawned without setpriv'] : []),
   ];
 };
 
-/** A command as --dry-run lists it: the prompt and the exact line, then (in parentheses) describePlannedCommand. */
-export const formatPlannedCommandLines = (command: PlannedCommand, indent: string): string[] => {
-  const notes = describePlannedCommand(command);
+/** A command as --dry-run lists it (every plan alike): the prompt and the exact line, then (in parentheses) describePlannedCommand. */
+export const formatPlannedCommandLines = (command: PlannedCommand, indent: string, defaults: PlanLegendDefaults = {}): string[] => {
+  const notes = describePlannedCommand(command, defaults);
   return [`${indent}${commandPrompt[command.where]}${formatPlannedCommand(command)}`, ...(notes.length === 0 ? [] : [`${indent}    (${notes.join('; ')})`])];
 };

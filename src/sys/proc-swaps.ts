@@ -1,3 +1,5 @@
+import { unescapeOctal } from './mount-table.js';
+
 /** Pure: the swap files (not partitions) /proc/swaps lists as active; its octal escapes (`\040` for a space) undone. */
 export const activeSwapFiles = (text: string): string[] =>
   text
@@ -5,4 +7,4 @@ export const activeSwapFiles = (text: string): string[] =>
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
     .filter((fields) => fields[1] === 'file' && (fields[0] ?? '').startsWith('/'))
-    .map((fields) => (fields[0] as string).replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))));
+    .map((fields) => unescapeOctal(fields[0] as string));

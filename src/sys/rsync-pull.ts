@@ -9,6 +9,12 @@ export interface DaemonPull {
   protect: readonly string[];
   /** Seconds without data before rsync gives up (so a dead server cannot hang the deploy). */
   ioTimeoutSeconds: number;
+  /**
+   * Seconds without any output (progress, item lines) before the runner kills the pull and retries: rsync's
+   * own --timeout misses a server that stopped mid-transfer (measured: a SIGSTOPped daemon hung the pull for
+   * over 10 minutes with --timeout=60). @default 90 (defaultStallSeconds)
+   */
+  stallSeconds?: number;
   /** Limit bandwidth (KiB/s); unset means unlimited. */
   bwlimitKiB?: number;
   /** rsync filter rules after the protected paths, each one `--filter=RULE` argument, in order. @default [] */
@@ -24,6 +30,9 @@ export interface LivePull {
   /** `--no-delete`: only add and change. */
   delete: boolean;
 }
+
+/** A pull silent for this long has stalled: generous against rsync's quiet phases (a large file list, the deletions). */
+export const defaultStallSeconds = 90;
 
 /** rsync's --delay-updates staging directory name (its default partial dir), beside each changed file's place. */
 export const delayedUpdatesDir = '.~tmp~';
@@ -76,8 +85,8 @@ const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
       excludes: [...pull.protect],
       linkDest: [],
       oneFileSystem: false,
-      // An update reports progress too (its item lines stay on stdout beside it); a dry run moves nothing.
-      progress: pull.live === undefined || !pull.live.dryRun,
+      // An update's too: the stall watchdog's sign of life (its item lines only come as each file ends).
+      progress: true,
       sparse: image,
       dryRun: pull.live?.dryRun ?? false,
       delete: pull.live?.delete ?? true,

@@ -1,6 +1,6 @@
 import type { PathOwner, UpdateInstructions } from '../protocol/update-protocol.js';
 import { join } from 'node:path';
-import { planBindMount, planImagePull, planOverridesPull, type PullPlace } from '../runner/plan-commands.js';
+import { planBindMount, planImagePull, planNamespaceHolder, planOverridesPull, type PullPlace } from '../runner/plan-commands.js';
 import { planTargetCommand } from '../runner/plan-boot.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import type { HostUpdateFacts } from './host-facts.js';
@@ -10,6 +10,8 @@ import { runnerOwnedPaths } from '../runner/plan.js';
 import { identityKeptPaths } from '../runner/plan-identity.js';
 import { hostRunnerDir } from '../protocol/update-protocol.js';
 import { exactPattern } from '../overrides/sync-filters.js';
+import { planReboot } from './reboot.js';
+import { planSweep, type SweepPlan } from './sweep.js';
 
 /** The two passes an install makes (docs/overrides.md), run the same way by an update. */
 export type UpdatePassName = 'image' | 'overrides';
@@ -20,7 +22,10 @@ export interface PlannedPass {
   what: string;
   /** The module it pulls from (rsync:// URL with the daemon user). */
   source: string;
+  /** What the update runs. */
   command: PlannedCommand;
+  /** The same pass with rsync's --dry-run: what a dry run runs to list the changes (it is not the plan it prints). */
+  preview: PlannedCommand;
 }
 
 /** Everything an update will do, as data: printed by --dry-run --json, run by run-update.ts. */
@@ -37,13 +42,22 @@ export interface UpdatePlan {
   passes: PlannedPass[];
   owners: PathOwner[];
   dryRun: boolean;
+  /** Opens the private mount+PID namespace the passes run in (closed when the update ends). */
+  namespace: PlannedCommand;
+  /** After an interrupted update (its marker is there): the `.~tmp~` directories its killed rsync left, found and removed. */
+  sweep: SweepPlan | undefined;
   /**
    * Run only when a kernel or /boot changed (and not --no-bootloader): the profile's initramfs and boot
    * loader configuration lines, chrooted into the root. Not the per-disk boot loader install nor the relabel:
    * the boot loader on the disk stays the install's, and -X carried the image's SELinux labels.
    */
   bootCommands: PlannedCommand[];
+  /** `--reboot` on the running system: run only when a kernel or /boot changed, after the report is printed. */
+  reboot: PlannedCommand | undefined;
 }
+
+/** The holder of the update's private namespace: started while serve answers, before the rest is planned (it depends on nothing serve says). */
+export const updateNamespaceHolder: PlannedCommand = planNamespaceHolder();
 
 /**
  * An update runs the host's own rsync (it replaces files by rename, so the running one is never overwritten in
@@ -95,20 +109,23 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
   const passExcludes = planUpdateExcludes({ ...sources, captureExcludes: [] });
   const captureRules = [...(instructions.captureIncludes ?? []).map((pattern) => `+ ${pattern}`), ...sources.captureExcludes.map((pattern) => `- ${pattern}`)];
   // The install's own pass planners (runner/plan-commands.ts), run by the host's rsync with an update's options.
-  const pass = (source: string, protect: readonly string[], filters: readonly string[], overrides: boolean): PlannedCommand =>
-    (overrides ? planOverridesPull : planImagePull)(onHost, {
-      source,
-      destination: destinationOf(facts.root),
-      protect,
-      filters,
-      ioTimeoutSeconds,
-      ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
-      live: { dryRun: options.dryRun, delete: options.delete },
-    });
+  const pass = (source: string, protect: readonly string[], filters: readonly string[], overrides: boolean): Pick<PlannedPass, 'command' | 'preview'> => {
+    const planned = (dryRun: boolean): PlannedCommand =>
+      (overrides ? planOverridesPull : planImagePull)(onHost, {
+        source,
+        destination: destinationOf(facts.root),
+        protect,
+        filters,
+        ioTimeoutSeconds,
+        ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
+        live: { dryRun, delete: options.delete },
+      });
+    return { command: planned(false), preview: planned(true) };
+  };
   const overrides = instructions.overrides;
   const imageFilters = overrides?.imageFilters ?? [];
   const passes: PlannedPass[] = [
-    { name: 'image', what: instructions.ref, source: instructions.rsync.url, command: pass(instructions.rsync.url, passExcludes, [...planDataProtection([...whiteoutsOf(imageFilters), ...(instructions.imageRemovals ?? []).map(exactPattern)], 'image'), ...captureRules, ...imageFilters], false) },
+    { name: 'image', what: instructions.ref, source: instructions.rsync.url, ...pass(instructions.rsync.url, passExcludes, [...planDataProtection([...whiteoutsOf(imageFilters), ...(instructions.imageRemovals ?? []).map(exactPattern)], 'image'), ...captureRules, ...imageFilters], false) },
     ...(overrides === undefined
       ? []
       : [{
@@ -117,7 +134,7 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
           source: overrides.url,
           // The host's machine id, host keys and rootcast's own files too: an opaque layer directory (/etc/ssh) must not delete them.
           // A layer's own directory in a data tree (/srv/site) must not delete the host's data beside it: only removals may.
-          command: pass(
+          ...pass(
             overrides.url,
             [...new Set([...identityKeptPaths, ...runnerOwnedPaths, `${hostRunnerDir}/`, ...facts.adminExcludes, ...facts.foreignMounts.map((mount) => `${exactPattern(mount)}/`)])],
             [...planDataProtection(removalsOf(instructions.owners), 'overrides'), ...overrides.overridesFilters],
@@ -137,9 +154,12 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
     passes,
     owners: instructions.owners,
     dryRun: options.dryRun,
+    namespace: updateNamespaceHolder,
+    sweep: facts.marker === undefined ? undefined : planSweep(facts.root, excludes, instructions.owners, facts.foreignMounts),
     bootCommands: !options.bootloader || instructions.postDeploy === undefined
       ? []
       : planUpdateBootCommands([...instructions.postDeploy.initramfs, ...instructions.postDeploy.bootloader.config], facts.root),
+    reboot: options.reboot && facts.root === '/' ? planReboot() : undefined,
   };
 };
 

@@ -21,18 +21,18 @@ import { execPlanned, streamPlanned } from '../runner/run-planned.js';
 import { createServerApi, type ServerApi } from '../runner/server-api.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
 import type { Exec } from '../sys/exec.js';
-import type { MountNamespace } from '../sys/mount-namespace.js';
+import type { MountNamespace, NamespaceHolderCommand } from '../sys/mount-namespace.js';
 import { tryLockFile, type FileLock } from '../sys/lock-file.js';
 import { parseMountinfo } from '../sys/mount-table.js';
-import { formatPlannedCommand } from '../sys/planned-command.js';
 import { parseSizedItemizedChanges } from '../sys/rsync-output.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
 import type { StreamRequest, StreamResult } from '../sys/stream-process.js';
 import { hostPath, readHostUpdateFacts, type HostUpdateFacts, type UpdateMarker } from './host-facts.js';
-import { chooseUpdateRef, planUpdate, type PlannedPass, type UpdatePlan } from './plan-update.js';
+import { chooseUpdateRef, planUpdate, updateNamespaceHolder, type PlannedPass, type UpdatePlan } from './plan-update.js';
 import { changedUnits, describeChanges, needsReboot, summariseChanges, type UpdateChange } from './update-changes.js';
 import type { UpdateOptions } from './update-options.js';
-import { sweepDelayedUpdates } from './sweep.js';
+import { runSweep } from './sweep.js';
+import { formatUpdateCommand, listUpdateCommands, type UpdateCommand } from './update-commands.js';
 import { updateTextDiffs } from './text-diffs.js';
 import type { TextDiff } from '../image/text-diff.js';
 import { prepareResumeAtBoot, type SelfBundle } from './resume-at-boot.js';
@@ -45,8 +45,8 @@ export interface UpdateEffects {
   now: () => Date;
   sleep: RetryHooks['sleep'];
   readMountinfo: () => Promise<string>;
-  /** The private mount+PID namespace the passes run in (src/sys/mount-namespace.ts), closed when the update ends. */
-  enterNamespace: () => Promise<MountNamespace>;
+  /** Starts the plan's holder of the private mount+PID namespace the passes run in (src/sys/mount-namespace.ts), closed when the update ends. */
+  enterNamespace: (holder: NamespaceHolderCommand) => Promise<MountNamespace>;
   /** Progress lines for a person (stderr). */
   note: (line: string) => void;
   /** The bundle this update runs from, kept on the host for the first-boot unit (bundle runs only). */
@@ -66,8 +66,10 @@ export interface UpdateReport {
   /** Bytes rsync sent for changed files (both passes). */
   bytes: number;
   rebootNeeded: boolean;
-  /** Dry runs: every command the update would run, shell-quoted. */
+  /** Dry runs: every command the update would run, in order, shell-quoted, each with its condition (`    # only …`). */
   commands: string[];
+  /** Dry runs: the same commands as the plan holds them (program, argv, environment names, where, success codes). */
+  plan?: UpdateCommand[];
   notes: string[];
   /** `--dry-run --text`: unified diffs of the changed text files (or why one is not shown). */
   diffs?: TextDiff[];
@@ -156,8 +158,14 @@ const updateEvents = (api: ServerApi, effects: UpdateEffects) => {
 const updateLocked = (holder: number | undefined, host: string): RootcastError =>
   new RootcastError('LOCKED', `another rootcast update (PID ${holder ?? '?'}) is updating ${host}`, { hint: 'wait for it to end, then re-run' });
 
+/** What one update did (or, dry, would do), and the plan it ran (its `--reboot` is run after the report is printed). */
+export interface UpdateRun {
+  report: UpdateReport;
+  plan: UpdatePlan;
+}
+
 /** Read → plan → apply for one update of this host (docs/update.md). */
-export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects): Promise<UpdateReport> => {
+export const runUpdate = async (options: UpdateOptions, effects: UpdateEffects): Promise<UpdateRun> => {
   const readFacts = async (): Promise<HostUpdateFacts> => readHostUpdateFacts(options.targetRoot, parseMountinfo(await effects.readMountinfo()), release());
   // Before the host's state is read (another update may be about to change deployed.json) and before serve is
   // asked (serve records the attempt): two updates starting at once must not both get that far.
@@ -188,9 +196,9 @@ const takeUpdateLock = async (root: string, readFacts: () => Promise<HostUpdateF
 };
 
 /** Asks serve for the instructions, plans, then runs the dry run or the update. */
-const askAndRun = async (ref: string | undefined, facts: HostUpdateFacts, options: UpdateOptions, effects: UpdateEffects, api: ServerApi): Promise<UpdateReport> => {
+const askAndRun = async (ref: string | undefined, facts: HostUpdateFacts, options: UpdateOptions, effects: UpdateEffects, api: ServerApi): Promise<UpdateRun> => {
   // The namespace holder starts while serve answers (it costs a fork and an unshare, not a round trip).
-  const pendingNamespace = effects.enterNamespace();
+  const pendingNamespace = effects.enterNamespace(updateNamespaceHolder);
   let instructions: UpdateInstructions;
   try {
     instructions = await api.fetchUpdateInstructions(queryFor(ref, options));
@@ -210,24 +218,24 @@ const askAndRun = async (ref: string | undefined, facts: HostUpdateFacts, option
     summary: summariseChanges(changes),
     bytes,
     rebootNeeded,
-    commands: plan.dryRun
-      ? [...plan.passes.map((pass) => formatPlannedCommand(pass.command)), ...plan.bootCommands.map((command) => `${formatPlannedCommand(command)}    # only if a kernel or /boot changed`)]
-      : [],
+    commands: plan.dryRun ? listUpdateCommands(plan).map(formatUpdateCommand) : [],
+    ...(plan.dryRun ? { plan: listUpdateCommands(plan) } : {}),
     notes,
   });
   try {
     if (plan.dryRun) {
       const changes: UpdateChange[] = [];
+      // The passes' own dry runs list the changes; the plan printed is what a real update would run.
       for (const pass of plan.passes) {
-        const result = await runPass(pass, effects, { credential: facts.credential, retries: options.retries, root: plan.root }, namespace);
+        const result = await runPass({ ...pass, command: pass.preview }, effects, { credential: facts.credential, retries: options.retries, root: plan.root }, namespace);
         changes.push(...describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, currentSize(plan.root)));
       }
       const dry = report(changes, 0, needsReboot(changes), [...linkedDirsNote(facts), ...unitNotes(changes, 'would change')]);
-      if (!options.text) return dry;
+      if (!options.text) return { report: dry, plan };
       const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
-      return { ...dry, diffs: await updateTextDiffs(plan, changes, runner, namespace) };
+      return { report: { ...dry, diffs: await updateTextDiffs(plan, changes, runner, namespace) }, plan };
     }
-    return await applyUpdate(plan, instructions, facts, options, { effects, api, namespace }, report);
+    return { report: await applyUpdate(plan, instructions, facts, options, { effects, api, namespace }, report), plan };
   } finally {
     await namespace.close();
   }
@@ -290,11 +298,12 @@ const applyUpdate = async (
       ...renumberedAccountsNote(renumberedAccounts(passwdBefore, passwdAfter)),
     ];
     // An interrupted run leaves rsync's .~tmp~ directories whether this run finishes it or replaces it (a rollback).
-    if (facts.marker !== undefined) {
+    if (facts.marker !== undefined && plan.sweep !== undefined) {
       phase = 'cleanup';
       // The sweep walks the whole root: heard from while it runs, like every phase.
       post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
-      const swept = await sweepDelayedUpdates(effects.exec, plan.root, plan.excludes, plan.owners, facts.foreignMounts);
+      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: events.say };
+      const swept = await runSweep(runner, plan.sweep, { root: plan.root, excludes: plan.excludes, owners: plan.owners });
       post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${swept} leftover .~tmp~ directories removed` }, run));
       const leftovers = swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : '';
       notes.push(plan.resuming !== undefined ? `finished the interrupted update to ${plan.resuming}${leftovers}` : `replaced the interrupted update to ${facts.marker.ref} with ${plan.ref}${leftovers}`);

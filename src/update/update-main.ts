@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { describeError, formatErrorText } from '../errors/format-error.js';
+import { describeError, formatErrorText, withUsageHint } from '../errors/format-error.js';
 import { guardClosedOutput } from '../sys/closed-output.js';
 import { execProcess } from '../sys/exec.js';
 import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
@@ -18,15 +18,15 @@ export const realUpdateEffects = (stderr: { write(text: string): unknown }): Upd
   now: () => new Date(),
   sleep: sleepUnlessAborted,
   readMountinfo: () => readFile('/proc/self/mountinfo', 'utf8'),
-  enterNamespace: () => enterPrivateMountNamespace(),
+  enterNamespace: (holder) => enterPrivateMountNamespace(holder),
   note: (line) => void stderr.write(`${line}\n`),
 });
 
 /** Runs one update and prints its report (JSON on stdout with --json); the caller maps errors to exit statuses. */
 export const runAndPrintUpdate = async (options: UpdateOptions, effects: UpdateEffects, stdout: { write(text: string): unknown }): Promise<UpdateReport> => {
-  const report = await runUpdate(options, effects);
+  const { report, plan } = await runUpdate(options, effects);
   stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatUpdateReport(report)}\n`);
-  await rebootIfNeeded(report, options, effects);
+  await rebootIfNeeded(report, plan.reboot, options, effects);
   return report;
 };
 
@@ -51,7 +51,7 @@ export const runUpdateMain = async (argv: readonly string[]): Promise<number> =>
     await runAndPrintUpdate(parseUpdateOptions(parsed.raw), { ...realUpdateEffects(process.stderr), self }, process.stdout);
     return 0;
   } catch (error) {
-    const printed = describeError(error);
+    const printed = withUsageHint(describeError(error), 'node runner.cjs update --help lists the options');
     process.stderr.write(formatErrorText(printed).replace(/^rootcast:/, 'rootcast update:'));
     return printed.exitStatus;
   }

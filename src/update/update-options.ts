@@ -1,8 +1,9 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
-import { parseImageRef } from '../image/ref.js';
+import { imageRefProblem } from '../image/ref.js';
 import { updateViaValues, type UpdateVia } from '../protocol/update-protocol.js';
+import { checkBwlimit, checkRetries, checkServerUrl } from '../runner/option-checks.js';
+import { formatOptionLines, parseOptionArgs, type OptionSpec } from '../runner/option-spec.js';
 import { defaultRetryPolicy } from '../runner/retry-policy.js';
 
 /** `rootcast update` as typed, before validation. */
@@ -22,16 +23,8 @@ export interface RawUpdateOptions {
   bwlimit?: string | undefined;
 }
 
-/** One option, declared once for the bundle's parseArgs and the CLI's commander (as runner/option-table.ts does). */
-export interface UpdateOptionSpec {
-  flag: string;
-  key: keyof RawUpdateOptions;
-  value?: string;
-  help: string;
-  default?: string;
-  /** `rootcast update` takes it from the global option of the same name. @default false */
-  global?: boolean;
-}
+/** One option, declared once for the bundle's parseArgs and the CLI's commander (runner/option-spec.ts). */
+export type UpdateOptionSpec = OptionSpec<keyof RawUpdateOptions>;
 
 export const updateOptionTable: readonly UpdateOptionSpec[] = [
   { flag: 'image', key: 'image', value: 'REF', help: 'the version to go to: web@8, web@stable (default: the host\'s version in the inventory); another image only once the inventory sets the host to it' },
@@ -66,34 +59,26 @@ export interface UpdateOptions {
 }
 
 const usage = (problems: readonly string[]): RootcastError =>
-  new RootcastError('INVALID_ARGUMENT', problems.length === 1 ? (problems[0] as string) : `${problems.length} problems with the options`, {
+  new RootcastError('USAGE', problems.length === 1 ? (problems[0] as string) : `${problems.length} problems with the options`, {
     details: problems.length === 1 ? [] : [...problems],
-    hint: 'run rootcast update --help for the options',
   });
 
 /** Validates every option at once (64 naming each problem). */
 export const parseUpdateOptions = (raw: RawUpdateOptions): UpdateOptions => {
   const problems: string[] = [];
   if (raw.image !== undefined && raw.rollback === true) problems.push('--image and --rollback name two different targets: give one');
-  if (raw.image !== undefined) {
-    try {
-      parseImageRef(raw.image);
-    } catch (error) {
-      problems.push(`--image: ${(error as Error).message}`);
-    }
-  }
+  const imageProblem = raw.image === undefined ? undefined : imageRefProblem(raw.image);
+  if (imageProblem !== undefined) problems.push(`--image: ${imageProblem}`);
   if (raw.text === true && raw.dryRun !== true) problems.push('--text shows the diffs of a dry run: add --dry-run');
-  if (raw.server !== undefined && !/^https?:\/\/[^/]+/.test(raw.server)) problems.push(`--server "${raw.server}" is not an http:// or https:// URL`);
+  const server = raw.server === undefined ? undefined : checkServerUrl('--server', raw.server, problems);
   const via = raw.via ?? 'update';
   if (!(updateViaValues as readonly string[]).includes(via)) problems.push(`--via "${via}" is not one of ${updateViaValues.join(', ')}`);
-  const retries = Number(raw.retries ?? defaultRetryPolicy.attempts);
-  if (!Number.isInteger(retries) || retries < 1 || retries > 1000) problems.push(`--retries "${raw.retries}" is not a whole number from 1 to 1000`);
-  const bwlimit = raw.bwlimit === undefined ? undefined : Number(raw.bwlimit);
-  if (bwlimit !== undefined && (!Number.isInteger(bwlimit) || bwlimit < 1)) problems.push(`--bwlimit "${raw.bwlimit}" is not a whole number of KiB/s from 1`);
+  const retries = checkRetries(raw.retries ?? String(defaultRetryPolicy.attempts), problems);
+  const bwlimit = raw.bwlimit === undefined ? undefined : checkBwlimit(raw.bwlimit, problems);
   const root = raw.targetRoot ?? '/';
   if (problems.length > 0) throw usage(problems);
   return {
-    server: raw.server?.replace(/\/+$/, ''),
+    server,
     image: raw.image,
     rollback: raw.rollback === true,
     dryRun: raw.dryRun === true,
@@ -118,25 +103,10 @@ Brings this host to a version of its image plus its override layers, as a fresh 
 version would leave it (docs/update.md), with the credential rootcast left in /etc/rootcast.
 
 Options:
-${[...updateOptionTable.map((spec) => [`--${spec.flag}${spec.value === undefined ? '' : ` ${spec.value}`}`, spec.default === undefined ? spec.help : `${spec.help} (default ${spec.default})`]), ['--help', 'show this help']]
-  .map(([flag = '', help = '']) => `  ${flag.padEnd(optionColumn)}${help}`)
-  .join('\n')}
+${formatOptionLines(updateOptionTable, optionColumn)}
 
 Exit statuses: 0 ok, 64 usage, 65 bad data, 66 not found, 69 unavailable, 70 internal,
 75 temporary failure or interrupted (re-run), 77 credential refused.`;
 
 /** The bundle's argv after `update` (node:util parseArgs: the bundle carries no commander). */
-export const parseUpdateArgs = (argv: readonly string[]): { help: true } | { help: false; raw: RawUpdateOptions } => {
-  const options: NonNullable<ParseArgsConfig['options']> = Object.fromEntries([
-    ...updateOptionTable.map((spec) => [spec.flag, { type: spec.value === undefined ? 'boolean' : 'string' } as const]),
-    ['help', { type: 'boolean' } as const],
-  ]);
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }));
-  } catch (error) {
-    throw new RootcastError('USAGE', error instanceof Error ? error.message : String(error), { hint: 'run with --help for the options' });
-  }
-  if (values['help'] === true) return { help: true };
-  return { help: false, raw: Object.fromEntries(updateOptionTable.map((spec) => [spec.key, values[spec.flag]])) as RawUpdateOptions };
-};
+export const parseUpdateArgs = (argv: readonly string[]): { help: true } | { help: false; raw: RawUpdateOptions } => parseOptionArgs<RawUpdateOptions>(updateOptionTable, argv);

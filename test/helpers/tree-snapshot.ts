@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 
 export interface SnapshotOptions {
   /** Relative path prefixes to leave out (a log the run appends to). @default [] */
@@ -40,4 +41,17 @@ export const snapshotTree = (root: string, options: SnapshotOptions | readonly s
   describe('.');
   visit('');
   return lines;
+};
+
+/**
+ * Every path under ROOT (relative) with its file's bytes (as latin1: each byte one character) or `<dir>`, `<link>`:
+ * for checks that a refused command wrote nothing, where what matters is content rather than inodes and times.
+ */
+export const snapshotFileBytes = async (root: string): Promise<Record<string, string>> => {
+  const result: Record<string, string> = {};
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    result[relative(root, path)] = entry.isFile() ? await readFile(path, 'latin1') : entry.isDirectory() ? '<dir>' : '<link>';
+  }
+  return result;
 };

@@ -44,7 +44,7 @@ describe('serve\'s monitor settings from the inventory', () => {
   });
 
   test('a leftover events.jsonl is named once at start, with what to do', () => {
-    const warnings = serve.stderr().split('\n').filter((line) => line.includes('events.jsonl'));
+    const warnings = serve.log().split('\n').filter((line) => line.includes('events.jsonl'));
     expect(warnings).toEqual([expect.stringMatching(/^warning: an event log of an older rootcast is not read: \S+\/state\/hosts\/web07\/events\.jsonl; their events are not shown .* delete them: rm \S+\/state\/hosts\/\*\/events\.jsonl$/)]);
   });
 
@@ -58,7 +58,7 @@ describe('serve\'s monitor settings from the inventory', () => {
 
     await writeFile(join(paths.home, 'rootcast.yaml'), inventory('{keepInstalls: 2, stalledAfter: 30m}'), { mode: 0o600 });
     await serve.reload();
-    expect(serve.stderr()).toMatch(/reloaded: 2 host\(s\)/);
+    expect(serve.log()).toMatch(/reloaded: 2 host\(s\)/);
     expect(await rowOf('web08')).toMatchObject({ stalled: true });
   });
 
@@ -73,7 +73,7 @@ describe('serve\'s monitor settings from the inventory', () => {
     expect(check.status).toBe(65);
     expect(check.stderr).toContain('server.monitor.keepInstalls (line 4): must be at least 1');
     await serve.reload();
-    expect(serve.stderr()).toMatch(/reload failed, still serving the previous inventory/);
+    expect(serve.log()).toMatch(/reload failed, still serving the previous inventory/);
     expect(await rowOf('web08')).toMatchObject({ stalled: true });
   });
 });

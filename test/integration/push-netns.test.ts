@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,9 @@ import { issueInstallToken } from '../../src/credentials/issue-token.js';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import { imageLayout } from '../../src/image/layout.js';
 import type { HostPushResult } from '../../src/push/push-result.js';
+import type { PushStep } from '../../src/push/push-steps.js';
+import { formatPlannedCommand } from '../../src/sys/planned-command.js';
+import type { PushRecording } from './push-record-entry.js';
 import { readHostRecord } from '../../src/state/host-record-store.js';
 import { bundleEntry, type TestBundle } from '../helpers/bundle-entry.js';
 import { rootcastBinary } from '../helpers/cli.js';
@@ -159,6 +162,44 @@ describe('rootcast push and drift over SSH to namespaced hosts', () => {
     expect(table.stdout).toMatch(/^h3: \[HOST_KEY_MISMATCH\]/m);
     expect(table.stdout).toMatch(/^h4: \[UNREACHABLE\]/m);
     expect(table.stdout).toMatch(/4 hosts: 2 unchanged, 2 failed/);
+  }, 300_000);
+
+  test('--dry-run prints, byte for byte, what a push then sends to the host; it contacts none and changes nothing', async () => {
+    // h1 loses its runner: the push hashes, uploads runner.cjs (not node) and records the digests again.
+    rmSync(join(rootOf('h1'), 'usr/local/lib/rootcast/runner.cjs'));
+    const recordFile = join(work, 'push-recording.json');
+    const recorder = await bundleEntry(join(import.meta.dirname, 'push-record-entry.ts'));
+    try {
+      const args = [recorder.file, '--home', paths.home, 'push', 'h1', '--known-hosts', knownHosts, '--ssh-key', clientKey, '--target-root', join(hostsDir, '{host}')];
+      const outcome = await net.run(net.namespaces[0] as string, process.execPath, args, { env: { RECORD_FILE: recordFile }, timeoutMs: 300_000 });
+      expect(outcome.exitCode, outcome.stderr).toBe(0);
+    } finally {
+      await recorder.remove();
+    }
+    const recording = JSON.parse(readFileSync(recordFile, 'utf8')) as PushRecording;
+    // The dry run contacted no host (the recording session was never opened) and exited 0.
+    expect([recording.dryRun.status, recording.dryRun.contacted], recording.dryRun.stderr).toEqual([0, 0]);
+    expect(recording.dryRun.text).toMatch(/^h1: root@10\.213\.\d+\.\d+:22 \(its host key checked against known_hosts first\)$/m);
+    type Sent = { kind: 'run'; line: string } | { kind: 'upload'; local: string; remote: string; mode: number };
+    const printed = recording.dryRun.text.split('\n').flatMap((row): Sent[] => {
+      const line = /^ {2}ssh\$ (.*?)(?: {4}# .*)?$/.exec(row)?.[1];
+      const upload = /^ {2}sftp: (\S+) -> (\S+) \(mode (\d+);/.exec(row);
+      if (line !== undefined) return [{ kind: 'run' as const, line }];
+      return upload === null ? [] : [{ kind: 'upload' as const, local: upload[1] ?? '', remote: upload[2] ?? '', mode: Number.parseInt(upload[3] ?? '', 8) }];
+    });
+    // The JSON plan holds the same commands.
+    const planned = JSON.parse(recording.dryRun.json) as { host: string; steps: PushStep[] }[];
+    expect(planned.map((host) => host.host)).toEqual(['h1']);
+    expect(printed).toEqual((planned[0]?.steps ?? []).map((step): Sent =>
+      step.kind === 'run' ? { kind: 'run', line: formatPlannedCommand(step.command) } : { kind: 'upload', local: step.upload.local, remote: step.upload.remote, mode: step.upload.mode }));
+    expect(printed.map((entry) => (entry.kind === 'run' ? entry.line.split(' ')[0] : 'sftp'))).toEqual(['sh', 'sh', 'mkdir', 'sftp', 'sftp', 'sh', 'exec', 'sh']);
+    // The real push: the first lines, the runner's upload (node is current) and the rest, but the look (no timeout).
+    expect(resolveHostResults(recording.push.stdout).get('h1'), recording.push.stderr).toMatchObject({ result: 'unchanged', uploaded: ['runner.cjs'] });
+    const sent = recording.sent.map(({ host: _, ...entry }) => entry);
+    const isNodeUpload = (entry: (typeof printed)[number]): boolean => entry.kind === 'upload' && entry.remote.endsWith('/node');
+    expect(sent).toEqual(printed.filter((entry) => !isNodeUpload(entry)).slice(0, -1));
+    expect(printed.at(-1)).toMatchObject({ kind: 'run', line: expect.stringMatching(/^sh -c 'm=/) });
+    expect(existsSync(join(rootOf('h1'), 'usr/local/lib/rootcast/runner.cjs'))).toBe(true);
   }, 300_000);
 
   test('drift: in sync, then a local edit shows as drift (exit 1) without being repaired', async () => {

@@ -15,15 +15,15 @@ import { runBinary } from '../helpers/cli.js';
 import { buildRunnerBundle, diffTrees, findProcesses, runBundle } from '../helpers/runner-harness.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { bundleEntry } from '../helpers/bundle-entry.js';
-import { formatCommandLine } from '../../src/sys/command-line.js';
+import { printedCommandLines, unwrapSpawn, type PrintedLine } from '../helpers/recording-exec.js';
 import { formatPlannedCommand, type PlannedCommand } from '../../src/sys/planned-command.js';
 import { commandsOfStep, type Step } from '../../src/runner/steps.js';
 import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import type { RenderAnswerFile } from '../../src/server/serve-snapshot.js';
-import { execProcess } from '../../src/sys/exec.js';
+import { buildContext } from '../../src/cli/context.js';
 import { answerFileToken, earlyCommand, runEarlyCommand } from '../helpers/installer-scripts.js';
-import type { RecordedSpawn, Recording } from './runner-record-entry.js';
+import type { Recording } from './runner-record-entry.js';
 
 const run = promisify(execFile);
 const keepPaths = ['/etc/fstab', '/etc/crypttab', '/boot/efi'];
@@ -39,7 +39,7 @@ const installedFstab = 'UUID=1234 / ext4 defaults 0 1\n';
 /** serve's own answer files, rendered from the inventory under `paths` as `rootcast serve` renders them (read at each request). */
 const inventoryRenderer = (paths: HomePaths): RenderAnswerFile => {
   const quiet = { write: () => true };
-  const load = inventoryServeWiring().loadSnapshot({ paths, json: false, exec: execProcess, stdout: quiet, stderr: quiet, now: () => new Date(), env: {} });
+  const load = inventoryServeWiring().loadSnapshot(buildContext({ optsWithGlobals: () => ({ home: paths.home }) }, { stdout: quiet, stderr: quiet, env: {} }));
   return async (kind, host, values) => (await load()).renderAnswerFile(kind, host, values);
 };
 
@@ -156,6 +156,8 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(events.every((event) => event.host === 'web07')).toBe(true);
     const synced = events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
     expect(synced?.bytes).toBeGreaterThan(1024 * 1024);
+    // The transport and where the bytes came from, as fields (an rsync install: all from the server).
+    expect(synced?.transfer).toEqual({ transport: 'rsync', serverBytes: synced?.bytes, peerBytes: 0 });
     // The whole install as serve stored it, from the answer file it served to done: one install, in order.
     const stored = (await serve.allEvents('web07')).slice(firstStored);
     const sequence = stored
@@ -308,19 +310,11 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
       await entry.remove();
     }
     const recording = JSON.parse(await readFile(recordFile, 'utf8')) as Recording;
-    type Line = { where: PlannedCommand['where']; line: string };
-    const printed: Line[] = recording.dryRunText.split('\n').flatMap((text) => {
-      const match = /^ {2}(ns\$|\$) (.*)$/.exec(text);
-      return match === null ? [] : [{ where: match[1] === 'ns$' ? 'namespace' as const : 'here' as const, line: match[2] ?? '' }];
-    });
-    const unwrap = (spawn: RecordedSpawn): Line => {
-      expect(spawn.command).toBe('setpriv');
-      expect(spawn.args.slice(0, 3)).toEqual(['--pdeathsig', 'KILL', '--']);
-      const [program = '', ...args] = spawn.args.slice(3);
-      if (program !== 'nsenter') return { where: 'here', line: formatCommandLine(program, args) };
-      expect(args.slice(0, 8)).toEqual(['-t', expect.stringMatching(/^\d+$/), '-m', '-p', '-r', '-w', '--', expect.any(String)]);
-      return { where: 'namespace', line: formatCommandLine(args[7] ?? '', args.slice(8)) };
-    };
+    type Line = PrintedLine;
+    const printed = printedCommandLines(recording.dryRunText);
+    // Every spawn dies with the runner (setpriv) but the namespace holder, spawned as planned: its stdin is the runner's pipe.
+    expect(recording.spawns.filter((spawn) => spawn.via !== 'namespace' && spawn.command !== 'setpriv')).toEqual([]);
+    const unwrap = unwrapSpawn;
     const spawned = recording.spawns.map(unwrap);
     // The probe starts early (while the facts are read); everything else runs in the printed order.
     const isProbe = (entry: Line): boolean => entry.line.startsWith('rsync --list-only ');
@@ -332,6 +326,8 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(spawned.filter(isProbe)).toEqual(printed.filter(isProbe));
     expect(spawned.filter(isProbe)).toHaveLength(1);
     // The plan is more than a token list: the namespace mounts, the copy and the chrooted pull are all there.
+    expect(printed.filter((entry) => entry.where === 'here' && /^unshare -m -p --fork --propagation private -- sh -c /.test(entry.line))).toHaveLength(1);
+    expect(spawned.filter((entry) => entry.line.startsWith('unshare '))).toEqual(printed.filter((entry) => entry.line.startsWith('unshare ')));
     for (const expected of [/^mount -t tmpfs /, /^rsync -aHAX .* -- \S+\/ \S+\/toolbox\.\d+\/$/, /^mount --rbind \/proc \S+\/toolbox\.\d+\/proc$/, /^mount --rbind \/proc \S+\/target\/proc$/, /^mount --bind \S+ \S+\/target$/, /^chroot \S+ rsync -aHAXS .* \/target\/$/, /^umount -R -l /]) {
       expect(printed.filter((entry) => entry.where === 'namespace' && expected.test(entry.line)), String(expected)).toHaveLength(1);
     }

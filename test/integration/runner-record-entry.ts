@@ -4,61 +4,28 @@
  * $RECORD_FILE what it printed and every request it made to spawn a program.
  * argv: the runner's own options (the token from $ROOTCAST_TOKEN).
  */
-import { writeFile } from 'node:fs/promises';
-import { describeError, formatErrorText } from '../../src/errors/format-error.js';
 import { parseRunnerArgs } from '../../src/runner/args.js';
-import { runDeploy, type RunnerEffects } from '../../src/runner/deploy.js';
+import { runDeploy } from '../../src/runner/deploy.js';
 import { parseRunnerOptions } from '../../src/runner/options.js';
 import { realRunnerEffects } from '../../src/runner/real-effects.js';
+import { writeSpawnRecording, type SpawnRecording } from '../helpers/recording-exec.js';
 
-export interface RecordedSpawn {
-  via: 'exec' | 'stream';
-  command: string;
-  args: string[];
-  /** Names only: values include the token. */
-  env: string[];
-}
+export type Recording = SpawnRecording;
 
-export interface Recording {
-  dryRunText: string;
-  dryRunJson: string;
-  /** Spawned while printing the plan (the facts are read for a dry run too). */
-  dryRunSpawns: RecordedSpawn[];
-  spawns: RecordedSpawn[];
-}
-
-const main = async (): Promise<void> => {
+const real = realRunnerEffects();
+await writeSpawnRecording(real, (spawning) => {
   const parsed = parseRunnerArgs(process.argv.slice(2));
   if (parsed.help) throw new Error('no --help here');
   const options = parseRunnerOptions(parsed.raw, process.env);
-  const real = realRunnerEffects();
-  let spawns: RecordedSpawn[] = [];
-  let printed = '';
-  const effects: RunnerEffects = {
-    ...real,
-    exec: (request) => {
-      spawns.push({ via: 'exec', command: request.command, args: [...request.args], env: Object.keys(request.env ?? {}) });
-      return real.exec(request);
-    },
-    stream: (request) => {
-      spawns.push({ via: 'stream', command: request.command, args: [...request.args], env: Object.keys(request.env) });
-      return real.stream(request);
-    },
-    stdout: { write: (text: string) => (printed += text) },
+  /** Runs the deploy with what it prints kept. */
+  const printed = async (dry: { dryRun: boolean; json?: boolean }): Promise<string> => {
+    let text = '';
+    await runDeploy({ ...options, ...dry }, { ...real, ...spawning, stdout: { write: (chunk: string) => (text += chunk) } });
+    return text;
   };
-  await runDeploy({ ...options, dryRun: true, json: false }, effects);
-  const dryRunText = printed;
-  printed = '';
-  await runDeploy({ ...options, dryRun: true, json: true }, effects);
-  const dryRunJson = printed;
-  const dryRunSpawns = spawns;
-  spawns = [];
-  await runDeploy({ ...options, dryRun: false }, effects);
-  const recording: Recording = { dryRunText, dryRunJson, dryRunSpawns, spawns };
-  await writeFile(process.env['RECORD_FILE'] ?? '', JSON.stringify(recording));
-};
-
-main().catch((error: unknown) => {
-  process.stderr.write(formatErrorText(describeError(error)));
-  process.exitCode = describeError(error).exitStatus;
+  return {
+    dryRunText: () => printed({ dryRun: true, json: false }),
+    dryRunJson: () => printed({ dryRun: true, json: true }),
+    run: () => printed({ dryRun: false }),
+  };
 });

@@ -1,15 +1,12 @@
-import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command } from '@commander-js/extra-typings';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { registerServeCommand } from '../../src/cli/commands/serve.js';
-import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
 import type { DeployInstructions } from '../../src/protocol/deploy-protocol.js';
 import { serverSecretFile } from '../../src/credentials/server-secret.js';
 import { addVersion, makeTempHome, removeHome } from '../helpers/image-builder.js';
+import { startInventoryServe, type InventoryServe } from '../helpers/inventory-serve.js';
 import type { HomePaths } from '../../src/home/paths.js';
 
 const inventory = [
@@ -33,15 +30,14 @@ const inventory = [
 describe('rootcast serve backed by the inventory', () => {
   let paths: HomePaths;
   let source: string;
-  const signals = new EventEmitter();
-  let done: Promise<unknown> | undefined;
+  let serve: InventoryServe | undefined;
   let stderr = '';
   let port = 0;
   /** SIGHUP, then wait (bounded, generous for a loaded machine) until serve says it reloaded once more. */
   const reload = async (): Promise<void> => {
     const reloads = (): number => stderr.split('reloaded').length - 1;
     const before = reloads();
-    signals.emit('SIGHUP');
+    serve?.signals.emit('SIGHUP');
     for (let attempt = 0; attempt < 600 && reloads() === before; attempt += 1) await sleep(50);
     expect(reloads(), stderr).toBe(before + 1);
   };
@@ -55,20 +51,11 @@ describe('rootcast serve backed by the inventory', () => {
     await addVersion(paths, 'web', source);
     await addVersion(paths, 'web', source);
     await writeFile(paths.inventoryFile, inventory);
-    let stdout = '';
-    const program = new Command().option('--home <dir>').option('--json').exitOverride();
-    registerServeCommand(
-      program as unknown as Command,
-      { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } },
-      { ...inventoryServeWiring(), signals },
-    );
-    done = program.parseAsync(['--home', paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0'], { from: 'user' });
-    for (let attempt = 0; attempt < 100 && !stdout.endsWith('\n'); attempt += 1) await sleep(100);
-    port = Number(/:(\d+)\/$/.exec((JSON.parse(stdout) as { http: string }).http)?.[1]);
+    serve = await startInventoryServe(paths, { stderr: (text) => (stderr += text), rsyncAllow: [] });
+    port = serve.httpPort;
   });
   afterEach(async () => {
-    signals.emit('SIGTERM');
-    await done;
+    await serve?.stop();
     await removeHome(paths);
     await rm(source, { recursive: true, force: true });
   });

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deployedVersions } from '../../src/image/host-state.js';
+import { readVersionHolders } from '../../src/image/host-state.js';
 import type { HostOverridesRequest } from '../../src/overrides/host-overrides.js';
 import { deployedStateSchema } from '../../src/protocol/deployed-state.js';
 import { readHostRecord, writeHostRecord } from '../../src/state/host-record-store.js';
@@ -21,6 +21,12 @@ import { findProcesses } from '../helpers/runner-harness.js';
 import { tryLockFile } from '../../src/sys/lock-file.js';
 import { updateLockFile } from '../../src/protocol/update-protocol.js';
 import { putFile as put } from '../helpers/put-file.js';
+import { bundleEntry } from '../helpers/bundle-entry.js';
+import { fillPlanned, printedCommandLines, unwrapSpawn } from '../helpers/recording-exec.js';
+import { formatPlannedCommand, type PlannedCommand } from '../../src/sys/planned-command.js';
+import { leftoversPlaceholder } from '../../src/update/sweep.js';
+import { formatUpdateCommand, type UpdateCommand } from '../../src/update/update-commands.js';
+import type { UpdateRecording } from './update-record-entry.js';
 
 const bundle = join(import.meta.dirname, '../../dist/runner.cjs');
 
@@ -196,7 +202,9 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(byPath.get('/usr/lib/libx.so')).toMatchObject({ action: 'delete', sizeDelta: -4, owner: 'image' });
     expect(byPath.get('/boot/vmlinuz-6.2')).toMatchObject({ action: 'add', sizeDelta: 11, owner: 'image' });
     expect([...byPath.keys()].filter((path) => path.startsWith('/home') || path.startsWith('/srv/keep') || path.startsWith('/etc/rootcast'))).toEqual([]);
-    expect(plan.commands.some((line) => line.includes('--dry-run') && line.includes('--exclude=/srv/keep/'))).toBe(true);
+    // The commands listed are what the update would run (its passes without --dry-run), not the dry run's own previews.
+    expect(plan.commands.some((line) => line.startsWith('rsync ') && line.includes('--exclude=/srv/keep/'))).toBe(true);
+    expect(plan.commands.filter((line) => line.includes('--dry-run'))).toEqual([]);
     // The text form names the owner column; the server did not record a dry run as an attempt.
     const text = await runUpdate(['--target-root', hostRoot, '--dry-run', '--text']);
     expect(text.status, text.stderr).toBe(0);
@@ -234,7 +242,10 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(hostRecordRows(record).find(([label]) => label === 'last')?.[1]).toMatch(/succeeded update of web@2 \(from web@1\).*reboot needed/);
     expect(hostRecordColumns(record)).toEqual(['web@2 (reboot needed)', 'succeeded update of web@2']);
     // The rollback target stays protected from prune/rm.
-    expect([...(await deployedVersions(home.paths, 'web')).keys()].sort()).toEqual([1, 2]);
+    expect(Object.fromEntries(await readVersionHolders(home.paths, 'web'))).toEqual({
+      1: { deployed: [], deploying: [], rollback: ['web07'] },
+      2: { deployed: ['web07'], deploying: [], rollback: [] },
+    });
     // (A fresh host made for the comparison reports as web07 too: the record is checked before.)
     await equalsFresh(hostRoot, 'web@2');
 
@@ -387,6 +398,47 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     // Removing it moves /usr/lib's mtime, as a real leftover's removal does.
     await converged(root, foreign, ['usr/lib"']);
     for (const dir of foreign) expect(readFileSync(join(root, dir, 'draft'), 'utf8')).toBe('not rootcast\'s\n');
+  }, 120_000);
+
+  test('what --dry-run prints is, byte for byte, what the update spawns: the namespace, both passes, and the sweep after an interruption', async () => {
+    const root = await fresh('web@1', 'recorded');
+    // An interrupted update to web@2: its marker, and a leftover where this run has nothing to rename.
+    put(root, 'etc/rootcast/update-in-progress', `${JSON.stringify({ ref: 'web@2', via: 'update', since: new Date().toISOString() })}\n`);
+    put(root, 'usr/lib/.~tmp~/libx.so', 'staged\n');
+    const recordFile = join(scratch, 'update-recording.json');
+    const entry = await bundleEntry(join(import.meta.dirname, 'update-record-entry.ts'));
+    try {
+      const outcome = await new Promise<Outcome>((resolve) => {
+        execFile(process.execPath, [entry.file, '--retries', '2', '--target-root', root], { env: { ...process.env, RECORD_FILE: recordFile } }, (error, stdout, stderr) =>
+          resolve({ status: error === null ? 0 : (error.code as number), stdout, stderr }));
+      });
+      expect(outcome.status, outcome.stderr).toBe(0);
+    } finally {
+      await entry.remove();
+    }
+    const recording = JSON.parse(readFileSync(recordFile, 'utf8')) as UpdateRecording;
+    const printed = printedCommandLines(recording.dryRunText);
+    const report = JSON.parse(recording.dryRunJson) as { commands: string[]; plan: UpdateCommand[] };
+    // The text, the JSON's lines and the JSON's plan are one list.
+    expect(printed.map((entry) => entry.line)).toEqual(report.plan.map((entry) => formatPlannedCommand(entry.command)));
+    expect(report.commands).toEqual(report.plan.map(formatUpdateCommand));
+    // What ran: the holder, the two passes in the namespace, find and one rm (its LEFTOVERS filled) here; nothing else.
+    const spawned = recording.spawns.map(unwrapSpawn);
+    const leftover = join(root, 'usr/lib/.~tmp~');
+    expect(spawned).toEqual(printed.map((entry, index) => ({ ...entry, line: fillPlanned(report.plan[index]?.command as PlannedCommand, leftoversPlaceholder, leftover) })));
+    expect(spawned.map((entry) => `${entry.where} ${entry.line.split(' ')[0] ?? ''}`)).toEqual(['here unshare', 'namespace rsync', 'namespace rsync', 'here find', 'here rm']);
+    expect(existsSync(leftover)).toBe(false);
+    // The dry runs ran the same passes with --dry-run (previews), never printed as the plan.
+    const previews = recording.dryRunSpawns.map(unwrapSpawn).filter((entry) => entry.line.startsWith('rsync '));
+    expect(previews).toHaveLength(4);
+    for (const preview of previews) {
+      expect(preview.line).toContain(' --dry-run ');
+      expect(printed).not.toContainEqual(preview);
+    }
+    // Each spawn got exactly the environment names its planned command has.
+    const byLine = new Map(report.plan.map((entry) => [formatPlannedCommand(entry.command), entry.command.env]));
+    for (const [index, spawn] of recording.spawns.entries()) expect(spawn.env, spawned[index]?.line).toEqual(byLine.get(printed[index]?.line ?? '') ?? []);
+    expect(recording.dryRunText).not.toContain(credential);
   }, 120_000);
 
   test('a disk that fills: NO_SPACE (75), the host keeps its version and the marker; given room, the re-run converges', async () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { applyInventoryEdit } from '../../inventory/apply-edit.js';
-import { parseHostSpec } from '../../inventory/arguments.js';
+import { checkOptionValue, parseHostSpec } from '../../inventory/arguments.js';
 import { formatWarnings, issueJson } from '../../inventory/present.js';
 import { planDhcpConfig } from '../../pxe/dhcp-plan.js';
 import { parseLeases } from '../../pxe/leases.js';
@@ -18,7 +18,7 @@ type DhcpFormat = (typeof formats)[number];
 
 const parseFormat = (text: string): DhcpFormat => {
   const format = formats.find((candidate) => candidate === text);
-  if (format === undefined) throw new RootcastError('INVALID_ARGUMENT', `--format ${text}: not one of ${formats.join(', ')}`);
+  if (format === undefined) throw new RootcastError('USAGE', `--format "${text}" is not one of ${formats.join(', ')}`);
   return format;
 };
 
@@ -37,7 +37,7 @@ export const registerDhcpCommands = (program: Command, seed: ContextSeed): void 
       const format = parseFormat(options.format);
       const proxy = options.proxy === true;
       if (proxy && format !== 'dnsmasq') {
-        throw new RootcastError('INVALID_ARGUMENT', `--proxy works with --format dnsmasq only: ISC dhcpd and Kea have no proxy-DHCP mode`, {
+        throw new RootcastError('USAGE', `--proxy works with --format dnsmasq only: ISC dhcpd and Kea have no proxy-DHCP mode`, {
           hint: `use "--format ${format}" without --proxy for a config that hands out addresses and boot files, or "--format dnsmasq --proxy" to run beside the site's server`,
         });
       }
@@ -55,7 +55,7 @@ export const registerDhcpCommands = (program: Command, seed: ContextSeed): void 
     .option('--dry-run', 'print the MACs that would be written; change nothing')
     .action(async (options, command) => {
       const ctx = buildContext(command, seed);
-      const only = options.hosts === undefined ? undefined : parseHostSpec(options.hosts);
+      const only = options.hosts === undefined ? undefined : checkOptionValue('--hosts', () => parseHostSpec(options.hosts ?? ''));
       let text: string;
       try {
         text = await readFile(options.leases, 'utf8');

@@ -10,8 +10,8 @@ import { packageFile } from '../../package/package-root.js';
 import type { PushSettings } from '../../push/push-plan.js';
 import { pushFailed, type HostPushResult } from '../../push/push-result.js';
 import { createLiveView, formatPushTable, formatResultLine, formatStageLine } from '../../push/push-view.js';
-import { runPush } from '../../push/run-push.js';
-import { openSshSession } from '../../sys/ssh-session.js';
+import { readRunnerFiles, runPush } from '../../push/run-push.js';
+import { formatPushDryRun, planPushDryRun } from '../../push/push-dry-run.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
 import { ResultFailure } from '../result-failure.js';
 
@@ -27,24 +27,34 @@ interface FleetOptions {
 
 const wholeNumber = (option: string, text: string, min: number, max: number): number => {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new RootcastError('INVALID_ARGUMENT', `${option} "${text}" is not a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new RootcastError('USAGE', `${option} "${text}" is not a whole number from ${min} to ${max}`);
   return value;
 };
 
-/** Runs push or drift on the hosts HOSTSPEC names; prints a live view (terminal) or plain lines, then the table or JSON. */
-const runFleetCommand = async (ctx: CommandContext, specs: readonly string[], settings: PushSettings, options: FleetOptions): Promise<void> => {
+/**
+ * Runs push or drift on the hosts HOSTSPEC names; prints a live view (terminal) or plain lines, then the table or JSON.
+ * `dryRun`: prints every host's plan (text, or JSON with --json) and contacts none.
+ */
+const runFleetCommand = async (ctx: CommandContext, specs: readonly string[], settings: PushSettings, options: FleetOptions, dryRun = false): Promise<void> => {
   const loaded = await loadInventory(ctx.paths, { mustExist: true });
   const all = resolveHosts(loaded.validation.inventory).map((host) => ({ name: host.name, groups: host.groups, imageRef: host.image?.ref ?? '-', ip: host.ip }));
   const hosts = selectFleetHosts(all, specs, loaded.file);
   if (hosts.length === 0) throw new RootcastError('NOT_FOUND', `no hosts in the inventory ${loaded.file}`, { hint: 'add hosts first: rootcast host add' });
   const credentials = await loadSshCredentials(options.sshKey, ctx.env);
+  const nodePath = process.execPath;
+  const runnerPath = packageFile('dist', 'runner.cjs');
+  if (dryRun) {
+    const files = await readRunnerFiles(nodePath, runnerPath);
+    ctx.stdout.write(ctx.json ? `${JSON.stringify(planPushDryRun(hosts, settings, files), null, 2)}\n` : `${formatPushDryRun(hosts, settings, files)}\n`);
+    return;
+  }
   const live = !ctx.json && ctx.stderr === process.stderr && process.stderr.isTTY === true ? createLiveView(hosts.map((host) => host.name), (text) => void ctx.stderr.write(text)) : undefined;
   const results: HostPushResult[] = await runPush(hosts, settings, {
-    openSsh: openSshSession,
+    openSsh: ctx.openSsh,
     credentials,
     knownHostsFile: options.knownHosts ?? defaultKnownHostsFile(ctx.env),
-    nodePath: process.execPath,
-    runnerPath: packageFile('dist', 'runner.cjs'),
+    nodePath,
+    runnerPath,
     monotonicMs: () => performance.now(),
     onStage: (host, stage) => (live === undefined ? (ctx.json ? undefined : void ctx.stderr.write(`${formatStageLine(host, stage)}\n`)) : live.stage(host, stage)),
     onResult: (result) => (live === undefined ? (ctx.json ? undefined : void ctx.stderr.write(`${formatResultLine(result)}\n`)) : live.result(result)),
@@ -75,14 +85,13 @@ interface PushFlags {
 
 /** A path on the hosts: a relative one would mean each SSH session's working directory (and another lock name). */
 const absoluteTargetRoot = (root: string): string => {
-  if (!root.startsWith('/')) throw new RootcastError('INVALID_ARGUMENT', `--target-root "${root}" is not an absolute path`, { hint: 'name the root on the hosts from /, e.g. /srv/hosts/{host}' });
+  if (!root.startsWith('/')) throw new RootcastError('USAGE', `--target-root "${root}" is not an absolute path`, { hint: 'name the root on the hosts from /, e.g. /srv/hosts/{host}' });
   return root;
 };
 
 const settingsOf = (mode: PushSettings['mode'], options: FleetOptions, push: PushFlags): PushSettings => ({
   mode,
   image: push.image === undefined ? undefined : checkImageArgument(push.image),
-  dryRun: push.dryRun === true,
   delete: push.delete !== false,
   bootloader: push.bootloader !== false,
   reboot: push.reboot === true,
@@ -100,7 +109,7 @@ export const registerPushCommands = (program: Command, seed: ContextSeed): void 
     .description('update hosts over SSH: each runs rootcast update with its own credential; uploads node and the runner when they differ')
     .argument('<hostspec...>', 'host names, ranges (web[01-03]), @group or all')
     .option('--image <ref>', 'the version to push (default: each host\'s version in the inventory)')
-    .option('--dry-run', 'each host lists what would change; nothing changes')
+    .option('--dry-run', 'print what push would send to each host (every command, shell-quoted, and the uploads); contact none (see what would change with drift)')
     .option('--no-delete', 'only add and change files')
     .option('--no-bootloader', 'do not rebuild initramfs and boot loader configuration after a kernel change')
     .option('--reboot', 'hosts reboot when their update needs it');
@@ -108,7 +117,7 @@ export const registerPushCommands = (program: Command, seed: ContextSeed): void 
     // Hosts mid-update are waited for and reported to serve, whoever reads push's lines.
     seed.closedOutput?.outlive();
     const ctx = buildContext(command, seed);
-    await runFleetCommand(ctx, specs, settingsOf('push', options, options), options);
+    await runFleetCommand(ctx, specs, settingsOf('push', options, options), options, options.dryRun === true);
   });
   const drift = program
     .command('drift')

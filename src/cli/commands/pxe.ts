@@ -17,7 +17,7 @@ const warnAll = (ctx: CommandContext, warnings: readonly string[]): void => {
 /** `pxe localboot|reinstall HOST`: stores the choice, then rewrites that host's entries. */
 const switchHost = async (ctx: CommandContext, host: string, next: PxeBootChoice['next'], dryRun: boolean): Promise<void> => {
   const problem = hostNameProblem(host);
-  if (problem !== undefined) throw new RootcastError('INVALID_ARGUMENT', problem);
+  if (problem !== undefined) throw new RootcastError('USAGE', problem);
   const name = host;
   const before = await readPxeInputs(ctx.paths);
   const resolved = before.resolved.find((candidate) => candidate.name === name);

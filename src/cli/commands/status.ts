@@ -24,7 +24,7 @@ export interface StatusSeed extends ContextSeed {
 
 const parseSeconds = (text: string | undefined, option: string, fallback: number): number => {
   if (text === undefined) return fallback;
-  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new RootcastError('INVALID_ARGUMENT', `${option} "${text}" is not a positive number of seconds`);
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new RootcastError('USAGE', `${option} "${text}" is not a positive number of seconds`);
   return Number(text);
 };
 

@@ -14,6 +14,7 @@ import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
 import type { PayloadService } from '../payload-service.js';
 import type { Tracker } from '../tracker.js';
+import type { WebSeedPacer } from '../web-seed-pacer.js';
 import type { ListenAddress } from '../listen-address.js';
 
 /** Files served as they are on disk. */
@@ -67,6 +68,8 @@ export interface HandlerContext {
   payloads: PayloadService;
   /** The fleet's BitTorrent tracker. */
   tracker: Tracker;
+  /** Paces re-sent pieces of the web seed while a swarm has several incomplete peers; undefined: never paced. */
+  webSeedPacer?: WebSeedPacer;
   /** The tracker's own listener (`serve --tracker`); undefined when it answers on the HTTP port. */
   trackerListen?: ListenAddress;
   /** Present under `serve --pxe`. */

@@ -21,14 +21,21 @@ const sourceFiles = (dir: string): string[] =>
     entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
   );
 
-/** Every relative import (type-only ones too) of every file under src/, as src-relative paths. */
+/**
+ * The relative modules a source text imports: `import … from`, `export … from` (type-only ones too), side-effect
+ * `import './x.js'` and dynamic `import('./x.js')` — any quote, across lines.
+ */
+const importedSpecifiers = (text: string): string[] => [
+  ...[...text.matchAll(/^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*(['"])(\.[^'"]+)\1/gm)].map((match) => match[2] ?? ''),
+  ...[...text.matchAll(/^\s*import\s*(['"])(\.[^'"]+)\1/gm)].map((match) => match[2] ?? ''),
+  ...[...text.matchAll(/\bimport\s*\(\s*(['"`])(\.[^'"`]+)\1\s*\)/g)].map((match) => match[2] ?? ''),
+];
+
+/** Every relative import of every file under src/, as src-relative paths. */
 const importGraph = (): Map<string, string[]> => {
   const graph = new Map<string, string[]>();
   for (const file of sourceFiles(src)) {
-    const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/gm)].map((match) =>
-      relative(src, resolve(dirname(file), (match[1] ?? '').replace(/\.js$/, '.ts'))),
-    );
+    const targets = importedSpecifiers(readFileSync(file, 'utf8')).map((specifier) => relative(src, resolve(dirname(file), specifier.replace(/\.js$/, '.ts'))));
     graph.set(relative(src, file), targets);
   }
   return graph;
@@ -39,6 +46,22 @@ const folderOf = (path: string): string => path.split('/')[0] ?? path;
 describe('the house as drawn in docs/design.md', () => {
   const layers = readLayers();
   const graph = importGraph();
+
+  test('the walk sees every form of import: named, type-only, re-exports, side-effect and dynamic ones', () => {
+    const text = [
+      "import { a } from './a.js';",
+      "import type {\n  B,\n} from '../b/b.js';",
+      "export { c } from \"./c.js\";",
+      "export * from './d.js';",
+      "import './e.js';",
+      "const f = await import('./f.js');",
+      "const g = await import(\n  '../g/g.js'\n);",
+      "import { h } from 'node:fs';",
+      "const i = await import('ssh2');",
+      "// import nothing from here: 'prose'",
+    ].join('\n');
+    expect(importedSpecifiers(text).sort()).toEqual(['../b/b.js', '../g/g.js', './a.js', './c.js', './d.js', './e.js', './f.js']);
+  });
 
   test('every folder under src/ has a layer, and no file sits at the top of src/', () => {
     const folders = new Set([...graph.keys()].map((file) => (file.includes('/') ? folderOf(file) : `(top) ${file}`)));

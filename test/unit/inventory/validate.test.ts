@@ -31,7 +31,8 @@ describe('validateInventoryText', () => {
       ['web03', '10.0.0.13', []],
       ['db01', undefined, []],
     ]);
-    expect(result.warnings.map(formatIssue)).toEqual(['hosts.db01 (line 10): host "db01" has no image (set "image" on the host or on one of its groups)']);
+    // A host without an image is valid here; inventory check refuses it (test/unit/fleet-check/image-check.test.ts).
+    expect(result.warnings).toEqual([]);
   });
 
   it('treats an empty file and empty sections as an empty inventory', () => {
@@ -193,6 +194,20 @@ describe('validateInventoryText', () => {
       expect.stringMatching(/^hosts\.db01\.description \(line 7\): contains a control character \(line feed/),
       expect.stringMatching(/^hosts\.db01\.vars\."a\\u0001b" \(line 10\): the key "a\\u0001b" contains a control character \(U\+0001\)/),
       expect.stringMatching(/^hosts\.db01\.vars\."a\\u0001b" \(line 10\): var name/),
+    ]);
+  });
+
+  it('takes vars on an image like on a group: names checked, null and control characters refused, each with its path', () => {
+    const good = validateInventoryText(lines('images:', '  web: {vars: {http_port: 80, motd: hi, ntp: [a, b]}}'), { storeImages: [] });
+    expect(good.errors).toEqual([]);
+    expect(good.inventory.images['web']?.vars).toEqual({ http_port: 80, motd: 'hi', ntp: ['a', 'b'] });
+    expect(check(lines('images:', '  web: {vars: {motd: "one\\ntwo", 2bad: x}}')).errors).toEqual([
+      expect.stringMatching(/^images\.web\.vars\.motd \(line 2\): contains a control character \(line feed, U\+000A\)/),
+      'images.web.vars.2bad (line 2): var name "2bad" must be letters, digits and "_", not starting with a digit',
+    ]);
+    expect(check(lines('images:', '  web: {vars: {empty: null}}', '  db: {vars: [a]}')).errors).toEqual([
+      'images.web.vars.empty (line 2): a var needs a value',
+      'images.db.vars (line 3): expected a map, got a list',
     ]);
   });
 

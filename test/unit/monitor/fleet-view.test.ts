@@ -58,8 +58,8 @@ describe('a host\'s row and the fleet summary', () => {
     expect(names(['@db', 'web01'])).toEqual(['web01', 'db01']);
     expect(names(['all'])).toHaveLength(3);
     expect(() => names(['web03'])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(() => names(['@Bad Group'])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => names(['web[1-'])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => names(['@Bad Group'])).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => names(['web[1-'])).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 
   test('the next PXE boot: from the planned boots, none for a host the plan left out (no MAC); a column only when there is a pxe: block', () => {

@@ -11,6 +11,8 @@ describe('parseHostEvent (schema versions 1 and 2)', () => {
       { v: 1, kind: 'runner-started', id: 'evt-00000002', host: 'web07', at: '2026-01-02T03:04:05+02:00', run: 'abcdef12', via: 'update' },
       { v: 1, kind: 'booted', id: 'evt-00000003', host: 'web07', at: '2026-01-02T03:04:05Z' },
       { ...progress, status: 'failed', message: 'boom', log: ['a', 'b'] },
+      { ...progress, status: 'succeeded', transfer: { transport: 'torrent', serverBytes: 24_000_000, peerBytes: 175_000_000 } },
+      { ...progress, status: 'succeeded', transfer: { transport: 'rsync', serverBytes: 697_000_000, peerBytes: 0 } },
     ]) {
       expect(parseHostEvent(JSON.stringify(event), 'web07')).toEqual({ ok: true, event });
     }
@@ -32,6 +34,15 @@ describe('parseHostEvent (schema versions 1 and 2)', () => {
     expect(parseHostEvent(JSON.stringify(progress), 'web08')).toMatchObject({ ok: false, problems: [expect.stringContaining('does not match')] });
     expect(parseHostEvent('{', 'web07')).toMatchObject({ ok: false, problems: [expect.stringContaining('not JSON')] });
     expect(parseHostEvent('[]', 'web07').ok).toBe(false);
+  });
+
+  test('a transfer names a known transport and whole, non-negative byte counts, nothing else', () => {
+    const transfer = { transport: 'torrent', serverBytes: 10, peerBytes: 20 };
+    for (const bad of [{ ...transfer, transport: 'carrier-pigeon' }, { ...transfer, serverBytes: -1 }, { ...transfer, peerBytes: 1.5 }, { ...transfer, extra: 1 }, { transport: 'rsync' }]) {
+      const parsed = parseHostEvent(JSON.stringify({ ...progress, status: 'succeeded', transfer: bad }), 'web07');
+      expect(parsed.ok).toBe(false);
+      expect(parsed.ok ? [] : parsed.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^transfer/)]));
+    }
   });
 });
 

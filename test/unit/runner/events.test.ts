@@ -11,6 +11,12 @@ describe('runner events', () => {
     expect(buildEvent('web07', 'preflight', 'started', at).id).not.toBe(buildEvent('web07', 'preflight', 'started', at).id);
   });
 
+  test("the image pass's succeeded event carries its transport and byte sources as fields", () => {
+    const transfer = { transport: 'torrent', serverBytes: 24_000_000, peerBytes: 175_000_000 } as const;
+    expect(buildEvent('web07', 'sync-image', 'succeeded', at, { message: 'torrent: …', transfer })).toMatchObject({ transfer });
+    expect(Object.keys(buildEvent('web07', 'sync-image', 'succeeded', at, { message: 'rsync' }))).not.toContain('transfer');
+  });
+
   test('progress events carry percent, bytes and rate, and print as one readable line', () => {
     const event = buildEvent('web07', 'sync-image', 'progress', at, { percent: 45, bytes: 3 * 1024 ** 3, rate: 80 * 1024 ** 2 });
     expect(event).toMatchObject({ percent: 45, bytes: 3 * 1024 ** 3, rate: 80 * 1024 ** 2 });

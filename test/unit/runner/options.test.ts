@@ -5,6 +5,7 @@ import { runnerOptionTable } from '../../../src/runner/option-table.js';
 import { Option } from 'commander';
 import { RootcastError } from '../../../src/errors/rootcast-error.js';
 import { readTokenFile } from '../../../src/runner/token-file.js';
+import { parseUpdateOptions } from '../../../src/update/update-options.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ describe('runner options', () => {
       workDir: '/run/rootcast',
       retries: 20,
       progressIntervalSeconds: 2,
+      stallSeconds: 90,
       bootloader: true,
     });
   });
@@ -50,14 +52,14 @@ describe('runner options', () => {
 
   test('every invalid option is reported at once as a usage error (64)', () => {
     const error = catchError(() =>
-      parseRunnerOptions({ target: 'relative', server: 'ftp://x', host: '-bad', retries: '0', bwlimit: 'fast' }, {}),
+      parseRunnerOptions({ target: 'relative', server: 'ftp://x', host: '-bad', retries: '0', bwlimit: 'fast', stallTimeout: '0' }, {}),
     );
     expect(error.exitStatus).toBe(64);
-    expect(error.details.join('\n')).toMatch(/--target.*absolute[\s\S]*--server.*http[\s\S]*--host[\s\S]*--token[\s\S]*--retries[\s\S]*--bwlimit/);
+    expect(error.details.join('\n')).toMatch(/--target.*absolute[\s\S]*--server.*http[\s\S]*--host[\s\S]*--token[\s\S]*--retries[\s\S]*--bwlimit[\s\S]*--stall-timeout: "0" is not a positive whole number/);
   });
 
   test('one option table: the bundle parses every option into the key commander stores it under for `rootcast runner`', () => {
-    expect(runnerOptionTable).toHaveLength(14);
+    expect(runnerOptionTable).toHaveLength(15);
     // commander keeps a --no-X switch as X (rootcast runner maps it back, src/cli/commands/runner.ts).
     for (const spec of runnerOptionTable) {
       expect(new Option(`--${spec.flag}`).attributeName(), spec.flag).toBe(spec.flag.startsWith('no-') ? spec.key.replace(/^no([A-Z])/, (_, letter: string) => letter.toLowerCase()) : spec.key);
@@ -96,5 +98,20 @@ describe('runner options', () => {
       expect(error.exitStatus, host).toBe(64);
       expect(error.message, host).toMatch(/--host: host name ".*" (is not a DNS label|is longer than 63)/);
     }
+  });
+
+  test('--server, --retries and --bwlimit: one rule for the runner and update alike (retries 1 to 1000)', () => {
+    const base = { target: '/', host: 'web07', token: 't' };
+    const runnerProblem = (raw: Record<string, string>): string => catchError(() => parseRunnerOptions({ ...base, server: 'http://s:1', ...raw }, {})).message.replace(/^invalid runner option /, '');
+    const updateProblem = (raw: Record<string, string>): string => catchError(() => parseUpdateOptions(raw)).message;
+    const bad: Record<string, string>[] = [{ server: 'ftp://x' }, { server: 'http://' }, { server: 'not a url' }, { retries: '0' }, { retries: '1001' }, { retries: '1e3' }, { bwlimit: 'fast' }, { bwlimit: '0' }];
+    for (const raw of bad) {
+      expect(runnerProblem(raw), JSON.stringify(raw)).toBe(updateProblem(raw));
+    }
+    expect(updateProblem({ retries: '1001' })).toBe('--retries "1001" is not a whole number from 1 to 1000');
+    expect(updateProblem({ bwlimit: 'fast' })).toBe('--bwlimit "fast" is not a whole number of KiB/s from 1');
+    expect(updateProblem({ server: 'ftp://x' })).toBe('--server "ftp://x" is not an http:// or https:// URL');
+    expect(parseRunnerOptions({ ...base, server: 'https://s:1//', retries: '1000', bwlimit: '512' }, {})).toMatchObject({ server: 'https://s:1', retries: 1000, bwlimitKiB: 512 });
+    expect(parseUpdateOptions({ server: 'https://s:1//', retries: '1000', bwlimit: '512' })).toMatchObject({ server: 'https://s:1', retries: 1000, bwlimitKiB: 512 });
   });
 });

@@ -10,6 +10,7 @@ describe('fleetProblems', () => {
         { name: 'web07', macs: [], imageRef: 'web' },
         { name: 'Bad_Name', macs: ['nope'], ip: '10.0.0.300', imageRef: 'web\nx' },
         { name: 'web08', macs: ['52-54-00-12-34-56'], imageRef: 'web@2' },
+        { name: 'web09', macs: [], imageRef: 'web@@' },
       ],
     });
     expect(problems).toEqual([
@@ -19,6 +20,7 @@ describe('fleetProblems', () => {
       'host "Bad_Name": ip "10.0.0.300" is not an IPv4 address',
       'host "Bad_Name": image reference "web\nx" is malformed',
       'MAC 52:54:00:12:34:56 belongs to both "web07" and "web08"',
+      'host "web09": image reference "web@@" is malformed',
     ]);
   });
 
@@ -36,6 +38,6 @@ describe('parseListenAddress', () => {
   ])('%s', (text, expected) => expect(parseListenAddress(text, '--http')).toEqual(expected));
 
   test.each(['localhost:80', '1.2.3.4', '1.2.3.4:99999', '1.2.3.4:x', ''])('"%s" is a usage error', (text) => {
-    expect(() => parseListenAddress(text, '--http')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', exitStatus: 64 }));
+    expect(() => parseListenAddress(text, '--http')).toThrow(expect.objectContaining({ code: 'USAGE', exitStatus: 64 }));
   });
 });

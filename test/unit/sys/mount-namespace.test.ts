@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { execProcess } from '../../../src/sys/exec.js';
-import { enterPrivateMountNamespace } from '../../../src/sys/mount-namespace.js';
+import { enterPrivateMountNamespace, namespaceHolderArgs } from '../../../src/sys/mount-namespace.js';
 import { buildSpawnRequest, type PlannedCommand } from '../../../src/sys/planned-command.js';
 import { isProcessAlive } from '../../../src/sys/pid-alive.js';
 
@@ -27,7 +27,7 @@ describe('the private mount namespace (real unshare and nsenter)', () => {
   });
 
   test('a missing unshare is the shared "not installed" error (69), not a crash', async () => {
-    await expect(enterPrivateMountNamespace('/nonexistent/unshare')).rejects.toMatchObject({
+    await expect(enterPrivateMountNamespace({ program: '/nonexistent/unshare', args: namespaceHolderArgs() })).rejects.toMatchObject({
       code: 'UNAVAILABLE',
       message: '/nonexistent/unshare is not installed or not on PATH',
     });

@@ -61,5 +61,8 @@ describe('planned commands', () => {
     expect(formatPlannedCommandLines({ program: 'true', args: [], env: [], where: 'ssh', okExitCodes: [0] }, '')).toEqual(['ssh$ true']);
     expect(describePlannedCommand(pull)).toEqual(['environment: PATH + RSYNC_PASSWORD', 'success: exit 0, 24']);
     expect(formatPlannedCommandLines(pull, '').join('\n')).not.toContain('s3cret');
+    // One formatter for every plan: a legend's usual environment is left out; a command spawned as is says so.
+    expect(formatPlannedCommandLines(pull, '  ', { env: ['RSYNC_PASSWORD', 'PATH'] })).toEqual([`  ${formatPlannedCommandLines(pull, '')[0]}`, '      (success: exit 0, 24)']);
+    expect(describePlannedCommand({ ...repull, stdin: undefined, okExitCodes: [0], diesWithUs: false })).toEqual(['environment: ours + LC_ALL', 'spawned without setpriv']);
   });
 });

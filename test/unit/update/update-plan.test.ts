@@ -4,8 +4,15 @@ import { parseUpdateQuery } from '../../../src/server/route-query.js';
 import { matchRoute } from '../../../src/server/routes.js';
 import { parseSizedItemizedChanges } from '../../../src/sys/rsync-output.js';
 import { foreignMountsBelow } from '../../../src/update/host-facts.js';
-import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
-import { chooseUpdateRef, planUpdateBootCommands } from '../../../src/update/plan-update.js';
+import { formatPlannedCommand, type PlannedCommand } from '../../../src/sys/planned-command.js';
+import type { Exec } from '../../../src/sys/exec.js';
+import type { UpdateInstructions } from '../../../src/protocol/update-protocol.js';
+import type { HostUpdateFacts } from '../../../src/update/host-facts.js';
+import { rebootIfNeeded } from '../../../src/update/reboot.js';
+import { formatUpdateCommand, listUpdateCommands, type UpdateCommand } from '../../../src/update/update-commands.js';
+import { deployInstructions } from '../runner/deploy-fixtures.js';
+import { spawnedLine } from '../../helpers/recording-exec.js';
+import { chooseUpdateRef, planUpdate, planUpdateBootCommands } from '../../../src/update/plan-update.js';
 import { changedUnits, describeChanges, needsReboot, ownerOf, summariseChanges } from '../../../src/update/update-changes.js';
 import { parseUpdateExcludeFile, planUpdateExcludes } from '../../../src/update/update-excludes.js';
 import { parseUpdateOptions } from '../../../src/update/update-options.js';
@@ -98,6 +105,44 @@ describe('what an update changes', () => {
       'chroot /mnt/disk update-grub',
     ]);
     expect(mounted.every((command) => command.where === 'namespace')).toBe(true);
+  });
+
+  test('the plan holds every command in the order it runs, the dry run\'s previews apart; --reboot only for the running root, run as planned', async () => {
+    const instructions: UpdateInstructions = { ...deployInstructions({ ref: 'web@2', postDeploy: undefined }), assigned: 'web@2', owners: [] };
+    const facts: HostUpdateFacts = {
+      root: '/',
+      client: { server: 'http://s:8780', host: 'web07', rsyncUser: 'host.web07' },
+      credential: 'h1-secret',
+      deployed: undefined,
+      marker: { ref: 'web@2', via: 'update', since: '2026-01-01T00:00:00Z' },
+      adminExcludes: [],
+      foreignMounts: [],
+      swapFiles: [],
+      linkedDataDirs: [],
+    };
+    const plan = planUpdate(instructions, facts, parseUpdateOptions({ reboot: true, dryRun: true }));
+    const listed = listUpdateCommands(plan);
+    expect(listed.map((entry) => entry.command.program)).toEqual(['unshare', 'rsync', 'find', 'rm', 'systemctl']);
+    expect(listed.map((entry) => entry.when)).toEqual([undefined, undefined, expect.stringMatching(/interrupted/), expect.stringMatching(/interrupted/), 'only if a kernel or /boot changed']);
+    // A dry run prints the update's own pass; it lists the changes with the preview, the same pass plus --dry-run.
+    const [pass] = plan.passes;
+    expect(pass?.command.args).not.toContain('--dry-run');
+    expect(pass?.preview.args).toContain('--dry-run');
+    expect(formatUpdateCommand(listed.at(-1) as UpdateCommand)).toBe('systemctl reboot    # only if a kernel or /boot changed');
+    expect(planUpdate(instructions, { ...facts, root: '/mnt/disk', marker: undefined }, parseUpdateOptions({ reboot: true, targetRoot: '/mnt/disk' })).reboot).toBeUndefined();
+    // The machine cannot be rebooted here: the exec records instead; what it is asked to run is the planned line.
+    const asked: string[] = [];
+    const exec: Exec = async (request) => {
+      asked.push(spawnedLine({ ...request }));
+      return { exitCode: 0, stdout: '', stderr: '', commandLine: '' };
+    };
+    const notes: string[] = [];
+    await rebootIfNeeded({ dryRun: false, rebootNeeded: true }, plan.reboot, { reboot: true, targetRoot: '/' }, { exec, note: (line) => notes.push(line) });
+    expect(asked).toEqual([formatPlannedCommand(plan.reboot as PlannedCommand)]);
+    await rebootIfNeeded({ dryRun: false, rebootNeeded: false }, plan.reboot, { reboot: true, targetRoot: '/' }, { exec, note: () => undefined });
+    await rebootIfNeeded({ dryRun: false, rebootNeeded: true }, undefined, { reboot: true, targetRoot: '/mnt/disk' }, { exec, note: (line) => notes.push(line) });
+    expect(asked).toHaveLength(1);
+    expect(notes.at(-1)).toBe('note: --reboot skipped: /mnt/disk is not the running system');
   });
 
   test('options: every problem at once (64)', () => {

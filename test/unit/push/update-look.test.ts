@@ -7,6 +7,7 @@ import { updateLockFile } from '../../../src/protocol/update-protocol.js';
 import { planHostPush } from '../../../src/push/push-plan.js';
 import { describeTimeout, parseUpdateLook } from '../../../src/push/update-look.js';
 
+const files = { node: { path: '/usr/bin/node', digest: `sha256:${'a'.repeat(64)}` }, runner: { path: '/x/runner.cjs', digest: `sha256:${'b'.repeat(64)}` } };
 const settings = { mode: 'push' as const, image: 'web@8', dryRun: false, delete: true, bootloader: true, reboot: false, targetRoot: '', sshUser: 'root', sshPort: 22, concurrency: 32, timeoutSeconds: 600 };
 
 describe('the look at a host after push --timeout', () => {
@@ -28,7 +29,8 @@ describe('the look at a host after push --timeout', () => {
       mkdirSync(dirname(updateLockFile(root)), { recursive: true });
       writeFileSync(updateLockFile(root), lock);
     }
-    return execFileSync('sh', ['-c', planHostPush({ name: 'web07', ip: '10.0.0.7' }, { ...settings, targetRoot: root }).lookCommand], { encoding: 'utf8' });
+    const look = planHostPush({ name: 'web07', ip: '10.0.0.7' }, { ...settings, targetRoot: root }, files).lookCommand;
+    return execFileSync(look.program, look.args, { encoding: 'utf8' });
   };
   const web07 = { host: 'web07', seconds: 30, lockFile: '/run/rootcast/update.lock' };
   const marker = `${JSON.stringify({ ref: 'web@8', from: 'web@7', via: 'push', since: '2026-01-01T00:00:00Z' })}\n`;
