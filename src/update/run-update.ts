@@ -300,9 +300,9 @@ const applyUpdate = async (
     // An interrupted run leaves rsync's .~tmp~ directories whether this run finishes it or replaces it (a rollback).
     if (facts.marker !== undefined && plan.sweep !== undefined) {
       phase = 'cleanup';
-      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
       // The sweep walks the whole root: heard from while it runs, like every phase.
       post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
+      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: events.say };
       const swept = await runSweep(runner, plan.sweep, { root: plan.root, excludes: plan.excludes, owners: plan.owners });
       post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${swept} leftover .~tmp~ directories removed` }, run));
       const leftovers = swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : '';

@@ -21,8 +21,7 @@ import { commandsOfStep, type Step } from '../../src/runner/steps.js';
 import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import type { RenderAnswerFile } from '../../src/server/serve-snapshot.js';
-import { execProcess } from '../../src/sys/exec.js';
-import { openSshSession } from '../../src/sys/ssh-session.js';
+import { buildContext } from '../../src/cli/context.js';
 import { answerFileToken, earlyCommand, runEarlyCommand } from '../helpers/installer-scripts.js';
 import type { Recording } from './runner-record-entry.js';
 
@@ -40,7 +39,7 @@ const installedFstab = 'UUID=1234 / ext4 defaults 0 1\n';
 /** serve's own answer files, rendered from the inventory under `paths` as `rootcast serve` renders them (read at each request). */
 const inventoryRenderer = (paths: HomePaths): RenderAnswerFile => {
   const quiet = { write: () => true };
-  const load = inventoryServeWiring().loadSnapshot({ paths, json: false, exec: execProcess, stdout: quiet, stderr: quiet, now: () => new Date(), env: {}, openSsh: openSshSession });
+  const load = inventoryServeWiring().loadSnapshot(buildContext({ optsWithGlobals: () => ({ home: paths.home }) }, { stdout: quiet, stderr: quiet, env: {} }));
   return async (kind, host, values) => (await load()).renderAnswerFile(kind, host, values);
 };
 
