@@ -8,7 +8,9 @@
  * alternates per round.
  * The host has override layers (1,000 small files across all/, image/, group/ and host/, 50 of them
  * templates) and an identity layer, so the runner's overrides and identity phases run as in a real
- * deploy (serve on an inventory); their time is printed against the sync's (target < 10%).
+ * deploy (serve on an inventory); their time is printed against the sync's (target < 10%). Not timed:
+ * the bootloader phase (--no-bootloader; the targets are directories) and serve's render of the host's
+ * tree, which happens while it answers the deploy request (it falls in startup+facts).
  * BENCH_COMPARE_RUNNER=FILE times another runner build (e.g. main's) in the same rounds.
  *
  *   npm run bench:deploy   # ~600 MB image, 1 warm-up round, then 3 rounds

@@ -74,7 +74,7 @@ const main = async (): Promise<void> => {
           const due = begin + tick * 1000;
           await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
           const body = JSON.stringify({
-            v: 1, kind: 'phase', id: `${host}-${tick}-bench0000`, host, at: new Date().toISOString(), run: 'be0c0001',
+            v: 2, kind: 'phase', id: `${host}-${tick}-bench0000`, host, at: new Date().toISOString(), run: 'be0c0001',
             phase: 'sync-image', status: tick === 0 ? 'started' : 'progress', percent: Math.min(100, (tick * 100) / seconds), bytes: tick * 50_000_000, rate: 50_000_000,
           });
           const t0 = performance.now();

@@ -1,8 +1,14 @@
-/** One measured fleet size of bench/fanout. */
+export interface FanoutPoint {
+  lastSeconds: number;
+  serverBytes: number;
+  copies: number;
+}
+
+/** One measured fleet size of bench/fanout: rsync, and BitTorrent under each compared setting (by label). */
 export interface FanoutRow {
   n: number;
-  rsync?: { lastSeconds: number; serverBytes: number; copies: number };
-  torrent?: { lastSeconds: number; serverBytes: number; copies: number };
+  rsync?: FanoutPoint;
+  torrent: Record<string, FanoutPoint>;
 }
 
 interface Series {
@@ -13,6 +19,7 @@ interface Series {
 }
 
 const width = 460;
+const torrentColours = ['#2471a3', '#28b463', '#af7ac5', '#d68910'];
 const height = 320;
 const margin = { left: 56, right: 16, top: 36, bottom: 44 };
 
@@ -63,13 +70,16 @@ export const renderFanoutSvg = (rows: readonly FanoutRow[], options: { title: st
       const y = pick(row);
       return y === undefined ? [] : [{ x: row.n, y }];
     });
+  const labels = [...new Set(rows.flatMap((row) => Object.keys(row.torrent)))];
+  const torrentSeries = (pick: (point: FanoutPoint) => number): Series[] =>
+    labels.map((label, index) => ({ name: `BitTorrent, ${label}`, colour: torrentColours[index % torrentColours.length] ?? '#2471a3', points: of((row) => (row.torrent[label] === undefined ? undefined : pick(row.torrent[label]))) }));
   const time = chart(0, 'Last client done', 'seconds', xs, [
     { name: 'rsync daemon', colour: '#c0392b', points: of((row) => row.rsync?.lastSeconds) },
-    { name: 'BitTorrent (download)', colour: '#2471a3', points: of((row) => row.torrent?.lastSeconds) },
+    ...torrentSeries((point) => point.lastSeconds),
   ]);
   const copies = chart(width, 'Copies the server sent', 'copies of what one client needs', xs, [
     { name: 'rsync daemon', colour: '#c0392b', points: of((row) => row.rsync?.copies) },
-    { name: 'BitTorrent', colour: '#2471a3', points: of((row) => row.torrent?.copies) },
+    ...torrentSeries((point) => point.copies),
     { name: 'target: 2 copies', colour: '#7f8c8d', dashed: true, points: xs.map((x) => ({ x, y: 2 })) },
   ]);
   return [

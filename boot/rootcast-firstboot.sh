@@ -37,7 +37,7 @@ fi
 
 # One id per boot: a post retried after a lost answer is stored once.
 id="boot-$(cat /proc/sys/kernel/random/boot_id)"
-body=$(printf '{"v":1,"kind":"booted","id":"%s","host":"%s","at":"%s","message":"kernel %s"}' "$id" "$host" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(uname -r)")
+body=$(printf '{"v":2,"kind":"booted","id":"%s","host":"%s","at":"%s","message":"kernel %s"}' "$id" "$host" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(uname -r)")
 url="$server/api/v1/hosts/$host/events"
 
 work=$(mktemp -d)

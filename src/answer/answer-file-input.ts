@@ -30,7 +30,7 @@ export interface AnswerFileInput {
     httpUrl: string;
   };
   install: InstallInput;
-  /** Free-form values merged from groups and host (later wins), readable as `{{vars.NAME}}`. */
+  /** Free-form values merged from the image, groups and host (later wins), readable as `{{vars.NAME}}`. */
   vars?: Readonly<Record<string, unknown>>;
 }
 

@@ -33,12 +33,10 @@ export const checkDistroOption = (catalog: DistroCatalog, request: AnswerFileReq
   const profile = catalog.get(request.distro);
   const known = distroIdsFor(catalog, request.kind);
   if (profile === undefined) {
-    throw new RootcastError('INVALID_ARGUMENT', `unknown distro "${request.distro}" for rootcast ${request.kind}`, {
-      hint: `use one of: ${known.join(', ')}`,
-    });
+    throw new RootcastError('USAGE', `--distro "${request.distro}" is not a distro of rootcast ${request.kind}; use one of: ${known.join(', ')}`);
   }
   if (profile.family !== family) {
-    throw new RootcastError('INVALID_ARGUMENT', `${request.distro} is installed by ${answerFileKinds[otherKind(request.kind)].installer}, not ${answerFileKinds[request.kind].installer}`, {
+    throw new RootcastError('USAGE', `--distro ${request.distro}: ${request.distro} is installed by ${answerFileKinds[otherKind(request.kind)].installer}, not ${answerFileKinds[request.kind].installer}`, {
       hint: `use rootcast ${otherKind(request.kind)} --distro ${request.distro}, or one of: ${known.join(', ')}`,
     });
   }

@@ -3,6 +3,7 @@ import type { DistroCatalog, DistroProfile } from './distro-profile.js';
 import { createProblemSink, type InputProblem, type ProblemSink } from './input-problem.js';
 import { buildLayout } from './layout.js';
 import { buildNetwork } from './network.js';
+import { timeZoneProblem } from './time-zone.js';
 import type { HostRenderContext, InstallSourceContext, PartitioningContext } from '../render/host-render-context.js';
 import { imageNameProblem } from '../image/name.js';
 import { normaliseMac } from '../inventory/mac.js';
@@ -14,7 +15,6 @@ const httpUrl = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~%/-]*)?$/;
 const repoUrl = /^(https?|ftp):\/\/[^\s"'\\]+$/;
 // The token travels inside shell words and kickstart/preseed lines: keep it to URL-safe characters.
 const installToken = /^[A-Za-z0-9_-]{16,128}$/;
-const timezoneName = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 const keymapName = /^[a-z][a-z0-9_-]*$/;
 const localeName = /^[a-z]{2,3}(_[A-Z]{2})?(\.[A-Za-z0-9-]+)?(@[a-z]+)?$/;
 const cryptHash = /^\$[0-9a-z]+\$[./A-Za-z0-9$=,]+$/;
@@ -73,7 +73,8 @@ const buildInstall = (install: InstallInput, profile: DistroProfile, sink: Probl
   const timezone = install.timezone ?? 'Etc/UTC';
   const keyboard = install.keyboard ?? 'us';
   const lang = install.lang ?? 'en_US.UTF-8';
-  if (!timezoneName.test(timezone)) sink.add('install.timezone', `"${timezone}" is not a time zone name like Europe/Berlin`);
+  const zoneProblem = timeZoneProblem(timezone);
+  if (zoneProblem !== undefined) sink.add('install.timezone', zoneProblem);
   if (!keymapName.test(keyboard)) sink.add('install.keyboard', `"${keyboard}" is not a keymap name like us or de`);
   if (!localeName.test(lang)) sink.add('install.lang', `"${lang}" is not a locale like en_US.UTF-8`);
   const hash = install.rootPasswordHash;

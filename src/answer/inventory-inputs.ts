@@ -2,6 +2,8 @@ import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import type { DistroFootprint } from '../image/manifest.js';
 import { readImageDistro, resolveImageRef } from '../image/versions.js';
+import { compressHostNames } from '../inventory/host-pattern.js';
+import { describeImageless, findImagelessHosts } from '../inventory/missing-image.js';
 import { resolveHosts, type ResolvedHost } from '../inventory/resolve.js';
 import type { Inventory } from '../inventory/types.js';
 import type { AnswerFileInput, InstallInput, NetworkInput } from './answer-file-input.js';
@@ -80,10 +82,12 @@ export const answerInputsFromInventory = async (
       hint: `add a line like  server: {url: "http://10.0.0.1:8780"}  (the address installing hosts reach)`,
     });
   }
-  const missingImage = hosts.filter((host) => host.image === undefined).map((host) => host.name);
-  if (missingImage.length > 0) {
-    throw new RootcastError('INVALID_DATA', `no image is set for ${missingImage.join(', ')}`, {
-      hint: 'set "image" on the host or on one of its groups (rootcast group add G --image I)',
+  const imageless = findImagelessHosts(hosts);
+  if (imageless.length > 0) {
+    const names = compressHostNames(imageless.flatMap((set) => set.hosts.map((host) => host.name)));
+    throw new RootcastError('INVALID_DATA', `no image is set for ${names.join(', ')}`, {
+      details: imageless.map(describeImageless),
+      hint: 'set "image" on the host or on one of its groups; rootcast inventory check lists every host without one',
     });
   }
   const versions = await Promise.all(

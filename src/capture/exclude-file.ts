@@ -40,7 +40,7 @@ export const readExcludeFile = async (file: string): Promise<string[]> => {
       throw new RootcastError('NOT_FOUND', `exclude file ${file} does not exist`, { hint: 'check the path given to --exclude-file' });
     }
     if (code === 'EISDIR') {
-      throw new RootcastError('INVALID_ARGUMENT', `--exclude-file ${file} is a directory, not a file`, {
+      throw new RootcastError('USAGE', `--exclude-file ${file} is a directory, not a file`, {
         hint: 'pass a text file with one pattern per line',
       });
     }

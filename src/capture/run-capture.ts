@@ -70,7 +70,7 @@ export type CaptureOutcome =
 const assertSourceDir = async (path: string): Promise<void> => {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) throw new RootcastError('NOT_FOUND', `--from-dir ${path} does not exist`, { hint: 'pass the directory holding the root tree (e.g. a debootstrap target)' });
-  if (!info.isDirectory()) throw new RootcastError('INVALID_ARGUMENT', `--from-dir ${path} is not a directory`, { hint: 'pass the directory holding the root tree' });
+  if (!info.isDirectory()) throw new RootcastError('USAGE', `--from-dir ${path} is not a directory`, { hint: 'pass the directory holding the root tree' });
 };
 
 const latestOf = async (paths: HomePaths, image: string): Promise<CapturePlanInput['latest']> => {

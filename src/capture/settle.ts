@@ -11,7 +11,7 @@ export const defaultSettleRepulls = 1;
 export const parseSettleRepulls = (text: string): number => {
   const repulls = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(repulls) || repulls > maxSettleRepulls) {
-    throw new RootcastError('INVALID_ARGUMENT', `--settle "${text}" is not a whole number from 0 to ${maxSettleRepulls}`, {
+    throw new RootcastError('USAGE', `--settle "${text}" is not a whole number from 0 to ${maxSettleRepulls}`, {
       hint: '--settle 1 (the default) re-pulls once what changed during the pull; --settle 0 turns settling off',
     });
   }

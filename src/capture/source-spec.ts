@@ -9,7 +9,7 @@ const userPattern = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 const ipv6Pattern = /^[0-9A-Fa-f:.]+$/;
 
 const badSpec = (spec: string, why: string): RootcastError =>
-  new RootcastError('INVALID_ARGUMENT', `source "${spec}" ${why}`, {
+  new RootcastError('USAGE', `source "${spec}" ${why}`, {
     hint: 'write USER@HOST or USER@HOST:PORT (e.g. root@golden, root@10.0.0.5:2222, root@[fe80::1]:22), or use --from-dir DIR',
   });
 

@@ -19,7 +19,7 @@ export const loadSshCredentials = async (sshKey: string | undefined, env: NodeJS
       return { privateKey: await readFile(sshKey) };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new RootcastError(code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_ARGUMENT', `cannot read SSH key ${sshKey}: ${(error as Error).message}`, {
+      throw new RootcastError(code === 'ENOENT' ? 'NOT_FOUND' : 'USAGE', `cannot read SSH key ${sshKey}: ${(error as Error).message}`, {
         hint: 'pass the private key file of a key authorized for root on the golden client',
       });
     }

@@ -1,4 +1,5 @@
 import { resolveHomePaths, type HomePaths } from '../home/paths.js';
+import type { ClosedOutputGuard } from '../sys/closed-output.js';
 import { execProcess, type Exec } from '../sys/exec.js';
 import { openSshSession, type OpenSsh } from '../sys/ssh-session.js';
 
@@ -27,6 +28,8 @@ interface GlobalOptions {
 
 export interface ContextSeed {
   exec?: Exec;
+  /** What a closed stdout/stderr does (bin.ts: exit quietly); commands that must finish their work call outlive(). @default nothing */
+  closedOutput?: ClosedOutputGuard;
   stdout?: OutputStream;
   stderr?: OutputStream;
   now?: () => Date;

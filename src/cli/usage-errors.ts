@@ -1,6 +1,6 @@
 import type { CommanderError } from 'commander';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { RootcastError } from '../errors/rootcast-error.js';
+import { RootcastError, isRootcastError } from '../errors/rootcast-error.js';
 
 /** `rootcast image list`: the words a user types to reach a command. */
 export const commandPath = (command: CommandUnknownOpts): string => {
@@ -38,6 +38,18 @@ const usageMessage = (error: CommanderError, command: CommandUnknownOpts): strin
 /** A commander usage error as the RootcastError main.ts prints: USAGE (64), with the command's usage line as the hint. */
 export const toUsageError = (error: CommanderError, command: CommandUnknownOpts): RootcastError =>
   new RootcastError('USAGE', usageMessage(error, command), { hint: `usage: ${usageLine(command)}`, cause: error });
+
+/**
+ * A usage error a command's action raised (a bad option value, options that do not go together) in the
+ * same shape as commander's: the command's usage line is the hint, and what the action said to do moves
+ * into the details, first. Anything else passes through unchanged.
+ */
+export const withUsageLine = (error: unknown, command: CommandUnknownOpts): unknown => {
+  if (!isRootcastError(error) || error.code !== 'USAGE') return error;
+  const hint = `usage: ${usageLine(command)}`;
+  if (error.hint === hint) return error;
+  return new RootcastError('USAGE', error.message, { hint, details: [...(error.hint === undefined ? [] : [error.hint]), ...error.details], cause: error });
+};
 
 /**
  * Makes commander throw every usage error of `command` and its subcommands as a RootcastError and print

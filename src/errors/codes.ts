@@ -15,7 +15,6 @@ export type ExitStatusValue = (typeof ExitStatus)[keyof typeof ExitStatus];
 /** Every stable error code and the exit status it maps to; a new code does not compile without one. */
 export const exitStatusByCode = {
   USAGE: ExitStatus.usage,
-  INVALID_ARGUMENT: ExitStatus.usage,
   INVALID_DATA: ExitStatus.dataErr,
   INVENTORY_INVALID: ExitStatus.dataErr,
   ALREADY_EXISTS: ExitStatus.dataErr,

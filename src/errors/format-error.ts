@@ -30,6 +30,10 @@ export const describeError = (error: unknown): PrintedError => {
   };
 };
 
+/** A usage error without a hint gets `hint` (the bundle's pointer to its --help; the CLI gives its usage line). */
+export const withUsageHint = (printed: PrintedError, hint: string): PrintedError =>
+  printed.code === 'USAGE' && printed.hint === undefined ? { ...printed, hint } : printed;
+
 export const formatErrorText = (printed: PrintedError): string => {
   const lines = [`rootcast: error [${printed.code}]: ${printed.message}`];
   for (const detail of printed.details) lines.push(`  ${detail}`);

@@ -2,6 +2,7 @@ import { loadAnswerAssets, type AnswerAssets } from '../answer/answer-assets.js'
 import type { HomePaths } from '../home/paths.js';
 import { answerFileIssues } from './answer-check.js';
 import { identityIssues } from './identity-check.js';
+import { imagelessHostIssues } from './image-check.js';
 import { overrideLayerIssues } from './override-layers.js';
 import { imageRefIssues, imageRefsOf, readRefResolutions } from '../inventory/image-refs.js';
 import { formatIssue, type InventoryIssue, type InventoryReport } from '../inventory/issue.js';
@@ -30,6 +31,7 @@ const fleetIssueGroups = async (checked: CheckedText, context: StoreCheckContext
   const assets = context.assets ?? (await loadAnswerAssets());
   return [
     { consequence: 'answer files will fail', issues: imageRefIssues(checked.inventory, refs) },
+    { consequence: 'answer files will fail', issues: imagelessHostIssues(resolveHosts(checked.inventory)) },
     { consequence: 'answer files will fail', issues: answerFileIssues({ inventory: checked.inventory, root: plainValue(checked.source), assets, refs }) },
     // Layer directories of hosts or groups the inventory lacks: render, explain and serve refuse them.
     { consequence: 'render, explain and deploys will fail', issues: await overrideLayerIssues(context.paths.overridesDir, checked.inventory) },
@@ -39,7 +41,7 @@ const fleetIssueGroups = async (checked: CheckedText, context: StoreCheckContext
 
 /**
  * What commands would reject later although the file itself is valid: image versions or tags missing
- * from the store, every host's answer file failing to render, override layers of unknown hosts or groups,
+ * from the store, hosts without an image, every host's answer file failing to render, override layers of unknown hosts or groups,
  * and identities serve could not plan.
  */
 export const storeAndAnswerIssues = async (checked: CheckedText, context: StoreCheckContext): Promise<InventoryIssue[]> =>

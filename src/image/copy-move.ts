@@ -4,7 +4,8 @@ import type { HomePaths } from '../home/paths.js';
 import { syncDirectory } from '../sys/atomic-write.js';
 import type { Exec } from '../sys/exec.js';
 import { runRsync } from '../sys/rsync.js';
-import { deployedVersions } from './host-state.js';
+import { readVersionHolders } from './host-state.js';
+import { holderReasons, holdingHosts } from './version-holders.js';
 import { imageLayout } from './layout.js';
 import { withImageLocks } from './lock.js';
 import type { ImageManifest } from './manifest.js';
@@ -79,20 +80,20 @@ export const applyCopy = async (paths: HomePaths, exec: Exec, now: () => Date, s
   }
 };
 
-/** Reads and checks everything `image mv` needs; a deployed image moves only with --force. */
+/** Reads and checks everything `image mv` needs; an image a host runs, is being given or keeps for rollback moves only with --force. */
 export const planMove = async (paths: HomePaths, oldName: string, newName: string, force: boolean): Promise<MovePlan> => {
   const from = assertImageName(oldName);
   const to = assertImageName(newName);
   const versions = await listVersions(paths, from);
   if (versions.length === 0) throw notFound(from);
   // The generic "already exists" hint would tell the user to remove the very image they are renaming.
-  if (to === from) throw new RootcastError('INVALID_ARGUMENT', `image "${from}" cannot be renamed to itself`, { hint: 'give the new name as the second argument' });
+  if (to === from) throw new RootcastError('USAGE', `image "${from}" cannot be renamed to itself`, { hint: 'give the new name as the second argument' });
   await assertFreeName(paths, to);
-  const deployed = [...(await deployedVersions(paths, from)).entries()];
-  const orphanedHosts = deployed.flatMap(([, hosts]) => hosts).sort();
+  const held = [...(await readVersionHolders(paths, from)).entries()].sort(([a], [b]) => a - b);
+  const orphanedHosts = [...new Set(held.flatMap(([, holders]) => holdingHosts(holders)))].sort();
   if (orphanedHosts.length > 0 && !force) {
-    throw new RootcastError('IN_USE', `image "${from}" is deployed on ${orphanedHosts.join(', ')}`, {
-      details: deployed.map(([version, hosts]) => `${from}@${version}: deployed on ${hosts.join(', ')}`),
+    throw new RootcastError('IN_USE', `image "${from}" is in use: ${held.flatMap(([, holders]) => holderReasons(holders)).join('; ')}`, {
+      details: held.map(([version, holders]) => `${from}@${version}: ${holderReasons(holders).join('; ')}`),
       hint: 'those hosts record the old name; pass --force to rename anyway',
     });
   }

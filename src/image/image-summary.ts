@@ -1,9 +1,10 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
-import { deployedVersions } from './host-state.js';
+import { readVersionHolders } from './host-state.js';
 import type { ImageManifest, ManifestSource } from './manifest.js';
 import { assertImageName } from './name.js';
 import { tagsOf } from './tags-store.js';
+import { holdersOf, type VersionHolders } from './version-holders.js';
 import { listImages, listVersions, readManifest, readTags, resolveImageRef, type Tags } from './versions.js';
 
 /** One row of `image list`. */
@@ -27,7 +28,12 @@ export interface VersionSummary {
   sizeBytes: number;
   fileCount: number;
   tags: string[];
+  /** Hosts that run this version (serve recorded their runner's done). */
   deployedOn: string[];
+  /** Hosts serve handed this version to, not done yet. */
+  deployingOn: string[];
+  /** Hosts whose rollback target this is (the version they ran before). */
+  rollbackFor: string[];
   secrets: number;
 }
 
@@ -37,9 +43,19 @@ export interface VersionDetails {
   image: string;
   version: number;
   tags: string[];
+  /** As in VersionSummary. */
   deployedOn: string[];
+  deployingOn: string[];
+  rollbackFor: string[];
   manifest: ImageManifest;
 }
+
+/** The JSON fields of who holds a version, by why. */
+const holderFields = (holders: VersionHolders): Pick<VersionSummary, 'deployedOn' | 'deployingOn' | 'rollbackFor'> => ({
+  deployedOn: holders.deployed,
+  deployingOn: holders.deploying,
+  rollbackFor: holders.rollback,
+});
 
 const sourceText: { [K in ManifestSource['kind']]: (source: Extract<ManifestSource, { kind: K }>) => string } = {
   ssh: (s) => `ssh ${s.user}@${s.host}:${s.port}`,
@@ -78,7 +94,7 @@ export const summariseVersions = async (paths: HomePaths, name: string): Promise
     throw new RootcastError('NOT_FOUND', `image "${image}" does not exist`, { hint: 'run "rootcast image list" to see images' });
   }
   const tags = await readTags(paths, image);
-  const deployed = await deployedVersions(paths, image);
+  const holders = await readVersionHolders(paths, image);
   const rows: VersionSummary[] = [];
   for (const version of versions) {
     const manifest = await readManifest(paths, image, version);
@@ -90,7 +106,7 @@ export const summariseVersions = async (paths: HomePaths, name: string): Promise
       sizeBytes: manifest.sizeBytes,
       fileCount: manifest.fileCount,
       tags: tagsOf(tags, version),
-      deployedOn: deployed.get(version) ?? [],
+      ...holderFields(holdersOf(holders, version)),
       secrets: manifest.secrets.length,
     });
   }
@@ -100,13 +116,13 @@ export const summariseVersions = async (paths: HomePaths, name: string): Promise
 export const describeVersion = async (paths: HomePaths, refText: string): Promise<VersionDetails> => {
   const resolved = await resolveImageRef(paths, refText);
   const manifest = await readManifest(paths, resolved.image, resolved.version);
-  const deployed = await deployedVersions(paths, resolved.image);
+  const holders = await readVersionHolders(paths, resolved.image);
   return {
     ref: resolved.ref,
     image: resolved.image,
     version: resolved.version,
     tags: tagsOf(await readTags(paths, resolved.image), resolved.version),
-    deployedOn: deployed.get(resolved.version) ?? [],
+    ...holderFields(holdersOf(holders, resolved.version)),
     manifest,
   };
 };

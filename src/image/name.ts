@@ -18,7 +18,7 @@ export const imageNameProblem = (name: string): string | undefined => {
 export const assertImageName = (name: string): string => {
   const problem = imageNameProblem(name);
   if (problem !== undefined) {
-    throw new RootcastError('INVALID_ARGUMENT', `image name "${name}" ${problem}`, {
+    throw new RootcastError('USAGE', `image name "${name}" ${problem}`, {
       hint: 'use a name like "web" or "hpc-node"',
     });
   }
@@ -30,7 +30,7 @@ export const reservedTags: ReadonlySet<string> = new Set(['latest']);
 
 export const assertTagName = (tag: string): string => {
   if (!tagPattern.test(tag) || reservedTags.has(tag)) {
-    throw new RootcastError('INVALID_ARGUMENT', `tag "${tag}" is not a valid tag name`, {
+    throw new RootcastError('USAGE', `tag "${tag}" is not a valid tag name`, {
       hint: 'tags start with a letter, use a-z 0-9 . _ -, and cannot be "latest" (web@3 is a version, web@stable a tag)',
     });
   }

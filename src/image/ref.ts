@@ -18,12 +18,12 @@ const assertNoColonSelector = (text: string): void => {
   if (colon === -1 || text.includes('@')) return;
   const [name, selector] = [text.slice(0, colon), text.slice(colon + 1)];
   if (imageNameProblem(name) !== undefined || selector === '') return;
-  throw new RootcastError('INVALID_ARGUMENT', `"${text}" is not an image reference: a version or tag follows "@" (${name}@${selector}), not ":"`, {
+  throw new RootcastError('USAGE', `"${text}" is not an image reference: a version or tag follows "@" (${name}@${selector}), not ":"`, {
     hint: `did you mean ${name}@${selector}? (web is the newest version, web@3 a version, web@stable a tag)`,
   });
 };
 
-/** Parses an image reference as typed by a user; throws INVALID_ARGUMENT with the reason. */
+/** Parses an image reference as typed by a user; throws USAGE with the reason. */
 export const parseImageRef = (text: string): ImageRef => {
   assertNoColonSelector(text);
   const at = text.indexOf('@');
@@ -34,12 +34,12 @@ export const parseImageRef = (text: string): ImageRef => {
   if (/^\d+$/.test(suffix)) {
     const version = Number(suffix);
     if (!Number.isSafeInteger(version) || version < 1) {
-      throw new RootcastError('INVALID_ARGUMENT', `"${text}": versions are whole numbers from 1`);
+      throw new RootcastError('USAGE', `"${text}": versions are whole numbers from 1`);
     }
     return { image, selector: { kind: 'version', version } };
   }
   if (suffix === '') {
-    throw new RootcastError('INVALID_ARGUMENT', `"${text}": nothing after "@"`, {
+    throw new RootcastError('USAGE', `"${text}": nothing after "@"`, {
       hint: 'write web (newest), web@3 (a version) or web@stable (a tag)',
     });
   }

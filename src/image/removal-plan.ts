@@ -1,5 +1,6 @@
 import { RootcastError } from '../errors/rootcast-error.js';
 import { tagsOf } from './tags-store.js';
+import { holderReasons, holdersOf, holdingHosts, type HoldersByVersion } from './version-holders.js';
 import type { Tags } from './versions.js';
 
 /** What is stored about one image, read before planning a removal. */
@@ -7,8 +8,8 @@ export interface ImageState {
   image: string;
   versions: number[];
   tags: Tags;
-  /** version → hosts running it */
-  deployed: Map<number, string[]>;
+  /** version → the hosts that run it, are being given it or keep it for rollback */
+  holders: HoldersByVersion;
 }
 
 export interface RemovalPlan {
@@ -18,7 +19,7 @@ export interface RemovalPlan {
   versions: number[];
   /** Tags that pointed at removed versions (dropped; only with --force). */
   dropTags: string[];
-  /** Hosts left running a removed version (only with --force). */
+  /** Hosts left running, being given or keeping for rollback a removed version (only with --force). */
   orphanedHosts: string[];
 }
 
@@ -29,19 +30,19 @@ export interface RemovalRequest {
   force?: boolean;
 }
 
-/** Why each version is held: its tags and the hosts running it. */
-const holdersOf = (state: ImageState, version: number): { tags: string[]; hosts: string[] } => ({
-  tags: tagsOf(state.tags, version),
-  hosts: state.deployed.get(version) ?? [],
-});
+/** Why each version is held: its tags, and the hosts that hold it with why (deployed, deploying, rollback). */
+const holdOf = (state: ImageState, version: number): { tags: string[]; hosts: string[]; reasons: string[] } => {
+  const tags = tagsOf(state.tags, version);
+  const holders = holdersOf(state.holders, version);
+  return { tags, hosts: holdingHosts(holders), reasons: [...tags.map((tag) => `tagged ${tag}`), ...holderReasons(holders)] };
+};
 
-/** Plans `image rm`; a tagged or deployed version is IN_USE unless forced. */
+/** Plans `image rm`; a tagged version, or one a host runs, is being given or keeps for rollback, is IN_USE unless forced. */
 export const planRemoval = (state: ImageState, request: RemovalRequest): RemovalPlan => {
   const versions = request.version === undefined ? [...state.versions] : [request.version];
-  const held = versions.map((version) => ({ version, ...holdersOf(state, version) })).filter((h) => h.tags.length + h.hosts.length > 0);
+  const held = versions.map((version) => ({ version, ...holdOf(state, version) })).filter((h) => h.reasons.length > 0);
   if (held.length > 0 && request.force !== true) {
-    const reasonOf = (h: { tags: string[]; hosts: string[] }): string =>
-      [...(h.tags.length > 0 ? [`tagged ${h.tags.join(', ')}`] : []), ...(h.hosts.length > 0 ? [`deployed on ${h.hosts.join(', ')}`] : [])].join('; ');
+    const reasonOf = (h: { reasons: string[] }): string => h.reasons.join('; ');
     const details = held.map((h) => `${state.image}@${h.version}: ${reasonOf(h)}`);
     const what = request.version === undefined ? `image "${state.image}"` : `${state.image}@${request.version}`;
     throw new RootcastError('IN_USE', `${what} is in use (${held.map(reasonOf).join('; ')})`, {
@@ -54,7 +55,7 @@ export const planRemoval = (state: ImageState, request: RemovalRequest): Removal
     whole: request.version === undefined,
     versions,
     dropTags: held.flatMap((h) => h.tags),
-    orphanedHosts: held.flatMap((h) => h.hosts),
+    orphanedHosts: [...new Set(held.flatMap((h) => h.hosts))].sort(),
   };
 };
 
@@ -65,17 +66,12 @@ export interface PruneDecision {
   reasons: string[];
 }
 
-/** Keeps the newest `keep` versions plus every tagged or deployed one. */
+/** Keeps the newest `keep` versions plus every tagged one and every one a host runs, is being given or keeps for rollback. */
 export const planPrune = (state: ImageState, keep: number): PruneDecision[] => {
   // slice(-0) would be the whole list.
   const newest = new Set(keep === 0 ? [] : state.versions.slice(-keep));
   return state.versions.map((version) => {
-    const { tags, hosts } = holdersOf(state, version);
-    const reasons = [
-      ...(newest.has(version) ? [`one of the newest ${keep}`] : []),
-      ...tags.map((tag) => `tagged ${tag}`),
-      ...(hosts.length > 0 ? [`deployed on ${hosts.join(', ')}`] : []),
-    ];
+    const reasons = [...(newest.has(version) ? [`one of the newest ${keep}`] : []), ...holdOf(state, version).reasons];
     return { version, action: reasons.length > 0 ? 'keep' : 'remove', reasons: reasons.length > 0 ? reasons : [`older than the newest ${keep}`] };
   });
 };

@@ -2,7 +2,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { syncDirectory } from '../sys/atomic-write.js';
-import { deployedVersions } from './host-state.js';
+import { readVersionHolders } from './host-state.js';
 import { imageLayout } from './layout.js';
 import { withImageLock } from './lock.js';
 import { assertImageName } from './name.js';
@@ -17,7 +17,7 @@ export const readImageState = async (paths: HomePaths, image: string): Promise<I
   image,
   versions: await listVersions(paths, image),
   tags: await readTags(paths, image),
-  deployed: await deployedVersions(paths, image),
+  holders: await readVersionHolders(paths, image),
 });
 
 /**
@@ -83,7 +83,7 @@ export const planRemove = async (paths: HomePaths, refText: string, options: Rem
 export const parseKeepCount = (text: string): number => {
   const keep = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(keep)) {
-    throw new RootcastError('INVALID_ARGUMENT', `--keep "${text}" is not a whole number`, {
+    throw new RootcastError('USAGE', `--keep "${text}" is not a whole number`, {
       hint: 'e.g. --keep 3 keeps the three newest versions plus tagged and deployed ones; --keep 0 only those in use',
     });
   }

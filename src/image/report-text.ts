@@ -28,6 +28,14 @@ export const renderImageList = (rows: readonly ImageSummary[], imagesDir: string
   );
 };
 
+/** `web01,web02`, then `deploying web03`, `rollback web04`: a deployed host is named bare, the others with why they hold the version. */
+const holdersCell = (row: Pick<VersionSummary, 'deployedOn' | 'deployingOn' | 'rollbackFor'>): string =>
+  [
+    ...(row.deployedOn.length > 0 ? [row.deployedOn.join(',')] : []),
+    ...(row.deployingOn.length > 0 ? [`deploying ${row.deployingOn.join(',')}`] : []),
+    ...(row.rollbackFor.length > 0 ? [`rollback ${row.rollbackFor.join(',')}`] : []),
+  ].join('; ') || '-';
+
 export const renderVersionList = (rows: readonly VersionSummary[]): string =>
   formatTable(
     ['VERSION', 'CREATED', 'SIZE', 'FILES', 'TAGS', 'DEPLOYED', 'SOURCE'],
@@ -37,7 +45,7 @@ export const renderVersionList = (rows: readonly VersionSummary[]): string =>
       formatBytes(row.sizeBytes),
       String(row.fileCount),
       row.tags.join(',') || '-',
-      row.deployedOn.length === 0 ? '-' : row.deployedOn.join(','),
+      holdersCell(row),
       `${row.source}${row.secrets > 0 ? ` [${row.secrets} secrets!]` : ''}`,
     ]),
   );
@@ -72,6 +80,8 @@ export const renderVersionDetails = (details: VersionDetails): string => {
     `  excludes:  ${m.excludes.length === 0 ? 'none' : m.excludes.join(' ')}`,
     `  tags:      ${details.tags.join(', ') || 'none'}`,
     `  deployed:  ${details.deployedOn.join(', ') || 'nowhere'}`,
+    ...(details.deployingOn.length > 0 ? [`  deploying: ${details.deployingOn.join(', ')} (handed out by serve, not done yet)`] : []),
+    ...(details.rollbackFor.length > 0 ? [`  rollback:  ${details.rollbackFor.join(', ')} (kept for rollback: the version they ran before)`] : []),
   ];
   if (m.note !== undefined) lines.push(`  note:      ${m.note}`);
   for (const warning of m.warnings ?? []) {
@@ -92,7 +102,7 @@ export const renderRemoval = (plan: RemovalPlan, dryRun: boolean): string => {
   return [
     dryRun ? dryRunNote(`would remove ${what}`) : `removed ${what}`,
     ...(plan.dropTags.length > 0 && !plan.whole ? [`${dryRun ? 'would drop' : 'dropped'} tags: ${plan.dropTags.join(', ')}`] : []),
-    ...(plan.orphanedHosts.length > 0 ? [`warning: still recorded as running a removed version: ${plan.orphanedHosts.join(', ')}`] : []),
+    ...(plan.orphanedHosts.length > 0 ? [`warning: still recorded as running, being given or keeping for rollback a removed version: ${plan.orphanedHosts.join(', ')}`] : []),
   ].join('\n');
 };
 

@@ -39,7 +39,7 @@ export type ShellOutcome =
 
 const assertMountablePath = (path: string): void => {
   if (unsafeOverlayPath(path)) {
-    throw new RootcastError('INVALID_ARGUMENT', `cannot mount an overlay on "${path}": the path contains "," ":" or a newline`, {
+    throw new RootcastError('USAGE', `cannot mount an overlay on "${path}": the path contains "," ":" or a newline`, {
       hint: 'use a --home whose path has none of those characters',
     });
   }

@@ -26,7 +26,7 @@ export const planTagSet = async (paths: HomePaths, refText: string, tagText: str
 /** `image tag --delete NAME TAG`. */
 export const planTagDelete = async (paths: HomePaths, nameText: string, tagText: string): Promise<TagPlan> => {
   if (nameText.includes('@')) {
-    throw new RootcastError('INVALID_ARGUMENT', `"${nameText}": --delete takes an image name, not a version`, {
+    throw new RootcastError('USAGE', `"${nameText}": --delete takes an image name, not a version`, {
       hint: `run "rootcast image tag --delete ${nameText.split('@')[0] ?? ''} ${tagText}"`,
     });
   }

@@ -47,7 +47,9 @@ export const readManifest = async (paths: HomePaths, image: string, version: num
     if (isMissing(error)) {
       throw new RootcastError('NOT_FOUND', `${formatImageRef(image, version)} has no manifest (${file})`);
     }
-    throw new RootcastError('INVALID_DATA', `${file} is not valid JSON: ${(error as Error).message}`);
+    throw new RootcastError('INVALID_DATA', `${formatImageRef(image, version)}'s manifest is not valid JSON (${file}): ${(error as Error).message}`, {
+      hint: 'the store is written only by rootcast: restore the file from a backup, or capture the image again',
+    });
   }
 };
 
@@ -71,7 +73,9 @@ export const readTags = async (paths: HomePaths, image: string): Promise<Tags> =
     return Object.assign(Object.create(null) as Tags, JSON.parse(await readFile(file, 'utf8')) as Tags);
   } catch (error) {
     if (isMissing(error)) return Object.create(null) as Tags;
-    throw new RootcastError('INVALID_DATA', `${file} is not valid JSON: ${(error as Error).message}`);
+    throw new RootcastError('INVALID_DATA', `the tags of image "${image}" are not valid JSON (${file}): ${(error as Error).message}`, {
+      hint: 'fix the file, or remove it and set the tags again (rootcast image tag REF TAG)',
+    });
   }
 };
 

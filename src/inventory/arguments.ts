@@ -1,4 +1,4 @@
-import { RootcastError } from '../errors/rootcast-error.js';
+import { RootcastError, isRootcastError } from '../errors/rootcast-error.js';
 import { parseImageRef } from '../image/ref.js';
 import { controlCharacterProblem } from './control-characters.js';
 import { expandHostPattern } from './host-pattern.js';
@@ -8,7 +8,17 @@ import { entityNameProblem, hostNameProblem, varNameProblem } from './names.js';
 
 // Values typed on the command line: a bad one is a usage error (64), before the inventory is even read.
 const invalid = (message: string, hint?: string): RootcastError =>
-  new RootcastError('INVALID_ARGUMENT', message, hint === undefined ? {} : { hint });
+  new RootcastError('USAGE', message, hint === undefined ? {} : { hint });
+
+/** Runs `check` on the value of `option`; a usage error it raises names the option first (`--image: "web@": nothing after "@"`). */
+export const checkOptionValue = <T>(option: string, check: () => T): T => {
+  try {
+    return check();
+  } catch (error) {
+    if (!isRootcastError(error) || error.code !== 'USAGE' || error.message.startsWith(option)) throw error;
+    throw new RootcastError('USAGE', `${option}: ${error.message}`, { ...(error.hint === undefined ? {} : { hint: error.hint }), details: error.details, cause: error });
+  }
+};
 
 /** `role=web` pairs from repeated --var options; later ones win. */
 export const parseVarAssignments = (assignments: readonly string[]): Record<string, string> => {
@@ -49,15 +59,16 @@ export const parseHostSpec = (spec: string): string[] => {
   return expansion.names;
 };
 
-export const checkEntityArgument = (kind: 'group' | 'network', name: string): string => {
+/** A group or network name typed as an argument, or as the value of `option` (named in the error). */
+export const checkEntityArgument = (kind: 'group' | 'network', name: string, option?: string): string => {
   const problem = entityNameProblem(kind, name);
-  if (problem !== undefined) throw invalid(problem);
+  if (problem !== undefined) throw invalid(option === undefined ? problem : `${option}: ${problem}`);
   return name;
 };
 
-/** Validates `web`, `web@3`, `web@stable` (parseImageRef throws INVALID_ARGUMENT) and returns it as typed. */
-export const checkImageArgument = (ref: string): string => {
-  parseImageRef(ref);
+/** Validates `web`, `web@3`, `web@stable` given as `option` (parseImageRef throws USAGE) and returns it as typed. */
+export const checkImageArgument = (ref: string, option = '--image'): string => {
+  checkOptionValue(option, () => parseImageRef(ref));
   return ref;
 };
 

@@ -1,6 +1,6 @@
 import { formatIpv4, hostAddressProblem, parseIpv4, parseSubnet } from './ipv4.js';
 import { formatPlace, type IssuePath } from './issue.js';
-import { addError, addWarning, imageNameOf, itemPath, type NormaliseContext } from './normalise-context.js';
+import { addError, imageNameOf, itemPath, type NormaliseContext } from './normalise-context.js';
 import { formatOrigin, resolveHost } from './resolve.js';
 import type { HostDef, Inventory } from './types.js';
 
@@ -29,7 +29,7 @@ export const crossCheck = (ctx: NormaliseContext, inventory: Inventory, declared
   const checkedKeys = new Set<string>();
   for (const host of inventory.hosts) {
     // A range's hosts share their settings; checking the first is enough for references.
-    if (!checkedKeys.has(host.source.key)) checkReferences(ctx, inventory, host, declared);
+    if (!checkedKeys.has(host.source.key)) checkReferences(ctx, host, declared);
     checkedKeys.add(host.source.key);
   }
   checkAddresses(ctx, inventory);
@@ -42,7 +42,7 @@ export const crossCheck = (ctx: NormaliseContext, inventory: Inventory, declared
 
 const hostPath = (host: HostDef, ...rest: (string | number)[]): IssuePath => ['hosts', host.source.key, ...rest];
 
-const checkReferences = (ctx: NormaliseContext, inventory: Inventory, host: HostDef, declared: DeclaredNames): void => {
+const checkReferences = (ctx: NormaliseContext, host: HostDef, declared: DeclaredNames): void => {
   host.groups.forEach((group, index) => {
     if (!declared.groups.has(group)) addError(ctx, itemPath(ctx, hostPath(host, 'groups'), index), `group "${group}" is not defined under "groups:"`);
   });
@@ -51,10 +51,6 @@ const checkReferences = (ctx: NormaliseContext, inventory: Inventory, host: Host
   }
   if (host.image !== undefined && !declared.images.has(imageNameOf(host.image))) {
     addError(ctx, hostPath(host, 'image'), unknownImage(imageNameOf(host.image)));
-  }
-  if (resolveHost(inventory, host).image === undefined) {
-    const who = host.source.fromRange ? 'these hosts have' : `host "${host.name}" has`;
-    addWarning(ctx, hostPath(host), `${who} no image (set "image" on the host or on one of its groups)`);
   }
 };
 

@@ -29,12 +29,12 @@ export interface GroupPlan {
   edit: EditResult;
 }
 
-/** Checks `group add` argv values; a bad one is INVALID_ARGUMENT (64). */
+/** Checks `group add` argv values; a bad one is USAGE (64). */
 export const parseGroupAddRequest = (request: GroupAddRequest): PlannedGroup => ({
     name: checkEntityArgument('group', request.name),
     vars: parseVarAssignments(request.vars),
     ...(request.image === undefined ? {} : { image: checkImageArgument(request.image) }),
-    ...(request.network === undefined ? {} : { network: checkEntityArgument('network', request.network) }),
+    ...(request.network === undefined ? {} : { network: checkEntityArgument('network', request.network, '--network') }),
     ...(request.description === undefined ? {} : { description: checkTextArgument('--description', request.description) }),
 });
 

@@ -30,7 +30,7 @@ export const parseGroupSetRequest = (request: GroupSetRequest): GroupChanges => 
     name: checkEntityArgument('group', request.name),
     vars: parseVarChanges(request.vars, request.unsetVars),
     ...(request.image === undefined ? {} : { image: checkImageArgument(request.image) }),
-    ...(request.network === undefined ? {} : { network: checkEntityArgument('network', request.network) }),
+    ...(request.network === undefined ? {} : { network: checkEntityArgument('network', request.network, '--network') }),
     ...(request.description === undefined ? {} : { description: checkTextArgument('--description', request.description) }),
   };
   if (changes.image === undefined && changes.network === undefined && changes.description === undefined && !hasVarChanges(changes.vars)) {

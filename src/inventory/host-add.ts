@@ -37,19 +37,19 @@ export interface HostAddPlan {
   edit: EditResult;
 }
 
-/** Turns argv values into host entries; every bad value is INVALID_ARGUMENT (64). */
+/** Turns argv values into host entries; every bad value is USAGE (64). */
 export const parseHostAddRequest = (request: HostAddRequest): PlannedHost[] => {
   const names = parseHostSpec(request.spec);
   const macs = parseMacArguments(request.macs);
   if (macs.length > 0 && names.length > 1) {
-    throw new RootcastError('INVALID_ARGUMENT', `--mac cannot be given for ${request.spec} (${names.length} hosts); each host needs its own MAC`, {
+    throw new RootcastError('USAGE', `--mac cannot be given for ${request.spec} (${names.length} hosts); each host needs its own MAC`, {
       hint: 'add the hosts without --mac, then give each its own: rootcast host set NAME --mac MAC',
     });
   }
   const ips = request.ip === undefined ? undefined : allocateArgumentAddresses(request.ip, names.length);
   const image = request.image === undefined ? undefined : checkImageArgument(request.image);
-  const network = request.network === undefined ? undefined : checkEntityArgument('network', request.network);
-  const groups = request.groups.map((group) => checkEntityArgument('group', group));
+  const network = request.network === undefined ? undefined : checkEntityArgument('network', request.network, '--network');
+  const groups = request.groups.map((group) => checkEntityArgument('group', group, '--group'));
   const vars = parseVarAssignments(request.vars);
   return names.map((name, index) => ({
     name,

@@ -74,3 +74,51 @@ const parseRange = (body: string): NumericRange | string => {
   }
   return { start, end, width: padded(startText) ? startText.length : 0 };
 };
+
+interface NumberedName {
+  name: string;
+  prefix: string;
+  digits: string;
+}
+
+/** `web01` → prefix `web`, digits `01`; a name without trailing digits has none. */
+const splitNumber = (name: string): NumberedName => {
+  const match = /^(.*?)(\d+)$/.exec(name);
+  return { name, prefix: match?.[1] ?? name, digits: match?.[2] ?? '' };
+};
+
+/** The run key of a numbered name: its prefix and, for zero-padded numbers, their width. */
+const runKey = ({ prefix, digits }: NumberedName): string => `${prefix}\0${digits.length > 1 && digits.startsWith('0') ? digits.length : 0}`;
+
+/**
+ * The inverse of expandHostPattern, for messages: names whose numbers run on (three or more) become one
+ * range, `web01, web02, web03, db1` → `web[01-03], db1`; every other name stays as it is, in first-seen order.
+ */
+export const compressHostNames = (names: readonly string[]): string[] => {
+  const numbered = [...new Set(names)].map(splitNumber);
+  // A number as wide as a padded run of its prefix (web10 beside web09) belongs to that run.
+  const paddedWidths = new Set(numbered.filter((entry) => entry.digits.length > 1 && entry.digits.startsWith('0')).map((entry) => `${entry.prefix}\0${entry.digits.length}`));
+  const keyOf = (entry: NumberedName): string => (paddedWidths.has(`${entry.prefix}\0${entry.digits.length}`) ? `${entry.prefix}\0${entry.digits.length}` : runKey(entry));
+  const runs = new Map<string, NumberedName[]>();
+  for (const entry of numbered) {
+    if (entry.digits === '') continue;
+    runs.set(keyOf(entry), [...(runs.get(keyOf(entry)) ?? []), entry]);
+  }
+  const shownAs = new Map<string, string>();
+  for (const [key, entries] of runs) {
+    const width = Number(key.split('\0')[1]);
+    const sorted = [...entries].sort((a, b) => Number(a.digits) - Number(b.digits));
+    let start = 0;
+    for (let index = 1; index <= sorted.length; index += 1) {
+      const previous = sorted[index - 1] as NumberedName;
+      const current = sorted[index];
+      if (current !== undefined && Number(current.digits) === Number(previous.digits) + 1) continue;
+      const run = sorted.slice(start, index);
+      const first = run[0] as NumberedName;
+      const text = run.length < 3 ? undefined : `${first.prefix}[${first.digits.padStart(width, '0')}-${previous.digits.padStart(width, '0')}]`;
+      for (const entry of run) shownAs.set(entry.name, text ?? entry.name);
+      start = index;
+    }
+  }
+  return [...new Set(numbered.map((entry) => shownAs.get(entry.name) ?? entry.name))];
+};

@@ -49,7 +49,7 @@ const setOptions = '--mac, --add-mac, --remove-mac, --ip, --image, --network, --
 export const parseHostSetRequest = (request: HostSetRequest): HostChanges => {
   parseHostSpec(request.spec);
   const macs = parseListChange('mac', parseMacArguments(request.macs), parseMacArguments(request.addMacs), parseMacArguments(request.removeMacs));
-  const check = (names: readonly string[]): string[] => names.map((name) => checkEntityArgument('group', name));
+  const check = (names: readonly string[]): string[] => names.map((name) => checkEntityArgument('group', name, '--group'));
   const groups = parseListChange('group', check(request.groups), check(request.addGroups), check(request.removeGroups));
   const vars = parseVarChanges(request.vars, request.unsetVars);
   const changes: HostChanges = {
@@ -59,7 +59,7 @@ export const parseHostSetRequest = (request: HostSetRequest): HostChanges => {
     vars,
     ...(request.ip === undefined ? {} : { ip: allocateArgumentAddresses(request.ip, 1)[0] as string }),
     ...(request.image === undefined ? {} : { image: checkImageArgument(request.image) }),
-    ...(request.network === undefined ? {} : { network: checkEntityArgument('network', request.network) }),
+    ...(request.network === undefined ? {} : { network: checkEntityArgument('network', request.network, '--network') }),
   };
   const setsSomething = macs.kind !== 'keep' || groups.kind !== 'keep' || hasVarChanges(vars) || request.ip !== undefined || request.image !== undefined || request.network !== undefined;
   if (!setsSomething) throw nothingToSetError('rootcast host set', setOptions);
@@ -108,7 +108,7 @@ const entryChanges = (changes: HostChanges, host: HostDef, ip: string | undefine
 export const planHostSet = (current: LoadedInventory, changes: HostChanges): HostSetPlan => {
   const { keys, hosts } = selectHostEntries(current, changes.spec, 'set');
   if ((changes.macs.kind === 'replace' || (changes.macs.kind === 'edit' && changes.macs.add.length > 0)) && hosts.length > 1) {
-    throw new RootcastError('INVALID_ARGUMENT', `--mac cannot be given for ${changes.spec} (${hosts.length} hosts); each host needs its own MAC`, {
+    throw new RootcastError('USAGE', `--mac cannot be given for ${changes.spec} (${hosts.length} hosts); each host needs its own MAC`, {
       hint: 'set MACs one host at a time: rootcast host set NAME --mac MAC',
     });
   }

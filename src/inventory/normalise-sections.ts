@@ -1,6 +1,7 @@
 import { imageRefProblem } from '../image/ref.js';
 import { imageNameProblem } from '../image/name.js';
 import { parseDuration } from './duration.js';
+import { stallThresholdProblem } from './monitor-settings.js';
 import { formatIpv4, hostAddressProblem, netmaskOf, parseAddressOrSubnet, parseIpv4, parseSubnet } from './ipv4.js';
 import { domainProblem, entityNameProblem } from './names.js';
 import { addError, checkIdentity, checkVars, itemPath, optional, parseEntry, sectionEntries, type NormaliseContext } from './normalise-context.js';
@@ -59,6 +60,7 @@ export const normaliseImages = (ctx: NormaliseContext, section: Record<string, u
     checkIdentity(ctx, raw.identity, path);
     images[name] = {
       name,
+      vars: checkVars(ctx, raw.vars, [...path, 'vars']),
       ...optional('description', raw.description),
       ...optional('install', raw.install),
       ...optional('identity', raw.identity),
@@ -106,6 +108,11 @@ export const normaliseServer = (ctx: NormaliseContext, value: unknown): ServerSe
   if (server?.installTokenLifetime !== undefined) {
     const lifetime = parseDuration(server.installTokenLifetime);
     if (!lifetime.ok) addError(ctx, ['server', 'installTokenLifetime'], lifetime.problem);
+  }
+  for (const key of ['stalledAfter', 'installerStalledAfter'] as const) {
+    const text = server?.monitor?.[key];
+    const problem = text === undefined ? undefined : stallThresholdProblem(text);
+    if (problem !== undefined) addError(ctx, ['server', 'monitor', key], problem);
   }
   const clients = server?.answerFileClients;
   if (Array.isArray(clients)) {

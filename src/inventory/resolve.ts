@@ -26,10 +26,10 @@ export interface ResolvedHost {
   image?: ResolvedImage;
   /** In the host's listed order; this is the override layer order too. */
   groups: string[];
-  /** Group vars in listed order, then host vars; later wins. */
+  /** The image's vars, then group vars in listed order, then host vars; later wins. */
   vars: Record<string, unknown>;
   /** Which layer set each var's final value. */
-  varsFrom: Record<string, Origin>;
+  varsFrom: Partial<Record<string, Origin>>;
   /** Install settings merged key by key along all → image → groups → host; later wins. */
   install: InstallSettings;
   installFrom: Partial<Record<keyof InstallSettings, Origin>>;
@@ -75,8 +75,8 @@ const mergeLayers = <T extends object>(layers: readonly [T | undefined, Origin][
   return { values: values as T, from: from as Partial<Record<keyof T, Origin>> };
 };
 
-/** The one precedence rule: all → image → groups in listed order → host (`all` only for install settings). */
-const settingLayers = <T>(inventory: Inventory, host: HostDef, image: string | undefined, pick: (entry: { install?: InstallSettings; identity?: IdentitySettings }) => T | undefined, all?: T): [T | undefined, Origin][] => [
+/** The one precedence rule for vars, install and identity settings: all → image → groups in listed order → host (`all` only for install settings). */
+const settingLayers = <T>(inventory: Inventory, host: HostDef, image: string | undefined, pick: (entry: { install?: InstallSettings; identity?: IdentitySettings; vars?: Record<string, unknown> }) => T | undefined, all?: T): [T | undefined, Origin][] => [
   [all, { kind: 'all' }],
   ...(image === undefined ? [] : [[pick(inventory.images[image] ?? {}), { kind: 'image', image }] as [T | undefined, Origin]]),
   ...host.groups.map((group): [T | undefined, Origin] => [pick(inventory.groups[group] ?? {}), { kind: 'group', group }]),
@@ -85,23 +85,12 @@ const settingLayers = <T>(inventory: Inventory, host: HostDef, image: string | u
 
 /** Resolves one host; unknown groups and networks are skipped (validation reports them). */
 export const resolveHost = (inventory: Inventory, host: HostDef): ResolvedHost => {
-  const vars: Record<string, unknown> = {};
-  const varsFrom: Record<string, Origin> = {};
-  const layers: [Record<string, unknown>, Origin][] = [
-    ...host.groups.map((group): [Record<string, unknown>, Origin] => [inventory.groups[group]?.vars ?? {}, { kind: 'group', group }]),
-    [host.vars, { kind: 'host' }],
-  ];
-  for (const [layer, origin] of layers) {
-    for (const [name, value] of Object.entries(layer)) {
-      vars[name] = value;
-      varsFrom[name] = origin;
-    }
-  }
   const image = firstOf(host, inventory, (from) => from.image);
   const networkChoice = firstOf(host, inventory, (from) => from.network);
   const networkDef = networkChoice === undefined ? undefined : inventory.networks[networkChoice.value];
   const network = networkDef === undefined || networkChoice === undefined ? undefined : { ...networkDef, from: networkChoice.from };
   const imageName = image === undefined ? undefined : imageNameOf(image.value);
+  const { values: vars, from: varsFrom } = mergeLayers(settingLayers(inventory, host, imageName, (entry) => entry.vars));
   const install = mergeLayers(settingLayers(inventory, host, imageName, (entry) => entry.install, inventory.install));
   const identity = mergeLayers(settingLayers(inventory, host, imageName, (entry) => entry.identity));
   const resolved: ResolvedHost = {

@@ -99,6 +99,20 @@ export const identitySchema = z
   })
   .strict();
 
+/** serve's monitor: how much event history a host keeps, when a silent host counts as stalled (docs/monitor.md). */
+export const monitorSettingsSchema = z
+  .object({
+    /** Installs (and updates) whose event logs and summaries a host keeps. @default 10 */
+    keepInstalls: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
+    /** MiB of event logs per host. @default 4 */
+    hostLogMiB: z.number().int().min(1, 'must be at least 1 (MiB)').max(1024, 'must be at most 1024 (MiB)').optional(),
+    /** A host whose runner or update is silent this long is stalled (`120s`, `5m`). @default "120s" */
+    stalledAfter: z.string().optional(),
+    /** The same while the installer runs, which reports nothing until the runner starts. @default "60m" */
+    installerStalledAfter: z.string().optional(),
+  })
+  .strict();
+
 /** How installing hosts reach `rootcast serve`. */
 export const serverSchema = z
   .object({
@@ -107,6 +121,7 @@ export const serverSchema = z
     installTokenLifetime: z.string().optional(),
     /** Who may fetch answer files (they carry install tokens): IPv4 addresses and CIDRs, or "any". @default the subnets under networks: */
     answerFileClients: z.union([z.literal('any'), stringList]).optional(),
+    monitor: monitorSettingsSchema.optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -143,7 +158,7 @@ export const pxeSchema = z
   .strict();
 
 export const imageSchema = z
-  .object({ description: z.string().optional(), install: installSchema.optional(), identity: identitySchema.optional() })
+  .object({ description: z.string().optional(), vars: vars.optional(), install: installSchema.optional(), identity: identitySchema.optional() })
   .strict();
 
 export const groupSchema = z
@@ -189,6 +204,7 @@ export type RawHost = z.infer<typeof hostSchema>;
 export type InstallSettings = z.infer<typeof installSchema>;
 export type IdentitySettings = z.infer<typeof identitySchema>;
 export type ServerSettings = z.infer<typeof serverSchema>;
+export type RawMonitorSettings = z.infer<typeof monitorSettingsSchema>;
 export type RawPxe = z.infer<typeof pxeSchema>;
 
 /** Every key each object accepts, to suggest the closest one for a typo. */
@@ -201,6 +217,7 @@ export const knownKeys = {
   install: Object.keys(installSchema.shape),
   identity: Object.keys(identitySchema.shape),
   server: Object.keys(serverSchema.shape),
+  monitor: Object.keys(monitorSettingsSchema.shape),
   pxe: Object.keys(pxeSchema.shape),
   pxeInstaller: Object.keys(pxeInstallerSchema.shape),
 } as const;

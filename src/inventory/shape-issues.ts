@@ -37,6 +37,7 @@ const keysFor = (path: IssuePath): readonly string[] => {
   }
   if (path.length === 1 && (section === 'install' || section === 'server' || section === 'pxe')) return knownKeys[section];
   if (path.length === 3 && section === 'pxe' && path[1] === 'installers') return knownKeys.pxeInstaller;
+  if (path.length === 2 && section === 'server' && path[1] === 'monitor') return knownKeys.monitor;
   // An install or identity block inside an image, group or host entry.
   if (path.length === 3 && path[2] === 'install') return knownKeys.install;
   if (path.length === 3 && path[2] === 'identity') return knownKeys.identity;

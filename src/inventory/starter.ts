@@ -27,8 +27,9 @@ install: {timezone: Etc/UTC, keyboard: us, lang: en_US.UTF-8}
 #   lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, dns: [10.0.0.1], domain: lab.example}
 networks: {}
 
-# Captured images ("rootcast capture") are known without being listed; list one to describe it or set its distro:
-#   web: {description: "nginx front ends", install: {distro: rocky9}}
+# Captured images ("rootcast capture") are known without being listed; list one to describe it, set its distro
+# or give its hosts vars (under their groups' and their own):
+#   web: {description: "nginx front ends", install: {distro: rocky9}, vars: {http_port: 80}}
 images: {}
 
 # Groups give their hosts an image, a network and vars ("rootcast group add web --image web --network lab"):

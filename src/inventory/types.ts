@@ -58,6 +58,8 @@ export interface NetworkDef {
 export interface ImageDef {
   name: string;
   description?: string;
+  /** Vars of every host deploying this image, below its groups' and its own. */
+  vars: Record<string, unknown>;
   install?: InstallSettings;
   identity?: IdentitySettings;
   line?: number;

@@ -17,6 +17,7 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.3rem .45rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.8rem;color:var(--muted);font-weight:600;white-space:nowrap}
 td.message{max-width:28rem;overflow-wrap:anywhere}
+td.pxe{white-space:nowrap}.pxe-install{color:var(--run)}.pxe-none{color:var(--muted)}
 .badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.8rem;background:#eef1f4;white-space:nowrap}
 .badge.state-installing,.badge.state-updating{background:#ddf4ff;color:var(--run)}
 .badge.state-done,.badge.state-booted{background:#dafbe1;color:var(--ok)}

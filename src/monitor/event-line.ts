@@ -22,6 +22,7 @@ const describers: { [K in HostEventKind]: Describe<K> } = {
   'runner-started': (event) =>
     `runner started: ${event.via ?? 'install'}${event.ref === undefined ? '' : ` of ${event.ref}`}${event.run === undefined ? '' : ` (run ${event.run})`}${event.message === undefined ? '' : ` ${event.message}`}`,
   phase: phaseText,
+  failed: (event) => `${event.stage} failed${event.exitCode === undefined ? '' : ` (exit ${event.exitCode})`} — ${event.message}`,
   booted: (event) => `booted${event.message === undefined || event.message === 'booted' ? '' : `: ${event.message}`}`,
 };
 
@@ -34,5 +35,5 @@ export const formatEventLine = (event: StoredEvent): string => `${event.received
 /** The event's line, then the log lines a failure carried, indented. */
 export const formatEventLines = (event: StoredEvent): string[] => [
   formatEventLine(event),
-  ...(event.kind === 'phase' ? (event.log ?? []).map((line) => `    | ${line}`) : []),
+  ...(event.kind === 'phase' || event.kind === 'failed' ? (event.log ?? []).map((line) => `    | ${line}`) : []),
 ];

@@ -43,7 +43,7 @@ export const renderFleetPage = (view: FleetPageView): string =>
 <label>state <select name="state">${options([...hostStates, 'stalled'], view.filter.state)}</select></label>
 <noscript><button type="submit">filter</button></noscript>
 </form>
-<table id="hosts"><thead><tr><th>host</th><th>image</th><th>state</th><th>phase</th><th>progress</th><th>rate</th><th>ETA</th><th>last event</th><th>message</th></tr></thead>
+<table id="hosts"><thead><tr><th>host</th><th>image</th><th>state</th><th>phase</th><th>progress</th><th>rate</th><th>ETA</th><th>last event</th>${view.rows.some((row) => row.pxe !== null) ? '<th>next PXE boot</th>' : ''}<th>message</th></tr></thead>
 <tbody>${view.rows.map((row) => hostRowHtml(row, !rowMatches(row, view.filter))).join('')}</tbody></table>
 </main>`,
   );

@@ -4,7 +4,8 @@ import { formatBytes } from '../text/format.js';
 import { formatDuration } from './duration.js';
 import { formatEventLine } from './event-line.js';
 import type { HostRow } from './host-row.js';
-import { ageHtml, progressHtml, stateBadge } from './host-row-html.js';
+import { ageHtml, progressHtml, pxeHtml, stateBadge } from './host-row-html.js';
+import { explainPxeNext } from './pxe-next.js';
 import { escapeHtml } from './html.js';
 import { pageFrame } from './page-frame.js';
 import { layoutTimeline, renderTimeline } from './timeline.js';
@@ -21,8 +22,9 @@ const fact = (label: string, value: string): string => `<dt>${label}</dt><dd>${v
 
 /** One line of the log tail; a failure's own log lines under it. */
 export const logLineHtml = (event: StoredEvent): string => {
-  const failed = event.kind === 'phase' && event.status === 'failed';
-  const lines = event.kind === 'phase' && event.log !== undefined && event.log.length > 0 ? `<pre>${escapeHtml(event.log.join('\n'))}</pre>` : '';
+  const failed = event.kind === 'failed' || (event.kind === 'phase' && event.status === 'failed');
+  const log = event.kind === 'phase' || event.kind === 'failed' ? (event.log ?? []) : [];
+  const lines = log.length > 0 ? `<pre>${escapeHtml(log.join('\n'))}</pre>` : '';
   return `<li data-seq="${event.seq}"${failed ? ' class="failed"' : ''}>${escapeHtml(formatEventLine(event))}${lines}</li>`;
 };
 
@@ -41,6 +43,7 @@ export const hostLiveHtml = (view: Pick<HostPageView, 'row' | 'status' | 'now'>)
     fact('ETA', row.etaSeconds === null ? '-' : formatDuration(row.etaSeconds)),
     fact('last event', ageHtml(row)),
     fact('groups', escapeHtml(row.groups.join(', ') || '-')),
+    ...(row.pxe === null ? [] : [fact('next PXE boot', `${pxeHtml(row.pxe)} <small>${escapeHtml(explainPxeNext(row.pxe))}</small>`)]),
   ].join('')}</dl>
 ${failure}
 <h2>Timeline</h2>

@@ -1,4 +1,5 @@
 import { currentInstall, hostStateOf, type HostState, type HostStatus } from '../state/host-status.js';
+import type { PxeNext } from './pxe-next.js';
 import { isStalled, type StallPolicy } from './stall.js';
 
 /** What the fleet view needs of an inventory host besides its events. */
@@ -30,6 +31,15 @@ export interface HostRow {
   message: string | null;
   failure: { phase: string; reason: string; log: string[] } | null;
   stalled: boolean;
+  /** What its next network boot does; null when the inventory has no `pxe:` block. */
+  pxe: PxeNext | null;
+}
+
+/** What a row knows besides the host's events. */
+export interface HostRowExtras {
+  /** The version the host's record says it runs, shown when no install named one. */
+  deployedRef?: string;
+  pxe?: PxeNext;
 }
 
 /** Time left from what the sync reported: the bytes still to go at the current rate (pure). */
@@ -39,14 +49,20 @@ export const estimateSeconds = (percent: number | undefined, bytes: number | und
   return Math.round(remaining / rate);
 };
 
-export const buildHostRow = (host: FleetHost, status: HostStatus, now: Date, stall: StallPolicy, deployedRef?: string): HostRow => {
+/** A host's next PXE boot out of the fleet's (none when the inventory has no `pxe:` block). */
+export const pxeExtras = (pxe: ReadonlyMap<string, PxeNext> | undefined, host: string): HostRowExtras => {
+  const next = pxe?.get(host);
+  return next === undefined ? {} : { pxe: next };
+};
+
+export const buildHostRow = (host: FleetHost, status: HostStatus, now: Date, stall: StallPolicy, extras: HostRowExtras = {}): HostRow => {
   const summary = currentInstall(status);
   const running = summary !== undefined && ['installing', 'updating'].includes(summary.state);
   const lastEventAt = summary?.lastEventAt ?? null;
   return {
     host: host.name,
     groups: [...host.groups],
-    image: summary?.ref ?? deployedRef ?? host.imageRef,
+    image: summary?.ref ?? extras.deployedRef ?? host.imageRef,
     state: hostStateOf(status),
     install: summary?.install ?? null,
     phase: summary?.phase ?? null,
@@ -59,5 +75,6 @@ export const buildHostRow = (host: FleetHost, status: HostStatus, now: Date, sta
     message: summary?.failure?.reason ?? summary?.message ?? null,
     failure: summary?.failure === undefined ? null : { phase: summary.failure.phase, reason: summary.failure.reason, log: summary.failure.log },
     stalled: isStalled(summary, now, stall),
+    pxe: extras.pxe ?? null,
   };
 };

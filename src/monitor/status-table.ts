@@ -1,14 +1,10 @@
-import { formatBytes, formatTable } from '../text/format.js';
+import { formatBytes, formatTable, shortenLine } from '../text/format.js';
 import { formatDuration } from './duration.js';
 import type { HostRow } from './host-row.js';
+import { describePxeNext } from './pxe-next.js';
 
 const dash = (value: string | null | undefined): string => (value === null || value === undefined || value === '' ? '-' : value);
 
-/** One line of text, at most `width` characters (messages may hold anything a runner said). */
-const oneLine = (text: string, width: number): string => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
-};
 
 /** The cells of one host's line (pure). */
 export const statusCells = (row: HostRow): string[] => [
@@ -20,10 +16,13 @@ export const statusCells = (row: HostRow): string[] => [
   row.rate === null ? '-' : `${formatBytes(Math.round(row.rate))}/s`,
   row.etaSeconds === null ? '-' : formatDuration(row.etaSeconds),
   row.ageSeconds === null ? '-' : formatDuration(row.ageSeconds),
-  row.message === null ? '-' : oneLine(row.message, 60),
+  // Only with a `pxe:` block in the inventory (then every row has one).
+  ...(row.pxe === null ? [] : [describePxeNext(row.pxe)]),
+  row.message === null ? '-' : shortenLine(row.message, 60),
 ];
 
-export const statusHeaders = ['HOST', 'IMAGE', 'STATE', 'PHASE', 'PROGRESS', 'RATE', 'ETA', 'AGE', 'MESSAGE'];
+/** The columns; PXE (the next network boot) only when the inventory has a `pxe:` block. */
+export const statusHeaders = (withPxe: boolean): string[] => ['HOST', 'IMAGE', 'STATE', 'PHASE', 'PROGRESS', 'RATE', 'ETA', 'AGE', ...(withPxe ? ['PXE'] : []), 'MESSAGE'];
 
 /** `rootcast status`: the table (pure). */
-export const formatStatusTable = (rows: readonly HostRow[]): string => formatTable(statusHeaders, rows.map(statusCells));
+export const formatStatusTable = (rows: readonly HostRow[]): string => formatTable(statusHeaders(rows.some((row) => row.pxe !== null)), rows.map(statusCells));

@@ -20,7 +20,7 @@ export type Explanation =
 export const normaliseTreePath = (text: string): string => {
   const parts = text.split('/').filter((part) => part !== '');
   if (parts.some((part) => part === '.' || part === '..')) {
-    throw new RootcastError('INVALID_ARGUMENT', `path "${text}" contains "." or ".." components`, { hint: 'give the path as the host sees it, e.g. /etc/motd' });
+    throw new RootcastError('USAGE', `path "${text}" contains "." or ".." components`, { hint: 'give the path as the host sees it, e.g. /etc/motd' });
   }
   return parts.length === 0 ? '' : `/${parts.join('/')}`;
 };

@@ -54,8 +54,11 @@ export interface HostOverrides extends HostLayers {
   treeDigest: string;
 }
 
-/** Reads and merges the host's layers; throws INVALID_DATA with every structural problem at once. */
-export const readHostLayers = async (request: LayerRequest): Promise<HostLayers> => {
+/**
+ * Reads and merges the host's layers with every structural problem found; the merged tree holds the valid
+ * part (a bad entry is left out), so its templates can still be rendered and their problems told at once.
+ */
+const collectHostLayers = async (request: LayerRequest): Promise<HostLayers & { problems: OverrideProblem[] }> => {
   const problems: OverrideProblem[] = layerDirProblems(request.overridesDir, await readLayerDirs(request.overridesDir), request.known, 'host');
   const layers: LayerListing[] = [];
   const sources = [...(request.generated ?? []), ...layersOf(request.subject).map((id) => ({ id, dir: layerDir(request.overridesDir, id) }))];
@@ -66,8 +69,14 @@ export const readHostLayers = async (request: LayerRequest): Promise<HostLayers>
     problems.push(...read.problems);
   }
   const { tree, problems: mergeProblems } = mergeLayers(layers);
-  assertNoOverrideProblems(request.subject.name, [...problems, ...mergeProblems]);
-  return { layers, merged: tree };
+  return { layers, merged: tree, problems: [...problems, ...mergeProblems] };
+};
+
+/** Reads and merges the host's layers; throws INVALID_DATA with every structural problem at once. */
+export const readHostLayers = async (request: LayerRequest): Promise<HostLayers> => {
+  const { layers, merged, problems } = await collectHostLayers(request);
+  assertNoOverrideProblems(request.subject.name, problems);
+  return { layers, merged };
 };
 
 /** The request with its identity layer generated (when it asks for one) among the layers to read. */
@@ -80,12 +89,12 @@ export const withIdentityLayer = async (request: HostOverridesRequest): Promise<
 /**
  * Read → plan for one host: its layers merged, its templates rendered from its context, placed over the
  * image version's directories. Throws INVALID_DATA naming every bad file (and template line) before
- * anything is written anywhere.
+ * anything is written anywhere: the structural problems and those of the templates that made it into the tree.
  */
 export const loadHostOverrides = async (request: HostOverridesRequest): Promise<HostOverrides> => {
-  const { layers, merged } = await readHostLayers(await withIdentityLayer(request));
-  const { tree: rendered, problems } = renderTemplates(merged, layers, request.context);
-  assertNoOverrideProblems(request.subject.name, problems);
+  const { layers, merged, problems } = await collectHostLayers(await withIdentityLayer(request));
+  const { tree: rendered, problems: templateProblems } = renderTemplates(merged, layers, request.context);
+  assertNoOverrideProblems(request.subject.name, [...problems, ...templateProblems]);
   const image = await readImageView(request.imageRoot, merged.entries.filter((entry) => entry.entry.type === 'dir').map((entry) => entry.path));
   const tree = buildHostTree(rendered, image);
   return {

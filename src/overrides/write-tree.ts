@@ -15,7 +15,7 @@ export const materialiseHostTree = (exec: Exec, overrides: HostOverrides, destin
 export const assertUsableOutDir = async (dir: string): Promise<void> => {
   const parent = await lstat(dirname(dir)).catch(() => undefined);
   if (parent?.isDirectory() !== true) {
-    throw new RootcastError('INVALID_ARGUMENT', `--out ${dir}: ${dirname(dir)} is not an existing directory`, { hint: 'create the parent directory first, or choose another --out' });
+    throw new RootcastError('USAGE', `--out ${dir}: ${dirname(dir)} is not an existing directory`, { hint: 'create the parent directory first, or choose another --out' });
   }
   const stats = await lstat(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
   if (stats === undefined) return;

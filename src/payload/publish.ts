@@ -49,6 +49,20 @@ const syncFile = async (path: string): Promise<void> => {
   }
 };
 
+/**
+ * Puts the staged files in place. A first build renames the whole directory; a rebuild (`--force`) renames each
+ * file over its old one, so `payload/` always holds a complete file of each name (a download already running
+ * keeps reading the old one) and is never missing; the manifest written after this is the commit point.
+ */
+const swapIntoPlace = async (staging: string, files: PayloadFiles): Promise<void> => {
+  if (!(await exists(files.dir))) {
+    await rename(staging, files.dir);
+    return;
+  }
+  await rename(join(staging, files.archiveName), files.archive);
+  await rename(join(staging, files.torrentName), files.torrent);
+};
+
 /** Builds archive + torrent in a hidden directory of the version, then renames it to `payload/` and records it in the manifest. */
 const buildPayload = async (paths: HomePaths, plan: PublishPlan, exec: Exec, now: () => Date): Promise<PayloadRecord> => {
   const { version, files } = plan;
@@ -65,8 +79,7 @@ const buildPayload = async (paths: HomePaths, plan: PublishPlan, exec: Exec, now
     // Only the info dictionary is stored; serve adds the announce and web seed URLs for each host.
     await writeFile(join(staging, files.torrentName), buildInfoOnlyTorrent(info), { mode: 0o600 });
     await syncFile(join(staging, files.torrentName));
-    await rm(files.dir, { recursive: true, force: true });
-    await rename(staging, files.dir);
+    await swapIntoPlace(staging, files);
     const record: PayloadRecord = {
       file: files.archiveName,
       bytes: digests.bytes,

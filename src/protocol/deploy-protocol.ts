@@ -16,6 +16,9 @@ import type { TransportMode } from './transport-modes.js';
 
 export const apiPrefix = '/api/v1';
 
+/** `/api/v1/hosts/<host>/<rest>`: a host's routes (payload files, announce) as serve makes and the runner's proxy checks them. */
+export const hostApiPath = (host: string, rest: string): string => `${apiPrefix}/hosts/${host}/${rest}`;
+
 /** Distribution families the installer path supports; per-family facts live in kickstart/. */
 export type DistroFamily = 'rhel' | 'debian';
 

@@ -1,22 +1,18 @@
-import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
-import { RootcastError } from '../errors/rootcast-error.js';
 import { writeFileAtomic } from '../sys/atomic-write.js';
 import { perMacDirs } from './boot-entries.js';
-import { localSources, type BootFileCopy, type BootTreePlan } from './boot-tree-plan.js';
+import { localSources, plannedCopies, type BootTreePlan } from './boot-tree-plan.js';
+import { tempBeside, type Download } from './fetch-url-sources.js';
 import type { PxeSettings } from './pxe-settings.js';
-
-export type FetchFunction = (url: string) => Promise<Response>;
 
 export interface BootTreeResult {
   copied: string[];
   fetched: string[];
   written: string[];
   removed: string[];
+  /** Symlinks and special files found in the tree and removed (the tree holds only directories and regular files). */
+  foreign: string[];
   unchanged: number;
 }
 
@@ -27,26 +23,11 @@ export const findPresentSources = async (settings: PxeSettings): Promise<Set<str
   return new Set(found.filter((path): path is string => path !== undefined));
 };
 
-const tempBeside = (path: string): string => join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-
-/** Downloads into a temp file beside the target; the caller renames it into place. */
-const download = async (fetchUrl: FetchFunction, copy: BootFileCopy & { from: { kind: 'url' } }, target: string): Promise<string> => {
-  const { url, setting } = copy.from;
-  let response: Response;
-  try {
-    response = await fetchUrl(url);
-  } catch (error) {
-    throw new RootcastError('UNAVAILABLE', `cannot fetch ${url} (${setting}): ${(error as Error).message}`, { hint: 'check the URL and that this server reaches it; nothing in the boot tree was changed' });
-  }
-  if (!response.ok || response.body === null) {
-    throw new RootcastError(response.status === 404 ? 'NOT_FOUND' : 'UNAVAILABLE', `cannot fetch ${url} (${setting}): HTTP ${response.status} ${response.statusText}`.trim(), {
-      hint: `fix ${setting} in the inventory; nothing in the boot tree was changed`,
-    });
-  }
-  await mkdir(dirname(target), { recursive: true });
-  const temp = tempBeside(target);
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(temp, { mode: 0o644 }));
-  return temp;
+/** The read step of a sync: which URL sources an earlier sync downloaded (regular files only: a symlink is no download). */
+export const findCachedDownloads = async (root: string, settings: PxeSettings): Promise<Set<string>> => {
+  const trees = plannedCopies(settings).filter((copy) => copy.from.kind === 'url').map((copy) => copy.tree);
+  const found = await Promise.all(trees.map(async (tree) => ((await lstat(join(root, tree)).catch(() => undefined))?.isFile() === true ? tree : undefined)));
+  return new Set(found.filter((tree): tree is string => tree !== undefined));
 };
 
 /** A copy is needed unless the target has the source's size and modification time. */
@@ -60,6 +41,8 @@ const copyInto = async (source: string, target: string): Promise<void> => {
   await mkdir(dirname(target), { recursive: true });
   const temp = tempBeside(target);
   await copyFile(source, temp);
+  // Every PXE client reads the tree (and dnsmasq, as root, serves only world-readable files).
+  await chmod(temp, 0o644);
   const { atime, mtime } = await stat(source);
   await utimes(temp, atime, mtime);
   await rename(temp, target);
@@ -81,40 +64,28 @@ const removeStale = async (plan: BootTreePlan): Promise<string[]> => {
 };
 
 export interface ApplyBootTreeOptions {
-  fetch: FetchFunction;
-  /** Download URL sources again even when the tree has them. @default false */
-  refetch?: boolean;
+  /** Files `fetchUrlSources` downloaded; any the plan does not copy are dropped. @default none */
+  downloads?: readonly Download[];
   /** Only rewrite the generated configs (PXE once: a host's entries switch). @default false */
   configsOnly?: boolean;
 }
 
 /**
- * Brings the tree in line with the plan. URL sources are downloaded first, so a URL that fails
- * (404...) changes nothing; then files are copied and configs written, each atomically.
+ * Brings the tree in line with the plan: renames the downloads into place, copies the local files
+ * and writes the configs, each atomically. Files the plan skips (missing sources) are left as they are.
  */
-export const applyBootTree = async (plan: BootTreePlan, options: ApplyBootTreeOptions): Promise<BootTreeResult> => {
-  if (plan.problems.length > 0 && options.configsOnly !== true) {
-    throw new RootcastError('UNAVAILABLE', `the boot tree cannot be built: ${plan.problems.length} file(s) missing`, { details: plan.problems, hint: 'install the packages named above or fix the inventory paths; nothing was changed' });
-  }
-  const result: BootTreeResult = { copied: [], fetched: [], written: [], removed: [], unchanged: 0 };
-  const downloads: { temp: string; target: string; tree: string }[] = [];
-  const copies = options.configsOnly === true ? [] : plan.copies;
-  try {
-    for (const copy of copies) {
-      if (copy.from.kind !== 'url') continue;
-      const target = join(plan.root, copy.tree);
-      if (options.refetch !== true && (await stat(target).catch(() => undefined)) !== undefined) continue;
-      downloads.push({ temp: await download(options.fetch, copy as BootFileCopy & { from: { kind: 'url' } }, target), target, tree: copy.tree });
+export const applyBootTree = async (plan: BootTreePlan, options: ApplyBootTreeOptions = {}): Promise<Omit<BootTreeResult, 'foreign'>> => {
+  const result: Omit<BootTreeResult, 'foreign'> = { copied: [], fetched: [], written: [], removed: [], unchanged: 0 };
+  const wanted = new Set(plan.copies.map((copy) => copy.tree));
+  for (const download of options.downloads ?? []) {
+    if (!wanted.has(download.tree)) {
+      await rm(download.temp, { force: true });
+      continue;
     }
-  } catch (error) {
-    await Promise.all(downloads.map((download) => rm(download.temp, { force: true })));
-    throw error;
-  }
-  for (const download of downloads) {
-    await rename(download.temp, download.target);
+    await rename(download.temp, join(plan.root, download.tree));
     result.fetched.push(download.tree);
   }
-  for (const copy of copies) {
+  for (const copy of options.configsOnly === true ? [] : plan.copies) {
     if (copy.from.kind === 'url') continue;
     const target = join(plan.root, copy.tree);
     if (await sameFile(copy.from.path, target)) result.unchanged += 1;

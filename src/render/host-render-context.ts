@@ -28,7 +28,7 @@ export interface HostRenderContext {
     bootstrapUrl: string;
   };
   install: InstallContext;
-  /** Free-form inventory vars (host over groups), for `{{vars.NAME}}`. */
+  /** Free-form inventory vars (image, then groups, then host; later wins), for `{{vars.NAME}}`. */
   vars: Readonly<Record<string, unknown>>;
 }
 

@@ -27,7 +27,7 @@ export interface OverrideContext {
   };
   /** The host's groups in its listed order (the layer order). */
   groups: readonly string[];
-  /** Inventory vars: group vars in listed order, then host vars; later wins. `{{vars.NAME}}`. */
+  /** Inventory vars: the image's, then its groups' in listed order, then the host's; later wins. `{{vars.NAME}}`. */
   vars: Readonly<Record<string, unknown>>;
   server: {
     /** Base URL of `rootcast serve` from the inventory's `server.url`, no trailing slash; absent when unset. */

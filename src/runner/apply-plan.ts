@@ -74,8 +74,9 @@ export const applyPlan = async (steps: readonly Step[], runtime: StepRuntime, re
       report(step.kind, result.status, result.details);
     } catch (error) {
       const printed = describeError(error);
-      report(step.kind, 'failed', { message: `[${printed.code}] ${printed.message}` });
+      // Logged first, so the failed event's log lines (the install log's tail) include them.
       for (const detail of printed.details) runtime.log(`${step.kind}: ${detail}`);
+      report(step.kind, 'failed', { message: `[${printed.code}] ${printed.message}` });
       throw error;
     }
   };

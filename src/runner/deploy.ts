@@ -121,6 +121,7 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       workDir: options.workDir,
       server: options.server,
       ioTimeoutSeconds,
+      stallSeconds: options.stallSeconds,
       ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
       boot: {
         enabled: options.bootloader,
@@ -149,7 +150,8 @@ export const runDeploy = async (options: RunnerOptions, effects: RunnerEffects):
       await removeDeadToolboxes(options.workDir, effects.pid, (line) => log.write(line));
     }
     log.write(`run ${run}: deploy ${instructions.ref} to ${instructions.host} from ${options.server}`);
-    const activeReporter = createEventReporter({ api, log, stderr: effects.stderr });
+    // A failure carries the install log's tail (rsync's stderr, the boot loader's output), not only the events.
+    const activeReporter = createEventReporter({ api, log, stderr: effects.stderr, recentLines: () => log.recent() });
     reporter = activeReporter;
     const started = Date.now();
     try {

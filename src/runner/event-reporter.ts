@@ -2,6 +2,7 @@ import type { PhaseEvent, RunnerEvent } from '../protocol/host-event.js';
 import type { ServerApi } from './server-api.js';
 import { buildEvent, buildRunnerStarted, fitLogLines, formatEventLine } from './events.js';
 import type { InstallLog } from './install-log.js';
+import { createLineTail } from './line-tail.js';
 
 export interface EventReporter {
   /** Logs the event at once and queues it for the server; never waits for the network. */
@@ -12,8 +13,10 @@ export interface EventReporter {
 
 export interface EventReporterDeps {
   api: Pick<ServerApi, 'postEvent'>;
-  log: InstallLog;
-  stderr: { write(text: string): unknown };
+  /** Every event's line goes here (the install log, or an update's own lines). */
+  log: Pick<InstallLog, 'write'>;
+  /** Every event's line is echoed here too. @default nowhere */
+  stderr?: { write(text: string): unknown };
   /** Progress events are dropped (not queued) while this many deliveries are pending. @default 4 */
   maxBacklog?: number;
   /** A running phase silent this long gets a progress event (no numbers), so serve hears from it at least every 2 s. @default 1750 */
@@ -32,9 +35,9 @@ const running = (event: RunnerEvent | undefined): event is PhaseEvent =>
 
 /**
  * Events go out one at a time in order (the server sees phases in order), each with its own id so a
- * retried post is stored once. The first event is preceded by `runner-started`; a failure carries the
- * last log lines; a running phase is heard from at least every 2 s. Delivery failures are logged
- * locally and never fail or stall the deploy.
+ * retried post is stored once. The first event is `runner-started` (made when the caller did not report
+ * one); a failure carries the last log lines; a running phase is heard from at least every 2 s.
+ * Delivery failures are logged locally and never fail or stall the deploy or update.
  */
 export const createEventReporter = (deps: EventReporterDeps): EventReporter => {
   let chain: Promise<void> = Promise.resolve();
@@ -43,7 +46,7 @@ export const createEventReporter = (deps: EventReporterDeps): EventReporter => {
   let started = false;
   let last: RunnerEvent | undefined;
   let lastSentMs = 0;
-  const tail: string[] = [];
+  const tail = createLineTail(tailLines);
   const maxBacklog = deps.maxBacklog ?? 4;
   const heartbeatMs = deps.heartbeatMs ?? 1750;
   const now = deps.now ?? (() => new Date());
@@ -68,22 +71,22 @@ export const createEventReporter = (deps: EventReporterDeps): EventReporter => {
   heartbeat.unref();
   const note = (event: RunnerEvent): void => {
     const line = formatEventLine(event);
-    deps.stderr.write(`${line}\n`);
+    deps.stderr?.write(`${line}\n`);
     deps.log.write(line);
     tail.push(line);
-    tail.splice(0, Math.max(0, tail.length - tailLines));
   };
   return {
     report: (reported) => {
       let event = reported;
-      if (!started) {
-        started = true;
+      // An update reports its own runner-started (via update or push); a deploy gets one made for it.
+      if (!started && event.kind !== 'runner-started') {
         const runnerStarted = buildRunnerStarted(event.host, new Date(event.at), event.run);
         note(runnerStarted);
         send(runnerStarted);
       }
+      started = true;
       if (event.kind === 'phase' && event.status === 'failed' && event.log === undefined) {
-        event = { ...event, log: fitLogLines(deps.recentLines?.() ?? tail) };
+        event = { ...event, log: fitLogLines(deps.recentLines?.() ?? tail.lines()) };
       }
       note(event);
       last = event;

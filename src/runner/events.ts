@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RunnerEventStatus, RunnerPhase } from '../protocol/deploy-protocol.js';
-import { hostEventLimits, hostEventSchemaVersion, type PhaseEvent, type RunnerEvent, type RunnerStartedEvent } from '../protocol/host-event.js';
+import { hostEventLimits, hostEventSchemaVersion, type ImageTransfer, type PhaseEvent, type RunnerEvent, type RunnerStartedEvent } from '../protocol/host-event.js';
 import { formatBytes } from '../text/format.js';
 
 export interface EventDetails {
@@ -10,6 +10,8 @@ export interface EventDetails {
   message?: string;
   /** The last lines of the log before a failure. */
   log?: readonly string[];
+  /** The image pass's transport and byte sources (sync-image succeeded). */
+  transfer?: ImageTransfer;
 }
 
 export const maxMessageLength = hostEventLimits.messageChars;
@@ -37,6 +39,7 @@ export const buildEvent = (host: string, phase: RunnerPhase, status: RunnerEvent
   // The server refuses messages over 4096 characters; a long stderr must not cost the event.
   ...(details.message === undefined ? {} : { message: details.message.slice(0, maxMessageLength) }),
   ...(details.log === undefined || details.log.length === 0 ? {} : { log: fitLogLines(details.log) }),
+  ...(details.transfer === undefined ? {} : { transfer: details.transfer }),
 });
 
 /** The first word of a run: the runner has its instructions and starts its plan. */

@@ -1,10 +1,11 @@
 import { formatBytes } from '../text/format.js';
+import type { ImageTransfer } from '../protocol/host-event.js';
 import { RootcastError } from '../errors/rootcast-error.js';
 import type { MountNamespace } from '../sys/mount-namespace.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import { parseRsyncStats } from '../sys/rsync-stats.js';
 import type { StreamResult } from '../sys/stream-process.js';
-import { createProgressThrottle, parseProgressLine } from './progress.js';
+import { progressReporter } from './progress.js';
 import { chrootTargetDir } from './plan.js';
 import { classifyRsyncExit } from './rsync-exit.js';
 import { retryWithBackoff } from './retry-policy.js';
@@ -26,12 +27,8 @@ const pullWithRetries = (phase: PullPhase, step: { what: string; pull: PlannedCo
       runtime.hooks.onRetry?.(reason, tries, delay);
     } },
     async () => {
-      const throttle = createProgressThrottle(runtime.progressIntervalMs, runtime.monotonicMs);
       const finished = await streamPlanned(runtime, step.pull, namespace, {
-        onStdoutLine: (line) => {
-          const progress = parseProgressLine(line);
-          if (progress !== undefined && throttle(progress)) runtime.progress(phase, progress);
-        },
+        onStdoutLine: progressReporter(runtime.progressIntervalMs, runtime.monotonicMs, (progress) => runtime.progress(phase, progress)),
       });
       return classifyRsyncExit(finished, step.what, step.pull.okExitCodes, { destination: chrootTargetDir });
     },
@@ -65,7 +62,12 @@ export const executeSyncImage = async (step: SyncImageStep, runtime: StepRuntime
     throw error;
   });
   const seeded = torrent?.kind === 'unpacked' ? await torrent.finish(false) : undefined;
-  return pulledResult(result, describeTransportRun(step.transport, torrent, seeded));
+  const pulled = pulledResult(result, describeTransportRun(step.transport, torrent, seeded));
+  const rsyncBytes = pulled.details.bytes ?? 0;
+  const transfer: ImageTransfer = torrent?.kind === 'unpacked'
+    ? { transport: 'torrent', serverBytes: torrent.serverBytes + rsyncBytes, peerBytes: torrent.peerBytes }
+    : { transport: 'rsync', serverBytes: rsyncBytes, peerBytes: 0 };
+  return { ...pulled, details: { ...pulled.details, transfer } };
 };
 
 /** The overrides pass (same daemon, the host's own module), or nothing when serve has no layers for the host. */

@@ -1,5 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostEventLimits } from '../protocol/host-event.js';
+import { createLineTail } from './line-tail.js';
 
 /** The target-relative log every deploy appends to (a re-run adds to it, nothing is lost). */
 export const installLogPath = '/var/log/rootcast/install.log';
@@ -8,6 +10,8 @@ export interface InstallLog {
   write(line: string): void;
   /** Starts writing to the target (buffered lines first); before that nothing on the target changes. */
   attach(target: string): void;
+  /** This run's last lines (events, commands, rsync's and the boot loader's output), for a failed event. */
+  recent(): string[];
 }
 
 /**
@@ -18,6 +22,7 @@ export interface InstallLog {
 export const createInstallLog = (now: () => Date): InstallLog => {
   let file: string | undefined;
   const buffered: string[] = [];
+  const tail = createLineTail(hostEventLimits.logLines);
   const append = (path: string, line: string): void => {
     try {
       appendFileSync(path, `${line}\n`);
@@ -28,6 +33,7 @@ export const createInstallLog = (now: () => Date): InstallLog => {
   return {
     write: (line) => {
       const stamped = /^\d{4}-\d\d-\d\dT/.test(line) ? line : `${now().toISOString()} ${line}`;
+      tail.push(stamped);
       if (file === undefined) buffered.push(stamped);
       else append(file, stamped);
     },
@@ -37,5 +43,6 @@ export const createInstallLog = (now: () => Date): InstallLog => {
       file = path;
       for (const line of buffered.splice(0)) append(path, line);
     },
+    recent: () => tail.lines(),
   };
 };

@@ -1,4 +1,4 @@
-import { describeError, formatErrorText } from '../errors/format-error.js';
+import { describeError, formatErrorText, withUsageHint } from '../errors/format-error.js';
 import { parseRunnerArgs, runnerUsage } from './args.js';
 import { runDeploy } from './deploy.js';
 import { parseRunnerOptions } from './options.js';
@@ -17,7 +17,7 @@ export const runDeployMain = async (argv: readonly string[]): Promise<number> =>
     await runDeploy(options, realRunnerEffects());
     return 0;
   } catch (error) {
-    const printed = describeError(error);
+    const printed = withUsageHint(describeError(error), 'node runner.cjs --help lists the options');
     process.stderr.write(formatErrorText(printed).replace(/^rootcast:/, 'rootcast runner:'));
     return printed.exitStatus;
   }

@@ -1,3 +1,4 @@
+import { defaultStallSeconds } from '../sys/rsync-pull.js';
 import type { OptionSpec } from './option-spec.js';
 import { defaultRetryPolicy } from './retry-policy.js';
 
@@ -15,6 +16,7 @@ export interface RawRunnerOptions {
   retries?: string | undefined;
   bwlimit?: string | undefined;
   progressInterval?: string | undefined;
+  stallTimeout?: string | undefined;
   firmware?: string | undefined;
   bootDisk?: string | undefined;
   noBootloader?: boolean | undefined;
@@ -25,6 +27,7 @@ export const runnerOptionDefaults = {
   workDir: '/run/rootcast',
   retries: String(defaultRetryPolicy.attempts),
   progressInterval: '2',
+  stallTimeout: String(defaultStallSeconds),
   firmware: 'auto',
 } as const satisfies Partial<Record<keyof RawRunnerOptions, string>>;
 
@@ -44,6 +47,7 @@ export const runnerOptionTable: readonly RunnerOptionSpec[] = [
   { flag: 'retries', key: 'retries', value: 'N', help: 'tries for each network operation, backing off up to 30 s with jitter', default: runnerOptionDefaults.retries },
   { flag: 'bwlimit', key: 'bwlimit', value: 'KIBPS', help: 'limit the image pull\'s bandwidth (KiB/s)' },
   { flag: 'progress-interval', key: 'progressInterval', value: 'S', help: 'seconds between progress events', default: runnerOptionDefaults.progressInterval },
+  { flag: 'stall-timeout', key: 'stallTimeout', value: 'S', help: 'kill an image or overrides pull that shows no progress for S seconds and retry it (a server that stopped without closing)', default: runnerOptionDefaults.stallTimeout },
   { flag: 'firmware', key: 'firmware', value: 'KIND', help: 'bios, efi or auto (efi when /sys/firmware/efi exists): which boot loader the bootloader phase installs', default: runnerOptionDefaults.firmware },
   { flag: 'boot-disk', key: 'bootDisk', value: 'DEV', help: 'the disk(s) the BIOS boot loader goes on, comma-separated (default: the disks under the target\'s root file system)' },
   { flag: 'no-bootloader', key: 'noBootloader', help: 'leave initramfs and boot loader as the sync made them (the bootloader phase is skipped)' },

@@ -24,6 +24,8 @@ export interface RunnerOptions {
   bwlimitKiB?: number;
   /** Minimum seconds between two progress events (serve hears from a running phase at least every 2 s). @default 2 */
   progressIntervalSeconds: number;
+  /** Seconds a pull may show no progress before it is killed and retried. @default 90 */
+  stallSeconds: number;
   /** Which boot loader to install; undefined: what /sys/firmware/efi says. @default undefined (auto) */
   firmware?: Firmware;
   /** Disks for the BIOS boot loader; undefined: the disks under the target's root. */
@@ -50,6 +52,7 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   const retries = checkRetries(raw.retries ?? runnerOptionDefaults.retries, errors);
   const bwlimitKiB = raw.bwlimit === undefined ? undefined : checkBwlimit(raw.bwlimit, errors);
   const progressIntervalSeconds = checkWholeNumber('--progress-interval', raw.progressInterval ?? runnerOptionDefaults.progressInterval, { min: 1 }, errors);
+  const stallSeconds = checkWholeNumber('--stall-timeout', raw.stallTimeout ?? runnerOptionDefaults.stallTimeout, { min: 1 }, errors);
   const workDir = raw.workDir ?? runnerOptionDefaults.workDir;
   if (!workDir.startsWith('/')) errors.push(`--work-dir: "${workDir}" must be an absolute path`);
   const firmware = raw.firmware ?? runnerOptionDefaults.firmware;
@@ -60,9 +63,8 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
   if (bootDisks?.length === 0) errors.push('--boot-disk: name at least one disk, e.g. /dev/sda');
   if (raw.noBootloader === true && (raw.bootDisk !== undefined || raw.firmware !== undefined)) errors.push('--no-bootloader: cannot be combined with --boot-disk or --firmware');
   if (errors.length > 0) {
-    throw new RootcastError('INVALID_ARGUMENT', errors.length === 1 ? `invalid runner option ${errors[0] ?? ''}` : 'invalid runner options', {
+    throw new RootcastError('USAGE', errors.length === 1 ? `invalid runner option ${errors[0] ?? ''}` : 'invalid runner options', {
       details: errors.length === 1 ? [] : errors,
-      hint: 'run with --help for the options',
     });
   }
   return {
@@ -76,6 +78,7 @@ export const parseRunnerOptions = (raw: RawRunnerOptions, env: NodeJS.ProcessEnv
     retries,
     ...(bwlimitKiB === undefined ? {} : { bwlimitKiB }),
     progressIntervalSeconds,
+    stallSeconds,
     ...(firmware === 'bios' || firmware === 'efi' ? { firmware } : {}),
     ...(bootDisks === undefined ? {} : { bootDisks }),
     bootloader: raw.noBootloader !== true,

@@ -2,7 +2,7 @@
 import { bindMountArgs, tmpfsMountArgs, unmountTreeArgs } from '../sys/mount.js';
 import { namespaceHolderCommand } from '../sys/mount-namespace.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
-import { buildDaemonPullArgs, buildLocalCopyArgs, buildModuleProbeArgs, buildOverridesPullArgs, type DaemonPull } from '../sys/rsync-pull.js';
+import { buildDaemonPullArgs, buildLocalCopyArgs, buildModuleProbeArgs, buildOverridesPullArgs, defaultStallSeconds, type DaemonPull } from '../sys/rsync-pull.js';
 import { rsyncVanishedExitCode } from '../sys/rsync.js';
 import { cleanEnvironmentNames, rsyncPasswordName } from './command-environment.js';
 
@@ -74,20 +74,21 @@ export interface PullPlace {
 /** The deploy's place: the toolbox, inside the private namespace. */
 export const inToolbox = (toolbox: string): PullPlace => ({ where: 'namespace', chroot: toolbox });
 
-const planPull = (place: PullPlace, args: string[]): PlannedCommand => ({
+const planPull = (place: PullPlace, pull: DaemonPull, args: string[]): PlannedCommand => ({
   program: 'rsync',
   args,
   env: [...cleanEnvironmentNames, rsyncPasswordName],
   where: place.where,
   ...(place.chroot === undefined ? {} : { chroot: place.chroot }),
   okExitCodes: [...rsyncOkExitCodes],
+  stallSeconds: pull.stallSeconds ?? defaultStallSeconds,
 });
 
-/** The image pass (the instructions' imageFilters in `pull.filters`); transient failures are the executor's to retry. */
-export const planImagePull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, buildDaemonPullArgs(pull));
+/** The image pass (the instructions' imageFilters in `pull.filters`); transient failures (a stall among them) are the executor's to retry. */
+export const planImagePull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, pull, buildDaemonPullArgs(pull));
 
 /** The overrides pass from the host's own module (the instructions' overridesFilters in `pull.filters`), same user and password. */
-export const planOverridesPull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, buildOverridesPullArgs(pull));
+export const planOverridesPull = (place: PullPlace, pull: DaemonPull): PlannedCommand => planPull(place, pull, buildOverridesPullArgs(pull));
 
 /** 32: nothing was mounted there any more; 1: some part was already gone. Either way nothing is left. */
 export const planToolboxUnmount = (toolbox: string): PlannedCommand => inNamespace('umount', unmountTreeArgs(toolbox), [0, 1, 32]);

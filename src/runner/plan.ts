@@ -13,6 +13,7 @@ import { describeMissingMountPoints, identityKeptPaths, machineIdFile, planHostK
 import { firstBootOwnedPaths, planFirstBoot } from './plan-first-boot.js';
 import { deliveryOf } from './plan-deployed-state.js';
 import { deployedStatePath } from '../protocol/deployed-state.js';
+import { swapFilePatterns } from './swap-files.js';
 import { buildToolboxExcludes } from './toolbox-excludes.js';
 import { planTorrentFetch } from './torrent-plan.js';
 import { withSlash } from './facts.js';
@@ -23,6 +24,8 @@ export interface PlanSettings {
   server: string;
   /** @default 60 */
   ioTimeoutSeconds: number;
+  /** Seconds a pull may print nothing before it is killed and retried (--stall-timeout). @default 90 */
+  stallSeconds?: number;
   bwlimitKiB?: number;
   /** The bootloader phase: off with --no-bootloader; firmware and disks default to what the facts found. */
   boot: { enabled: boolean; firmware?: Firmware; disks?: string[] };
@@ -59,7 +62,7 @@ const bootDiskCheck = (instructions: DeployInstructions, facts: DeployFacts, set
     ok: false,
     detail: `cannot tell the boot disk: ${facts.boot.disks.problem}`,
     failure: {
-      code: 'INVALID_ARGUMENT',
+      code: 'USAGE',
       message: `cannot tell which disk to install the boot loader on: ${facts.boot.disks.problem}`,
       hint: 'name it with --boot-disk /dev/sda (several: comma-separated), or pass --no-bootloader to leave the boot loader as it is',
     },
@@ -77,7 +80,7 @@ const planChecks = (instructions: DeployInstructions, facts: DeployFacts, tmpfsB
           ok: false,
           detail: `${facts.target} is not a mount point`,
           failure: {
-            code: 'INVALID_ARGUMENT',
+            code: 'USAGE',
             message: `the target ${facts.target} is not a mounted filesystem`,
             hint: 'pass the installed system\'s root mount (e.g. /mnt/sysroot or /target), or "/" when running chrooted into it',
           },
@@ -111,6 +114,7 @@ const planOverridesStep = (instructions: DeployInstructions, facts: DeployFacts,
       protect: [],
       filters: overrides.overridesFilters,
       ioTimeoutSeconds: settings.ioTimeoutSeconds,
+      ...(settings.stallSeconds === undefined ? {} : { stallSeconds: settings.stallSeconds }),
       ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
     }),
   };
@@ -156,7 +160,9 @@ export const planModuleProbe = (instructions: DeployInstructions, rsyncAddress: 
 /** The whole deploy as data, every external program in it exactly as it will run: pure, so --dry-run prints what would run. */
 export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts, settings: PlanSettings): Step[] => {
   // The installer's machine id and host keys stay too: neither pass nor the torrent unpack may replace them.
-  const protect = [...new Set([...instructions.keepPaths, ...runnerOwnedPaths, ...identityKeptPaths])];
+  // So do its swap files: the kept fstab still names them, and the image pass's --delete would remove them.
+  const installedSwap = swapFiles(facts.installedFstab);
+  const protect = [...new Set([...instructions.keepPaths, ...runnerOwnedPaths, ...identityKeptPaths, ...swapFilePatterns(installedSwap)])];
   const torrent = planTorrentFetch({
     instructions,
     torrent: facts.torrent,
@@ -191,7 +197,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
       tmpfsBytes,
       namespace: planNamespaceHolder(),
       mountTmpfs: planTmpfsMount(toolbox, tmpfsBytes),
-      copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir, swapFiles(facts.installedFstab))),
+      copy: planToolboxCopy(withSlash(facts.target), toolbox, buildToolboxExcludes(facts.target, settings.workDir, installedSwap)),
     },
     { kind: 'mount', commands: mounts },
     {
@@ -203,6 +209,7 @@ export const planDeploy = (instructions: DeployInstructions, facts: DeployFacts,
         protect,
         filters: instructions.overrides?.imageFilters ?? [],
         ioTimeoutSeconds: settings.ioTimeoutSeconds,
+        ...(settings.stallSeconds === undefined ? {} : { stallSeconds: settings.stallSeconds }),
         ...(settings.bwlimitKiB === undefined ? {} : { bwlimitKiB: settings.bwlimitKiB }),
       }),
       transport: torrent.transport,

@@ -5,6 +5,8 @@ import type { DeployFacts } from './facts.js';
 import { commandsOfStep, type Step, type StepTable } from './steps.js';
 import { describeTransport } from './torrent-print.js';
 
+const stalls = (pull: PlannedCommand): string => (pull.stallSeconds === undefined ? '' : `, a pull silent for ${pull.stallSeconds} s too`);
+
 /** What each kind says besides its commands (a new kind does not compile without one). */
 const printers: StepTable<string[]> = {
   preflight: (step) => [
@@ -13,9 +15,9 @@ const printers: StepTable<string[]> = {
   ],
   'ram-copy': (step) => [`  open the private mount+PID namespace (its holder lives until the runner ends or cleanup closes it), then copy the installed root into a ${formatBytes(step.tmpfsBytes)} tmpfs at ${step.toolbox}, the RAM toolbox`],
   mount: () => ['  bind /proc, /sys, /dev and the target\'s own filesystems into the toolbox'],
-  'sync-image': (step) => [...describeTransport(step.transport), `  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried)`],
+  'sync-image': (step) => [...describeTransport(step.transport), `  pull the ${step.what} onto the target with the toolbox's rsync (transient failures retried${stalls(step.pull)})`],
   overrides: (step) => ('pull' in step
-    ? [`  pull the ${step.what} onto the target with the toolbox's rsync (by checksum; serve's filter rules; transient failures retried)`]
+    ? [`  pull the ${step.what} onto the target with the toolbox's rsync (by checksum; serve's filter rules; transient failures retried${stalls(step.pull)})`]
     : [`  skipped: ${step.skipped}`]),
   identity: (step) => [
     '  bind /proc, /sys, /dev into the target for the commands chrooted there',

@@ -33,3 +33,15 @@ export const createProgressThrottle = (intervalMs: number, now: () => number): (
     return true;
   };
 };
+
+/**
+ * A stdout line handler for an rsync with --info=progress2: each reading, at most once per interval, goes
+ * to `report` (the deploy's pulls and an update's passes report the same way).
+ */
+export const progressReporter = (intervalMs: number, now: () => number, report: (progress: RsyncProgress) => void): ((line: string) => void) => {
+  const throttle = createProgressThrottle(intervalMs, now);
+  return (line) => {
+    const progress = parseProgressLine(line);
+    if (progress !== undefined && throttle(progress)) report(progress);
+  };
+};

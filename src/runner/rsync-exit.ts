@@ -35,7 +35,8 @@ export const noSpaceHints: Record<NonNullable<RsyncRun['credential']>, string> =
 
 /**
  * Decides what a finished rsync against the image server means. The plan's `okExitCodes` are done
- * (0, and 24: files vanished on the read-only sender, which can only be a benign race).
+ * (0, and 24: files vanished on the read-only sender, which can only be a benign race). A pull the
+ * stall watchdog killed is transient, like a cut connection.
  * 23 (some files failed) is fatal: the same files would fail again; paths the target refused to have
  * written (an immutable file, a read-only mount) are named, else the stderr says which.
  */
@@ -46,6 +47,8 @@ export const classifyRsyncExit = (result: StreamResult, what: string, okExitCode
     error: new RootcastError(code, message, { hint, details: stderrDetails(result) }),
   });
   if (result.exitCode !== null && okExitCodes.includes(result.exitCode)) return { kind: 'done', value: result };
+  // Our stall watchdog killed it: the server stopped sending without closing (rsync's own --timeout misses that).
+  if (result.stalledMs !== undefined) return { kind: 'transient', reason: `no progress for ${Math.round(result.stalledMs / 1000)} s: the transfer stalled (killed it)` };
   if (result.exitCode === null) {
     return error('INTERRUPTED', `rsync for ${what} was killed by ${result.signal ?? 'a signal'}`, `re-run the ${credential === 'install token' ? 'runner' : 'update'}; the sync converges (rsync --delete is idempotent)`);
   }
@@ -53,6 +56,8 @@ export const classifyRsyncExit = (result: StreamResult, what: string, okExitCode
   if (/@ERROR: max connections/i.test(result.stderr)) return { kind: 'transient', reason: 'the image server is at its connection limit' };
   // 20 reported by the sender is the server's rsync being stopped (serve restarting), not us being interrupted.
   if (result.exitCode === 20 && /\[sender=/.test(result.stderr)) return { kind: 'transient', reason: 'the image server stopped the transfer (rsync exit 20 on its side)' };
+  // Exit 5 without an @ERROR: the daemon's connection closed during the handshake (serve restarting), not a refusal.
+  if (/did not see server greeting|didn't get server startup line/.test(result.stderr)) return { kind: 'transient', reason: 'the image server closed the connection during the handshake' };
   if (/@ERROR: auth failed/i.test(result.stderr)) {
     const hint = credential === 'install token'
       ? 'the token is wrong or was rotated: fetch the answer file again (rootcast kickstart/preseed HOST) and re-run'

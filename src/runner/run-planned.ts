@@ -31,5 +31,5 @@ export const streamPlanned = (
 ): Promise<StreamResult> => {
   const request = buildSpawnRequest(command, { values: runner.environment, namespacePid: namespace?.pid });
   runner.log(`run: ${formatPlannedCommand(command)}`);
-  return runner.stream({ ...request, ...callbacks });
+  return runner.stream({ ...request, ...callbacks, ...(command.stallSeconds === undefined ? {} : { stallMs: command.stallSeconds * 1000 }) });
 };

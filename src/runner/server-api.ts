@@ -5,6 +5,7 @@ import { RootcastError } from '../errors/rootcast-error.js';
 import { describeSchemaIssues, deployInstructionsSchema, hostEnrolmentSchema, updateInstructionsSchema } from './instructions-schema.js';
 import { parseTokenClaim } from '../credentials/token.js';
 import type { UpdateInstructions } from '../protocol/update-protocol.js';
+import { parseServerProblem } from './server-problem.js';
 import { retryWithBackoff, type RetryHooks, type RetryPolicy, type TryOutcome } from './retry-policy.js';
 
 export interface ServerApi {
@@ -73,12 +74,14 @@ export const createServerApi = (options: ServerApiOptions): ServerApi => {
         hint: refusedHint,
       }) };
     }
-    if (response.status === 404 && !body.startsWith('no host named')) {
-      return { kind: 'fatal', error: new RootcastError('NOT_FOUND', body.trim().split('\n')[0] ?? `the server ${base} answered HTTP 404`, { details: serverSays.slice(1) }) };
-    }
-    if (response.status === 400 || response.status === 409) {
-      const code = response.status === 400 ? 'INVALID_ARGUMENT' : 'INVALID_DATA';
-      return { kind: 'fatal', error: new RootcastError(code, body.trim().split('\n')[0] ?? `the server ${base} answered HTTP ${response.status}`, {}) };
+    if ((response.status === 404 && !body.startsWith('no host named')) || response.status === 400 || response.status === 409) {
+      const code = response.status === 404 ? 'NOT_FOUND' : response.status === 400 ? 'USAGE' : 'INVALID_DATA';
+      // Every problem serve listed (an override template's file and line), not only its first line.
+      const problem = parseServerProblem(body, `the server ${base} answered HTTP ${response.status}`);
+      return { kind: 'fatal', error: new RootcastError(code, problem.message, {
+        details: problem.details,
+        ...(problem.hint === undefined ? {} : { hint: `on the server ${base}: ${problem.hint}; then run this again` }),
+      }) };
     }
     if (response.status === 404) {
       return { kind: 'fatal', error: new RootcastError('NOT_FOUND', `the server ${base} does not know host ${options.host}`, {

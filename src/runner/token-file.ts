@@ -9,7 +9,7 @@ import type { RawRunnerOptions } from './option-table.js';
 export const readTokenFile = async (raw: RawRunnerOptions): Promise<RawRunnerOptions> => {
   if (raw.tokenFile === undefined) return raw;
   if (raw.token !== undefined) {
-    throw new RootcastError('USAGE', 'give the install token once: --token or --token-file, not both', { hint: 'run with --help for the options' });
+    throw new RootcastError('USAGE', 'give the install token once: --token or --token-file, not both');
   }
   let text: string;
   try {

@@ -1,4 +1,4 @@
-import { exactPattern } from '../overrides/sync-filters.js';
+import { swapFilePatterns } from './swap-files.js';
 
 /**
  * What the RAM toolbox leaves out of the installed root (rsync-anchored; `*` stops at "/"): the toolbox
@@ -21,15 +21,11 @@ export const toolboxSkippedContents: readonly string[] = [
   '/var/lib/dpkg', '/var/lib/apt', '/var/lib/rpm', '/var/lib/dnf', '/usr/lib/sysimage',
 ];
 
-/** Swap files installers make at the top (Ubuntu's /swap.img too); any the installed fstab lists are added. */
-export const defaultSwapFiles: readonly string[] = ['/swapfile', '/swap.img'];
-
 /**
  * Excludes for copying `target` into RAM; the work dir is skipped too when it lives inside the target,
  * and so are swap files (`swapFiles`: what the installed fstab lists; gigabytes of RAM for nothing).
  */
 export const buildToolboxExcludes = (target: string, workDir: string, swapFiles: readonly string[] = []): string[] => {
   const inside = target === '/' ? workDir : workDir.startsWith(`${target}/`) ? workDir.slice(target.length) : undefined;
-  const swap = [...new Set([...defaultSwapFiles, ...swapFiles])].map(exactPattern);
-  return [...toolboxSkippedContents.map((dir) => `${dir}/*`), ...swap, ...(inside === undefined ? [] : [inside])];
+  return [...toolboxSkippedContents.map((dir) => `${dir}/*`), ...swapFilePatterns(swapFiles), ...(inside === undefined ? [] : [inside])];
 };

@@ -20,6 +20,8 @@ export interface TorrentFetch {
   torrentUrl: string;
   /** serve's origin and its tracker's: the only ones the runner's proxy forwards to (with the token). */
   origins: string[];
+  /** The only paths the proxy forwards (GET): the host's torrent, its web seed and its announce. */
+  paths: string[];
   file: string;
   bytes: number;
   sha256: string;

@@ -1,4 +1,4 @@
-import type { DeployInstructions } from '../protocol/deploy-protocol.js';
+import { hostApiPath, type DeployInstructions } from '../protocol/deploy-protocol.js';
 import { buildAria2Args } from '../sys/aria2.js';
 import type { PlannedCommand } from '../sys/planned-command.js';
 import { buildTarExtractArgs } from '../sys/tar-archive.js';
@@ -108,6 +108,7 @@ export const planTorrentFetch = (input: TorrentPlanInput): TorrentPlan => {
       fetch: {
         torrentUrl,
         origins: [...new Set([new URL(base).origin, payload.trackerOrigin])],
+        paths: [payload.torrentPath, hostApiPath(input.instructions.host, `payload/${payload.file}`), hostApiPath(input.instructions.host, 'announce')],
         file: payload.file,
         bytes: payload.bytes,
         sha256: payload.sha256,

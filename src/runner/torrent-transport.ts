@@ -54,7 +54,7 @@ export const fetchByTorrent = async (fetch: TorrentFetch, runtime: StepRuntime, 
     await execPlanned(runtime, commands.makeStaging, namespace);
     // The install token is rsync's daemon password and the bearer token of serve's payload routes alike.
     const token = runtime.environment[rsyncPasswordName] ?? '';
-    proxy = await startAuthProxy({ origins: fetch.origins, authorization: `Bearer ${token}`, count: (path) => path.endsWith('.tar.zst') });
+    proxy = await startAuthProxy({ origins: fetch.origins, paths: fetch.paths, authorization: `Bearer ${token}`, count: (path) => path.endsWith('.tar.zst') });
     const started = runtime.monotonicMs();
     let completedAt: number | undefined;
     let shareRatio = 0;

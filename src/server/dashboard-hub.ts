@@ -3,7 +3,8 @@ import type { EventStore } from '../state/event-store.js';
 import type { HostStatus } from '../state/host-status.js';
 import { summariseFleet } from '../monitor/fleet-summary.js';
 import { summaryHtml } from '../monitor/fleet-page.js';
-import { buildHostRow, type FleetHost, type HostRow } from '../monitor/host-row.js';
+import { buildHostRow, pxeExtras, type FleetHost, type HostRow } from '../monitor/host-row.js';
+import type { PxeNext } from '../monitor/pxe-next.js';
 import { hostRowHtml } from '../monitor/host-row-html.js';
 import { hostLiveHtml, logLineHtml } from '../monitor/host-page.js';
 import type { StallPolicy } from '../monitor/stall.js';
@@ -14,7 +15,10 @@ export interface DashboardSources {
   store: EventStore;
   serverRate: () => number | null;
   now: () => Date;
-  stall: StallPolicy;
+  /** Asked at every flush (a reload may change it). */
+  stall: () => StallPolicy;
+  /** Each host's next PXE boot; undefined without a `pxe:` block. */
+  pxeNext: () => Promise<ReadonlyMap<string, PxeNext> | undefined>;
   /** How often changes go out, coalesced per host. @default 500 */
   flushMs?: number;
   /** A comment line that keeps proxies from closing an idle stream. @default 15000 */
@@ -71,7 +75,8 @@ export const openDashboardHub = (sources: DashboardSources): DashboardHub => {
     const now = sources.now();
     const hosts = sources.fleetHosts();
     const loaded = await Promise.all(hosts.map(async (host) => ({ host, status: await statusOf(host.name) })));
-    const rows = loaded.map(({ host, status }) => buildHostRow(host, status, now, sources.stall));
+    const pxe = await sources.pxeNext();
+    const rows = loaded.map(({ host, status }) => buildHostRow(host, status, now, sources.stall(), pxeExtras(pxe, host.name)));
     const summary = summaryHtml(summariseFleet(rows, loaded.map(({ status }) => status), now, sources.serverRate()));
     for (const client of clients) {
       if (client.host === undefined) {

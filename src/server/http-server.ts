@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Transform } from 'node:stream';
 import type { HandlerContext } from './handlers/context.js';
 import { handleRoute } from './handlers/index.js';
 import { hostEventLimits } from '../protocol/host-event.js';
-import { replyForError, textReply, type Reply } from './reply.js';
+import { hidePathsInErrorReply, replyForError, textReply, type Reply, type ServerPaths } from './reply.js';
 import { matchRoute } from './routes.js';
 
 /** The per-request facts a handler context is built from. */
@@ -25,6 +26,8 @@ export interface RequestFacts {
 
 export interface HttpServerOptions {
   contextFor: (request: RequestFacts) => HandlerContext;
+  /** What error bodies must not name (they are shown relative to the home; the log keeps them whole). */
+  paths: ServerPaths;
   log: (line: string) => void;
   now: () => Date;
   /** @default 65536 */
@@ -55,6 +58,29 @@ const readBody = (request: IncomingMessage, limit: number): Promise<BodyRead> =>
     request.on('end', () => resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
     request.on('error', reject);
   });
+
+/** Pipes a file's bytes (from byte `start`) to the response, awaiting `pace` before each chunk when given. */
+const pipeFile = (stream: ReadStream, response: ServerResponse, start: number, pace: ((offset: number, length: number) => Promise<void>) | undefined): void => {
+  if (pace === undefined) {
+    stream.pipe(response);
+    return;
+  }
+  let offset = start;
+  const paced = new Transform({
+    transform: (chunk: Buffer, _encoding, done) => {
+      const at = offset;
+      offset += chunk.length;
+      pace(at, chunk.length).then(() => done(null, chunk), done);
+    },
+  });
+  paced.on('error', () => response.destroy());
+  // A client that hangs up must not leave the file open behind a paused pacer.
+  response.on('close', () => {
+    stream.destroy();
+    paced.destroy();
+  });
+  stream.pipe(paced).pipe(response);
+};
 
 const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Reply, requestId: string): void => {
   const headOnly = request.method === 'HEAD';
@@ -94,7 +120,7 @@ const sendReply = (request: IncomingMessage, response: ServerResponse, reply: Re
   const stream = createReadStream(reply.path, range ?? {});
   // Headers are already out: the only honest signal left is a cut connection.
   stream.on('error', () => response.destroy());
-  stream.pipe(response);
+  pipeFile(stream, response, range?.start ?? 0, reply.pace);
 };
 
 /** The HTTP side of serve: route, handle, and always answer — a 500 names a request id, never a stack trace. */
@@ -139,7 +165,9 @@ export const createServeHttpServer = (options: HttpServerOptions): Server => {
       if (known === undefined) options.log(`request ${requestId} failed: ${(error as Error).stack ?? String(error)}`);
       reply = known ?? textReply(500, `internal error (request ${requestId}); the server log has the details`);
     }
-    sendReply(request, response, reply, requestId);
+    const shown = hidePathsInErrorReply(reply, options.paths);
+    if (shown.full !== undefined) options.log(`request ${requestId}: ${shown.full.trimEnd().replaceAll('\n', ' | ')}`);
+    sendReply(request, response, shown.reply, requestId);
   };
 
   return createServer((request, response) => {

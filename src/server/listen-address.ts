@@ -17,7 +17,7 @@ export const parseListenAddress = (text: string, option: string): ListenAddress 
   const address = match?.[1] ?? (match?.[2] === '' ? '0.0.0.0' : match?.[2]);
   const port = Number(match?.[3]);
   if (match === null || address === undefined || isIP(address) === 0 || port > 65535) {
-    throw new RootcastError('INVALID_ARGUMENT', `${option} "${text}" is not ADDRESS:PORT`, {
+    throw new RootcastError('USAGE', `${option} "${text}" is not ADDRESS:PORT`, {
       hint: `write an IP address and a port, e.g. ${option} 10.0.0.1:8780 or ${option} :8780 for every address`,
     });
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isRootcastError } from '../errors/rootcast-error.js';
 import type { HomePaths } from '../home/paths.js';
 import { imageLayout } from '../image/layout.js';
+import { formatImageRef } from '../image/ref.js';
 import type { ImageManifest, PayloadRecord } from '../image/manifest.js';
 import { listVersions, readManifest, type ResolvedVersion } from '../image/versions.js';
 import { payloadFiles, type PayloadFiles } from '../payload/payload-layout.js';
@@ -24,6 +25,8 @@ export interface PayloadService {
   find(image: string, version: number): Promise<PublishedPayload | undefined>;
   /** The version of `image` whose payload has this info hash (the tracker serves nothing else). */
   versionOfInfoHash(image: string, infoHash: string): Promise<number | undefined>;
+  /** `web@8` for an info hash the tracker has accepted, while that version still has that payload. */
+  refOfInfoHash(infoHash: string): Promise<string | undefined>;
 }
 
 export interface PayloadServiceOptions {
@@ -40,6 +43,13 @@ export const openPayloadService = (options: PayloadServiceOptions): PayloadServi
   const building = new Map<string, Promise<void>>();
   const failures = new Map<string, { reason: string; atMs: number }>();
   const byInfoHash = new Map<string, { image: string; version: number }>();
+  /** The remembered version of an info hash, checked on use: "image rm" or a rebuild may have taken it away since. */
+  const rememberedVersion = async (infoHash: string): Promise<{ image: string; version: number } | undefined> => {
+    const known = byInfoHash.get(infoHash);
+    if (known !== undefined && (await find(known.image, known.version))?.record.infoHash === infoHash) return known;
+    byInfoHash.delete(infoHash);
+    return undefined;
+  };
   const find = async (image: string, version: number): Promise<PublishedPayload | undefined> => {
     const manifest = await readManifest(options.paths, image, version).catch(() => undefined);
     const record = manifest?.payload;
@@ -79,8 +89,12 @@ export const openPayloadService = (options: PayloadServiceOptions): PayloadServi
       if (!building.has(version.ref)) building.set(version.ref, build(version));
       return { state: 'building' };
     },
+    refOfInfoHash: async (infoHash) => {
+      const known = await rememberedVersion(infoHash);
+      return known === undefined ? undefined : formatImageRef(known.image, known.version);
+    },
     versionOfInfoHash: async (image, infoHash) => {
-      const known = byInfoHash.get(infoHash);
+      const known = await rememberedVersion(infoHash);
       if (known !== undefined) return known.image === image ? known.version : undefined;
       for (const version of await listVersions(options.paths, image)) {
         const found = await find(image, version);

@@ -1,10 +1,21 @@
+import { basename } from 'node:path';
 import { isRootcastError } from '../errors/rootcast-error.js';
 import type { ErrorCode } from '../errors/codes.js';
+import type { HomePaths } from '../home/paths.js';
 
 /** What a handler returns; only http-server.ts turns it into bytes on a socket. */
 export type Reply =
   | { kind: 'body'; status: number; contentType: string; body: string | Buffer; headers?: Record<string, string> }
-  | { kind: 'file'; contentType: string; path: string; size: number; range?: { start: number; end: number }; headers?: Record<string, string> }
+  | {
+      kind: 'file';
+      contentType: string;
+      path: string;
+      size: number;
+      range?: { start: number; end: number };
+      headers?: Record<string, string>;
+      /** Awaited before each chunk at `offset` is written (the web seed's pacing). */
+      pace?: (offset: number, length: number) => Promise<void>;
+    }
   | { kind: 'stream'; contentType: string; open: (write: (text: string) => void) => () => void };
 
 /** A reply of HTML, or of one of the dashboard's fixed assets. */
@@ -38,7 +49,6 @@ export const jsonReply = (status: number, value: unknown): Reply => ({
  */
 const statusByCode = {
   USAGE: 400,
-  INVALID_ARGUMENT: 400,
   INVALID_DATA: 409,
   INVENTORY_INVALID: 409,
   ALREADY_EXISTS: 409,
@@ -62,6 +72,20 @@ const statusByCode = {
 
 export const httpStatusFor = (code: ErrorCode): number => statusByCode[code];
 
+/** Where serve keeps its files: the home, and the inventory (under the home with --home, else in /etc/rootcast). */
+export type ServerPaths = Pick<HomePaths, 'home' | 'inventoryFile'>;
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * An HTTP body names no server path: a path under the home becomes home-relative ("images/web/2/manifest.json"),
+ * the inventory its file name, the home itself "<home>". Only whole path components match (/srv/home2 is not /srv/home).
+ */
+export const hideServerPaths = (text: string, paths: ServerPaths): string => {
+  const named = text.replace(new RegExp(`(?<![\\w.-])${escapeRegExp(paths.inventoryFile)}(?![\\w./-])`, 'g'), basename(paths.inventoryFile));
+  return named.replace(new RegExp(`(?<![\\w./-])${escapeRegExp(paths.home.replace(/(.)\/+$/, '$1'))}(?:/+|(?![\\w.-]))`, 'g'), (match) => (match.endsWith('/') ? '' : '<home>'));
+};
+
 /** A RootcastError's message is written for users, so it may be shown (with its details and hint); anything else is answered by the caller's catch-all. */
 export const replyForError = (error: unknown): Reply | undefined => {
   if (!isRootcastError(error)) return undefined;
@@ -70,4 +94,14 @@ export const replyForError = (error: unknown): Reply | undefined => {
   const details = status < 500 ? error.details.map((line) => `\n  ${line}`).join('') : '';
   const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
   return textReply(status, `${error.message}${details}${hint}`, status === 503 ? { 'retry-after': '10' } : undefined);
+};
+
+/**
+ * Every error reply (status 400 and up, whoever wrote it) passes here on its way out: its server paths
+ * hidden, and the text as written kept in `full` for serve's log when that changed anything.
+ */
+export const hidePathsInErrorReply = (reply: Reply, paths: ServerPaths): { reply: Reply; full?: string } => {
+  if (reply.kind !== 'body' || reply.status < 400 || typeof reply.body !== 'string') return { reply };
+  const shown = hideServerPaths(reply.body, paths);
+  return shown === reply.body ? { reply } : { reply: { ...reply, body: shown }, full: reply.body };
 };

@@ -21,7 +21,7 @@ export const parseRsyncLimits = (options: RsyncLimitOptions): Partial<RsyncConne
   const seconds = options.authTimeout === undefined ? undefined : wholeNumber(options.authTimeout, '--rsync-auth-timeout', problems);
   if (perClient !== undefined && total !== undefined && perClient > total) problems.push(`--rsync-max-per-client ${perClient} is more than --rsync-max ${total}`);
   if (problems.length > 0) {
-    throw new RootcastError('INVALID_ARGUMENT', problems.join('; '), { hint: 'e.g. --rsync-max-per-client 4 --rsync-max 64 --rsync-auth-timeout 10' });
+    throw new RootcastError('USAGE', problems.join('; '), { hint: 'e.g. --rsync-max-per-client 4 --rsync-max 64 --rsync-auth-timeout 10' });
   }
   return {
     ...(perClient === undefined ? {} : { perClient }),

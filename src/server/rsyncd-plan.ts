@@ -63,18 +63,18 @@ export const allowEntryProblem = (entry: string): string | undefined => {
   return undefined;
 };
 
-/** Throws INVALID_ARGUMENT naming every unusable --rsync-allow entry. */
+/** Throws USAGE naming every unusable --rsync-allow entry. */
 export const assertAllowEntries = (entries: readonly string[]): void => {
   const problems = entries.map(allowEntryProblem).filter((problem) => problem !== undefined);
   if (problems.length > 0) {
-    throw new RootcastError('INVALID_ARGUMENT', `--rsync-allow: ${problems.join('; ')}`, { hint: 'give IPv4 addresses or CIDRs, e.g. --rsync-allow 10.0.0.0/24' });
+    throw new RootcastError('USAGE', `--rsync-allow: ${problems.join('; ')}`, { hint: 'give IPv4 addresses or CIDRs, e.g. --rsync-allow 10.0.0.0/24' });
   }
 };
 
 // rsyncd.conf has no quoting: a newline would start a new directive and "%" expands variables in paths.
 const assertConfSafePath = (path: string): string => {
   if (/[\0-\x1f\x7f%]/.test(path) || path.trim() !== path) {
-    throw new RootcastError('INVALID_ARGUMENT', `path "${path}" cannot go into rsyncd.conf (control characters, "%" or edge spaces)`, {
+    throw new RootcastError('USAGE', `path "${path}" cannot go into rsyncd.conf (control characters, "%" or edge spaces)`, {
       hint: 'choose a --home without such characters',
     });
   }

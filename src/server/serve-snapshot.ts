@@ -1,5 +1,7 @@
 import type { ResolvedVersion } from '../image/versions.js';
 import { defaultInstallTokenLifetimeMs, type InstallAccessPolicy } from '../inventory/install-access.js';
+import type { MonitorSettings } from '../inventory/monitor-settings.js';
+import type { ReadPxeNext } from './pxe-next-cache.js';
 import type { HostOverridesRequest } from '../overrides/host-overrides.js';
 import type { AnswerKind } from './routes.js';
 import type { ServeFleet } from './serve-fleet.js';
@@ -17,6 +19,10 @@ export interface ServeSnapshot {
   renderAnswerFile: RenderAnswerFile;
   /** @default any client, 24 h tokens (embedders and tests without an inventory) */
   access?: InstallAccessPolicy;
+  /** The inventory's `server.monitor`: event retention and stall thresholds, over startServer's monitor options. @default those options */
+  monitor?: MonitorSettings;
+  /** Each host's next PXE boot, read fresh on every call; only when the inventory has a `pxe:` block. @default no PXE column */
+  pxeNext?: ReadPxeNext;
   /**
    * What the host's override layers are resolved from when it deploys `version` (the same inventory as
    * `fleet`); undefined for a host serve offers no overrides. @default no overrides for any host

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { RootcastError } from '../errors/rootcast-error.js';
@@ -14,11 +15,14 @@ import { createServeHttpServer, type RequestFacts } from './http-server.js';
 import type { Server } from 'node:http';
 import { openPayloadService } from './payload-service.js';
 import { createTracker } from './tracker.js';
+import { createWebSeedPacer } from './web-seed-pacer.js';
 import { openEventStore } from '../state/event-store.js';
+import { legacyEventLogWarnings } from '../state/legacy-event-logs.js';
 import type { EventRetention } from '../state/event-retention.js';
 import { defaultStallPolicy, type StallPolicy } from '../monitor/stall.js';
 import { loadDashboardAccess, type DashboardAccess } from './dashboard-access.js';
 import { openDashboardHub } from './dashboard-hub.js';
+import { createPxeNextCache } from './pxe-next-cache.js';
 import { createThroughputSampler, readProcWrittenBytes } from './rsync-throughput.js';
 import type { ServePxeHooks } from './pxe-hooks.js';
 import { openHostState } from './host-state-access.js';
@@ -63,10 +67,20 @@ export interface StartServerOptions {
   tracker?: ListenAddress;
   /** Event storage and the dashboard (docs/monitor.md). @default the documented defaults */
   monitor?: MonitorOptions;
+  /** The web seed's pacing in a crowded swarm (docs/fanout.md). @default WebSeedPacing's defaults */
+  webSeed?: WebSeedPacing;
+}
+
+/** `serve --web-seed-resend-rate`. */
+export interface WebSeedPacing {
+  /** Mbit/s that re-sent pieces of one swarm share while it has several incomplete peers; 0 turns pacing off. @default 0 */
+  resendMbit?: number;
 }
 
 export interface MonitorOptions {
+  /** The inventory's server.monitor (the snapshot's `monitor`) wins over these. @default defaultEventRetention */
   retention?: Partial<EventRetention>;
+  /** The inventory's server.monitor wins over these too. @default defaultStallPolicy */
   stall?: Partial<StallPolicy>;
   /** How long a host's status checkpoint may lag behind its log. @default 1000 */
   checkpointDelayMs?: number;
@@ -173,16 +187,27 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   refresher.unref();
 
   const monitor = options.monitor ?? {};
-  const events = openEventStore({ paths: options.paths, now, ...(monitor.retention === undefined ? {} : { retention: monitor.retention }), ...(monitor.checkpointDelayMs === undefined ? {} : { checkpointDelayMs: monitor.checkpointDelayMs }) });
-  const stall = { ...defaultStallPolicy, ...monitor.stall };
+  // The inventory's settings, read again on SIGHUP, over the embedder's; the next event or view uses them.
+  const retention = (): Partial<EventRetention> => ({ ...monitor.retention, ...snapshot.monitor?.retention });
+  const stall = (): StallPolicy => ({ ...defaultStallPolicy, ...monitor.stall, ...snapshot.monitor?.stall });
+  const events = openEventStore({ paths: options.paths, now, retention, ...(monitor.checkpointDelayMs === undefined ? {} : { checkpointDelayMs: monitor.checkpointDelayMs }) });
+  for (const warning of await legacyEventLogWarnings(options.paths)) options.log(`warning: ${warning}`);
   const dashboardAccess = await loadDashboardAccess(options.paths, monitor.requirePassword === true ? undefined : options.http.address);
   const throughput = createThroughputSampler(readProcWrittenBytes, () => performance.now());
   // Sampled all the time (a few reads per transfer), so the first dashboard view already has a rate.
   const sampling = setInterval(() => void throughput.sample(gate.connections().map((connection) => connection.pid)), 2000);
   sampling.unref();
-  const hub = openDashboardHub({ fleetHosts: () => fleetHostsOf(snapshot.fleet), store: events, serverRate: throughput.latest, now, stall, ...(monitor.flushMs === undefined ? {} : { flushMs: monitor.flushMs }) });
+  const pxeNext = createPxeNextCache(() => snapshot.pxeNext, () => now().getTime(), options.log);
+  const hub = openDashboardHub({ fleetHosts: () => fleetHostsOf(snapshot.fleet), store: events, serverRate: throughput.latest, now, stall, pxeNext: pxeNext.get, ...(monitor.flushMs === undefined ? {} : { flushMs: monitor.flushMs }) });
   const payloads = openPayloadService({ paths: options.paths, exec: options.exec ?? execProcess, now, nowMs: () => now().getTime(), log: options.log });
   const tracker = createTracker({ nowMs: () => now().getTime() });
+  const resendMbit = options.webSeed?.resendMbit ?? 0;
+  const webSeedPacer = resendMbit <= 0 ? undefined : createWebSeedPacer({
+    resendBytesPerSecond: (resendMbit * 1e6) / 8,
+    incompletePeers: tracker.incompletePeers,
+    nowMs: () => performance.now(),
+    sleep: (ms) => sleep(ms),
+  });
   const rsyncEndpoint = (localAddress: string | undefined): string => {
     const local = localAddress?.replace(/^::ffff:/, '');
     const address = isWildcardAddress(rsync.address) && local !== undefined ? local : rsync.address;
@@ -197,7 +222,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     secret,
     files: options.files,
     events,
-    dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall },
+    dashboard: { access: dashboardAccess, hub, serverRate: throughput.latest, stall: stall(), pxeNext: pxeNext.get },
     hostState,
     now,
     log: options.log,
@@ -218,12 +243,13 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     rsyncConnections: gate.connections,
     payloads,
     tracker,
+    ...(webSeedPacer === undefined ? {} : { webSeedPacer }),
     ...(trackerListen === undefined ? {} : { trackerListen }),
     ...(options.pxe === undefined ? {} : { pxe: options.pxe }),
     request,
   });
-  const server = createServeHttpServer({ log: options.log, now, contextFor });
-  const trackerServer = options.tracker === undefined ? undefined : createServeHttpServer({ log: options.log, now, contextFor, only: new Set(['announce']) });
+  const server = createServeHttpServer({ log: options.log, now, contextFor, paths: options.paths });
+  const trackerServer = options.tracker === undefined ? undefined : createServeHttpServer({ log: options.log, now, contextFor, paths: options.paths, only: new Set(['announce']) });
   const listen = async (target: Server, address: ListenAddress, option: string): Promise<number> => {
     try {
       target.listen(address.port, address.address);
@@ -254,6 +280,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         const next = await loadValidSnapshot(options.loadSnapshot);
         await rewriteConfig(next.fleet);
         snapshot = next;
+        pxeNext.clear();
         for (const warning of accessWarnings(next.access)) options.log(`warning: ${warning}`);
         return { ok: true, hosts: next.fleet.hosts.length };
       } catch (error) {

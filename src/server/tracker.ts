@@ -87,6 +87,8 @@ export interface Tracker {
   /** The bencoded answer to one announce from `ip` (the address the request came from, never a claimed one). */
   announce(announce: Announce, ip: string): Buffer;
   stats(): SwarmStats[];
+  /** Peers of one swarm (hex info hash) that still miss part of the payload. */
+  incompletePeers(infoHash: string): number;
 }
 
 export interface TrackerOptions {
@@ -160,6 +162,14 @@ export const createTracker = (options: TrackerOptions): Tracker => {
       const v4 = chosen.filter((peer) => isIP(peer.ip) === 4);
       const v6 = chosen.filter((peer) => isIP(peer.ip) === 6);
       return bencode({ ...counts, peers: Buffer.concat(v4.map(compactPeer)), ...(v6.length === 0 ? {} : { peers6: Buffer.concat(v6.map(compactPeer)) }) });
+    },
+    incompletePeers: (infoHash) => {
+      const swarm = swarms.get(infoHash);
+      if (swarm === undefined) return 0;
+      expire(swarm.peers);
+      let incomplete = 0;
+      for (const peer of swarm.peers.values()) if (peer.left > 0) incomplete += 1;
+      return incomplete;
     },
     stats: () =>
       [...swarms.entries()].map(([infoHash, swarm]) => {

@@ -18,6 +18,8 @@ const opensInstall: { [K in HostEventKind]: (current: InstallSummary, event: Hos
   'installer-started': (current) => finished(current) || hasSpan(current, 'installer') || runnerBegan(current),
   'runner-started': (current, event) => finished(current) || runnerBegan(current) || (current.run !== undefined && current.run !== event.run),
   phase: (current, event) => (event.run !== undefined && current.run !== undefined && current.run !== event.run) || (current.run === undefined && finished(current)),
+  // The installer's or the bootstrap's failure ends the install it belongs to (after the runner's own, when that failed first).
+  failed: () => false,
   booted: () => false,
 };
 
@@ -86,6 +88,19 @@ const appliers: { [K in HostEventKind]: Apply<K> } = {
     spans: endSpans(summary.spans, event.receivedAt, 'succeeded', 'installer'),
   }),
   phase: applyPhase,
+  // The first failure is the one to show: the runner's own, when it reported before the bootstrap or installer saw it exit.
+  failed: (summary, event) =>
+    summary.state === 'failed'
+      ? summary
+      : {
+          ...withoutProgress(summary),
+          state: 'failed',
+          phase: event.stage,
+          message: event.message,
+          endedAt: event.receivedAt,
+          failure: { phase: event.stage, reason: event.message, log: event.log ?? [], at: event.receivedAt },
+          spans: endSpans(summary.spans, event.receivedAt, 'failed'),
+        },
   booted: (summary, event) =>
     summary.state === 'done'
       ? { ...summary, state: 'booted', phase: 'reboot', message: event.message ?? 'booted', spans: endSpans(summary.spans, event.receivedAt, 'succeeded', 'reboot') }

@@ -11,7 +11,8 @@ import { hostStateLayout } from './layout.js';
 export interface EventStoreOptions {
   paths: HomePaths;
   now: () => Date;
-  retention?: Partial<EventRetention>;
+  /** A function is asked at every use, so a reload of serve's settings applies to the next event. @default defaultEventRetention */
+  retention?: Partial<EventRetention> | (() => Partial<EventRetention>);
   /** How long a host's status checkpoint may lag behind its log (readers replay the rest). @default 1000 */
   checkpointDelayMs?: number;
 }
@@ -64,14 +65,14 @@ const total = (sizes: ReadonlyMap<number, number>): number => [...sizes.values()
  * bounded by `retention`. Each host's events are stored one at a time, in arrival order.
  */
 export const openEventStore = (options: EventStoreOptions): EventStore => {
-  const retention = { ...defaultEventRetention, ...options.retention };
+  const retentionNow = (): EventRetention => ({ ...defaultEventRetention, ...(typeof options.retention === 'function' ? options.retention() : options.retention) });
   const layout = hostStateLayout(options.paths);
   const slots = new Map<string, Promise<HostSlot>>();
   const listeners = new Set<(change: StoreChange) => void>();
   const delay = options.checkpointDelayMs ?? 1000;
 
   const load = async (host: string): Promise<HostSlot> => {
-    const replayed = await replayHostStatus(options.paths, host, retention.keepInstalls);
+    const replayed = await replayHostStatus(options.paths, host, retentionNow().keepInstalls);
     const newest = replayed.segments.at(-1);
     // A torn last line (serve died mid-append) is cut, so the next event starts on a line of its own.
     if (newest !== undefined && replayed.completeBytes < newest.bytes) await truncate(newest.file, replayed.completeBytes);
@@ -96,7 +97,7 @@ export const openEventStore = (options: EventStoreOptions): EventStore => {
     if (!slot.dirty) return;
     slot.dirty = false;
     await mkdir(layout.hostDir(host), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(layout.statusFile(host), `${JSON.stringify({ ...slot.status, keepInstalls: retention.keepInstalls })}\n`, { mode: 0o600 });
+    await writeFileAtomic(layout.statusFile(host), `${JSON.stringify({ ...slot.status, keepInstalls: retentionNow().keepInstalls })}\n`, { mode: 0o600 });
   };
   const scheduleCheckpoint = (host: string, slot: HostSlot): void => {
     slot.dirty = true;
@@ -115,6 +116,7 @@ export const openEventStore = (options: EventStoreOptions): EventStore => {
 
   const store = async (host: string, slot: HostSlot, event: HostEvent, facts: EventFacts): Promise<AppendOutcome> => {
     if (slot.status.recentIds.includes(event.id)) return { kind: 'duplicate' };
+    const retention = retentionNow();
     const install = installForEvent(slot.status, event);
     const stored = { ...event, seq: slot.status.seq + 1, install, receivedAt: options.now().toISOString(), ...facts } as StoredEvent;
     const line = `${JSON.stringify(stored)}\n`;

@@ -109,12 +109,29 @@ export const recordFailed = (record: HostRecord, message: string, now: Date): Ho
     ? record
     : { ...record, last: { via: record.deploying.via, ref: record.deploying.ref, result: 'failed', at: now.toISOString(), message } };
 
+/** The bootstrap or installer saw the install fail: recorded unless the runner already said why, for this delivery. */
+export const recordFailedOutsideRunner = (record: HostRecord, message: string, now: Date): HostRecord =>
+  record.deploying !== undefined && record.last?.result === 'failed' && record.last.ref === record.deploying.ref && record.last.at >= record.deploying.since
+    ? record
+    : recordFailed(record, message, now);
+
+/** Why a host holds a version in the store: it runs it, is being given it, or returns to it on rollback. */
+export const holdRoles = ['deployed', 'deploying', 'rollback'] as const;
+export type HoldRole = (typeof holdRoles)[number];
+
+/** A version a host holds, and why. */
+export interface HeldVersion extends DeployedVersion {
+  role: HoldRole;
+}
+
+const held = ({ image, version, ref }: DeployedVersion, role: HoldRole): HeldVersion => ({ image, version, ref, role });
+
 /**
  * Every version the host needs kept in the store: what it runs, what it is getting, and what
  * `rootcast update --rollback` returns it to (the newest previous version; older ones may be pruned).
  */
-export const versionsHeldBy = (record: HostRecord): DeployedVersion[] => [
-  ...(record.deployed === undefined ? [] : [record.deployed]),
-  ...(record.deploying === undefined ? [] : [record.deploying]),
-  ...record.previous.slice(0, 1).map(({ image, version, ref }) => ({ image, version, ref })),
+export const versionsHeldBy = (record: HostRecord): HeldVersion[] => [
+  ...(record.deployed === undefined ? [] : [held(record.deployed, 'deployed')]),
+  ...(record.deploying === undefined ? [] : [held(record.deploying, 'deploying')]),
+  ...record.previous.slice(0, 1).map((previous) => held(previous, 'rollback')),
 ];

@@ -29,6 +29,8 @@ export const writeFileAtomic = async (path: string, data: string | Buffer, optio
     // The owner first (chown clears set-id bits), then the mode: a root:adm 0640 file the admin set up stays so.
     if (existing !== undefined) await keepOwner(handle, existing);
     if (existingMode !== undefined) await handle.chmod(existingMode);
+    // open() applies the umask; an explicit mode is meant exactly (a boot tree file must stay world-readable).
+    if (options.mode !== undefined) await handle.chmod(options.mode);
     await handle.writeFile(data);
     await handle.sync();
   } catch (error) {

@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 
-/** A local HTTP proxy that adds one credential to requests for one origin and counts what that origin sent. */
+/** A local HTTP proxy that adds one credential to GET requests for a few paths of a few origins and counts what they sent. */
 export interface AuthProxy {
   /** `http://127.0.0.1:PORT`, for aria2c's --http-proxy. */
   url: string;
@@ -12,8 +12,10 @@ export interface AuthProxy {
 }
 
 export interface AuthProxyOptions {
-  /** `http://10.0.0.1:8780`: the only origin forwarded to (anything else is 403). */
+  /** `http://10.0.0.1:8780`: the only origins forwarded to (anything else is 403). */
   origins: readonly string[];
+  /** The only paths forwarded, and only with GET (anything else is 403): the credential opens nothing more. */
+  paths: readonly string[];
   authorization: string;
   /** Which request paths' response bytes to count. */
   count: (path: string) => boolean;
@@ -35,6 +37,10 @@ export const startAuthProxy = async (options: AuthProxyOptions): Promise<AuthPro
     }
     if (!options.origins.includes(target.origin) || target.protocol !== 'http:') {
       outgoing.writeHead(403).end(`this proxy only reaches ${options.origins.join(', ')}\n`);
+      return;
+    }
+    if (incoming.method !== 'GET' || !options.paths.includes(target.pathname)) {
+      outgoing.writeHead(403).end(`this proxy only forwards GET of ${options.paths.join(', ')}\n`);
       return;
     }
     const { ['proxy-connection']: _hop, ...passed } = incoming.headers as Record<string, string | string[] | undefined>;

@@ -42,7 +42,7 @@ const disksUnder = async (sys: string, block: SysBlock, depth: number): Promise<
 export const disksOfDevice = async (device: string, sys = '/sys'): Promise<string[]> => {
   const info = await stat(device).catch(() => undefined);
   if (info === undefined || !info.isBlockDevice()) {
-    throw new RootcastError('INVALID_ARGUMENT', `${device} is not a block device`, { hint: 'name the device the target is mounted from, e.g. /dev/sda2' });
+    throw new RootcastError('USAGE', `${device} is not a block device`, { hint: 'name the device the target is mounted from, e.g. /dev/sda2' });
   }
   const id = `${Math.floor(info.rdev / 256) & 0xfff}:${(info.rdev & 0xff) | ((info.rdev >> 12) & 0xfff00)}`;
   const dir = await realpath(join(sys, 'dev', 'block', id));

@@ -8,8 +8,12 @@ export interface RouteFacts {
   interfaces: Record<string, NetworkInterfaceInfo[]>;
 }
 
+/** Each interface's addresses, by interface name (no process is spawned). */
+export const readInterfaces = (): Record<string, NetworkInterfaceInfo[]> =>
+  Object.fromEntries(Object.entries(networkInterfaces()).map(([name, infos]) => [name, infos ?? []]));
+
 /** Reads the route table and interface addresses (no process is spawned). */
 export const readRouteFacts = async (routeFile = '/proc/net/route'): Promise<RouteFacts> => ({
   routeTable: await readFile(routeFile, 'utf8').catch(() => ''),
-  interfaces: Object.fromEntries(Object.entries(networkInterfaces()).map(([name, infos]) => [name, infos ?? []])),
+  interfaces: readInterfaces(),
 });

@@ -32,6 +32,8 @@ export interface PlannedCommand {
   stdin?: string;
   /** Killed when we die (`setpriv --pdeathsig KILL`), so nothing keeps writing into what a later run reuses. @default true */
   diesWithUs?: boolean;
+  /** When streamed: killed, with everything below it, after this many seconds without output (a stalled transfer). @default undefined (never) */
+  stallSeconds?: number;
 }
 
 /** The argv as it runs where it is placed: the chroot included, the die-with-us and namespace wrapper not. */

@@ -9,11 +9,17 @@ export interface DaemonPull {
   protect: readonly string[];
   /** Seconds without data before rsync gives up (so a dead server cannot hang the deploy). */
   ioTimeoutSeconds: number;
+  /**
+   * Seconds without any output (progress, item lines) before the runner kills the pull and retries: rsync's
+   * own --timeout misses a server that stopped mid-transfer (measured: a SIGSTOPped daemon hung the pull for
+   * over 10 minutes with --timeout=60). @default 90 (defaultStallSeconds)
+   */
+  stallSeconds?: number;
   /** Limit bandwidth (KiB/s); unset means unlimited. */
   bwlimitKiB?: number;
   /** rsync filter rules after the protected paths, each one `--filter=RULE` argument, in order. @default [] */
   filters?: readonly string[];
-  /** `rootcast update` onto a running root (docs/update.md): item lines instead of progress. @default a deploy's pull */
+  /** `rootcast update` onto a running root (docs/update.md): item lines besides the progress. @default a deploy's pull */
   live?: LivePull;
 }
 
@@ -24,6 +30,9 @@ export interface LivePull {
   /** `--no-delete`: only add and change. */
   delete: boolean;
 }
+
+/** A pull silent for this long has stalled: generous against rsync's quiet phases (a large file list, the deletions). */
+export const defaultStallSeconds = 90;
 
 /** rsync's --delay-updates staging directory name (its default partial dir), beside each changed file's place. */
 export const delayedUpdatesDir = '.~tmp~';
@@ -76,7 +85,8 @@ const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
       excludes: [...pull.protect],
       linkDest: [],
       oneFileSystem: false,
-      progress: pull.live === undefined,
+      // An update's too: the stall watchdog's sign of life (its item lines only come as each file ends).
+      progress: true,
       sparse: image,
       dryRun: pull.live?.dryRun ?? false,
       delete: pull.live?.delete ?? true,
@@ -85,8 +95,8 @@ const buildPullArgs = (pull: DaemonPull, image: boolean): string[] =>
       ...liveOptions(pull.live),
       ...(image ? [] : ['--checksum']),
       daemonSocketOptions,
-      // A deploy's whole-transfer progress needs the whole list first; an update prints item lines, and keeps
-      // rsync's pipelining (measured on 20k files over the daemon: see docs/update.md).
+      // A deploy's whole-transfer progress needs the whole list first; an update keeps rsync's pipelining
+      // (measured on 20k files over the daemon: see docs/update.md), so its percent counts the list found so far.
       ...(pull.live === undefined ? ['--no-inc-recursive'] : []),
       `--timeout=${pull.ioTimeoutSeconds}`,
       `--contimeout=${pull.ioTimeoutSeconds}`,

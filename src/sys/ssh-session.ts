@@ -143,7 +143,7 @@ export const openSshSession: OpenSsh = async (request) => {
       client.connect(config);
     } catch (error) {
       reject(
-        new RootcastError('INVALID_ARGUMENT', `cannot use the SSH credentials for ${label(target)}: ${(error as Error).message}`, {
+        new RootcastError('USAGE', `cannot use the SSH credentials for ${label(target)}: ${(error as Error).message}`, {
           hint: 'pass an unencrypted private key with --ssh-key FILE, or load it into ssh-agent',
         }),
       );

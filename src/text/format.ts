@@ -27,3 +27,9 @@ export const formatBytes = (bytes: number): string => {
 
 /** Prefix for --dry-run output so it cannot be mistaken for a performed action. */
 export const dryRunNote = (text: string): string => `dry-run: ${text}`;
+
+/** One line of at most `width` characters, whitespace runs folded, "…" where it was cut (messages may hold anything a runner said). */
+export const shortenLine = (text: string, width: number): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
+};

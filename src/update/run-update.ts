@@ -7,10 +7,14 @@ import { RootcastError } from '../errors/rootcast-error.js';
 import type { RunnerPhase } from '../protocol/deploy-protocol.js';
 import { deployedStatePath, recordDelivery } from '../protocol/deployed-state.js';
 import { deliveryOf, formatDeployedState } from '../runner/plan-deployed-state.js';
-import type { RunnerEvent } from '../protocol/host-event.js';
 import { updateLockFile, updateMarkerPath, type UpdateInstructions } from '../protocol/update-protocol.js';
 import { commandEnvironmentValues } from '../runner/command-environment.js';
 import { buildEvent, buildRunnerStarted } from '../runner/events.js';
+import { createEventReporter } from '../runner/event-reporter.js';
+import { createLineTail } from '../runner/line-tail.js';
+import { progressReporter, type RsyncProgress } from '../runner/progress.js';
+import { describeError } from '../errors/format-error.js';
+import { hostEventLimits } from '../protocol/host-event.js';
 import { defaultRetryPolicy, retryWithBackoff, type RetryHooks } from '../runner/retry-policy.js';
 import { classifyRsyncExit, noSpaceHints } from '../runner/rsync-exit.js';
 import { execPlanned, streamPlanned } from '../runner/run-planned.js';
@@ -79,13 +83,29 @@ const unitNotes = (changes: readonly UpdateChange[], verb: string): string[] => 
   return units.length === 0 ? [] : [`systemd units ${verb}: ${units.join(', ')}; rootcast restarts nothing: systemctl daemon-reload and restart them, or reboot`];
 };
 
+/** Minimum time between two progress events of a pass (as the deploy's --progress-interval default). */
+const progressIntervalMs = 2000;
+/** How long an update waits for its events to reach serve before it reports (serve records the version once it has `done`). */
+const eventFlushMs = 5 * 60_000;
+
+interface PassRun {
+  credential: string;
+  retries: number;
+  root: string;
+  /** Where the commands and retries are told. @default effects.note */
+  log?: (line: string) => void;
+  /** rsync's progress, at most every 2 s (a dry run has none). */
+  onProgress?: (progress: RsyncProgress) => void;
+}
+
 /** Runs one pass, retrying what the install retries (a restarting server, a busy daemon); never gives up on a bad credential silently. */
-const runPass = async (pass: PlannedPass, effects: UpdateEffects, { credential, retries, root }: { credential: string; retries: number; root: string }, namespace: MountNamespace): Promise<StreamResult> => {
-  const runner = { stream: effects.stream, environment: commandEnvironmentValues(credential), log: (line: string) => effects.note(line) };
+const runPass = async (pass: PlannedPass, effects: UpdateEffects, { credential, retries, root, log = effects.note, onProgress }: PassRun, namespace: MountNamespace): Promise<StreamResult> => {
+  const runner = { stream: effects.stream, environment: commandEnvironmentValues(credential), log };
+  const progress = () => (onProgress === undefined ? {} : { onStdoutLine: progressReporter(progressIntervalMs, () => effects.now().getTime(), onProgress) });
   return retryWithBackoff(
     { ...defaultRetryPolicy, attempts: retries },
-    { sleep: effects.sleep, onRetry: (reason, tries, delay) => effects.note(`${pass.what}: ${reason}; try ${tries + 1} in ${Math.round(delay / 1000)} s`) },
-    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, namespace), pass.what, pass.command.okExitCodes, { credential: 'host credential', destination: root }),
+    { sleep: effects.sleep, onRetry: (reason, tries, delay) => log(`${pass.what}: ${reason}; try ${tries + 1} in ${Math.round(delay / 1000)} s`) },
+    async () => classifyRsyncExit(await streamPlanned(runner, pass.command, namespace, progress()), pass.what, pass.command.okExitCodes, { credential: 'host credential', destination: root }),
     (reason) => new RootcastError('UNREACHABLE', `the image server did not complete ${pass.what} after ${retries} tries (${reason})`, { hint: 're-run rootcast update once the server is back; the update converges' }),
   );
 };
@@ -106,19 +126,32 @@ const queryFor = (ref: string | undefined, options: UpdateOptions): string => {
 };
 
 /**
- * Events go out in order, one at a time, while the update goes on (the passes never wait for the server);
- * `flush` waits for them (before the result is reported). A server that cannot take them is noted, never fatal.
+ * The update's events, as the deploy sends them (src/runner/event-reporter.ts): in order, one at a time, while
+ * the update goes on, a running phase heard from at least every 2 s; a failure carries the update's last
+ * lines (its commands, retries, events and the error's details). A server that cannot take them is noted.
  */
-const eventQueue = (api: ServerApi, effects: UpdateEffects): { post(event: RunnerEvent): void; flush(): Promise<void> } => {
-  let chain = Promise.resolve();
+const updateEvents = (api: ServerApi, effects: UpdateEffects) => {
+  const tail = createLineTail(hostEventLimits.logLines);
+  const log = (line: string): void => tail.push(/^\d{4}-\d\d-\d\dT/.test(line) ? line : `${effects.now().toISOString()} ${line}`);
+  const reporter = createEventReporter({
+    api: { postEvent: async (event) => {
+      const problem = await api.postEvent(event);
+      if (problem !== undefined) effects.note(`note: the server did not take the ${event.kind} event (${problem})`);
+      return problem;
+    } },
+    log: { write: log },
+    now: effects.now,
+    recentLines: () => tail.lines(),
+  });
   return {
-    post: (event) => {
-      chain = chain.then(async () => {
-        const problem = await api.postEvent(event);
-        if (problem !== undefined) effects.note(`note: the server did not take the ${event.kind} event (${problem})`);
-      });
+    reporter,
+    /** A line for the person (stderr) that a failure's log lines carry too. */
+    say: (line: string): void => {
+      log(line);
+      effects.note(line);
     },
-    flush: () => chain,
+    /** A line only the failure's log lines carry (the CLI prints the error's details itself). */
+    log,
   };
 };
 
@@ -230,8 +263,15 @@ const applyUpdate = async (
   report: (changes: UpdateChange[], bytes: number, rebootNeeded: boolean, notes: string[]) => UpdateReport,
 ): Promise<UpdateReport> => {
   const run = randomBytes(4).toString('hex');
-  const events = eventQueue(api, effects);
-  const post = (event: RunnerEvent): void => events.post(event);
+  const events = updateEvents(api, effects);
+  const post = events.reporter.report;
+  const passRun = (phase: RunnerPhase): PassRun => ({
+    credential: facts.credential,
+    retries: options.retries,
+    root: plan.root,
+    log: events.say,
+    onProgress: (progress) => post(buildEvent(plan.host, phase, 'progress', effects.now(), progress, run)),
+  });
   let phase: RunnerPhase = 'preflight';
   try {
     const marker: UpdateMarker = { ref: plan.ref, ...(plan.from === undefined ? {} : { from: plan.from }), via: options.via, since: effects.now().toISOString() };
@@ -245,7 +285,7 @@ const applyUpdate = async (
     for (const pass of plan.passes) {
       phase = phaseOfPass[pass.name];
       post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
-      const result = await runPass(pass, effects, { credential: facts.credential, retries: options.retries, root: plan.root }, namespace);
+      const result = await runPass(pass, effects, passRun(phase), namespace);
       const passChanges = describeChanges(pass.name, parseSizedItemizedChanges(result.stdout), plan.owners, () => 0);
       changes.push(...passChanges);
       bytes += parseRsyncStats(result.stdout).transferredSizeBytes;
@@ -260,8 +300,11 @@ const applyUpdate = async (
     // An interrupted run leaves rsync's .~tmp~ directories whether this run finishes it or replaces it (a rollback).
     if (facts.marker !== undefined && plan.sweep !== undefined) {
       phase = 'cleanup';
-      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
+      // The sweep walks the whole root: heard from while it runs, like every phase.
+      post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
+      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: events.say };
       const swept = await runSweep(runner, plan.sweep, { root: plan.root, excludes: plan.excludes, owners: plan.owners });
+      post(buildEvent(plan.host, phase, 'succeeded', effects.now(), { message: `${swept} leftover .~tmp~ directories removed` }, run));
       const leftovers = swept > 0 ? ` (removed ${swept} leftover .~tmp~ director${swept === 1 ? 'y' : 'ies'})` : '';
       notes.push(plan.resuming !== undefined ? `finished the interrupted update to ${plan.resuming}${leftovers}` : `replaced the interrupted update to ${facts.marker.ref} with ${plan.ref}${leftovers}`);
     }
@@ -270,7 +313,7 @@ const applyUpdate = async (
     if (rebootNeeded && plan.bootCommands.length > 0) {
       phase = 'bootloader';
       post(buildEvent(plan.host, phase, 'started', effects.now(), {}, run));
-      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: (line: string) => effects.note(line) };
+      const runner = { exec: effects.exec, environment: commandEnvironmentValues(facts.credential), log: events.say };
       for (const command of plan.bootCommands) await execPlanned(runner, command, namespace);
       post(buildEvent(plan.host, phase, 'succeeded', effects.now(), {}, run));
     }
@@ -288,13 +331,15 @@ const applyUpdate = async (
     phase = 'done';
     post({ ...buildEvent(plan.host, 'done', 'succeeded', effects.now(), { message: `${plan.from ?? '?'} → ${plan.ref}` }, run), result: { files: changes.length, bytes, rebootNeeded } });
     // The server records the version once it has `done`: the result is reported after that.
-    await events.flush();
+    await events.reporter.flush(eventFlushMs);
     return report(changes, bytes, rebootNeeded, notes);
   } catch (caught) {
     const error = noSpaceError(caught, plan.root) ?? caught;
     const message = error instanceof Error ? error.message : String(error);
+    // Logged first, so the failed event's lines end with what rsync or the boot command said.
+    for (const detail of describeError(error).details) events.log(`${phase}: ${detail}`);
     post(buildEvent(plan.host, phase, 'failed', effects.now(), { message }, run));
-    await events.flush();
+    await events.reporter.flush(eventFlushMs);
     throw error;
   }
 };

@@ -1,6 +1,7 @@
 import type { ExcludeRule } from '../capture/default-excludes.js';
 import { runnerOwnedPaths } from '../runner/plan.js';
 import { identityKeptPaths } from '../runner/plan-identity.js';
+import { swapFilePatterns } from '../runner/swap-files.js';
 import { firstBootTargetPaths } from '../protocol/deploy-protocol.js';
 import { dataTrees, hostRunnerDir, imageOwnedVarLib, statefulVarLib } from '../protocol/update-protocol.js';
 import { exactPattern } from '../overrides/sync-filters.js';
@@ -56,8 +57,7 @@ export const builtinUpdateExcludes: readonly ExcludeRule[] = [
   { pattern: '/mnt/*', reason: 'mounted by hand' },
   { pattern: '/media/*', reason: 'removable media' },
   { pattern: 'lost+found/', reason: 'fsck\'s directory on every filesystem' },
-  { pattern: '/swapfile', reason: 'swap file' },
-  { pattern: '/swap.img', reason: 'swap file' },
+  ...swapFilePatterns([]).map((pattern) => ({ pattern, reason: 'swap file' })),
 ];
 
 /** `/etc/rootcast/update.exclude`: one rsync pattern a line; blank lines and `#` comments skipped. */
@@ -86,7 +86,7 @@ export const planUpdateExcludes = (sources: UpdateExcludeSources): string[] => [
     ...sources.keepPaths,
     ...builtinUpdateExcludes.map((rule) => rule.pattern),
     ...sources.captureExcludes,
-    ...sources.swapFiles.map(exactPattern),
+    ...swapFilePatterns(sources.swapFiles),
     // No trailing "/": the pattern must match the link itself.
     ...sources.linkedDataDirs.map(exactPattern),
     // modprobe keeps working until the reboot; the next update after it removes them (the kernel no longer runs).

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { describeError, formatErrorText } from '../errors/format-error.js';
+import { describeError, formatErrorText, withUsageHint } from '../errors/format-error.js';
+import { guardClosedOutput } from '../sys/closed-output.js';
 import { execProcess } from '../sys/exec.js';
 import { enterPrivateMountNamespace } from '../sys/mount-namespace.js';
 import { streamProcess } from '../sys/stream-process.js';
@@ -34,13 +35,8 @@ export const runAndPrintUpdate = async (options: UpdateOptions, effects: UpdateE
  * must not end the update at its next line with EPIPE, between two passes or before the boot commands
  * (measured: it died so after its image pass); it finishes, or fails, on its own and tells serve.
  */
-export const outliveClosedOutput = (streams: readonly NodeJS.EventEmitter[]): void => {
-  for (const stream of streams) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-    });
-  }
-};
+export const outliveClosedOutput = (streams: readonly NodeJS.EventEmitter[]): void =>
+  guardClosedOutput(streams, () => undefined).outlive();
 
 /** `node runner.cjs update …` (src/bundle/main.ts): returns the exit status; errors are printed here only. */
 export const runUpdateMain = async (argv: readonly string[]): Promise<number> => {
@@ -55,7 +51,7 @@ export const runUpdateMain = async (argv: readonly string[]): Promise<number> =>
     await runAndPrintUpdate(parseUpdateOptions(parsed.raw), { ...realUpdateEffects(process.stderr), self }, process.stdout);
     return 0;
   } catch (error) {
-    const printed = describeError(error);
+    const printed = withUsageHint(describeError(error), 'node runner.cjs update --help lists the options');
     process.stderr.write(formatErrorText(printed).replace(/^rootcast:/, 'rootcast update:'));
     return printed.exitStatus;
   }

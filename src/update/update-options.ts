@@ -59,9 +59,8 @@ export interface UpdateOptions {
 }
 
 const usage = (problems: readonly string[]): RootcastError =>
-  new RootcastError('INVALID_ARGUMENT', problems.length === 1 ? (problems[0] as string) : `${problems.length} problems with the options`, {
+  new RootcastError('USAGE', problems.length === 1 ? (problems[0] as string) : `${problems.length} problems with the options`, {
     details: problems.length === 1 ? [] : [...problems],
-    hint: 'run rootcast update --help for the options',
   });
 
 /** Validates every option at once (64 naming each problem). */

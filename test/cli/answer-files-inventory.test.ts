@@ -108,7 +108,7 @@ describe('kickstart / preseed from the inventory', () => {
 
   test('an unknown host: 66', () => expectRefused(['kickstart', 'web99'], 66, /host "web99" is not in the inventory/));
   test('a group with no hosts: 66', () => expectRefused(['kickstart', '--group', 'db', '--out', paths.home], 66, /no host of the inventory .* is in group "db"/));
-  test('a host without an image: 65 naming it', () => expectRefused(['kickstart', 'lonely'], 65, /no image is set for lonely\n.*hint: set "image"/));
+  test('a host without an image: 65 naming it', () => expectRefused(['kickstart', 'lonely'], 65, /no image is set for lonely\n  lonely has no image, so no answer file can be made for it; give it one: rootcast host set lonely --image NAME .*\n  hint: set "image"/));
   test('no server URL in the inventory: 65 saying what to add', () =>
     expectRefused(['kickstart', 'web07'], 65, /does not say where rootcast serve is\n.*server: \{url:/, async (p) => {
       await writeFile(p.inventoryFile, inventory.replace(/^server:.*\n/, ''));

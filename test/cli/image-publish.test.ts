@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -67,6 +67,24 @@ describe('rootcast image publish', () => {
     expect(rebuilt.status, rebuilt.stderr).toBe(0);
     expect(manifest().payload).toEqual({ ...first, builtAt: expect.any(String) });
     expect(sha256(archive())).toBe(first?.sha256);
+  });
+
+  test('a forced rebuild swaps the files in place: payload/ is never removed, and a download already reading the old archive reads it to the end', async () => {
+    const payloadDir = join(versionDir(), 'payload');
+    const [dirBefore, archiveBefore] = [statSync(payloadDir).ino, statSync(archive()).ino];
+    const reading = await open(archive(), 'r');
+    try {
+      const rebuilt = await rootcast('image', 'publish', 'fid', '--force');
+      expect(rebuilt.status, rebuilt.stderr).toBe(0);
+      expect(statSync(payloadDir).ino).toBe(dirBefore);
+      expect(statSync(archive()).ino).not.toBe(archiveBefore);
+      expect(readdirSync(payloadDir).sort()).toEqual(['fid@1.tar.zst', 'fid@1.torrent']);
+      expect(readdirSync(versionDir()).filter((name) => name.startsWith('.payload-'))).toEqual([]);
+      const old = await reading.readFile();
+      expect(createHash('sha256').update(old).digest('hex')).toBe(manifest().payload?.sha256);
+    } finally {
+      await reading.close();
+    }
   });
 
   test('the runner\'s unpack restores owners, modes, times, ACLs, xattrs, hard links, devices and holes; kept paths stay as they are', async () => {

@@ -56,7 +56,7 @@ describe('rootcast init (the built binary)', () => {
   ])('refuses --server-url %s (64) and writes nothing', async (url, says) => {
     const result = await runBinary(['--home', paths.home, 'init', '--server-url', url]);
     expect(result.status).toBe(64);
-    expect(result.stderr).toContain(`[INVALID_ARGUMENT]: --server-url ${JSON.stringify(url)} is not a URL installing hosts can use`);
+    expect(result.stderr).toContain(`[USAGE]: --server-url ${JSON.stringify(url)} is not a URL installing hosts can use`);
     expect(result.stderr).toContain(says);
     expect(await readdir(paths.home)).toEqual([]);
   });

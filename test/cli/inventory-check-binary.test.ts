@@ -119,12 +119,68 @@ describe('rootcast inventory check (the built binary)', () => {
     );
   });
 
+  test('hosts without an image are errors naming them (runs as ranges) and the command that gives them one; kickstart agrees', async () => {
+    await writeFile(paths.inventoryFile, lines(
+      'server: {url: "http://10.0.0.1:8780"}', //                   1
+      'groups:', //                                                  2
+      '  web: {install: {distro: rocky9}}', //                       3: no image for its hosts
+      '  db: {image: web}', //                                       4
+      'hosts:', //                                                   5
+      '  "web[01-12]": {groups: [web]}', //                          6
+      '  web14: {groups: [web]}', //                                 7
+      '  db01: {groups: [db]}', //                                   8: gets web from its group
+      '  spare: {}', //                                              9
+    ));
+    const before = snapshotTree(paths.home);
+    const result = await runBinary(['--home', paths.home, 'inventory', 'check']);
+    expect(result.status).toBe(65);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').slice(1, 3)).toEqual([
+      '  groups.web (line 3): web[01-12], web14 have no image, and neither has their group web, so no answer file can be made for them; give the group one: rootcast group set web --image NAME (or per host: rootcast host set HOST --image NAME)',
+      '  hosts.spare (line 9): spare has no image, so no answer file can be made for it; give it one: rootcast host set spare --image NAME (or put it in a group that has one: rootcast host set spare --group G)',
+    ]);
+    expect(result.stderr).not.toContain('db01');
+    const json = await runBinary(['--home', paths.home, '--json', 'inventory', 'check']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, errors: [{ path: 'groups.web', line: 3 }, { path: 'hosts.spare', line: 9 }], warnings: [] });
+    // The verbs that make answer files refuse the same hosts with the same words.
+    const kickstart = await runBinary(['--home', paths.home, 'kickstart', 'web03']);
+    expect(kickstart.status).toBe(65);
+    expect(kickstart.stderr).toContain('rootcast: error [INVALID_DATA]: no image is set for web03\n  web03 has no image, and neither has its group web');
+    expect((await runBinary(['--home', paths.home, 'preseed', 'spare'])).status).toBe(65);
+    expect(snapshotTree(paths.home)).toEqual(before);
+    // Giving the group an image is the whole fix.
+    expect((await runBinary(['--home', paths.home, 'group', 'set', 'web', '--image', 'web'])).status).toBe(0);
+    expect((await runBinary(['--home', paths.home, 'host', 'set', 'spare', '--image', 'web@1'])).status).toBe(0);
+    expect(await runBinary(['--home', paths.home, 'inventory', 'check'])).toMatchObject({ status: 0, stdout: 'inventory ok: 15 hosts, 2 groups, 1 image\n' });
+  });
+
+  test('a time zone must be an IANA name: inventory check and the answer-file verbs refuse Mars/Olympus, naming the field', async () => {
+    const withZone = (zone: string): string => good.replace('timezone: Europe/Berlin', `timezone: ${zone}`);
+    for (const zone of ['Etc/UTC', 'UTC', 'Europe/Berlin', 'America/New_York']) {
+      await writeFile(paths.inventoryFile, withZone(zone));
+      expect(await runBinary(['--home', paths.home, 'inventory', 'check']), zone).toMatchObject({ status: 0, stderr: '' });
+    }
+    await writeFile(paths.inventoryFile, withZone('Mars/Olympus').replace('groups: [web]}\n', 'groups: [web], install: {timezone: europe/berlin}}\n'));
+    const before = snapshotTree(paths.home);
+    const check = await runBinary(['--home', paths.home, 'inventory', 'check']);
+    expect(check.status).toBe(65);
+    expect(check.stderr).toContain('\n  install.timezone (line 2): "Mars/Olympus" is not an IANA time zone name like Europe/Berlin or Etc/UTC (affects the answer files of web02, web03, web04 and 37 more)\n');
+    expect(check.stderr).toContain('\n  hosts.web01.install.timezone (line 10): "europe/berlin" is not an IANA time zone name like Europe/Berlin or Etc/UTC; did you mean Europe/Berlin?\n');
+    const kickstart = await runBinary(['--home', paths.home, 'kickstart', 'web02']);
+    expect(kickstart.status).toBe(65);
+    expect(kickstart.stderr).toContain('\n  web02: install.timezone: "Mars/Olympus" is not an IANA time zone name');
+    const own = await runBinary(['--home', paths.home, 'kickstart', 'web01']);
+    expect(own.status).toBe(65);
+    expect(own.stderr).toContain('\n  web01: install.timezone: "europe/berlin" is not an IANA time zone name like Europe/Berlin or Etc/UTC; did you mean Europe/Berlin?\n');
+    expect(snapshotTree(paths.home)).toEqual(before);
+  });
+
   test('a newline in a --var value is refused (64) and nothing is written', async () => {
     await writeFile(paths.inventoryFile, good);
     const before = snapshotTree(paths.home);
     const result = await runBinary(['--home', paths.home, 'host', 'add', 'web99', '--group', 'web', '--var', 'a=x\ny']);
     expect(result.status).toBe(64);
-    expect(result.stderr).toContain('rootcast: error [INVALID_ARGUMENT]: --var a "x\\ny" contains a control character (line feed, U+000A)');
+    expect(result.stderr).toContain('rootcast: error [USAGE]: --var a "x\\ny" contains a control character (line feed, U+000A)');
     const description = await runBinary(['--home', paths.home, 'group', 'add', 'db', '--description', 'bell\u0007']);
     expect(description.status).toBe(64);
     expect(description.stderr).toContain('--description "bell\\u0007" contains a control character (U+0007)');

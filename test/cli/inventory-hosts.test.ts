@@ -157,12 +157,13 @@ describe('rootcast host / group / inventory check', () => {
     expect(gpu.groups).toEqual(['gpu', 'web']);
   });
 
-  test('a host without an image is added with a warning; check prints warnings', async () => {
+  test('a host without an image is added with a warning; check refuses it until it has one', async () => {
     const added = await run('host', 'add', 'lonely');
     expect(added.status).toBe(0);
+    const noImage = 'lonely has no image, so no answer file can be made for it; give it one: rootcast host set lonely --image NAME (or put it in a group that has one: rootcast host set lonely --group G)';
     // A new file has no server URL yet: every answer file would fail, which the edit says without refusing.
     expect(added.stderr).toBe([
-      'rootcast: warning: hosts.lonely: host "lonely" has no image (set "image" on the host or on one of its groups)',
+      `rootcast: warning: hosts.lonely: answer files will fail: ${noImage}`,
       'rootcast: warning: server: answer files will fail: not set; add  server: {url: "http://SERVER-ADDRESS:8780"}  (the address installing hosts reach rootcast serve at)',
       '',
     ].join('\n'));
@@ -170,12 +171,16 @@ describe('rootcast host / group / inventory check', () => {
     expect(refused.status).toBe(65);
     expect(refused.stderr).toContain('\n  server: not set; add  server: {url:');
     await writeFile(file, `server: {url: "http://10.0.0.1:8780"}\n${await readFile(file, 'utf8')}`);
+    const imageless = await run('inventory', 'check');
+    expect(imageless.status).toBe(65);
+    expect(imageless.stdout).toBe('');
+    expect(imageless.stderr).toContain(`\n  hosts.lonely (line 5): ${noImage}\n`);
+    const imagelessJson = await run('--json', 'inventory', 'check');
+    expect(JSON.parse(imagelessJson.stdout)).toMatchObject({ ok: false, errors: [{ path: 'hosts.lonely', line: 5, message: noImage }], warnings: [] });
+    expect(await run('host', 'set', 'lonely', '--image', 'web')).toMatchObject({ status: 0, stderr: '' });
     const check = await run('inventory', 'check');
-    expect(check.stdout).toBe('inventory ok: 1 host, 0 groups, 1 image (1 warning)\n');
-    expect(check.stderr).toContain('hosts.lonely (line 5): host "lonely" has no image');
-    const checkJson = await json<{ ok: boolean; hosts: number; warnings: { path: string; line: number; message: string }[] }>('inventory', 'check');
-    expect(checkJson).toMatchObject({ ok: true, hosts: 1, groups: 0, images: 1 });
-    expect(checkJson.warnings).toEqual([expect.objectContaining({ path: 'hosts.lonely', line: 5 })]);
+    expect(check).toMatchObject({ status: 0, stdout: 'inventory ok: 1 host, 0 groups, 1 image\n', stderr: '' });
+    expect(await json<{ ok: boolean; hosts: number; warnings: unknown[] }>('inventory', 'check')).toMatchObject({ ok: true, hosts: 1, groups: 0, images: 1, warnings: [] });
   });
 
   test('listing commands treat a missing inventory as empty', async () => {

@@ -84,6 +84,51 @@ describe('rootcast render and explain (the built binary)', () => {
     expect((await readdir(work)).sort()).toEqual(['golden']);
   });
 
+  test('templates see the image\'s vars under the groups\' and the host\'s; inventory check takes them and refuses a control character in one', async () => {
+    const withImageVars = overrideInventory.replace('  web: {identity: {network: keep}}', '  web: {identity: {network: keep}, vars: {motd: "image motd", role: image}}');
+    expect(withImageVars).not.toBe(overrideInventory);
+    await writeFile(paths.inventoryFile, withImageVars, { mode: 0o600 });
+    await writeFile(join(paths.overridesDir, 'all/etc/issue.hbs'), '{{vars.motd}} / {{vars.role}}\n');
+    const check = await rootcast('inventory', 'check');
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    const show = await rootcast('host', 'show', 'web08');
+    expect(show.stdout).toMatch(/motd=image motd \(from image web\)/);
+    // web07's group web sets role over the image's; web08 has no groups, so the image's stays.
+    for (const [host, expected] of [['web07', 'image motd / frontend\n'], ['web08', 'image motd / image\n']] as const) {
+      const out = join(work, `tree-${host}`);
+      const run = await rootcast('render', host, '--out', out);
+      expect(run.status, run.stderr).toBe(0);
+      expect(await readFile(join(out, 'etc/issue'), 'utf8')).toBe(expected);
+    }
+
+    await writeFile(paths.inventoryFile, withImageVars.replace('"image motd"', '"image\\tmotd"'), { mode: 0o600 });
+    const bad = await rootcast('inventory', 'check');
+    expect(bad.status).toBe(65);
+    expect(bad.stderr).toMatch(/images\.web\.vars\.motd \(line 5\): contains a control character \(tab, U\+0009\)/);
+    const refused = await rootcast('render', 'web08', '--out', join(work, 'never'));
+    expect(refused.status).toBe(65);
+    await expect(lstat(join(work, 'never'))).rejects.toThrow(/ENOENT/);
+  });
+
+  test('structural problems and the templates\' problems are reported together, before anything is written', async () => {
+    await mkdir(join(paths.overridesDir, 'group/wbe'), { recursive: true });
+    await writeFile(join(paths.overridesDir, 'all/etc/.wh.'), '');
+    await writeFile(join(paths.overridesDir, 'host/web07/etc/issue.hbs'), 'Welcome\n{{host.nmae}}\n');
+    const out = join(work, 'never');
+    const run = await rootcast('render', 'web07', '--out', out);
+    expect(run.status).toBe(65);
+    expect(run.stderr).toContain('error [INVALID_DATA]: the override layers of web07 have 3 problems');
+    expect(run.stderr).toContain(`${paths.overridesDir}/group/wbe: no group "wbe" in the inventory`);
+    expect(run.stderr).toContain(`${paths.overridesDir}/all/etc/.wh.: a whiteout must name what it deletes`);
+    expect(run.stderr).toContain(`${paths.overridesDir}/host/web07/etc/issue.hbs:2: unknown variable host.nmae`);
+    await expect(lstat(out)).rejects.toThrow(/ENOENT/);
+    // explain renders nothing: it reports the structural problems alone.
+    const explain = await rootcast('explain', 'web07', '/etc/motd');
+    expect(explain.status).toBe(65);
+    expect(explain.stderr).toContain('the override layers of web07 have 2 problems');
+  });
+
   test('a layer for an unknown group or host and a whiteout of / are refused (65), an unknown host is 66', async () => {
     await mkdir(join(paths.overridesDir, 'group/wbe'), { recursive: true });
     await writeFile(join(paths.overridesDir, 'all/.wh..'), '');

@@ -11,8 +11,12 @@ export interface InventoryServe {
   url: string;
   httpPort: number;
   rsyncPort: number;
+  /** What serve wrote to stderr so far: its log (access lines, warnings). */
+  log(): string;
   /** What serve listens to for signals: emit SIGHUP to reload. */
   signals: EventEmitter;
+  /** SIGHUP, as systemctl reload sends it; resolves once serve says how the reload went. */
+  reload(): Promise<void>;
   /** SIGTERM, as systemd stops it; resolves once serve has shut down. */
   stop(): Promise<void>;
 }
@@ -34,9 +38,10 @@ export interface InventoryServeOptions {
 export const startInventoryServe = async (paths: HomePaths, options: InventoryServeOptions = {}): Promise<InventoryServe> => {
   const signals = options.signals ?? new EventEmitter();
   let stdout = '';
+  let stderr = '';
   const program = new Command().option('--home <dir>').option('--json').exitOverride();
-  const stderr = options.stderr ?? (() => undefined);
-  registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => stderr(text) } }, { ...inventoryServeWiring(), signals });
+  const forward = options.stderr ?? (() => undefined);
+  registerServeCommand(program as unknown as Command, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => { stderr += text; forward(text); } } }, { ...inventoryServeWiring(), signals });
   const allow = (options.rsyncAllow ?? ['127.0.0.1']).flatMap((address) => ['--rsync-allow', address]);
   const served = program.parseAsync(['--home', paths.home, '--json', 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', ...allow], { from: 'user' });
   let failure: unknown;
@@ -49,7 +54,15 @@ export const startInventoryServe = async (paths: HomePaths, options: InventorySe
     url,
     httpPort: Number(/:(\d+)$/.exec(url)?.[1]),
     rsyncPort: Number(/:(\d+)\/?$/.exec(listening.rsync)?.[1]),
+    log: () => stderr,
     signals,
+    reload: async () => {
+      const said = (text: string): number => text.split('\n').filter((line) => /^(reloaded|reload failed)/.test(line)).length;
+      const before = said(stderr);
+      signals.emit('SIGHUP');
+      for (let attempt = 0; attempt < 200 && said(stderr) === before; attempt += 1) await sleep(50);
+      if (said(stderr) === before) throw new Error('rootcast serve did not finish its reload');
+    },
     stop: async () => {
       signals.emit('SIGTERM');
       await served.catch(() => undefined);

@@ -35,6 +35,23 @@ export interface CommandOutcome {
 
 const ip = (args: string[]) => execFileAsync('ip', args);
 
+/**
+ * Waits (bounded) until every bridge port forwards and every host's eth0 is up: the kernel brings a
+ * veth's carrier up from a deferred work item, which a loaded machine runs late, and until then the
+ * bridge drops frames (first connections timed out in tests started under load).
+ */
+const waitUntilForwarding = async (hub: string, namespaces: readonly string[], timeoutMs = 60_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ports = JSON.parse((await execFileAsync('bridge', ['-n', hub, '-j', 'link', 'show'])).stdout) as { state?: string }[];
+    const cards = await Promise.all(namespaces.map(async (name) => (JSON.parse((await ip(['-n', name, '-j', 'link', 'show', 'dev', 'eth0'])).stdout) as { operstate?: string }[])[0]?.operstate));
+    const ready = ports.length === namespaces.length && ports.every((port) => port.state === 'forwarding') && cards.every((state) => state === 'UP');
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`test network not forwarding after ${timeoutMs} ms: bridge ports ${JSON.stringify(ports.map((port) => port.state))}, eth0 ${JSON.stringify(cards)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 export const subnetOctet = (pid: number = process.pid): number => 1 + (pid % 250);
 
 /** Creates `count` host namespaces named `<prefix>-<i>` (addresses .2, .3, ...) plus `<prefix>-hub`. */
@@ -62,6 +79,7 @@ export const createTestNetwork = async (count: number, prefix = `rc${process.pid
       await ip(['-n', name, 'link', 'set', 'eth0', 'up']);
       await ip(['-n', name, 'link', 'set', 'lo', 'up']);
     }
+    await waitUntilForwarding(hub, namespaces);
   } catch (error) {
     await destroy();
     throw error;

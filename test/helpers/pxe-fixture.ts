@@ -3,14 +3,31 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
-import type { TestNetwork } from './netns.js';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import type { CommandOutcome, TestNetwork } from './netns.js';
 import { rootcastBinary } from './cli.js';
+import { addVersion } from './image-builder.js';
+
+/** A home under `work` whose store has the `web` image (the PXE inventories' image), from a one-file golden root. */
+export const makeHomeWithImage = async (work: string): Promise<HomePaths> => {
+  const paths = resolveHomePaths({ home: join(work, 'home') });
+  await mkdir(join(work, 'golden', 'etc'), { recursive: true });
+  await writeFile(join(work, 'golden', 'etc', 'motd'), 'golden\n');
+  await addVersion(paths, 'web', join(work, 'golden'));
+  return paths;
+};
+
+/** tftp-hpa in binary mode, inside `namespace`: fetches `file` from `server` into `out`. */
+export const tftpGet = (net: TestNetwork, namespace: string, server: string, file: string, out: string): Promise<CommandOutcome> =>
+  net.run(namespace, 'tftp', ['-m', 'binary', server, '-c', 'get', file, out]);
 
 /** One host of a PXE test inventory. */
 export interface PxeTestHost {
   name: string;
   mac: string;
   ip?: string;
+  /** @default the inventory's debian12 */
+  distro?: string;
 }
 
 export interface PxeTestInventory {
@@ -23,6 +40,8 @@ export interface PxeTestInventory {
   /** Extra lines under `pxe:` (two-space indented), e.g. `  mode: proxy`. */
   pxe?: readonly string[];
   kernelArgs?: string;
+  /** More installers, one `    NAME: {kernel: ..., initrd: ...}` line each. */
+  installers?: readonly string[];
 }
 
 /** An inventory with one network (the test subnet), the `web` image and a debian12 installer. */
@@ -39,15 +58,19 @@ export const pxeInventoryText = (spec: PxeTestInventory): string =>
     ...(spec.pxe ?? [`  pool: ${spec.prefix}.100-${spec.prefix}.150`]),
     '  installers:',
     `    debian12: {kernel: ${spec.kernel}, initrd: ${spec.initrd}${spec.kernelArgs === undefined ? '' : `, args: "${spec.kernelArgs}"`}}`,
+    ...(spec.installers ?? []),
     'hosts:',
-    ...spec.hosts.map((host) => `  ${host.name}: {mac: "${host.mac}"${host.ip === undefined ? '' : `, ip: ${host.ip}`}, image: web, network: lab}`),
+    ...spec.hosts.map((host) => `  ${host.name}: {mac: "${host.mac}"${host.ip === undefined ? '' : `, ip: ${host.ip}`}, image: web, network: lab${host.distro === undefined ? '' : `, install: {distro: ${host.distro}}`}}`),
     '',
   ].join('\n');
 
 /** `rootcast serve --pxe` (the built binary) running in a namespace. */
 export interface ServeInNamespace {
   output(): string;
-  waitFor(pattern: RegExp, what: string, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Sends serve a signal (`ip netns exec` execs, so the child is serve itself). */
+  signal(name: NodeJS.Signals): void;
+  /** Waits for `pattern` in the output after its first `from` characters (what a signal printed: pass the length before it). */
+  waitFor(pattern: RegExp, what: string, timeoutMs?: number, from?: number): Promise<RegExpExecArray>;
   stop(): Promise<void>;
 }
 
@@ -59,10 +82,10 @@ export const spawnServePxe = async (net: TestNetwork, namespace: string, home: s
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = once(child, 'exit');
-  const waitFor = async (pattern: RegExp, what: string, timeoutMs = 60_000): Promise<RegExpExecArray> => {
+  const waitFor = async (pattern: RegExp, what: string, timeoutMs = 60_000, from = 0): Promise<RegExpExecArray> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const match = pattern.exec(text);
+      const match = pattern.exec(text.slice(from));
       if (match !== null) return match;
       if (child.exitCode !== null) throw new Error(`serve exited (${child.exitCode}) before ${what}:\n${text}`);
       if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}:\n${text}`);
@@ -72,6 +95,7 @@ export const spawnServePxe = async (net: TestNetwork, namespace: string, home: s
   await waitFor(/rootcast serve: HTTP on/, 'serve to start');
   return {
     output: () => text,
+    signal: (name) => void child.kill(name),
     waitFor,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Firmware } from './gpt-disk.js';
 
 /** How to start one throwaway VM whose serial console goes to a file. */
@@ -67,6 +68,14 @@ const serialArgs = (options: Pick<QemuOptions, 'serialLog' | 'serialSocket'>): s
   options.serialSocket === undefined
     ? ['-serial', `file:${options.serialLog}`]
     : ['-chardev', `socket,id=serial0,path=${options.serialSocket},server=on,wait=off,logfile=${options.serialLog}`, '-serial', 'chardev:serial0'];
+
+/**
+ * A user-network rule that forwards the guest's connections to `guest` onto loopback `port`, each over a
+ * connection of its own (guest-forward.mjs, spawned by QEMU per connection): a `tcp:` target would be one
+ * connection opened when QEMU starts, which serve closes after its idle timeout while a slow guest still boots.
+ */
+export const guestForwardToLoopback = (guest: { address: string; port: number }, port: number): string =>
+  `guestfwd=tcp:${guest.address}:${guest.port}-cmd:${process.execPath} ${fileURLToPath(new URL('./guest-forward.mjs', import.meta.url))} ${port}`;
 
 /** OVMF, the UEFI firmware QEMU boots with `-bios` (package ovmf). */
 export const ovmfFirmware = '/usr/share/ovmf/OVMF.fd';

@@ -17,13 +17,20 @@ export const buildRunnerBundle = async (outfile: string): Promise<void> => {
 /**
  * Runs the bundle with plain node as the installer would, in a private mount namespace where the
  * target is bind-mounted onto itself (so it is a mount point, like /mnt/sysroot). `mountTarget`
- * false leaves it a plain directory; `setup` is shell run before the runner (e.g. more mounts).
+ * false leaves it a plain directory; `setup` is shell run before the runner (e.g. more mounts); `netns` runs it all
+ * inside that network namespace (test/helpers/netns.ts), for a server that listens in another one.
  */
-export const runBundle = (bundle: string, args: readonly string[], options: { target?: string; env?: Record<string, string>; mountTarget?: boolean; setup?: string } = {}): { done: Promise<RunResult>; pid: () => number | undefined } => {
+export const runBundle = (
+  bundle: string,
+  args: readonly string[],
+  options: { target?: string; env?: Record<string, string>; mountTarget?: boolean; setup?: string; netns?: string } = {},
+): { done: Promise<RunResult>; pid: () => number | undefined } => {
   const mount = options.mountTarget !== false && options.target !== undefined;
   const script = `set -e; ${mount ? 'mount --bind "$1" "$1"; ' : ''}${options.setup ?? ''}
 shift; exec "$@"`;
-  const child = spawn('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', options.target ?? '/', process.execPath, bundle, ...args], {
+  const unshare = ['unshare', '-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', options.target ?? '/', process.execPath, bundle, ...args];
+  const [command = '', ...commandArgs] = options.netns === undefined ? unshare : ['ip', 'netns', 'exec', options.netns, ...unshare];
+  const child = spawn(command, commandArgs, {
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

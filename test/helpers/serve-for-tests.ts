@@ -12,7 +12,7 @@ import type { StoredEvent } from '../../src/protocol/host-event.js';
 import type { ServeFiles } from '../../src/server/handlers/context.js';
 import type { ServeHost } from '../../src/server/serve-fleet.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
-import type { ServeSnapshot } from '../../src/server/serve-snapshot.js';
+import type { RenderAnswerFile, ServeSnapshot } from '../../src/server/serve-snapshot.js';
 import { minimalManifest } from './image-builder.js';
 import { storedEvents, storedPhaseEvents, type StoredPhaseEvent } from './stored-events.js';
 
@@ -55,6 +55,8 @@ export const startServeForTests = async (options: {
   home?: string;
   /** What each host's override layers are resolved from (serve-snapshot.ts); none by default. */
   overridesRequest?: ServeSnapshot['overridesRequest'];
+  /** Renders GET /ks/HOST and /preseed/HOST. @default none: answer files are refused (500) */
+  renderAnswerFile?: RenderAnswerFile;
 }): Promise<ServeForTests> => {
   const paths = resolveHomePaths({ home: options.home ?? (await mkdtemp(join(tmpdir(), 'rootcast-serve-home-'))) });
   const layout = imageLayout(paths);
@@ -70,9 +72,9 @@ export const startServeForTests = async (options: {
     rsync: { address: '127.0.0.1', port: ports.rsync },
     loadSnapshot: async () => ({
       fleet: { hosts: options.hosts },
-      renderAnswerFile: async () => {
+      renderAnswerFile: options.renderAnswerFile ?? (async () => {
         throw new Error('answer files are not part of this test');
-      },
+      }),
       ...(options.overridesRequest === undefined ? {} : { overridesRequest: options.overridesRequest }),
     }),
     files: {

@@ -6,6 +6,7 @@ import type { TestNetwork } from './netns.js';
 import { bundleEntry, type TestBundle } from './bundle-entry.js';
 import { join } from 'node:path';
 import { findPackageRoot } from '../../src/package/package-root.js';
+import { webSeedPieceOrder } from '../../src/sys/aria2.js';
 
 /** Polls instead of sleeping a fixed time; bounded, so a hang fails the test instead of stalling it. */
 export const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, attempts = 300, everyMs = 100): Promise<T> => {
@@ -68,7 +69,7 @@ export const startAria2 = (net: TestNetwork, namespace: string, options: { torre
   // Made here: clients started together race to make a shared parent, and aria2c fails on the loser's EEXIST (seen in a full run).
   mkdirSync(options.dir, { recursive: true });
   const child = net.spawn(namespace, 'aria2c', [
-    '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+    '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false', webSeedPieceOrder,
     '--file-allocation=none', '--check-certificate=false', '--summary-interval=0', '--console-log-level=warn',
     `--seed-time=${options.seedSeconds / 60}`, '--seed-ratio=0.0', '--bt-stop-timeout=120',
     `--header=Authorization: Bearer ${options.token}`, `--dir=${options.dir}`, ...(options.extra ?? []), options.torrent,

@@ -123,11 +123,11 @@ describe('capture refuses bad input with a clear error, the right status, and an
   });
 
   test.each([['../x'], ['a/b'], ['Web'], ['']])('image name %j → 64', async (name) => {
-    await expectRefused(['--from-dir', source, '--image', name], 64, 'INVALID_ARGUMENT');
+    await expectRefused(['--from-dir', source, '--image', name], 64, 'USAGE');
   });
 
   test.each([['root@'], ['root@host:99999'], ['root@host:/etc'], ['bad host'], ['root@[::1'], ['ro ot@host']])('source spec %j → 64', async (spec) => {
-    await expectRefused([spec, '--image', 'web'], 64, 'INVALID_ARGUMENT');
+    await expectRefused([spec, '--image', 'web'], 64, 'USAGE');
   });
 
   test('both a source and --from-dir, or neither → 64', async () => {
@@ -137,18 +137,18 @@ describe('capture refuses bad input with a clear error, the right status, and an
 
   test('--from-dir that does not exist → 66, that is a file → 64', async () => {
     await expectRefused(['--from-dir', join(scratch, 'missing'), '--image', 'web'], 66, 'NOT_FOUND');
-    await expectRefused(['--from-dir', join(source, 'etc/os-release'), '--image', 'web'], 64, 'INVALID_ARGUMENT', /not a directory/);
+    await expectRefused(['--from-dir', join(source, 'etc/os-release'), '--image', 'web'], 64, 'USAGE', /not a directory/);
   });
 
   test('--settle that is not a whole number from 0 to 10 → 64 naming the value', async () => {
     for (const bad of ['-1', 'x', '2.5', '11']) {
-      await expectRefused(['--from-dir', source, '--image', 'web', '--settle', bad], 64, 'INVALID_ARGUMENT', new RegExp(`--settle "${bad.replace('.', '\\.')}" is not a whole number`));
+      await expectRefused(['--from-dir', source, '--image', 'web', '--settle', bad], 64, 'USAGE', new RegExp(`--settle "${bad.replace('.', '\\.')}" is not a whole number`));
     }
   });
 
   test('a bad --exclude-file: missing → 66, a directory → 64, bad lines → 65 with file:line', async () => {
     await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', join(scratch, 'nope')], 66, 'NOT_FOUND');
-    await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', source], 64, 'INVALID_ARGUMENT');
+    await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', source], 64, 'USAGE');
     const bad = join(scratch, 'bad-excludes');
     writeFileSync(bad, '# fine\n/var/log/*\n- /etc/foo\nok\x00no\n');
     const stderr = await expectRefused(['--from-dir', source, '--image', 'web', '--exclude-file', bad], 65, 'INVALID_DATA');

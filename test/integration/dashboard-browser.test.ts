@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,6 +8,9 @@ import { dashboardPasswordFile } from '../../src/server/dashboard-access.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
 import type { RunningServer } from '../../src/server/start-server.js';
 import { artifactsDir, launchChromium, type TestBrowser } from '../helpers/chromium.js';
+import { runBinary } from '../helpers/cli.js';
+import { recordDeployment } from '../helpers/image-builder.js';
+import { startInventoryServe, type InventoryServe } from '../helpers/inventory-serve.js';
 import { buildFixtureStore, rawRequest, startTokenServe } from './serve-fixture.js';
 
 const fleet: ServeFleet = {
@@ -142,6 +145,25 @@ describe('the dashboard in a browser', () => {
     await page.close();
   });
 
+  test('a long message is one short line in the table, the whole text in its tooltip', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${base()}/`);
+    await page.locator('#conn.live').waitFor();
+    const long = `warning: ${Array.from({ length: 400 }, (_, index) => `/srv/data/file-${index}`).join(' ')}`.slice(0, 4096);
+    expect(long.length).toBe(4096);
+    await post('web01', phase('web01', 'identity', 'progress', { message: long }));
+    const cell = page.locator('#host-web01 td.message');
+    await page.waitForFunction(() => (document.querySelector('#host-web01 td.message')?.textContent ?? '').startsWith('warning: /srv/data/file-0 '));
+    const shown = (await cell.textContent()) ?? '';
+    expect(shown.length).toBeLessThanOrEqual(160);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(await cell.locator('span[title]').getAttribute('title')).toBe(long);
+    // At 1366×768 the table still fits the window.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await shot(page, 'fleet-long-message');
+    await page.close();
+  });
+
   test('readable on a phone: rows become cards, nothing scrolls sideways', async () => {
     const page = await chrome.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
@@ -152,6 +174,77 @@ describe('the dashboard in a browser', () => {
     await page.goto(`${base()}/hosts/web02`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await shot(page, 'host-phone');
+    await page.close();
+  });
+});
+
+// The real serve command on an inventory with a pxe: block: each host's next network boot, from the same
+// readers `rootcast pxe` uses, in the table and on the host page, and changing live when an admin switches one.
+describe('the dashboard shows what each host PXE-boots next', () => {
+  let work: string;
+  let paths: HomePaths;
+  let serve: InventoryServe;
+  let chrome: TestBrowser;
+  const pxeCells = (page: Page) =>
+    page.locator('#hosts tbody tr').evaluateAll((rows) => rows.map((row) => [row.id, row.querySelector('td.pxe')?.textContent ?? null, row.querySelector('td.pxe span')?.getAttribute('title') ?? null]));
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'rootcast-dashboard-pxe-'));
+    paths = resolveHomePaths({ home: join(work, 'home') });
+    await buildFixtureStore(paths);
+    await writeFile(join(paths.home, 'rootcast.yaml'), [
+      'server: {url: "http://127.0.0.1:8780", answerFileClients: any}',
+      'install: {distro: debian12}',
+      'networks:',
+      '  lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.254}',
+      'pxe:',
+      '  installers:',
+      `    debian12: {kernel: ${join(work, 'linux')}, initrd: ${join(work, 'initrd.gz')}}`,
+      'hosts:',
+      '  web01: {mac: "52:54:00:00:00:01", ip: 10.0.0.11, image: web, network: lab}',
+      '  web02: {mac: "52:54:00:00:00:02", ip: 10.0.0.12, image: web, network: lab}',
+      '  web03: {ip: 10.0.0.13, image: web, network: lab}',
+      '  web04: {mac: "52:54:00:00:00:04", ip: 10.0.0.14, image: web, network: lab, install: {distro: rocky9}}',
+      '',
+    ].join('\n'), { mode: 0o600 });
+    // web02 finished an install: its record says so, so it boots its disk.
+    await recordDeployment(paths, 'web02', 'web', 1);
+    serve = await startInventoryServe(paths);
+    chrome = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await chrome?.close();
+    await serve?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  test('install, local disk, none, and a switch by rootcast pxe localboot shows without a reload; rootcast status has the column too', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${serve.url}/`);
+    await page.locator('#conn.live').waitFor();
+    expect(await page.locator('#hosts thead th').allTextContents()).toContain('next PXE boot');
+    expect(await pxeCells(page)).toEqual([
+      ['host-web01', 'install debian12', 'not deployed yet'],
+      ['host-web02', 'local disk', 'deployed'],
+      ['host-web03', 'none', 'no MAC in the inventory: PXE cannot tell it from other machines'],
+      ['host-web04', 'local disk (cannot install)', 'pxe.installers has no entry for rocky9 (not deployed yet)'],
+    ]);
+    await page.screenshot({ path: join(artifactsDir, 'dashboard-fleet-pxe.png'), fullPage: true });
+
+    const status = await runBinary(['--home', paths.home, 'status']);
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout.split('\n')[0]).toMatch(/^HOST\s+IMAGE\s+STATE\s+PHASE\s+PROGRESS\s+RATE\s+ETA\s+AGE\s+PXE\s+MESSAGE$/);
+    expect(status.stdout).toMatch(/\nweb01\s.*\sinstall debian12\s+-\n/);
+    expect(status.stdout).toMatch(/\nweb03\s.*\snone\s+-\n/);
+
+    const switched = await runBinary(['--home', paths.home, 'pxe', 'localboot', 'web01']);
+    expect(switched.status, switched.stderr).toBe(0);
+    await page.waitForFunction(() => document.querySelector('#host-web01 td.pxe')?.textContent === 'local disk');
+    expect(await page.locator('#host-web01 td.pxe span').getAttribute('title')).toMatch(/^rootcast pxe localboot, \d{4}-/);
+
+    await page.goto(`${serve.url}/hosts/web04`);
+    expect(await page.locator('.facts').textContent()).toContain('next PXE bootlocal disk (cannot install) pxe.installers has no entry for rocky9');
     await page.close();
   });
 });

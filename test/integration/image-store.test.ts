@@ -294,7 +294,7 @@ describe('image cp / mv', () => {
     await recordDeployment(paths, 'web01', 'web', 2);
     const refused = await runInHome(paths, ['image', 'mv', 'web', 'www']);
     expect(refused.status).toBe(65);
-    expect(refused.stderr).toContain('image "web" is deployed on web01');
+    expect(refused.stderr).toContain('image "web" is in use: deployed on web01');
     expect((await runInHome(paths, ['image', 'mv', 'web', 'www', '--force'])).status).toBe(0);
   });
 });

@@ -101,15 +101,17 @@ describe('the events API and its storage', () => {
       await post('web08', token, JSON.stringify(good).replace('"percent":10', '"rate":1e400')),
       await post('web08', token, { ...good, percent: 140 }),
       await post('web08', token, { ...good, host: 'web07' }),
-      await post('web08', token, { ...good, v: 2 }),
+      await post('web08', token, { ...good, v: 3 }),
       await post('web08', token, { ...good, id: 'short' }),
       await post('web08', token, { v: 1, kind: 'answer-file-served', id: 'forged-0001', host: 'web08', at: good.at, answer: 'kickstart', client: '1.2.3.4', generation: 1 }),
       await post('web08', token, { ...good, log: Array.from({ length: 51 }, () => 'line') }),
+      await post('web08', token, { v: 1, kind: 'failed', id: 'failed-v1-0001', host: 'web08', at: good.at, stage: 'bootstrap', message: 'version 1 has no failed kind' }),
     ];
-    expect(refused.map((response) => response.status)).toEqual([400, 400, 400, 400, 400, 400, 400, 400, 400]);
+    expect(refused.map((response) => response.status)).toEqual([400, 400, 400, 400, 400, 400, 400, 400, 400, 400]);
     expect(refused[1]?.body).toContain('extra');
     expect(refused[2]?.body).toMatch(/rate/);
-    expect(refused[5]?.body).toContain('schema version 2 is not supported');
+    expect(refused[5]?.body).toContain('schema version 3 is not supported; this server speaks versions 1 and 2');
+    expect(refused[9]?.body).toContain('"failed" events need schema version 2');
     expect(refused[7]?.body).toContain('recorded by serve itself');
     expect((await post('web08', token, good, 'application/json-evil')).status).toBe(415);
     expect((await post('web08', token, good, 'text/plain')).status).toBe(415);

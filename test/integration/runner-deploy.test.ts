@@ -18,6 +18,11 @@ import { bundleEntry } from '../helpers/bundle-entry.js';
 import { printedCommandLines, unwrapSpawn, type PrintedLine } from '../helpers/recording-exec.js';
 import { formatPlannedCommand, type PlannedCommand } from '../../src/sys/planned-command.js';
 import { commandsOfStep, type Step } from '../../src/runner/steps.js';
+import { inventoryServeWiring } from '../../src/cli/commands/serve-wiring.js';
+import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
+import type { RenderAnswerFile } from '../../src/server/serve-snapshot.js';
+import { buildContext } from '../../src/cli/context.js';
+import { answerFileToken, earlyCommand, runEarlyCommand } from '../helpers/installer-scripts.js';
 import type { Recording } from './runner-record-entry.js';
 
 const run = promisify(execFile);
@@ -30,6 +35,13 @@ const notFromImage = [...keepPaths, '/var/log/rootcast/', '/etc/rootcast/', '/et
 const phaseEnd = (phase: string): string => (phase === 'overrides' || phase === 'bootloader' ? 'skipped' : 'succeeded');
 const planPhases = runnerPhases.filter((phase) => phase !== 'done');
 const installedFstab = 'UUID=1234 / ext4 defaults 0 1\n';
+
+/** serve's own answer files, rendered from the inventory under `paths` as `rootcast serve` renders them (read at each request). */
+const inventoryRenderer = (paths: HomePaths): RenderAnswerFile => {
+  const quiet = { write: () => true };
+  const load = inventoryServeWiring().loadSnapshot(buildContext({ optsWithGlobals: () => ({ home: paths.home }) }, { stdout: quiet, stderr: quiet, env: {} }));
+  return async (kind, host, values) => (await load()).renderAnswerFile(kind, host, values);
+};
 
 describe('the runner deploys an image onto an installed root (real rsync daemon, private mount namespaces)', () => {
   let scratch: string;
@@ -77,11 +89,15 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     scratch = await mkdtemp(join(tmpdir(), 'rootcast-runner-'));
     bundle = join(scratch, 'runner.cjs');
     await buildRunnerBundle(bundle);
+    const home = join(scratch, 'home');
     serve = await startServeForTests({
-      home: join(scratch, 'home'),
+      home,
       hosts: [{ name: 'web07', macs: [], ip: '127.0.0.1', imageRef: 'web@1', keepPaths, postDeploy: loadDistroProfilesSync(join(findPackageRoot(), 'kickstart')).get('debian12')?.postDeploy }],
       images: [{ image: 'web', version: 1, root: imageRoot }],
+      renderAnswerFile: inventoryRenderer(resolveHomePaths({ home })),
     });
+    // What `rootcast preseed web07` and serve's /preseed/web07 render from: the answer file names this serve.
+    await writeFile(join(home, 'rootcast.yaml'), `server: {url: "${serve.url}"}\nhosts:\n  web07: {image: web@1, install: {distro: debian12}}\n`);
   }, 600_000);
 
   afterAll(async () => {
@@ -89,15 +105,22 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
-  test('the target ends up equal to the image except kept paths; events arrive in phase order; a second run changes nothing', async () => {
+  test('from serve\'s answer file to done: the target ends up equal to the image except kept paths; events arrive in phase order; a second run changes nothing', async () => {
     const target = await freshTarget('target-full');
     const bootImage = await makeBootFilesystem('target-full');
-    // The target's own /boot filesystem must be synced too (and its ESP kept), not the directory under it.
-    const token = await serve.token('web07');
-    const withBoot = { target, env: { ROOTCAST_TOKEN: token }, setup: `mount -o loop ${bootImage} ${target}/boot` };
     expect((await diffTrees(imageRoot, target, notFromImage)).length).toBeGreaterThan(0);
     const firstEvent = await eventCount();
     const firstStored = (await serve.allEvents('web07')).length;
+    // As d-i gets it: serve's preseed over HTTP; its early_command reports installer-started (curl here); its late_command's token runs the runner.
+    const preseed = await fetch(`${serve.url}/preseed/web07`);
+    expect(preseed.status).toBe(200);
+    const answer = await preseed.text();
+    await runEarlyCommand(earlyCommand(answer), join(scratch, 'console'), '/usr/bin:/bin');
+    expect(await readFile(join(scratch, 'console'), 'utf8')).toBe('rootcast: preseed read for web07\n');
+    const token = answerFileToken(answer);
+    expect(token).toMatch(/^i\d+-/);
+    // The target's own /boot filesystem must be synced too (and its ESP kept), not the directory under it.
+    const withBoot = { target, env: { ROOTCAST_TOKEN: token }, setup: `mount -o loop ${bootImage} ${target}/boot` };
 
     const first = await runBundle(bundle, deployArgs(target), withBoot).done;
     expect(first.stderr).not.toMatch(/error/);
@@ -133,15 +156,19 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(events.every((event) => event.host === 'web07')).toBe(true);
     const synced = events.find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
     expect(synced?.bytes).toBeGreaterThan(1024 * 1024);
-    // The whole run as serve stored it (no answer file was fetched: it starts at runner-started), one install, in order.
+    // The transport and where the bytes came from, as fields (an rsync install: all from the server).
+    expect(synced?.transfer).toEqual({ transport: 'rsync', serverBytes: synced?.bytes, peerBytes: 0 });
+    // The whole install as serve stored it, from the answer file it served to done: one install, in order.
     const stored = (await serve.allEvents('web07')).slice(firstStored);
     const sequence = stored
       .map((event) => (event.kind === 'phase' ? `${event.phase} ${event.status}` : event.kind))
       .filter((step) => !step.endsWith(' progress'));
-    expect(sequence).toEqual(['runner-started', ...planPhases.flatMap((phase) => [`${phase} started`, `${phase} ${phaseEnd(phase)}`]), 'done succeeded']);
+    expect(sequence).toEqual(['answer-file-served', 'installer-started', 'runner-started', ...planPhases.flatMap((phase) => [`${phase} started`, `${phase} ${phaseEnd(phase)}`]), 'done succeeded']);
     expect(new Set(stored.map((event) => event.install)).size).toBe(1);
     expect(stored.map((event) => event.seq)).toEqual(stored.map((_, index) => (stored[0]?.seq ?? 0) + index));
-    expect(stored[0]).toMatchObject({ kind: 'runner-started', ref: 'web@1', from: '127.0.0.1' });
+    expect(stored[0]).toMatchObject({ kind: 'answer-file-served', answer: 'preseed', client: '127.0.0.1' });
+    expect(stored[1]).toMatchObject({ kind: 'installer-started', installer: 'debian-installer', from: '127.0.0.1' });
+    expect(stored[2]).toMatchObject({ kind: 'runner-started', ref: 'web@1', from: '127.0.0.1' });
     expect((await readHostStatus(serve.paths, 'web07')).installs[0]).toMatchObject({ state: 'done', ref: 'web@1', phase: 'reboot' });
 
     const log = await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8');
@@ -155,11 +182,14 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(record.deployed?.ref).toBe('web@1');
     // The version the fleet runs is protected: prune keeps it, rm refuses it, nothing is removed.
     const rootcast = (...args: string[]) => runBinary(['--home', serve.paths.home, ...args]);
-    const store = snapshotTree(serve.paths.imagesDir);
+    // Without ctimes: the store's files are hard links of the shared debootstrap cache, which other test runs on
+    // this machine link again (a new link moves every inode's ctime) while this one looks.
+    const storeNow = (): string[] => snapshotTree(serve.paths.imagesDir).map((line) => line.replace(/ ctime=\d+$/, ''));
+    const store = storeNow();
     expect(await rootcast('image', 'prune', 'web', '--keep', '0')).toMatchObject({ status: 0, stdout: expect.stringMatching(/keep +web@1 +\(deployed on web07\)\nnothing to prune/) });
     expect(await rootcast('image', 'rm', 'web@1')).toMatchObject({ status: 65, stderr: expect.stringContaining('web@1 is in use (deployed on web07)') });
     expect(await rootcast('image', 'show', 'web@1')).toMatchObject({ status: 0, stdout: expect.stringMatching(/deployed: +web07/) });
-    expect(snapshotTree(serve.paths.imagesDir)).toEqual(store);
+    expect(storeNow()).toEqual(store);
     const reused = await runBundle(bundle, deployArgs(target), withBoot).done;
     expect([reused.status, reused.stderr]).toEqual([77, expect.stringContaining('its install already finished')]);
     // Every mount lived in the runner's private namespace: nothing is left in ours, the toolbox dir is gone.
@@ -196,7 +226,18 @@ describe('the runner deploys an image onto an installed root (real rsync daemon,
     expect(interrupted.status).toBe(75);
     expect(interrupted.stderr).toMatch(/INTERRUPTED/);
     const afterKill = await eventsSince(firstEvent);
-    expect(afterKill.find((event) => event.status === 'failed')?.phase).toBe('sync-image');
+    const failed = afterKill.find((event) => event.status === 'failed');
+    expect(failed?.phase).toBe('sync-image');
+    // Its log lines are the install log's tail: the event lines, then what the error said (logged before the event was sent).
+    const failedLog = (failed?.log ?? []).map((line) => line.replace(/^\S+ /, ''));
+    // Each line is cut to the schema's 512 characters: the rsync command lines lose their tail.
+    expect(failedLog).toContainEqual(expect.stringMatching(/^sync-image: command: .*chroot \S+ rsync -aHAXS /));
+    expect(failedLog).toContainEqual(expect.stringMatching(/^run: chroot \S+ rsync -aHAXS /));
+    const lastProgress = failedLog.map((line) => /^sync-image progress \d+% /.test(line)).lastIndexOf(true);
+    expect(lastProgress).toBeGreaterThanOrEqual(0);
+    expect(failedLog.indexOf('sync-image: exit: signal SIGKILL')).toBeGreaterThan(lastProgress);
+    const installLog = await readFile(join(target, 'var/log/rootcast/install.log'), 'utf8');
+    for (const line of failed?.log ?? []) expect(installLog).toContain(line.slice(0, 500));
     expect(afterKill.at(-1)).toMatchObject({ phase: 'cleanup', status: 'succeeded' });
     expect((await diffTrees(imageRoot, target, notFromImage)).length).toBeGreaterThan(0);
 

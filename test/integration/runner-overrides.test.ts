@@ -70,6 +70,11 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
 
   test('image + identity + all + group + host: template rendered, whiteouts and the opaque directory applied, identity files kept, deployed.json and first boot written', async () => {
     const target = await freshTarget('target-layers');
+    // Swap files the installer made and the kept fstab names: the image has none, and the image pass's --delete must not remove them.
+    const fstab = 'UUID=1234 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n/extra.swap none swap sw 0 0\n';
+    await writeFile(join(target, 'etc/fstab'), fstab);
+    await writeFile(join(target, 'swapfile'), 'the usual swap file\n', { mode: 0o600 });
+    await writeFile(join(target, 'extra.swap'), 'a swap file only the fstab names\n', { mode: 0o600 });
     const before = (await events()).length;
     const result = await deploy(target, ['--no-bootloader']);
     expect([result.status, result.stderr]).toEqual([0, expect.any(String)]);
@@ -91,7 +96,9 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
     expect(await readlink(join(target, 'etc/abs-link'))).toBe('/etc/passwd');
     // What the installed system had and neither image nor layers have is gone; the installer's own identity stays.
     await expect(lstat(join(target, 'usr/bin/rsync'))).rejects.toThrow(/ENOENT/);
-    expect(await read('etc/fstab')).toBe('UUID=1234 / ext4 defaults 0 1\n');
+    expect(await read('etc/fstab')).toBe(fstab);
+    expect(await read('swapfile')).toBe('the usual swap file\n');
+    expect(await read('extra.swap')).toBe('a swap file only the fstab names\n');
     expect(await read('etc/machine-id')).toBe(installerMachineId);
     expect(await read('etc/ssh/ssh_host_ed25519_key')).toBe(installerHostKey);
 
@@ -115,6 +122,23 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
     expect(phases.filter((event) => event.phase === 'identity' && event.status === 'progress' && event.message?.startsWith('warning:')).map((event) => event.message))
       .toEqual([expect.stringMatching(/^warning: the image's fstab mounts \/var, which this machine's fstab \(kept from its installer\) does not/)]);
   }, 180_000);
+
+  test('a template with an unknown variable: the runner names serve\'s file and line and changes nothing (65)', async () => {
+    const broken = join(home.paths.overridesDir, 'host/web07/etc/broken.hbs');
+    await writeFile(broken, 'ok\n{{vars.nope}}\n');
+    try {
+      const target = await freshTarget('target-broken-template');
+      const before = snapshotTree(target);
+      const result = await deploy(target, ['--no-bootloader']);
+      expect(result.status).toBe(65);
+      expect(result.stderr).toContain('rootcast runner: error [INVALID_DATA]: the override layers of web07 have 1 problem');
+      expect(result.stderr).toContain(`\n  ${broken}:2: unknown variable vars.nope\n`);
+      expect(result.stderr).toContain(`hint: on the server ${http}: fix the files named above`);
+      expect(snapshotTree(target)).toEqual(before);
+    } finally {
+      await rm(broken, { force: true });
+    }
+  }, 120_000);
 
   test('a BIOS boot loader for a target that is no disk\'s root file system is refused before anything changes (64)', async () => {
     const target = await freshTarget('target-no-disk');

@@ -62,7 +62,14 @@ describe('rootcast serve (command)', () => {
   test('a bad --rsync-allow is a usage error and writes nothing', async () => {
     const signals = new EventEmitter();
     const serve = runServe(home, ['serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--rsync-allow', 'everyone'], { hosts: [] }, signals);
-    await expect(serve.done).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', exitStatus: 64 });
+    await expect(serve.done).rejects.toMatchObject({ code: 'USAGE', exitStatus: 64 });
+    expect(await readdir(home)).toEqual([]);
+  });
+
+  test('a bad --web-seed-resend-rate is a usage error and writes nothing', async () => {
+    const run = await runInProcess(['--home', home, 'serve', '--http', '127.0.0.1:0', '--rsync', '127.0.0.1:0', '--web-seed-resend-rate', '20mbit']);
+    expect(run.status).toBe(64);
+    expect(run.stderr).toContain('--web-seed-resend-rate "20mbit" is not a number of Mbit/s');
     expect(await readdir(home)).toEqual([]);
   });
 

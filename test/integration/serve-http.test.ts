@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import { issueInstallToken } from '../../src/credentials/issue-token.js';
+import { makeTempHome } from '../helpers/image-builder.js';
+import { startInventoryServe } from '../helpers/inventory-serve.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { buildFixtureStore, rawRequest } from './serve-fixture.js';
 
@@ -292,4 +295,62 @@ describe('install tokens expire', () => {
       await rm(work, { recursive: true, force: true });
     }
   });
+});
+
+// The real serve command on a real inventory (answer files, identity and override layers): what its error bodies say.
+describe('HTTP error bodies name no server path', () => {
+  test('a corrupt manifest, a stray layer, a bad token, an unknown host and route: home-relative names in the body, full paths in the log', async () => {
+    const paths = await makeTempHome('rootcast-serve-paths-');
+    await buildFixtureStore(paths);
+    await writeFile(paths.inventoryFile, [
+      'server: {url: "http://127.0.0.1:8780", answerFileClients: any}',
+      'images:',
+      '  web: {identity: {network: keep}}',
+      'groups:',
+      '  web: {}',
+      'hosts:',
+      '  web07: {mac: "52:54:00:12:34:56", ip: 127.0.0.1, image: web@2, groups: [web]}',
+      '',
+    ].join('\n'));
+    const serve = await startInventoryServe(paths);
+    const get = (path: string, token?: string) => rawRequest(serve.httpPort, 'GET', path, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+    const token = async (): Promise<string> => (await issueInstallToken(paths, 'web07', { now: new Date(), lifetimeMs: 3_600_000, issuedBy: 'test' })).token;
+    const bodies: string[] = [];
+    const refused = async (path: string, status: number, tokenFor?: string): Promise<string> => {
+      const response = await get(path, tokenFor);
+      expect(response.status, path).toBe(status);
+      // The request's own path may be echoed: the client sent it.
+      bodies.push(response.body.replaceAll(path, 'PATH'));
+      return response.body;
+    };
+    try {
+      const manifest = join(paths.imagesDir, 'web', '2', 'manifest.json');
+      const good = await readFile(manifest, 'utf8');
+      await writeFile(manifest, '{"image": "web", "version": 2');
+      for (const path of ['/preseed/web07', '/api/v1/hosts/web07/deploy']) {
+        expect(await refused(path, 409, await token())).toMatch(/web@2's manifest is not valid JSON \(images\/web\/2\/manifest\.json\)/);
+      }
+      await writeFile(manifest, good);
+      await mkdir(join(paths.overridesDir, 'group', 'wbe'), { recursive: true });
+      expect(await refused('/api/v1/hosts/web07/deploy', 409, await token())).toMatch(/^ {2}overrides\/group\/wbe: no group "wbe" in the inventory/m);
+      await refused('/api/v1/hosts/web07/deploy', 403, 'i1-not-a-token');
+      await refused('/api/v1/hosts/web07/deploy', 401);
+      await refused('/preseed/web99', 404);
+      await refused('/no/such/route', 404);
+      await refused('/ks/..%2F..%2Fetc%2Fpasswd', 400);
+      const home = await realpath(paths.home);
+      for (const body of bodies) {
+        expect(body).not.toContain(paths.home);
+        expect(body).not.toContain(home);
+        // No absolute path at all in these: none of them is about a file on the client.
+        expect(body, body).not.toMatch(/(?<![\w.:/])\/[\w.-]+\//);
+      }
+      // serve's own log keeps the paths, with the request id the access line has.
+      expect(serve.log()).toMatch(/^request [0-9a-f]{8}: web@2's manifest is not valid JSON \(\S+\/images\/web\/2\/manifest\.json\)/m);
+      expect(serve.log()).toContain(`${join(paths.overridesDir, 'group', 'wbe')}: no group "wbe"`);
+    } finally {
+      await serve.stop();
+      await rm(paths.home, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

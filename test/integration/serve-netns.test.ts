@@ -1,16 +1,21 @@
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
-import { findProcesses } from '../helpers/runner-harness.js';
+import { ensureDebootstrapRoot, installedRootRecipe } from '../helpers/debootstrap-cache.js';
+import { buildRunnerBundle, findProcesses, runBundle } from '../helpers/runner-harness.js';
 import { createTestNetwork, type CommandOutcome, type TestNetwork } from '../helpers/netns.js';
 import { bundleEntry, type TestBundle } from '../helpers/bundle-entry.js';
 import { buildFixtureStore } from './serve-fixture.js';
+
+const run = promisify(execFile);
 
 // Polls instead of sleeping a fixed time: the tests never depend on how fast the machine is.
 const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, attempts = 100): Promise<T> => {
@@ -38,6 +43,9 @@ describe('rootcast serve in network namespaces', () => {
   let serverIp: string;
   let clientIp: string;
   let outsiderIp: string;
+  let strangerIp: string;
+  let installedRoot: string;
+  let runner: string;
   const fleetFile = () => join(work, 'fleet.json');
   const writeFleet = (fleet: ServeFleet) => writeFile(fleetFile(), JSON.stringify({ ...fleet, answerFileClients: [clientIp, outsiderIp] }));
   const tokens = new Map<string, string>();
@@ -70,10 +78,14 @@ describe('rootcast serve in network namespaces', () => {
     await buildFixtureStore(paths);
     net = await createTestNetwork(4);
     [server, client, outsider, stranger] = net.namespaces as [string, string, string, string];
-    [serverIp, clientIp, outsiderIp] = net.addresses as [string, string, string];
+    [serverIp, clientIp, outsiderIp, strangerIp] = net.addresses as [string, string, string, string];
     await writeFleet({ hosts: [{ name: 'web07', macs: ['52:54:00:12:34:56'], ip: clientIp, imageRef: 'web@stable' }] });
     entry = await bundleEntry(join(import.meta.dirname, 'serve-entry.ts'));
-    serve = net.spawn(server, process.execPath, [entry.file, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`, '--rsync-auth-timeout', '2'], {
+    installedRoot = await ensureDebootstrapRoot(installedRootRecipe);
+    runner = join(work, 'runner.cjs');
+    await buildRunnerBundle(runner);
+    // The stranger is inside "hosts allow" (as any address of an allowed subnet is): the denial-of-service test attacks from there.
+    serve = net.spawn(server, process.execPath, [entry.file, '--home', paths.home, 'serve', '--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`, '--rsync-allow', strangerIp], {
       env: { ...process.env, SERVE_FLEET_FILE: fleetFile() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -81,7 +93,7 @@ describe('rootcast serve in network namespaces', () => {
     serve.stdout?.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
     serve.stderr?.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
     await eventually(async () => (serveOutput.includes('rootcast serve: HTTP on') ? true : serve?.exitCode !== null ? Promise.reject(new Error(serveOutput)) : undefined), 'serve to start');
-  });
+  }, 600_000);
 
   afterAll(async () => {
     if (serve !== undefined && serve.exitCode === null && serve.pid !== undefined) {
@@ -184,48 +196,83 @@ describe('rootcast serve in network namespaces', () => {
     expect((await pull(client, rsyncUser, credential, join(work, 'with-credential'))).exitCode).toBe(0);
   });
 
-  test('one address holding 32 unauthenticated connections blocks nobody else, and its held ones are closed at the deadline', async () => {
-    // The attacker stops at the daemon's greeting, as a client that never answers the password challenge would.
+  test('one allowed address holding 32 connections at the password challenge blocks nobody else: a runner deploy from another address completes', async () => {
+    // The attacker answers the greeting and names a real module, then never answers @RSYNCD: AUTHREQD; every
+    // connection closed (refused or at serve's deadline) is opened again, as a client set on denying deploys would.
     const attack = `
       const net = require('node:net');
-      const results = [];
-      let open = 0;
-      for (let i = 0; i < 32; i += 1) {
-        const socket = net.connect(8873, process.argv[1]);
+      const [server, module] = process.argv.slice(1);
+      const stats = { challenged: 0, refused: 0, closedAtChallenge: 0 };
+      let stopping = false;
+      let announced = false;
+      const hold = () => {
+        const socket = net.connect(8873, server);
         let said = '';
-        open += 1;
-        socket.on('data', (data) => (said += data));
-        socket.on('error', () => undefined);
-        socket.on('close', () => {
-          results.push(said.includes('@ERROR: max connections') ? 'refused' : 'closed');
-          open -= 1;
-          if (open === 0) {
-            console.log(JSON.stringify(results));
-            process.exit();
+        let answered = false;
+        let challenged = false;
+        socket.on('data', (data) => {
+          said += data;
+          if (!answered && said.includes('@RSYNCD: ')) {
+            answered = true;
+            socket.write('@RSYNCD: 31.0\\n' + module + '\\n');
+          }
+          if (!challenged && said.includes('@RSYNCD: AUTHREQD')) {
+            challenged = true;
+            stats.challenged += 1;
+          }
+          if (!announced && stats.challenged >= 4 && stats.refused >= 28) {
+            announced = true;
+            console.log('holding');
           }
         });
-      }
-      console.log('holding');
-      setTimeout(() => { console.log(JSON.stringify(results.concat(Array(open).fill('still-open')))); process.exit(); }, 20000);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          if (said.includes('@ERROR: max connections')) stats.refused += 1;
+          else if (challenged) stats.closedAtChallenge += 1;
+          if (!announced && stats.challenged >= 4 && stats.refused >= 28) {
+            announced = true;
+            console.log('holding');
+          }
+          if (!stopping) setTimeout(hold, challenged ? 50 : 1000);
+        });
+      };
+      for (let i = 0; i < 32; i += 1) hold();
+      process.stdin.on('data', () => {
+        stopping = true;
+        console.log(JSON.stringify(stats));
+        process.exit();
+      });
     `;
-    const attacker = net.spawn(stranger, process.execPath, ['-e', attack, serverIp], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const attacker = net.spawn(stranger, process.execPath, ['-e', attack, serverIp, 'img.web.1'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let said = '';
     attacker.stdout?.on('data', (chunk: Buffer) => (said += chunk.toString()));
     const finished = once(attacker, 'exit');
+    const target = join(work, 'deploy-under-attack');
     try {
-      await eventually(async () => (said.includes('holding') ? true : undefined), 'the attacker to connect');
-      const pulled = await pull(client, 'install.web07', await token('web07', true), join(work, 'under-attack'));
-      expect(pulled.exitCode, pulled.stderr).toBe(0);
+      await eventually(async () => (said.includes('holding') ? true : undefined), 'the attacker to hold its connections', 300);
+      // serve's own count: the attacker's four connections, all waiting at the challenge.
+      expect(JSON.parse(body(await curl(client, '/healthz')))).toMatchObject({ rsyncConnections: 4 });
+      await mkdir(target);
+      await run('cp', ['-a', `${installedRoot}/.`, `${target}/`]);
+      const deployed = await runBundle(runner, ['--target', target, '--server', `http://${serverIp}:8780`, '--host', 'web07', '--work-dir', join(work, 'runner-work'), '--retries', '3', '--no-bootloader'], {
+        target,
+        netns: client,
+        env: { ROOTCAST_TOKEN: await token('web07', true) },
+      }).done;
+      expect([deployed.status, deployed.stderr]).toEqual([0, expect.stringContaining('done succeeded web@1 deployed')]);
+      expect(await readFile(join(target, 'etc', 'motd'), 'utf8')).toBe('web version 1\n');
+      // serve closed held connections at its deadline (the default 10 s), and the attacker had to keep reconnecting.
+      await eventually(async () => (/did not authenticate within 10000 ms; closing its connection/.test(serveOutput) ? true : undefined), 'serve to close a held connection', 300);
+      attacker.stdin?.write('stop\n');
       await finished;
-      const results = JSON.parse(said.trim().split('\n').at(-1) ?? '[]') as string[];
-      // Four slots for that address, each closed by serve when its deadline passed; the other 28 refused at once.
-      expect(results.filter((result) => result === 'refused')).toHaveLength(28);
-      expect(results.filter((result) => result === 'closed')).toHaveLength(4);
-      expect(serveOutput).toMatch(/did not authenticate within 2000 ms; closing its connection/);
+      const stats = JSON.parse(said.trim().split('\n').at(-1) ?? '{}') as { challenged: number; refused: number; closedAtChallenge: number };
+      expect(stats.challenged).toBeGreaterThanOrEqual(4);
+      expect(stats.refused).toBeGreaterThanOrEqual(28);
+      expect(stats.closedAtChallenge).toBeGreaterThanOrEqual(1);
     } finally {
       attacker.kill('SIGKILL');
     }
-  }, 60_000);
+  }, 180_000);
 
   test('SIGHUP picks up a new host: its answer file and its rsync access', async () => {
     expect(status(await curl(outsider, '/ks/web09'))).toBe(404);

@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { issueInstallToken } from '../../src/credentials/issue-token.js';
 import type { HomePaths } from '../../src/home/paths.js';
-import type { DeployInstructions } from '../../src/protocol/deploy-protocol.js';
+import type { DeployInstructions, HostEnrolment } from '../../src/protocol/deploy-protocol.js';
 import { deployInstructionsSchema } from '../../src/runner/instructions-schema.js';
+import { storedEvents } from '../helpers/stored-events.js';
 import { startInventoryServe, type InventoryServe } from '../helpers/inventory-serve.js';
 import { makeOverrideHome, overrideInventory, removeOverrideHome, type OverrideHome } from '../helpers/override-fixture.js';
 
@@ -100,6 +101,52 @@ describe('rootcast serve: a module per host for its override tree', () => {
     expect((await stat(join(paths.home, 'run', 'identity'))).mode & 0o777).toBe(0o700);
   });
 
+  test('host B\'s host credential is refused on A\'s module; B\'s install token and host credential get 403 on A\'s HTTP routes', async () => {
+    const a = await token('web07');
+    const b = await token('web08');
+    await instructions('web07', a);
+    await instructions('web08', b);
+    // web08 enrols as its runner does at the end of its install: its long-term host credential.
+    const enrolled = await fetch(`${http}/api/v1/hosts/web08/credential`, { method: 'POST', headers: { authorization: `Bearer ${b}` } });
+    expect(enrolled.status).toBe(200);
+    const { credential, rsyncUser } = (await enrolled.json()) as HostEnrolment;
+    expect(rsyncUser).toBe('host.web08');
+    // The credential works where it should: web08's own tree, its secret included.
+    expect(await pull(moduleUrl('host.web08', 'ovl.web08'), credential, join(work, 'own'))).toBe(0);
+    expect(await readFile(join(work, 'own/etc/secret'), 'utf8')).toBe('web08 only\n');
+    // On web07's module, as itself or posing as either of web07's users: refused, nothing received.
+    for (const user of ['host.web08', 'host.web07', 'install.web07']) {
+      expect(await pull(moduleUrl(user, 'ovl.web07'), credential, join(work, 'b')), user).toBe(5);
+      expect(lastError).toContain('@ERROR: auth failed on module ovl.web07');
+    }
+    await expect(stat(join(work, 'b/etc'))).rejects.toThrow(/ENOENT/);
+
+    // Over HTTP: web07's deploy instructions (its tree's module and filters), its update instructions, its
+    // credential and its events, with either of web08's credentials: 403, nothing of web07's in the answer.
+    const recordFile = join(paths.stateDir, 'hosts', 'web07', 'record.json');
+    const recordBefore = await readFile(recordFile, 'utf8');
+    const event = JSON.stringify({ v: 1, kind: 'phase', id: 'forged-by-web08', host: 'web07', at: new Date().toISOString(), phase: 'done', status: 'succeeded' });
+    const requests: [string, string, RequestInit][] = [
+      ['GET', 'deploy', {}],
+      ['GET', 'update', {}],
+      ['GET', 'update?ref=web@1&dry=1', {}],
+      ['POST', 'credential', {}],
+      ['GET', 'events', {}],
+      ['POST', 'events', { body: event, headers: { 'content-type': 'application/json' } }],
+    ];
+    for (const bearer of [b, credential]) {
+      for (const [method, path, init] of requests) {
+        const response = await fetch(`${http}/api/v1/hosts/web07/${path}`, { ...init, method, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${bearer}` } });
+        const body = await response.text();
+        expect(response.status, `${method} ${path} with web08's ${bearer === b ? 'install token' : 'host credential'}`).toBe(403);
+        expect(body).toMatch(/^that is not host web07's (install token|host credential)/);
+        expect(body).not.toContain('ovl.web07');
+      }
+    }
+    expect(await readFile(recordFile, 'utf8')).toBe(recordBefore);
+    expect((await storedEvents(paths, 'web07')).map((stored) => stored.id)).not.toContain('forged-by-web08');
+  });
+
   test('an unchanged identity keeps its layer directory; one serve cannot plan is a 409 naming the host and why', async () => {
     const a = await token('web07');
     const first = await instructions('web07', a);
@@ -142,7 +189,9 @@ describe('rootcast serve: a module per host for its override tree', () => {
     expect(refused.status).toBe(409);
     const body = await refused.text();
     expect(body).toContain('the override layers of web07 have 1 problem');
-    expect(body).toContain(`${paths.overridesDir}/host/web07/etc/broken.hbs:2: unknown variable vars.nope`);
+    // Named relative to serve's home: a body names no server path (docs/serve.md).
+    expect(body).toContain('\n  overrides/host/web07/etc/broken.hbs:2: unknown variable vars.nope');
+    expect(body).not.toContain(paths.home);
     // The last good tree is still what the module serves.
     expect(await pull(second.overrides?.url ?? '', a, join(work, 'again'))).toBe(0);
     expect(await readFile(join(work, 'again/etc/motd'), 'utf8')).toBe('edited motd\n');

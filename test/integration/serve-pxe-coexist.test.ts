@@ -1,12 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
-import { addVersion } from '../helpers/image-builder.js';
+import type { HomePaths } from '../../src/home/paths.js';
 import { createTestNetwork, subnetOctet, type TestNetwork } from '../helpers/netns.js';
-import { probeDhcpOffers, pxeInventoryText, runDhclient, spawnServePxe, writeDhcpHook, type ServeInNamespace } from '../helpers/pxe-fixture.js';
+import { makeHomeWithImage, probeDhcpOffers, pxeInventoryText, runDhclient, spawnServePxe, writeDhcpHook, type ServeInNamespace } from '../helpers/pxe-fixture.js';
 import { runBinary } from '../helpers/cli.js';
 
 const prefix = `10.213.${subnetOctet()}`;
@@ -15,10 +14,7 @@ const web01 = '52:54:00:cc:00:01';
 
 /** A home with the `web` image, fake installer files and a PXE inventory. */
 const makeHome = async (work: string, pxe: readonly string[]): Promise<HomePaths> => {
-  const paths = resolveHomePaths({ home: join(work, 'home') });
-  await mkdir(join(work, 'golden', 'etc'), { recursive: true });
-  await writeFile(join(work, 'golden', 'etc', 'motd'), 'golden\n');
-  await addVersion(paths, 'web', join(work, 'golden'));
+  const paths = await makeHomeWithImage(work);
   await writeFile(join(work, 'linux'), 'kernel');
   await writeFile(join(work, 'initrd.gz'), 'initrd');
   await writeFile(paths.inventoryFile, pxeInventoryText({ serverIp, prefix, kernel: join(work, 'linux'), initrd: join(work, 'initrd.gz'), hosts: [{ name: 'web01', mac: web01 }], pxe }), { mode: 0o600 });

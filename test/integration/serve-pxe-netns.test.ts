@@ -76,7 +76,8 @@ describe('serve --pxe in network namespaces: DHCP, TFTP, PXE once', () => {
   test('serve says what each MAC boots next, that TFTP and DHCP run', () => {
     const output = serve?.output() ?? '';
     expect(output).toContain(`${macs.web01} web01: next PXE boot installs debian12 (not deployed yet)`);
-    expect(output).toMatch(/pxe: TFTP on 0\.0\.0\.0:69 from .*\/pxe \(read-only\)/);
+    // Only on the PXE interface's address, not on every address of the machine.
+    expect(output).toMatch(new RegExp(`pxe: TFTP on ${serverIp.replaceAll('.', '\\.')}:69 from .*/pxe \\(read-only\\)`));
     expect(output).toContain(`pxe: dnsmasq serves DHCP on eth0 for ${prefix}.0/24`);
   });
 
@@ -141,6 +142,16 @@ describe('serve --pxe in network namespaces: DHCP, TFTP, PXE once', () => {
     expect(serve?.output()).toContain('tftp: refused "escape"');
   });
 
+  test('TFTP answers on the PXE interface\'s address only: not on another address of the same namespace', async () => {
+    const out = join(work, 'bound');
+    const onInterface = await curl(server, `tftp://${serverIp}/pxelinux.0`, ['--max-time', '20', '-o', `${out}-eth0`]);
+    expect(onInterface.exitCode, onInterface.stderr).toBe(0);
+    expect(await sha256(`${out}-eth0`)).toBe(await sha256('/usr/lib/PXELINUX/pxelinux.0'));
+    const onLoopback = await curl(server, 'tftp://127.0.0.1/pxelinux.0', ['--max-time', '5', '-o', `${out}-lo`]);
+    expect(onLoopback.exitCode).not.toBe(0);
+    await expect(readFile(`${out}-lo`)).rejects.toThrow();
+  });
+
   test('the boot tree over HTTP for iPXE, and nothing outside it', async () => {
     const script = await curl(stranger, `http://${serverIp}:8780/pxe/boot.ipxe`);
     expect(script.stdout).toContain(`chain http://${serverIp}:8780/pxe/ipxe/\${net0/mac:hexhyp}.ipxe`);
@@ -178,5 +189,33 @@ describe('serve --pxe in network namespaces: DHCP, TFTP, PXE once', () => {
     const again = await runBinary(['--home', paths.home, 'pxe', 'reinstall', 'web01']);
     expect(again.status, again.stderr).toBe(0);
     expect(await treeFile(`pxelinux.cfg/01-${macs.web01.replaceAll(':', '-')}`)).toContain('KERNEL installers/debian12/linux');
+  });
+
+  test('a reload that fails (a MAC in two hosts) keeps serving the previous PXE configuration and says so', async () => {
+    const good = await readFile(paths.inventoryFile, 'utf8');
+    const bad = good.replace(`mac: "${macs.web02}"`, `mac: "${macs.web01}"`);
+    expect(bad).not.toBe(good);
+    try {
+      await writeFile(paths.inventoryFile, bad);
+      const from = serve?.output().length ?? 0;
+      serve?.signal('SIGHUP');
+      await serve?.waitFor(/pxe: reload failed, still serving the previous PXE configuration/, 'the refused reload', 30_000, from);
+      const said = serve?.output().slice(from) ?? '';
+      expect(said).toContain(`${macs.web01} (host web02) is also the MAC of web01`);
+      expect(said).toContain('fix the inventory, then send SIGHUP again');
+      expect(said).not.toContain('not serving PXE');
+      // The previous dnsmasq still leases web02 its reservation; TFTP still serves its entry.
+      const hook = await writeDhcpHook(work, 'after-reload');
+      const run = await runUdhcpc(net, web02, hook.script, 0);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect((await hook.read())['ip']).toBe(`${prefix}.51`);
+      const entry = await curl(web02, `tftp://${serverIp}/pxelinux.cfg/01-${macs.web02.replaceAll(':', '-')}`);
+      expect(entry.stdout).toContain('preseed/web02');
+    } finally {
+      await writeFile(paths.inventoryFile, good);
+      const from = serve?.output().length ?? 0;
+      serve?.signal('SIGHUP');
+      await serve?.waitFor(/pxe: dnsmasq serves DHCP/, 'the good reload', 30_000, from);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveHomePaths, type HomePaths } from '../../src/home/paths.js';
 import type { ImageManifest } from '../../src/image/manifest.js';
 import type { DeployInstructions } from '../../src/protocol/deploy-protocol.js';
+import type { UpdateInstructions } from '../../src/protocol/update-protocol.js';
 import type { ServeFleet } from '../../src/server/serve-fleet.js';
 import { minimalManifest } from '../helpers/image-builder.js';
 import { createTestNetwork, type CommandOutcome, type TestNetwork } from '../helpers/netns.js';
@@ -18,6 +19,8 @@ const sha256 = (data: Buffer): string => createHash('sha256').update(data).diges
  * serve's swarm infrastructure with real aria2c clients, each in its own network namespace, the server's link
  * shaped to 40 Mbit/s so the clients have to trade pieces: the payload built on first use, the per-host torrent,
  * the web seed with Range, the tracker, a client killed midway, the tracker unreachable, a corrupt web seed.
+ * The web seed is paced (--web-seed-resend-rate): every download here goes through the paced path and must
+ * still be exact (how much pacing saves is bench:fanout's to measure, not a test's).
  */
 describe('the BitTorrent swarm of serve (network namespaces, real aria2c)', () => {
   let work: string;
@@ -62,7 +65,7 @@ describe('the BitTorrent swarm of serve (network namespaces, real aria2c)', () =
     await writeFile(join(work, 'fleet.json'), JSON.stringify(fleet));
     // The tracker on an address of its own, so it can go down while the web seed stays up.
     tracker = await net.extraAddress(serverNs, 200);
-    serve = await startNamespacedServe(net, serverNs, paths.home, join(work, 'fleet.json'), ['--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`, '--tracker', `${tracker.address}:8781`]);
+    serve = await startNamespacedServe(net, serverNs, paths.home, join(work, 'fleet.json'), ['--http', `${serverIp}:8780`, '--rsync', `${serverIp}:8873`, '--tracker', `${tracker.address}:8781`, '--web-seed-resend-rate', '20']);
     await net.shape(serverNs, 40);
     for (const host of [...clients, 'db01']) {
       const answer = await curl(host === 'db01' ? (net.namespaces[clients.length + 1] ?? '') : nsOf(host), `/ks/${host}`);
@@ -138,8 +141,11 @@ describe('the BitTorrent swarm of serve (network namespaces, real aria2c)', () =
     await expect(stat(`${partial}.aria2`)).resolves.toBeDefined();
     const copies = ((await net.txBytes(serverNs)) - before) / payloadBytes;
     expect(copies).toBeLessThan(3.5);
-    const health = JSON.parse(body(await curl(nsOf('web01'), '/healthz'))) as { swarms: { infoHash: string; downloaded: number }[] };
-    expect(health.swarms).toEqual([expect.objectContaining({ infoHash: (await manifest()).payload?.infoHash, downloaded: 4 })]);
+    const healthz = body(await curl(nsOf('web01'), '/healthz'));
+    const health = JSON.parse(healthz) as { swarms: { payload: string | null; downloaded: number }[] };
+    expect(health.swarms).toEqual([{ payload: 'web@1', complete: expect.any(Number), incomplete: expect.any(Number), downloaded: 4 }]);
+    // Unauthenticated: no info hash (with it, anyone could handshake with an installing host and take the payload).
+    expect(healthz).not.toContain((await manifest()).payload?.infoHash ?? 'no info hash');
     for (const host of hosts) expect(serve?.output(), host).toContain(`tracker: ${host} (${net.addresses[clients.indexOf(host as (typeof clients)[number]) + 1]}) started web@1`);
   });
 
@@ -154,6 +160,44 @@ describe('the BitTorrent swarm of serve (network namespaces, real aria2c)', () =
     }
     expect(sha256(await readFile(join(work, 'dl', 'web06', 'web@1.tar.zst')))).toBe((await manifest()).payload?.sha256);
     expect(serve?.output()).not.toContain('tracker: web06');
+  });
+
+  test('the tracker stopped midway: every client already downloading completes from the web seed, with the right digest', async () => {
+    const hosts = ['web02', 'web03', 'web04'];
+    const dir = (host: string): string => join(work, 'dl-midway', host);
+    const started = await Promise.all(hosts.map(async (host) => ({ host, client: startAria2(net, nsOf(host), { torrent: await fetchTorrent(host), dir: dir(host), token: tokens.get(host) ?? '', seedSeconds: 0, extra: ['--bt-tracker-connect-timeout=5', '--bt-tracker-timeout=5'] }) })));
+    let stillDownloading: string[] = [];
+    try {
+      // Down once every client holds part of the payload.
+      await eventually(async () => {
+        const sizes = await Promise.all(hosts.map(async (host) => (await stat(join(dir(host), 'web@1.tar.zst')).catch(() => undefined))?.size ?? 0));
+        return sizes.every((size) => size > 0) || undefined;
+      }, 'every client to start downloading', 600, 20);
+      await tracker.down();
+      // aria2c keeps its control file until the download is complete: these were cut off midway.
+      stillDownloading = (await Promise.all(hosts.map(async (host) => ((await stat(join(dir(host), 'web@1.tar.zst.aria2')).catch(() => undefined)) === undefined ? [] : [host])))).flat();
+      const results = await Promise.all(started.map(async ({ host, client }) => ({ host, ...(await client.done) })));
+      for (const result of results) expect(result.exitCode, `${result.host}: ${result.output}`).toBe(0);
+    } finally {
+      for (const { client } of started) client.process.kill('SIGTERM');
+      await tracker.up();
+    }
+    expect(stillDownloading.length).toBeGreaterThan(0);
+    for (const host of hosts) expect(sha256(await readFile(join(dir(host), 'web@1.tar.zst'))), host).toBe((await manifest()).payload?.sha256);
+  });
+
+  test('update instructions never carry a torrent transport: a host set to torrent updates by rsync', async () => {
+    const deploy = JSON.parse(body(await curl(nsOf('web03'), '/api/v1/hosts/web03/deploy', bearer('web03')))) as DeployInstructions;
+    expect(deploy.transport?.payload?.file).toBe('web@1.tar.zst');
+    const enrolled = await curl(nsOf('web03'), '/api/v1/hosts/web03/credential', ['-X', 'POST', ...bearer('web03')]);
+    expect(status(enrolled), body(enrolled)).toBe(200);
+    const { credential } = JSON.parse(body(enrolled)) as { credential: string };
+    const update = await curl(nsOf('web03'), '/api/v1/hosts/web03/update?dry=1', ['-H', `Authorization: Bearer ${credential}`]);
+    expect(status(update), body(update)).toBe(200);
+    const instructions = JSON.parse(body(update)) as UpdateInstructions;
+    expect(instructions.ref).toBe('web@1');
+    expect(instructions).not.toHaveProperty('transport');
+    expect(body(update)).not.toContain('.torrent');
   });
 
   test('a web seed serving corrupt bytes: aria2 rejects those pieces and completes from a peer that has them', async () => {

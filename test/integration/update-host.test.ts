@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deployedVersions } from '../../src/image/host-state.js';
+import { readVersionHolders } from '../../src/image/host-state.js';
 import type { HostOverridesRequest } from '../../src/overrides/host-overrides.js';
 import { deployedStateSchema } from '../../src/protocol/deployed-state.js';
 import { readHostRecord, writeHostRecord } from '../../src/state/host-record-store.js';
+import { readHostStatus } from '../../src/state/event-read.js';
 import { hostRecordColumns, hostRecordRows } from '../../src/state/present.js';
 import { compareTrees } from '../helpers/fidelity-tree.js';
 import { addVersion } from '../helpers/image-builder.js';
@@ -241,7 +242,10 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     expect(hostRecordRows(record).find(([label]) => label === 'last')?.[1]).toMatch(/succeeded update of web@2 \(from web@1\).*reboot needed/);
     expect(hostRecordColumns(record)).toEqual(['web@2 (reboot needed)', 'succeeded update of web@2']);
     // The rollback target stays protected from prune/rm.
-    expect([...(await deployedVersions(home.paths, 'web')).keys()].sort()).toEqual([1, 2]);
+    expect(Object.fromEntries(await readVersionHolders(home.paths, 'web'))).toEqual({
+      1: { deployed: [], deploying: [], rollback: ['web07'] },
+      2: { deployed: ['web07'], deploying: [], rollback: [] },
+    });
     // (A fresh host made for the comparison reports as web07 too: the record is checked before.)
     await equalsFresh(hostRoot, 'web@2');
 
@@ -358,6 +362,28 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
     await equalsFresh(root, 'web@2', ignored);
   };
 
+  test('an update reports rsync\'s progress while its passes run, so the dashboard sees it updating, not stalled', async () => {
+    const root = await fresh('web@1', 'progress');
+    // By sequence number: older installs' logs drop out as this host's installs pass the retention (10).
+    const lastSeq = (await serve.allEvents('web07')).at(-1)?.seq ?? 0;
+    // web@2 brings 8 MiB: at 2 MiB/s the image pass takes seconds, long enough for several readings.
+    const outcome = await runUpdate(['--target-root', root, '--image', 'web@2', '--bwlimit', '2048']);
+    expect(outcome.status, outcome.stderr).toBe(0);
+    const stored = (await serve.allEvents('web07')).filter((event) => event.seq > lastSeq);
+    expect(stored[0]).toMatchObject({ kind: 'runner-started', via: 'update', message: 'web@1 → web@2' });
+    const steps = stored.map((event) => (event.kind === 'phase' ? `${event.phase} ${event.status}` : event.kind));
+    expect(steps.filter((step) => !step.endsWith(' progress'))).toEqual(['runner-started', 'sync-image started', 'sync-image succeeded', 'overrides started', 'overrides succeeded', 'done succeeded']);
+    const readings = stored.filter((event) => event.kind === 'phase' && event.phase === 'sync-image' && event.status === 'progress' && event.bytes !== undefined);
+    expect(readings.length).toBeGreaterThanOrEqual(2);
+    const bytes = readings.map((event) => (event.kind === 'phase' ? (event.bytes ?? 0) : 0));
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(bytes.at(-1)).toBeGreaterThan(1024 * 1024);
+    expect(readings.every((event) => event.kind === 'phase' && event.percent !== undefined && event.rate !== undefined)).toBe(true);
+    // Progress moves the install's last-event time: the state files saw an update in progress, then done.
+    expect(new Set(stored.map((event) => event.install)).size).toBe(1);
+    expect((await readHostStatus(home.paths, 'web07')).installs[0]).toMatchObject({ via: 'update', state: 'done' });
+  }, 120_000);
+
   test('an update killed midway is finished by the next run (marker, leftover .~tmp~ swept)', async () => {
     const root = await fresh('web@1', 'killed');
     await killMidway(root);
@@ -440,6 +466,13 @@ describe('rootcast update on a host (directory root, real serve and rsync daemon
       expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
       expect((JSON.parse(readFileSync(join(root, 'etc/rootcast/update-in-progress'), 'utf8')) as { ref: string }).ref).toBe('web@2');
       expect((await readHostRecord(home.paths, 'web07')).last).toMatchObject({ result: 'failed', ref: 'web@2' });
+      // The failed event carries the update's last lines: its rsync command, then what rsync said (logged before the event).
+      const failed = (await serve.events('web07')).filter((event) => event.status === 'failed').at(-1);
+      expect(failed).toMatchObject({ phase: 'sync-image', message: expect.stringContaining('ran out of space') });
+      const failedLog = (failed?.log ?? []).map((line) => line.replace(/^\S+ /, ''));
+      expect(failedLog).toContainEqual(expect.stringMatching(/^run: rsync -aHAXS /));
+      expect(failedLog).toContainEqual(expect.stringMatching(/^sync-image: stderr: .*No space left on device/));
+      expect(failedLog.at(-1)).toMatch(/^sync-image: stderr: /);
       execFileSync('mount', ['-o', `remount,size=${kib(nodeBytes + 64 * 1024 * 1024)}`, small]);
       const rerun = await runUpdate(['--target-root', root, '--json']);
       expect(rerun.status, rerun.stderr).toBe(0);

@@ -10,7 +10,7 @@ import { execProcess } from '../../src/sys/exec.js';
 import { ensureDebootstrapRoot } from '../helpers/debootstrap-cache.js';
 import { addVersion, makeTempHome, removeHome } from '../helpers/image-builder.js';
 import { buildInstalledDisk } from '../helpers/installed-disk.js';
-import { diskBootArgs, startQemu } from '../helpers/qemu.js';
+import { diskBootArgs, guestForwardToLoopback, startQemu } from '../helpers/qemu.js';
 import { startInventoryServe, type InventoryServe } from '../helpers/inventory-serve.js';
 import { buildRunnerBundle } from '../helpers/runner-harness.js';
 import { storedEvents } from '../helpers/stored-events.js';
@@ -21,7 +21,7 @@ import { putFile as put } from '../helpers/put-file.js';
 const slow = process.env.ROOTCAST_SLOW === '1';
 const bootTimeoutMs = 5 * 60_000;
 const deployTimeoutMs = 15 * 60_000;
-/** The address the VMs reach serve at: QEMU's user network forwards it (guestfwd) to serve on loopback, and nothing else leaves. */
+/** The address the VMs reach serve at: QEMU's user network forwards each connection to it (guestfwd) to serve on loopback, and nothing else leaves. */
 const serveInGuest = { address: '10.0.2.100', port: 80 };
 const hosts = {
   'clone-a': { mac: '52:54:00:12:34:56', ip: '10.0.2.15' },
@@ -129,7 +129,7 @@ describe.skipIf(!slow)('clones boot as themselves: the runner deploys an image w
           serialLog: join(work, `${name}.serial.log`),
           serialSocket,
           args: diskBootArgs(image, 'bios'),
-          nic: ['-nic', `user,model=virtio-net-pci,mac=${hosts[name].mac},restrict=on,guestfwd=tcp:${serveInGuest.address}:${serveInGuest.port}-tcp:127.0.0.1:${httpPort}`],
+          nic: ['-nic', `user,model=virtio-net-pci,mac=${hosts[name].mac},restrict=on,${guestForwardToLoopback(serveInGuest, httpPort)}`],
         });
         try {
           const { loginHost, prompt, elapsedMs, shell, out } = await logInAsRoot(vm, serialSocket, bootTimeoutMs);
@@ -160,6 +160,16 @@ describe.skipIf(!slow)('clones boot as themselves: the runner deploys an image w
             expect(booted, `no booted event from ${name}\n${(await shell.run('journalctl -u rootcast-firstboot --no-pager | tail -20')).output}`).toBe(true);
             const event = (await storedEvents(paths, name)).find((stored) => stored.kind === 'booted');
             expect(event?.kind === 'booted' ? event.message : '').toBe(`kernel ${goldenKernel}`);
+            // The script disables its unit right after serve took the report, then exits: wait (bounded) for both.
+            const unitState = async (): Promise<string> =>
+              `${(await shell.run('systemctl is-enabled rootcast-firstboot.service')).output.trim()} ${(await shell.run('systemctl is-active rootcast-firstboot.service')).output.trim()}`;
+            let state = await unitState();
+            for (let tries = 0; tries < 30 && state !== 'disabled inactive'; tries += 1) {
+              await sleep(2000);
+              state = await unitState();
+            }
+            expect(state, `rootcast-firstboot.service is not disabled and finished\n${(await shell.run('journalctl -u rootcast-firstboot --no-pager | tail -20')).output}`).toBe('disabled inactive');
+            expect((await shell.run('test -e /etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service')).exitCode).toBe(1);
             console.info(`clone-boot ${name}: booted, logged in, checked, booted event stored in ${seconds(started)}`);
             return { loginHost, machineId, hostKey };
           } finally {

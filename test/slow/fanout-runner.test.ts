@@ -17,6 +17,7 @@ import { ensureDebootstrapRoot, imageRootRecipe, torrentInstalledRootRecipe } fr
 import { minimalManifest } from '../helpers/image-builder.js';
 import { createTestNetwork, type TestNetwork } from '../helpers/netns.js';
 import { diffTrees } from '../helpers/runner-harness.js';
+import { storedPhaseEvents } from '../helpers/stored-events.js';
 import { eventually, startNamespacedServe, type NamespacedServe } from '../helpers/swarm.js';
 
 const run = promisify(execFile);
@@ -45,6 +46,7 @@ describe.skipIf(!slow)('BitTorrent installs with the real runner (slow tier)', (
   let net: TestNetwork;
   let serve: NamespacedServe | undefined;
   let imageRoot: string;
+  let payloadBytes = 0;
   let serverIp: string;
   const tokens = new Map<string, string>();
   const nsOf = (host: string): string => net.namespaces[hosts.indexOf(host as (typeof hosts)[number]) + 1] ?? '';
@@ -75,7 +77,8 @@ describe.skipIf(!slow)('BitTorrent installs with the real runner (slow tier)', (
     imageRoot = layout.versionRoot('web', 1);
     const imageBytes = Number((await run('du', ['-sb', imageRoot])).stdout.split('\t')[0]);
     await writeFile(layout.manifestFile('web', 1), JSON.stringify(minimalManifest('web', 1, { sizeBytes: imageBytes })));
-    await applyPublish(paths, await planPublish(paths, 'web@1'), { exec: execProcess });
+    const published = await applyPublish(paths, await planPublish(paths, 'web@1'), { exec: execProcess });
+    payloadBytes = published.kind === 'planned' ? 0 : published.record.bytes;
     for (const host of hosts) {
       await mkdir(join(work, 'targets'), { recursive: true });
       await run('cp', ['-a', installed, targetOf(host)]);
@@ -117,6 +120,10 @@ describe.skipIf(!slow)('BitTorrent installs with the real runner (slow tier)', (
       expect(moved, message).toBeLessThan(1024);
       expect(await diffTrees(imageRoot, targetOf(host), notFromImage), host).toEqual([]);
       expect(await readFile(join(targetOf(host), 'etc', 'fstab'), 'utf8')).toBe(`# ${host}'s own fstab\n`);
+      // The same facts as fields of the stored event: the web seed's share plus the finish from the server, the rest from peers.
+      const synced = (await storedPhaseEvents(paths, host)).find((event) => event.phase === 'sync-image' && event.status === 'succeeded');
+      expect(synced?.transfer?.transport, host).toBe('torrent');
+      expect((synced?.transfer?.serverBytes ?? 0) + (synced?.transfer?.peerBytes ?? 0), host).toBeGreaterThanOrEqual(payloadBytes);
     }
     expect(await victim?.done).toBeNull();
     for (const host of hosts) expect(serve?.output(), host).toMatch(new RegExp(`tracker: ${host} \\(\\S+\\) started web@1`));

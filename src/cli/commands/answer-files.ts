@@ -80,12 +80,12 @@ const planTargets = async (files: readonly RenderedAnswerFile[], out: string | u
   const outIsDir = await isDirectory(out);
   if (group || outIsDir === true) {
     if (outIsDir !== true) {
-      throw new RootcastError('INVALID_ARGUMENT', `output directory ${out} does not exist`, { hint: `create it (mkdir -p ${out}) or choose another --out` });
+      throw new RootcastError('USAGE', `output directory ${out} does not exist`, { hint: `create it (mkdir -p ${out}) or choose another --out` });
     }
     return files.map((file) => join(out, file.fileName));
   }
   if ((await isDirectory(dirname(out))) !== true) {
-    throw new RootcastError('INVALID_ARGUMENT', `cannot write ${out}: directory ${dirname(out)} does not exist`, {
+    throw new RootcastError('USAGE', `cannot write ${out}: directory ${dirname(out)} does not exist`, {
       hint: `create it (mkdir -p ${dirname(out)}) or choose another --out`,
     });
   }
@@ -138,7 +138,7 @@ const dialectFor = (assets: AnswerAssets, distro: string | undefined): Kickstart
   const dialect = assets.catalog.get(distro)?.kickstartDialect;
   if (dialect === undefined) {
     const known = distroIdsFor(assets.catalog, 'kickstart');
-    throw new RootcastError('INVALID_ARGUMENT', `unknown kickstart distro "${distro}"`, { hint: `use one of: ${known.join(', ')}` });
+    throw new RootcastError('USAGE', `--distro "${distro}" is not a kickstart distro; use one of: ${known.join(', ')}`);
   }
   return dialect;
 };
@@ -151,7 +151,7 @@ const check = async (file: string, distro: string | undefined, ctx: CommandConte
       ? await (seed.readStdin ?? readProcessStdin)()
       : await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT') throw new RootcastError('NOT_FOUND', `kickstart file ${file} does not exist`);
-          const code = error.code === 'EACCES' || error.code === 'EPERM' ? 'PERMISSION' : 'INVALID_ARGUMENT';
+          const code = error.code === 'EACCES' || error.code === 'EPERM' ? 'PERMISSION' : 'USAGE';
           throw new RootcastError(code, `cannot read kickstart file ${file}: ${error.message}`);
         });
   const problems = checkKickstart(text, dialect);

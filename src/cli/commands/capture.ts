@@ -8,6 +8,7 @@ import { defaultSettleRepulls, parseSettleRepulls } from '../../capture/settle.j
 import { formatCapturePlan, formatCaptureSummary, formatCaptureWarnings, formatSecretWarnings } from '../../capture/summary.js';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { assertImageName } from '../../image/name.js';
+import { checkOptionValue } from '../../inventory/arguments.js';
 import { buildContext, type ContextSeed } from '../context.js';
 import { printResult } from '../output.js';
 
@@ -57,8 +58,10 @@ export const registerCaptureCommand = (program: Command, seed: ContextSeed): voi
     .option('--settle <n>', 'after the pull, re-pull files that changed while it read them, up to N times (0: off; docs/capture.md)', String(defaultSettleRepulls))
     .option('--dry-run', 'inspect the source and print the plan with every command it would run; change nothing')
     .action(async (spec, options, command) => {
+      // A capture half-written into staging would be left behind: it finishes (or fails) on its own.
+      seed.closedOutput?.outlive();
       const ctx = buildContext(command, seed);
-      const image = assertImageName(options.image);
+      const image = checkOptionValue('--image', () => assertImageName(options.image));
       const source = chooseSource(spec, options.fromDir);
       const settleRepulls = parseSettleRepulls(options.settle);
       const fileExcludes = options.excludeFile === undefined ? [] : await readExcludeFile(options.excludeFile);

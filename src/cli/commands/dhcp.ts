@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { applyInventoryEdit } from '../../inventory/apply-edit.js';
-import { parseHostSpec } from '../../inventory/arguments.js';
+import { checkOptionValue, parseHostSpec } from '../../inventory/arguments.js';
 import { formatWarnings, issueJson } from '../../inventory/present.js';
 import { planDhcpConfig } from '../../pxe/dhcp-plan.js';
 import { parseLeases } from '../../pxe/leases.js';
@@ -18,7 +18,7 @@ type DhcpFormat = (typeof formats)[number];
 
 const parseFormat = (text: string): DhcpFormat => {
   const format = formats.find((candidate) => candidate === text);
-  if (format === undefined) throw new RootcastError('INVALID_ARGUMENT', `--format ${text}: not one of ${formats.join(', ')}`);
+  if (format === undefined) throw new RootcastError('USAGE', `--format "${text}" is not one of ${formats.join(', ')}`);
   return format;
 };
 
@@ -30,15 +30,16 @@ export const registerDhcpCommands = (program: Command, seed: ContextSeed): void 
     .command('config')
     .description('print a DHCP server config from the inventory: pool, reservations, next-server, boot file per client architecture, the image server option')
     .requiredOption('--format <format>', `isc (dhcpd.conf), dnsmasq or kea (kea-dhcp4 JSON)`)
-    .option('--proxy', 'proxy-DHCP: boot information only, beside the site\'s DHCP server (dnsmasq only)')
+    .option('--proxy', 'proxy-DHCP: boot information only, beside the site\'s DHCP server (dnsmasq only: ISC dhcpd and Kea cannot be proxy-DHCP servers)')
     .option('--interface <name>', 'the interface the server listens on (default: pxe.interface)')
     .action(async (options, command) => {
       const ctx = buildContext(command, seed);
       const format = parseFormat(options.format);
       const proxy = options.proxy === true;
       if (proxy && format !== 'dnsmasq') {
-        throw new RootcastError('INVALID_ARGUMENT', `--proxy works with --format dnsmasq only: ISC dhcpd and Kea have no proxy-DHCP mode`, {
-          hint: `use "--format ${format}" without --proxy for a config that hands out addresses and boot files, or "--format dnsmasq --proxy" to run beside the site's server`,
+        // Checked against the real daemons: given boot information but no pool, neither offers anything (dhcpd: "no free leases").
+        throw new RootcastError('USAGE', `--proxy works with --format dnsmasq only: ${format === 'isc' ? 'ISC dhcpd' : 'Kea'} cannot be a proxy-DHCP server: it answers a PXE client only with an address lease and has no PXE boot service on port 4011, so it cannot add boot information beside another DHCP server`, {
+          hint: `to leave the site's DHCP server as it is, run "rootcast serve --pxe" with pxe.mode: proxy (or "rootcast dhcp config --format dnsmasq --proxy" for a dnsmasq of your own); if that server is ${format === 'isc' ? 'ISC dhcpd' : 'Kea'} and you may change it, "--format ${format}" without --proxy prints the classes, next-server and reservations to merge into its config`,
         });
       }
       const inputs = await readPxeInputs(ctx.paths);
@@ -55,7 +56,7 @@ export const registerDhcpCommands = (program: Command, seed: ContextSeed): void 
     .option('--dry-run', 'print the MACs that would be written; change nothing')
     .action(async (options, command) => {
       const ctx = buildContext(command, seed);
-      const only = options.hosts === undefined ? undefined : parseHostSpec(options.hosts);
+      const only = options.hosts === undefined ? undefined : checkOptionValue('--hosts', () => parseHostSpec(options.hosts ?? ''));
       let text: string;
       try {
         text = await readFile(options.leases, 'utf8');

@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { applyInventoryEdit } from '../../inventory/apply-edit.js';
 import { fleetEditWarnings } from '../../fleet-check/full-check.js';
-import { parseHostSpec } from '../../inventory/arguments.js';
+import { checkEntityArgument, checkImageArgument, parseHostSpec } from '../../inventory/arguments.js';
 import { parseHostAddRequest, planHostAdd, type PlannedHost } from '../../inventory/host-add.js';
 import { planHostRemove } from '../../inventory/host-remove.js';
 import { parseHostSetRequest, planHostSet } from '../../inventory/host-set.js';
@@ -123,6 +123,9 @@ export const registerHostCommands = (program: Command, seed: ContextSeed): void 
     .option('--image <image>', 'only hosts whose effective image is this name or reference')
     .action(async (options, command) => {
       const ctx = buildContext(command, seed);
+      // A filter no entry could match (a typo'd name) is a usage error, not an empty list.
+      if (options.group !== undefined) checkEntityArgument('group', options.group, '--group');
+      if (options.image !== undefined) checkImageArgument(options.image);
       const loaded = await loadInventory(ctx.paths);
       const hosts = resolveHosts(loaded.validation.inventory).filter(
         (entry) =>

@@ -43,7 +43,7 @@ const checkStarter = async (text: string, url: string): Promise<void> => {
   const answerProblems = errors.length > 0 || inventory.server === undefined ? [] : hostAnswerProblems(resolveHost(inventory, probe), input, inventory.server.url);
   const problems = [...errors, ...answerProblems.filter((issue) => issue.severity === 'error' && issue.path[0] === 'server')];
   if (problems.length > 0) {
-    throw new RootcastError('INVALID_ARGUMENT', `--server-url ${JSON.stringify(url)} is not a URL installing hosts can use`, {
+    throw new RootcastError('USAGE', `--server-url ${JSON.stringify(url)} is not a URL installing hosts can use`, {
       details: problems.map((issue) => formatIssue({ severity: issue.severity, path: issue.path, message: issue.message })),
       hint: 'write it like http://10.0.0.1:8780 (http or https, an address or DNS name, an optional port)',
     });

@@ -70,9 +70,9 @@ export const registerLogsCommand = (program: Command, seed: StatusSeed): void =>
     .action(async (host, options, command) => {
       const ctx = buildContext(command, seed);
       const problem = hostNameProblem(host);
-      if (problem !== undefined) throw new RootcastError('INVALID_ARGUMENT', problem);
+      if (problem !== undefined) throw new RootcastError('USAGE', problem);
       if (options.install !== undefined && !/^[1-9]\d{0,14}$/.test(options.install)) {
-        throw new RootcastError('INVALID_ARGUMENT', `--install "${options.install}" is not an install number (1, 2, ...)`);
+        throw new RootcastError('USAGE', `--install "${options.install}" is not an install number (1, 2, ...)`);
       }
       const segments = await listEventSegments(ctx.paths, host);
       if (segments.length === 0) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RootcastError, isRootcastError } from '../../errors/rootcast-error.js';
 import { resolveImageRef, type ResolvedVersion } from '../../image/versions.js';
 import { loadInventory } from '../../inventory/load.js';
+import { hostNameProblem } from '../../inventory/names.js';
 import { resolveHosts, type ResolvedHost } from '../../inventory/resolve.js';
 import type { Inventory } from '../../inventory/types.js';
 import { describeExplanation, explainPath, explanationJson, imageAtPath, normaliseTreePath } from '../../overrides/explain.js';
@@ -67,6 +68,8 @@ export const registerOverrideCommands = (program: Command, seed: ContextSeed): v
       const ctx = buildContext(command, seed);
       if (options.out !== undefined && options.diff !== undefined) throw new RootcastError('USAGE', 'render takes --out DIR or --diff HOST2, not both');
       if (options.dryRun === true && options.out === undefined) throw new RootcastError('USAGE', '--dry-run goes with --out DIR (a listing writes nothing anyway)');
+      const otherProblem = options.diff === undefined ? undefined : hostNameProblem(options.diff);
+      if (otherProblem !== undefined) throw new RootcastError('USAGE', `--diff: ${otherProblem}`);
       await withIdentityScratch(async (identityDir) => {
         const overrides = await loadOverrides(ctx, name, identityDir);
         if (options.diff !== undefined) {

@@ -27,7 +27,7 @@ interface FleetOptions {
 
 const wholeNumber = (option: string, text: string, min: number, max: number): number => {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new RootcastError('INVALID_ARGUMENT', `${option} "${text}" is not a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new RootcastError('USAGE', `${option} "${text}" is not a whole number from ${min} to ${max}`);
   return value;
 };
 
@@ -85,7 +85,7 @@ interface PushFlags {
 
 /** A path on the hosts: a relative one would mean each SSH session's working directory (and another lock name). */
 const absoluteTargetRoot = (root: string): string => {
-  if (!root.startsWith('/')) throw new RootcastError('INVALID_ARGUMENT', `--target-root "${root}" is not an absolute path`, { hint: 'name the root on the hosts from /, e.g. /srv/hosts/{host}' });
+  if (!root.startsWith('/')) throw new RootcastError('USAGE', `--target-root "${root}" is not an absolute path`, { hint: 'name the root on the hosts from /, e.g. /srv/hosts/{host}' });
   return root;
 };
 
@@ -114,6 +114,8 @@ export const registerPushCommands = (program: Command, seed: ContextSeed): void 
     .option('--no-bootloader', 'do not rebuild initramfs and boot loader configuration after a kernel change')
     .option('--reboot', 'hosts reboot when their update needs it');
   addFleetOptions(push as unknown as PlainCommand).action(async (specs: string[], options: FleetOptions & PushFlags, command: PlainCommand) => {
+    // Hosts mid-update are waited for and reported to serve, whoever reads push's lines.
+    seed.closedOutput?.outlive();
     const ctx = buildContext(command, seed);
     await runFleetCommand(ctx, specs, settingsOf('push', options, options), options, options.dryRun === true);
   });

@@ -8,7 +8,7 @@ import { buildContext, type CommandContext, type ContextSeed } from '../context.
 import { printResult } from '../output.js';
 import { dryRunNote, formatTable } from '../../text/format.js';
 import { readPxeInputs } from './pxe-inputs.js';
-import { planSync, readPxeStatus, syncBootTree } from './pxe-sync.js';
+import { foreignWarning, incompleteTreeError, planStatus, planSync, readPxeStatus, syncBootTree } from './pxe-sync.js';
 
 const warnAll = (ctx: CommandContext, warnings: readonly string[]): void => {
   for (const warning of warnings) ctx.stderr.write(`rootcast: warning: ${warning}\n`);
@@ -17,7 +17,7 @@ const warnAll = (ctx: CommandContext, warnings: readonly string[]): void => {
 /** `pxe localboot|reinstall HOST`: stores the choice, then rewrites that host's entries. */
 const switchHost = async (ctx: CommandContext, host: string, next: PxeBootChoice['next'], dryRun: boolean): Promise<void> => {
   const problem = hostNameProblem(host);
-  if (problem !== undefined) throw new RootcastError('INVALID_ARGUMENT', problem);
+  if (problem !== undefined) throw new RootcastError('USAGE', problem);
   const name = host;
   const before = await readPxeInputs(ctx.paths);
   const resolved = before.resolved.find((candidate) => candidate.name === name);
@@ -45,7 +45,7 @@ export const registerPxeCommands = (program: Command, seed: ContextSeed): void =
 
   pxe
     .command('sync')
-    .description('build <home>/pxe from the installed boot packages, the installers in pxe.installers and the inventory')
+    .description('build <home>/pxe from the installed boot packages, the installers in pxe.installers and the inventory; writes all it can, then exits 66/69 naming any missing file')
     .option('--refetch', 'download installer files given as URLs again')
     .option('--dry-run', 'print what would be copied, fetched and written; change nothing')
     .action(async (options, command) => {
@@ -59,16 +59,18 @@ export const registerPxeCommands = (program: Command, seed: ContextSeed): void =
             dryRunNote(`would build the boot tree ${value.root}`),
             ...value.copies.map((copy) => `  ${copy.tree}  <-  ${copy.from.kind === 'url' ? copy.from.url : copy.from.path}`),
             ...value.files.map((file) => `  ${file}  (generated)`),
-            ...value.problems.map((problem) => `  missing: ${problem}`),
+            ...value.problems.map((problem) => `  missing: ${problem.message}`),
           ].join('\n'),
         );
         return;
       }
       const { plan, result } = await syncBootTree(inputs, { fetch: globalThis.fetch, refetch: options.refetch === true });
-      warnAll(ctx, plan.warnings);
-      printResult(ctx, { root: plan.root, ...result, warnings: plan.warnings }, (value) =>
+      warnAll(ctx, [...plan.warnings, ...result.foreign.map(foreignWarning)]);
+      printResult(ctx, { root: plan.root, ...result, warnings: plan.warnings, problems: plan.problems }, (value) =>
         `boot tree ${value.root}: ${value.copied.length} copied, ${value.fetched.length} fetched, ${value.written.length} written, ${value.removed.length} removed, ${value.unchanged} unchanged`,
       );
+      // Written what it could; the missing files still make the command fail (and name them).
+      if (plan.problems.length > 0) throw incompleteTreeError(plan);
     });
 
   pxe
@@ -91,7 +93,7 @@ export const registerPxeCommands = (program: Command, seed: ContextSeed): void =
     .action(async (_options, command) => {
       const ctx = buildContext(command, seed);
       const inputs = await readPxeInputs(ctx.paths);
-      const plan = await planSync(inputs);
+      const plan = await planStatus(inputs);
       const rows = await readPxeStatus(inputs, plan);
       printResult(ctx, { root: inputs.root, mode: inputs.settings.mode, loader: inputs.settings.loader, unknownMachines: 'local', hosts: rows, problems: plan.problems }, (value) =>
         [
@@ -100,7 +102,7 @@ export const registerPxeCommands = (program: Command, seed: ContextSeed): void =
             value.hosts.map((row) => [row.mac, row.host, row.next === 'install' ? `install ${row.distro ?? ''}` : 'local', row.problem ?? row.why, row.synced ? 'yes' : 'no (run rootcast pxe sync)']),
           ),
           'unknown machines: local boot',
-          ...value.problems.map((problem) => `missing: ${problem}`),
+          ...value.problems.map((problem) => `missing: ${problem.message}`),
         ].join('\n'),
       );
     });

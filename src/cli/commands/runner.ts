@@ -15,6 +15,8 @@ export const registerRunnerCommand = (program: Command, seed: ContextSeed): void
   // The bundle's own table (src/runner/option-table.ts); --json is rootcast's global option.
   addTableOptions(runner as unknown as Command, runnerOptionTable);
   runner.action(async (_flags, command) => {
+    // A deploy stops only at its own end (or failure), never at a line nobody reads.
+    seed.closedOutput?.outlive();
     const ctx = buildContext(command, seed);
     const raw = rawOptionsOf<RawRunnerOptions>(command, runnerOptionTable);
     const options = parseRunnerOptions(await readTokenFile({ ...raw, json: ctx.json }), ctx.env);

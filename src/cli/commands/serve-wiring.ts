@@ -3,9 +3,11 @@ import { planAnswerFiles } from '../../answer/answer-file-plan.js';
 import { answerInputsFromInventory } from '../../answer/inventory-inputs.js';
 import { installAccessPolicy } from '../../inventory/install-access.js';
 import { loadInventory } from '../../inventory/load.js';
+import { monitorSettingsOf } from '../../inventory/monitor-settings.js';
 import { resolveHosts } from '../../inventory/resolve.js';
 import { servedIdentityDir } from '../../overrides/identity-layer.js';
 import { overridesRequestWithIdentity } from '../../overrides/inventory-request.js';
+import { readPxeNext } from '../../monitor/read-pxe-next.js';
 import { fleetFromInventory } from '../../server/inventory-fleet.js';
 import type { CommandContext } from '../context.js';
 import type { ServeWiring } from './serve.js';
@@ -31,6 +33,10 @@ export const inventoryServeWiring = (): ServeWiring => {
       return {
         fleet,
         access: installAccessPolicy(inventory),
+        monitor: monitorSettingsOf(inventory),
+        ...(inventory.pxe === undefined
+          ? {}
+          : { pxeNext: () => readPxeNext(ctx.paths, { hosts, installers: inventory.pxe?.installers ?? {}, families: new Map([...catalog.values()].map((profile) => [profile.id, profile.family])) }) }),
         overridesRequest: async (name, version) => {
           const host = hosts.find((candidate) => candidate.name === name);
           return host === undefined ? undefined : overridesRequestWithIdentity(ctx.paths, inventory, host, version, servedIdentityDir(ctx.paths));

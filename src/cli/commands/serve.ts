@@ -11,6 +11,7 @@ import { dashboardUrl, startServer } from '../../server/start-server.js';
 import { dashboardPasswordFile, describeDashboardAccess } from '../../server/dashboard-access.js';
 import { defaultRsyncLimits } from '../../sys/rsync-admission.js';
 import { parseRsyncLimits } from '../../server/rsync-limits.js';
+import { parseWebSeedPacing } from '../../server/web-seed-options.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
 import { startPxeServices, type PxeServices } from './serve-pxe.js';
 import type { RunningServer } from '../../server/start-server.js';
@@ -55,17 +56,21 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
     .option('--rsync-max <n>', `rsync connections in all (default ${defaultRsyncLimits.total})`)
     .option('--rsync-auth-timeout <seconds>', `close an rsync connection that has not authenticated by then (default ${defaultRsyncLimits.preAuthMs / 1000})`)
     .option('--tracker <addr:port>', 'answer BitTorrent announces on this address instead of the HTTP port (docs/fanout.md)')
-    .option('--pxe', 'also serve PXE: sync the boot tree, TFTP on port 69, and a supervised dnsmasq (DHCP or proxy-DHCP, from pxe: in the inventory)')
-    .option('--pxe-interface <name>', 'the interface dnsmasq binds to (default: pxe.interface)')
+    .option('--web-seed-resend-rate <mbit>', 'while a swarm has several incomplete peers, pieces the web seed already sent go out again at most this fast in all (Mbit/s; 0: off; docs/fanout.md)')
+    .option('--pxe', 'also serve PXE: sync the boot tree, TFTP on port 69 of the PXE interface\'s addresses, and a supervised dnsmasq (DHCP or proxy-DHCP, from pxe: in the inventory)')
+    .option('--pxe-interface <name>', 'the interface dnsmasq and TFTP bind to (default: pxe.interface)')
     .addHelpText('after', '\nSignals: SIGHUP reloads the inventory, SIGTERM/SIGINT stop. See docs/serve.md and docs/pxe.md.')
     .action(async (options, command) => {
+      // A server whose log reader went away keeps serving (its supervised daemons stop only with it).
+      seed.closedOutput?.outlive();
       const context = buildContext(command, seed);
       const http = parseListenAddress(options.http, '--http');
       const rsync = parseListenAddress(options.rsync, '--rsync');
       const tracker = options.tracker === undefined ? undefined : parseListenAddress(options.tracker, '--tracker');
+      const webSeed = parseWebSeedPacing(options.webSeedResendRate);
       const limits = parseRsyncLimits({ perClient: options.rsyncMaxPerClient, total: options.rsyncMax, authTimeout: options.rsyncAuthTimeout });
       const log = (line: string): void => void context.stderr.write(`${line}\n`);
-      if (options.pxeInterface !== undefined && options.pxe !== true) throw new RootcastError('INVALID_ARGUMENT', '--pxe-interface needs --pxe');
+      if (options.pxeInterface !== undefined && options.pxe !== true) throw new RootcastError('USAGE', '--pxe-interface needs --pxe');
       const pxe: PxeServices | undefined = options.pxe === true
         ? await startPxeServices({ paths: context.paths, log, now: context.now, ...(options.pxeInterface === undefined ? {} : { interface: options.pxeInterface }) })
         : undefined;
@@ -84,6 +89,7 @@ export const registerServeCommand = (program: Command, seed: ContextSeed, wiring
         now: context.now,
         exec: context.exec,
         ...(tracker === undefined ? {} : { tracker }),
+        webSeed,
         ...(pxe === undefined ? {} : { pxe: pxe.hooks }),
       }).catch(async (error: unknown) => {
         await pxe?.stop();

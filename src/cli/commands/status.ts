@@ -2,10 +2,14 @@ import type { Command } from '@commander-js/extra-typings';
 import type { EventEmitter } from 'node:events';
 import { RootcastError } from '../../errors/rootcast-error.js';
 import { loadInventory } from '../../inventory/load.js';
+import { monitorSettingsOf } from '../../inventory/monitor-settings.js';
 import { resolveHosts } from '../../inventory/resolve.js';
+import type { Inventory } from '../../inventory/types.js';
 import type { FleetHost } from '../../monitor/host-row.js';
 import { selectFleetHosts } from '../../monitor/host-spec.js';
 import { readFleet, type FleetReading } from '../../monitor/read-fleet.js';
+import { readPxeNext, type PxeNextInputs } from '../../monitor/read-pxe-next.js';
+import { loadAnswerFamilies } from './pxe-inputs.js';
 import { defaultStallPolicy, type StallPolicy } from '../../monitor/stall.js';
 import { clearScreen, formatStatusView, hideCursor, plainWatchLines, showCursor, type PlainWatchState } from '../../monitor/watch-frames.js';
 import { buildContext, type CommandContext, type ContextSeed } from '../context.js';
@@ -20,16 +24,21 @@ export interface StatusSeed extends ContextSeed {
 
 const parseSeconds = (text: string | undefined, option: string, fallback: number): number => {
   if (text === undefined) return fallback;
-  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new RootcastError('INVALID_ARGUMENT', `${option} "${text}" is not a positive number of seconds`);
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new RootcastError('USAGE', `${option} "${text}" is not a positive number of seconds`);
   return Number(text);
 };
 
-/** The inventory's hosts as the monitor sees them, and the file they came from. */
-export const loadFleetHosts = async (ctx: CommandContext): Promise<{ hosts: FleetHost[]; file: string }> => {
+/** The inventory's hosts as the monitor sees them, the file they came from, and the inventory itself. */
+export const loadFleetHosts = async (ctx: CommandContext): Promise<{ hosts: FleetHost[]; file: string; inventory: Inventory }> => {
   const loaded = await loadInventory(ctx.paths, { mustExist: true });
-  const hosts = resolveHosts(loaded.validation.inventory).map((host) => ({ name: host.name, groups: host.groups, imageRef: host.image?.ref ?? '-' }));
-  return { hosts, file: loaded.file };
+  const inventory = loaded.validation.inventory;
+  const hosts = resolveHosts(inventory).map((host) => ({ name: host.name, groups: host.groups, imageRef: host.image?.ref ?? '-' }));
+  return { hosts, file: loaded.file, inventory };
 };
+
+/** With a `pxe:` block, what each host's next PXE boot is decided from (read once; the choices are read at every reading). */
+const pxeNextInputsOf = async (inventory: Inventory): Promise<PxeNextInputs | undefined> =>
+  inventory.pxe === undefined ? undefined : { hosts: resolveHosts(inventory), installers: inventory.pxe.installers ?? {}, families: await loadAnswerFamilies() };
 
 /** Exit status: any selected host in state failed makes the command fail (65), after the table is printed. */
 const failIfAnyFailed = (reading: FleetReading): void => {
@@ -96,15 +105,18 @@ export const registerStatusCommand = (program: Command, seed: StatusSeed): void 
     .argument('[hostspec...]', 'host names, ranges like web[01-03], @GROUP or all (comma-separated or several); default all')
     .option('--watch', 'redraw until Ctrl-C (in place on a terminal; changed hosts as lines when piped)')
     .option('--interval <seconds>', 'how often --watch reads the state (default 1)')
-    .option('--stalled-after <seconds>', `flag a running host silent this long as stalled (default ${defaultStallPolicy.runnerMs / 1000})`)
+    .option('--stalled-after <seconds>', `flag a running host silent this long as stalled (default: the inventory's server.monitor.stalledAfter, else ${defaultStallPolicy.runnerMs / 1000})`)
     .addHelpText('after', '\nExits 65 when any selected host failed (after printing). Reads <home>/state directly: run it where serve runs. See docs/monitor.md.')
     .action(async (specs, options, command) => {
       const ctx = buildContext(command, seed);
       const intervalMs = parseSeconds(options.interval, '--interval', 1) * 1000;
-      const stall: StallPolicy = { ...defaultStallPolicy, runnerMs: parseSeconds(options.stalledAfter, '--stalled-after', defaultStallPolicy.runnerMs / 1000) * 1000 };
-      const { hosts, file } = await loadFleetHosts(ctx);
+      const stalledAfterMs = options.stalledAfter === undefined ? undefined : parseSeconds(options.stalledAfter, '--stalled-after', 0) * 1000;
+      const { hosts, file, inventory } = await loadFleetHosts(ctx);
+      // The inventory's server.monitor thresholds, as serve's dashboard uses them; --stalled-after over them.
+      const stall: StallPolicy = { ...defaultStallPolicy, ...monitorSettingsOf(inventory).stall, ...(stalledAfterMs === undefined ? {} : { runnerMs: stalledAfterMs }) };
       const selected = selectFleetHosts(hosts, specs, file);
-      const read = (): Promise<FleetReading> => readFleet(ctx.paths, selected, ctx.now(), stall);
+      const pxeInputs = await pxeNextInputsOf(inventory);
+      const read = async (): Promise<FleetReading> => readFleet(ctx.paths, selected, ctx.now(), stall, pxeInputs === undefined ? undefined : await readPxeNext(ctx.paths, pxeInputs));
       const reading = options.watch === true ? await watch(ctx, read, intervalMs, seed.signals ?? process) : await read();
       if (options.watch !== true) {
         ctx.stdout.write(ctx.json ? `${JSON.stringify({ summary: reading.summary, hosts: reading.rows }, null, 2)}\n` : formatStatusView(reading));

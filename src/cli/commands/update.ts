@@ -15,7 +15,8 @@ export const registerUpdateCommand = (program: Command, seed: ContextSeed): void
     const raw = rawOptionsOf<RawUpdateOptions>(command, updateOptionTable);
     const options = parseUpdateOptions({ ...raw, json: ctx.json });
     // As the bundle's update: an SSH session that drops mid-update must not end it at its next line.
-    if (ctx.stdout === process.stdout) outliveClosedOutput([process.stdout, process.stderr]);
+    if (seed.closedOutput !== undefined) seed.closedOutput.outlive();
+    else if (ctx.stdout === process.stdout) outliveClosedOutput([process.stdout, process.stderr]);
     await runAndPrintUpdate(options, { ...realUpdateEffects(ctx.stderr), exec: ctx.exec, now: ctx.now }, ctx.stdout);
   });
 };

@@ -4,6 +4,7 @@ import type { ResolvedVersion } from '../../image/versions.js';
 import type { HostOverrides } from '../../overrides/host-overrides.js';
 import type { InstallAccessPolicy } from '../../inventory/install-access.js';
 import type { EventStore } from '../../state/event-store.js';
+import type { PxeNext } from '../../monitor/pxe-next.js';
 import type { StallPolicy } from '../../monitor/stall.js';
 import type { DashboardAccess } from '../dashboard-access.js';
 import type { DashboardHub } from '../dashboard-hub.js';
@@ -13,6 +14,7 @@ import type { ServeFleet } from '../serve-fleet.js';
 import type { RenderAnswerFile } from '../serve-snapshot.js';
 import type { PayloadService } from '../payload-service.js';
 import type { Tracker } from '../tracker.js';
+import type { WebSeedPacer } from '../web-seed-pacer.js';
 import type { ListenAddress } from '../listen-address.js';
 
 /** Files served as they are on disk. */
@@ -30,6 +32,8 @@ export interface DashboardServices {
   hub: DashboardHub;
   serverRate: () => number | null;
   stall: StallPolicy;
+  /** Each host's next PXE boot (at most 2 s old); undefined without a `pxe:` block in the inventory. */
+  pxeNext: () => Promise<ReadonlyMap<string, PxeNext> | undefined>;
 }
 
 /** What one request's handler may use; built per request from the running server's current state. */
@@ -64,6 +68,8 @@ export interface HandlerContext {
   payloads: PayloadService;
   /** The fleet's BitTorrent tracker. */
   tracker: Tracker;
+  /** Paces re-sent pieces of the web seed while a swarm has several incomplete peers; undefined: never paced. */
+  webSeedPacer?: WebSeedPacer;
   /** The tracker's own listener (`serve --tracker`); undefined when it answers on the HTTP port. */
   trackerListen?: ListenAddress;
   /** Present under `serve --pxe`. */

@@ -1,7 +1,7 @@
 import { dashboardScript } from '../../monitor/dashboard-script.js';
 import { summariseFleet } from '../../monitor/fleet-summary.js';
 import { renderFleetPage } from '../../monitor/fleet-page.js';
-import { buildHostRow, type HostRow } from '../../monitor/host-row.js';
+import { buildHostRow, pxeExtras, type HostRow } from '../../monitor/host-row.js';
 import { renderHostPage } from '../../monitor/host-page.js';
 import { listEventSegments, readEventTail } from '../../state/event-segments.js';
 import { readEventPage } from '../../state/event-read.js';
@@ -24,8 +24,8 @@ const guarded = <K extends Route['kind']>(handler: Handler<K>): Handler<K> => as
 const fleetView = async (context: HandlerContext): Promise<{ rows: HostRow[]; statuses: HostStatus[] }> => {
   const now = context.now();
   const hosts = fleetHostsOf(context.fleet);
-  const statuses = await Promise.all(hosts.map((host) => context.events.status(host.name)));
-  return { rows: hosts.map((host, index) => buildHostRow(host, statuses[index] as HostStatus, now, context.dashboard.stall)), statuses };
+  const [statuses, pxe] = await Promise.all([Promise.all(hosts.map((host) => context.events.status(host.name))), context.dashboard.pxeNext()]);
+  return { rows: hosts.map((host, index) => buildHostRow(host, statuses[index] as HostStatus, now, context.dashboard.stall, pxeExtras(pxe, host.name))), statuses };
 };
 
 const unknownHost = (host: string): Reply => textReply(404, `no host named "${host}" in the inventory`);
@@ -47,7 +47,7 @@ export const dashboardHost = guarded<'dashboard-host'>(async (route, context) =>
   const segment = segments.find((candidate) => candidate.install === install);
   if (route.install !== undefined && segment === undefined) return textReply(404, `host ${host.name} has no log of install #${route.install} (kept: ${segments.map((each) => `#${each.install}`).join(', ') || 'none'})`);
   const events = segment === undefined ? [] : await readEventTail(segment.file, tailLength);
-  const row = buildHostRow(host, status, now, context.dashboard.stall);
+  const row = buildHostRow(host, status, now, context.dashboard.stall, pxeExtras(await context.dashboard.pxeNext(), host.name));
   return htmlReply(200, renderHostPage({ row, status, now, log: { install: segment?.install ?? null, installs: segments.map((each) => each.install), events } }));
 });
 

@@ -3,7 +3,7 @@ import { eventContentTypeProblem, parseHostEvent } from '../../protocol/host-eve
 import type { HostEvent } from '../../protocol/host-event.js';
 import type { EventFacts } from '../../state/event-store.js';
 import { readEventPage } from '../../state/event-read.js';
-import { recordDone, recordFailed, type HostRecord } from '../../state/host-record.js';
+import { recordDone, recordFailed, recordFailedOutsideRunner, type HostRecord } from '../../state/host-record.js';
 import { jsonReply, textReply, type Reply } from '../reply.js';
 import type { Route } from '../routes.js';
 import { findHostByName } from '../serve-fleet.js';
@@ -17,6 +17,7 @@ export const clientAddressOf = (context: HandlerContext): string => context.requ
 
 /** What an accepted event proves about the host (pure); undefined when it changes nothing. */
 const recordChange = (event: HostEvent, claim: TokenClaim, now: Date): ((record: HostRecord) => HostRecord) | undefined => {
+  if (event.kind === 'failed') return (record) => recordFailedOutsideRunner(record, `${event.stage}: ${event.message}`, now);
   if (event.kind !== 'phase') return undefined;
   if (event.phase === 'done' && event.status === 'succeeded') return (record) => recordDone(record, claim.generation, now, claim.kind, event.result);
   if (event.status === 'failed') return (record) => recordFailed(record, `${event.phase}: ${event.message ?? 'failed'}`, now);

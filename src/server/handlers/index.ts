@@ -14,8 +14,14 @@ import { announce, payloadFile } from './payload.js';
 
 type Handlers = { [K in Route['kind']]: (route: Extract<Route, { kind: K }>, context: HandlerContext) => Promise<Reply> };
 
-const health = async (_route: unknown, context: HandlerContext): Promise<Reply> =>
-  jsonReply(200, { ok: true, rsyncConnections: context.rsyncConnections().length, hosts: context.fleet.hosts.length, swarms: context.tracker.stats() });
+/**
+ * Unauthenticated, so swarms are named by image@version, never by info hash: the info hash is all a stranger on
+ * the network needs to open a BitTorrent connection to an installing host and take the payload from it.
+ */
+const health = async (_route: unknown, context: HandlerContext): Promise<Reply> => {
+  const swarms = await Promise.all(context.tracker.stats().map(async ({ infoHash, ...counts }) => ({ payload: (await context.payloads.refOfInfoHash(infoHash)) ?? null, ...counts })));
+  return jsonReply(200, { ok: true, rsyncConnections: context.rsyncConnections().length, hosts: context.fleet.hosts.length, swarms });
+};
 
 export const handlers: Handlers = {
   'answer-by-host': answerByHost,

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { ResolvedVersion } from '../../image/versions.js';
 import { buildTorrentFile, readTorrentInfo } from '../../payload/torrent.js';
 import { chooseTransport, defaultTransport } from '../../payload/transport.js';
-import { apiPrefix, type DeployTransport } from '../../protocol/deploy-protocol.js';
+import { hostApiPath, type DeployTransport } from '../../protocol/deploy-protocol.js';
 import { parseRange } from '../byte-range.js';
 import { formatListenAddress, isWildcardAddress } from '../listen-address.js';
 import type { PayloadRoute } from '../payload-routes.js';
@@ -14,8 +14,6 @@ import type { HandlerContext } from './context.js';
 import { authenticateHost } from './host-auth.js';
 
 const imageOf = (ref: string): string => ref.split('@', 1)[0] ?? ref;
-
-const hostPath = (host: string, rest: string): string => `${apiPrefix}/hosts/${host}/${rest}`;
 
 /** The address the host used to reach us (its Host header when that is a plain host:port), for the torrent's URLs. */
 const originFor = (context: HandlerContext): string => {
@@ -55,14 +53,16 @@ export const payloadFile = async (route: Extract<PayloadRoute, { kind: 'payload-
     const trackerOrigin = trackerOriginFor(context, origin);
     const info = readTorrentInfo(await readFile(published.files.torrent));
     const torrent = buildTorrentFile(info, {
-      announce: `${trackerOrigin}${hostPath(route.host, 'announce')}`,
-      webSeed: `${origin}${hostPath(route.host, `payload/${published.files.archiveName}`)}`,
+      announce: `${trackerOrigin}${hostApiPath(route.host, 'announce')}`,
+      webSeed: `${origin}${hostApiPath(route.host, `payload/${published.files.archiveName}`)}`,
     });
     return { kind: 'body', status: 200, contentType: 'application/x-bittorrent', body: torrent };
   }
   const size = (await stat(published.files.archive)).size;
   const range = parseRange(context.request.range, size);
   if (range.kind === 'unsatisfiable') return textReply(416, `the payload has ${size} bytes`, { 'content-range': `bytes */${size}` });
+  const swarm = { infoHash: published.record.infoHash, pieceLength: published.record.pieceLength, size };
+  const pace = context.webSeedPacer?.forResponse(swarm, range.kind === 'part' ? range.start : 0);
   return {
     kind: 'file',
     contentType: 'application/zstd',
@@ -70,6 +70,7 @@ export const payloadFile = async (route: Extract<PayloadRoute, { kind: 'payload-
     size,
     headers: { 'accept-ranges': 'bytes' },
     ...(range.kind === 'part' ? { range: { start: range.start, end: range.end } } : {}),
+    ...(pace === undefined ? {} : { pace }),
   };
 };
 
@@ -109,7 +110,7 @@ export const deployTransport = async (context: HandlerContext, host: ServeHost, 
     setting: setting.mode,
     reason: choice.reason,
     payload: {
-      torrentPath: hostPath(host.name, `payload/${files.torrentName}`),
+      torrentPath: hostApiPath(host.name, `payload/${files.torrentName}`),
       file: record.file,
       bytes: record.bytes,
       sha256: record.sha256,

@@ -42,7 +42,7 @@ describe('source spec', () => {
         parseSshSource(spec);
         expect.unreachable();
       } catch (error) {
-        expect(isRootcastError(error) && error.code).toBe('INVALID_ARGUMENT');
+        expect(isRootcastError(error) && error.code).toBe('USAGE');
       }
     },
   );

@@ -146,7 +146,7 @@ describe('settle decision', () => {
       } catch (error) {
         caught = error;
       }
-      expect(isRootcastError(caught) && caught.code).toBe('INVALID_ARGUMENT');
+      expect(isRootcastError(caught) && caught.code).toBe('USAGE');
       expect((caught as Error).message).toContain(`--settle "${bad}"`);
     }
   });
@@ -179,7 +179,7 @@ describe('capture warnings', () => {
     expect(text).toContain('  ... and 2 more\nwarning: 1 file(s) were still changing after the last re-pull');
     expect(text).toMatch(/:\n {2}\/data\/gen\.bin\n$/);
     const manifest = { image: 'web', version: 2, createdAt: '2025-01-01T00:00:00.000Z', rootcastVersion: '0', source: { kind: 'dir', path: '/r' }, sizeBytes: 1, fileCount: 1, kernels: [], mounts: [], disks: [], excludes: [], secrets: [], warnings } as unknown as ImageManifest;
-    const shown = renderVersionDetails({ ref: 'web@2', image: 'web', version: 2, tags: [], deployedOn: [], manifest });
+    const shown = renderVersionDetails({ ref: 'web@2', image: 'web', version: 2, tags: [], deployedOn: [], deployingOn: [], rollbackFor: [], manifest });
     expect(shown).toContain('  WARNING: 22 file(s) vanished');
     expect(shown).toContain('\n    /srv/f19\n    ... and 2 more\n  WARNING: 1 file(s) were still changing');
   });

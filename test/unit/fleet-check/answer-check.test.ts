@@ -92,7 +92,7 @@ describe('answerFileIssues', () => {
     expect(issuesOf(text).errors).toEqual([
       'server.url: "http://[fd00::1]:8780" is not an http:// or https:// URL (affects the answer files of n1, n2, n3)',
       'networks.lab.gateway: a static network needs a gateway (affects the answer files of n1, n2, n3)',
-      'groups.eu.install.timezone: "Europe Paris" is not a time zone name like Europe/Berlin (affects the answer files of n1, n2, n3)',
+      'groups.eu.install.timezone: "Europe Paris" is not an IANA time zone name like Europe/Berlin or Etc/UTC; did you mean Europe/Paris? (affects the answer files of n1, n2, n3)',
       'install.keyboard: "U S" is not a keymap name like us or de (affects the answer files of n1, n2, n3)',
       'images.web.install.rootPasswordHash: is not a crypt(3) hash like $6$salt$... (never a plain password) (affects the answer files of n1, n2, n3)',
       'hosts.n[1-3].install.sshAuthorizedKeys[0]: is not a one-line OpenSSH public key (type, base64, optional comment)',

@@ -7,7 +7,7 @@ const state = (overrides: Partial<ImageState> = {}): ImageState => ({
   image: 'web',
   versions: [1, 2, 3, 4, 5],
   tags: { stable: 2 },
-  deployed: new Map([[1, ['web01', 'web02']]]),
+  holders: new Map([[1, { deployed: ['web01', 'web02'], deploying: [], rollback: [] }]]),
   ...overrides,
 });
 
@@ -40,7 +40,36 @@ describe('planRemoval', () => {
 
   test('the whole image is held by any tag or deployment', () => {
     expect(codeOf(() => planRemoval(state(), { version: undefined }))).toBe('IN_USE');
-    expect(planRemoval(state({ tags: {}, deployed: new Map() }), { version: undefined })).toMatchObject({ whole: true, versions: [1, 2, 3, 4, 5] });
+    expect(planRemoval(state({ tags: {}, holders: new Map() }), { version: undefined })).toMatchObject({ whole: true, versions: [1, 2, 3, 4, 5] });
+  });
+});
+
+describe('versions held without being deployed', () => {
+  // web01 runs 3 and is being given 4; web02 ran 2 before 3 (its rollback target); web03 is being given 2.
+  const held = state({
+    tags: {},
+    holders: new Map([
+      [2, { deployed: [], deploying: ['web03'], rollback: ['web02'] }],
+      [3, { deployed: ['web01', 'web02'], deploying: [], rollback: [] }],
+      [4, { deployed: [], deploying: ['web01'], rollback: [] }],
+    ]),
+  });
+
+  test('rm refuses a version being deployed or kept for rollback, saying which and why', () => {
+    expect(() => planRemoval(held, { version: 4 })).toThrow('web@4 is in use (being deployed to web01)');
+    expect(() => planRemoval(held, { version: 2 })).toThrow('web@2 is in use (being deployed to web03; kept for rollback by web02)');
+    expect(planRemoval(held, { version: 2, force: true }).orphanedHosts).toEqual(['web02', 'web03']);
+    expect(planRemoval(held, { version: 5 }).versions).toEqual([5]);
+  });
+
+  test('prune keeps them with the same reasons, even with --keep 0', () => {
+    expect(planPrune(held, 0).map((d) => [d.version, d.action, d.reasons])).toEqual([
+      [1, 'remove', ['older than the newest 0']],
+      [2, 'keep', ['being deployed to web03', 'kept for rollback by web02']],
+      [3, 'keep', ['deployed on web01, web02']],
+      [4, 'keep', ['being deployed to web01']],
+      [5, 'remove', ['older than the newest 0']],
+    ]);
   });
 });
 
@@ -72,7 +101,7 @@ describe('parseKeepCount', () => {
     expect(parseKeepCount('12')).toBe(12);
   });
 
-  test.each(['-1', 'abc', '1.5', '', ' 2', '99999999999999999999'])('rejects %j as INVALID_ARGUMENT', (text) => {
-    expect(codeOf(() => parseKeepCount(text))).toBe('INVALID_ARGUMENT');
+  test.each(['-1', 'abc', '1.5', '', ' 2', '99999999999999999999'])('rejects %j as USAGE', (text) => {
+    expect(codeOf(() => parseKeepCount(text))).toBe('USAGE');
   });
 });

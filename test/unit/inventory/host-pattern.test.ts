@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandHostPattern, isHostPattern, maxPatternHosts } from '../../../src/inventory/host-pattern.js';
+import { compressHostNames, expandHostPattern, isHostPattern, maxPatternHosts } from '../../../src/inventory/host-pattern.js';
 import { hostNameProblem } from '../../../src/inventory/names.js';
 
 const names = (pattern: string): string[] => {
@@ -56,6 +56,32 @@ describe('expandHostPattern', () => {
     expect(problem('web[1-10001]')).toBe('"web[1-10001]" expands to 10001 hosts; at most 10000 are allowed');
     expect(problem('r[1-101]n[1-100]')).toBe('"r[1-101]n[1-100]" expands to 10100 hosts; at most 10000 are allowed');
     expect(names('web[1-10000]')).toHaveLength(10_000);
+  });
+});
+
+describe('compressHostNames', () => {
+  const names = (pattern: string): string[] => {
+    const expansion = expandHostPattern(pattern);
+    if (!expansion.ok) throw new Error(expansion.problem);
+    return expansion.names;
+  };
+
+  it('turns runs of three or more into ranges that expand back to the same names', () => {
+    for (const pattern of ['web[01-10]', 'web[1-12]', 'n[098-102]', 'rack[7-9]']) {
+      expect(compressHostNames(names(pattern))).toEqual([pattern]);
+    }
+    const mixed = [...names('web[01-09]'), 'web10', 'web11', 'db1', 'db2', 'lonely', 'web13'];
+    const compressed = compressHostNames(mixed);
+    expect(compressed).toEqual(['web[01-11]', 'db1', 'db2', 'lonely', 'web13']);
+    expect(compressed.flatMap((part) => names(part)).sort()).toEqual([...mixed].sort());
+  });
+
+  it('keeps short runs, gaps, unpadded and padded numbers apart, and drops repeats', () => {
+    expect(compressHostNames(['web01', 'web02'])).toEqual(['web01', 'web02']);
+    expect(compressHostNames(['web1', 'web2', 'web3', 'web5', 'web6', 'web7', 'web9'])).toEqual(['web[1-3]', 'web[5-7]', 'web9']);
+    expect(compressHostNames(['a1', 'a01', 'a2', 'a02', 'a3', 'a03', 'a1'])).toEqual(['a[1-3]', 'a[01-03]']);
+    expect(compressHostNames(['web03', 'web01', 'web02'])).toEqual(['web[01-03]']);
+    expect(compressHostNames([])).toEqual([]);
   });
 });
 

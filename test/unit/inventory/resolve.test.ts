@@ -6,7 +6,8 @@ const text = `networks:
   lab: {subnet: 10.0.0.0/24, gateway: 10.0.0.1, dns: [10.0.0.1, 10.0.0.2], domain: lab.example}
   dmz: {subnet: 192.168.5.0/24}
 images:
-  base: {}
+  base: {vars: {role: image, tier: 9, motd: from base}}
+  web: {vars: {motd: from web}}
 groups:
   base: {image: base, network: lab, vars: {role: base, tier: 1, ntp: [a, b]}}
   web: {image: web@stable, vars: {role: web}}
@@ -48,24 +49,30 @@ describe('resolveHosts', () => {
     expect(gw?.fqdn).toBeUndefined();
   });
 
-  it('merges vars: groups in listed order, then the host; later wins, and records who set each', () => {
+  it('merges vars: the image, groups in listed order, then the host; later wins, and records who set each', () => {
     const hosts = resolved();
-    expect(hosts.get('web01')?.vars).toEqual({ role: 'web', tier: 1, ntp: ['a', 'b'], rack: 'a1' });
+    // web01 deploys base (its first group's image): base's vars lie under both groups'.
+    expect(hosts.get('web01')?.vars).toEqual({ role: 'web', tier: 1, motd: 'from base', ntp: ['a', 'b'], rack: 'a1' });
     expect(hosts.get('web01')?.varsFrom).toEqual({
       role: { kind: 'group', group: 'web' },
       tier: { kind: 'group', group: 'base' },
+      motd: { kind: 'image', image: 'base' },
       ntp: { kind: 'group', group: 'base' },
       rack: { kind: 'host' },
     });
-    expect(hosts.get('web02')?.vars).toEqual({ role: 'special', tier: 1, ntp: ['a', 'b'] });
+    // web02 deploys web@stable: the vars of image web, whatever the version.
+    expect(hosts.get('web02')?.vars).toEqual({ role: 'special', tier: 1, motd: 'from web', ntp: ['a', 'b'] });
+    expect(hosts.get('web02')?.varsFrom['motd']).toEqual({ kind: 'image', image: 'web' });
     expect(hosts.get('gw01')?.vars).toMatchObject({ tier: 1, role: 'base' });
+    // n1 deploys base@3 and its only group (edge) sets tier: the image's role stays.
+    expect(hosts.get('n1')?.vars).toEqual({ role: 'image', tier: 0, motd: 'from base' });
   });
 
   it('expands ranges with sequential addresses and records the source key and line', () => {
     const hosts = resolved();
     expect([hosts.get('n1')?.ip, hosts.get('n2')?.ip]).toEqual(['10.0.0.50', '10.0.0.51']);
-    expect(hosts.get('n2')?.source).toEqual({ key: 'n[1-2]', line: 14, fromRange: true });
-    expect(hosts.get('web01')?.source).toEqual({ key: 'web01', line: 11, fromRange: false });
+    expect(hosts.get('n2')?.source).toEqual({ key: 'n[1-2]', line: 15, fromRange: true });
+    expect(hosts.get('web01')?.source).toEqual({ key: 'web01', line: 12, fromRange: false });
     expect([...hosts.keys()]).toEqual(['web01', 'web02', 'gw01', 'n1', 'n2']);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../../src/inventory/issue.js';
+import { monitorSettingsOf } from '../../../src/inventory/monitor-settings.js';
 import { validateInventoryText } from '../../../src/inventory/validate.js';
 
 /** Validation output as the CLI prints it, one line per issue. */
@@ -30,7 +31,8 @@ describe('validateInventoryText', () => {
       ['web03', '10.0.0.13', []],
       ['db01', undefined, []],
     ]);
-    expect(result.warnings.map(formatIssue)).toEqual(['hosts.db01 (line 10): host "db01" has no image (set "image" on the host or on one of its groups)']);
+    // A host without an image is valid here; inventory check refuses it (test/unit/fleet-check/image-check.test.ts).
+    expect(result.warnings).toEqual([]);
   });
 
   it('treats an empty file and empty sections as an empty inventory', () => {
@@ -195,6 +197,20 @@ describe('validateInventoryText', () => {
     ]);
   });
 
+  it('takes vars on an image like on a group: names checked, null and control characters refused, each with its path', () => {
+    const good = validateInventoryText(lines('images:', '  web: {vars: {http_port: 80, motd: hi, ntp: [a, b]}}'), { storeImages: [] });
+    expect(good.errors).toEqual([]);
+    expect(good.inventory.images['web']?.vars).toEqual({ http_port: 80, motd: 'hi', ntp: ['a', 'b'] });
+    expect(check(lines('images:', '  web: {vars: {motd: "one\\ntwo", 2bad: x}}')).errors).toEqual([
+      expect.stringMatching(/^images\.web\.vars\.motd \(line 2\): contains a control character \(line feed, U\+000A\)/),
+      'images.web.vars.2bad (line 2): var name "2bad" must be letters, digits and "_", not starting with a digit',
+    ]);
+    expect(check(lines('images:', '  web: {vars: {empty: null}}', '  db: {vars: [a]}')).errors).toEqual([
+      'images.web.vars.empty (line 2): a var needs a value',
+      'images.db.vars (line 3): expected a map, got a list',
+    ]);
+  });
+
   it('checks network fields and var names', () => {
     const text = lines(
       'networks:',
@@ -212,6 +228,33 @@ describe('validateInventoryText', () => {
       'networks.lab.domain (line 6): "Lab_Example" is not a DNS domain (lowercase labels of a-z, 0-9 and "-", separated by ".")',
       'groups.web.vars.bad-name (line 8): var name "bad-name" must be letters, digits and "_", not starting with a digit',
     ]);
+  });
+
+  it('checks serve\'s monitor settings: whole counts in range, durations of at least 10s, known keys; good ones become serve\'s units', () => {
+    const bad = lines(
+      'server:',
+      '  url: http://10.0.0.1:8780',
+      '  monitor:',
+      '    keepInstalls: 0',
+      '    hostLogMiB: 2.5',
+      '    stalledAfter: 5s',
+      '    installerStalledAfter: soon',
+      '    stallAfter: 2m',
+    );
+    expect(check(bad).errors).toEqual([
+      'server.monitor.keepInstalls (line 4): must be at least 1',
+      'server.monitor.hostLogMiB (line 5): expected integer, got number 2.5',
+      'server.monitor.stallAfter (line 8): unknown key "stallAfter" (did you mean "stalledAfter"?)',
+    ]);
+    const durations = lines('server:', '  url: http://10.0.0.1:8780', '  monitor: {stalledAfter: 5s, installerStalledAfter: soon}');
+    expect(check(durations).errors).toEqual([
+      'server.monitor.stalledAfter (line 3): "5s" is shorter than 10s: the runner reports every 2 s, so a healthy host would show as stalled',
+      'server.monitor.installerStalledAfter (line 3): "soon" is not a duration like 90s, 30m, 24h or 7d',
+    ]);
+    const good = validateInventoryText(lines('server:', '  url: http://10.0.0.1:8780', '  monitor: {keepInstalls: 3, hostLogMiB: 16, stalledAfter: 5m, installerStalledAfter: 2h}'), { storeImages: [] });
+    expect(good.errors).toEqual([]);
+    expect(monitorSettingsOf(good.inventory)).toEqual({ retention: { keepInstalls: 3, maxHostBytes: 16 * 1024 * 1024 }, stall: { runnerMs: 300_000, installerMs: 7_200_000 } });
+    expect(monitorSettingsOf({})).toEqual({ retention: {}, stall: {} });
   });
 
   it('never throws, whatever the input', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { buildHostRow, estimateSeconds } from '../../../src/monitor/host-row.js';
+import { buildHostRow, estimateSeconds, pxeExtras, type HostRow } from '../../../src/monitor/host-row.js';
+import { describePxeNext, explainPxeNext, pxeNextByHost, type PxeNext } from '../../../src/monitor/pxe-next.js';
+import { formatStatusTable } from '../../../src/monitor/status-table.js';
+import type { HostBoot } from '../../../src/pxe/host-boots.js';
 import { summariseFleet } from '../../../src/monitor/fleet-summary.js';
 import { formatSummaryLine } from '../../../src/monitor/summary-line.js';
 import { selectFleetHosts } from '../../../src/monitor/host-spec.js';
@@ -55,8 +58,24 @@ describe('a host\'s row and the fleet summary', () => {
     expect(names(['@db', 'web01'])).toEqual(['web01', 'db01']);
     expect(names(['all'])).toHaveLength(3);
     expect(() => names(['web03'])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(() => names(['@Bad Group'])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => names(['web[1-'])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => names(['@Bad Group'])).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => names(['web[1-'])).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+
+  test('the next PXE boot: from the planned boots, none for a host the plan left out (no MAC); a column only when there is a pxe: block', () => {
+    const boots: HostBoot[] = [
+      { name: 'web01', macs: ['52:54:00:00:00:01'], next: { kind: 'install', distro: 'debian12', family: 'debian', installer: { kernel: '/k', initrd: '/i' } }, why: 'not deployed yet' },
+      { name: 'web02', macs: ['52:54:00:00:00:02'], next: { kind: 'local' }, why: 'deployed', problem: 'pxe.installers has no entry for rocky9' },
+    ];
+    const next = pxeNextByHost(['web01', 'web02', 'db01'], boots);
+    expect([...next.values()].map(describePxeNext)).toEqual(['install debian12', 'local disk (cannot install)', 'none']);
+    expect(explainPxeNext(next.get('web02') as PxeNext)).toBe('pxe.installers has no entry for rocky9 (deployed)');
+    const rows = hosts.map((host) => buildHostRow(host, emptyHostStatus(host.name), now, defaultStallPolicy, pxeExtras(next, host.name)));
+    expect(formatStatusTable(rows).split('\n')[0]).toMatch(/ AGE +PXE +MESSAGE$/);
+    expect(hostRowHtml(rows[0] as HostRow)).toContain('<td data-label="next PXE boot" class="pxe"><span class="pxe-install" title="not deployed yet">install debian12</span></td>');
+    const withoutPxe = hosts.map((host) => buildHostRow(host, emptyHostStatus(host.name), now, defaultStallPolicy));
+    expect(formatStatusTable(withoutPxe).split('\n')[0]).toMatch(/ AGE +MESSAGE$/);
+    expect(hostRowHtml(withoutPxe[0] as HostRow)).not.toContain('pxe');
   });
 
   test('the HTML escapes what hosts say', () => {

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { overrideContextFor } from '../../../src/overrides/host-context.js';
 import { mergeLayers } from '../../../src/overrides/merge-layers.js';
 import { renderTemplates } from '../../../src/overrides/render-templates.js';
-import type { ResolvedHost } from '../../../src/inventory/resolve.js';
+import { resolveHosts, type ResolvedHost } from '../../../src/inventory/resolve.js';
+import { validateInventoryText } from '../../../src/inventory/validate.js';
 import type { OverrideContext } from '../../../src/render/override-context.js';
 import { createOverrideEnvironment, renderOverrideTemplate } from '../../../src/render/override-template.js';
 import { layer } from './layer-builders.js';
@@ -39,6 +40,26 @@ describe('the override template context', () => {
       vars: { role: 'frontend', motd: 'a <b> & "c"', ports: [80, 443] },
       server: { url: 'http://10.0.0.1:8780' },
     });
+  });
+
+  test('vars: the image\'s, then the groups\' in the host\'s listed order, then the host\'s; later wins', () => {
+    const text = [
+      'images:',
+      '  web: {vars: {role: image, motd: image motd, port: 80, tier: image}}',
+      'groups:',
+      '  eu: {image: web, vars: {role: eu, tier: eu}}',
+      '  edge: {vars: {tier: edge}}',
+      'hosts:',
+      '  web07: {groups: [eu, edge], vars: {port: 8080}}',
+      '',
+    ].join('\n');
+    const validation = validateInventoryText(text, { storeImages: [] });
+    expect(validation.errors).toEqual([]);
+    const [web07] = resolveHosts(validation.inventory);
+    if (web07 === undefined) throw new Error('web07 did not resolve');
+    const context = overrideContextFor(web07, 'web@2', undefined);
+    expect(context.vars).toEqual({ role: 'eu', motd: 'image motd', port: 8080, tier: 'edge' });
+    expect(render('{{vars.motd}} {{vars.role}} {{vars.tier}} {{vars.port}}', context)).toEqual({ ok: true, text: 'image motd eu edge 8080' });
   });
 
   test('what a host lacks is absent, so using it is an error while testing for it is not', () => {

@@ -78,6 +78,17 @@ describe('DHCP configs from one inventory, through the real daemons\' checkers',
     expect(checked.ok, checked.output).toBe(true);
   });
 
+  test('dnsmasq serving TFTP itself (pxe.tftp: dnsmasq): confined to the tree, only on the PXE interface; accepted', async () => {
+    const { settings, hosts } = loadPxeFixture(pxeInventory(['  pool: 10.0.0.100-10.0.0.199', '  tftp: dnsmasq']));
+    const text = templates.dnsmasq(planDhcpConfig(settings, hosts, { proxy: false, tftpRoot: work }));
+    const lines = text.split('\n').filter((line) => !line.startsWith('#'));
+    expect(lines).toEqual(expect.arrayContaining(['enable-tftp', `tftp-root=${work}`, 'interface=eth1', 'except-interface=lo', 'bind-interfaces']));
+    // A missing tree must stop dnsmasq, not leave DHCP handing out files nobody serves.
+    expect(lines).not.toContain('tftp-no-fail');
+    const checked = await check('dnsmasq', text);
+    expect(checked.ok, checked.output).toBe(true);
+  });
+
   test.each(['isc', 'dnsmasq', 'kea'] as const)('%s with the iPXE loader and ARM64: user class first, every architecture, accepted', async (format) => {
     const { settings, hosts } = loadPxeFixture(pxeInventory(['  pool: 10.0.0.100-10.0.0.199', '  loader: ipxe', '  architectures: [bios, x64-uefi, arm64-uefi]']));
     const text = render(format, planDhcpConfig(settings, hosts, { proxy: false }));

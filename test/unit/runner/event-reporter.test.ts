@@ -38,7 +38,7 @@ describe('event reporter', () => {
     reporter.report(event('preflight'));
     reporter.report(event('preflight', 'succeeded'));
     await reporter.flush(5000);
-    expect(sent[0]).toMatchObject({ v: 1, kind: 'runner-started', host: 'web07', run: 'abcdef12', at: at.toISOString(), via: 'install' });
+    expect(sent[0]).toMatchObject({ v: 2, kind: 'runner-started', host: 'web07', run: 'abcdef12', at: at.toISOString(), via: 'install' });
     expect(new Set(sent.map((each) => each.id)).size).toBe(3);
     expect(sent.every((each) => /^[0-9a-f]{24}$/.test(each.id))).toBe(true);
   });

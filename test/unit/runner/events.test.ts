@@ -6,9 +6,15 @@ const at = new Date('2025-05-01T10:00:00.000Z');
 describe('runner events', () => {
   test('carry host, phase, status and the time; absent details are left out of the JSON', () => {
     const event = buildEvent('web07', 'preflight', 'started', at, {}, undefined, 'event-id-0001');
-    expect(event).toEqual({ v: 1, kind: 'phase', id: 'event-id-0001', host: 'web07', phase: 'preflight', status: 'started', at: '2025-05-01T10:00:00.000Z' });
+    expect(event).toEqual({ v: 2, kind: 'phase', id: 'event-id-0001', host: 'web07', phase: 'preflight', status: 'started', at: '2025-05-01T10:00:00.000Z' });
     expect(Object.keys(event)).not.toContain('percent');
     expect(buildEvent('web07', 'preflight', 'started', at).id).not.toBe(buildEvent('web07', 'preflight', 'started', at).id);
+  });
+
+  test("the image pass's succeeded event carries its transport and byte sources as fields", () => {
+    const transfer = { transport: 'torrent', serverBytes: 24_000_000, peerBytes: 175_000_000 } as const;
+    expect(buildEvent('web07', 'sync-image', 'succeeded', at, { message: 'torrent: …', transfer })).toMatchObject({ transfer });
+    expect(Object.keys(buildEvent('web07', 'sync-image', 'succeeded', at, { message: 'rsync' }))).not.toContain('transfer');
   });
 
   test('progress events carry percent, bytes and rate, and print as one readable line', () => {

@@ -33,6 +33,7 @@ describe('runner options', () => {
       workDir: '/run/rootcast',
       retries: 20,
       progressIntervalSeconds: 2,
+      stallSeconds: 90,
       bootloader: true,
     });
   });
@@ -51,14 +52,14 @@ describe('runner options', () => {
 
   test('every invalid option is reported at once as a usage error (64)', () => {
     const error = catchError(() =>
-      parseRunnerOptions({ target: 'relative', server: 'ftp://x', host: '-bad', retries: '0', bwlimit: 'fast' }, {}),
+      parseRunnerOptions({ target: 'relative', server: 'ftp://x', host: '-bad', retries: '0', bwlimit: 'fast', stallTimeout: '0' }, {}),
     );
     expect(error.exitStatus).toBe(64);
-    expect(error.details.join('\n')).toMatch(/--target.*absolute[\s\S]*--server.*http[\s\S]*--host[\s\S]*--token[\s\S]*--retries[\s\S]*--bwlimit/);
+    expect(error.details.join('\n')).toMatch(/--target.*absolute[\s\S]*--server.*http[\s\S]*--host[\s\S]*--token[\s\S]*--retries[\s\S]*--bwlimit[\s\S]*--stall-timeout "0" is not a whole number from 1/);
   });
 
   test('one option table: the bundle parses every option into the key commander stores it under for `rootcast runner`', () => {
-    expect(runnerOptionTable).toHaveLength(14);
+    expect(runnerOptionTable).toHaveLength(15);
     // commander keeps a --no-X switch as X (rootcast runner maps it back, src/cli/commands/runner.ts).
     for (const spec of runnerOptionTable) {
       expect(new Option(`--${spec.flag}`).attributeName(), spec.flag).toBe(spec.flag.startsWith('no-') ? spec.key.replace(/^no([A-Z])/, (_, letter: string) => letter.toLowerCase()) : spec.key);

@@ -15,6 +15,7 @@ import { planDeploy, type PlanSettings } from '../../../src/runner/plan.js';
 import { formatPlan } from '../../../src/runner/print-plan.js';
 import type { Step } from '../../../src/runner/steps.js';
 import { buildToolboxExcludes } from '../../../src/runner/toolbox-excludes.js';
+import { planUpdateExcludes } from '../../../src/update/update-excludes.js';
 import { parseFstab } from '../../../src/sys/fstab.js';
 import { formatPlannedCommand } from '../../../src/sys/planned-command.js';
 import { parentsBelow } from '../../../src/sys/dir-times.js';
@@ -146,7 +147,7 @@ describe('bootloader', () => {
   test('an unknown boot disk fails preflight (64) with what to pass; --no-bootloader and a host without boot commands skip the phase', () => {
     const unknown = facts({ boot: { firmware: 'bios', disks: { ok: false, problem: '/mnt/sysroot is a bind mount of /srv/x on /dev/sda1, not a file system\'s root' } } });
     const check = stepOf(planDeploy(instructions({ postDeploy: debian }), unknown, settings()), 'preflight').checks.find((candidate) => candidate.name === 'boot-disk');
-    expect(check).toMatchObject({ ok: false, failure: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('bind mount of /srv/x'), hint: expect.stringMatching(/--boot-disk[\s\S]*--no-bootloader/) } });
+    expect(check).toMatchObject({ ok: false, failure: { code: 'USAGE', message: expect.stringContaining('bind mount of /srv/x'), hint: expect.stringMatching(/--boot-disk[\s\S]*--no-bootloader/) } });
     expect(stepOf(planDeploy(instructions({ postDeploy: debian }), unknown, settings({ enabled: false })), 'bootloader')).toMatchObject({ skipped: expect.stringMatching(/^--no-bootloader/) });
     expect(stepOf(planDeploy(instructions({ postDeploy: debian }), unknown, settings({ enabled: false })), 'preflight').checks.every((candidate) => candidate.ok)).toBe(true);
     expect(stepOf(planDeploy(instructions(), unknown, settings()), 'bootloader')).toMatchObject({ skipped: expect.stringMatching(/no boot commands/) });
@@ -173,10 +174,15 @@ describe('bootloader', () => {
 });
 
 describe('finish: swap, deployed.json, first boot', () => {
-  test('swap files (the usual ones and what the installed fstab lists) stay out of the RAM copy', () => {
+  test('swap files (the usual ones and what the installed fstab lists) stay out of the RAM copy, and the image pass neither writes nor deletes them', () => {
     const steps = planDeploy(instructions(), facts(), settings());
     const copy = stepOf(steps, 'ram-copy').copy.args;
     expect(copy).toEqual(expect.arrayContaining(['--exclude=/swapfile', '--exclude=/swap.img', '--exclude=/swap/file']));
+    // The same rule as an update's (update-excludes.ts): the kept fstab still names them.
+    const pass = stepOf(steps, 'sync-image').pull.args;
+    expect(pass).toEqual(expect.arrayContaining(['--exclude=/swapfile', '--exclude=/swap.img', '--exclude=/swap/file']));
+    expect(planUpdateExcludes({ keepPaths: [], captureExcludes: [], adminPatterns: [], foreignMounts: [], swapFiles: ['/swap/file'], linkedDataDirs: [] }))
+      .toEqual(expect.arrayContaining(['/swapfile', '/swap.img', '/swap/file']));
     // Patterns are rsync's: a listed name with wildcard characters is escaped to mean itself.
     expect(buildToolboxExcludes('/mnt/sysroot', '/run/rootcast', ['/swap[1]'])).toContain('/swap\\[1]');
   });

@@ -39,7 +39,7 @@ describe('planDeploy', () => {
   test('an unmounted target fails the preflight as a usage error', () => {
     const check = stepOf(planDeploy(instructions(), facts({ targetMounted: false }), settings), 'preflight').checks.find((c) => c.name === 'target-mounted');
     expect(check?.ok).toBe(false);
-    expect(check?.failure?.code).toBe('INVALID_ARGUMENT');
+    expect(check?.failure?.code).toBe('USAGE');
   });
 
   test('binds pseudo filesystems recursively, the target root and each of its own filesystems one by one', () => {
@@ -56,7 +56,7 @@ describe('planDeploy', () => {
     expect(commands.every((command) => command.where === 'namespace' && command.chroot === undefined)).toBe(true);
   });
 
-  test('pulls from the resolved address as the host user and protects kept paths plus the runner\'s own', () => {
+  test('pulls from the resolved address as the host user and protects kept paths plus the runner\'s own and swap files', () => {
     const sync = stepOf(planDeploy(instructions(), facts(), { ...settings, bwlimitKiB: 5000 }), 'sync-image');
     const args = sync.pull.args;
     expect(args.slice(args.indexOf('--'))).toEqual(['--', 'rsync://install.web07@10.0.0.1:8873/img.web.3/', '/target/']);
@@ -64,12 +64,23 @@ describe('planDeploy', () => {
     expect(args.filter((arg) => arg.startsWith('--exclude='))).toEqual([
       '/etc/fstab', '/etc/crypttab', '/boot/efi', '/var/log/rootcast/', '/run/rootcast/', '/etc/rootcast/',
       '/usr/local/lib/rootcast/', '/etc/systemd/system/rootcast-firstboot.service', '/etc/systemd/system/multi-user.target.wants/rootcast-firstboot.service',
-      '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/ssh/ssh_host_*',
+      '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/ssh/ssh_host_*', '/swapfile', '/swap.img',
     ].map((path) => `--exclude=${path}`));
     expect(args.filter((arg) => arg.startsWith('--filter='))).toEqual([]);
     expect(args).toContain('--bwlimit=5000');
     // Chrooted into the toolbox inside the namespace, with the token by name only.
     expect(sync.pull).toMatchObject({ program: 'rsync', where: 'namespace', chroot: '/run/rootcast/toolbox.42', env: ['PATH', 'LC_ALL', 'HOME', 'RSYNC_PASSWORD'], okExitCodes: [0, 24] });
+  });
+
+  test('both pulls carry the stall watchdog: 90 s by default, --stall-timeout\'s value when given', () => {
+    const withLayers = instructions({ overrides: { url: 'rsync://install.web07@images.example:8873/ovl.web07/', layers: [], imageFilters: [], overridesFilters: [], treeDigest: `sha256:${'0'.repeat(64)}` } });
+    const pulls = (extra: Partial<PlanSettings>) => {
+      const steps = planDeploy(withLayers, facts(), { ...settings, ...extra });
+      const overrides = stepOf(steps, 'overrides');
+      return [stepOf(steps, 'sync-image').pull.stallSeconds, 'pull' in overrides ? overrides.pull.stallSeconds : 'no pull'];
+    };
+    expect(pulls({})).toEqual([90, 90]);
+    expect(pulls({ stallSeconds: 5 })).toEqual([5, 5]);
   });
 
   test('chrooted into the target ("/"), the toolbox copy skips the work dir that holds node and the runner', () => {

@@ -27,6 +27,19 @@ describe('classifyRsyncExit', () => {
     expect(classifyRsyncExit(result(code, 'rsync: connection unexpectedly closed'), 'image web@3', ok)).toMatchObject({ kind: 'transient', reason: expect.stringContaining(`exit ${code}`) });
   });
 
+  test('a connection closed during the daemon handshake (exit 5, no @ERROR: serve restarting) is transient, not a refused token', () => {
+    for (const line of ['rsync: did not see server greeting', 'rsync: didn\'t get server startup line']) {
+      expect(classifyRsyncExit(result(5, `${line}\nrsync error: error starting client-server protocol (code 5) at main.c(1954) [Receiver=3.5.0]\n`), 'image web@3', ok)).toEqual({ kind: 'transient', reason: 'the image server closed the connection during the handshake' });
+    }
+    expect(codeOf(classifyRsyncExit(result(5, 'rsync error: error starting client-server protocol (code 5)'), 'image web@3', ok))).toBe('AUTH_FAILED');
+  });
+
+  test('a pull the stall watchdog killed is transient (not INTERRUPTED, though a signal ended it)', () => {
+    const stalled: StreamResult = { ...result(null, '', 'SIGKILL'), stalledMs: 90_000 };
+    expect(classifyRsyncExit(stalled, 'image web@3', ok)).toEqual({ kind: 'transient', reason: 'no progress for 90 s: the transfer stalled (killed it)' });
+    expect(codeOf(classifyRsyncExit(result(null, '', 'SIGKILL'), 'image web@3', ok))).toBe('INTERRUPTED');
+  });
+
   test('auth failure, unknown module and access denied are fatal with their own codes', () => {
     expect(codeOf(classifyRsyncExit(result(5, '@ERROR: auth failed on module img.web.3'), 'image web@3', ok))).toBe('AUTH_FAILED');
     expect(codeOf(classifyRsyncExit(result(5, '@ERROR: Unknown module \'img.web.9\''), 'image web@9', ok))).toBe('NOT_FOUND');

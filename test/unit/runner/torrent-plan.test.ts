@@ -48,6 +48,7 @@ describe('the sync step\'s transport', () => {
       fetch: {
         torrentUrl: 'http://10.0.0.1:8780/api/v1/hosts/web07/payload/web@3.torrent',
         origins: ['http://10.0.0.1:8780', 'http://10.0.0.1:8781'],
+        paths: ['/api/v1/hosts/web07/payload/web@3.torrent', '/api/v1/hosts/web07/payload/web@3.tar.zst', '/api/v1/hosts/web07/announce'],
         file: 'web@3.tar.zst',
         bytes: 300 * mib,
         sha256: 'a'.repeat(64),
@@ -58,7 +59,7 @@ describe('the sync step\'s transport', () => {
           makeStaging: { ...chrooted, program: 'mkdir', args: ['-p', '-m', '700', '/run/rootcast-payload'], okExitCodes: [0] },
           fetch: { ...chrooted, program: 'aria2c', args: buildAria2Args({ torrentUrl: 'http://10.0.0.1:8780/api/v1/hosts/web07/payload/web@3.torrent', dir: '/run/rootcast-payload', seedSeconds: 60 }), env: ['PATH', 'LC_ALL', 'HOME', 'http_proxy'], okExitCodes: [0] },
           digest: { ...chrooted, program: 'sha256sum', args: [staged], okExitCodes: [0] },
-          unpack: { ...chrooted, program: 'tar', args: buildTarExtractArgs(staged, '/target', ['/etc/fstab', '/boot/efi/', ...runnerOwnedPaths, ...identityKeptPaths]), okExitCodes: [0, 1, 2] },
+          unpack: { ...chrooted, program: 'tar', args: buildTarExtractArgs(staged, '/target', ['/etc/fstab', '/boot/efi/', ...runnerOwnedPaths, ...identityKeptPaths, '/swapfile', '/swap.img']), okExitCodes: [0, 1, 2] },
         },
       },
     });

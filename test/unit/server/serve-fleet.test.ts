@@ -38,6 +38,6 @@ describe('parseListenAddress', () => {
   ])('%s', (text, expected) => expect(parseListenAddress(text, '--http')).toEqual(expected));
 
   test.each(['localhost:80', '1.2.3.4', '1.2.3.4:99999', '1.2.3.4:x', ''])('"%s" is a usage error', (text) => {
-    expect(() => parseListenAddress(text, '--http')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', exitStatus: 64 }));
+    expect(() => parseListenAddress(text, '--http')).toThrow(expect.objectContaining({ code: 'USAGE', exitStatus: 64 }));
   });
 });

@@ -41,6 +41,8 @@ describe('the tracker', () => {
     expect(answer.get('interval')).toBe(30n);
     expect(answer.get('peers')).toEqual(Buffer.from([10, 213, 0, 2, 0x1a, 0xe1]));
     expect(tracker.stats()).toEqual([{ infoHash: 'ab'.repeat(20), complete: 1, incomplete: 1, downloaded: 1 }]);
+    // What the web seed's pacing asks: one swarm's incomplete peers; an unknown swarm has none.
+    expect([tracker.incompletePeers('ab'.repeat(20)), tracker.incompletePeers('cd'.repeat(20))]).toEqual([1, 0]);
     // A seeder is not sent other seeders; a stopped peer leaves; a silent one expires after two intervals.
     const seeder = bdecode(tracker.announce(announceOf({ peer_id: peerId(3), left: '0' }), '10.213.0.4')) as Map<string, unknown>;
     expect(seeder.get('peers')).toEqual(Buffer.from([10, 213, 0, 3, 0x1a, 0xe1]));
@@ -48,6 +50,10 @@ describe('the tracker', () => {
     expect(tracker.stats()[0]).toMatchObject({ complete: 2, incomplete: 0 });
     now = 61_000;
     expect(tracker.stats()[0]).toMatchObject({ complete: 0, incomplete: 0 });
+    tracker.announce(announceOf({ peer_id: peerId(2), event: 'started' }), '10.213.0.3');
+    expect(tracker.incompletePeers('ab'.repeat(20))).toBe(1);
+    now = 122_000;
+    expect(tracker.incompletePeers('ab'.repeat(20))).toBe(0);
   });
 
   test('IPv6 peers come as BEP 7 peers6 (16 address bytes + port), IPv4 ones as peers; numwant caps both together', () => {

@@ -47,6 +47,17 @@ describe('what events add up to', () => {
     expect(status.installs).toHaveLength(1);
   });
 
+  test('the bootstrap\'s or the installer\'s failure fails the install with its log lines, unless the runner said why first', () => {
+    const bootstrap = { kind: 'failed', v: 2, stage: 'bootstrap', message: 'cannot download the runner', log: ['curl: (7) refused'], exitCode: 69 };
+    const early = fold([{ kind: 'answer-file-served', answer: 'kickstart', client: '10.0.0.7', generation: 1 }, { kind: 'installer-started' }, bootstrap]);
+    expect(early.installs).toHaveLength(1);
+    expect(early.installs[0]).toMatchObject({ state: 'failed', phase: 'bootstrap', failure: { phase: 'bootstrap', reason: 'cannot download the runner', log: ['curl: (7) refused'] } });
+    expect(early.installs[0]?.spans.map((span) => [span.phase, span.result])).toEqual([['installer', 'failed']]);
+    const afterRunner = fold([phase('sync-image', 'started'), phase('sync-image', 'failed', { message: 'boom', log: ['l1'] }), { ...bootstrap, message: 'the runner exited with status 75' }, { ...bootstrap, stage: 'installer', message: 'anaconda aborted' }]);
+    expect(afterRunner.installs).toHaveLength(1);
+    expect(afterRunner.installs[0]).toMatchObject({ state: 'failed', failure: { phase: 'sync-image', reason: 'boom', log: ['l1'] } });
+  });
+
   test('installs: a new answer file, a second installer start, a re-run with another run id each start one', () => {
     const status = fold([
       { kind: 'answer-file-served', answer: 'kickstart', client: '10.0.0.7', generation: 1 },

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { readCurrentGeneration, issueGeneration } from '../../../src/credentials/install-generation-store.js';
 import { planInstallGeneration } from '../../../src/credentials/install-generation.js';
 import { resolveHomePaths } from '../../../src/home/paths.js';
-import { emptyHostRecord, hostRecordSchema, maxPreviousVersions, recordDeployStarting, recordDone, recordEnrolled, recordFailed, versionsHeldBy } from '../../../src/state/host-record.js';
+import { emptyHostRecord, hostRecordSchema, maxPreviousVersions, recordDeployStarting, recordDone, recordEnrolled, recordFailed, recordFailedOutsideRunner, versionsHeldBy } from '../../../src/state/host-record.js';
 import { hostRecordRows } from '../../../src/state/present.js';
 import { readHostRecord, readHostRecords, writeHostRecord } from '../../../src/state/host-record-store.js';
 
@@ -64,6 +64,16 @@ describe('host record transitions', () => {
     expect(failed.last).toEqual({ via: 'install', ref: 'web@2', result: 'failed', at: t(3).toISOString(), message: 'sync-image: disk full' });
     expect(versionsHeldBy(failed).map((held) => held.ref)).toEqual(['web@2']);
     expect(recordFailed(emptyHostRecord('x'), 'no deploy', t(0))).toEqual(emptyHostRecord('x'));
+  });
+
+  test('the bootstrap\'s failure is recorded, unless the runner already said why for this delivery', () => {
+    const deploying = recordDeployStarting(emptyHostRecord('web07'), web(2), 1, t(0));
+    expect(recordFailedOutsideRunner(deploying, 'bootstrap: cannot download the runner', t(1)).last?.message).toBe('bootstrap: cannot download the runner');
+    const byRunner = recordFailed(deploying, 'sync-image: disk full', t(3));
+    expect(recordFailedOutsideRunner(byRunner, 'bootstrap: the runner exited with status 75', t(4))).toEqual(byRunner);
+    // A failure of an earlier delivery of the same version does not hide this one's.
+    const again = recordDeployStarting(byRunner, web(2), 2, t(10));
+    expect(recordFailedOutsideRunner(again, 'installer: anaconda aborted', t(11)).last?.message).toBe('installer: anaconda aborted');
   });
 
   test('keeps a bounded number of rollback targets', () => {

@@ -96,6 +96,8 @@ describe('the data trees an update protects, as the real rsync applies the plann
     const plan = planUpdate(instructions, facts, parseUpdateOptions({ targetRoot: host }));
     expect(plan.passes.map((pass) => pass.name)).toEqual(['image', 'overrides']);
     const [imagePass, overridesPass] = plan.passes as [PlannedPass, PlannedPass];
+    // A stopped server is noticed by silence: both passes print progress and carry the install's stall watchdog.
+    for (const pass of plan.passes) expect([pass.name, pass.command.stallSeconds, pass.command.args.includes('--info=progress2')]).toEqual([pass.name, 90, true]);
 
     runLocally(imagePass, image);
     runLocally(overridesPass, layers);
