@@ -132,7 +132,9 @@ describe('the runner lays web07\'s override layers over the image (real serve, r
       const result = await deploy(target, ['--no-bootloader']);
       expect(result.status).toBe(65);
       expect(result.stderr).toContain('rootcast runner: error [INVALID_DATA]: the override layers of web07 have 1 problem');
-      expect(result.stderr).toContain(`\n  ${broken}:2: unknown variable vars.nope\n`);
+      // serve names the file relative to its home: an error body names no server path (docs/serve.md).
+      expect(result.stderr).toContain('\n  overrides/host/web07/etc/broken.hbs:2: unknown variable vars.nope\n');
+      expect(result.stderr).not.toContain(home.paths.home);
       expect(result.stderr).toContain(`hint: on the server ${http}: fix the files named above`);
       expect(snapshotTree(target)).toEqual(before);
     } finally {
