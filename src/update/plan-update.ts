@@ -117,6 +117,7 @@ export const planUpdate = (instructions: UpdateInstructions, facts: HostUpdateFa
         protect,
         filters,
         ioTimeoutSeconds,
+        stallSeconds: options.stallSeconds,
         ...(options.bwlimitKiB === undefined ? {} : { bwlimitKiB: options.bwlimitKiB }),
         live: { dryRun, delete: options.delete },
       });

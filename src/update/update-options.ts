@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import { RootcastError } from '../errors/rootcast-error.js';
 import { imageRefProblem } from '../image/ref.js';
 import { updateViaValues, type UpdateVia } from '../protocol/update-protocol.js';
-import { checkBwlimit, checkRetries, checkServerUrl } from '../runner/option-checks.js';
+import { checkBwlimit, checkRetries, checkServerUrl, checkWholeNumber } from '../runner/option-checks.js';
 import { formatOptionLines, parseOptionArgs, type OptionSpec } from '../runner/option-spec.js';
 import { defaultRetryPolicy } from '../runner/retry-policy.js';
+import { defaultStallSeconds } from '../sys/rsync-pull.js';
 
 /** `rootcast update` as typed, before validation. */
 export interface RawUpdateOptions {
@@ -21,6 +22,7 @@ export interface RawUpdateOptions {
   via?: string | undefined;
   retries?: string | undefined;
   bwlimit?: string | undefined;
+  stallTimeout?: string | undefined;
 }
 
 /** One option, declared once for the bundle's parseArgs and the CLI's commander (runner/option-spec.ts). */
@@ -40,6 +42,7 @@ export const updateOptionTable: readonly UpdateOptionSpec[] = [
   { flag: 'via', key: 'via', value: 'KIND', help: 'how the update was started, for the server\'s record: update or push', default: 'update' },
   { flag: 'retries', key: 'retries', value: 'N', help: 'tries for each network operation', default: String(defaultRetryPolicy.attempts) },
   { flag: 'bwlimit', key: 'bwlimit', value: 'KIBPS', help: 'limit the passes\' bandwidth (KiB/s)' },
+  { flag: 'stall-timeout', key: 'stallTimeout', value: 'S', help: 'kill a pass that prints nothing for S seconds and retry it (a stopped server; raise it for roots of millions of files, whose comparison is silent)', default: String(defaultStallSeconds) },
 ];
 
 export interface UpdateOptions {
@@ -56,6 +59,8 @@ export interface UpdateOptions {
   via: UpdateVia;
   retries: number;
   bwlimitKiB: number | undefined;
+  /** Seconds a pass may print nothing before it is killed and retried. */
+  stallSeconds: number;
 }
 
 const usage = (problems: readonly string[]): RootcastError =>
@@ -75,6 +80,7 @@ export const parseUpdateOptions = (raw: RawUpdateOptions): UpdateOptions => {
   if (!(updateViaValues as readonly string[]).includes(via)) problems.push(`--via "${via}" is not one of ${updateViaValues.join(', ')}`);
   const retries = checkRetries(raw.retries ?? String(defaultRetryPolicy.attempts), problems);
   const bwlimit = raw.bwlimit === undefined ? undefined : checkBwlimit(raw.bwlimit, problems);
+  const stallSeconds = checkWholeNumber('--stall-timeout', raw.stallTimeout ?? String(defaultStallSeconds), { min: 1 }, problems);
   const root = raw.targetRoot ?? '/';
   if (problems.length > 0) throw usage(problems);
   return {
@@ -91,6 +97,7 @@ export const parseUpdateOptions = (raw: RawUpdateOptions): UpdateOptions => {
     via: via as UpdateVia,
     retries,
     bwlimitKiB: bwlimit,
+    stallSeconds,
   };
 };
 

@@ -16,6 +16,17 @@ describe('rsync pull argv', () => {
     expect(options).not.toContain('-x');
   });
 
+  test('an update\'s pass and its dry run both report progress beside their item lines (the stall watchdog\'s sign of life); only the real pass delays its updates', () => {
+    const pull = { source: 'rsync://host.web07@10.0.0.1:873/img.web.3/', destination: '/', protect: [], ioTimeoutSeconds: 60 };
+    const live = buildDaemonPullArgs({ ...pull, live: { dryRun: false, delete: true } });
+    expect(live).toEqual(expect.arrayContaining(['--info=progress2', '--out-format=%l %i %n', '--delay-updates']));
+    expect(live).not.toContain('--no-inc-recursive');
+    expect(live).not.toContain('--dry-run');
+    const dry = buildDaemonPullArgs({ ...pull, live: { dryRun: true, delete: true } });
+    expect(dry).toEqual(expect.arrayContaining(['--dry-run', '--info=progress2', '--out-format=%l %i %n']));
+    expect(dry).not.toContain('--delay-updates');
+  });
+
   test('the local toolbox copy stays on one filesystem; measuring adds --dry-run', () => {
     const copy = buildLocalCopyArgs('/mnt/sysroot/', '/run/rootcast/toolbox.1/', ['/proc/*'], false);
     expect(copy).toContain('-x');

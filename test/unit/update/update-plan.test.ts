@@ -147,7 +147,26 @@ describe('what an update changes', () => {
 
   test('options: every problem at once (64)', () => {
     expect(() => parseUpdateOptions({ image: 'web@0', rollback: true, text: true, via: 'mail', retries: '0' })).toThrow(/5 problems/);
-    expect(parseUpdateOptions({ targetRoot: 'rel/dir', noDelete: true })).toMatchObject({ delete: false, via: 'update', image: undefined });
+    expect(parseUpdateOptions({ targetRoot: 'rel/dir', noDelete: true })).toMatchObject({ delete: false, via: 'update', image: undefined, stallSeconds: 90 });
+    expect(() => parseUpdateOptions({ stallTimeout: '0' })).toThrow(/--stall-timeout "0" is not a whole number from 1/);
+  });
+
+  test('--stall-timeout reaches both passes and their dry-run previews (a silent comparison of a huge root is not a stall)', () => {
+    const instructions: UpdateInstructions = { ...deployInstructions({ ref: 'web@2', postDeploy: undefined }), assigned: 'web@2', owners: [] };
+    const facts: HostUpdateFacts = {
+      root: '/',
+      client: { server: 'http://s:8780', host: 'web07', rsyncUser: 'host.web07' },
+      credential: 'h1-secret',
+      deployed: undefined,
+      marker: undefined,
+      adminExcludes: [],
+      foreignMounts: [],
+      swapFiles: [],
+      linkedDataDirs: [],
+    };
+    const plan = planUpdate(instructions, facts, parseUpdateOptions({ stallTimeout: '600' }));
+    expect(plan.passes.length).toBeGreaterThan(0);
+    expect(plan.passes.flatMap((pass) => [pass.command.stallSeconds, pass.preview.stallSeconds])).toEqual(plan.passes.flatMap(() => [600, 600]));
   });
 });
 
