@@ -6,10 +6,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { HostTree } from '../../../src/overrides/host-tree.js';
 import { planSyncFilters } from '../../../src/overrides/sync-filters.js';
 import { dataTrees, type UpdateInstructions } from '../../../src/protocol/update-protocol.js';
-import type { HostUpdateFacts } from '../../../src/update/host-facts.js';
 import { planUpdate, type PlannedPass } from '../../../src/update/plan-update.js';
 import { planDataProtection } from '../../../src/update/update-excludes.js';
 import { listRemovedPaths } from '../../../src/image/removed-paths.js';
+import { hostUpdateFacts } from './update-fixtures.js';
 import { parseUpdateOptions } from '../../../src/update/update-options.js';
 import { deployInstructions } from '../runner/deploy-fixtures.js';
 import { putFile as put } from '../../helpers/put-file.js';
@@ -82,17 +82,7 @@ describe('the data trees an update protects, as the real rsync applies the plann
         { path: '/srv/site/retired.html', layer: 'group/web', kind: 'removes' },
       ],
     };
-    const facts: HostUpdateFacts = {
-      root: host,
-      client: { server: 'http://images.example:8080', host: 'web07', rsyncUser: 'host.web07' },
-      credential: `h1-${'a'.repeat(43)}`,
-      deployed: undefined,
-      marker: undefined,
-      adminExcludes: [],
-      foreignMounts: [],
-      swapFiles: [],
-      linkedDataDirs: [],
-    };
+    const facts = hostUpdateFacts({ root: host, client: { server: 'http://images.example:8080', host: 'web07', rsyncUser: 'host.web07' }, credential: `h1-${'a'.repeat(43)}` });
     const plan = planUpdate(instructions, facts, parseUpdateOptions({ targetRoot: host }));
     expect(plan.passes.map((pass) => pass.name)).toEqual(['image', 'overrides']);
     const [imagePass, overridesPass] = plan.passes as [PlannedPass, PlannedPass];

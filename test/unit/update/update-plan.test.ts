@@ -6,16 +6,14 @@ import { parseSizedItemizedChanges } from '../../../src/sys/rsync-output.js';
 import { foreignMountsBelow } from '../../../src/update/host-facts.js';
 import { formatPlannedCommand, type PlannedCommand } from '../../../src/sys/planned-command.js';
 import type { Exec } from '../../../src/sys/exec.js';
-import type { UpdateInstructions } from '../../../src/protocol/update-protocol.js';
-import type { HostUpdateFacts } from '../../../src/update/host-facts.js';
 import { rebootIfNeeded } from '../../../src/update/reboot.js';
 import { formatUpdateCommand, listUpdateCommands, type UpdateCommand } from '../../../src/update/update-commands.js';
-import { deployInstructions } from '../runner/deploy-fixtures.js';
 import { spawnedLine } from '../../helpers/recording-exec.js';
 import { chooseUpdateRef, planUpdate, planUpdateBootCommands } from '../../../src/update/plan-update.js';
 import { changedUnits, describeChanges, needsReboot, ownerOf, summariseChanges } from '../../../src/update/update-changes.js';
 import { parseUpdateExcludeFile, planUpdateExcludes } from '../../../src/update/update-excludes.js';
 import { parseUpdateOptions } from '../../../src/update/update-options.js';
+import { hostUpdateFacts, updateInstructions } from './update-fixtures.js';
 
 const owners = [
   { path: '/etc/motd', layer: 'all', kind: 'provides' as const },
@@ -108,18 +106,8 @@ describe('what an update changes', () => {
   });
 
   test('the plan holds every command in the order it runs, the dry run\'s previews apart; --reboot only for the running root, run as planned', async () => {
-    const instructions: UpdateInstructions = { ...deployInstructions({ ref: 'web@2', postDeploy: undefined }), assigned: 'web@2', owners: [] };
-    const facts: HostUpdateFacts = {
-      root: '/',
-      client: { server: 'http://s:8780', host: 'web07', rsyncUser: 'host.web07' },
-      credential: 'h1-secret',
-      deployed: undefined,
-      marker: { ref: 'web@2', via: 'update', since: '2026-01-01T00:00:00Z' },
-      adminExcludes: [],
-      foreignMounts: [],
-      swapFiles: [],
-      linkedDataDirs: [],
-    };
+    const instructions = updateInstructions();
+    const facts = hostUpdateFacts({ marker: { ref: 'web@2', via: 'update', since: '2026-01-01T00:00:00Z' } });
     const plan = planUpdate(instructions, facts, parseUpdateOptions({ reboot: true, dryRun: true }));
     const listed = listUpdateCommands(plan);
     expect(listed.map((entry) => entry.command.program)).toEqual(['unshare', 'rsync', 'find', 'rm', 'systemctl']);
@@ -152,19 +140,7 @@ describe('what an update changes', () => {
   });
 
   test('--stall-timeout reaches both passes and their dry-run previews (a silent comparison of a huge root is not a stall)', () => {
-    const instructions: UpdateInstructions = { ...deployInstructions({ ref: 'web@2', postDeploy: undefined }), assigned: 'web@2', owners: [] };
-    const facts: HostUpdateFacts = {
-      root: '/',
-      client: { server: 'http://s:8780', host: 'web07', rsyncUser: 'host.web07' },
-      credential: 'h1-secret',
-      deployed: undefined,
-      marker: undefined,
-      adminExcludes: [],
-      foreignMounts: [],
-      swapFiles: [],
-      linkedDataDirs: [],
-    };
-    const plan = planUpdate(instructions, facts, parseUpdateOptions({ stallTimeout: '600' }));
+    const plan = planUpdate(updateInstructions(), hostUpdateFacts(), parseUpdateOptions({ stallTimeout: '600' }));
     expect(plan.passes.length).toBeGreaterThan(0);
     expect(plan.passes.flatMap((pass) => [pass.command.stallSeconds, pass.preview.stallSeconds])).toEqual(plan.passes.flatMap(() => [600, 600]));
   });
